@@ -1,0 +1,12 @@
+// What the API's use cases and handlers need, derived once from the process context.
+import type { Clock } from '@cov/shared/clock';
+import type { Db } from '@cov/shared/db/client';
+import type { RegionLookup } from '@cov/shared/location-region/region-lookup';
+
+export interface ApiDeps {
+  db: Db;
+  clock: Clock;
+  regions: RegionLookup;
+  adminApiKey: string;
+  maxSkewMs: number;
+}

@@ -1,0 +1,36 @@
+/**
+ * API keys for makers, organisations and admins. Keys are random, shown once, and stored only as a
+ * SHA-256 hash (they have 192 bits of entropy, so a slow password hash adds nothing) plus a short
+ * prefix that identifies a key in listings without revealing it.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '@cov/shared/errors';
+
+export type ApiKeyKind = 'mk' | 'org';
+
+export function generateApiKey(kind: ApiKeyKind): { key: string; hash: string; prefix: string } {
+  const key = `${kind}_${randomBytes(24).toString('base64url')}`;
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, kind.length + 7) };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** The key from `Authorization: Bearer <key>` (or `x-api-key`), or a 401. */
+export function presentedApiKey(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header.trim();
+  throw new AppError('auth.missing_key', 'an API key is required: send Authorization: Bearer <key>');
+}
+
+export function requireAdmin(request: FastifyRequest, adminApiKey: string): void {
+  const presented = Buffer.from(presentedApiKey(request));
+  const expected = Buffer.from(adminApiKey);
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    throw new AppError('auth.bad_key', 'not a valid admin API key');
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Opaque keyset cursors: clients pass back what they were given and never build one. The content
+ * (the last sort key seen) is base64url JSON so it stays stable across deploys and costs nothing
+ * to decode; a cursor that does not decode is a 400, not a silently restarted listing.
+ */
+import { AppError } from '@cov/shared/errors';
+
+export function encodeCursor(key: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<K extends Record<string, string | number>>(cursor: string | undefined, isValid: (v: unknown) => v is K): K | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (isValid(value)) return value;
+  } catch {
+    // fall through to the coded error
+  }
+  throw new AppError('request.invalid', 'cursor is not one this API issued', { field: 'cursor' });
+}

@@ -1,0 +1,57 @@
+// The public shape of a hotspot, shared by every route that returns one.
+import { Type, type Static } from 'typebox';
+import { cellToLatLng } from 'h3-js';
+import type { HotspotRow } from '@cov/shared/registry/hotspots-repository';
+
+export const HotspotLocation = Type.Object({
+  cell: Type.String({ description: 'Asserted location, H3 res-12 cell (hex).' }),
+  cellRes8: Type.String({ description: 'Public coarse location, H3 res-8 parent cell.' }),
+  lat: Type.Number({ description: 'Centre of the res-12 cell.' }),
+  lng: Type.Number(),
+  gainDbiX10: Type.Integer({ description: 'Antenna gain in tenths of dBi.' }),
+  elevationM: Type.Integer(),
+  region: Type.String({ description: 'LoRaWAN regional plan derived from the location.' }),
+  nonce: Type.String({ description: 'Nonce of the assertion in force.' }),
+  assertedAt: Type.String({ format: 'date-time' }),
+});
+
+export const HotspotView = Type.Object(
+  {
+    address: Type.String({ description: 'Helium base58check address of the hotspot key.' }),
+    ownerAddress: Type.String(),
+    makerId: Type.String(),
+    capability: Type.Union([Type.Literal('full'), Type.Literal('data_only')]),
+    gatewayEui: Type.String({ description: 'Gateway EUI reported by its packet forwarder (GWMP).' }),
+    location: Type.Union([HotspotLocation, Type.Null()], { description: 'null until the owner asserts a location.' }),
+    onboardedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Hotspot' },
+);
+export type HotspotView = Static<typeof HotspotView>;
+
+export function toHotspotView(row: HotspotRow): HotspotView {
+  let location: HotspotView['location'] = null;
+  if (row.locationCell && row.locationCellRes8 && row.region && row.locationAssertedAt && row.gainDbiX10 !== null && row.elevationM !== null) {
+    const [lat, lng] = cellToLatLng(row.locationCell);
+    location = {
+      cell: row.locationCell,
+      cellRes8: row.locationCellRes8,
+      lat,
+      lng,
+      gainDbiX10: row.gainDbiX10,
+      elevationM: row.elevationM,
+      region: row.region,
+      nonce: row.assertNonce.toString(),
+      assertedAt: row.locationAssertedAt.toISOString(),
+    };
+  }
+  return {
+    address: row.address,
+    ownerAddress: row.ownerAddress,
+    makerId: row.makerId,
+    capability: row.capability,
+    gatewayEui: row.gatewayEui,
+    location,
+    onboardedAt: row.onboardedAt.toISOString(),
+  };
+}

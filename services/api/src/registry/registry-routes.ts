@@ -1,0 +1,197 @@
+/**
+ * HTTP handlers for the hotspot registry: admin creates makers, makers onboard hotspots, owners
+ * assert locations with signed requests, anyone reads. Handlers only translate HTTP to use cases.
+ */
+import { Type } from 'typebox';
+import { AppError } from '@cov/shared/errors';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { isValidAddress } from '@cov/shared/helium/keys';
+import { fromBase64 } from '@cov/shared/helium/bytes';
+import { findHotspot, listHotspotsByOwner, listLocationAssertions } from '@cov/shared/registry/hotspots-repository';
+import type { ApiDeps } from '../api-deps';
+import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { assertLocation } from './assert-location';
+import { createMaker, issueMakerApiKey } from './create-maker';
+import { findMakerByKeyHash } from './makers-repository';
+import { onboardHotspot } from './onboard-hotspot';
+import { HotspotView, toHotspotView } from './hotspot-view';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
+const AddressParam = Type.Object({ address: Type.String({ minLength: 1, maxLength: 128 }) });
+
+function requireValidAddress(address: string, field: string): void {
+  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', `${field} is not a valid Helium ed25519 address`, { field });
+}
+
+export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
+  const Maker = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+
+  app.post(
+    '/v1/admin/makers',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Register a hotspot maker (admin)',
+        security: [{ apiKey: [] }],
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ maker: Maker, apiKey: Type.String({ description: 'Shown once; store it.' }) }), ...errors(400, 401, 409) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request, deps.adminApiKey);
+      const { maker, apiKey } = await createMaker(deps, request.body.name);
+      return reply.status(201).send({ maker: { id: maker.id, name: maker.name, createdAt: maker.createdAt.toISOString() }, apiKey });
+    },
+  );
+
+  app.post(
+    '/v1/admin/makers/:makerId/api-keys',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Issue another API key for a maker (admin)',
+        security: [{ apiKey: [] }],
+        params: Type.Object({ makerId: Type.String({ format: 'uuid' }) }),
+        response: { 201: Type.Object({ apiKey: Type.String(), prefix: Type.String() }), ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request, deps.adminApiKey);
+      return reply.status(201).send(await issueMakerApiKey(deps, request.params.makerId));
+    },
+  );
+
+  app.post(
+    '/v1/hotspots',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Onboard a hotspot (maker API key)',
+        security: [{ apiKey: [] }],
+        body: Type.Object(
+          {
+            address: Type.String({ description: 'Helium address of the hotspot ed25519 key.' }),
+            ownerAddress: Type.String({ description: 'Helium address of the owner wallet key.' }),
+            capability: Type.Union([Type.Literal('full'), Type.Literal('data_only')], { default: 'full' }),
+            gatewayEui: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f]{16}$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Hotspot'), ...errors(400, 401, 409) },
+      },
+    },
+    async (request, reply) => {
+      const maker = await findMakerByKeyHash(deps.db, hashApiKey(presentedApiKey(request)));
+      if (!maker) throw new AppError('auth.bad_key', 'not a valid maker API key');
+      const row = await onboardHotspot(deps, maker.id, request.body);
+      return reply.status(201).send(toHotspotView(row));
+    },
+  );
+
+  app.post(
+    '/v1/hotspots/:address/location',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Assert a hotspot location (signed by the owner)',
+        description:
+          'The owner signs the RFC 8785 canonical JSON of {type:"assert_location_v1", hotspot, owner, lat, lng, gainDbiX10, elevationM, nonce, timestampMs} with its ed25519 key. nonce must exceed the last accepted one; timestampMs must be within the published skew of server time.',
+        params: AddressParam,
+        body: Type.Object(
+          {
+            owner: Type.String(),
+            lat: Type.Number(),
+            lng: Type.Number(),
+            gainDbiX10: Type.Integer(),
+            elevationM: Type.Integer(),
+            nonce: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+            timestampMs: Type.Integer({ minimum: 0 }),
+            signature: Type.String({ description: 'base64 ed25519 signature (64 bytes)' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Hotspot'), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address, 'address');
+      requireValidAddress(request.body.owner, 'owner');
+      const signature = fromBase64(request.body.signature);
+      if (!signature || signature.length !== 64) throw new AppError('auth.bad_signature', 'signature must be 64 bytes, base64 encoded', { field: 'signature' });
+      const { signature: _s, ...fields } = request.body;
+      const row = await assertLocation(deps, { ...fields, hotspot: request.params.address }, signature);
+      return toHotspotView(row);
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address',
+    { schema: { tags: ['hotspots'], summary: 'One hotspot', params: AddressParam, response: { 200: Type.Ref('Hotspot'), ...errors(400, 404) } } },
+    async (request) => {
+      requireValidAddress(request.params.address, 'address');
+      const row = await findHotspot(deps.db, request.params.address);
+      if (!row) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
+      return toHotspotView(row);
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/locations',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: 'Location assertion history, newest first',
+        params: AddressParam,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                nonce: Type.String(),
+                cell: Type.String(),
+                gainDbiX10: Type.Integer(),
+                elevationM: Type.Integer(),
+                region: Type.String(),
+                assertedAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address, 'address');
+      if (!(await findHotspot(deps.db, request.params.address))) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
+      const rows = await listLocationAssertions(deps.db, request.params.address, request.query.limit);
+      return {
+        data: rows.map((r) => ({ nonce: r.nonce.toString(), cell: r.locationCell, gainDbiX10: r.gainDbiX10, elevationM: r.elevationM, region: r.region, assertedAt: r.assertedAt.toISOString() })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/owners/:owner/hotspots',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: "An owner's hotspots (one call for a whole fleet, keyset paginated)",
+        params: Type.Object({ owner: Type.String({ minLength: 1, maxLength: 128 }) }),
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 512 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }) }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.owner, 'owner');
+      const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
+      const rows = await listHotspotsByOwner(deps.db, request.params.owner, after?.a, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toHotspotView), cursor: rows.length > request.query.limit && last ? encodeCursor({ a: last.address }) : null };
+    },
+  );
+}
+
+export { HotspotView };

@@ -1,0 +1,99 @@
+/**
+ * Builds one process: its context, the chosen services, one HTTP server carrying every route those
+ * services expose, and a task runner. `npm start` composes all services on the embedded database;
+ * `npm run start:<service>` composes one. Tests and the demo call startNode() in-process.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '@cov/shared/clock';
+import type { Config } from '@cov/shared/config/config';
+import { createAppContext, type AppContext } from '@cov/shared/runtime/app-context';
+import { createHttpServer, type HttpServer } from '@cov/shared/http/create-http-server';
+import { registerOpenApi } from '@cov/shared/http/openapi';
+import { TaskRunner } from '@cov/shared/runtime/task-runner';
+import type { Logger } from '@cov/shared/logger';
+import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/runtime/service';
+import { createIngestService } from '@cov/ingest/service';
+import { createEntropyService } from '@cov/entropy/service';
+import { createVerifierService } from '@cov/verifier/service';
+import { createRewarderService } from '@cov/rewarder/service';
+import { createRouterService } from '@cov/router/service';
+import { createApiService } from '@cov/api/service';
+
+export const serviceFactories: Record<ServiceName, ServiceFactory> = {
+  ingest: createIngestService,
+  entropy: createEntropyService,
+  verifier: createVerifierService,
+  rewarder: createRewarderService,
+  router: createRouterService,
+  api: createApiService,
+};
+
+export interface RunningNode {
+  ctx: AppContext;
+  http: HttpServer;
+  modules: ServiceModule[];
+  /** e.g. http://127.0.0.1:3000 */
+  httpBaseUrl: string;
+  describe(): string[];
+  stop(): Promise<void>;
+}
+
+export interface StartNodeOptions {
+  services: readonly ServiceName[];
+  processName?: string;
+  clock?: Clock;
+  logger?: Logger;
+  inMemory?: boolean;
+}
+
+export async function startNode(config: Config, options: StartNodeOptions): Promise<RunningNode> {
+  const ctx = await createAppContext(config, {
+    processName: options.processName ?? (options.services.length === 1 ? options.services[0]! : 'all-in-one'),
+    clock: options.clock,
+    logger: options.logger,
+    inMemory: options.inMemory,
+  });
+  const runner = new TaskRunner(ctx.logger);
+  try {
+    const http = createHttpServer({ logger: ctx.logger, metrics: ctx.metrics, readiness: ctx.readiness, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
+    await registerOpenApi(http);
+    const modules: ServiceModule[] = [];
+    for (const name of options.services) modules.push(await serviceFactories[name](ctx));
+    for (const m of modules) await m.registerRoutes?.(http);
+
+    // Added first, stopped last: the database and queues outlive every task that uses them.
+    runner.add({ name: 'context', start: async () => {}, stop: () => ctx.close() });
+    for (const m of modules) for (const t of m.tasks ?? []) runner.add(t);
+    // Added last, stopped first: stop taking requests before draining the work behind them.
+    runner.add({
+      name: 'http',
+      start: async () => {
+        await http.listen({ host: config.HOST, port: config.PORT });
+      },
+      stop: () => http.close(),
+    });
+    await runner.start();
+    const address = http.server.address() as AddressInfo;
+    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+    const httpBaseUrl = `http://${host}:${address.port}`;
+    return {
+      ctx,
+      http,
+      modules,
+      httpBaseUrl,
+      describe: () => [
+        `API            ${httpBaseUrl}/v1`,
+        `API docs       ${httpBaseUrl}/docs`,
+        `health         ${httpBaseUrl}/health  ready ${httpBaseUrl}/ready  metrics ${httpBaseUrl}/metrics`,
+        ...modules.flatMap((m) => m.describe?.(httpBaseUrl) ?? []),
+        `database       ${config.mode === 'embedded' ? `embedded PGlite (${options.inMemory ? 'in memory' : config.DATA_DIR})` : 'PostgreSQL (DATABASE_URL)'}`,
+        `queues         ${config.REDIS_URL ? 'BullMQ on Redis' : 'BullMQ on PostgreSQL'}`,
+      ],
+      stop: () => runner.stop(),
+    };
+  } catch (e) {
+    await runner.stop();
+    await ctx.close();
+    throw e;
+  }
+}

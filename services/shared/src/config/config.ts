@@ -1,0 +1,110 @@
+/**
+ * The one validated configuration object. Nothing else in the code base reads process.env: every
+ * setting is declared here with a default, its unit in its name and a description, and
+ * .env.example lists the same keys (a unit test keeps the two in step).
+ *
+ * Embedded mode is chosen by leaving DATABASE_URL empty: one process then runs every service on an
+ * embedded PGlite database under DATA_DIR.
+ */
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { AppError } from '../errors';
+
+const Int = (def: number, description: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  Type.Integer({ default: def, minimum: min, maximum: max, description });
+const Str = (def: string, description: string) => Type.String({ default: def, description });
+
+export const ConfigSchema = Type.Object(
+  {
+    // ---- process and transport
+    LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], {
+      default: 'info',
+      description: 'pino log level.',
+    }),
+    HOST: Str('127.0.0.1', 'Address the HTTP and WebSocket servers bind to (0.0.0.0 in containers).'),
+    PORT: Int(3000, 'HTTP port of the API (and of every HTTP service in embedded mode); 0 picks a free port.', 0, 65535),
+    GWMP_HOST: Str('127.0.0.1', 'Address the router binds its GWMP UDP socket to (0.0.0.0 in containers).'),
+    GWMP_PORT: Int(1700, 'UDP port of the router (Semtech GWMP v2 packet forwarder protocol); 0 picks a free port.', 0, 65535),
+    HTTP_BODY_LIMIT_BYTES: Int(1_048_576, 'Largest HTTP request body accepted, in bytes.', 1024),
+    SHUTDOWN_TIMEOUT_MS: Int(15_000, 'How long graceful shutdown waits for tasks to drain before exiting anyway.', 100),
+
+    // ---- storage and queues
+    DATABASE_URL: Str('', 'PostgreSQL URL. Empty: embedded mode (PGlite under DATA_DIR, every service in one process).'),
+    DB_POOL_MAX: Int(10, 'Connections in each process\'s PostgreSQL pool.', 1, 500),
+    DATA_DIR: Str('./.data', 'Folder of the embedded database, generated keys and published manifests.'),
+    EMBEDDED_DB_PORT: Int(0, 'Loopback TCP port the embedded database is served on; 0 picks a free port.', 0, 65535),
+    EMBEDDED_DB_MAX_CONNECTIONS: Int(64, 'Concurrent client connections the embedded database multiplexes.', 1, 1000),
+    REDIS_URL: Str('', 'Redis URL for BullMQ. Empty: BullMQ runs on its PostgreSQL backend in the same database.'),
+    QUEUE_PREFIX: Str('cov', 'BullMQ prefix (Redis key prefix); lets several deployments or test runs share one Redis.'),
+    TEST_DATABASE_ADMIN_URL: Str('postgres://postgres@127.0.0.1:5432/postgres', 'Tests only: PostgreSQL server on which each integration test file gets its own database.'),
+    TEST_REDIS_URL: Str('redis://127.0.0.1:6379', 'Tests only: Redis used by integration tests of the Redis queue backend.'),
+
+    // ---- keys and auth
+    ORACLE_KEY_PATH: Str('', 'File with the oracle\'s ed25519 secret key (hex). Empty: DATA_DIR/oracle.key, created on first start.'),
+    ADMIN_API_KEY: Str('', 'Key for admin endpoints (maker onboarding, denylist). Empty: DATA_DIR/admin.key, created on first start.'),
+    SIGNED_REQUEST_MAX_SKEW_MS: Int(300_000, 'Owner-signed requests must carry a timestamp within this distance of server time.', 1000),
+    RATE_LIMIT_PER_MINUTE: Int(600, 'Requests per minute per client key or IP on the public API (published in RateLimit headers).', 1),
+
+    // ---- geography
+    REGION_CACHE_H3_RES: Int(7, 'H3 resolution of the cells by which location -> LoRaWAN region lookups are cached.', 0, 10),
+
+    // ---- proof of coverage
+    ENTROPY_INTERVAL_MS: Int(60_000, 'A new entropy value is generated this often.', 1000),
+    ENTROPY_VALIDITY_MS: Int(180_000, 'How long after its timestamp a beacon may still embed an entropy value.', 1000),
+    BEACON_INTERVAL_MS: Int(21_600_000, 'Beacon window length (UTC aligned); one beacon per hotspot per window. Must divide a day.', 60_000),
+    INGEST_MAX_MESSAGE_BYTES: Int(16_384, 'Largest single report message (WebSocket frame or JSON report), in bytes.', 256),
+    INGEST_MAX_BATCH_REPORTS: Int(1000, 'Most reports in one HTTP batch.', 1),
+    INGEST_SESSION_KEY_MAX_LIFETIME_MS: Int(86_400_000, 'Longest lifetime a hotspot may give a delegated session key.', 60_000),
+    INGEST_FLUSH_INTERVAL_MS: Int(20, 'Reports arriving within this interval are stored in one batch insert.', 1),
+    INGEST_FLUSH_MAX_REPORTS: Int(2000, 'A pending batch is stored as soon as it holds this many reports.', 1),
+    VERIFIER_POLL_INTERVAL_MS: Int(5000, 'How often the verifier looks for beacons whose entropy window has closed.', 100),
+    VERIFIER_BATCH_BEACONS: Int(500, 'Beacons verified per batch.', 1),
+    MAX_WITNESSES_PER_POC: Int(14, 'Valid witnesses selected (rewarded) per beacon.', 1),
+
+    // ---- rewards
+    EPOCH_LENGTH_MS: Int(86_400_000, 'Reward epoch length (UTC aligned).', 60_000),
+    EPOCH_SETTLE_DELAY_MS: Int(1_800_000, 'An epoch is computed no earlier than this long after it ends.', 0),
+    REWARD_EMISSION_PER_EPOCH: Type.String({ default: '1643835616438356', pattern: '^[0-9]+$', description: 'Tokens emitted per epoch, in token base units (integer).' }),
+    FRAUD_POLICY: Type.Union([Type.Literal('exclude'), Type.Literal('downgrade'), Type.Literal('ignore')], {
+      default: 'exclude',
+      description: 'What the rewarder does with hotspots flagged by fraud analytics.',
+    }),
+    MANIFESTS_DIR: Str('', 'Folder manifests are published to. Empty: DATA_DIR/manifests.'),
+
+    // ---- routing
+    NET_ID: Type.String({ default: 'C00053', pattern: '^[0-9A-Fa-f]{6}$', description: 'LoRaWAN NetID (hex) DevAddr blocks are allocated from.' }),
+    ROUTER_DEDUP_WINDOW_MS: Int(200, 'Copies of one uplink from many hotspots are collected for this long.', 1),
+    ROUTER_NEGATIVE_CACHE_MS: Int(60_000, 'Unknown DevAddr/EUI lookups are remembered as misses this long.', 0),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema> & {
+  /** embedded: no DATABASE_URL, everything in one process on PGlite. */
+  readonly mode: 'embedded' | 'server';
+};
+
+export const configKeys = Object.keys(ConfigSchema.properties) as (keyof Static<typeof ConfigSchema>)[];
+
+/**
+ * Builds the config from an environment (process.env by default). Unknown keys in the environment
+ * are ignored (the environment holds much else); bad values fail fast with every problem listed.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Static<typeof ConfigSchema>> = {}): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of configKeys) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') picked[key] = raw;
+  }
+  Object.assign(picked, overrides);
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked));
+  if (!Value.Check(ConfigSchema, converted)) {
+    const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => `${e.instancePath.slice(1) || '(root)'}: ${e.message}`);
+    throw new AppError('request.invalid', `invalid configuration: ${problems.join('; ')}`, { problems });
+  }
+  const cfg = converted as Static<typeof ConfigSchema>;
+  if (86_400_000 % cfg.BEACON_INTERVAL_MS !== 0) {
+    throw new AppError('request.invalid', 'invalid configuration: BEACON_INTERVAL_MS must divide one day');
+  }
+  return Object.freeze({ ...cfg, mode: cfg.DATABASE_URL ? 'server' : 'embedded' });
+}

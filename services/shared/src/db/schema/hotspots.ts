@@ -1,0 +1,61 @@
+/**
+ * The hotspot registry: identity (Helium address and binary ed25519 key), owner, maker, capability,
+ * and the current asserted location. Every assertion is also kept in location_assertions so the
+ * history can be shown and past epochs can be recomputed with the location that was current then.
+ */
+import { pgTable, text, timestamp, integer, bigint, index, uniqueIndex, pgEnum, smallint, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { makers } from './makers';
+import { bytea } from '../columns';
+
+
+export const hotspotCapability = pgEnum('hotspot_capability', ['full', 'data_only']);
+
+export const hotspots = pgTable(
+  'hotspots',
+  {
+    /** base58check Helium address of the hotspot's ed25519 key. */
+    address: text('address').primaryKey(),
+    /** Helium binary key (type byte + 32 key bytes), as carried in reports. */
+    publicKey: bytea('public_key').notNull().unique(),
+    ownerAddress: text('owner_address').notNull(),
+    makerId: uuid('maker_id')
+      .notNull()
+      .references(() => makers.id),
+    capability: hotspotCapability('capability').notNull(),
+    /** 64-bit gateway EUI (16 hex chars, upper case) the packet forwarder reports over GWMP. */
+    gatewayEui: text('gateway_eui').notNull().unique(),
+    /** Current asserted location as an H3 res-12 cell (hex); null until first asserted. */
+    locationCell: text('location_cell'),
+    /** Parent res-8 cell: the public, coarse location shown on maps. */
+    locationCellRes8: text('location_cell_res8'),
+    gainDbiX10: smallint('gain_dbi_x10'),
+    elevationM: integer('elevation_m'),
+    region: text('region'),
+    /** Nonce of the last accepted location assertion; each new one must be greater. */
+    assertNonce: bigint('assert_nonce', { mode: 'bigint' }).notNull().default(sql`0`),
+    locationAssertedAt: timestamp('location_asserted_at', { withTimezone: true, mode: 'date' }),
+    onboardedAt: timestamp('onboarded_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('hotspots_owner_idx').on(t.ownerAddress, t.address), index('hotspots_location_res8_idx').on(t.locationCellRes8)],
+);
+
+export const locationAssertions = pgTable(
+  'location_assertions',
+  {
+    hotspotAddress: text('hotspot_address')
+      .notNull()
+      .references(() => hotspots.address),
+    nonce: bigint('nonce', { mode: 'bigint' }).notNull(),
+    ownerAddress: text('owner_address').notNull(),
+    locationCell: text('location_cell').notNull(),
+    gainDbiX10: smallint('gain_dbi_x10').notNull(),
+    elevationM: integer('elevation_m').notNull(),
+    region: text('region').notNull(),
+    /** ed25519 signature by the owner over the canonical request bytes (kept as evidence). */
+    signature: bytea('signature').notNull(),
+    assertedAt: timestamp('asserted_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [uniqueIndex('location_assertions_pk').on(t.hotspotAddress, t.nonce), index('location_assertions_time_idx').on(t.hotspotAddress, t.assertedAt)],
+);
+

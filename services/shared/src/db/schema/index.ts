@@ -1,0 +1,3 @@
+// Every aggregate's tables, one file each; drizzle-kit reads this file to generate migrations.
+export * from './makers';
+export * from './hotspots';

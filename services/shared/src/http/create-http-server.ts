@@ -1,0 +1,82 @@
+/**
+ * Base Fastify server every HTTP service builds on: TypeBox type provider, request ids (taken from
+ * x-request-id when a proxy sets one), structured logs, the one error handler, and the operational
+ * routes every service answers: GET /health (the process is alive), GET /ready (its database and
+ * queue backend answer) and GET /metrics (Prometheus).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger';
+import { errorHandler, toErrorBody } from './error-handler';
+
+export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<boolean>;
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Registry;
+  readiness: ReadinessCheck[];
+  bodyLimitBytes: number;
+}
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+    requestId: Type.String(),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorResponse);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(toErrorBody('request.not_found', `no route ${request.method} ${request.url.split('?')[0]}`, request.id));
+  });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  app.get('/health', { schema: { hide: true, response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        hide: true,
+        response: {
+          200: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.Boolean()) }),
+          503: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.Boolean()) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const results = await Promise.all(options.readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const));
+      const checks = Object.fromEntries(results);
+      const ready = results.every(([, ok]) => ok);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    },
+  );
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    void reply.header('content-type', options.metrics.contentType);
+    return options.metrics.metrics();
+  });
+
+  return app;
+}

@@ -1,0 +1,57 @@
+/**
+ * The one mapping from errors to HTTP answers: `{ error: { code, message, details? }, requestId }`.
+ * AppErrors carry their own status; Fastify's schema failures become 400 `request.invalid` naming
+ * the failing field; anything unexpected is logged in full and answered as a bare 500 that leaks
+ * nothing about internals.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError, type ErrorCode } from '../errors';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+  requestId: string;
+}
+
+const fastifyCodeMap: Record<string, { code: ErrorCode; status: number }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'request.too_large', status: 413 },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'request.unsupported_media_type', status: 415 },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'request.invalid', status: 400 },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'request.invalid', status: 400 },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'request.invalid', status: 400 },
+};
+
+export function toErrorBody(code: string, message: string, requestId: string, details?: Record<string, unknown>): ErrorBody {
+  return details ? { error: { code, message, details }, requestId } : { error: { code, message }, requestId };
+}
+
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (isAppError(error)) {
+    if (error.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(error.httpStatus).send(toErrorBody(error.code, error.message, request.id, error.details));
+    return;
+  }
+  const fe = error as FastifyError;
+  if (fe.validation) {
+    const first = fe.validation[0];
+    const field = first ? `${fe.validationContext ?? 'request'}${first.instancePath || ''}` : fe.validationContext ?? 'request';
+    const missing = (first?.params as { requiredProperties?: string[]; missingProperty?: string } | undefined);
+    const fieldName = missing?.missingProperty ? `${field}/${missing.missingProperty}` : missing?.requiredProperties ? `${field}/${missing.requiredProperties.join(',')}` : field;
+    void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: ${first?.message ?? 'invalid'}`, request.id, { field: fieldName }));
+    return;
+  }
+  const mapped = fe.code ? fastifyCodeMap[fe.code] : undefined;
+  if (mapped) {
+    void reply.status(mapped.status).send(toErrorBody(mapped.code, fe.message, request.id));
+    return;
+  }
+  if (fe.statusCode === 429) {
+    void reply.status(429).send(toErrorBody('request.rate_limited', fe.message, request.id));
+    return;
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    void reply.status(fe.statusCode).send(toErrorBody('request.invalid', fe.message, request.id));
+    return;
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  void reply.status(500).send(toErrorBody('internal.error', 'internal error', request.id));
+}

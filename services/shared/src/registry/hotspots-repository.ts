@@ -1,0 +1,65 @@
+/**
+ * DB functions for the hotspot registry (hotspots and location_assertions). Shared by every service
+ * that needs to know a hotspot: the API, ingest (keys), the verifier (locations) and the router
+ * (gateway EUIs). Functions take a drizzle handle so they run on the pool or inside a transaction.
+ */
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { hotspots, locationAssertions } from '../db/schema/hotspots';
+
+export type HotspotRow = typeof hotspots.$inferSelect;
+export type NewHotspot = typeof hotspots.$inferInsert;
+export type LocationAssertionRow = typeof locationAssertions.$inferSelect;
+
+type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'execute'>;
+
+export async function findHotspot(db: Tx, address: string): Promise<HotspotRow | undefined> {
+  const [row] = await db.select().from(hotspots).where(eq(hotspots.address, address)).limit(1);
+  return row;
+}
+
+/** Locks the hotspot row for the rest of the transaction (serialises assertions of one hotspot). */
+export async function findHotspotForUpdate(db: Tx, address: string): Promise<HotspotRow | undefined> {
+  const [row] = await db.select().from(hotspots).where(eq(hotspots.address, address)).for('update').limit(1);
+  return row;
+}
+
+/** Inserts a hotspot; returns false when its address, key or gateway EUI is already taken. */
+export async function insertHotspot(db: Tx, hotspot: NewHotspot): Promise<boolean> {
+  const inserted = await db.insert(hotspots).values(hotspot).onConflictDoNothing().returning({ address: hotspots.address });
+  return inserted.length === 1;
+}
+
+export interface CurrentLocation {
+  locationCell: string;
+  locationCellRes8: string;
+  gainDbiX10: number;
+  elevationM: number;
+  region: string;
+  assertNonce: bigint;
+  locationAssertedAt: Date;
+}
+
+export async function recordLocationAssertion(db: Tx, address: string, current: CurrentLocation, assertion: Omit<LocationAssertionRow, 'hotspotAddress'>): Promise<void> {
+  await db.insert(locationAssertions).values({ ...assertion, hotspotAddress: address });
+  await db.update(hotspots).set(current).where(eq(hotspots.address, address));
+}
+
+export async function listLocationAssertions(db: Tx, address: string, limit: number): Promise<LocationAssertionRow[]> {
+  return db
+    .select()
+    .from(locationAssertions)
+    .where(eq(locationAssertions.hotspotAddress, address))
+    .orderBy(sql`${locationAssertions.nonce} desc`)
+    .limit(limit);
+}
+
+/** One page of an owner's hotspots in address order (keyset pagination: pass the last address seen). */
+export async function listHotspotsByOwner(db: Tx, owner: string, afterAddress: string | undefined, limit: number): Promise<HotspotRow[]> {
+  return db
+    .select()
+    .from(hotspots)
+    .where(afterAddress ? and(eq(hotspots.ownerAddress, owner), gt(hotspots.address, afterAddress)) : eq(hotspots.ownerAddress, owner))
+    .orderBy(asc(hotspots.address))
+    .limit(limit);
+}

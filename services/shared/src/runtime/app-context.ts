@@ -1,0 +1,89 @@
+/**
+ * Everything a service needs from its process, built once: config, logger, clock, metrics
+ * registry, database, queue backend and the oracle's keys. In embedded mode this also starts the
+ * embedded PostgreSQL and applies migrations; in server mode migrations are a separate step
+ * (`npm run db:migrate`) so that many service processes never race to migrate.
+ */
+import { join } from 'node:path';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import type { Config } from '../config/config';
+import { connectDatabase, databaseIsReachable, type Database } from '../db/client';
+import { applyMigrations } from '../db/migrate';
+import { createLogger, type Logger } from '../logger';
+import { createMetricsRegistry } from '../metrics';
+import { createQueueFactory, type QueueFactory } from '../queue/queue-factory';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { loadAdminApiKey, loadOracleKey, type OracleKey } from './oracle-keys';
+import type { ReadinessCheck } from '../http/create-http-server';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  metrics: Registry;
+  database: Database;
+  queues: QueueFactory;
+  oracleKey: OracleKey;
+  adminApiKey: string;
+  readiness: ReadinessCheck[];
+  /** Closes queues, database and the embedded server, in that order. */
+  close(): Promise<void>;
+}
+
+export interface AppContextOptions {
+  processName: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Embedded mode only: keep the database in memory instead of DATA_DIR (tests). */
+  inMemory?: boolean;
+}
+
+export async function createAppContext(config: Config, options: AppContextOptions): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config, options.processName);
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (config.mode === 'embedded') {
+    embedded = await startEmbeddedPostgres({
+      dataDir: options.inMemory ? undefined : join(config.DATA_DIR, 'pglite'),
+      port: config.EMBEDDED_DB_PORT,
+      maxConnections: config.EMBEDDED_DB_MAX_CONNECTIONS,
+    });
+    databaseUrl = embedded.url;
+    logger.info({ url: embedded.url, dataDir: options.inMemory ? '(memory)' : config.DATA_DIR }, 'embedded database started');
+  }
+  const database = connectDatabase(databaseUrl, { maxConnections: config.DB_POOL_MAX, embedded: !!embedded });
+  try {
+    if (embedded) await applyMigrations(database.db);
+  } catch (e) {
+    await database.close();
+    await embedded?.stop();
+    throw e;
+  }
+  const queues = createQueueFactory(config.REDIS_URL ? { kind: 'redis', url: config.REDIS_URL, prefix: config.QUEUE_PREFIX } : { kind: 'postgres', url: databaseUrl });
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: () => databaseIsReachable(database.sql) },
+    { name: 'queue', check: () => queues.isReachable() },
+  ];
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    clock: options.clock ?? systemClock,
+    metrics: createMetricsRegistry(options.processName),
+    database,
+    queues,
+    oracleKey: loadOracleKey(config),
+    adminApiKey: loadAdminApiKey(config),
+    readiness,
+    close() {
+      closing ??= (async () => {
+        await queues.close();
+        await database.close();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}

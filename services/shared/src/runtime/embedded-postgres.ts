@@ -1,0 +1,43 @@
+/**
+ * Embedded mode's database: PGlite (PostgreSQL compiled to WebAssembly, data under DATA_DIR)
+ * served on a loopback TCP port by pglite-socket, so postgres.js, drizzle and BullMQ's PostgreSQL
+ * backend talk to it exactly as they talk to a real server.
+ *
+ * PGlite is a single session; pglite-socket multiplexes client connections onto it. Two
+ * consequences shape this file: session settings are shared by every client, and BullMQ's
+ * per-connection `search_path` option is not applied. So the search path is set once here to
+ * `public, bullmq`: our tables (public) resolve first, BullMQ's unqualified functions resolve in
+ * its own schema, and our table names are kept distinct from BullMQ's (job, meta, event, ...).
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder for the data files; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+  port: number;
+  maxConnections: number;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  await pglite.exec('SET search_path TO public, bullmq');
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: options.port, maxConnections: options.maxConnections });
+  await server.start();
+  // getServerConn() answers "host:port", with the real port when port 0 was asked for.
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  return {
+    url,
+    async stop() {
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}

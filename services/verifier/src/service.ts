@@ -1,0 +1,8 @@
+/**
+ * The verifier service's entry point for the process composer (services/app). Its features land with
+ * their own issue (see README.md); until then it contributes nothing but its presence, so the
+ * all-in-one runner and `npm run start:verifier` already start it.
+ */
+import type { ServiceFactory } from '@cov/shared/runtime/service';
+
+export const createVerifierService: ServiceFactory = async () => ({ name: 'verifier' });
