@@ -37,6 +37,10 @@ export const ConfigSchema = Type.Object(
     REDIS_URL: Str('', 'Redis URL for BullMQ. Empty: BullMQ runs on its PostgreSQL backend in the same database.'),
     QUEUE_PREFIX: Str('cov', 'BullMQ prefix (Redis key prefix); lets several deployments or test runs share one Redis.'),
     TEST_DATABASE_ADMIN_URL: Str('postgres://postgres@127.0.0.1:5432/postgres', 'Tests only: PostgreSQL server on which each integration test file gets its own database.'),
+    TEST_LOG_LEVEL: Type.Union([Type.Literal('silent'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], {
+      default: 'silent',
+      description: 'Tests only: log level of the nodes integration tests start.',
+    }),
     TEST_REDIS_URL: Str('redis://127.0.0.1:6379', 'Tests only: Redis used by integration tests of the Redis queue backend.'),
 
     // ---- keys and auth

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { feature } from 'topojson-client';
-import { booleanPointInPolygon, bbox as turfBbox } from '@turf/turf';
+import { booleanPointInPolygon, bbox as turfBbox, pointToPolygonDistance } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import type { Topology } from 'topojson-specification';
@@ -44,14 +44,29 @@ export interface CountryHit {
   name: string;
 }
 
-/** The country containing the point, or undefined at sea. */
+/**
+ * Coastal tolerance. The 1:50m outlines smooth coastlines by up to a few kilometres, which would
+ * put real hotspots on piers, islands and waterfronts (lower Manhattan, for one) "at sea". A point
+ * outside every outline but within this distance of one belongs to the nearest country.
+ */
+export const COASTAL_TOLERANCE_M = 25_000;
+const TOLERANCE_DEG = 0.5; // generous bbox margin (>= 25 km at any latitude below ~60 degrees)
+
+/** The country containing the point (or nearest within the coastal tolerance), or undefined at sea. */
 export function countryAt(lat: number, lng: number): CountryHit | undefined {
+  const near: Country[] = [];
   for (const c of loadCountries()) {
     const [minLng, minLat, maxLng, maxLat] = c.bbox;
-    if (lng < minLng || lng > maxLng || lat < minLat || lat > maxLat) continue;
-    if (booleanPointInPolygon([lng, lat], c.shape)) return { isoNumeric: c.id, name: c.name };
+    if (lng < minLng - TOLERANCE_DEG || lng > maxLng + TOLERANCE_DEG || lat < minLat - TOLERANCE_DEG || lat > maxLat + TOLERANCE_DEG) continue;
+    if (lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat && booleanPointInPolygon([lng, lat], c.shape)) return { isoNumeric: c.id, name: c.name };
+    near.push(c);
   }
-  return undefined;
+  let best: { c: Country; distanceM: number } | undefined;
+  for (const c of near) {
+    const distanceM = Math.abs(pointToPolygonDistance([lng, lat], c.shape, { units: 'meters' }));
+    if (distanceM <= COASTAL_TOLERANCE_M && (!best || distanceM < best.distanceM)) best = { c, distanceM };
+  }
+  return best ? { isoNumeric: best.c.id, name: best.c.name } : undefined;
 }
 
 export interface RegionAnswer {

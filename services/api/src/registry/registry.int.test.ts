@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cov/shared/clock';
+import { keypairFromLabel, sign, type Keypair } from '@cov/shared/helium/keys';
+import { locationAssertionBytes, type LocationAssertionFields } from '@cov/shared/registry/location-assertion';
+import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
+
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+// Paris, New York, open Atlantic
+const PARIS = { lat: 48.8566, lng: 2.3522 };
+const NEW_YORK = { lat: 40.7075, lng: -74.0113 };
+const ATLANTIC = { lat: 35.0, lng: -40.0 };
+
+describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
+  let node: TestNode;
+  const clock = new ManualClock(T0);
+  let makerKey: string;
+  const owner = keypairFromLabel(`test/${mode}/owner`);
+  const otherOwner = keypairFromLabel(`test/${mode}/other-owner`);
+  const hotspots: Keypair[] = [0, 1, 2].map((i) => keypairFromLabel(`test/${mode}/hotspot/${i}`));
+
+  const call = async (method: string, path: string, body?: unknown, key?: string) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
+  };
+
+  const signedAssertion = (signer: Keypair, fields: Partial<LocationAssertionFields> & { hotspot: string }) => {
+    const full: LocationAssertionFields = { owner: signer.address, lat: PARIS.lat, lng: PARIS.lng, gainDbiX10: 30, elevationM: 12, nonce: 1, timestampMs: clock.nowMs(), ...fields };
+    const signature = Buffer.from(sign(locationAssertionBytes(full), signer.secretKey)).toString('base64');
+    const { hotspot, ...rest } = full;
+    return { path: `/v1/hotspots/${hotspot}/location`, body: { ...rest, signature } };
+  };
+
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], clock });
+    const created = await call('POST', '/v1/admin/makers', { name: 'Acme Hotspots' }, node.adminKey);
+    expect(created.status).toBe(201);
+    makerKey = created.body.apiKey;
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('rejects maker creation without the admin key and duplicate maker names', async () => {
+    expect((await call('POST', '/v1/admin/makers', { name: 'X' })).body.error.code).toBe('auth.missing_key');
+    expect((await call('POST', '/v1/admin/makers', { name: 'X' }, 'nope')).body.error.code).toBe('auth.bad_key');
+    const dup = await call('POST', '/v1/admin/makers', { name: 'Acme Hotspots' }, node.adminKey);
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('makers.already_exists');
+  });
+
+  it('onboards hotspots with a maker key, once', async () => {
+    for (const [i, h] of hotspots.entries()) {
+      const res = await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, capability: i === 2 ? 'data_only' : 'full' }, makerKey);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ address: h.address, ownerAddress: owner.address, location: null });
+      expect(res.body.gatewayEui).toMatch(/^[0-9A-F]{16}$/);
+    }
+    const again = await call('POST', '/v1/hotspots', { address: hotspots[0]!.address, ownerAddress: owner.address }, makerKey);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('hotspots.already_onboarded');
+    const badKey = await call('POST', '/v1/hotspots', { address: keypairFromLabel('x').address, ownerAddress: owner.address }, 'mk_wrong');
+    expect(badKey.body.error.code).toBe('auth.bad_key');
+    const badAddress = await call('POST', '/v1/hotspots', { address: 'not-an-address', ownerAddress: owner.address }, makerKey);
+    expect(badAddress.status).toBe(400);
+    expect(badAddress.body.error.code).toBe('keys.invalid_address');
+  });
+
+  it('asserts a location signed by the owner and derives the region', async () => {
+    const a = signedAssertion(owner, { hotspot: hotspots[0]!.address, nonce: 1 });
+    const res = await call('POST', a.path, a.body);
+    expect(res.status).toBe(200);
+    expect(res.body.location).toMatchObject({ region: 'EU868', gainDbiX10: 30, elevationM: 12, nonce: '1' });
+    expect(res.body.location.cell).toMatch(/^8c/); // res-12 cells start with 0x8c
+    expect(Math.abs(res.body.location.lat - PARIS.lat)).toBeLessThan(0.001);
+
+    const ny = signedAssertion(owner, { hotspot: hotspots[1]!.address, nonce: 7, ...NEW_YORK });
+    expect((await call('POST', ny.path, ny.body)).body.location.region).toBe('US915');
+  });
+
+  it('refuses replays, bad signatures, strangers, stale requests, bad ranges and oceans with stable codes', async () => {
+    const h = hotspots[0]!.address;
+    const replay = signedAssertion(owner, { hotspot: h, nonce: 1 });
+    let res = await call('POST', replay.path, replay.body);
+    expect([res.status, res.body.error.code]).toEqual([409, 'auth.replayed_nonce']);
+
+    const tampered = signedAssertion(owner, { hotspot: h, nonce: 2 });
+    res = await call('POST', tampered.path, { ...tampered.body, lat: tampered.body.lat + 0.01 });
+    expect([res.status, res.body.error.code]).toEqual([401, 'auth.bad_signature']);
+
+    const stranger = signedAssertion(otherOwner, { hotspot: h, nonce: 2 });
+    res = await call('POST', stranger.path, stranger.body);
+    expect([res.status, res.body.error.code]).toEqual([403, 'hotspots.not_owner']);
+
+    const stale = signedAssertion(owner, { hotspot: h, nonce: 2, timestampMs: T0 - 3600_000 });
+    res = await call('POST', stale.path, stale.body);
+    expect([res.status, res.body.error.code]).toEqual([400, 'auth.stale_request']);
+
+    for (const bad of [{ lat: 91 }, { lng: -180.5 }, { gainDbiX10: 999 }, { elevationM: 20_000 }]) {
+      const r = signedAssertion(owner, { hotspot: h, nonce: 2, ...bad });
+      res = await call('POST', r.path, r.body);
+      expect([res.status, res.body.error.code]).toEqual([400, 'geo.out_of_range']);
+    }
+
+    const ocean = signedAssertion(owner, { hotspot: h, nonce: 2, ...ATLANTIC });
+    res = await call('POST', ocean.path, ocean.body);
+    expect([res.status, res.body.error.code]).toEqual([422, 'geo.no_region']);
+
+    const unknown = signedAssertion(owner, { hotspot: keypairFromLabel('never-onboarded').address, nonce: 1 });
+    res = await call('POST', unknown.path, unknown.body);
+    expect([res.status, res.body.error.code]).toEqual([404, 'hotspots.not_found']);
+
+    // None of the refusals changed what was stored.
+    const stored = await call('GET', `/v1/hotspots/${h}`);
+    expect(stored.body.location).toMatchObject({ nonce: '1', region: 'EU868', gainDbiX10: 30 });
+  });
+
+  it('keeps every assertion as history', async () => {
+    const h = hotspots[0]!.address;
+    clock.advance(60_000);
+    const moved = signedAssertion(owner, { hotspot: h, nonce: 5, lat: 52.52, lng: 13.405, gainDbiX10: 58 });
+    expect((await call('POST', moved.path, moved.body)).status).toBe(200);
+    const history = await call('GET', `/v1/hotspots/${h}/locations`);
+    expect(history.body.data.map((r: { nonce: string }) => r.nonce)).toEqual(['5', '1']);
+    expect(history.body.data[0]).toMatchObject({ gainDbiX10: 58, region: 'EU868' });
+  });
+
+  it('answers schema failures with 400 naming the field, and unknown routes with 404', async () => {
+    const a = signedAssertion(owner, { hotspot: hotspots[0]!.address, nonce: 9 });
+    const { gainDbiX10: _g, ...missing } = a.body;
+    let res = await call('POST', a.path, missing);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('request.invalid');
+    expect(res.body.error.message).toContain('gainDbiX10');
+    expect(res.body.requestId).toBeTruthy();
+    res = await call('POST', a.path, '{"not json');
+    expect([res.status, res.body.error.code]).toEqual([400, 'request.invalid']);
+    res = await call('GET', '/v1/nowhere');
+    expect([res.status, res.body.error.code]).toEqual([404, 'request.not_found']);
+    res = await call('GET', `/v1/hotspots/${keypairFromLabel('nobody').address}`);
+    expect([res.status, res.body.error.code]).toEqual([404, 'hotspots.not_found']);
+  });
+
+  it('lists an owner fleet with keyset cursors', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { data: { address: string }[]; cursor: string | null } } = await call('GET', `/v1/owners/${owner.address}/hotspots?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...res.body.data.map((d) => d.address));
+      cursor = res.body.cursor;
+    } while (cursor);
+    expect(seen).toEqual(hotspots.map((h) => h.address).sort());
+    const bad = await call('GET', `/v1/owners/${owner.address}/hotspots?cursor=zzz`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'request.invalid']);
+  });
+});
