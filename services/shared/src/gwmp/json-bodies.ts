@@ -1,0 +1,289 @@
+/**
+ * Validation of the JSON bodies of GWMP datagrams into typed objects, and their serialisation.
+ * Readers are lenient about fields they do not use (forwarders add many) and strict about the
+ * type of the ones they keep; `null` counts as absent, because real forwarders send e.g.
+ * `"ackr":null`.
+ */
+import { ok, type Result } from '../errors';
+import { parseLoraDatr } from './datr';
+import { gwmpMalformed } from './malformed';
+import type { GatewayStat, Modulation, Rsig, Rxpk, Txpk, TxpkAck } from './types';
+
+type Obj = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
+/** Padded or unpadded standard base64 (TTN test data is unpadded). */
+export function isBase64(text: string): boolean {
+  return BASE64_RE.test(text);
+}
+
+/** Collects the first type problem of an object's fields instead of throwing. */
+class FieldReader {
+  problem: string | null = null;
+  constructor(
+    private readonly obj: Obj,
+    private readonly where: string,
+  ) {}
+
+  private fail(key: string, expected: string): undefined {
+    this.problem ??= `${this.where}.${key} must be ${expected}`;
+    return undefined;
+  }
+
+  private present(key: string, required: boolean, expected: string): boolean {
+    const v = this.obj[key];
+    if (v === undefined || v === null) {
+      if (required) this.fail(key, expected);
+      return false;
+    }
+    return true;
+  }
+
+  num(key: string, required = false): number | undefined {
+    if (!this.present(key, required, 'a number')) return undefined;
+    const v = this.obj[key];
+    return typeof v === 'number' && Number.isFinite(v) ? v : this.fail(key, 'a number');
+  }
+
+  int(key: string, required = false): number | undefined {
+    if (!this.present(key, required, 'an integer')) return undefined;
+    const v = this.obj[key];
+    return typeof v === 'number' && Number.isInteger(v) ? v : this.fail(key, 'an integer');
+  }
+
+  /** Unsigned 32-bit counter such as `tmst`. */
+  u32(key: string, required = false): number | undefined {
+    const v = this.int(key, required);
+    return v === undefined || (v >= 0 && v <= 0xffffffff) ? v : this.fail(key, 'a u32');
+  }
+
+  str(key: string, required = false): string | undefined {
+    if (!this.present(key, required, 'a string')) return undefined;
+    const v = this.obj[key];
+    return typeof v === 'string' ? v : this.fail(key, 'a string');
+  }
+
+  bool(key: string, required = false): boolean | undefined {
+    if (!this.present(key, required, 'a boolean')) return undefined;
+    const v = this.obj[key];
+    return typeof v === 'boolean' ? v : this.fail(key, 'a boolean');
+  }
+
+  modu(): Modulation | undefined {
+    const v = this.str('modu', true);
+    return v === 'LORA' || v === 'FSK' ? v : v === undefined ? undefined : this.fail('modu', '"LORA" or "FSK"');
+  }
+
+  /** LoRa rates are `"SFxBWy"` strings, FSK rates are numbers. */
+  datr(modu: Modulation | undefined): string | number | undefined {
+    const v = this.obj.datr;
+    if (modu === 'FSK') return typeof v === 'number' && v > 0 ? v : this.fail('datr', 'an FSK bit rate');
+    return typeof v === 'string' && parseLoraDatr(v) ? v : this.fail('datr', 'a LoRa "SFxBWy" identifier');
+  }
+
+  base64(key: string, required = false): string | undefined {
+    const v = this.str(key, required);
+    return v === undefined || isBase64(v) ? v : this.fail(key, 'base64');
+  }
+
+  stringMap(key: string): Record<string, string> | undefined {
+    if (!this.present(key, false, 'an object of strings')) return undefined;
+    const v = this.obj[key];
+    if (!isPlainObject(v) || !Object.values(v).every((x) => typeof x === 'string')) return this.fail(key, 'an object of strings');
+    return v as Record<string, string>;
+  }
+}
+
+function badField(problem: string): Result<never> {
+  return gwmpMalformed('bad_field', problem, { field: problem.split(' ')[0] });
+}
+
+/** Drops undefined members so optional fields are absent, not `undefined`, in typed objects. */
+function compact<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+function readRsig(value: unknown, where: string): Result<Rsig> {
+  if (!isPlainObject(value)) return badField(`${where} must be an object`);
+  const r = new FieldReader(value, where);
+  const rsig = compact<Rsig>({
+    ant: r.int('ant'),
+    chan: r.int('chan'),
+    rssic: r.num('rssic'),
+    rssis: r.num('rssis'),
+    lsnr: r.num('lsnr'),
+    etime: r.str('etime'),
+    foff: r.num('foff'),
+    ftime: r.num('ftime'),
+  });
+  return r.problem ? badField(r.problem) : ok(rsig);
+}
+
+export function readRxpk(value: unknown, where = 'rxpk'): Result<Rxpk> {
+  if (!isPlainObject(value)) return badField(`${where} must be an object`);
+  const r = new FieldReader(value, where);
+  const modu = r.modu();
+  let rsig: Rsig[] | undefined;
+  if (value.rsig !== undefined && value.rsig !== null) {
+    if (!Array.isArray(value.rsig)) return badField(`${where}.rsig must be an array`);
+    rsig = [];
+    for (const [i, item] of value.rsig.entries()) {
+      const one = readRsig(item, `${where}.rsig[${i}]`);
+      if (!one.ok) return one;
+      rsig.push(one.value);
+    }
+  }
+  const rxpk = compact<Rxpk>({
+    time: r.str('time'),
+    tmms: r.num('tmms'),
+    tmst: r.u32('tmst', true) ?? 0,
+    freq: r.num('freq', true) ?? 0,
+    chan: r.int('chan'),
+    rfch: r.int('rfch'),
+    brd: r.int('brd'),
+    stat: r.int('stat'),
+    modu: modu ?? 'LORA',
+    datr: r.datr(modu) ?? '',
+    codr: r.str('codr'),
+    rssi: r.num('rssi'),
+    rssis: r.num('rssis'),
+    lsnr: r.num('lsnr'),
+    foff: r.num('foff'),
+    size: r.int('size'),
+    data: r.base64('data', true) ?? '',
+    jver: r.int('jver'),
+    aesk: r.int('aesk'),
+    rsig,
+    meta: r.stringMap('meta'),
+  });
+  return r.problem ? badField(r.problem) : ok(rxpk);
+}
+
+export function readStat(value: unknown): Result<GatewayStat> {
+  if (!isPlainObject(value)) return badField('stat must be an object');
+  const r = new FieldReader(value, 'stat');
+  const stat = compact<GatewayStat>({
+    time: r.str('time'),
+    lati: r.num('lati'),
+    long: r.num('long'),
+    alti: r.num('alti'),
+    rxnb: r.int('rxnb'),
+    rxok: r.int('rxok'),
+    rxfw: r.int('rxfw'),
+    ackr: r.num('ackr'),
+    dwnb: r.int('dwnb'),
+    txnb: r.int('txnb'),
+  });
+  return r.problem ? badField(r.problem) : ok(stat);
+}
+
+export function readTxpk(value: unknown): Result<Txpk> {
+  if (!isPlainObject(value)) return badField('txpk must be an object');
+  const r = new FieldReader(value, 'txpk');
+  // Some servers (helium/semtech-udp tests) write `"tmst":"immediate"` instead of `imme`.
+  const tmstImmediate = value.tmst === 'immediate';
+  const modu = r.modu();
+  const txpk = compact<Txpk>({
+    imme: (r.bool('imme') ?? false) || tmstImmediate,
+    tmst: tmstImmediate ? undefined : r.u32('tmst'),
+    tmms: r.num('tmms'),
+    time: r.str('time'),
+    freq: r.num('freq', true) ?? 0,
+    rfch: r.int('rfch'),
+    powe: r.num('powe'),
+    ant: r.int('ant'),
+    brd: r.int('brd'),
+    modu: modu ?? 'LORA',
+    datr: r.datr(modu) ?? '',
+    codr: r.str('codr'),
+    fdev: r.num('fdev'),
+    ipol: r.bool('ipol'),
+    prea: r.int('prea'),
+    size: r.int('size'),
+    data: r.base64('data', true) ?? '',
+    ncrc: r.bool('ncrc'),
+  });
+  return r.problem ? badField(r.problem) : ok(txpk);
+}
+
+export function readTxpkAck(value: unknown): Result<TxpkAck> {
+  if (!isPlainObject(value)) return badField('txpk_ack must be an object');
+  const r = new FieldReader(value, 'txpk_ack');
+  const ack = compact<TxpkAck>({ error: r.str('error'), warn: r.str('warn'), value: r.num('value'), tmst: r.u32('tmst') });
+  return r.problem ? badField(r.problem) : ok(ack);
+}
+
+// Writers put keys in a fixed order; JSON.stringify leaves out undefined members.
+
+export function rxpkToJson(p: Rxpk): Obj {
+  return {
+    time: p.time, tmms: p.tmms, tmst: p.tmst, chan: p.chan, rfch: p.rfch, brd: p.brd, freq: p.freq,
+    stat: p.stat, modu: p.modu, datr: p.datr, codr: p.codr, rssi: p.rssi, rssis: p.rssis, lsnr: p.lsnr,
+    foff: p.foff, size: p.size, data: p.data, jver: p.jver, aesk: p.aesk,
+    rsig: p.rsig?.map((s) => ({ ant: s.ant, chan: s.chan, rssic: s.rssic, rssis: s.rssis, lsnr: s.lsnr, etime: s.etime, foff: s.foff, ftime: s.ftime })),
+    meta: p.meta,
+  };
+}
+
+export function statToJson(s: GatewayStat): Obj {
+  return {
+    time: s.time, lati: s.lati, long: s.long, alti: s.alti, rxnb: s.rxnb, rxok: s.rxok, rxfw: s.rxfw,
+    ackr: s.ackr, dwnb: s.dwnb, txnb: s.txnb,
+  };
+}
+
+export function txpkToJson(t: Txpk): Obj {
+  return {
+    imme: t.imme ? true : undefined, tmst: t.imme ? undefined : t.tmst, tmms: t.tmms, time: t.time,
+    freq: t.freq, rfch: t.rfch, powe: t.powe, ant: t.ant, brd: t.brd, modu: t.modu, datr: t.datr,
+    codr: t.codr, fdev: t.fdev, ipol: t.ipol, prea: t.prea, size: t.size, data: t.data, ncrc: t.ncrc,
+  };
+}
+
+export function txpkAckToJson(a: TxpkAck): Obj {
+  return { error: a.error, warn: a.warn, value: a.value, tmst: a.tmst };
+}
+
+/** PHYPayload bytes of an rxpk/txpk `data` field (validated base64 at parse time). */
+export function payloadBytes(packet: { data: string }): Uint8Array {
+  return Uint8Array.from(Buffer.from(packet.data, 'base64'));
+}
+
+/** Base64 for the `data` field of an rxpk/txpk. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+/**
+ * SNR of a received packet: top-level `lsnr` (v1 JSON) or, for `jver` 2 forwarders that only
+ * report per antenna, the best antenna's.
+ */
+export function rxpkSnrDb(rxpk: Rxpk): number | undefined {
+  if (rxpk.lsnr !== undefined) return rxpk.lsnr;
+  const values = (rxpk.rsig ?? []).map((s) => s.lsnr).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? Math.max(...values) : undefined;
+}
+
+/** RSSI of a received packet: `rssi`, else the best antenna's channel RSSI (`rsig[].rssic`). */
+export function rxpkRssiDbm(rxpk: Rxpk): number | undefined {
+  if (rxpk.rssi !== undefined) return rxpk.rssi;
+  const values = (rxpk.rsig ?? []).map((s) => s.rssic).filter((v): v is number => v !== undefined);
+  return values.length > 0 ? Math.max(...values) : undefined;
+}
+
+export type TxAckOutcome =
+  | { kind: 'ok' }
+  | { kind: 'error'; error: string }
+  | { kind: 'warning'; warning: string; value?: number };
+
+/** What a TX_ACK says about the downlink: no body or `NONE`/empty error means sent. */
+export function txAckOutcome(ack: TxpkAck | null): TxAckOutcome {
+  if (ack?.error && ack.error !== 'NONE') return { kind: 'error', error: ack.error };
+  if (ack?.warn) return { kind: 'warning', warning: ack.warn, ...(ack.value !== undefined ? { value: ack.value } : {}) };
+  return { kind: 'ok' };
+}
