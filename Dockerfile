@@ -1,0 +1,21 @@
+# One image for every service; the container's command picks the service.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+COPY services/shared/package.json services/shared/
+COPY services/ingest/package.json services/ingest/
+COPY services/entropy/package.json services/entropy/
+COPY services/verifier/package.json services/verifier/
+COPY services/rewarder/package.json services/rewarder/
+COPY services/router/package.json services/router/
+COPY services/api/package.json services/api/
+COPY services/app/package.json services/app/
+COPY services/cli/package.json services/cli/
+COPY firmware-sim/package.json firmware-sim/
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+USER node
+EXPOSE 3000 1700/udp
+ENTRYPOINT ["node", "--import", "tsx", "services/app/src/main.ts"]
+CMD ["all"]

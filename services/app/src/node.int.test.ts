@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@cov/shared/config/config';
+import { createLogger } from '@cov/shared/logger';
+import { serviceNames } from '@cov/shared/runtime/service';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { startNode } from './compose';
+import { allTestModes, startTestNode } from './testing/test-node';
+
+describe('the embedded default', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cov-node-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const config = loadConfig({ PORT: '0', GWMP_PORT: '0', DATA_DIR: dataDir });
+  const logger = createLogger({ LOG_LEVEL: 'silent' });
+
+  it('runs every service on PGlite under DATA_DIR, keeps data across restarts and generates its keys once', async () => {
+    expect(config.mode).toBe('embedded');
+    const first = await startNode(config, { services: serviceNames, logger });
+    const adminKey = first.ctx.adminApiKey;
+    try {
+      expect((await fetch(`${first.httpBaseUrl}/health`)).status).toBe(200);
+      const ready = await (await fetch(`${first.httpBaseUrl}/ready`)).json();
+      expect(ready).toEqual({ status: 'ready', checks: { database: true, queue: true } });
+      const res = await fetch(`${first.httpBaseUrl}/v1/admin/makers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ name: 'Persistent Maker' }),
+      });
+      expect(res.status).toBe(201);
+      expect(first.describe().join('\n')).toContain(`${first.httpBaseUrl}/docs`);
+    } finally {
+      await first.stop();
+    }
+    const second = await startNode(config, { services: serviceNames, logger });
+    try {
+      expect(second.ctx.adminApiKey).toBe(adminKey);
+      const dup = await fetch(`${second.httpBaseUrl}/v1/admin/makers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ name: 'Persistent Maker' }),
+      });
+      // The maker written before the restart is still there.
+      expect(dup.status).toBe(409);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
+  it('answers /ready, /metrics and an OpenAPI 3.1 document listing the routes', async () => {
+    const node = await startTestNode(mode);
+    try {
+      expect((await (await fetch(`${node.httpBaseUrl}/ready`)).json()).status).toBe('ready');
+      const metrics = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^# HELP /m);
+      await fetch(`${node.httpBaseUrl}/v1/hotspots/${keypairFromLabel('x').address}`);
+      const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/hotspots', '/v1/hotspots/{address}', '/v1/hotspots/{address}/location', '/v1/owners/{owner}/hotspots']));
+      expect(doc.components.schemas).toHaveProperty('Hotspot');
+      expect((await fetch(`${node.httpBaseUrl}/docs`)).status).toBe(200);
+    } finally {
+      await node.destroy();
+    }
+  });
+});
