@@ -92,3 +92,21 @@ export function parseDecimal(text: string): Rational {
   const num = BigInt(`${m[2]}${frac}`) * (m[1] ? -1n : 1n);
   return rational(num, 10n ** BigInt(frac.length));
 }
+
+/** The exact decimal expansion of a value whose denominator has no prime factors but 2 and 5. */
+export function formatExact(value: Rational): string {
+  let twos = 0;
+  let fives = 0;
+  let d = value.den;
+  while (d % 2n === 0n) {
+    d /= 2n;
+    twos++;
+  }
+  while (d % 5n === 0n) {
+    d /= 5n;
+    fives++;
+  }
+  if (d !== 1n) throw new RangeError('formatExact: value has no finite decimal expansion');
+  const decimals = Math.max(twos, fives);
+  return formatScaled(toScaled(value, decimals, 'down'), decimals);
+}
