@@ -1,0 +1,246 @@
+import { getPentagons, gridDisk, gridDistance } from 'h3-js';
+import { describe, expect, it } from 'vitest';
+import { cellCenterDistanceRoundedM } from '../geo/cell-distance';
+import { parentCell } from '../geo/h3-cells';
+import type { WitnessLinkContext } from './context';
+import { FIXTURE_LOCATIONS, linkContext } from './test-fixtures';
+import { HELIUM_POC_THRESHOLDS } from './thresholds';
+import {
+  checkWitnessDataRate,
+  checkWitnessFrequency,
+  checkWitnessMaxDistance,
+  checkWitnessMinDistance,
+  checkWitnessRegion,
+  checkWitnessRssi,
+  checkWitnessSensitivity,
+  checkWitnessSnr,
+  describeWitnessLink,
+  linkBudget,
+  verifyWitnessLink,
+} from './witness-link-checks';
+
+const witnessAt = (location: string, gainDbiX10 = 20): WitnessLinkContext['witnessHotspot'] => ({
+  location,
+  gainDbiX10,
+  region: 'EU868',
+});
+const withWitness = (patch: Partial<WitnessLinkContext['witness']>, rest: Partial<WitnessLinkContext> = {}) => {
+  const ctx = linkContext(rest);
+  return { ...ctx, witness: { ...ctx.witness, ...patch } };
+};
+const reasonOf = (f: { reason: string } | null) => f?.reason ?? null;
+
+describe('invalid_frequency (|offset| <= 100 kHz)', () => {
+  it.each([
+    [867_900_000, null],
+    [868_000_000, null],
+    [867_800_000, null],
+    [868_000_001, 'invalid_frequency'],
+    [867_799_999, 'invalid_frequency'],
+    [867_100_000, 'invalid_frequency'],
+  ])('witness at %d Hz', (frequencyHz, reason) => {
+    const failure = checkWitnessFrequency(withWitness({ frequencyHz }));
+    expect(reasonOf(failure)).toBe(reason);
+    if (failure) expect(failure.details.offsetHz).toBe(frequencyHz - 867_900_000);
+  });
+
+  it('uses the configured tolerance', () => {
+    expect(checkWitnessFrequency(withWitness({ frequencyHz: 867_901_001 }, { thresholds: { frequencyToleranceHz: 1_000 } }))?.reason).toBe(
+      'invalid_frequency',
+    );
+  });
+});
+
+describe('invalid_region', () => {
+  it.each([
+    ['EU868', null],
+    ['US915', 'invalid_region'],
+    ['RU864', 'invalid_region'],
+  ] as const)('witness in %s', (region, reason) => {
+    const ctx = linkContext({ witnessHotspot: { ...witnessAt(FIXTURE_LOCATIONS.LOC4), region } });
+    expect(reasonOf(checkWitnessRegion(ctx))).toBe(reason);
+  });
+});
+
+describe('below_min_distance (>= 8 cells at res 11)', () => {
+  it.each([
+    ['LOC3, 7 cells', FIXTURE_LOCATIONS.LOC3, 'below_min_distance', 7],
+    ['LOC4, 28 cells', FIXTURE_LOCATIONS.LOC4, null, 28],
+    ['same cell', FIXTURE_LOCATIONS.LOC0, 'below_min_distance', 0],
+  ])('%s', (_, location, reason, cells) => {
+    const failure = checkWitnessMinDistance(linkContext({ witnessHotspot: witnessAt(location) }));
+    expect(reasonOf(failure)).toBe(reason);
+    if (failure) expect(failure.details.cellDistance).toBe(cells);
+  });
+
+  it('a minimum of 7 cells lets LOC3 through', () => {
+    const ctx = linkContext({ witnessHotspot: witnessAt(FIXTURE_LOCATIONS.LOC3), thresholds: { minCellDistance: 7 } });
+    expect(checkWitnessMinDistance(ctx)).toBeNull();
+  });
+
+  // Around a pentagon H3 cannot count some grid distances; the great-circle fallback decides.
+  const pentagon = getPentagons(11)[0]!;
+  const failingPairs = (() => {
+    const cells = gridDisk(pentagon, 20);
+    const pairs: { a: string; b: string; distanceM: number }[] = [];
+    for (const a of cells.slice(0, 60)) {
+      for (const b of cells) {
+        try {
+          gridDistance(a, b);
+        } catch {
+          pairs.push({ a, b, distanceM: cellCenterDistanceRoundedM(a, b)! });
+        }
+      }
+    }
+    return pairs;
+  })();
+
+  it('where H3 fails, pairs >= 400 m apart pass and closer ones fail', () => {
+    const near = failingPairs.find((p) => p.distanceM < 400);
+    const far = failingPairs.find((p) => p.distanceM >= 400);
+    expect(near && far).toBeTruthy();
+    const ctxFor = (p: { a: string; b: string }) =>
+      linkContext({ beaconer: { location: p.a, gainDbiX10: 12, region: 'EU868' }, witnessHotspot: witnessAt(p.b) });
+    expect(checkWitnessMinDistance(ctxFor(near!))).toMatchObject({
+      reason: 'below_min_distance',
+      details: { cellDistance: null, gridDistanceFailure: 'not_computable' },
+    });
+    expect(checkWitnessMinDistance(ctxFor(far!))).toBeNull();
+  });
+
+  it('a location coarser than res 11 cannot be measured and fails', () => {
+    const coarse = parentCell(FIXTURE_LOCATIONS.LOC1, 9)!;
+    expect(checkWitnessMinDistance(linkContext({ witnessHotspot: witnessAt(coarse) }))).toMatchObject({
+      reason: 'below_min_distance',
+      details: { gridDistanceFailure: 'coarser_than_resolution' },
+    });
+  });
+});
+
+describe('max_distance_exceeded (floor(km) > 100)', () => {
+  it.each([
+    ['LOC1, 22.7 km', FIXTURE_LOCATIONS.LOC1, 100, null],
+    ['LOC2, 2 622 km', FIXTURE_LOCATIONS.LOC2, 100, 'max_distance_exceeded'],
+    ['LOC1 with a 22 km limit: floor(22.694) = 22 passes', FIXTURE_LOCATIONS.LOC1, 22, null],
+    ['LOC1 with a 21 km limit', FIXTURE_LOCATIONS.LOC1, 21, 'max_distance_exceeded'],
+  ])('%s', (_, location, maxDistanceKm, reason) => {
+    const failure = checkWitnessMaxDistance(linkContext({ witnessHotspot: witnessAt(location), thresholds: { maxDistanceKm } }));
+    expect(reasonOf(failure)).toBe(reason);
+    if (failure) expect(failure.details).toMatchObject({ maxDistanceKm });
+  });
+});
+
+describe('bad_rssi (free-space bound, gains truncated, tx power capped)', () => {
+  // LOC0 -> LOC4: 1 314 m, 867.900032 MHz, gains 1 + 2 dB, 8 dBm -> -82.589 dBm
+  it.each([
+    [-826, null],
+    [-825, 'bad_rssi'],
+    [-1080, null],
+    [300, 'bad_rssi'],
+  ])('signal %d ddBm', (signalDbmX10, reason) => {
+    const failure = checkWitnessRssi(withWitness({ signalDbmX10 }));
+    expect(reasonOf(failure)).toBe(reason);
+    if (failure) {
+      expect(failure.details).toMatchObject({
+        observedRssiDbm: signalDbmX10 / 10,
+        expectedMaxRssiDbm: -82.589,
+        distanceM: 1_314,
+        beaconerGainDbi: 1,
+        witnessGainDbi: 2,
+        reportedTxPowerDbm: 8,
+        effectiveTxPowerDbm: 8,
+      });
+    }
+  });
+
+  it('an over-reported tx power is capped at max EIRP - gain (Helium would accept the witness)', () => {
+    // 40 dBm reported in EU868 (16.1 dBm EIRP, 1 dBi): capped at 15.1 dBm.
+    const ctx = linkContext({ beacon: { frequencyHz: 867_900_000, dataRate: 'SF12BW125', txPowerDbm: 40 } });
+    const loud = { ...ctx, witness: { ...ctx.witness, signalDbmX10: -700 } };
+    expect(checkWitnessRssi(loud)).toMatchObject({
+      reason: 'bad_rssi',
+      details: { reportedTxPowerDbm: 40, effectiveTxPowerDbm: 15.1, maxEirpDbm: 16.1 },
+    });
+    expect(checkWitnessRssi({ ...loud, thresholds: HELIUM_POC_THRESHOLDS })).toBeNull();
+  });
+
+  it('a margin loosens the bound', () => {
+    expect(checkWitnessRssi(withWitness({ signalDbmX10: -800 }, { thresholds: { rssiMarginDb: 3 } }))).toBeNull();
+  });
+
+  it('uses the witness-reported frequency, as Helium does', () => {
+    const a = linkBudget(withWitness({ frequencyHz: 867_900_000 }))!;
+    const b = linkBudget(withWitness({ frequencyHz: 868_000_000 }))!;
+    expect(a.frequencyHz).toBe(867_900_000);
+    expect(b.freeSpacePathLossDb).toBeGreaterThan(a.freeSpacePathLossDb);
+  });
+});
+
+describe('rssi_below_sensitivity (beyond Helium)', () => {
+  // SF12BW125: -137.03 dBm sensitivity, minus a 6 dB margin -> -143.03 dBm
+  it.each([
+    ['SF12BW125', -1430, null],
+    ['SF12BW125', -1431, 'rssi_below_sensitivity'],
+    ['SF7BW125', -1300, null],
+    ['SF7BW125', -1310, 'rssi_below_sensitivity'],
+    ['garbage', -2000, null], // left to invalid_data_rate
+  ])('%s at %d ddBm', (dataRate, signalDbmX10, reason) => {
+    const failure = checkWitnessSensitivity(withWitness({ dataRate, signalDbmX10 }));
+    expect(reasonOf(failure)).toBe(reason);
+    if (failure) expect(failure.details).toMatchObject({ observedRssiDbm: signalDbmX10 / 10, marginDb: 6, noiseFigureDb: 6 });
+  });
+});
+
+describe('snr_below_floor (beyond Helium)', () => {
+  it.each([
+    ['SF12BW125', -225, null],
+    ['SF12BW125', -226, 'snr_below_floor'],
+    ['SF7BW125', -100, null],
+    ['SF7BW125', -101, 'snr_below_floor'],
+    ['SF9BW125', 95, null],
+    ['garbage', -900, null],
+  ])('%s at %d ddB', (dataRate, snrDbX10, reason) => {
+    const failure = checkWitnessSnr(withWitness({ dataRate, snrDbX10 }));
+    expect(reasonOf(failure)).toBe(reason);
+    if (failure) expect(failure.details).toMatchObject({ observedSnrDb: snrDbX10 / 10, marginDb: 2.5 });
+  });
+});
+
+describe('invalid_data_rate (beyond Helium)', () => {
+  it.each([
+    ['SF12BW125', 'SF12BW125', null],
+    ['sf12bw125', 'SF12BW125', null],
+    ['SF9BW125', 'SF12BW125', 'invalid_data_rate'],
+    ['SF12BW500', 'SF12BW500', 'invalid_data_rate'], // not an EU868 uplink rate
+    ['FSK50', 'FSK50', 'invalid_data_rate'],
+    ['nonsense', 'SF12BW125', 'invalid_data_rate'],
+  ])('witness %s, beacon %s', (witnessRate, beaconRate, reason) => {
+    const ctx = linkContext({ beacon: { frequencyHz: 867_900_000, dataRate: beaconRate, txPowerDbm: 8 } });
+    const failure = checkWitnessDataRate({ ...ctx, witness: { ...ctx.witness, dataRate: witnessRate } });
+    expect(reasonOf(failure)).toBe(reason);
+  });
+});
+
+describe('verifyWitnessLink', () => {
+  it('valid link: details carry every number', () => {
+    const verdict = verifyWitnessLink(linkContext());
+    expect(verdict).toEqual({
+      valid: true,
+      details: expect.objectContaining({
+        distanceM: 1_314,
+        cellDistance: 28,
+        expectedMaxRssiDbm: -82.589,
+        observedRssiDbm: -108,
+        observedSnrDb: 3.5,
+        sensitivityDbm: -137.031,
+        snrFloorDb: -20,
+        frequencyOffsetHz: 32,
+      }),
+    });
+  });
+
+  it('garbage data rate: describe still works', () => {
+    expect(describeWitnessLink(withWitness({ dataRate: '??' }))).toMatchObject({ sensitivityDbm: null, snrFloorDb: null });
+    expect(verifyWitnessLink(withWitness({ dataRate: '??' }))).toMatchObject({ valid: false, reason: 'invalid_data_rate' });
+  });
+});
