@@ -1,3 +1,6 @@
 // Every aggregate's tables, one file each; drizzle-kit reads this file to generate migrations.
 export * from './makers';
 export * from './hotspots';
+export * from './entropy';
+export * from './reports';
+export * from './verdicts';

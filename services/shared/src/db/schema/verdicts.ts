@@ -1,0 +1,88 @@
+/**
+ * The verifier's output: one verdict per beacon and per (beacon, witness) pair, each with its
+ * reason code and the numbers behind it (details), so every rejection can be explained to an owner
+ * and every reward recomputed. Plus the versioned denylist and per-epoch fraud flags.
+ */
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, serial, text } from 'drizzle-orm/pg-core';
+
+export const beaconVerdicts = pgTable(
+  'beacon_verdicts',
+  {
+    beaconId: text('beacon_id').primaryKey(),
+    hotspotAddress: text('hotspot_address').notNull(),
+    receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
+    epoch: integer('epoch').notNull(),
+    valid: boolean('valid').notNull(),
+    reason: text('reason'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    /** Beaconer's asserted res-12 cell when verified (null if it had none). */
+    locationCell: text('location_cell'),
+    witnessCount: integer('witness_count').notNull(),
+    validWitnessCount: integer('valid_witness_count').notNull(),
+    selectedWitnessCount: integer('selected_witness_count').notNull(),
+    denylistVersion: integer('denylist_version').notNull(),
+    verifiedAtMs: bigint('verified_at_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('beacon_verdicts_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs), index('beacon_verdicts_epoch_idx').on(t.epoch)],
+);
+
+export const witnessVerdicts = pgTable(
+  'witness_verdicts',
+  {
+    beaconId: text('beacon_id').notNull(),
+    witnessId: text('witness_id').notNull(),
+    hotspotAddress: text('hotspot_address').notNull(),
+    beaconerAddress: text('beaconer_address').notNull(),
+    receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
+    epoch: integer('epoch').notNull(),
+    valid: boolean('valid').notNull(),
+    reason: text('reason'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    /** Among the first MAX_WITNESSES_PER_POC valid witnesses by receive time: rewarded. */
+    selected: boolean('selected').notNull(),
+    signalDbmX10: integer('signal_dbm_x10').notNull(),
+    snrDbX10: integer('snr_db_x10').notNull(),
+    distanceM: integer('distance_m'),
+    locationCell: text('location_cell'),
+  },
+  (t) => [
+    primaryKey({ name: 'witness_verdicts_pk', columns: [t.beaconId, t.witnessId] }),
+    index('witness_verdicts_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs),
+    index('witness_verdicts_epoch_idx').on(t.epoch, t.selected),
+  ],
+);
+
+export const denylistKind = pgEnum('denylist_kind', ['key', 'edge']);
+
+export const denylistVersions = pgTable('denylist_versions', {
+  version: serial('version').primaryKey(),
+  createdAtMs: bigint('created_at_ms', { mode: 'number' }).notNull(),
+  note: text('note').notNull(),
+});
+
+export const denylistEntries = pgTable(
+  'denylist_entries',
+  {
+    id: serial('id').primaryKey(),
+    kind: denylistKind('kind').notNull(),
+    address: text('address').notNull(),
+    /** The other end of a denied edge (witnesses of `address` by this hotspot are refused). */
+    otherAddress: text('other_address'),
+    reason: text('reason').notNull(),
+    addedInVersion: integer('added_in_version').notNull(),
+    removedInVersion: integer('removed_in_version'),
+  },
+  (t) => [index('denylist_entries_address_idx').on(t.address)],
+);
+
+export const fraudFlags = pgTable(
+  'fraud_flags',
+  {
+    epoch: integer('epoch').notNull(),
+    hotspotAddress: text('hotspot_address').notNull(),
+    kind: text('kind').notNull(),
+    score: real('score').notNull(),
+    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ name: 'fraud_flags_pk', columns: [t.epoch, t.hotspotAddress, t.kind] })],
+);
