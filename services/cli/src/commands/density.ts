@@ -1,0 +1,73 @@
+/**
+ * `density --file F`: what-if hex density scaling (HIP-17 with HIP-104 parameters). F holds a JSON
+ * array of H3 cells, one per interactive hotspot (duplicates are co-located hotspots); the output
+ * maps each distinct cell to the transmit scale its hotspots would get. Same code as the rewarder.
+ */
+import { readFile } from 'node:fs/promises';
+import { computeHexDensity } from '@cov/shared/rewards/hex-density';
+import type { CliCommand, CliIo } from '../command';
+import { UsageError } from '../command';
+
+const USAGE = 'npm run cli -- density --file <cells.json>   (cells.json: ["8c2830d340043ff", ...])';
+
+function parseArgs(argv: string[]): { file: string } {
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--file') {
+      file = argv[++i];
+      if (file === undefined) throw new UsageError('--file needs a path');
+    } else if (arg.startsWith('--file=')) {
+      file = arg.slice('--file='.length);
+    } else {
+      throw new UsageError(`unknown argument "${arg}"`);
+    }
+  }
+  if (!file) throw new UsageError('missing --file');
+  return { file };
+}
+
+/**
+ * JSON numbers may carry trailing zeros, so each scale is written with exactly four decimals
+ * ("0.0060"), the precision it was rounded to; any JSON parser still reads it as a number.
+ */
+function renderScales(entries: Iterable<[string, string]>): string {
+  const lines = [...entries].map(([cell, scaleText]) => `  ${JSON.stringify(cell)}: ${scaleText}`);
+  return lines.length === 0 ? '{}\n' : `{\n${lines.join(',\n')}\n}\n`;
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { file } = parseArgs(argv);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    io.stderr(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (e) {
+    io.stderr(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  if (!Array.isArray(input)) {
+    io.stderr(`${file} must hold a JSON array of H3 cells (hex strings), got ${input === null ? 'null' : typeof input}\n`);
+    return 2;
+  }
+  const result = computeHexDensity(input as string[]);
+  if (!result.ok) {
+    io.stderr(`${file}: ${result.error.message}; expected H3 cells at resolution 11 or finer, written in hex (e.g. "8c2830d340043ff")\n`);
+    return 2;
+  }
+  io.stdout(renderScales([...result.value.scales].map(([cell, scale]) => [cell, scale.scaleText])));
+  return 0;
+}
+
+export const command: CliCommand = {
+  name: 'density',
+  summary: 'hex density (transmit) scale per cell for a list of hotspot cells, HIP-17/HIP-104',
+  usage: USAGE,
+  run,
+};
