@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // database cloned from a template that globalSetup builds once per run.
 export default defineConfig({
   test: {
+    // Two cores: more workers only contend for CPU with PGlite and PostgreSQL.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -20,8 +22,6 @@ export default defineConfig({
           globalSetup: ['services/shared/src/testing/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Two cores: more forks only contend for CPU with PGlite and PostgreSQL.
-          maxWorkers: 2,
         },
       },
     ],
