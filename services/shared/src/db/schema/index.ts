@@ -4,3 +4,4 @@ export * from './hotspots';
 export * from './entropy';
 export * from './reports';
 export * from './verdicts';
+export * from './routing';

@@ -1,0 +1,228 @@
+/**
+ * Packet routing for device makers: organisations (with API keys, DevAddr blocks and a data-credit
+ * balance), their routes (endpoint, DevAddr ranges, JoinEUI/DevEUI pairs, session-key filters),
+ * the append-only data-credit ledger, and what the router did with each packet (bought copies for
+ * data-transfer rewards, per-route packet log and daily stats).
+ *
+ * DevAddrs are unsigned 32-bit numbers here (bigint columns) so ranges compare numerically; the
+ * API shows them as 8 hex characters. High-volume router tables carry epoch-ms times like the
+ * report tables and have no foreign keys, so a deleted route keeps its history.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../columns';
+
+export const orgs = pgTable('orgs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  /** NetID (6 hex, upper case) the org's DevAddr blocks come from. */
+  netId: text('net_id').notNull(),
+  /** Current balance; always equals the sum of the org's ledger rows (both change in one transaction). */
+  dcBalance: bigint('dc_balance', { mode: 'number' }).notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** read: GET only; write: everything an org may do to its own data. */
+export const orgApiKeyScope = pgEnum('org_api_key_scope', ['read', 'write']);
+
+export const orgApiKeys = pgTable(
+  'org_api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    keyHash: text('key_hash').notNull().unique(),
+    keyPrefix: text('key_prefix').notNull(),
+    scope: orgApiKeyScope('scope').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('org_api_keys_org_idx').on(t.orgId)],
+);
+
+/** A slab of DevAddrs owned by one org: even size, at least 8, starting on an even address. */
+export const devaddrBlocks = pgTable(
+  'devaddr_blocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    netId: text('net_id').notNull(),
+    startAddr: bigint('start_addr', { mode: 'number' }).notNull(),
+    /** Inclusive. */
+    endAddr: bigint('end_addr', { mode: 'number' }).notNull(),
+    allocatedAt: timestamp('allocated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('devaddr_blocks_org_idx').on(t.orgId), index('devaddr_blocks_range_idx').on(t.netId, t.startAddr)],
+);
+
+export type RouteEndpoint =
+  | { protocol: 'http'; url: string; authHeader?: string }
+  | { protocol: 'gwmp'; host: string; port: number };
+
+export const routes = pgTable(
+  'routes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull().default(''),
+    endpoint: jsonb('endpoint').$type<RouteEndpoint>().notNull(),
+    maxCopies: integer('max_copies').notNull(),
+    /** Set by the org: an inactive route receives nothing. */
+    active: boolean('active').notNull().default(true),
+    /** Set by an admin: a locked route receives nothing and its org cannot change it. */
+    locked: boolean('locked').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('routes_org_idx').on(t.orgId)],
+);
+
+export const routeDevaddrRanges = pgTable(
+  'route_devaddr_ranges',
+  {
+    routeId: uuid('route_id')
+      .notNull()
+      .references(() => routes.id, { onDelete: 'cascade' }),
+    startAddr: bigint('start_addr', { mode: 'number' }).notNull(),
+    /** Inclusive. */
+    endAddr: bigint('end_addr', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.startAddr, t.endAddr] })],
+);
+
+/** Joins route by (JoinEUI, DevEUI); DevEUI 0000000000000000 matches every device of the JoinEUI. */
+export const routeEuiPairs = pgTable(
+  'route_eui_pairs',
+  {
+    routeId: uuid('route_id')
+      .notNull()
+      .references(() => routes.id, { onDelete: 'cascade' }),
+    /** 16 hex, lower case, display order. */
+    joinEui: text('join_eui').notNull(),
+    devEui: text('dev_eui').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.joinEui, t.devEui] }), index('route_eui_pairs_lookup_idx').on(t.joinEui, t.devEui)],
+);
+
+/**
+ * Session-key filters: among routes sharing a DevAddr, an uplink goes to the routes whose NwkSKey
+ * validates its MIC (routes without any filter for that DevAddr take it too).
+ */
+export const routeSkfs = pgTable(
+  'route_skfs',
+  {
+    routeId: uuid('route_id')
+      .notNull()
+      .references(() => routes.id, { onDelete: 'cascade' }),
+    devAddr: bigint('dev_addr', { mode: 'number' }).notNull(),
+    /** NwkSKey, 32 hex lower case. */
+    sessionKey: text('session_key').notNull(),
+    /** 0: the route's max_copies. */
+    maxCopies: integer('max_copies').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.devAddr, t.sessionKey] })],
+);
+
+/** One row (id 1) bumped by every routing change, so routers reload only when something changed. */
+export const routingConfigVersion = pgTable('routing_config_version', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+});
+
+export const dcLedgerKind = pgEnum('dc_ledger_kind', ['purchase', 'top_up', 'burn']);
+
+/** Append-only: credits are positive, burns negative; balance_after_dc is the org balance after the row. */
+export const dcLedger = pgTable(
+  'dc_ledger',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    kind: dcLedgerKind('kind').notNull(),
+    amountDc: bigint('amount_dc', { mode: 'number' }).notNull(),
+    balanceAfterDc: bigint('balance_after_dc', { mode: 'number' }).notNull(),
+    /** Burns: how many bought copies the row pays for (one row per org per router flush). */
+    copies: integer('copies').notNull().default(0),
+    memo: text('memo').notNull().default(''),
+    createdAtMs: bigint('created_at_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('dc_ledger_org_idx').on(t.orgId, t.id)],
+);
+
+/** Every bought copy: which hotspot carried which packet for which org, and the DC it cost. */
+export const packetCopies = pgTable(
+  'packet_copies',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    packetHash: bytea('packet_hash').notNull(),
+    routeId: uuid('route_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    hotspotAddress: text('hotspot_address').notNull(),
+    dc: integer('dc').notNull(),
+    rssiDbm: integer('rssi_dbm').notNull(),
+    snrDb: real('snr_db').notNull(),
+    frequencyHz: bigint('frequency_hz', { mode: 'number' }).notNull(),
+    dataRate: text('data_rate').notNull(),
+    receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('packet_copies_time_idx').on(t.receivedAtMs), index('packet_copies_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs)],
+);
+
+/** What happened to each packet on each matching route (forwarded, or the drop reason); pruned after a retention period. */
+export const routedPackets = pgTable(
+  'routed_packets',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    packetHash: bytea('packet_hash').notNull(),
+    routeId: uuid('route_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    /** 'uplink' | 'join'. */
+    kind: text('kind').notNull(),
+    devAddr: text('dev_addr'),
+    joinEui: text('join_eui'),
+    devEui: text('dev_eui'),
+    fCnt: integer('f_cnt'),
+    fPort: integer('f_port'),
+    payloadBytes: integer('payload_bytes').notNull(),
+    copiesHeard: integer('copies_heard').notNull(),
+    copiesBought: integer('copies_bought').notNull(),
+    dc: integer('dc').notNull(),
+    /** 'forwarded' or a drop reason. */
+    status: text('status').notNull(),
+    receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('routed_packets_route_idx').on(t.routeId, t.receivedAtMs), index('routed_packets_time_idx').on(t.receivedAtMs)],
+);
+
+/** Per route and UTC day: packets forwarded, copies bought, DC burned. */
+export const routeStatsDaily = pgTable(
+  'route_stats_daily',
+  {
+    routeId: uuid('route_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    packets: bigint('packets', { mode: 'number' }).notNull().default(sql`0`),
+    copies: bigint('copies', { mode: 'number' }).notNull().default(sql`0`),
+    dc: bigint('dc', { mode: 'number' }).notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.day] })],
+);
+
+/** Per route, UTC day and reason: packets (or copies, for copy-level reasons) not forwarded. */
+export const routeDropsDaily = pgTable(
+  'route_drops_daily',
+  {
+    routeId: uuid('route_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.day, t.reason] })],
+);
