@@ -18,6 +18,12 @@ export async function findHotspot(db: Tx, address: string): Promise<HotspotRow |
   return row;
 }
 
+/** The hotspot whose packet forwarder reports this gateway EUI (16 hex, any case), for the router. */
+export async function findHotspotByGatewayEui(db: Tx, gatewayEui: string): Promise<HotspotRow | undefined> {
+  const [row] = await db.select().from(hotspots).where(eq(hotspots.gatewayEui, gatewayEui.toUpperCase())).limit(1);
+  return row;
+}
+
 /** Locks the hotspot row for the rest of the transaction (serialises assertions of one hotspot). */
 export async function findHotspotForUpdate(db: Tx, address: string): Promise<HotspotRow | undefined> {
   const [row] = await db.select().from(hotspots).where(eq(hotspots.address, address)).for('update').limit(1);
