@@ -5,3 +5,4 @@ export * from './entropy';
 export * from './reports';
 export * from './verdicts';
 export * from './routing';
+export * from './rewards';
