@@ -74,6 +74,13 @@ export const ConfigSchema = Type.Object(
       description: 'What the rewarder does with hotspots flagged by fraud analytics.',
     }),
     MANIFESTS_DIR: Str('', 'Folder manifests are published to. Empty: DATA_DIR/manifests.'),
+    REWARDER_POLL_INTERVAL_MS: Int(60_000, 'How often the rewarder looks for an epoch that is due and whose inputs are complete.', 100),
+    REWARD_TOKEN_PRICE_USD: Type.String({
+      default: '3',
+      pattern: '^[0-9]+(\\.[0-9]+)?$',
+      description: 'USD per whole reward token (exact decimal), used to value carried data credits; recorded in the protocol parameter set.',
+    }),
+    REWARD_TOKEN_DECIMALS: Int(8, 'Decimals of the reward token: base units per token = 10^decimals (HNT: 8).', 0, 18),
 
     // ---- routing
     NET_ID: Type.String({ default: 'C00053', pattern: '^[0-9A-Fa-f]{6}$', description: 'LoRaWAN NetID (hex) DevAddr blocks are allocated from.' }),
