@@ -22,6 +22,11 @@ export const beaconVerdicts = pgTable(
     selectedWitnessCount: integer('selected_witness_count').notNull(),
     denylistVersion: integer('denylist_version').notNull(),
     verifiedAtMs: bigint('verified_at_ms', { mode: 'number' }).notNull(),
+    /**
+     * Passed the beacon checks (before HIP-106 reciprocity). With witness_count > 0 this is the
+     * evidence that lets the hotspot's own witnesses pass reciprocity (Helium's last_beacon_recip).
+     */
+    passedChecks: boolean('passed_checks').notNull().default(false),
   },
   (t) => [index('beacon_verdicts_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs), index('beacon_verdicts_epoch_idx').on(t.epoch)],
 );
@@ -44,13 +49,46 @@ export const witnessVerdicts = pgTable(
     snrDbX10: integer('snr_db_x10').notNull(),
     distanceM: integer('distance_m'),
     locationCell: text('location_cell'),
+    /**
+     * Passed the witness report and link checks (before HIP-106 reciprocity): the evidence that
+     * lets this hotspot's own beacons pass reciprocity (Helium's last_witness).
+     */
+    passedChecks: boolean('passed_checks').notNull().default(false),
+    /** Free-space bound on the RSSI for this link (dBm), when both locations were known. */
+    expectedMaxRssiDbm: real('expected_max_rssi_dbm'),
   },
   (t) => [
     primaryKey({ name: 'witness_verdicts_pk', columns: [t.beaconId, t.witnessId] }),
+    index('witness_verdicts_witness_idx').on(t.witnessId),
     index('witness_verdicts_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs),
     index('witness_verdicts_epoch_idx').on(t.epoch, t.selected),
   ],
 );
+
+/**
+ * Witness reports no verified beacon claimed by the time they aged out (the beacon report never
+ * arrived, or its payload matches nothing). Superseded (deleted) if a beacon claims the witness
+ * later, so a witness report has at most one disposition.
+ */
+export const staleWitnesses = pgTable(
+  'stale_witnesses',
+  {
+    witnessId: text('witness_id').primaryKey(),
+    hotspotAddress: text('hotspot_address').notNull(),
+    receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
+    epoch: integer('epoch').notNull(),
+    reason: text('reason').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    agedOutAtMs: bigint('aged_out_at_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('stale_witnesses_epoch_idx').on(t.epoch), index('stale_witnesses_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs)],
+);
+
+/** Progress markers of the verifier's sweeps (e.g. up to when witness reports were aged out). */
+export const verifierCursors = pgTable('verifier_cursors', {
+  name: text('name').primaryKey(),
+  valueMs: bigint('value_ms', { mode: 'number' }).notNull(),
+});
 
 export const denylistKind = pgEnum('denylist_kind', ['key', 'edge']);
 
