@@ -57,6 +57,9 @@ export const errorCatalog = {
   'lorawan.bad_mic': 400,
   'gwmp.malformed': 400,
   'proto.malformed': 400,
+  // rewards
+  'rewards.epoch_not_found': 404,
+  'rewards.not_in_manifest': 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorCatalog;
