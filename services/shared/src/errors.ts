@@ -41,6 +41,9 @@ export const errorCatalog = {
   // device makers and packet routing
   'orgs.not_found': 404,
   'orgs.already_exists': 409,
+  // denylist (admin)
+  'denylist.entry_not_found': 404,
+  'denylist.already_listed': 409,
   'orgs.api_key_not_found': 404,
   'routes.not_found': 404,
   'routes.locked': 409,

@@ -64,6 +64,10 @@ export const ConfigSchema = Type.Object(
     VERIFIER_POLL_INTERVAL_MS: Int(5000, 'How often the verifier looks for beacons whose entropy window has closed.', 100),
     VERIFIER_BATCH_BEACONS: Int(500, 'Beacons verified per batch.', 1),
     MAX_WITNESSES_PER_POC: Int(14, 'Valid witnesses selected (rewarded) per beacon.', 1),
+    VERIFIER_CONCURRENCY: Int(4, 'Beacon batches one verifier process verifies at the same time.', 1, 64),
+    VERIFIER_WITNESS_LAG_ALLOWANCE_MS: Int(10_000, 'Extra wait after a beacon\'s entropy window closes (or after the beacon arrived, if later) so witnesses still in flight are stored before it is verified.', 0),
+    VERIFIER_RECIPROCITY_SETTLE_MS: Int(600_000, 'HIP-106 reciprocity counts only evidence at least this old, and the verifier runs at most this much (minus ENTROPY_VALIDITY_MS) ahead of its oldest unverified beacon, so verdicts never depend on the order concurrent batches commit in.', 60_000),
+    VERIFIER_STALE_WITNESS_AFTER_MS: Int(2_700_000, 'A witness report that no verified beacon has claimed this long after it arrived is recorded as stale.', 60_000),
 
     // ---- rewards
     EPOCH_LENGTH_MS: Int(86_400_000, 'Reward epoch length (UTC aligned).', 60_000),
