@@ -38,12 +38,12 @@ export const errorCatalog = {
   'hotspots.already_onboarded': 409,
   'hotspots.not_owner': 403,
   'hotspots.data_only': 409,
-  // device makers and packet routing
-  'orgs.not_found': 404,
-  'orgs.already_exists': 409,
   // denylist (admin)
   'denylist.entry_not_found': 404,
   'denylist.already_listed': 409,
+  // device makers and packet routing
+  'orgs.not_found': 404,
+  'orgs.already_exists': 409,
   'orgs.api_key_not_found': 404,
   'routes.not_found': 404,
   'routes.locked': 409,
