@@ -9,6 +9,7 @@ import type { Config } from '@cov/shared/config/config';
 import { createAppContext, type AppContext } from '@cov/shared/runtime/app-context';
 import { createHttpServer, type HttpServer } from '@cov/shared/http/create-http-server';
 import { registerOpenApi } from '@cov/shared/http/openapi';
+import websocket from '@fastify/websocket';
 import { TaskRunner } from '@cov/shared/runtime/task-runner';
 import type { Logger } from '@cov/shared/logger';
 import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/runtime/service';
@@ -57,6 +58,8 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
   try {
     const http = createHttpServer({ logger: ctx.logger, metrics: ctx.metrics, readiness: ctx.readiness, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
     await registerOpenApi(http);
+    // One WebSocket plugin per server (ingest sessions, live feed); frames over the limit close 1009.
+    await http.register(websocket, { options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES } });
     const modules: ServiceModule[] = [];
     for (const name of options.services) modules.push(await serviceFactories[name](ctx));
     for (const m of modules) await m.registerRoutes?.(http);

@@ -22,6 +22,9 @@ export const errorCatalog = {
   'auth.forbidden': 403,
   'auth.replayed_nonce': 409,
   'auth.stale_request': 400,
+  'auth.session_key_expired': 401,
+  // report intake
+  'ingest.wrong_hotspot': 400,
   // keys and addresses
   'keys.invalid_address': 400,
   'keys.unsupported_key_type': 400,

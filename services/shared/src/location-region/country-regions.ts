@@ -5,7 +5,7 @@
  * of Europe, Africa and the Middle East use. Where a country allows two plans the one Helium
  * deployed is chosen.
  */
-import type { RegionId } from './region-id';
+import type { RegionId } from '../regions/types';
 
 const byPlan: Record<Exclude<RegionId, 'EU868'>, readonly string[]> = {
   // North America and US territories

@@ -13,7 +13,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import type { Topology } from 'topojson-specification';
 import { regionForCountry } from './country-regions';
-import type { RegionId } from './region-id';
+import type { RegionId } from '../regions/types';
 
 interface Country {
   id: string | undefined;

@@ -3,7 +3,7 @@
  * that needs to know a hotspot: the API, ingest (keys), the verifier (locations) and the router
  * (gateway EUIs). Functions take a drizzle handle so they run on the pool or inside a transaction.
  */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { hotspots, locationAssertions } from '../db/schema/hotspots';
 
@@ -68,4 +68,10 @@ export async function listHotspotsByOwner(db: Tx, owner: string, afterAddress: s
     .where(afterAddress ? and(eq(hotspots.ownerAddress, owner), gt(hotspots.address, afterAddress)) : eq(hotspots.ownerAddress, owner))
     .orderBy(asc(hotspots.address))
     .limit(limit);
+}
+
+/** Hotspots by Helium binary key, for report intake (one query for a batch of keys). */
+export async function findHotspotsByPublicKeys(db: Tx, keys: Uint8Array[]): Promise<HotspotRow[]> {
+  if (keys.length === 0) return [];
+  return db.select().from(hotspots).where(inArray(hotspots.publicKey, keys));
 }

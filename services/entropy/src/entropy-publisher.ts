@@ -1,0 +1,37 @@
+/**
+ * Publishes a new entropy value every ENTROPY_INTERVAL_MS of the injectable clock. It checks often
+ * in real time (at most once a second) and publishes when the latest stored value is an interval
+ * old, so it follows simulated time in the demo and never double-publishes after a restart: the
+ * database, not process memory, says when the last value was made. Timestamps are whole seconds.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '@cov/shared/clock';
+import type { Db } from '@cov/shared/db/client';
+import { insertEntropy, latestEntropy, type EntropyRow } from '@cov/shared/entropy/entropy-repository';
+import type { Logger } from '@cov/shared/logger';
+import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
+import { entropyIsDue, nextEntropyData, signedEntropy } from './entropy-generator';
+
+export interface EntropyPublisherDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  oracleSecretKey: Uint8Array;
+  intervalMs: number;
+  onPublished?: (row: EntropyRow) => void;
+}
+
+export async function publishIfDue(deps: EntropyPublisherDeps): Promise<EntropyRow | undefined> {
+  const nowMs = deps.clock.nowMs();
+  const latest = await latestEntropy(deps.db);
+  if (!entropyIsDue(latest?.timestampSec, nowMs, deps.intervalMs)) return undefined;
+  const row = signedEntropy(nextEntropyData(randomBytes(32), latest?.data, nowMs), Math.floor(nowMs / 1000), deps.oracleSecretKey);
+  await insertEntropy(deps.db, row);
+  deps.logger.debug({ timestampSec: row.timestampSec }, 'entropy published');
+  deps.onPublished?.(row);
+  return row;
+}
+
+export function entropyPublisherTask(deps: EntropyPublisherDeps): Task {
+  return periodicTask('entropy-publisher', Math.min(1000, deps.intervalMs), async () => void (await publishIfDue(deps)), deps.logger);
+}
