@@ -10,6 +10,7 @@
  * second identity for the same hotspot in the registry and in reward files. ecc_compact (P-256)
  * hotspot keys, which many Helium hotspots use, are not supported.
  */
+import { createPublicKey, verify as nativeVerify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { AppError, err, ok, type Result } from '../errors';
@@ -134,19 +135,39 @@ export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
 
 /**
  * True only for a valid signature by the given key. Any malformed input (bad address, wrong
- * lengths, off-curve key) is simply false. Verification is strict RFC 8032 (not ZIP-215), so a
- * signature has one valid encoding and cannot be re-shaped into a second "different" report.
+ * lengths, off-curve key) is simply false.
+ *
+ * Verification runs on Node's native (OpenSSL) ed25519, about ten times faster here than the
+ * pure-JS implementation; ingest verifies every report, so this is its hot path. Parsed keys are
+ * cached by binary key (hotspots sign many reports). OpenSSL, like strict RFC 8032, rejects a
+ * non-canonical S, so a signature cannot be re-shaped into a second "different" report.
  */
 export function verify(message: Uint8Array, signature: Uint8Array, binaryKeyOrAddress: Uint8Array | string): boolean {
   try {
     const key = typeof binaryKeyOrAddress === 'string' ? binaryKeyFromAddress(binaryKeyOrAddress) : ok(binaryKeyOrAddress);
-    if (!key.ok) return false;
-    const publicKey = publicKeyFromBinaryKey(key.value);
-    if (!publicKey.ok || !(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES) return false;
-    return ed25519.verify(signature, message, publicKey.value, { zip215: false });
+    if (!key.ok || !(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES) return false;
+    const native = nativeKeyFor(key.value);
+    return native !== null && nativeVerify(null, message, native, signature);
   } catch {
     return false;
   }
+}
+
+const NATIVE_KEY_CACHE_MAX = 100_000;
+const nativeKeys = new Map<string, KeyObject | null>();
+/** DER SubjectPublicKeyInfo header for a raw 32-byte ed25519 key (RFC 8410). */
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+function nativeKeyFor(binaryKey: Uint8Array): KeyObject | null {
+  const hex = Buffer.from(binaryKey).toString('hex');
+  let native = nativeKeys.get(hex);
+  if (native === undefined) {
+    const publicKey = publicKeyFromBinaryKey(binaryKey);
+    native = publicKey.ok ? createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey.value]), format: 'der', type: 'spki' }) : null;
+    if (nativeKeys.size >= NATIVE_KEY_CACHE_MAX) nativeKeys.clear();
+    nativeKeys.set(hex, native);
+  }
+  return native;
 }
 
 function encodeAddress(binaryKey: Uint8Array): string {
