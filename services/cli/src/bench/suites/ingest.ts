@@ -1,0 +1,119 @@
+/**
+ * Ingest throughput: signed witness reports stored per second through the HTTP batch endpoint
+ * (decode, key lookup, signature check, batched insert, ack), against a fresh PostgreSQL database,
+ * beside the raw ed25519 verify rate of the same implementation on the same core, measured in the
+ * same run. Aim: >= 0.7 x the raw verify rate.
+ */
+import { createPrivateKey, sign as nativeSign } from 'node:crypto';
+import postgres from 'postgres';
+import { loadConfig } from '@cov/shared/config/config';
+import { createLogger } from '@cov/shared/logger';
+import { connectDatabase } from '@cov/shared/db/client';
+import { applyMigrations } from '@cov/shared/db/migrate';
+import { keypairFromLabel, verify, type Keypair } from '@cov/shared/helium/keys';
+import { encodeWitnessReport, witnessReportSigningBytes, timestampNsFromMs, type WitnessReport } from '@cov/shared/helium/reports';
+import { encodeDelimitedBatch } from '@cov/shared/helium/batch';
+import { withDatabaseName } from '@cov/shared/testing/test-database-names';
+import { startNode } from '@cov/app/compose';
+import type { BenchSuite } from '../bench-suite';
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+function rawVerifyRate(kp: Keypair, seconds: number): number {
+  const message = new Uint8Array(200).fill(7);
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, kp.secretKey]), format: 'der', type: 'pkcs8' });
+  const signature = new Uint8Array(nativeSign(null, message, privateKey));
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < seconds * 1000) {
+    for (let i = 0; i < 100; i++) verify(message, signature, kp.binaryKey);
+    n += 100;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+export const suite: BenchSuite = {
+  name: 'ingest',
+  description: 'signed reports stored per second via HTTP batches vs raw ed25519 verify',
+  async run(ctx) {
+    const config = loadConfig();
+    const reports = Math.max(2000, Math.round(40_000 * ctx.scale));
+    const hotspots = Array.from({ length: 500 }, (_, i) => keypairFromLabel(`bench/ingest/${i}`));
+    const baseline = rawVerifyRate(hotspots[0]!, 2);
+    ctx.log(`raw verify: ${Math.round(baseline)}/s`);
+
+    const dbName = `cov_bench_${Date.now()}`;
+    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`);
+    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    try {
+      const setup = connectDatabase(url, { maxConnections: 2 });
+      await applyMigrations(setup.db);
+      await setup.sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000001', 'bench', now())`;
+      for (const [i, h] of hotspots.entries()) {
+        await setup.sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, onboarded_at)
+          values (${h.address}, ${Buffer.from(h.binaryKey)}, ${h.address}, '00000000-0000-0000-0000-000000000001', 'full', ${i.toString(16).padStart(16, '0')}, now())`;
+      }
+      await setup.close();
+
+      ctx.log(`signing ${reports} witness reports...`);
+      const privateKeys = hotspots.map((h) => createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, h.secretKey]), format: 'der', type: 'pkcs8' }));
+      const encoded: Uint8Array[] = [];
+      for (let i = 0; i < reports; i++) {
+        const h = i % hotspots.length;
+        const unsigned = {
+          pubKeyBinary: hotspots[h]!.binaryKey,
+          data: new Uint8Array(51).fill(i % 251),
+          timestampNs: timestampNsFromMs(1_700_000_000_000 + i),
+          tmst: i,
+          signalDbmX10: -1000 - (i % 200),
+          snrDbX10: 40,
+          frequencyHz: 867_100_000,
+          datarate: 'SF12BW125' as const,
+        };
+        const signature = new Uint8Array(nativeSign(null, witnessReportSigningBytes(unsigned), privateKeys[h]!));
+        encoded.push(encodeWitnessReport({ ...unsigned, signature } as WitnessReport));
+      }
+      const batchSize = 500;
+      const bodies: Buffer[] = [];
+      for (let i = 0; i < encoded.length; i += batchSize) bodies.push(Buffer.from(encodeDelimitedBatch(encoded.slice(i, i + batchSize))));
+
+      const node = await startNode(loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '8', DATA_DIR: '/tmp/cov-bench' }), {
+        services: ['ingest'],
+        logger: createLogger({ LOG_LEVEL: 'warn' }),
+      });
+      try {
+        let next = 0;
+        let stored = 0;
+        const started = performance.now();
+        const worker = async () => {
+          while (next < bodies.length) {
+            const body = bodies[next++]!;
+            const res = await fetch(`${node.httpBaseUrl}/v1/ingest/witnesses`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf-delimited' }, body });
+            const answer = (await res.json()) as { accepted: unknown[] };
+            stored += answer.accepted.length;
+          }
+        };
+        await Promise.all([worker(), worker(), worker(), worker()]);
+        const seconds = (performance.now() - started) / 1000;
+        ctx.log(`stored ${stored} of ${reports} in ${seconds.toFixed(2)} s`);
+        return [
+          {
+            name: 'signed witness reports stored (HTTP batches of 500, 4 in flight)',
+            value: stored / seconds,
+            unit: 'reports/s',
+            baselineName: 'raw ed25519 verify, same implementation, one core',
+            baselineValue: baseline,
+            aim: '>= 0.7 x baseline',
+            notes: `${reports} reports`,
+          },
+        ];
+      } finally {
+        await node.stop();
+      }
+    } finally {
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    }
+  },
+};
