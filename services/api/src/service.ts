@@ -2,7 +2,9 @@
  * The api service: the REST API for hotspot owners, makers and analysts (read-mostly), OpenAPI at
  * /docs. This file only wires dependencies and routes; features live in their folders.
  */
+import etag from '@fastify/etag';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
+import { registerRateLimits } from './http/rate-limits';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -16,11 +18,19 @@ export const createApiService: ServiceFactory = async (ctx) => {
     adminApiKey: ctx.adminApiKey,
     maxSkewMs: ctx.config.SIGNED_REQUEST_MAX_SKEW_MS,
   };
+  let closeRateLimits: (() => void) | undefined;
   return {
     name: 'api',
     async registerRoutes(app) {
       app.addSchema(HotspotView);
-      await registerRegistryRoutes(app, deps);
+      // ETags and rate limits apply to the API routes registered in this scope only: ingest,
+      // entropy and operational routes (health, metrics) are not throttled by public limits.
+      await app.register(async (scope) => {
+        await scope.register(etag, { weak: true });
+        closeRateLimits = await registerRateLimits(scope, { perMinute: ctx.config.RATE_LIMIT_PER_MINUTE, adminApiKey: ctx.adminApiKey, redisUrl: ctx.config.REDIS_URL, redisPrefix: ctx.config.QUEUE_PREFIX });
+        await registerRegistryRoutes(scope, deps);
+      });
     },
+    tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
   };
 };

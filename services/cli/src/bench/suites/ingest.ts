@@ -75,8 +75,8 @@ export const suite: BenchSuite = {
         encoded.push(encodeWitnessReport({ ...unsigned, signature } as WitnessReport));
       }
       const batchSize = 500;
-      const bodies: Buffer[] = [];
-      for (let i = 0; i < encoded.length; i += batchSize) bodies.push(Buffer.from(encodeDelimitedBatch(encoded.slice(i, i + batchSize))));
+      const bodies: Blob[] = [];
+      for (let i = 0; i < encoded.length; i += batchSize) bodies.push(new Blob([encodeDelimitedBatch(encoded.slice(i, i + batchSize)) as Uint8Array<ArrayBuffer>]));
 
       const node = await startNode(loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '8', DATA_DIR: '/tmp/cov-bench' }), {
         services: ['ingest'],

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseTimeParam, parseTimeRange } from './time-range';
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const DAY = 86_400_000;
+
+describe('time parameters', () => {
+  it.each([
+    ['now', NOW],
+    ['-7 day', NOW - 7 * DAY],
+    ['-7 days', NOW - 7 * DAY],
+    ['-24 hour', NOW - DAY],
+    ['-30 minute', NOW - 1_800_000],
+    ['-2 week', NOW - 14 * DAY],
+    ['2026-11-01', Date.UTC(2026, 10, 1)],
+    ['2026-11-01T06:30:00Z', Date.UTC(2026, 10, 1, 6, 30)],
+    ['2026-11-01T06:30:00', Date.UTC(2026, 10, 1, 6, 30)],
+    ['2026-11-01T06:30:00+02:00', Date.UTC(2026, 10, 1, 4, 30)],
+  ])('%s', (text, expected) => {
+    expect(parseTimeParam(text, NOW, 'min_time')).toBe(expected);
+  });
+
+  it.each(['yesterday', '-7 fortnight', '2026-13-45', '11/01/2026', '1700000000'])('refuses %s with a coded error naming the field', (text) => {
+    expect(() => parseTimeParam(text, NOW, 'max_time')).toThrow(expect.objectContaining({ code: 'request.invalid', details: { field: 'max_time' } }));
+  });
+
+  it('bounds every range', () => {
+    const limits = { defaultSpanMs: 7 * DAY, maxSpanMs: 90 * DAY };
+    expect(parseTimeRange({}, NOW, limits)).toEqual({ minMs: NOW - 7 * DAY, maxMs: NOW });
+    expect(parseTimeRange({ min_time: '-30 day' }, NOW, limits)).toEqual({ minMs: NOW - 30 * DAY, maxMs: NOW });
+    expect(() => parseTimeRange({ min_time: '-400 day' }, NOW, limits)).toThrow(/at most 90 days/);
+    expect(() => parseTimeRange({ min_time: 'now', max_time: '-1 day' }, NOW, limits)).toThrow(/before max_time/);
+  });
+});

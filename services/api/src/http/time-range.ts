@@ -1,0 +1,56 @@
+/**
+ * Time bounds of history queries (`min_time`, `max_time`), as owners' tools already speak them
+ * (the blockchain-http convention): ISO 8601 instants, or relative forms such as `-7 day`,
+ * `-24 hour`, `-30 minute` and `now`, all in UTC. Every history query is bounded: a missing
+ * min_time defaults to a window before max_time, and a span above the maximum is refused rather
+ * than silently scanned (unbounded activity scans were Helium's API's worst outage source).
+ */
+import { AppError } from '@cov/shared/errors';
+
+const UNIT_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
+/** One time parameter to epoch ms, relative to `nowMs`; undefined stays undefined. */
+export function parseTimeParam(value: string | undefined, nowMs: number, field: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === 'now') return nowMs;
+  const relative = /^([+-]?\d+)\s*(second|minute|hour|day|week)s?$/.exec(text);
+  if (relative) return nowMs + Number(relative[1]) * UNIT_MS[relative[2]!]!;
+  // Only full ISO 8601 forms with a date; Date.parse accepts too much otherwise.
+  if (/^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+    // A date or date-time without an offset is UTC, not the server's local time.
+    const hasOffset = /(z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
+    const ms = Date.parse(hasOffset ? value : `${value.trim().replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
+    if (Number.isFinite(ms)) return ms;
+  }
+  throw new AppError('request.invalid', `${field}: expected ISO 8601 (e.g. 2026-11-01T00:00:00Z), a relative time (e.g. -7 day) or now`, { field });
+}
+
+export interface TimeRange {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface TimeRangeLimits {
+  defaultSpanMs: number;
+  maxSpanMs: number;
+}
+
+export function parseTimeRange(query: { min_time?: string; max_time?: string }, nowMs: number, limits: TimeRangeLimits): TimeRange {
+  const maxMs = parseTimeParam(query.max_time, nowMs, 'max_time') ?? nowMs;
+  const minMs = parseTimeParam(query.min_time, nowMs, 'min_time') ?? maxMs - limits.defaultSpanMs;
+  if (minMs >= maxMs) throw new AppError('request.invalid', 'min_time must be before max_time', { field: 'min_time' });
+  if (maxMs - minMs > limits.maxSpanMs) {
+    throw new AppError('request.invalid', `time range is ${Math.round((maxMs - minMs) / 86_400_000)} days; at most ${limits.maxSpanMs / 86_400_000} days per query`, {
+      field: 'min_time',
+      maxSpanMs: limits.maxSpanMs,
+    });
+  }
+  return { minMs, maxMs };
+}
