@@ -61,6 +61,7 @@ export const witnessVerdicts = pgTable(
     primaryKey({ name: 'witness_verdicts_pk', columns: [t.beaconId, t.witnessId] }),
     index('witness_verdicts_witness_idx').on(t.witnessId),
     index('witness_verdicts_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs),
+    index('witness_verdicts_beaconer_idx').on(t.beaconerAddress, t.receivedAtMs),
     index('witness_verdicts_epoch_idx').on(t.epoch, t.selected),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "witness_verdicts_beaconer_idx" ON "witness_verdicts" USING btree ("beaconer_address","received_at_ms");
