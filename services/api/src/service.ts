@@ -5,6 +5,7 @@
 import etag from '@fastify/etag';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { registerRateLimits } from './http/rate-limits';
+import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -23,12 +24,14 @@ export const createApiService: ServiceFactory = async (ctx) => {
     name: 'api',
     async registerRoutes(app) {
       app.addSchema(HotspotView);
+      for (const schema of pocSchemas) app.addSchema(schema);
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
       await app.register(async (scope) => {
         await scope.register(etag, { weak: true });
         closeRateLimits = await registerRateLimits(scope, { perMinute: ctx.config.RATE_LIMIT_PER_MINUTE, adminApiKey: ctx.adminApiKey, redisUrl: ctx.config.REDIS_URL, redisPrefix: ctx.config.QUEUE_PREFIX });
         await registerRegistryRoutes(scope, deps);
+        await registerPocRoutes(scope, deps);
       });
     },
     tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
