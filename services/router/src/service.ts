@@ -1,8 +1,27 @@
 /**
- * The router service's entry point for the process composer (services/app). Its features land with
- * their own issue (see README.md); until then it contributes nothing but its presence, so the
- * all-in-one runner and `npm run start:router` already start it.
+ * The router service: GWMP v2 server for hotspots, uplink dedup and routing to device makers'
+ * endpoints, data-credit burns, downlinks (README.md). Wiring only; the parts live in router.ts
+ * and the files it names.
  */
-import type { ServiceFactory } from '@cov/shared/runtime/service';
+import type { ServiceFactory, ServiceModule } from '@cov/shared/runtime/service';
+import { registerDownlinkRoutes } from './downlinks/downlink-routes';
+import { Router, type RouterHandle } from './router';
 
-export const createRouterService: ServiceFactory = async () => ({ name: 'router' });
+/** The router's module, with a handle on the running router (tests find the bound GWMP port here). */
+export interface RouterServiceModule extends ServiceModule {
+  router: RouterHandle;
+}
+
+export const createRouterService: ServiceFactory = async (ctx) => {
+  const router = new Router(ctx);
+  const module: RouterServiceModule = {
+    name: 'router',
+    router,
+    tasks: router.tasks(),
+    async registerRoutes(app) {
+      await registerDownlinkRoutes(app, { db: ctx.database.db, downlinks: router.downlinks });
+    },
+    describe: () => [`GWMP (router)  udp://${router.gwmpHost}:${router.gwmpPort}`],
+  };
+  return module;
+};

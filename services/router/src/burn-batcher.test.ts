@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@cov/shared/logger';
+import { BurnBatcher, type BurnBatch, type BurnStore } from './burn-batcher';
+import { settleBalances } from './burn-store';
+import type { RouteDecision, RouteOutcome } from './route-decision';
+import type { UplinkCopy } from './uplink-copy';
+
+const logger = createLogger({ LOG_LEVEL: 'silent' });
+const copy = { hotspotAddress: 'h' } as UplinkCopy;
+
+function decision(org: string, copies: number, dcPerCopy: number, over: Partial<RouteDecision> = {}): RouteDecision {
+  return {
+    packetId: 'p',
+    route: { id: `r-${org}`, orgId: org, endpoint: { protocol: 'http', url: 'http://x' }, maxCopies: 3, active: true, locked: false },
+    kind: dcPerCopy === 0 ? 'join' : 'uplink',
+    devAddr: null,
+    joinEui: null,
+    devEui: null,
+    fCnt: null,
+    fPort: null,
+    payloadBytes: 0,
+    copiesHeard: copies,
+    bought: Array.from({ length: copies }, () => copy),
+    overMax: 0,
+    dcPerCopy,
+    receivedAtMs: 0,
+    ...over,
+  };
+}
+
+describe('settling balances', () => {
+  it('pays decisions in arrival order while the balance lasts, per org; joins and known drops cost nothing', () => {
+    const balances = new Map([
+      ['a', 5],
+      ['b', 0],
+    ]);
+    const outcomes = settleBalances(
+      {
+        nowMs: 0,
+        drops: [],
+        decisions: [
+          decision('a', 2, 1), // 2 -> 3 left
+          decision('a', 2, 2), // 4 > 3: refused
+          decision('a', 3, 1), // 3 -> 0 left
+          decision('b', 1, 1), // nothing to pay with
+          decision('b', 4, 0), // join: free
+          decision('a', 1, 1, { dropReason: 'route_inactive' }),
+          decision('c', 1, 1), // unknown org: balance 0
+        ],
+      },
+      balances,
+    );
+    expect(outcomes).toEqual(['forwarded', 'insufficient_dc', 'forwarded', 'insufficient_dc', 'forwarded', 'route_inactive', 'insufficient_dc']);
+    expect(balances.get('a')).toBe(0);
+    expect(balances.get('b')).toBe(0);
+  });
+});
+
+class FakeStore implements BurnStore {
+  batches: BurnBatch[] = [];
+  fail = false;
+  release: (() => void) | undefined;
+  hold = false;
+  async commit(batch: BurnBatch): Promise<RouteOutcome[]> {
+    this.batches.push(batch);
+    if (this.hold) await new Promise<void>((r) => (this.release = r));
+    if (this.fail) throw new Error('database down');
+    return batch.decisions.map(() => 'forwarded');
+  }
+}
+
+describe('burn batcher', () => {
+  it('resolves decisions only after their batch commits, batching what arrives together', async () => {
+    const store = new FakeStore();
+    const b = new BurnBatcher({ store, intervalMs: 5, maxDecisions: 100, nowMs: () => 42, logger });
+    const outcomes = await Promise.all([b.submit(decision('a', 1, 1)), b.submit(decision('a', 1, 1)), b.submit(decision('b', 1, 1))]);
+    expect(outcomes).toEqual(['forwarded', 'forwarded', 'forwarded']);
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]!.decisions).toHaveLength(3);
+    expect(store.batches[0]!.nowMs).toBe(42);
+  });
+
+  it('flushes a full batch at once and keeps one batch in flight, the next one growing meanwhile', async () => {
+    const store = new FakeStore();
+    store.hold = true;
+    const b = new BurnBatcher({ store, intervalMs: 10_000, maxDecisions: 2, nowMs: () => 0, logger });
+    const first = [b.submit(decision('a', 1, 1)), b.submit(decision('a', 1, 1))];
+    await new Promise((r) => setImmediate(r));
+    expect(store.batches).toHaveLength(1); // full: flushed without waiting for the interval
+    const later = [b.submit(decision('a', 1, 1)), b.submit(decision('a', 1, 1)), b.submit(decision('a', 1, 1))];
+    await new Promise((r) => setImmediate(r));
+    expect(store.batches).toHaveLength(1); // still one in flight
+    store.hold = false;
+    store.release!();
+    expect(await Promise.all([...first, ...later])).toEqual(Array(5).fill('forwarded'));
+    expect(store.batches.map((x) => x.decisions.length)).toEqual([2, 2, 1]);
+  });
+
+  it('never forwards what a failed batch held, and carries counted drops into a batch', async () => {
+    const store = new FakeStore();
+    store.fail = true;
+    const b = new BurnBatcher({ store, intervalMs: 1, maxDecisions: 10, nowMs: () => 0, logger });
+    b.countDrop({ routeId: 'r', orgId: 'o', day: '2026-01-01', reason: 'endpoint_error', count: 1 });
+    b.countDrop({ routeId: 'r', orgId: 'o', day: '2026-01-01', reason: 'endpoint_error', count: 2 });
+    expect(await b.submit(decision('a', 1, 1))).toBe('burn_failed');
+    expect(store.batches[0]!.drops).toEqual([{ routeId: 'r', orgId: 'o', day: '2026-01-01', reason: 'endpoint_error', count: 3 }]);
+    store.fail = false;
+    await b.stop();
+    expect(await b.submit(decision('a', 1, 1))).toBe('burn_failed');
+  });
+
+  it('flush() commits everything pending', async () => {
+    const store = new FakeStore();
+    const b = new BurnBatcher({ store, intervalMs: 60_000, maxDecisions: 10, nowMs: () => 0, logger });
+    const p = b.submit(decision('a', 1, 1));
+    await b.flush();
+    expect(await p).toBe('forwarded');
+    expect(b.pendingCount).toBe(0);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Settles route decisions in batches: every few milliseconds (or as soon as a batch is full) one
+ * transaction checks the orgs' balances, burns the DC of every decision that can be paid, and
+ * records the bought copies, the packet log and the route stats. A decision's promise resolves
+ * only after that commit, and the router forwards only decisions resolved 'forwarded', so a copy
+ * is never forwarded with its burn still in memory: a crash loses at most packets that were
+ * neither paid nor forwarded. One batch is in flight at a time; packets arriving meanwhile form
+ * the next batch, which starts as soon as the previous one commits, so batches grow with load
+ * instead of transactions queueing up.
+ */
+import type { Logger } from '@cov/shared/logger';
+import type { RouteDecision, RouteOutcome } from './route-decision';
+
+export interface DropCount {
+  routeId: string;
+  orgId: string;
+  day: string;
+  reason: string;
+  count: number;
+}
+
+export interface BurnBatch {
+  decisions: RouteDecision[];
+  /** Drops counted after forwarding (endpoint errors) or at copy level, for the route stats. */
+  drops: DropCount[];
+  nowMs: number;
+}
+
+export interface BurnStore {
+  /** Commits the batch; returns one outcome per decision, in order. Throws if nothing was committed. */
+  commit(batch: BurnBatch): Promise<RouteOutcome[]>;
+}
+
+export interface BurnBatcherOptions {
+  store: BurnStore;
+  intervalMs: number;
+  maxDecisions: number;
+  nowMs: () => number;
+  logger: Logger;
+  onCommitted?(batch: BurnBatch, outcomes: RouteOutcome[], seconds: number): void;
+}
+
+interface Pending {
+  decision: RouteDecision;
+  resolve(outcome: RouteOutcome): void;
+}
+
+export class BurnBatcher {
+  private pending: Pending[] = [];
+  private drops = new Map<string, DropCount>();
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: BurnBatcherOptions) {}
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  submit(decision: RouteDecision): Promise<RouteOutcome> {
+    if (this.stopped) return Promise.resolve('burn_failed');
+    return new Promise((resolve) => {
+      this.pending.push({ decision, resolve });
+      this.schedule();
+    });
+  }
+
+  countDrop(drop: DropCount): void {
+    if (drop.count <= 0) return;
+    const key = `${drop.routeId}|${drop.day}|${drop.reason}`;
+    const existing = this.drops.get(key);
+    if (existing) existing.count += drop.count;
+    else this.drops.set(key, { ...drop });
+    if (!this.stopped) this.schedule();
+  }
+
+  /** Commits everything pending (and waits for a batch in flight). */
+  async flush(): Promise<void> {
+    while (this.inFlight || this.pending.length > 0 || this.drops.size > 0) {
+      if (this.inFlight) await this.inFlight;
+      else this.startFlush();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.inFlight) return; // the batch in flight starts the next one when it commits
+    if (this.pending.length >= this.options.maxDecisions) {
+      this.startFlush();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.startFlush();
+    }, this.options.intervalMs);
+  }
+
+  private startFlush(): void {
+    if (this.inFlight) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.pending.length === 0 && this.drops.size === 0) return;
+    const batchPending = this.pending.splice(0, this.options.maxDecisions);
+    const drops = [...this.drops.values()];
+    this.drops = new Map();
+    const batch: BurnBatch = { decisions: batchPending.map((p) => p.decision), drops, nowMs: this.options.nowMs() };
+    const started = performance.now();
+    this.inFlight = this.options.store
+      .commit(batch)
+      .then(
+        (outcomes) => {
+          this.options.onCommitted?.(batch, outcomes, (performance.now() - started) / 1000);
+          batchPending.forEach((p, i) => p.resolve(outcomes[i] ?? 'burn_failed'));
+        },
+        (e: unknown) => {
+          // Not committed, so nothing was paid: none of these packets may be forwarded.
+          this.options.logger.error({ err: e, decisions: batch.decisions.length }, 'burn batch failed; its packets are dropped');
+          batchPending.forEach((p) => p.resolve('burn_failed'));
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.pending.length > 0 || this.drops.size > 0) {
+          if (this.pending.length > 0) setImmediate(() => this.startFlush());
+          else this.schedule();
+        }
+      });
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { DedupWindow, type ClosedPacket, type Scheduler } from './dedup-window';
+
+/** A scheduler whose time moves only when the test says so. */
+class FakeScheduler implements Scheduler {
+  t = 0;
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private nextId = 1;
+  now(): number {
+    return this.t;
+  }
+  setTimer(fn: () => void, delayMs: number): unknown {
+    const id = this.nextId++;
+    this.timers.push({ at: this.t + delayMs, fn, id });
+    return id;
+  }
+  clearTimer(handle: unknown): void {
+    this.timers = this.timers.filter((x) => x.id !== handle);
+  }
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at);
+      const next = this.timers[0];
+      if (!next || next.at > end) break;
+      this.timers.shift();
+      this.t = next.at;
+      next.fn();
+    }
+    this.t = end;
+  }
+}
+
+const copy = (hotspotAddress: string, n = 0) => ({ hotspotAddress, n });
+
+function setup(windowMs = 200, lateMemoryMs = 1000, maxCopiesKept = 10) {
+  const scheduler = new FakeScheduler();
+  const closed: ClosedPacket<ReturnType<typeof copy>, string>[] = [];
+  const w = new DedupWindow<ReturnType<typeof copy>, string>({ windowMs, lateMemoryMs, maxCopiesKept, scheduler, onClose: (p) => closed.push(p) });
+  return { scheduler, closed, w };
+}
+
+describe('dedup window', () => {
+  it('hands a packet on once, after the window, with its copies in arrival order', () => {
+    const { scheduler, closed, w } = setup();
+    expect(w.add('p1', copy('a'), 'frame')).toBe('opened');
+    scheduler.advance(50);
+    expect(w.add('p1', copy('b'), 'frame')).toBe('joined');
+    scheduler.advance(100);
+    expect(w.add('p1', copy('c'), 'frame')).toBe('joined');
+    expect(closed).toHaveLength(0);
+    scheduler.advance(49);
+    expect(closed).toHaveLength(0);
+    scheduler.advance(1);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.copies.map((c) => c.hotspotAddress)).toEqual(['a', 'b', 'c']);
+    expect(closed[0]!.openedAt).toBe(0);
+    expect(w.openCount).toBe(0);
+  });
+
+  it('counts a second copy from the same hotspot as a duplicate, never a second copy', () => {
+    const { scheduler, closed, w } = setup();
+    w.add('p1', copy('a'), 'f');
+    expect(w.add('p1', copy('a', 2), 'f')).toBe('duplicate');
+    scheduler.advance(200);
+    expect(closed[0]!.copies).toEqual([copy('a')]);
+  });
+
+  it('reports copies after the window as late while remembered, then as a new packet', () => {
+    const { scheduler, closed, w } = setup(200, 1000);
+    w.add('p1', copy('a'), 'f');
+    scheduler.advance(200);
+    expect(w.add('p1', copy('b'), 'f')).toBe('late');
+    scheduler.advance(999);
+    expect(w.add('p1', copy('c'), 'f')).toBe('late');
+    scheduler.advance(1);
+    expect(w.add('p1', copy('d'), 'f')).toBe('opened');
+    scheduler.advance(200);
+    expect(closed.map((p) => p.copies.map((c) => c.hotspotAddress))).toEqual([['a'], ['d']]);
+  });
+
+  it('closes many interleaved packets in the order they opened, each after its own window', () => {
+    const { scheduler, closed, w } = setup(100);
+    for (let i = 0; i < 10; i++) {
+      w.add(`p${i}`, copy('a'), 'f');
+      scheduler.advance(30);
+      if (i > 0) w.add(`p${i - 1}`, copy('b'), 'f');
+    }
+    scheduler.advance(1000);
+    expect(closed.map((p) => p.key)).toEqual(Array.from({ length: 10 }, (_, i) => `p${i}`));
+    expect(closed.every((p) => p.copies.length === 2 || p.key === 'p9')).toBe(true);
+    const closeTimes: number[] = [];
+    const s2 = setup(100);
+    s2.w.add('x', copy('a'), 'f');
+    s2.scheduler.advance(40);
+    s2.w.add('y', copy('a'), 'f');
+    s2.scheduler.advance(60);
+    closeTimes.push(s2.closed.length);
+    s2.scheduler.advance(40);
+    closeTimes.push(s2.closed.length);
+    expect(closeTimes).toEqual([1, 2]);
+  });
+
+  it('keeps at most maxCopiesKept copies but still dedups the rest', () => {
+    const { scheduler, closed, w } = setup(200, 1000, 3);
+    for (const h of ['a', 'b', 'c', 'd', 'e']) w.add('p', copy(h), 'f');
+    expect(w.add('p', copy('e'), 'f')).toBe('duplicate');
+    scheduler.advance(200);
+    expect(closed[0]!.copies.map((c) => c.hotspotAddress)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('flushAll closes every open window at once', () => {
+    const { closed, w } = setup(10_000);
+    w.add('a', copy('x'), 'f');
+    w.add('b', copy('x'), 'f');
+    w.flushAll();
+    expect(closed.map((p) => p.key)).toEqual(['a', 'b']);
+    expect(w.openCount).toBe(0);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * POST /v1/router/downlinks: a device maker sends a downlink for a packet it received (named by
+ * the message's `id`) after having answered the webhook, within the packet's receive windows. Served
+ * by the router process itself, because only it knows which hotspots heard the packet and where
+ * their forwarders pull from. Authenticated with a write-scoped org API key; an org can only answer
+ * its own packets.
+ */
+import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '@cov/shared/db/client';
+import { AppError } from '@cov/shared/errors';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { findOrgKeyHolder } from '@cov/shared/routing/org-api-keys';
+import { readDownlinkRequest } from './downlink-request';
+import type { DownlinkService } from './downlink-service';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const Window = Type.Object(
+  { delayMs: Type.Optional(Type.Integer()), frequencyHz: Type.Optional(Type.Integer()), dataRate: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+function presentedKey(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header.trim();
+  throw new AppError('auth.missing_key', 'an org API key is required: send Authorization: Bearer <key>');
+}
+
+export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; downlinks: DownlinkService }): Promise<void> {
+  app.post(
+    '/v1/router/downlinks',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Send a downlink for a received packet (org API key, write scope)',
+        description:
+          'uplinkId is the `id` of the webhook message. The downlink goes through the bought hotspot that heard the packet best, in RX1 (uplink tmst + 1 s, +5 s for a join-accept) or RX2 if RX1 has passed, retried in RX2 when the gateway reports a TX error. rx1/rx2 override the region defaults; rx2 null disables the retry.',
+        security: [{ apiKey: [] }],
+        body: Type.Object(
+          {
+            uplinkId: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+            routeId: Type.Optional(Type.String({ format: 'uuid' })),
+            payload: Type.String({ minLength: 1, maxLength: 400, description: 'base64 PHYPayload (join-accept or downlink data frame)' }),
+            rx1: Type.Optional(Window),
+            rx2: Type.Optional(Type.Union([Window, Type.Null()])),
+            powerDbm: Type.Optional(Type.Integer()),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Object({
+            window: Type.Union([Type.Literal('rx1'), Type.Literal('rx2')]),
+            hotspot: Type.String(),
+            gatewayEui: Type.String(),
+            tmst: Type.Integer(),
+            frequencyHz: Type.Integer(),
+            dataRate: Type.String(),
+          }),
+          400: ErrorRef,
+          401: ErrorRef,
+          403: ErrorRef,
+          404: ErrorRef,
+          409: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      const holder = await findOrgKeyHolder(deps.db, presentedKey(request));
+      if (!holder) throw new AppError('auth.bad_key', 'not a valid org API key');
+      if (holder.scope !== 'write') throw new AppError('auth.forbidden', 'this API key is read-only');
+      const { uplinkId, routeId, ...downlink } = request.body;
+      const parsed = readDownlinkRequest(downlink);
+      if (!parsed.ok) throw parsed.error;
+      const ctx = deps.downlinks.find(uplinkId, holder.orgId, routeId);
+      if (!ctx) throw new AppError('downlinks.unknown_uplink', 'no recent packet with this id was forwarded to this org (packets are kept 10 s)', { uplinkId });
+      const sent = deps.downlinks.send(ctx, parsed.value);
+      if (!sent.ok) throw sent.error;
+      const { hotspotAddress, ...rest } = sent.value;
+      return reply.status(202).send({ hotspot: hotspotAddress, ...rest });
+    },
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * Turns a device maker's downlink into a PULL_RESP for the right hotspot. The router remembers, for
+ * a few seconds after forwarding, which hotspots it bought each packet from (strongest first); a
+ * downlink for that packet goes through the strongest one that has pulled (so its forwarder can
+ * be reached), in RX1, or straight in RX2 when RX1 has already passed, with RX2 as the retry.
+ */
+import { AppError, err, ok, type Result } from '@cov/shared/errors';
+import type { UplinkCopy } from '../uplink-copy';
+import type { DownlinkRequest } from './downlink-request';
+import type { DownlinkResult, DownlinkScheduler } from './downlink-scheduler';
+import { rx1Window, rx2Window, type TxWindow } from './rx-windows';
+
+export interface UplinkContext {
+  packetId: string;
+  routeId: string;
+  orgId: string;
+  /** Bought copies, strongest first. */
+  copies: UplinkCopy[];
+  /** Monotonic ms when the first copy arrived. */
+  heardAt: number;
+}
+
+export interface DownlinkAccepted {
+  window: 'rx1' | 'rx2';
+  hotspotAddress: string;
+  gatewayEui: string;
+  tmst: number;
+  frequencyHz: number;
+  dataRate: string;
+}
+
+/** Long enough for a join-accept's RX2 (6 s) plus a slow LNS; short enough to bound memory. */
+export const UPLINK_CONTEXT_TTL_MS = 10_000;
+/** A window is not attempted unless the PULL_RESP can reach the gateway this long before it opens. */
+const SEND_MARGIN_MS = 50;
+
+export class DownlinkService {
+  private readonly contexts = new Map<string, UplinkContext[]>();
+  private queue: { packetId: string; forgetAt: number }[] = [];
+  private head = 0;
+
+  constructor(
+    private readonly scheduler: DownlinkScheduler,
+    private readonly now: () => number,
+    private readonly onResult?: (r: DownlinkResult) => void,
+  ) {}
+
+  remember(ctx: UplinkContext): void {
+    this.sweep();
+    const list = this.contexts.get(ctx.packetId);
+    if (list) list.push(ctx);
+    else {
+      this.contexts.set(ctx.packetId, [ctx]);
+      this.queue.push({ packetId: ctx.packetId, forgetAt: ctx.heardAt + UPLINK_CONTEXT_TTL_MS });
+    }
+  }
+
+  /** The org's context for a packet (on the given route, or its only route). */
+  find(packetId: string, orgId: string, routeId?: string): UplinkContext | undefined {
+    this.sweep();
+    return this.contexts.get(packetId)?.find((c) => c.orgId === orgId && (routeId === undefined || c.routeId === routeId));
+  }
+
+  send(ctx: UplinkContext, request: DownlinkRequest): Result<DownlinkAccepted> {
+    const elapsedMs = this.now() - ctx.heardAt;
+    const reachable = ctx.copies.filter((c) => this.scheduler.canReach(c.hotspot.gatewayEui));
+    const best = reachable[0];
+    if (!best) return err(new AppError('downlinks.no_gateway', 'none of the hotspots that heard this packet can take a downlink (no PULL_DATA seen)'));
+    const radio = { frequencyHz: best.frequencyHz, dataRate: best.dataRate, tmst: best.tmst, region: best.hotspot.region };
+    const rx1 = rx1Window(radio, request.kind, request.rx1, request.powerDbm);
+    const rx2 = request.rx2 === null ? null : rx2Window(radio, request.kind, request.rx2, rx1?.delayMs ?? request.rx1.delayMs, request.powerDbm);
+    const windows = [rx1, rx2].filter((w): w is TxWindow => w !== null && w.delayMs > elapsedMs + SEND_MARGIN_MS);
+    const first = windows[0];
+    if (!first) {
+      return err(new AppError('downlinks.too_late', `the receive windows of this packet have passed (${Math.round(elapsedMs)} ms after it was heard)`, { elapsedMs: Math.round(elapsedMs) }));
+    }
+    if (!this.scheduler.schedule(best.hotspot.gatewayEui, request.payload, windows, this.onResult)) {
+      return err(new AppError('downlinks.no_gateway', 'the hotspot that heard this packet best cannot be reached'));
+    }
+    return ok({ window: first.name, hotspotAddress: best.hotspotAddress, gatewayEui: best.hotspot.gatewayEui.toUpperCase(), tmst: first.tmst, frequencyHz: first.frequencyHz, dataRate: first.dataRate });
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    while (this.head < this.queue.length && this.queue[this.head]!.forgetAt <= now) {
+      this.contexts.delete(this.queue[this.head]!.packetId);
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

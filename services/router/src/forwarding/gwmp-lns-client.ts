@@ -1,0 +1,161 @@
+/**
+ * Forwarding to an LNS that speaks GWMP (ChirpStack's gateway bridge, for instance): the router
+ * acts as each hotspot's packet forwarder toward it, like HPR does (reference §1.7). One UDP socket
+ * per (LNS, hotspot), because a PULL_RESP carries no gateway EUI: the LNS answers a gateway on the
+ * socket that gateway pulls from. Each bought copy goes as its own PUSH_DATA with that hotspot's
+ * EUI and rxpk (the LNS dedups and picks the gateway for the downlink); PULL_DATA keeps each socket
+ * known to the LNS; a PULL_RESP is relayed to the hotspot and its TX_ACK relayed back. Sockets of
+ * hotspots that carried nothing for a while are closed.
+ */
+import dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
+import type { Rxpk, Txpk, TxpkAck } from '@cov/shared/gwmp/types';
+import type { Logger } from '@cov/shared/logger';
+
+export interface LnsRelay {
+  /** The LNS's token of the PULL_RESP, echoed in the TX_ACK. */
+  lnsToken: number;
+  /** Lower-case gateway EUI of the hotspot the LNS chose. */
+  gatewayEui: string;
+  session: LnsSession;
+}
+
+interface LnsSession {
+  key: string;
+  socket: dgram.Socket;
+  address: string;
+  port: number;
+  gatewayEui: string;
+  lastUsedMs: number;
+  closed: boolean;
+}
+
+export interface GwmpLnsClientOptions {
+  logger: Logger;
+  /** Monotonic ms. */
+  now: () => number;
+  onPullResp(relay: LnsRelay, txpk: Txpk): void;
+  keepaliveMs?: number;
+  idleCloseMs?: number;
+}
+
+export class GwmpLnsClient {
+  private readonly sessions = new Map<string, LnsSession>();
+  private readonly resolved = new Map<string, Promise<{ address: string; family: 4 | 6 }>>();
+  private readonly timer: NodeJS.Timeout;
+  private nextToken = Math.floor(Math.random() * 0x10000);
+
+  constructor(private readonly options: GwmpLnsClientOptions) {
+    const keepaliveMs = options.keepaliveMs ?? 10_000;
+    this.timer = setInterval(() => this.keepalive(), keepaliveMs);
+    this.timer.unref();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Sends one copy as a PUSH_DATA from the hotspot's own socket; resolves when it left. */
+  async pushCopy(host: string, port: number, gatewayEui: string, rxpk: Rxpk): Promise<void> {
+    const session = await this.session(host, port, gatewayEui);
+    session.lastUsedMs = this.options.now();
+    const datagram = encodeGwmpPacket({ type: 'PUSH_DATA', token: this.token(), gatewayEui, rxpk: [rxpk], stat: null });
+    if (!datagram.ok) throw datagram.error;
+    await this.send(session, datagram.value);
+  }
+
+  sendTxAck(relay: LnsRelay, ack: TxpkAck | null): void {
+    if (relay.session.closed) return;
+    const datagram = encodeGwmpPacket({ type: 'TX_ACK', token: relay.lnsToken, gatewayEui: relay.gatewayEui, txpkAck: ack });
+    if (datagram.ok) void this.send(relay.session, datagram.value).catch(() => {});
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const s of this.sessions.values()) this.closeSession(s);
+  }
+
+  private token(): number {
+    this.nextToken = (this.nextToken + 1) & 0xffff;
+    return this.nextToken;
+  }
+
+  private async resolve(host: string): Promise<{ address: string; family: 4 | 6 }> {
+    const ip = isIP(host);
+    if (ip) return { address: host, family: ip as 4 | 6 };
+    let pending = this.resolved.get(host);
+    if (!pending) {
+      pending = lookup(host).then((r) => ({ address: r.address, family: r.family as 4 | 6 }));
+      pending.catch(() => this.resolved.delete(host));
+      this.resolved.set(host, pending);
+    }
+    return pending;
+  }
+
+  private async session(host: string, port: number, gatewayEui: string): Promise<LnsSession> {
+    const key = `${host}:${port}/${gatewayEui}`;
+    const existing = this.sessions.get(key);
+    if (existing && !existing.closed) return existing;
+    const { address, family } = await this.resolve(host);
+    const again = this.sessions.get(key);
+    if (again && !again.closed) return again;
+    const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    const session: LnsSession = { key, socket, address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false };
+    socket.on('message', (msg) => this.onMessage(session, msg));
+    socket.on('error', (e) => {
+      this.options.logger.debug({ err: e, lns: key }, 'GWMP LNS socket error; closing it');
+      this.closeSession(session);
+    });
+    this.sessions.set(key, session);
+    await new Promise<void>((resolve) => socket.bind(0, resolve));
+    this.pull(session);
+    return session;
+  }
+
+  private onMessage(session: LnsSession, msg: Buffer): void {
+    const parsed = parseGwmpPacket(msg);
+    if (!parsed.ok) {
+      this.options.logger.debug({ lns: session.key, reason: parsed.error.details?.reason }, 'bad datagram from GWMP LNS dropped');
+      return;
+    }
+    if (parsed.value.type === 'PULL_RESP' && parsed.value.txpk) {
+      session.lastUsedMs = this.options.now();
+      this.options.onPullResp({ lnsToken: parsed.value.token, gatewayEui: session.gatewayEui, session }, parsed.value.txpk);
+    }
+    // PUSH_ACK / PULL_ACK only measure the link; nothing to do.
+  }
+
+  private pull(session: LnsSession): void {
+    const datagram = encodeGwmpPacket({ type: 'PULL_DATA', token: this.token(), gatewayEui: session.gatewayEui });
+    if (datagram.ok) void this.send(session, datagram.value).catch(() => {});
+  }
+
+  private send(session: LnsSession, bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (session.closed) return reject(new Error('session closed'));
+      session.socket.send(bytes, session.port, session.address, (e) => (e ? reject(e) : resolve()));
+    });
+  }
+
+  private keepalive(): void {
+    const idleCloseMs = this.options.idleCloseMs ?? 120_000;
+    const now = this.options.now();
+    for (const s of this.sessions.values()) {
+      if (now - s.lastUsedMs > idleCloseMs) this.closeSession(s);
+      else this.pull(s);
+    }
+  }
+
+  private closeSession(s: LnsSession): void {
+    if (s.closed) return;
+    s.closed = true;
+    this.sessions.delete(s.key);
+    try {
+      s.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}

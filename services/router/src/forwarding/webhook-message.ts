@@ -1,0 +1,94 @@
+/**
+ * The JSON a device maker's HTTP endpoint receives: one message per packet and route, with the
+ * frame's header fields (the payload stays encrypted: the router holds no application keys), the
+ * PHYPayload to hand to an LNS, and every bought copy's hotspot and radio metadata. `id` names the
+ * packet in a later downlink POST.
+ */
+import type { DataFrame, JoinRequestFrame } from '@cov/shared/lorawan/types';
+import { bytesToHex } from '@cov/shared/lorawan/bytes';
+import type { RouteDecision } from '../route-decision';
+
+export type RoutedFrame = DataFrame | JoinRequestFrame;
+
+export interface WebhookCopy {
+  hotspot: string;
+  gatewayEui: string;
+  /** Asserted location, H3 res-12 cell; null until asserted. */
+  h3: string | null;
+  region: string | null;
+  rssiDbm: number;
+  snrDb: number;
+  frequencyHz: number;
+  dataRate: string;
+  codingRate: string | null;
+  tmst: number;
+  gatewayTime: string | null;
+  receivedAt: string;
+  dc: number;
+}
+
+export interface WebhookMessage {
+  id: string;
+  type: 'uplink' | 'join';
+  routeId: string;
+  receivedAt: string;
+  phyPayload: string;
+  frame:
+    | { mtype: string; devAddr: string; fCnt: number; fPort: number | null; confirmed: boolean; adr: boolean; ack: boolean; fOpts: string; frmPayload: string; mic: string }
+    | { mtype: 'JoinRequest'; joinEui: string; devEui: string; devNonce: number; mic: string };
+  payloadBytes: number;
+  dc: number;
+  copies: WebhookCopy[];
+}
+
+export function webhookMessage(decision: RouteDecision, frame: RoutedFrame): WebhookMessage {
+  return {
+    id: decision.packetId,
+    type: decision.kind,
+    routeId: decision.route.id,
+    receivedAt: new Date(decision.receivedAtMs).toISOString(),
+    phyPayload: Buffer.from(frame.bytes).toString('base64'),
+    frame:
+      frame.kind === 'data'
+        ? {
+            mtype: frame.mhdr.mtype,
+            devAddr: frame.devAddr,
+            fCnt: frame.fCnt,
+            fPort: frame.fPort,
+            confirmed: frame.confirmed,
+            adr: frame.fCtrl.adr,
+            ack: frame.fCtrl.ack,
+            fOpts: bytesToHex(frame.fOpts),
+            frmPayload: bytesToHex(frame.frmPayload),
+            mic: bytesToHex(frame.mic),
+          }
+        : { mtype: 'JoinRequest', joinEui: frame.joinEui, devEui: frame.devEui, devNonce: frame.devNonce, mic: bytesToHex(frame.mic) },
+    payloadBytes: decision.payloadBytes,
+    dc: decision.dcPerCopy * decision.bought.length,
+    copies: decision.bought.map((c) => ({
+      hotspot: c.hotspotAddress,
+      gatewayEui: c.hotspot.gatewayEui.toUpperCase(),
+      h3: c.hotspot.locationCell,
+      region: c.hotspot.region,
+      rssiDbm: c.rssiDbm,
+      snrDb: c.snrDb,
+      frequencyHz: c.frequencyHz,
+      dataRate: c.dataRate,
+      codingRate: c.codingRate,
+      tmst: c.tmst,
+      gatewayTime: c.gatewayTime,
+      receivedAt: new Date(c.receivedAtMs).toISOString(),
+      dc: decision.dcPerCopy,
+    })),
+  };
+}
+
+/** The rxpk a GWMP LNS receives for one copy: the forwarder's own, plus HPR-style metadata. */
+export function lnsMeta(copy: RouteDecision['bought'][number]): Record<string, string> {
+  return {
+    network: 'coverage_iot',
+    gateway_id: copy.hotspotAddress,
+    ...(copy.hotspot.locationCell ? { gateway_h3index: copy.hotspot.locationCell } : {}),
+    ...(copy.hotspot.region ? { regi: copy.hotspot.region } : {}),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * What the router decided for one packet on one matching route, before paying: the copies it
+ * means to buy and their price. The burn batch settles it (paid, or dropped for lack of DC) and
+ * records it; only a settled, paid decision is forwarded.
+ */
+import type { RouteConfig } from '@cov/shared/routing/routing-config';
+import type { UplinkCopy } from './uplink-copy';
+
+/** Final state of a decision; the strings are the `status` of the packet log and the drop reasons of the stats. */
+export type RouteOutcome = 'forwarded' | 'insufficient_dc' | 'burn_failed' | 'route_inactive' | 'route_locked';
+
+export interface RouteDecision {
+  /** SHA-256 of the PHYPayload, hex: the packet's id toward device makers. */
+  packetId: string;
+  route: RouteConfig;
+  kind: 'uplink' | 'join';
+  devAddr: string | null;
+  joinEui: string | null;
+  devEui: string | null;
+  fCnt: number | null;
+  fPort: number | null;
+  /** FRMPayload bytes (what the price is based on); 0 for joins. */
+  payloadBytes: number;
+  copiesHeard: number;
+  /** Copies to buy, in arrival order. */
+  bought: UplinkCopy[];
+  /** Copies heard beyond max_copies (not bought). */
+  overMax: number;
+  dcPerCopy: number;
+  /** Server time of the first copy (epoch ms). */
+  receivedAtMs: number;
+  /** Set when the route cannot take the packet whatever the balance; recorded, never paid. */
+  dropReason?: 'route_inactive' | 'route_locked';
+}
+
+export function decisionDc(d: RouteDecision): number {
+  return d.dropReason ? 0 : d.dcPerCopy * d.bought.length;
+}
+
+/** UTC day (YYYY-MM-DD) of an epoch-ms time: the bucket of the daily route stats. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
+import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
+import type { DataFrame } from '@cov/shared/lorawan/types';
+import type { RouteConfig, RoutingConfig } from '@cov/shared/routing/routing-config';
+import { RouteTable } from './route-table';
+
+const key = (byte: number) => new Uint8Array(16).fill(byte);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function uplink(devAddr: string, nwkSKey: Uint8Array): DataFrame {
+  const bytes = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr, fCnt: 7, fPort: 1, payload: Uint8Array.of(1, 2, 3) }, { nwkSKey, appSKey: key(0xaa) });
+  if (!bytes.ok) throw bytes.error;
+  const frame = parsePhyPayload(bytes.value);
+  if (!frame.ok || frame.value.kind !== 'data') throw new Error('not a data frame');
+  return frame.value;
+}
+
+const route = (id: string, over: Partial<RouteConfig> = {}): RouteConfig => ({
+  id,
+  orgId: `org-${id}`,
+  endpoint: { protocol: 'http', url: `http://127.0.0.1/${id}` },
+  maxCopies: 3,
+  active: true,
+  locked: false,
+  ...over,
+});
+
+const config: RoutingConfig = {
+  version: 7,
+  routes: [route('a'), route('b', { maxCopies: 5 }), route('c'), route('j1'), route('j2', { active: false })],
+  devAddrRanges: [
+    { routeId: 'a', startAddr: 0xfc014c00, endAddr: 0xfc014c07 },
+    { routeId: 'b', startAddr: 0xfc014c00, endAddr: 0xfc014c0f },
+    { routeId: 'c', startAddr: 0xfc014c10, endAddr: 0xfc014c17 },
+    { routeId: 'ghost', startAddr: 0xfc014c18, endAddr: 0xfc014c1f },
+  ],
+  euiPairs: [
+    { routeId: 'j1', joinEui: '70b3d57ed0000001', devEui: '0004a30b001c0530' },
+    { routeId: 'j2', joinEui: '70b3d57ed0000001', devEui: '0000000000000000' },
+    { routeId: 'j1', joinEui: '70b3d57ed0000002', devEui: '0000000000000000' },
+  ],
+  skfs: [
+    // Route a shares DevAddr fc014c01 with route b; a filters by key 0x11 with its own max copies.
+    { routeId: 'a', devAddr: 0xfc014c01, sessionKey: hex(key(0x11)), maxCopies: 1 },
+    // Route b filters fc014c02 by key 0x22 with max 0 (= the route's value).
+    { routeId: 'b', devAddr: 0xfc014c02, sessionKey: hex(key(0x22)), maxCopies: 0 },
+    { routeId: 'a', devAddr: 0xfc014c02, sessionKey: hex(key(0x33)), maxCopies: 0 },
+  ],
+};
+
+const table = new RouteTable(config);
+const ids = (r: ReturnType<RouteTable['lookupUplink']>) => (r.ok ? r.matches.map((m) => `${m.route.id}:${m.maxCopies}`).sort() : r.reason);
+
+describe('route table', () => {
+  it.each([
+    ['fc014c00', key(0x01), ['a:3', 'b:5']],
+    ['fc014c05', key(0x01), ['a:3', 'b:5']],
+    ['fc014c0a', key(0x01), ['b:5']],
+    ['fc014c11', key(0x01), ['c:3']],
+    // SKF on route a matches: a with the filter's max copies, b (no filter for this address) too.
+    ['fc014c01', key(0x11), ['a:1', 'b:5']],
+    // SKF on route a does not match: a is excluded, b still takes it.
+    ['fc014c01', key(0x99), ['b:5']],
+    // Both routes filter fc014c02: only the one whose key validates the MIC.
+    ['fc014c02', key(0x22), ['b:5']],
+    ['fc014c02', key(0x33), ['a:3']],
+    ['fc014c02', key(0x44), 'invalid_mic'],
+    ['fc014c20', key(0x01), 'no_route'],
+    // A range whose route no longer exists routes nothing.
+    ['fc014c18', key(0x01), 'no_route'],
+  ] as const)('uplink from %s (key %#) -> %j', (devAddr, nwkSKey, expected) => {
+    expect(ids(table.lookupUplink(uplink(devAddr, nwkSKey)))).toEqual(expected);
+  });
+
+  it('routes joins by (JoinEUI, DevEUI) plus the DevEUI wildcard, any case', () => {
+    expect(table.lookupJoin('70b3d57ed0000001', '0004a30b001c0530').map((m) => m.route.id).sort()).toEqual(['j1', 'j2']);
+    expect(table.lookupJoin('70B3D57ED0000001', '0004A30B001C0531').map((m) => m.route.id)).toEqual(['j2']);
+    expect(table.lookupJoin('70b3d57ed0000002', '1111111111111111').map((m) => m.route.id)).toEqual(['j1']);
+    expect(table.lookupJoin('70b3d57ed0000003', '0004a30b001c0530')).toEqual([]);
+  });
+
+  it('returns inactive routes too, so their misses can be counted', () => {
+    const j2 = table.lookupJoin('70b3d57ed0000001', '0000000000000009');
+    expect(j2[0]?.route.active).toBe(false);
+  });
+
+  it('knows its version and which DevAddrs have any route', () => {
+    expect(table.version).toBe(7);
+    expect(table.hasDevAddr('fc014c0f')).toBe(true);
+    expect(table.hasDevAddr('fc014c20')).toBe(false);
+    expect(table.hasDevAddr('zz')).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Which routes a packet goes to (reference/lorawan-routing.md §3.3):
+ * - join request: routes of (JoinEUI, DevEUI) plus those of (JoinEUI, 0), the DevEUI wildcard;
+ * - data uplink: routes whose DevAddr ranges contain the DevAddr; then, for each such route,
+ *   its session-key filters for that DevAddr: none -> the route takes the packet; one whose
+ *   NwkSKey validates the MIC -> the route takes it, with that filter's max copies when set;
+ *   filters exist but none validates -> the route is excluded. If every candidate is excluded
+ *   the packet is dropped as invalid_mic.
+ * Inactive and locked routes are returned too, so the router can count the packets they miss.
+ */
+import { verifyDataMic } from '@cov/shared/lorawan/mic';
+import { hexToBytes } from '@cov/shared/lorawan/bytes';
+import { parseDevAddr } from '@cov/shared/lorawan/netid';
+import type { DataFrame } from '@cov/shared/lorawan/types';
+import { WILDCARD_DEV_EUI, type RouteConfig, type RoutingConfig } from '@cov/shared/routing/routing-config';
+import { DevAddrIndex } from './devaddr-index';
+
+export interface RouteMatch {
+  route: RouteConfig;
+  /** Copies the router may buy for this route. */
+  maxCopies: number;
+}
+
+export type UplinkLookup = { ok: true; matches: RouteMatch[] } | { ok: false; reason: 'no_route' | 'invalid_mic' };
+
+interface Skf {
+  nwkSKey: Uint8Array;
+  maxCopies: number;
+}
+
+export class RouteTable {
+  readonly version: number;
+  private readonly routesById = new Map<string, RouteConfig>();
+  private readonly byDevAddr: DevAddrIndex<string>;
+  private readonly byEuiPair = new Map<string, string[]>();
+  /** `${routeId}/${devAddr}` -> filters. */
+  private readonly skfs = new Map<string, Skf[]>();
+
+  constructor(config: RoutingConfig) {
+    this.version = config.version;
+    for (const r of config.routes) this.routesById.set(r.id, r);
+    this.byDevAddr = new DevAddrIndex(
+      config.devAddrRanges.filter((r) => this.routesById.has(r.routeId)).map((r) => ({ start: r.startAddr, end: r.endAddr, value: r.routeId })),
+    );
+    for (const p of config.euiPairs) {
+      if (!this.routesById.has(p.routeId)) continue;
+      const key = euiKey(p.joinEui, p.devEui);
+      const list = this.byEuiPair.get(key) ?? [];
+      if (!list.includes(p.routeId)) list.push(p.routeId);
+      this.byEuiPair.set(key, list);
+    }
+    for (const s of config.skfs) {
+      const key = hexToBytes(s.sessionKey);
+      if (!key || key.length !== 16) continue;
+      const id = `${s.routeId}/${s.devAddr >>> 0}`;
+      const list = this.skfs.get(id) ?? [];
+      list.push({ nwkSKey: key, maxCopies: s.maxCopies });
+      this.skfs.set(id, list);
+    }
+  }
+
+  get routeCount(): number {
+    return this.routesById.size;
+  }
+
+  route(id: string): RouteConfig | undefined {
+    return this.routesById.get(id);
+  }
+
+  lookupJoin(joinEui: string, devEui: string): RouteMatch[] {
+    const ids = new Set([...(this.byEuiPair.get(euiKey(joinEui, devEui)) ?? []), ...(this.byEuiPair.get(euiKey(joinEui, WILDCARD_DEV_EUI)) ?? [])]);
+    return [...ids].map((id) => this.routesById.get(id)!).map((route) => ({ route, maxCopies: route.maxCopies }));
+  }
+
+  /** Routes whose ranges hold the DevAddr, before session-key filters (for the negative cache). */
+  hasDevAddr(devAddr: string): boolean {
+    const addr = parseDevAddr(devAddr);
+    return addr !== null && this.byDevAddr.find(addr).length > 0;
+  }
+
+  lookupUplink(frame: DataFrame): UplinkLookup {
+    const addr = parseDevAddr(frame.devAddr);
+    const candidates = addr === null ? [] : this.byDevAddr.find(addr);
+    if (candidates.length === 0) return { ok: false, reason: 'no_route' };
+    const matches: RouteMatch[] = [];
+    for (const id of candidates) {
+      const route = this.routesById.get(id)!;
+      const filters = this.skfs.get(`${id}/${addr}`);
+      if (!filters) {
+        matches.push({ route, maxCopies: route.maxCopies });
+        continue;
+      }
+      const hit = filters.find((f) => verifyDataMic(f.nwkSKey, frame));
+      if (hit) matches.push({ route, maxCopies: hit.maxCopies > 0 ? hit.maxCopies : route.maxCopies });
+    }
+    return matches.length > 0 ? { ok: true, matches } : { ok: false, reason: 'invalid_mic' };
+  }
+}
+
+function euiKey(joinEui: string, devEui: string): string {
+  return `${joinEui.toLowerCase()}:${devEui.toLowerCase()}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * The router's moving parts, assembled from the process context: GWMP socket, gateway directory,
+ * route table cache, uplink pipeline, burn batcher, forwarders and downlink scheduler. Exposes the
+ * tasks the process runs and a small handle tests and the demo use (bound port, reload, drain).
+ */
+import type { AppContext } from '@cov/shared/runtime/app-context';
+import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
+import { BurnBatcher } from './burn-batcher';
+import { PgBurnStore } from './burn-store';
+import { DownlinkScheduler } from './downlinks/downlink-scheduler';
+import { DownlinkService } from './downlinks/downlink-service';
+import { GwmpLnsClient } from './forwarding/gwmp-lns-client';
+import { HttpForwarder } from './forwarding/http-forwarder';
+import { GatewayDirectory, registryLookup } from './gateway-directory';
+import { GwmpServer } from './gwmp-server';
+import { NegativeCache } from './negative-cache';
+import { pruneRoutedPackets } from './packet-log-pruner';
+import { RouteConfigCache } from './route-config-cache';
+import { RouterMetrics } from './router-metrics';
+import { UplinkPipeline } from './uplink-pipeline';
+
+export interface RouterHandle {
+  /** UDP port the GWMP socket is bound to (useful with GWMP_PORT=0). */
+  readonly gwmpPort: number;
+  readonly gwmpHost: string;
+  /** Reloads routes now (the poll does it within ROUTER_CONFIG_POLL_INTERVAL_MS anyway). */
+  reloadRoutes(): Promise<void>;
+  /** Forgets cached gateway lookups (a hotspot onboarded after its forwarder started sending). */
+  forgetGateways(): void;
+  /** Closes open dedup windows and waits until their packets are settled and forwarded. */
+  drain(): Promise<void>;
+}
+
+const KNOWN_GATEWAY_TTL_MS = 300_000;
+const PRUNE_INTERVAL_MS = 600_000;
+const HTTP_MAX_SOCKETS_PER_ENDPOINT = 128;
+
+export class Router implements RouterHandle {
+  readonly metrics: RouterMetrics;
+  readonly downlinks: DownlinkService;
+  private readonly routes: RouteConfigCache;
+  private readonly negativeCache: NegativeCache;
+  private readonly directory: GatewayDirectory;
+  private readonly batcher: BurnBatcher;
+  private readonly http: HttpForwarder;
+  private readonly lns: GwmpLnsClient;
+  private readonly scheduler: DownlinkScheduler;
+  private readonly pipeline: UplinkPipeline;
+  private readonly gwmp: GwmpServer;
+
+  constructor(private readonly ctx: AppContext) {
+    const { config, logger, clock } = ctx;
+    const monotonic = () => performance.now();
+    const metrics = (this.metrics = new RouterMetrics(ctx.metrics));
+    this.negativeCache = new NegativeCache(config.ROUTER_NEGATIVE_CACHE_MS, monotonic);
+    this.routes = new RouteConfigCache(ctx.database.db, (table) => {
+      this.negativeCache.clear();
+      logger.info({ version: table.version, routes: table.routeCount }, 'routing configuration loaded');
+    });
+    this.directory = new GatewayDirectory(registryLookup(ctx.database.db), { knownTtlMs: KNOWN_GATEWAY_TTL_MS, unknownTtlMs: config.ROUTER_NEGATIVE_CACHE_MS, now: monotonic });
+    this.batcher = new BurnBatcher({
+      store: new PgBurnStore(ctx.database.sql),
+      intervalMs: config.ROUTER_BURN_FLUSH_INTERVAL_MS,
+      maxDecisions: config.ROUTER_BURN_FLUSH_MAX_PACKETS,
+      nowMs: () => clock.nowMs(),
+      logger,
+      onCommitted: (_batch, _outcomes, seconds) => metrics.flushSeconds.observe(seconds),
+    });
+    this.http = new HttpForwarder({ timeoutMs: config.ROUTER_WEBHOOK_TIMEOUT_MS, maxSocketsPerEndpoint: HTTP_MAX_SOCKETS_PER_ENDPOINT });
+    this.gwmp = new GwmpServer({
+      host: config.GWMP_HOST,
+      port: config.GWMP_PORT,
+      logger,
+      metrics,
+      directory: this.directory,
+      onRxpk: (rxpk, hotspot) => this.pipeline.intake(rxpk, hotspot),
+      onTxAck: (eui, token, ack) => this.scheduler.onTxAck(eui, token, ack),
+    });
+    this.scheduler = new DownlinkScheduler({
+      send: (bytes, to) => this.gwmp.send(bytes, to),
+      pullAddressOf: (eui) => this.gwmp.pullAddressOf(eui),
+      onEvent: (event) => metrics.downlinks.inc({ outcome: event }),
+    });
+    this.downlinks = new DownlinkService(this.scheduler, monotonic);
+    this.lns = new GwmpLnsClient({
+      logger,
+      now: monotonic,
+      onPullResp: (relay, txpk) => {
+        const sent = this.scheduler.relay(relay.gatewayEui, txpk, (ack) => this.lns.sendTxAck(relay, ack));
+        if (!sent) {
+          metrics.downlinks.inc({ outcome: 'no_gateway' });
+          // Tell the LNS at once, as a forwarder would, so it can try another gateway or window.
+          this.lns.sendTxAck(relay, { error: 'TX_FREQ' });
+        }
+      },
+    });
+    this.pipeline = new UplinkPipeline({
+      clock,
+      logger,
+      metrics,
+      routeTable: () => this.routes.current,
+      negativeCache: this.negativeCache,
+      batcher: this.batcher,
+      http: this.http,
+      lns: this.lns,
+      downlinks: this.downlinks,
+      windowMs: config.ROUTER_DEDUP_WINDOW_MS,
+      monotonic,
+    });
+  }
+
+  get gwmpPort(): number {
+    return this.gwmp.port;
+  }
+
+  get gwmpHost(): string {
+    return this.gwmp.address;
+  }
+
+  async reloadRoutes(): Promise<void> {
+    await this.routes.refresh(true);
+  }
+
+  forgetGateways(): void {
+    this.directory.clear();
+  }
+
+  async drain(): Promise<void> {
+    await this.pipeline.drain();
+    await this.batcher.flush();
+  }
+
+  tasks(): Task[] {
+    const { config, logger, clock } = this.ctx;
+    const poll = periodicTask('router-routes-poll', config.ROUTER_CONFIG_POLL_INTERVAL_MS, async () => void (await this.routes.refresh()), logger);
+    const prune = periodicTask(
+      'router-packet-log-prune',
+      PRUNE_INTERVAL_MS,
+      async () => {
+        const deleted = await pruneRoutedPackets(this.ctx.database.sql, clock.nowMs() - config.ROUTER_PACKET_LOG_RETENTION_MS);
+        if (deleted > 0) logger.info({ deleted }, 'pruned the routed packet log');
+      },
+      logger,
+    );
+    const gauge = setInterval(() => this.metrics.openWindows.set(this.pipeline.openWindows), 1000);
+    gauge.unref();
+    return [
+      {
+        name: 'router-routes',
+        start: async () => {
+          await this.routes.refresh(true);
+          await poll.start();
+        },
+        stop: () => poll.stop(),
+      },
+      {
+        name: 'router-gwmp',
+        start: () => this.gwmp.start(),
+        stop: async () => {
+          clearInterval(gauge);
+          await this.gwmp.stop();
+          // Packets already heard are still settled and forwarded before the database closes.
+          await this.pipeline.drain();
+          this.pipeline.stop();
+          await this.batcher.stop();
+          this.scheduler.stop();
+          this.lns.close();
+          this.http.close();
+        },
+      },
+      prune,
+    ];
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { buyCopies, byReception, toUplinkCopy } from './uplink-copy';
+
+const hotspot = { address: 'h1', gatewayEui: '0102030405060708', locationCell: null, region: 'EU868' };
+
+describe('uplink copies', () => {
+  it('normalises an rxpk: MHz to Hz, signal RSSI over channel RSSI, FSK rates named', () => {
+    const c = toUplinkCopy({ tmst: 5, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', rssi: -80, rssis: -83, lsnr: 7.5, data: 'AA==' }, hotspot, 1000);
+    expect(c).toMatchObject({ hotspotAddress: 'h1', rssiDbm: -83, snrDb: 7.5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', tmst: 5, receivedAtMs: 1000, codingRate: null, gatewayTime: null });
+    const f = toUplinkCopy({ tmst: 5, freq: 868.8, modu: 'FSK', datr: 50000, rssi: -90, data: 'AA==' }, hotspot, 1);
+    expect([f.dataRate, f.rssiDbm, f.snrDb]).toEqual(['FSK50000', -90, 0]);
+  });
+
+  it.each([
+    [5, 3, 3, 2],
+    [2, 3, 2, 0],
+    [4, 0, 0, 4],
+    [0, 3, 0, 0],
+  ])('of %i copies with max %i, buys %i and leaves %i', (n, max, bought, over) => {
+    const copies = Array.from({ length: n }, (_, i) => i);
+    const r = buyCopies(copies, max);
+    expect(r.bought).toEqual(copies.slice(0, bought));
+    expect(r.overMax).toBe(over);
+  });
+
+  it('orders copies strongest first by RSSI then SNR', () => {
+    const sorted = byReception([
+      { id: 'weak', rssiDbm: -110, snrDb: 5 },
+      { id: 'strong', rssiDbm: -60, snrDb: -2 },
+      { id: 'strong-better-snr', rssiDbm: -60, snrDb: 3 },
+    ]);
+    expect(sorted.map((c) => c.id)).toEqual(['strong-better-snr', 'strong', 'weak']);
+  });
+});

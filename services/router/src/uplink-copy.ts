@@ -1,0 +1,60 @@
+/**
+ * One hotspot's copy of a packet: the radio metadata the device maker and the data-transfer
+ * rewards need, normalised from the forwarder's rxpk (MHz -> Hz, signal RSSI preferred over
+ * channel RSSI as gateway-rs does), plus the raw rxpk for GWMP forwarding.
+ */
+import type { Rxpk } from '@cov/shared/gwmp/types';
+
+export interface HotspotInfo {
+  address: string;
+  /** 16 hex, lower case (as GWMP datagrams are read); the registry shows it upper case. */
+  gatewayEui: string;
+  /** Asserted location as an H3 res-12 cell, null until asserted. */
+  locationCell: string | null;
+  region: string | null;
+}
+
+export interface UplinkCopy {
+  hotspotAddress: string;
+  hotspot: HotspotInfo;
+  rssiDbm: number;
+  snrDb: number;
+  frequencyHz: number;
+  /** `SF9BW125`, or `FSK50000` for FSK (bit rate). */
+  dataRate: string;
+  codingRate: string | null;
+  /** Concentrator counter (µs, u32) of the gateway: the base of RX1/RX2 downlink timing. */
+  tmst: number;
+  /** Forwarder's GPS/UTC time string when it has one. */
+  gatewayTime: string | null;
+  /** Server clock at receipt (epoch ms). */
+  receivedAtMs: number;
+  rxpk: Rxpk;
+}
+
+export function toUplinkCopy(rxpk: Rxpk, hotspot: HotspotInfo, receivedAtMs: number): UplinkCopy {
+  return {
+    hotspotAddress: hotspot.address,
+    hotspot,
+    rssiDbm: Math.round(rxpk.rssis ?? rxpk.rssi ?? rxpk.rsig?.[0]?.rssic ?? 0),
+    snrDb: rxpk.lsnr ?? rxpk.rsig?.[0]?.lsnr ?? 0,
+    frequencyHz: Math.round(rxpk.freq * 1_000_000),
+    dataRate: typeof rxpk.datr === 'number' ? `FSK${rxpk.datr}` : rxpk.datr,
+    codingRate: rxpk.codr ?? null,
+    tmst: rxpk.tmst,
+    gatewayTime: rxpk.time ?? null,
+    receivedAtMs,
+    rxpk,
+  };
+}
+
+/** The first `maxCopies` copies in arrival order are bought; the rest are counted, not paid. */
+export function buyCopies<C>(copies: readonly C[], maxCopies: number): { bought: C[]; overMax: number } {
+  const n = Math.max(0, Math.min(copies.length, maxCopies));
+  return { bought: copies.slice(0, n), overMax: copies.length - n };
+}
+
+/** Strongest first (RSSI, then SNR): the order in which hotspots are tried for a downlink. */
+export function byReception<C extends { rssiDbm: number; snrDb: number }>(copies: readonly C[]): C[] {
+  return [...copies].sort((a, b) => b.rssiDbm - a.rssiDbm || b.snrDb - a.snrDb);
+}

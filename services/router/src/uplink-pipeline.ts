@@ -1,0 +1,220 @@
+/**
+ * The uplink path, one stage per step:
+ *   rxpk -> checks (CRC, base64, LoRaWAN frame, uplink type, negative cache)
+ *        -> dedup window (key = SHA-256 of the PHYPayload)
+ *        -> route lookup (DevAddr ranges + session-key filters, or JoinEUI/DevEUI pairs)
+ *        -> per route: buy the first max_copies copies, price them
+ *        -> burn batch (durable burn + records; decides insufficient_dc)
+ *        -> forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
+ * Drops are counted by reason in metrics and, when a route is involved, in its stats.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '@cov/shared/clock';
+import type { Rxpk } from '@cov/shared/gwmp/types';
+import type { Logger } from '@cov/shared/logger';
+import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
+import { dcPerCopy } from '@cov/shared/routing/data-credits';
+import type { BurnBatcher } from './burn-batcher';
+import { DedupWindow, type ClosedPacket, type Scheduler } from './dedup-window';
+import { readDownlinkRequest } from './downlinks/downlink-request';
+import type { DownlinkService } from './downlinks/downlink-service';
+import type { GwmpLnsClient } from './forwarding/gwmp-lns-client';
+import type { HttpForwarder } from './forwarding/http-forwarder';
+import { lnsMeta, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
+import { devAddrMissKey, joinMissKey, type NegativeCache } from './negative-cache';
+import { utcDay, type RouteDecision, type RouteOutcome } from './route-decision';
+import type { RouteMatch, RouteTable } from './route-table';
+import type { RouterMetrics } from './router-metrics';
+import { buyCopies, byReception, toUplinkCopy, type HotspotInfo, type UplinkCopy } from './uplink-copy';
+
+export interface UplinkPipelineDeps {
+  clock: Clock;
+  logger: Logger;
+  metrics: RouterMetrics;
+  routeTable(): RouteTable;
+  negativeCache: NegativeCache;
+  batcher: BurnBatcher;
+  http: HttpForwarder;
+  lns: GwmpLnsClient;
+  downlinks: DownlinkService;
+  windowMs: number;
+  /** Monotonic ms. */
+  monotonic(): number;
+  dedupScheduler?: Scheduler;
+}
+
+/** How long a closed packet's hash is remembered so its late copies are not taken for a new packet. */
+export const LATE_COPY_MEMORY_MS = 10_000;
+/** Copies kept per packet; far above any sane max_copies, low enough to bound a flood's memory. */
+const MAX_COPIES_KEPT = 64;
+
+export class UplinkPipeline {
+  private readonly dedup: DedupWindow<UplinkCopy, RoutedFrame>;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: UplinkPipelineDeps) {
+    this.dedup = new DedupWindow<UplinkCopy, RoutedFrame>({
+      windowMs: deps.windowMs,
+      lateMemoryMs: LATE_COPY_MEMORY_MS,
+      maxCopiesKept: MAX_COPIES_KEPT,
+      ...(deps.dedupScheduler ? { scheduler: deps.dedupScheduler } : {}),
+      onClose: (packet) => this.onWindowClosed(packet),
+    });
+  }
+
+  get openWindows(): number {
+    return this.dedup.openCount;
+  }
+
+  intake(rxpk: Rxpk, hotspot: HotspotInfo): void {
+    const { metrics, logger } = this.deps;
+    if (rxpk.stat !== undefined && rxpk.stat !== 1) {
+      metrics.drop('crc_failed');
+      return;
+    }
+    const bytes = Buffer.from(rxpk.data, 'base64');
+    if (bytes.length === 0) {
+      metrics.drop('bad_payload');
+      return;
+    }
+    const parsed = parsePhyPayload(bytes);
+    if (!parsed.ok) {
+      metrics.drop('lorawan_malformed');
+      logger.debug({ hotspot: hotspot.address, reason: parsed.error.details?.reason }, 'undecodable LoRaWAN frame dropped');
+      return;
+    }
+    const frame = parsed.value;
+    if (!(frame.kind === 'join_request' || (frame.kind === 'data' && frame.direction === 'up'))) {
+      metrics.drop('not_uplink');
+      return;
+    }
+    if (this.deps.negativeCache.has(frame.kind === 'data' ? devAddrMissKey(frame.devAddr) : joinMissKey(frame.joinEui, frame.devEui))) {
+      metrics.drop('no_route');
+      return;
+    }
+    const key = createHash('sha256').update(bytes).digest('hex');
+    const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), frame);
+    if (outcome === 'duplicate') metrics.drop('duplicate_copy');
+    else if (outcome === 'late') metrics.drop('late_copy');
+  }
+
+  /** Closes every open window and waits until every packet is settled and forwarded (shutdown, tests). */
+  async drain(): Promise<void> {
+    this.dedup.flushAll();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  stop(): void {
+    this.dedup.stop();
+  }
+
+  private onWindowClosed(packet: ClosedPacket<UplinkCopy, RoutedFrame>): void {
+    const { metrics } = this.deps;
+    const frame = packet.frame;
+    const table = this.deps.routeTable();
+    let matches: RouteMatch[];
+    if (frame.kind === 'join_request') {
+      matches = table.lookupJoin(frame.joinEui, frame.devEui);
+      if (matches.length === 0) {
+        this.deps.negativeCache.add(joinMissKey(frame.joinEui, frame.devEui));
+        metrics.drop('no_route');
+        return;
+      }
+    } else {
+      const found = table.lookupUplink(frame);
+      if (!found.ok) {
+        if (found.reason === 'no_route') this.deps.negativeCache.add(devAddrMissKey(frame.devAddr));
+        metrics.drop(found.reason);
+        return;
+      }
+      matches = found.matches;
+    }
+    const kind = frame.kind === 'join_request' ? 'join' : 'uplink';
+    metrics.packets.inc({ kind });
+    const payloadBytes = frame.kind === 'data' ? frame.frmPayload.length : 0;
+    for (const match of matches) {
+      const { bought, overMax } = buyCopies(packet.copies, match.maxCopies);
+      const decision: RouteDecision = {
+        packetId: packet.key,
+        route: match.route,
+        kind,
+        devAddr: frame.kind === 'data' ? frame.devAddr : null,
+        joinEui: frame.kind === 'join_request' ? frame.joinEui : null,
+        devEui: frame.kind === 'join_request' ? frame.devEui : null,
+        fCnt: frame.kind === 'data' ? frame.fCnt : null,
+        fPort: frame.kind === 'data' ? frame.fPort : null,
+        payloadBytes,
+        copiesHeard: packet.copies.length,
+        bought,
+        overMax,
+        dcPerCopy: dcPerCopy(kind, payloadBytes),
+        receivedAtMs: packet.copies[0]?.receivedAtMs ?? this.deps.clock.nowMs(),
+        ...(match.route.locked ? { dropReason: 'route_locked' as const } : !match.route.active ? { dropReason: 'route_inactive' as const } : {}),
+      };
+      this.track(this.deps.batcher.submit(decision).then((outcome) => this.afterSettled(decision, outcome, frame, packet.openedAt)));
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async afterSettled(decision: RouteDecision, outcome: RouteOutcome, frame: RoutedFrame, heardAt: number): Promise<void> {
+    const { metrics } = this.deps;
+    if (outcome !== 'forwarded') {
+      metrics.drop(outcome);
+      return;
+    }
+    metrics.copiesBought.inc(decision.bought.length);
+    metrics.dcBurned.inc(decision.dcPerCopy * decision.bought.length);
+    if (decision.overMax > 0) metrics.drop('copy_over_max', decision.overMax);
+    try {
+      await this.forward(decision, frame, heardAt);
+    } catch (e) {
+      this.deps.logger.error({ err: e, route: decision.route.id }, 'forwarding failed');
+      this.endpointError(decision);
+    }
+  }
+
+  private async forward(decision: RouteDecision, frame: RoutedFrame, heardAt: number): Promise<void> {
+    const { metrics, logger } = this.deps;
+    const endpoint = decision.route.endpoint;
+    if (endpoint.protocol === 'gwmp') {
+      const results = await Promise.allSettled(decision.bought.map((c) => this.deps.lns.pushCopy(endpoint.host, endpoint.port, c.hotspot.gatewayEui, { ...c.rxpk, meta: { ...c.rxpk.meta, ...lnsMeta(c) } })));
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      metrics.forwarded.inc({ protocol: 'gwmp', outcome: failed === 0 ? 'ok' : 'error' });
+      if (failed > 0) this.endpointError(decision);
+      return;
+    }
+    const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };
+    this.deps.downlinks.remember(context);
+    const result = await this.deps.http.post(endpoint.url, webhookMessage(decision, frame), endpoint.authHeader);
+    if (!result.ok) {
+      metrics.forwarded.inc({ protocol: 'http', outcome: 'error' });
+      logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');
+      this.endpointError(decision);
+      return;
+    }
+    metrics.forwarded.inc({ protocol: 'http', outcome: 'ok' });
+    const answer = result.body as { downlink?: unknown } | null;
+    if (answer && typeof answer === 'object' && answer.downlink !== undefined && answer.downlink !== null) {
+      const request = readDownlinkRequest(answer.downlink);
+      if (!request.ok) {
+        metrics.downlinks.inc({ outcome: 'invalid' });
+        logger.debug({ route: decision.route.id, message: request.error.message }, 'downlink in a webhook answer refused');
+        return;
+      }
+      const sent = this.deps.downlinks.send(context, request.value);
+      if (!sent.ok) {
+        metrics.downlinks.inc({ outcome: sent.error.code === 'downlinks.too_late' ? 'too_late' : 'no_gateway' });
+        logger.debug({ route: decision.route.id, code: sent.error.code }, 'downlink in a webhook answer not sent');
+      }
+    }
+  }
+
+  private endpointError(decision: RouteDecision): void {
+    this.deps.metrics.drop('endpoint_error');
+    this.deps.batcher.countDrop({ routeId: decision.route.id, orgId: decision.route.orgId, day: utcDay(decision.receivedAtMs), reason: 'endpoint_error', count: 1 });
+  }
+}
