@@ -1,8 +1,26 @@
 /**
- * The rewarder service's entry point for the process composer (services/app). Its features land with
- * their own issue (see README.md); until then it contributes nothing but its presence, so the
- * all-in-one runner and `npm run start:rewarder` already start it.
+ * The rewarder service: a periodic task that pays every due epoch whose inputs are complete
+ * (epoch-scheduler.ts) and publishes its signed manifest. Wiring only; see README.md.
  */
 import type { ServiceFactory } from '@cov/shared/runtime/service';
+import { periodicTask } from '@cov/shared/runtime/task-runner';
+import { runDueEpochs } from './epoch-scheduler';
+import { rewarderDeps } from './rewarder-deps';
 
-export const createRewarderService: ServiceFactory = async () => ({ name: 'rewarder' });
+export const createRewarderService: ServiceFactory = async (ctx) => {
+  const deps = rewarderDeps(ctx);
+  return {
+    name: 'rewarder',
+    tasks: [
+      periodicTask(
+        'rewarder-epochs',
+        ctx.config.REWARDER_POLL_INTERVAL_MS,
+        async () => {
+          await runDueEpochs(deps);
+        },
+        ctx.logger,
+      ),
+    ],
+    describe: () => [`rewarder       epochs of ${deps.epochLengthMs} ms, manifests in ${deps.manifestsDir}`],
+  };
+};
