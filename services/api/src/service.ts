@@ -6,6 +6,8 @@ import etag from '@fastify/etag';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { registerRateLimits } from './http/rate-limits';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
+import { CoverageSnapshots } from './coverage/coverage-snapshot';
+import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -19,12 +21,14 @@ export const createApiService: ServiceFactory = async (ctx) => {
     adminApiKey: ctx.adminApiKey,
     maxSkewMs: ctx.config.SIGNED_REQUEST_MAX_SKEW_MS,
   };
+  const coverage = new CoverageSnapshots(ctx.database, ctx.clock, ctx.config.EPOCH_LENGTH_MS, ctx.config.COVERAGE_SNAPSHOT_TTL_MS);
   let closeRateLimits: (() => void) | undefined;
   return {
     name: 'api',
     async registerRoutes(app) {
       app.addSchema(HotspotView);
       for (const schema of pocSchemas) app.addSchema(schema);
+      app.addSchema(HexFeatureCollection);
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
       await app.register(async (scope) => {
@@ -32,6 +36,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         closeRateLimits = await registerRateLimits(scope, { perMinute: ctx.config.RATE_LIMIT_PER_MINUTE, adminApiKey: ctx.adminApiKey, redisUrl: ctx.config.REDIS_URL, redisPrefix: ctx.config.QUEUE_PREFIX });
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
+        await registerCoverageRoutes(scope, coverage);
       });
     },
     tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],

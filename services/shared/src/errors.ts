@@ -34,6 +34,7 @@ export const errorCatalog = {
   'geo.invalid_h3': 400,
   'geo.bbox_too_large': 400,
   'geo.invalid_polygon': 400,
+  'geo.polygon_too_large': 400,
   // registry
   'makers.not_found': 404,
   'makers.already_exists': 409,

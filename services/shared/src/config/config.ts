@@ -49,6 +49,9 @@ export const ConfigSchema = Type.Object(
     SIGNED_REQUEST_MAX_SKEW_MS: Int(300_000, 'Owner-signed requests must carry a timestamp within this distance of server time.', 1000),
     RATE_LIMIT_PER_MINUTE: Int(600, 'Requests per minute per client key or IP on the public API (published in RateLimit headers).', 1),
 
+    // ---- analysts
+    COVERAGE_SNAPSHOT_TTL_MS: Int(30_000, 'The coverage aggregation (hex lists, map, point coverage) is rebuilt when older than this.', 0),
+
     // ---- geography
     REGION_CACHE_H3_RES: Int(7, 'H3 resolution of the cells by which location -> LoRaWAN region lookups are cached.', 0, 10),
 

@@ -1,0 +1,234 @@
+/**
+ * Analysts' coverage API, all served from the one coverage snapshot: hexes in a bbox (GET) or a
+ * GeoJSON polygon (POST) as a GeoJSON FeatureCollection, hotspot points in a bbox, one hex's
+ * details, and "is this point covered".
+ */
+import { Type } from 'typebox';
+import { booleanPointInPolygon } from '@turf/turf';
+import { cellToBoundary, cellToLatLng, cellToParent, getResolution } from 'h3-js';
+import { AppError } from '@cov/shared/errors';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import type { CoverageSnapshots, HexAggregate, HotspotCoverage } from './coverage-snapshot';
+import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm } from './coverage-rule';
+import { assertHexBudget, bboxAreaM2, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const MIN_RES = 4;
+const MAX_RES = 10;
+const MAX_POINTS = 10_000;
+const CACHE = 'public, max-age=30';
+
+const HexProperties = Type.Object({
+  h3: Type.String(),
+  res: Type.Integer(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  hotspotCount: Type.Integer(),
+  interactiveCount: Type.Integer(),
+  meanTransmitScale: Type.Union([Type.Number(), Type.Null()]),
+  bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+  medianRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+  pocCount: Type.Integer(),
+});
+
+export const HexFeatureCollection = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(
+      Type.Object({
+        type: Type.Literal('Feature'),
+        id: Type.String(),
+        geometry: Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Number()))) }),
+        properties: HexProperties,
+      }),
+    ),
+    snapshotAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'HexFeatureCollection' },
+);
+
+const HotspotPoint = Type.Object({
+  address: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  cell: Type.String(),
+  capability: Type.String(),
+  interactive: Type.Boolean(),
+  transmitScale: Type.Number(),
+  pocCount: Type.Integer(),
+  bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+});
+
+const toFeature = (a: HexAggregate) => ({ type: 'Feature' as const, id: a.h3, geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(a.h3, true)] }, properties: a });
+const toPoint = (h: HotspotCoverage) => ({
+  address: h.address,
+  lat: h.lat,
+  lng: h.lng,
+  cell: h.cell,
+  capability: h.capability,
+  interactive: h.interactive,
+  transmitScale: h.scale,
+  pocCount: h.pocCount,
+  bestRssiDbm: h.bestRssiDbm,
+});
+const inBbox = (lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox) => lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat;
+
+export async function registerCoverageRoutes(app: HttpServer, snapshots: CoverageSnapshots): Promise<void> {
+  app.get(
+    '/v1/coverage/hexes',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Coverage by H3 hex in a bounding box, as GeoJSON',
+        description: 'Only hexes holding at least one asserted hotspot are returned. Counts, scales and RSSI come from the same aggregation as the map and the density scaling.',
+        querystring: Type.Object({
+          res: Type.Integer({ minimum: MIN_RES, maximum: MAX_RES, default: 8 }),
+          bbox: Type.String({ description: 'minLng,minLat,maxLng,maxLat' }),
+        }),
+        response: { 200: Type.Ref('HexFeatureCollection'), 400: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const bbox = parseBbox(request.query.bbox);
+      assertHexBudget(bboxAreaM2(bbox), request.query.res);
+      const snapshot = await snapshots.get();
+      const features = [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).map(toFeature);
+      void reply.header('cache-control', CACHE);
+      return { type: 'FeatureCollection' as const, features, snapshotAt: new Date(snapshot.builtAtMs).toISOString() };
+    },
+  );
+
+  app.post(
+    '/v1/coverage/hexes',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Coverage by H3 hex inside a GeoJSON polygon',
+        body: Type.Object({ res: Type.Integer({ minimum: MIN_RES, maximum: MAX_RES, default: 8 }), polygon: Type.Unknown({ description: 'GeoJSON Polygon or MultiPolygon, or a Feature of one' }) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('HexFeatureCollection'), 400: ErrorRef },
+      },
+    },
+    async (request) => {
+      const polygon = parsePolygon(request.body.polygon);
+      assertHexBudget(polygonAreaM2(polygon), request.body.res);
+      const bbox = polygonBbox(polygon);
+      const snapshot = await snapshots.get();
+      const features = [...snapshot.hexes(request.body.res).values()]
+        .filter((h) => inBbox(h.lat, h.lng, bbox) && booleanPointInPolygon([h.lng, h.lat], polygon))
+        .map(toFeature);
+      return { type: 'FeatureCollection' as const, features, snapshotAt: new Date(snapshot.builtAtMs).toISOString() };
+    },
+  );
+
+  app.get(
+    '/v1/coverage/hotspots',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Hotspot points in a bounding box (map points layer)',
+        querystring: Type.Object({ bbox: Type.String({ description: 'minLng,minLat,maxLng,maxLat' }) }),
+        response: { 200: Type.Object({ data: Type.Array(HotspotPoint), truncated: Type.Boolean() }), 400: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const bbox = parseBbox(request.query.bbox);
+      const snapshot = await snapshots.get();
+      const inside = snapshot.hotspots.filter((h) => inBbox(h.lat, h.lng, bbox));
+      void reply.header('cache-control', CACHE);
+      return { data: inside.slice(0, MAX_POINTS).map(toPoint), truncated: inside.length > MAX_POINTS };
+    },
+  );
+
+  app.get(
+    '/v1/hexes/:h3',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'One hex: aggregates, outline, its hotspots and their transmit scales',
+        params: Type.Object({ h3: Type.String({ maxLength: 20 }) }),
+        response: {
+          200: Type.Object({
+            hex: HexProperties,
+            boundary: Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Number()))) }),
+            parent: Type.Union([Type.String(), Type.Null()]),
+            hotspots: Type.Array(HotspotPoint),
+          }),
+          400: ErrorRef,
+        },
+      },
+    },
+    async (request) => {
+      const { h3, res } = parseHex(request.params.h3, { minRes: 0, maxRes: 15 });
+      const snapshot = await snapshots.get();
+      const members = snapshot.hotspots.filter((h) => getResolution(h.cell) >= res && cellToParent(h.cell, res) === h3);
+      const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
+      const [lat, lng] = cellToLatLng(h3);
+      // Resolutions outside the aggregated range (or empty hexes) get their counts computed here.
+      const hex: HexAggregate = aggregate ?? {
+        h3,
+        res,
+        lat,
+        lng,
+        hotspotCount: members.length,
+        interactiveCount: members.filter((m) => m.interactive).length,
+        meanTransmitScale: null,
+        bestRssiDbm: null,
+        medianRssiDbm: null,
+        pocCount: members.reduce((s, m) => s + m.pocCount, 0),
+      };
+      return { hex, boundary: { type: 'Polygon' as const, coordinates: [cellToBoundary(h3, true)] }, parent: res > 0 ? cellToParent(h3, res - 1) : null, hotspots: members.slice(0, 1000).map(toPoint) };
+    },
+  );
+
+  app.get(
+    '/v1/coverage/point',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Is this point covered? With the rule, the best estimated RSSI and the nearest hotspots',
+        querystring: Type.Object({ lat: Type.Number(), lng: Type.Number() }),
+        response: {
+          200: Type.Object({
+            covered: Type.Boolean(),
+            rule: Type.String(),
+            bestEstimatedRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+            nearest: Type.Array(
+              Type.Object({
+                address: Type.String(),
+                distanceM: Type.Integer(),
+                interactive: Type.Boolean(),
+                estimatedRssiDbm: Type.Number(),
+                bestObservedRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+              }),
+            ),
+          }),
+          400: ErrorRef,
+        },
+      },
+    },
+    async (request) => {
+      const { lat, lng } = request.query;
+      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
+      const snapshot = await snapshots.get();
+      const degLat = COVERAGE_RULE.searchRadiusM / 111_000;
+      const degLng = degLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+      const near = snapshot.hotspots
+        .filter((h) => h.capability === 'full' && Math.abs(h.lat - lat) <= degLat && Math.abs(h.lng - lng) <= degLng)
+        .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
+        .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 5)
+        .map(({ h, d }) => ({
+          address: h.address,
+          distanceM: Math.round(d),
+          interactive: h.interactive,
+          // Antenna gain is not in the snapshot; a typical 3 dBi is assumed for the estimate.
+          estimatedRssiDbm: estimatedRssiDbm(d, 3),
+          bestObservedRssiDbm: h.bestRssiDbm,
+        }));
+      const candidates = near.filter((n) => n.interactive).map((n) => n.estimatedRssiDbm);
+      const best = candidates.length ? Math.max(...candidates) : null;
+      return { covered: best !== null && best >= COVERAGE_RULE.coveredAtOrAboveDbm, rule: COVERAGE_RULE_TEXT, bestEstimatedRssiDbm: best, nearest: near };
+    },
+  );
+}

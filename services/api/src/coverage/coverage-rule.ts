@@ -1,0 +1,35 @@
+/**
+ * "Is this point covered?" We have no measurement at an arbitrary point, so the rule estimates what
+ * a typical device there would deliver to the nearest interactive hotspots: a 14 dBm, 0 dBi device,
+ * the hotspot's asserted gain, an urban log-distance path loss (exponent 3.0 beyond 100 m, free
+ * space before) at 915 MHz. The point is covered when the best estimate reaches -120 dBm, the
+ * threshold Helium's coverage mappers used for a usable uplink. The answer states the rule.
+ */
+import { logDistancePathLossDb } from '@cov/shared/rf/path-loss';
+
+export const COVERAGE_RULE = {
+  deviceTxPowerDbm: 14,
+  deviceGainDbi: 0,
+  pathLossExponent: 3.0,
+  referenceDistanceM: 100,
+  frequencyHz: 915_000_000,
+  coveredAtOrAboveDbm: -120,
+  searchRadiusM: 30_000,
+} as const;
+
+export const COVERAGE_RULE_TEXT = `covered when an interactive hotspot's estimated RSSI from a ${COVERAGE_RULE.deviceTxPowerDbm} dBm device at the point (log-distance path loss, exponent ${COVERAGE_RULE.pathLossExponent} beyond ${COVERAGE_RULE.referenceDistanceM} m, ${COVERAGE_RULE.frequencyHz / 1e6} MHz, hotspot antenna gain) is at least ${COVERAGE_RULE.coveredAtOrAboveDbm} dBm`;
+
+export function estimatedRssiDbm(distanceM: number, hotspotGainDbi: number): number {
+  const lossDb = logDistancePathLossDb(Math.max(distanceM, 1), COVERAGE_RULE.frequencyHz, COVERAGE_RULE.pathLossExponent, COVERAGE_RULE.referenceDistanceM);
+  return Math.round((COVERAGE_RULE.deviceTxPowerDbm + COVERAGE_RULE.deviceGainDbi + hotspotGainDbi - lossDb) * 10) / 10;
+}
+
+/** Great-circle distance in metres (haversine on the H3 earth radius). */
+export function distanceM(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const R = 6_371_007.180918475;
+  const toRad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * toRad;
+  const dLng = (lng2 - lng1) * toRad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLng / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
+}

@@ -1,0 +1,166 @@
+/**
+ * The one coverage aggregation. Every analyst view (hex lists in a bbox or polygon, the map page,
+ * hex details, "is this point covered") reads the same snapshot, and its transmit scales come from
+ * the same density computation and interactive-hotspot rule the rewarder pays with, so counts never
+ * disagree between them.
+ *
+ * Per hotspot it holds: asserted res-12 cell, capability, whether it is interactive, its transmit
+ * scale, valid PoCs and witness RSSI of its beacons over the interactivity window. Per hex (any
+ * res 4-10) the aggregates are computed from those on demand and cached until the next snapshot.
+ * A snapshot is rebuilt when older than its time-to-live, so heavy map traffic costs a handful of
+ * queries a minute, not one per request.
+ */
+import { cellToLatLng, cellToParent } from 'h3-js';
+import type { Clock } from '@cov/shared/clock';
+import type { Database } from '@cov/shared/db/client';
+import { computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type HexDensityMap } from '@cov/shared/rewards/hex-density';
+import { INTERACTIVITY_WINDOW_MS, interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
+
+export interface HotspotCoverage {
+  address: string;
+  cell: string;
+  lat: number;
+  lng: number;
+  capability: 'full' | 'data_only';
+  interactive: boolean;
+  /** Transmit scale the density rule gives it now (0.2 default when not interactive). */
+  scale: number;
+  pocCount: number;
+  bestRssiDbm: number | null;
+  medianRssiDbm: number | null;
+}
+
+export interface HexAggregate {
+  h3: string;
+  res: number;
+  lat: number;
+  lng: number;
+  hotspotCount: number;
+  interactiveCount: number;
+  /** Mean transmit scale of the hex's interactive hotspots (null if none). */
+  meanTransmitScale: number | null;
+  /** Strongest valid witness RSSI of any beacon from the hex. */
+  bestRssiDbm: number | null;
+  /** Median over the hex's hotspots of the median witness RSSI of their beacons. */
+  medianRssiDbm: number | null;
+  pocCount: number;
+}
+
+export interface Snapshot {
+  builtAtMs: number;
+  hotspots: HotspotCoverage[];
+  density: HexDensityMap | undefined;
+  hexes(res: number): Map<string, HexAggregate>;
+}
+
+const median = (values: number[]): number | null => {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+export function aggregateHexes(hotspots: readonly HotspotCoverage[], res: number): Map<string, HexAggregate> {
+  const groups = new Map<string, HotspotCoverage[]>();
+  for (const h of hotspots) {
+    const parent = cellToParent(h.cell, res);
+    const list = groups.get(parent);
+    if (list) list.push(h);
+    else groups.set(parent, [h]);
+  }
+  const out = new Map<string, HexAggregate>();
+  for (const [h3, members] of groups) {
+    const interactive = members.filter((m) => m.interactive);
+    const [lat, lng] = cellToLatLng(h3);
+    const rssi = members.flatMap((m) => (m.bestRssiDbm === null ? [] : [m.bestRssiDbm]));
+    const medians = members.flatMap((m) => (m.medianRssiDbm === null ? [] : [m.medianRssiDbm]));
+    out.set(h3, {
+      h3,
+      res,
+      lat,
+      lng,
+      hotspotCount: members.length,
+      interactiveCount: interactive.length,
+      meanTransmitScale: interactive.length ? Math.round((interactive.reduce((s, m) => s + m.scale, 0) / interactive.length) * 10_000) / 10_000 : null,
+      bestRssiDbm: rssi.length ? Math.max(...rssi) : null,
+      medianRssiDbm: median(medians),
+      pocCount: members.reduce((s, m) => s + m.pocCount, 0),
+    });
+  }
+  return out;
+}
+
+export class CoverageSnapshots {
+  private current: Snapshot | undefined;
+  private building: Promise<Snapshot> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly epochLengthMs: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** The current snapshot, rebuilt (once, however many callers wait) when older than the TTL. */
+  async get(): Promise<Snapshot> {
+    const now = this.clock.nowMs();
+    if (this.current && now - this.current.builtAtMs < this.ttlMs) return this.current;
+    this.building ??= this.build(now).finally(() => {
+      this.building = undefined;
+    });
+    this.current = await this.building;
+    return this.current;
+  }
+
+  private async build(nowMs: number): Promise<Snapshot> {
+    const { sql } = this.database;
+    const fromMs = nowMs - INTERACTIVITY_WINDOW_MS;
+    const [asserted, interactive, pocs] = await Promise.all([
+      sql<{ address: string; cell: string; capability: 'full' | 'data_only' }[]>`
+        select address, location_cell as cell, capability from hotspots where location_cell is not null`,
+      interactiveHotspotsAt(sql, nowMs, INTERACTIVITY_WINDOW_MS, this.epochLengthMs),
+      sql<{ address: string; pocs: number; best: number | null; median: number | null }[]>`
+        select b.hotspot_address as address, count(distinct b.beacon_id)::int as pocs,
+               max(w.signal_dbm_x10)::int as best,
+               percentile_cont(0.5) within group (order by w.signal_dbm_x10) as median
+        from beacon_verdicts b
+        left join witness_verdicts w on w.beacon_id = b.beacon_id and w.valid
+        where b.valid and b.received_at_ms >= ${fromMs} and b.received_at_ms < ${nowMs}
+        group by b.hotspot_address`,
+    ]);
+    const density = interactive.length ? computeHexDensity(interactive.map((h) => h.cell), HIP104_HEX_DENSITY_PARAMS) : undefined;
+    const densityMap = density?.ok ? density.value : undefined;
+    const interactiveSet = new Set(interactive.map((h) => h.address));
+    const interactiveCell = new Map(interactive.map((h) => [h.address, h.cell]));
+    const pocBy = new Map(pocs.map((p) => [p.address, p]));
+    const hotspots: HotspotCoverage[] = asserted.map((h) => {
+      const [lat, lng] = cellToLatLng(h.cell);
+      const p = pocBy.get(h.address);
+      const isInteractive = interactiveSet.has(h.address);
+      const scaleCell = interactiveCell.get(h.address) ?? h.cell;
+      return {
+        address: h.address,
+        cell: h.cell,
+        lat,
+        lng,
+        capability: h.capability,
+        interactive: isInteractive,
+        scale: densityMap && isInteractive ? densityMap.scaleOf(scaleCell).scale : HIP104_HEX_DENSITY_PARAMS.defaultScaleE4 / 10_000,
+        pocCount: p?.pocs ?? 0,
+        bestRssiDbm: p?.best != null ? p.best / 10 : null,
+        medianRssiDbm: p?.median != null ? Math.round(Number(p.median)) / 10 : null,
+      };
+    });
+    const byRes = new Map<number, Map<string, HexAggregate>>();
+    return {
+      builtAtMs: nowMs,
+      hotspots,
+      density: densityMap,
+      hexes(res: number) {
+        let m = byRes.get(res);
+        if (!m) byRes.set(res, (m = aggregateHexes(hotspots, res)));
+        return m;
+      },
+    };
+  }
+}

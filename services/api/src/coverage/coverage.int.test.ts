@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cellToParent, latLngToCell } from 'h3-js';
+import { ManualClock } from '@cov/shared/clock';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { computeHexDensity } from '@cov/shared/rewards/hex-density';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const EPOCH = Math.floor(NOW / 86_400_000);
+// Two hotspots in one res-10 cell (each scaled 0.5), one lone hotspot 3 km away, one never witnessed.
+const SITES = [
+  { lat: 48.85660, lng: 2.35220, interactive: true },
+  { lat: 48.85665, lng: 2.35228, interactive: true },
+  { lat: 48.88000, lng: 2.35000, interactive: true },
+  { lat: 48.86000, lng: 2.40000, interactive: false },
+];
+
+describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
+  let node: TestNode;
+  const keys = SITES.map((_, i) => keypairFromLabel(`coverage/${mode}/${i}`));
+  const cells = SITES.map((s) => latLngToCell(s.lat, s.lng, 12));
+  const get = async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`, init);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], clock: new ManualClock(NOW) });
+    const { sql } = node.ctx.database;
+    await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000008', 'm', now())`;
+    for (const [i, k] of keys.entries()) {
+      await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000008', 'full', ${`AA0000000000000${i}`}, ${cells[i]!}, ${cellToParent(cells[i]!, 8)}, 30, 5, 'EU868', now())`;
+      if (!SITES[i]!.interactive) continue;
+      await sql`insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell, witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
+        values (${`b${i}`}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', ${cells[i]!}, 1, 1, 1, 0, ${NOW})`;
+      await sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10, distance_m, location_cell)
+        values (${`b${i}`}, ${`w${i}`}, ${keys[(i + 1) % 3]!.address}, ${k.address}, ${NOW - 3_600_000 + 50}, ${EPOCH}, true, null, '{}', true, ${-900 - i * 100}, 50, 3000, null)`;
+    }
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('lists hexes in a bbox with counts, interactive counts, scales from the density rule, RSSI and PoCs', async () => {
+    const res = await get('/v1/coverage/hexes?res=8&bbox=2.30,48.84,2.45,48.90');
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('FeatureCollection');
+    const byHex = new Map(res.body.features.map((f: any) => [f.id, f.properties]));
+    const paris = byHex.get(cellToParent(cells[0]!, 8)) as any;
+    expect(paris).toMatchObject({ hotspotCount: 2, interactiveCount: 2, meanTransmitScale: 0.5, bestRssiDbm: -90, pocCount: 2 });
+    // The same rule the rewarder applies, computed independently here.
+    const density = computeHexDensity(cells.slice(0, 3));
+    expect(density.ok && density.value.scaleOf(cells[0]!).scale).toBe(0.5);
+    expect(byHex.get(cellToParent(cells[3]!, 8))).toMatchObject({ hotspotCount: 1, interactiveCount: 0, meanTransmitScale: null, pocCount: 0 });
+    const total = res.body.features.reduce((n: number, f: any) => n + f.properties.hotspotCount, 0);
+    expect(total).toBe(4);
+    expect(res.body.features[0].geometry.coordinates[0].length).toBe(7);
+  });
+
+  it('agrees between resolutions, the polygon form and the hex details', async () => {
+    const res7 = await get('/v1/coverage/hexes?res=7&bbox=2.30,48.84,2.45,48.90');
+    expect(res7.body.features.reduce((n: number, f: any) => n + f.properties.hotspotCount, 0)).toBe(4);
+    const polygon = { type: 'Polygon', coordinates: [[[2.34, 48.85], [2.36, 48.85], [2.36, 48.865], [2.34, 48.865], [2.34, 48.85]]] };
+    const inPoly = await get('/v1/coverage/hexes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ res: 8, polygon }) });
+    expect(inPoly.body.features.map((f: any) => f.id)).toEqual([cellToParent(cells[0]!, 8)]);
+    const hex = await get(`/v1/hexes/${cellToParent(cells[0]!, 8)}`);
+    expect(hex.body.hex).toMatchObject({ hotspotCount: 2, interactiveCount: 2 });
+    expect(hex.body.hotspots.map((h: any) => h.transmitScale)).toEqual([0.5, 0.5]);
+  });
+
+  it('answers whether a point is covered, with the rule and nearest hotspots', async () => {
+    const near = await get('/v1/coverage/point?lat=48.857&lng=2.353');
+    expect(near.body.covered).toBe(true);
+    expect(near.body.rule).toContain('-120 dBm');
+    expect(near.body.nearest[0].distanceM).toBeLessThan(200);
+    const far = await get('/v1/coverage/point?lat=45.0&lng=5.0');
+    expect(far.body).toMatchObject({ covered: false, bestEstimatedRssiDbm: null, nearest: [] });
+  });
+
+  it('refuses bad geography with stable codes', async () => {
+    expect((await get('/v1/coverage/hexes?res=8&bbox=1,2,3')).body.error.code).toBe('request.invalid');
+    expect((await get('/v1/coverage/hexes?res=10&bbox=-20,30,40,60')).body.error.code).toBe('geo.bbox_too_large');
+    expect((await get('/v1/coverage/hexes?res=12&bbox=2.3,48.8,2.4,48.9')).status).toBe(400);
+    expect((await get('/v1/hexes/not-a-cell')).body.error.code).toBe('geo.invalid_h3');
+    expect((await get('/v1/coverage/point?lat=95&lng=0')).body.error.code).toBe('geo.out_of_range');
+    const bad = await get('/v1/coverage/hexes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ res: 8, polygon: { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] } }) });
+    expect(bad.body.error.code).toBe('geo.invalid_polygon');
+  });
+});

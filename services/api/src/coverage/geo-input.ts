@@ -1,0 +1,92 @@
+/**
+ * Analysts' geographic inputs, checked before any work: bounding boxes, GeoJSON polygons and H3
+ * indexes. Each problem has its own stable code; a request that would enumerate too many hexes is
+ * refused rather than served slowly.
+ */
+import { getHexagonAreaAvg, getResolution, isValidCell } from 'h3-js';
+import { area as turfArea, bbox as turfBbox, booleanValid, kinks } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { AppError } from '@cov/shared/errors';
+
+/** Largest number of hexes one request may cover (by area), whatever their occupancy. */
+export const MAX_HEXES_PER_REQUEST = 50_000;
+export const MAX_POLYGON_VERTICES = 5_000;
+
+export type BBox = [minLng: number, minLat: number, maxLng: number, maxLat: number];
+
+export function parseBbox(text: string): BBox {
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+    throw new AppError('request.invalid', 'bbox must be minLng,minLat,maxLng,maxLat', { field: 'bbox' });
+  }
+  const [minLng, minLat, maxLng, maxLat] = parts as BBox;
+  if (minLng < -180 || maxLng > 180 || minLat < -90 || maxLat > 90) throw new AppError('geo.out_of_range', 'bbox coordinates out of range', { field: 'bbox' });
+  if (minLng >= maxLng || minLat >= maxLat) throw new AppError('request.invalid', 'bbox min must be below max', { field: 'bbox' });
+  return [minLng, minLat, maxLng, maxLat];
+}
+
+/** Approximate area of a bbox in m² (spherical). */
+export function bboxAreaM2([minLng, minLat, maxLng, maxLat]: BBox): number {
+  const R = 6_371_007.18;
+  const toRad = Math.PI / 180;
+  return R * R * (maxLng - minLng) * toRad * Math.abs(Math.sin(maxLat * toRad) - Math.sin(minLat * toRad));
+}
+
+export function assertHexBudget(areaM2: number, res: number): void {
+  const hexes = areaM2 / getHexagonAreaAvg(res, 'm2');
+  if (hexes > MAX_HEXES_PER_REQUEST) {
+    throw new AppError('geo.bbox_too_large', `the area spans about ${Math.round(hexes)} res-${res} hexes; at most ${MAX_HEXES_PER_REQUEST} per request (zoom in or lower res)`, {
+      estimatedHexes: Math.round(hexes),
+      maxHexes: MAX_HEXES_PER_REQUEST,
+    });
+  }
+}
+
+/** A GeoJSON Polygon or MultiPolygon (bare or as a Feature), valid and not self-intersecting. */
+export function parsePolygon(input: unknown): Feature<Polygon | MultiPolygon> {
+  const geometry = (input as { type?: string })?.type === 'Feature' ? (input as { geometry?: unknown }).geometry : input;
+  const g = geometry as { type?: string; coordinates?: unknown };
+  if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon') || !Array.isArray(g.coordinates)) {
+    throw new AppError('geo.invalid_polygon', 'polygon must be a GeoJSON Polygon or MultiPolygon (or a Feature of one)', { field: 'polygon' });
+  }
+  const rings = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown[][];
+  let vertices = 0;
+  for (const poly of rings) {
+    if (!Array.isArray(poly)) throw new AppError('geo.invalid_polygon', 'malformed coordinates', { field: 'polygon' });
+    for (const ring of poly as unknown[][]) {
+      if (!Array.isArray(ring) || ring.length < 4) throw new AppError('geo.invalid_polygon', 'each ring needs at least 4 positions (closed)', { field: 'polygon' });
+      for (const pos of ring as unknown[]) {
+        const [lng, lat] = pos as [number, number];
+        if (!Array.isArray(pos) || !Number.isFinite(lng) || !Number.isFinite(lat)) throw new AppError('geo.invalid_polygon', 'positions are [lng, lat] numbers', { field: 'polygon' });
+        if (lng < -180 || lng > 180 || lat < -90 || lat > 90) throw new AppError('geo.out_of_range', 'polygon coordinates out of range', { field: 'polygon' });
+        vertices++;
+      }
+    }
+  }
+  if (vertices > MAX_POLYGON_VERTICES) throw new AppError('geo.polygon_too_large', `polygon has ${vertices} vertices; at most ${MAX_POLYGON_VERTICES}`, { field: 'polygon' });
+  const feature: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: g as Polygon | MultiPolygon };
+  let valid = false;
+  try {
+    valid = booleanValid(feature) && kinks(feature as Feature<Polygon>).features.length === 0;
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new AppError('geo.invalid_polygon', 'polygon is not valid (unclosed ring, self-intersection or bad winding)', { field: 'polygon' });
+  return feature;
+}
+
+export function polygonAreaM2(feature: Feature<Polygon | MultiPolygon>): number {
+  return turfArea(feature);
+}
+
+export function polygonBbox(feature: Feature<Polygon | MultiPolygon>): BBox {
+  return turfBbox(feature) as BBox;
+}
+
+export function parseHex(h3: string, allowed: { minRes: number; maxRes: number }): { h3: string; res: number } {
+  const cell = h3.toLowerCase();
+  if (!isValidCell(cell)) throw new AppError('geo.invalid_h3', `${h3} is not a valid H3 cell index`, { field: 'h3' });
+  const res = getResolution(cell);
+  if (res < allowed.minRes || res > allowed.maxRes) throw new AppError('geo.invalid_h3', `resolution ${res} is outside ${allowed.minRes}..${allowed.maxRes}`, { field: 'h3' });
+  return { h3: cell, res };
+}
