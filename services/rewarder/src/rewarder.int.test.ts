@@ -264,3 +264,30 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     expect(readFileSync(path, 'utf8')).toBe(text);
   });
 });
+
+describe('rewarder service (postgres)', () => {
+  let node: TestNode;
+  // Before the fixture's first epoch ends, so no tick sees half-inserted inputs.
+  const clock = new ManualClock(FIRST * DAY_MS);
+  const fx = epochFixture(EPOCH, 'rewarder-service');
+
+  beforeAll(async () => {
+    node = await startTestNode('postgres', { services: ['rewarder'], clock, overrides: { ORACLE_KEY_PATH: keyPath, REWARDER_POLL_INTERVAL_MS: '100' } });
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('pays due epochs on its own ticks, not before the settle delay has passed', async () => {
+    await fx.insert(node.ctx.database.sql);
+    const sql = node.ctx.database.sql;
+    const paid = async () => (await sql<{ e: number }[]>`select epoch as e from reward_epochs order by epoch`).map((r) => r.e);
+    clock.set((EPOCH + 1) * DAY_MS + 1_000_000); // ended, but within the 30 min settle delay
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2]);
+    clock.set((EPOCH + 1) * DAY_MS + 1_800_000);
+    for (let i = 0; i < 100 && (await paid()).length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2, EPOCH]);
+    expect(node.describe().some((line) => line.includes('manifests in'))).toBe(true);
+  });
+});
