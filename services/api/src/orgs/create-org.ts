@@ -1,0 +1,81 @@
+/**
+ * Use cases around an organisation itself: an admin creates it (with its first write key and a
+ * first DevAddr block), allocates more DevAddrs and credits DC; the org issues and revokes its
+ * own keys. Every key is shown once and stored as a hash.
+ */
+import { AppError } from '@cov/shared/errors';
+import type { Db } from '@cov/shared/db/client';
+import { generateApiKey } from '../auth/api-keys';
+import { firstFreeBlock, isValidBlockSize, netIdAddrRange } from './devaddr-allocation';
+import type { OrgsDeps } from './orgs-deps';
+import {
+  creditDc,
+  findOrg,
+  insertDevaddrBlock,
+  insertOrg,
+  insertOrgApiKey,
+  lockAndListNetIdBlocks,
+  revokeOrgApiKey,
+  type DcCreditKind,
+  type DcLedgerRow,
+  type DevaddrBlockRow,
+  type OrgApiKeyRow,
+  type OrgRow,
+} from './orgs-repository';
+
+export async function requireOrg(db: Db, orgId: string): Promise<OrgRow> {
+  const org = await findOrg(db, orgId);
+  if (!org) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
+  return org;
+}
+
+async function allocateIn(tx: Db, deps: OrgsDeps, orgId: string, count: number): Promise<DevaddrBlockRow> {
+  if (!isValidBlockSize(count)) throw new AppError('devaddr.invalid_count', `DevAddr blocks hold an even number of addresses, at least 8 (got ${count})`, { field: 'devAddrCount' });
+  const netId = deps.netId.toUpperCase();
+  const range = netIdAddrRange(netId);
+  if (!range) throw new Error(`NET_ID ${deps.netId} is not 6 hex characters`);
+  const taken = await lockAndListNetIdBlocks(tx, netId);
+  const block = firstFreeBlock(range, taken.map((b) => ({ start: b.startAddr, end: b.endAddr })), count);
+  if (!block) throw new AppError('devaddr.exhausted', `NetID ${netId} has no free block of ${count} DevAddrs left`, { netId, count });
+  return insertDevaddrBlock(tx, { orgId, netId, startAddr: block.start, endAddr: block.end, allocatedAt: new Date(deps.clock.nowMs()) });
+}
+
+export async function createOrg(deps: OrgsDeps, input: { name: string; devAddrCount: number }): Promise<{ org: OrgRow; apiKey: string; block: DevaddrBlockRow }> {
+  if (!isValidBlockSize(input.devAddrCount)) {
+    throw new AppError('devaddr.invalid_count', `DevAddr blocks hold an even number of addresses, at least 8 (got ${input.devAddrCount})`, { field: 'devAddrCount' });
+  }
+  const now = new Date(deps.clock.nowMs());
+  return deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const org = await insertOrg(tx, input.name, deps.netId.toUpperCase(), now);
+    if (!org) throw new AppError('orgs.already_exists', `an organisation named "${input.name}" already exists`);
+    const { key, hash, prefix } = generateApiKey('org');
+    await insertOrgApiKey(tx, { orgId: org.id, keyHash: hash, keyPrefix: prefix, scope: 'write', createdAt: now });
+    const block = await allocateIn(tx, deps, org.id, input.devAddrCount);
+    return { org, apiKey: key, block };
+  });
+}
+
+export async function allocateDevaddrBlock(deps: OrgsDeps, orgId: string, count: number): Promise<DevaddrBlockRow> {
+  await requireOrg(deps.db, orgId);
+  return deps.db.transaction(async (tx) => allocateIn(tx as unknown as Db, deps, orgId, count));
+}
+
+export async function issueOrgApiKey(deps: OrgsDeps, orgId: string, scope: 'read' | 'write'): Promise<{ apiKey: string; row: OrgApiKeyRow }> {
+  await requireOrg(deps.db, orgId);
+  const { key, hash, prefix } = generateApiKey('org');
+  const row = await insertOrgApiKey(deps.db, { orgId, keyHash: hash, keyPrefix: prefix, scope, createdAt: new Date(deps.clock.nowMs()) });
+  return { apiKey: key, row };
+}
+
+export async function revokeKey(deps: OrgsDeps, orgId: string, keyId: string): Promise<void> {
+  if (!(await revokeOrgApiKey(deps.db, orgId, keyId, new Date(deps.clock.nowMs())))) {
+    throw new AppError('orgs.api_key_not_found', `organisation ${orgId} has no live API key ${keyId}`);
+  }
+}
+
+export async function creditOrg(deps: OrgsDeps, orgId: string, input: { kind: DcCreditKind; amountDc: number; memo: string }): Promise<DcLedgerRow> {
+  const row = await deps.db.transaction(async (tx) => creditDc(tx as unknown as Db, { orgId, ...input, createdAtMs: deps.clock.nowMs() }));
+  if (!row) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
+  return row;
+}

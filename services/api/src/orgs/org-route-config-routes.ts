@@ -1,0 +1,304 @@
+/**
+ * HTTP handlers for an organisation's routing configuration (routes, DevAddr ranges, JoinEUI/
+ * DevEUI pairs, session-key filters) and what happened on each route (stats, recent packets).
+ * Reads need a read key of the org, changes a write key; the admin key can do both and alone can
+ * lock a route.
+ */
+import { Type } from 'typebox';
+import { AppError } from '@cov/shared/errors';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { requireAdmin } from '../auth/api-keys';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { requireOrg } from './create-org';
+import { authorizeOrg } from './org-access';
+import { DevAddrHex, Eui, GwmpEndpointInput, HttpEndpointInput, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import type { OrgsDeps } from './orgs-deps';
+import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
+import { routeStats } from './route-stats';
+import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRoutedPackets, listSkfs, type RouteRow } from './routes-repository';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
+const security = [{ apiKey: [] }];
+const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
+const RouteParams = Type.Object({ orgId: Type.String({ format: 'uuid' }), routeId: Type.String({ format: 'uuid' }) });
+const Range = Type.Object({ start: DevAddrHex, end: DevAddrHex }, { additionalProperties: false });
+const EuiPair = Type.Object({ joinEui: Eui, devEui: Eui }, { additionalProperties: false });
+const Endpoint = Type.Union([HttpEndpointInput, GwmpEndpointInput]);
+const MaxCopies = Type.Integer({ minimum: 1, maximum: 100, description: 'Copies bought per packet (each uplink copy is billed).' });
+const SessionKey = Type.String({ pattern: '^[0-9A-Fa-f]{32}$', description: 'NwkSKey, 32 hex' });
+const SKF_MAX_PER_REQUEST = 100;
+const EUI_MAX_PER_REQUEST = 1000;
+
+export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
+  async function view(route: RouteRow) {
+    // Sequential on purpose: the embedded database serves one query at a time per process anyway.
+    const ranges = await listRanges(deps.db, [route.id]);
+    const counts = await countEuiPairs(deps.db, [route.id]);
+    return toRouteView(route, ranges, counts.get(route.id) ?? 0);
+  }
+  async function orgRoute(orgId: string, routeId: string): Promise<RouteRow> {
+    const route = await findOrgRoute(deps.db, orgId, routeId);
+    if (!route) throw new AppError('routes.not_found', `organisation ${orgId} has no route ${routeId}`);
+    return route;
+  }
+
+  app.post(
+    '/v1/orgs/:orgId/routes',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Create a route (write scope)',
+        description: 'Uplinks whose DevAddr is in devAddrRanges (which must lie inside the org\'s blocks) and joins of the euiPairs (devEui 0000000000000000 = every device of the joinEui) go to the endpoint: an HTTP webhook, or a GWMP (Semtech UDP) LNS.',
+        security,
+        params: OrgParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ maxLength: 100 })),
+            endpoint: Endpoint,
+            maxCopies: Type.Optional(MaxCopies),
+            active: Type.Optional(Type.Boolean()),
+            devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),
+            euiPairs: Type.Optional(Type.Array(EuiPair, { maxItems: EUI_MAX_PER_REQUEST })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Route'), ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'write');
+      const { euiPairs, ...input } = request.body;
+      const route = await createRoute(deps, request.params.orgId, input, euiPairs ?? []);
+      return reply.status(201).send(await view(route));
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes',
+    {
+      schema: { tags: ['device makers'], summary: "The organisation's routes", security, params: OrgParams, response: { 200: Type.Object({ data: Type.Array(Type.Ref('Route')) }), ...errors(400, 401, 403, 404) } },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await requireOrg(deps.db, request.params.orgId);
+      const routes = await listOrgRoutes(deps.db, request.params.orgId);
+      const ids = routes.map((r) => r.id);
+      const ranges = await listRanges(deps.db, ids);
+      const counts = await countEuiPairs(deps.db, ids);
+      return { data: routes.map((r) => toRouteView(r, ranges, counts.get(r.id) ?? 0)) };
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId',
+    { schema: { tags: ['device makers'], summary: 'One route', security, params: RouteParams, response: { 200: Type.Ref('Route'), ...errors(400, 401, 403, 404) } } },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      return view(await orgRoute(request.params.orgId, request.params.routeId));
+    },
+  );
+
+  app.patch(
+    '/v1/orgs/:orgId/routes/:routeId',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Change a route (write scope); devAddrRanges, when given, replace the old ones',
+        security,
+        params: RouteParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ maxLength: 100 })),
+            endpoint: Type.Optional(Endpoint),
+            maxCopies: Type.Optional(MaxCopies),
+            active: Type.Optional(Type.Boolean()),
+            devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Route'), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const caller = await authorizeOrg(request, deps, request.params.orgId, 'write');
+      return view(await changeRoute(deps, caller, request.params.orgId, request.params.routeId, request.body));
+    },
+  );
+
+  app.delete(
+    '/v1/orgs/:orgId/routes/:routeId',
+    { schema: { tags: ['device makers'], summary: 'Delete a route (write scope)', security, params: RouteParams, response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) } } },
+    async (request, reply) => {
+      const caller = await authorizeOrg(request, deps, request.params.orgId, 'write');
+      await removeRoute(deps, caller, request.params.orgId, request.params.routeId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/v1/admin/orgs/:orgId/routes/:routeId',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Lock or unlock a route (admin): a locked route gets no traffic and its org cannot change it',
+        security,
+        params: RouteParams,
+        body: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Route'), ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      requireAdmin(request, deps.adminApiKey);
+      return view(await setRouteLocked(deps, request.params.orgId, request.params.routeId, request.body.locked));
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId/eui-pairs',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: "A route's JoinEUI/DevEUI pairs",
+        security,
+        params: RouteParams,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })) }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await orgRoute(request.params.orgId, request.params.routeId);
+      return { data: (await listEuiPairs(deps.db, request.params.routeId, request.query.limit)).map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })) };
+    },
+  );
+
+  app.post(
+    '/v1/orgs/:orgId/routes/:routeId/eui-pairs',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Add and remove JoinEUI/DevEUI pairs of a route (write scope)',
+        security,
+        params: RouteParams,
+        body: Type.Object(
+          { add: Type.Array(EuiPair, { maxItems: EUI_MAX_PER_REQUEST, default: [] }), remove: Type.Array(EuiPair, { maxItems: EUI_MAX_PER_REQUEST, default: [] }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorizeOrg(request, deps, request.params.orgId, 'write');
+      await changeEuiPairs(deps, caller, request.params.orgId, request.params.routeId, request.body.add, request.body.remove);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId/skfs',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: "A route's session-key filters (keys shown by their last 4 hex)",
+        security,
+        params: RouteParams,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })) }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await orgRoute(request.params.orgId, request.params.routeId);
+      return { data: (await listSkfs(deps.db, request.params.routeId, request.query.limit)).map(toSkfView) };
+    },
+  );
+
+  app.post(
+    '/v1/orgs/:orgId/routes/:routeId/skfs',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Add and remove session-key filters of a route (write scope, at most 100 each)',
+        description:
+          'Among routes covering a DevAddr, an uplink goes to the routes whose filter key (NwkSKey) validates its MIC, and to routes with no filter for that DevAddr. maxCopies 0 means the route\'s value.',
+        security,
+        params: RouteParams,
+        body: Type.Object(
+          {
+            add: Type.Array(Type.Object({ devAddr: DevAddrHex, sessionKey: SessionKey, maxCopies: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }, { additionalProperties: false }), {
+              maxItems: SKF_MAX_PER_REQUEST,
+              default: [],
+            }),
+            remove: Type.Array(Type.Object({ devAddr: DevAddrHex, sessionKey: SessionKey }, { additionalProperties: false }), { maxItems: SKF_MAX_PER_REQUEST, default: [] }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authorizeOrg(request, deps, request.params.orgId, 'write');
+      await changeSkfs(deps, caller, request.params.orgId, request.params.routeId, request.body.add, request.body.remove);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId/stats',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Route stats per UTC day: packets forwarded, copies bought, DC burned, drops by reason',
+        description:
+          'Drop reasons: insufficient_dc (the balance could not pay), route_inactive, route_locked, copy_over_max (copies heard beyond max_copies, counted per copy), endpoint_error (the endpoint refused or did not answer a paid packet).',
+        security,
+        params: RouteParams,
+        querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
+        response: {
+          200: Type.Object({
+            routeId: Type.String(),
+            from: Type.String(),
+            to: Type.String(),
+            totals: Type.Object({ packets: Type.Integer(), copies: Type.Integer(), dc: Type.Integer(), drops: Type.Record(Type.String(), Type.Integer()) }),
+            days: Type.Array(
+              Type.Object({ day: Type.String(), packets: Type.Integer(), copies: Type.Integer(), dc: Type.Integer(), drops: Type.Record(Type.String(), Type.Integer()) }),
+            ),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await orgRoute(request.params.orgId, request.params.routeId);
+      return { routeId: request.params.routeId, ...(await routeStats(deps, request.params.routeId, request.query.days)) };
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId/packets',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Recent packets of a route, newest first (keyset paginated)',
+        security,
+        params: RouteParams,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('RoutedPacket')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await orgRoute(request.params.orgId, request.params.routeId);
+      const before = decodeCursor(request.query.cursor, (v): v is { t: number; i: number } => Number.isInteger((v as { t?: unknown })?.t) && Number.isInteger((v as { i?: unknown })?.i));
+      const rows = await listRoutedPackets(deps.db, request.params.routeId, before, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toRoutedPacketView), cursor: rows.length > request.query.limit && last ? encodeCursor({ t: last.receivedAtMs, i: last.id }) : null };
+    },
+  );
+}

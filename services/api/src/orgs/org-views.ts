@@ -1,0 +1,166 @@
+/**
+ * What the device-maker API shows: TypeBox schemas (named, for OpenAPI) and the row -> view
+ * mappers. DevAddrs are 8 hex (display order), DC amounts plain integers, times ISO 8601. Secrets
+ * never leave: API keys show their prefix, session keys their last 4 hex, endpoint auth headers
+ * only whether one is set.
+ */
+import { Type } from 'typebox';
+import { formatDevAddr } from '@cov/shared/lorawan/netid';
+import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
+import type { RangeRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
+
+export const DevAddrHex = Type.String({ pattern: '^[0-9A-Fa-f]{8}$', description: 'DevAddr, 8 hex, most significant byte first' });
+export const Eui = Type.String({ pattern: '^[0-9A-Fa-f]{16}$' });
+
+export const DevAddrBlockView = Type.Object(
+  { id: Type.String(), start: Type.String(), end: Type.String(), size: Type.Integer(), allocatedAt: Type.String({ format: 'date-time' }) },
+  { $id: 'DevAddrBlock' },
+);
+
+export const OrgView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    netId: Type.String(),
+    balanceDc: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+    devAddrBlocks: Type.Array(Type.Ref('DevAddrBlock')),
+  },
+  { $id: 'Org' },
+);
+
+export const ApiKeyView = Type.Object(
+  {
+    id: Type.String(),
+    prefix: Type.String(),
+    scope: Type.Union([Type.Literal('read'), Type.Literal('write')]),
+    createdAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'OrgApiKey' },
+);
+
+export const LedgerEntryView = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn')]),
+    amountDc: Type.Integer({ description: 'Positive for credits, negative for burns.' }),
+    balanceAfterDc: Type.Integer(),
+    copies: Type.Integer({ description: 'Burns: bought copies paid by this row.' }),
+    memo: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'DcLedgerEntry' },
+);
+
+export const HttpEndpointInput = Type.Object(
+  {
+    protocol: Type.Literal('http'),
+    url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
+    authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Sent as the Authorization header of every webhook call.' })),
+  },
+  { additionalProperties: false },
+);
+export const GwmpEndpointInput = Type.Object(
+  { protocol: Type.Literal('gwmp'), host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_-]+$' }), port: Type.Integer({ minimum: 1, maximum: 65535 }) },
+  { additionalProperties: false },
+);
+
+export const RouteView = Type.Object(
+  {
+    id: Type.String(),
+    orgId: Type.String(),
+    name: Type.String(),
+    endpoint: Type.Union([
+      Type.Object({ protocol: Type.Literal('http'), url: Type.String(), hasAuthHeader: Type.Boolean() }),
+      Type.Object({ protocol: Type.Literal('gwmp'), host: Type.String(), port: Type.Integer() }),
+    ]),
+    maxCopies: Type.Integer(),
+    active: Type.Boolean(),
+    locked: Type.Boolean(),
+    devAddrRanges: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
+    euiPairCount: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Route' },
+);
+
+export const RoutedPacketView = Type.Object(
+  {
+    id: Type.String({ description: 'SHA-256 of the PHYPayload (the webhook message id).' }),
+    kind: Type.String(),
+    devAddr: Type.Union([Type.String(), Type.Null()]),
+    joinEui: Type.Union([Type.String(), Type.Null()]),
+    devEui: Type.Union([Type.String(), Type.Null()]),
+    fCnt: Type.Union([Type.Integer(), Type.Null()]),
+    fPort: Type.Union([Type.Integer(), Type.Null()]),
+    payloadBytes: Type.Integer(),
+    copiesHeard: Type.Integer(),
+    copiesBought: Type.Integer(),
+    dc: Type.Integer(),
+    status: Type.String({ description: '"forwarded" or the drop reason' }),
+    receivedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'RoutedPacket' },
+);
+
+export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, RoutedPacketView];
+
+export function toBlockView(b: DevaddrBlockRow) {
+  return { id: b.id, start: formatDevAddr(b.startAddr), end: formatDevAddr(b.endAddr), size: b.endAddr - b.startAddr + 1, allocatedAt: b.allocatedAt.toISOString() };
+}
+
+export function toOrgView(org: OrgRow, blocks: DevaddrBlockRow[]) {
+  return { id: org.id, name: org.name, netId: org.netId, balanceDc: org.dcBalance, createdAt: org.createdAt.toISOString(), devAddrBlocks: blocks.map(toBlockView) };
+}
+
+export function toApiKeyView(k: OrgApiKeyRow) {
+  return { id: k.id, prefix: k.keyPrefix, scope: k.scope, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null };
+}
+
+export function toLedgerView(e: DcLedgerRow) {
+  return { id: e.id, kind: e.kind, amountDc: e.amountDc, balanceAfterDc: e.balanceAfterDc, copies: e.copies, memo: e.memo, createdAt: new Date(e.createdAtMs).toISOString() };
+}
+
+export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: number) {
+  const endpoint =
+    r.endpoint.protocol === 'http'
+      ? { protocol: 'http' as const, url: r.endpoint.url, hasAuthHeader: !!r.endpoint.authHeader }
+      : { protocol: 'gwmp' as const, host: r.endpoint.host, port: r.endpoint.port };
+  return {
+    id: r.id,
+    orgId: r.orgId,
+    name: r.name,
+    endpoint,
+    maxCopies: r.maxCopies,
+    active: r.active,
+    locked: r.locked,
+    devAddrRanges: ranges.filter((x) => x.routeId === r.id).map((x) => ({ start: formatDevAddr(x.startAddr), end: formatDevAddr(x.endAddr) })),
+    euiPairCount,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export function toSkfView(s: SkfRow) {
+  return { devAddr: formatDevAddr(s.devAddr), sessionKeyHint: `…${s.sessionKey.slice(-4)}`, maxCopies: s.maxCopies };
+}
+
+export function toRoutedPacketView(p: RoutedPacketRow) {
+  return {
+    id: Buffer.from(p.packetHash).toString('hex'),
+    kind: p.kind,
+    devAddr: p.devAddr,
+    joinEui: p.joinEui,
+    devEui: p.devEui,
+    fCnt: p.fCnt,
+    fPort: p.fPort,
+    payloadBytes: p.payloadBytes,
+    copiesHeard: p.copiesHeard,
+    copiesBought: p.copiesBought,
+    dc: p.dc,
+    status: p.status,
+    receivedAt: new Date(p.receivedAtMs).toISOString(),
+  };
+}

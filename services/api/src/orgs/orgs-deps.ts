@@ -1,0 +1,11 @@
+// What the device-maker API needs, derived once from the process context.
+import type { Clock } from '@cov/shared/clock';
+import type { Db } from '@cov/shared/db/client';
+
+export interface OrgsDeps {
+  db: Db;
+  clock: Clock;
+  adminApiKey: string;
+  /** NetID (6 hex) DevAddr blocks are allocated from. */
+  netId: string;
+}

@@ -1,0 +1,82 @@
+// DB functions for organisations: the org row and balance, its API keys, DevAddr blocks and DC ledger.
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '@cov/shared/db/client';
+import { dcLedger, devaddrBlocks, orgApiKeys, orgs } from '@cov/shared/db/schema/routing';
+
+export type OrgRow = typeof orgs.$inferSelect;
+export type OrgApiKeyRow = typeof orgApiKeys.$inferSelect;
+export type DevaddrBlockRow = typeof devaddrBlocks.$inferSelect;
+export type DcLedgerRow = typeof dcLedger.$inferSelect;
+export type DcCreditKind = 'purchase' | 'top_up';
+
+export async function insertOrg(db: Db, name: string, netId: string, createdAt: Date): Promise<OrgRow | undefined> {
+  const [row] = await db.insert(orgs).values({ name, netId, createdAt }).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
+  const [row] = await db.select().from(orgs).where(eq(orgs.id, id)).limit(1);
+  return row;
+}
+
+export async function insertOrgApiKey(db: Db, key: { orgId: string; keyHash: string; keyPrefix: string; scope: 'read' | 'write'; createdAt: Date }): Promise<OrgApiKeyRow> {
+  const [row] = await db.insert(orgApiKeys).values(key).returning();
+  return row!;
+}
+
+export async function listOrgApiKeys(db: Db, orgId: string): Promise<OrgApiKeyRow[]> {
+  return db.select().from(orgApiKeys).where(eq(orgApiKeys.orgId, orgId)).orderBy(asc(orgApiKeys.createdAt));
+}
+
+/** Revokes a live key of the org; false when the org has no such live key. */
+export async function revokeOrgApiKey(db: Db, orgId: string, keyId: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(orgApiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(orgApiKeys.id, keyId), eq(orgApiKeys.orgId, orgId), isNull(orgApiKeys.revokedAt)))
+    .returning({ id: orgApiKeys.id });
+  return rows.length === 1;
+}
+
+export async function listDevaddrBlocks(db: Db, orgId: string): Promise<DevaddrBlockRow[]> {
+  return db.select().from(devaddrBlocks).where(eq(devaddrBlocks.orgId, orgId)).orderBy(asc(devaddrBlocks.startAddr));
+}
+
+/**
+ * Every block of the NetID, with the table locked against concurrent allocation for the rest of
+ * the transaction (two admins allocating at once must not get overlapping blocks).
+ */
+export async function lockAndListNetIdBlocks(db: Db, netId: string): Promise<DevaddrBlockRow[]> {
+  await db.execute(sql`lock table ${devaddrBlocks} in share row exclusive mode`);
+  return db.select().from(devaddrBlocks).where(eq(devaddrBlocks.netId, netId)).orderBy(asc(devaddrBlocks.startAddr));
+}
+
+export async function insertDevaddrBlock(db: Db, block: { orgId: string; netId: string; startAddr: number; endAddr: number; allocatedAt: Date }): Promise<DevaddrBlockRow> {
+  const [row] = await db.insert(devaddrBlocks).values(block).returning();
+  return row!;
+}
+
+/** Adds to the balance and appends the matching ledger row, in the caller's transaction. */
+export async function creditDc(db: Db, entry: { orgId: string; kind: DcCreditKind; amountDc: number; memo: string; createdAtMs: number }): Promise<DcLedgerRow | undefined> {
+  const [org] = await db
+    .update(orgs)
+    .set({ dcBalance: sql`${orgs.dcBalance} + ${entry.amountDc}` })
+    .where(eq(orgs.id, entry.orgId))
+    .returning({ balance: orgs.dcBalance });
+  if (!org) return undefined;
+  const [row] = await db
+    .insert(dcLedger)
+    .values({ orgId: entry.orgId, kind: entry.kind, amountDc: entry.amountDc, balanceAfterDc: org.balance, memo: entry.memo, createdAtMs: entry.createdAtMs })
+    .returning();
+  return row;
+}
+
+/** Newest first; pass the last id seen to page on. */
+export async function listLedger(db: Db, orgId: string, beforeId: number | undefined, limit: number): Promise<DcLedgerRow[]> {
+  return db
+    .select()
+    .from(dcLedger)
+    .where(beforeId === undefined ? eq(dcLedger.orgId, orgId) : and(eq(dcLedger.orgId, orgId), lt(dcLedger.id, beforeId)))
+    .orderBy(desc(dcLedger.id))
+    .limit(limit);
+}

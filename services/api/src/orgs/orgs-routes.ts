@@ -1,0 +1,181 @@
+/**
+ * HTTP handlers for organisations: the admin creates them, allocates DevAddrs, credits DC and
+ * locks routes; an org reads itself, manages its keys and reads its ledger. Handlers only
+ * translate HTTP to use cases; access is decided by org-access.ts.
+ */
+import { Type } from 'typebox';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { requireAdmin } from '../auth/api-keys';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { allocateDevaddrBlock, createOrg, creditOrg, issueOrgApiKey, requireOrg, revokeKey } from './create-org';
+import { authorizeOrg } from './org-access';
+import { toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
+import type { OrgsDeps } from './orgs-deps';
+import { listDevaddrBlocks, listLedger, listOrgApiKeys } from './orgs-repository';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
+const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
+const security = [{ apiKey: [] }];
+
+export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
+  app.post(
+    '/v1/admin/orgs',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Create an organisation with its first DevAddr block (admin)',
+        description: 'Returns the organisation\'s first API key (write scope) once. DevAddrs come from the network NetID in blocks of an even size, at least 8.',
+        security,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 100 }), devAddrCount: Type.Integer({ minimum: 0, maximum: 1 << 25, default: 8 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ org: Type.Ref('Org'), apiKey: Type.String({ description: 'Shown once; store it.' }) }), ...errors(400, 401, 409) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request, deps.adminApiKey);
+      const { org, apiKey, block } = await createOrg(deps, request.body);
+      return reply.status(201).send({ org: toOrgView(org, [block]), apiKey });
+    },
+  );
+
+  app.post(
+    '/v1/admin/orgs/:orgId/devaddr-blocks',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Allocate another DevAddr block to an organisation (admin)',
+        security,
+        params: OrgParams,
+        body: Type.Object({ count: Type.Integer({ minimum: 0, maximum: 1 << 25 }) }, { additionalProperties: false }),
+        response: { 201: Type.Ref('DevAddrBlock'), ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request, deps.adminApiKey);
+      return reply.status(201).send(toBlockView(await allocateDevaddrBlock(deps, request.params.orgId, request.body.count)));
+    },
+  );
+
+  app.post(
+    '/v1/admin/orgs/:orgId/dc',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Credit data credits to an organisation (admin)',
+        description: 'kind "purchase" records DC bought (memo: the payment reference); "top_up" a grant. Both append to the ledger; a top-up restores forwarding for an org that ran out.',
+        security,
+        params: OrgParams,
+        body: Type.Object(
+          {
+            amountDc: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 }),
+            kind: Type.Union([Type.Literal('purchase'), Type.Literal('top_up')], { default: 'top_up' }),
+            memo: Type.String({ maxLength: 200, default: '' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('DcLedgerEntry'), ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request, deps.adminApiKey);
+      return reply.status(201).send(toLedgerView(await creditOrg(deps, request.params.orgId, request.body)));
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId',
+    {
+      schema: { tags: ['device makers'], summary: 'An organisation: balance, NetID, DevAddr blocks', security, params: OrgParams, response: { 200: Type.Ref('Org'), ...errors(400, 401, 403, 404) } },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      const org = await requireOrg(deps.db, request.params.orgId);
+      return toOrgView(org, await listDevaddrBlocks(deps.db, org.id));
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/api-keys',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: "The organisation's API keys (prefixes only)",
+        security,
+        params: OrgParams,
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('OrgApiKey')) }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await requireOrg(deps.db, request.params.orgId);
+      return { data: (await listOrgApiKeys(deps.db, request.params.orgId)).map(toApiKeyView) };
+    },
+  );
+
+  app.post(
+    '/v1/orgs/:orgId/api-keys',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Issue an API key for the organisation (write scope)',
+        security,
+        params: OrgParams,
+        body: Type.Object({ scope: Type.Union([Type.Literal('read'), Type.Literal('write')], { default: 'read' }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ apiKey: Type.String({ description: 'Shown once; store it.' }), key: Type.Ref('OrgApiKey') }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'write');
+      const { apiKey, row } = await issueOrgApiKey(deps, request.params.orgId, request.body.scope);
+      return reply.status(201).send({ apiKey, key: toApiKeyView(row) });
+    },
+  );
+
+  app.delete(
+    '/v1/orgs/:orgId/api-keys/:keyId',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Revoke one of the organisation\'s API keys (write scope)',
+        security,
+        params: Type.Object({ orgId: Type.String({ format: 'uuid' }), keyId: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'write');
+      await revokeKey(deps, request.params.orgId, request.params.keyId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/dc',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Data-credit balance and ledger, newest first (keyset paginated)',
+        description: 'The ledger is append-only: purchases and top-ups (positive), burns (negative, one row per router batch). balanceAfterDc of the newest row equals the balance.',
+        security,
+        params: OrgParams,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+        response: {
+          200: Type.Object({ balanceDc: Type.Integer(), data: Type.Array(Type.Ref('DcLedgerEntry')), cursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      const org = await requireOrg(deps.db, request.params.orgId);
+      const after = decodeCursor(request.query.cursor, (v): v is { i: number } => Number.isInteger((v as { i?: unknown })?.i));
+      const rows = await listLedger(deps.db, org.id, after?.i, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { balanceDc: org.dcBalance, data: page.map(toLedgerView), cursor: rows.length > request.query.limit && last ? encodeCursor({ i: last.id }) : null };
+    },
+  );
+}

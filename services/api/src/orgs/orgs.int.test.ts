@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cov/shared/clock';
+import { orgApiKeyHash } from '@cov/shared/routing/org-api-keys';
+import { readRoutingConfigVersion } from '@cov/shared/routing/routing-config';
+import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { hashApiKey } from '../auth/api-keys';
+
+const T0 = Date.UTC(2026, 10, 2, 10, 0, 0);
+
+describe.each(allTestModes)('device-maker API (%s)', (mode) => {
+  let node: TestNode;
+  const clock = new ManualClock(T0);
+  let a: { id: string; key: string; block: { start: string; end: string } };
+  let b: { id: string; key: string; block: { start: string; end: string } };
+
+  const call = async (method: string, path: string, body?: unknown, key?: string) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
+  };
+  const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], clock });
+    for (const [name, count] of [
+      ['Acme Sensors', 8],
+      ['Beta Meters', 16],
+    ] as const) {
+      const r = await call('POST', '/v1/admin/orgs', { name, devAddrCount: count }, node.adminKey);
+      expect(r.status).toBe(201);
+      const org = { id: r.body.org.id, key: r.body.apiKey, block: r.body.org.devAddrBlocks[0] };
+      if (name === 'Acme Sensors') a = org;
+      else b = org;
+    }
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('hashes org keys the way the router checks them', () => {
+    expect(orgApiKeyHash(a.key)).toBe(hashApiKey(a.key));
+  });
+
+  it('creates organisations with even DevAddr blocks from the NetID, first fit', async () => {
+    expect(a.block).toMatchObject({ start: 'fc014c00', end: 'fc014c07', size: 8 });
+    expect(b.block).toMatchObject({ start: 'fc014c08', end: 'fc014c17', size: 16 });
+    const more = await call('POST', `/v1/admin/orgs/${a.id}/devaddr-blocks`, { count: 10 }, node.adminKey);
+    expect(more.status).toBe(201);
+    expect(more.body).toMatchObject({ start: 'fc014c18', end: 'fc014c21', size: 10 });
+    const org = await call('GET', `/v1/orgs/${a.id}`, undefined, a.key);
+    expect(org.body).toMatchObject({ name: 'Acme Sensors', netId: 'C00053', balanceDc: 0 });
+    expect(org.body.devAddrBlocks.map((x: { start: string }) => x.start)).toEqual(['fc014c00', 'fc014c18']);
+  });
+
+  it('refuses bad organisation requests with stable codes', async () => {
+    expect(code(await call('POST', '/v1/admin/orgs', { name: 'X' }))).toEqual([401, 'auth.missing_key']);
+    expect(code(await call('POST', '/v1/admin/orgs', { name: 'X' }, a.key))).toEqual([401, 'auth.bad_key']);
+    expect(code(await call('POST', '/v1/admin/orgs', { name: 'Acme Sensors' }, node.adminKey))).toEqual([409, 'orgs.already_exists']);
+    expect(code(await call('POST', '/v1/admin/orgs', { name: 'Odd', devAddrCount: 9 }, node.adminKey))).toEqual([400, 'devaddr.invalid_count']);
+    expect(code(await call('POST', '/v1/admin/orgs', { name: 'Small', devAddrCount: 6 }, node.adminKey))).toEqual([400, 'devaddr.invalid_count']);
+    expect(code(await call('POST', `/v1/admin/orgs/${a.id}/devaddr-blocks`, { count: 2048 }, node.adminKey))).toEqual([409, 'devaddr.exhausted']);
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    expect(code(await call('POST', `/v1/admin/orgs/${nobody}/devaddr-blocks`, { count: 8 }, node.adminKey))).toEqual([404, 'orgs.not_found']);
+    expect(code(await call('POST', `/v1/admin/orgs/${nobody}/dc`, { amountDc: 5 }, node.adminKey))).toEqual([404, 'orgs.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${nobody}`, undefined, node.adminKey))).toEqual([404, 'orgs.not_found']);
+    expect(code(await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 0 }, node.adminKey))).toEqual([400, 'request.invalid']);
+    expect(code(await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 5 }, a.key))).toEqual([401, 'auth.bad_key']);
+  });
+
+  it('keeps an append-only DC ledger whose last row is the balance', async () => {
+    let r = await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 1000, kind: 'purchase', memo: 'invoice 17' }, node.adminKey);
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ kind: 'purchase', amountDc: 1000, balanceAfterDc: 1000, memo: 'invoice 17' });
+    r = await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 50 }, node.adminKey);
+    expect(r.body).toMatchObject({ kind: 'top_up', amountDc: 50, balanceAfterDc: 1050 });
+    const ledger = await call('GET', `/v1/orgs/${a.id}/dc?limit=1`, undefined, a.key);
+    expect(ledger.body.balanceDc).toBe(1050);
+    expect(ledger.body.data.map((e: { amountDc: number }) => e.amountDc)).toEqual([50]);
+    const page2 = await call('GET', `/v1/orgs/${a.id}/dc?limit=1&cursor=${ledger.body.cursor}`, undefined, a.key);
+    expect(page2.body.data.map((e: { amountDc: number }) => e.amountDc)).toEqual([1000]);
+    expect(page2.body.cursor).toBeNull();
+    expect(code(await call('GET', `/v1/orgs/${a.id}/dc?cursor=bogus`, undefined, a.key))).toEqual([400, 'request.invalid']);
+  });
+
+  it('manages routes with ranges inside the org blocks, EUI pairs and session-key filters', async () => {
+    const before = await readRoutingConfigVersion(node.ctx.database.db);
+    const created = await call(
+      'POST',
+      `/v1/orgs/${a.id}/routes`,
+      {
+        name: 'primary',
+        endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/uplink', authHeader: 'Bearer lns-secret' },
+        maxCopies: 2,
+        devAddrRanges: [{ start: 'FC014C00', end: 'fc014c07' }],
+        euiPairs: [{ joinEui: '70B3D57ED0000001', devEui: '0000000000000000' }],
+      },
+      a.key,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      orgId: a.id,
+      name: 'primary',
+      endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/uplink', hasAuthHeader: true },
+      maxCopies: 2,
+      active: true,
+      locked: false,
+      devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }],
+      euiPairCount: 1,
+    });
+    expect(JSON.stringify(created.body)).not.toContain('lns-secret');
+    expect(await readRoutingConfigVersion(node.ctx.database.db)).toBeGreaterThan(before);
+    const routeId = created.body.id as string;
+
+    const patched = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } }, a.key);
+    expect(patched.body).toMatchObject({ active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } });
+
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, { add: [{ joinEui: '70b3d57ed0000002', devEui: '0004A30B001C0530' }], remove: [{ joinEui: '70b3d57ed0000001', devEui: '0000000000000000' }] }, a.key)).status).toBe(204);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, undefined, a.key)).body.data).toEqual([{ joinEui: '70b3d57ed0000002', devEui: '0004a30b001c0530' }]);
+
+    const key = '2b7e151628aed2a6abf7158809cf4f3c';
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 1 }] }, a.key)).status).toBe(204);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([{ devAddr: 'fc014c19', sessionKeyHint: '…4f3c', maxCopies: 1 }]);
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { remove: [{ devAddr: 'fc014c19', sessionKey: key }] }, a.key)).status).toBe(204);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([]);
+
+    const list = await call('GET', `/v1/orgs/${a.id}/routes`, undefined, a.key);
+    expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([routeId]);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/stats`, undefined, a.key)).body).toMatchObject({ routeId, totals: { packets: 0, copies: 0, dc: 0, drops: {} }, days: [] });
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets`, undefined, a.key)).body).toEqual({ data: [], cursor: null });
+
+    expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).status).toBe(204);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+  });
+
+  it('refuses bad route configuration with stable codes', async () => {
+    const http = { protocol: 'http', url: 'http://127.0.0.1:9/x' };
+    const post = (body: unknown) => call('POST', `/v1/orgs/${a.id}/routes`, body, a.key);
+    expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c07', end: 'fc014c00' }] }))).toEqual([400, 'routes.invalid_range']);
+    // Beta's block: an org cannot claim another org's DevAddrs.
+    expect(code(await post({ endpoint: http, devAddrRanges: [{ start: b.block.start, end: b.block.end }] }))).toEqual([422, 'routes.devaddr_outside_blocks']);
+    expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c06', end: 'fc014c08' }] }))).toEqual([422, 'routes.devaddr_outside_blocks']);
+    expect(code(await post({ endpoint: { protocol: 'ftp', url: 'x' } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: { protocol: 'http', url: 'ftp://x' } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 0 } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: http, maxCopies: 0 }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c0', end: 'fc014c07' }] }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: http, euiPairs: [{ joinEui: 'xyz', devEui: '0000000000000000' }] }))).toEqual([400, 'request.invalid']);
+
+    const route = (await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }] })).body;
+    const skf = (body: unknown) => call('POST', `/v1/orgs/${a.id}/routes/${route.id}/skfs`, body, a.key);
+    expect(code(await skf({ add: [{ devAddr: b.block.start, sessionKey: '00'.repeat(16) }] }))).toEqual([422, 'routes.devaddr_outside_blocks']);
+    expect(code(await skf({ add: [{ devAddr: 'fc014c00', sessionKey: 'abc' }] }))).toEqual([400, 'request.invalid']);
+    expect(code(await skf({ add: Array.from({ length: 101 }, () => ({ devAddr: 'fc014c00', sessionKey: '00'.repeat(16) })) }))).toEqual([400, 'request.invalid']);
+
+    // An admin lock freezes the route for its org.
+    const locked = await call('PATCH', `/v1/admin/orgs/${a.id}/routes/${route.id}`, { locked: true }, node.adminKey);
+    expect(locked.body.locked).toBe(true);
+    expect(code(await call('PATCH', `/v1/orgs/${a.id}/routes/${route.id}`, { active: false }, a.key))).toEqual([409, 'routes.locked']);
+    expect(code(await call('DELETE', `/v1/orgs/${a.id}/routes/${route.id}`, undefined, a.key))).toEqual([409, 'routes.locked']);
+    expect(code(await skf({ add: [] }))).toEqual([409, 'routes.locked']);
+    expect(code(await call('PATCH', `/v1/admin/orgs/${a.id}/routes/${route.id}`, { locked: false }, a.key))).toEqual([401, 'auth.bad_key']);
+    expect((await call('PATCH', `/v1/admin/orgs/${a.id}/routes/${route.id}`, { locked: false }, node.adminKey)).body.locked).toBe(false);
+    expect(code(await call('PATCH', `/v1/admin/orgs/${b.id}/routes/${route.id}`, { locked: true }, node.adminKey))).toEqual([404, 'routes.not_found']);
+  });
+
+  it('keeps organisations apart: no reading or changing another org, its routes, keys or ledger', async () => {
+    const route = (await call('POST', `/v1/orgs/${b.id}/routes`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/b' }, devAddrRanges: [{ start: b.block.start, end: b.block.end }] }, b.key)).body;
+    const forbidden = [
+      ['GET', `/v1/orgs/${b.id}`],
+      ['GET', `/v1/orgs/${b.id}/dc`],
+      ['GET', `/v1/orgs/${b.id}/api-keys`],
+      ['POST', `/v1/orgs/${b.id}/api-keys`, { scope: 'write' }],
+      ['GET', `/v1/orgs/${b.id}/routes`],
+      ['POST', `/v1/orgs/${b.id}/routes`, { endpoint: { protocol: 'http', url: 'http://evil/' } }],
+      ['GET', `/v1/orgs/${b.id}/routes/${route.id}`],
+      ['PATCH', `/v1/orgs/${b.id}/routes/${route.id}`, { endpoint: { protocol: 'http', url: 'http://evil/' } }],
+      ['DELETE', `/v1/orgs/${b.id}/routes/${route.id}`],
+      ['GET', `/v1/orgs/${b.id}/routes/${route.id}/stats`],
+      ['GET', `/v1/orgs/${b.id}/routes/${route.id}/packets`],
+      ['POST', `/v1/orgs/${b.id}/routes/${route.id}/eui-pairs`, { add: [{ joinEui: '0000000000000001', devEui: '0000000000000000' }] }],
+      ['POST', `/v1/orgs/${b.id}/routes/${route.id}/skfs`, { add: [] }],
+    ] as const;
+    for (const [method, path, body] of forbidden) {
+      expect([method, path, ...code(await call(method, path, body, a.key))]).toEqual([method, path, 403, 'auth.forbidden']);
+    }
+    // Through its own org path, another org's route simply does not exist.
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route.id}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+    expect(code(await call('PATCH', `/v1/orgs/${a.id}/routes/${route.id}`, { active: false }, a.key))).toEqual([404, 'routes.not_found']);
+    expect(code(await call('DELETE', `/v1/orgs/${a.id}/routes/${route.id}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route.id}/stats`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+    const still = await call('GET', `/v1/orgs/${b.id}/routes/${route.id}`, undefined, b.key);
+    expect(still.body.endpoint.url).toBe('http://127.0.0.1:9/b');
+  });
+
+  it('issues read-only and write keys, and revokes them', async () => {
+    const ro = await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'read' }, a.key);
+    expect(ro.status).toBe(201);
+    expect(ro.body.key).toMatchObject({ scope: 'read', revokedAt: null });
+    expect(ro.body.apiKey.startsWith(ro.body.key.prefix)).toBe(true);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes`, undefined, ro.body.apiKey)).status).toBe(200);
+    expect(code(await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://x/' } }, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
+    expect(code(await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'write' }, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
+    const keys = await call('GET', `/v1/orgs/${a.id}/api-keys`, undefined, a.key);
+    expect(keys.body.data).toHaveLength(2);
+    expect(JSON.stringify(keys.body)).not.toContain(ro.body.apiKey);
+    expect((await call('DELETE', `/v1/orgs/${a.id}/api-keys/${ro.body.key.id}`, undefined, a.key)).status).toBe(204);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes`, undefined, ro.body.apiKey))).toEqual([401, 'auth.bad_key']);
+    expect(code(await call('DELETE', `/v1/orgs/${a.id}/api-keys/${ro.body.key.id}`, undefined, a.key))).toEqual([404, 'orgs.api_key_not_found']);
+    // Revoking another org's key through one's own org path finds nothing.
+    const bKeys = await call('GET', `/v1/orgs/${b.id}/api-keys`, undefined, b.key);
+    expect(code(await call('DELETE', `/v1/orgs/${a.id}/api-keys/${bKeys.body.data[0].id}`, undefined, a.key))).toEqual([404, 'orgs.api_key_not_found']);
+    expect((await call('GET', `/v1/orgs/${b.id}`, undefined, b.key)).status).toBe(200);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Use cases that change an org's routes. Every change bumps the routing configuration version in
+ * the same transaction, so routers reload exactly the committed state. DevAddr ranges and
+ * session-key filters must lie inside the org's own DevAddr blocks (otherwise an org could pull
+ * another org's traffic to its endpoint). A locked route (set by an admin) cannot be changed by
+ * its org.
+ */
+import { AppError } from '@cov/shared/errors';
+import type { Db } from '@cov/shared/db/client';
+import { bumpRoutingConfigVersion } from '@cov/shared/routing/routing-config';
+import type { RouteEndpoint } from '@cov/shared/db/schema/routing';
+import { insideBlocks } from './devaddr-allocation';
+import type { OrgCaller } from './org-access';
+import type { OrgsDeps } from './orgs-deps';
+import { listDevaddrBlocks } from './orgs-repository';
+import { requireOrg } from './create-org';
+import {
+  addEuiPairs,
+  deleteRoute,
+  findOrgRoute,
+  insertRoute,
+  removeEuiPairs,
+  removeSkfs,
+  replaceRanges,
+  updateRoute,
+  upsertSkfs,
+  type RouteRow,
+} from './routes-repository';
+
+export interface HexRange {
+  start: string;
+  end: string;
+}
+
+export interface RouteInput {
+  name?: string;
+  endpoint?: RouteEndpoint;
+  maxCopies?: number;
+  active?: boolean;
+  devAddrRanges?: HexRange[];
+}
+
+export interface EuiPairInput {
+  joinEui: string;
+  devEui: string;
+}
+
+export interface SkfInput {
+  devAddr: string;
+  sessionKey: string;
+  maxCopies?: number;
+}
+
+const addr = (hex: string) => parseInt(hex, 16);
+
+async function checkedRanges(db: Db, orgId: string, ranges: HexRange[]): Promise<{ startAddr: number; endAddr: number }[]> {
+  const blocks = (await listDevaddrBlocks(db, orgId)).map((b) => ({ start: b.startAddr, end: b.endAddr }));
+  return ranges.map((r, i) => {
+    const start = addr(r.start);
+    const end = addr(r.end);
+    if (start > end) throw new AppError('routes.invalid_range', `devAddrRanges[${i}]: start ${r.start} is after end ${r.end}`, { field: `devAddrRanges/${i}` });
+    if (!insideBlocks({ start, end }, blocks)) {
+      throw new AppError('routes.devaddr_outside_blocks', `devAddrRanges[${i}] ${r.start}-${r.end} is not inside one of the organisation's DevAddr blocks`, { field: `devAddrRanges/${i}` });
+    }
+    return { startAddr: start, endAddr: end };
+  });
+}
+
+async function routeToChange(tx: Db, caller: OrgCaller, orgId: string, routeId: string): Promise<RouteRow> {
+  const route = await findOrgRoute(tx, orgId, routeId, true);
+  if (!route) throw new AppError('routes.not_found', `organisation ${orgId} has no route ${routeId}`);
+  if (route.locked && caller.kind !== 'admin') throw new AppError('routes.locked', `route ${routeId} is locked by the network operator`);
+  return route;
+}
+
+export async function createRoute(deps: OrgsDeps, orgId: string, input: RouteInput & { endpoint: RouteEndpoint }, euiPairs: EuiPairInput[]): Promise<RouteRow> {
+  await requireOrg(deps.db, orgId);
+  return deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const ranges = await checkedRanges(tx, orgId, input.devAddrRanges ?? []);
+    const route = await insertRoute(tx, {
+      orgId,
+      name: input.name ?? '',
+      endpoint: input.endpoint,
+      maxCopies: input.maxCopies ?? 3,
+      active: input.active ?? true,
+      now: new Date(deps.clock.nowMs()),
+    });
+    await replaceRanges(tx, route.id, ranges);
+    await addEuiPairs(tx, route.id, euiPairs.map(normalizePair));
+    await bumpRoutingConfigVersion(tx);
+    return route;
+  });
+}
+
+export async function changeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, input: RouteInput): Promise<RouteRow> {
+  return deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await routeToChange(tx, caller, orgId, routeId);
+    if (input.devAddrRanges) await replaceRanges(tx, routeId, await checkedRanges(tx, orgId, input.devAddrRanges));
+    const { devAddrRanges: _r, ...fields } = input;
+    const updated = await updateRoute(tx, routeId, { ...fields, updatedAt: new Date(deps.clock.nowMs()) });
+    await bumpRoutingConfigVersion(tx);
+    return updated;
+  });
+}
+
+/** Admin only: lock (stop all traffic, freeze the org's changes) or unlock a route. */
+export async function setRouteLocked(deps: OrgsDeps, orgId: string, routeId: string, locked: boolean): Promise<RouteRow> {
+  return deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await routeToChange(tx, { kind: 'admin' }, orgId, routeId);
+    const updated = await updateRoute(tx, routeId, { locked, updatedAt: new Date(deps.clock.nowMs()) });
+    await bumpRoutingConfigVersion(tx);
+    return updated;
+  });
+}
+
+export async function removeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string): Promise<void> {
+  await deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await routeToChange(tx, caller, orgId, routeId);
+    await deleteRoute(tx, routeId);
+    await bumpRoutingConfigVersion(tx);
+  });
+}
+
+function normalizePair(p: EuiPairInput): EuiPairInput {
+  return { joinEui: p.joinEui.toLowerCase(), devEui: p.devEui.toLowerCase() };
+}
+
+export async function changeEuiPairs(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, add: EuiPairInput[], remove: EuiPairInput[]): Promise<void> {
+  await deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await routeToChange(tx, caller, orgId, routeId);
+    await removeEuiPairs(tx, routeId, remove.map(normalizePair));
+    await addEuiPairs(tx, routeId, add.map(normalizePair));
+    await bumpRoutingConfigVersion(tx);
+  });
+}
+
+export async function changeSkfs(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, add: SkfInput[], remove: SkfInput[]): Promise<void> {
+  await deps.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    await routeToChange(tx, caller, orgId, routeId);
+    const blocks = (await listDevaddrBlocks(tx, orgId)).map((b) => ({ start: b.startAddr, end: b.endAddr }));
+    add.forEach((s, i) => {
+      const a = addr(s.devAddr);
+      if (!insideBlocks({ start: a, end: a }, blocks)) {
+        throw new AppError('routes.devaddr_outside_blocks', `add[${i}].devAddr ${s.devAddr} is not inside one of the organisation's DevAddr blocks`, { field: `add/${i}/devAddr` });
+      }
+    });
+    await removeSkfs(tx, routeId, remove.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase() })));
+    await upsertSkfs(tx, routeId, add.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase(), maxCopies: s.maxCopies ?? 0 })));
+    await bumpRoutingConfigVersion(tx);
+  });
+}

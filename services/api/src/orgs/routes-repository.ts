@@ -1,0 +1,118 @@
+// DB functions for routes and what hangs off them: DevAddr ranges, EUI pairs, session-key filters, stats and the packet log.
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@cov/shared/db/client';
+import { routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
+
+export type RouteRow = typeof routes.$inferSelect;
+export type RangeRow = typeof routeDevaddrRanges.$inferSelect;
+export type EuiPairRow = typeof routeEuiPairs.$inferSelect;
+export type SkfRow = typeof routeSkfs.$inferSelect;
+export type RoutedPacketRow = typeof routedPackets.$inferSelect;
+
+export async function insertRoute(db: Db, route: { orgId: string; name: string; endpoint: RouteEndpoint; maxCopies: number; active: boolean; now: Date }): Promise<RouteRow> {
+  const [row] = await db
+    .insert(routes)
+    .values({ orgId: route.orgId, name: route.name, endpoint: route.endpoint, maxCopies: route.maxCopies, active: route.active, createdAt: route.now, updatedAt: route.now })
+    .returning();
+  return row!;
+}
+
+/** The route if it belongs to the org; `forUpdate` locks it for the rest of the transaction. */
+export async function findOrgRoute(db: Db, orgId: string, routeId: string, forUpdate = false): Promise<RouteRow | undefined> {
+  const q = db.select().from(routes).where(and(eq(routes.id, routeId), eq(routes.orgId, orgId))).limit(1);
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function listOrgRoutes(db: Db, orgId: string): Promise<RouteRow[]> {
+  return db.select().from(routes).where(eq(routes.orgId, orgId)).orderBy(asc(routes.createdAt), asc(routes.id));
+}
+
+export async function updateRoute(db: Db, routeId: string, set: Partial<Pick<RouteRow, 'name' | 'endpoint' | 'maxCopies' | 'active' | 'locked'>> & { updatedAt: Date }): Promise<RouteRow> {
+  const [row] = await db.update(routes).set(set).where(eq(routes.id, routeId)).returning();
+  return row!;
+}
+
+export async function deleteRoute(db: Db, routeId: string): Promise<void> {
+  await db.delete(routes).where(eq(routes.id, routeId));
+}
+
+export async function listRanges(db: Db, routeIds: string[]): Promise<RangeRow[]> {
+  if (routeIds.length === 0) return [];
+  return db.select().from(routeDevaddrRanges).where(inArray(routeDevaddrRanges.routeId, routeIds)).orderBy(asc(routeDevaddrRanges.startAddr));
+}
+
+export async function replaceRanges(db: Db, routeId: string, ranges: { startAddr: number; endAddr: number }[]): Promise<void> {
+  await db.delete(routeDevaddrRanges).where(eq(routeDevaddrRanges.routeId, routeId));
+  if (ranges.length > 0) await db.insert(routeDevaddrRanges).values(ranges.map((r) => ({ ...r, routeId }))).onConflictDoNothing();
+}
+
+export async function countEuiPairs(db: Db, routeIds: string[]): Promise<Map<string, number>> {
+  if (routeIds.length === 0) return new Map();
+  const rows = await db
+    .select({ routeId: routeEuiPairs.routeId, n: sql<number>`count(*)::int` })
+    .from(routeEuiPairs)
+    .where(inArray(routeEuiPairs.routeId, routeIds))
+    .groupBy(routeEuiPairs.routeId);
+  return new Map(rows.map((r) => [r.routeId, r.n]));
+}
+
+export async function listEuiPairs(db: Db, routeId: string, limit: number): Promise<EuiPairRow[]> {
+  return db.select().from(routeEuiPairs).where(eq(routeEuiPairs.routeId, routeId)).orderBy(asc(routeEuiPairs.joinEui), asc(routeEuiPairs.devEui)).limit(limit);
+}
+
+export async function addEuiPairs(db: Db, routeId: string, pairs: { joinEui: string; devEui: string }[]): Promise<void> {
+  if (pairs.length > 0) await db.insert(routeEuiPairs).values(pairs.map((p) => ({ ...p, routeId }))).onConflictDoNothing();
+}
+
+export async function removeEuiPairs(db: Db, routeId: string, pairs: { joinEui: string; devEui: string }[]): Promise<void> {
+  for (const p of pairs) {
+    await db.delete(routeEuiPairs).where(and(eq(routeEuiPairs.routeId, routeId), eq(routeEuiPairs.joinEui, p.joinEui), eq(routeEuiPairs.devEui, p.devEui)));
+  }
+}
+
+export async function listSkfs(db: Db, routeId: string, limit: number): Promise<SkfRow[]> {
+  return db.select().from(routeSkfs).where(eq(routeSkfs.routeId, routeId)).orderBy(asc(routeSkfs.devAddr), asc(routeSkfs.sessionKey)).limit(limit);
+}
+
+export async function upsertSkfs(db: Db, routeId: string, skfs: { devAddr: number; sessionKey: string; maxCopies: number }[]): Promise<void> {
+  if (skfs.length === 0) return;
+  await db
+    .insert(routeSkfs)
+    .values(skfs.map((s) => ({ ...s, routeId })))
+    .onConflictDoUpdate({ target: [routeSkfs.routeId, routeSkfs.devAddr, routeSkfs.sessionKey], set: { maxCopies: sql`excluded.max_copies` } });
+}
+
+export async function removeSkfs(db: Db, routeId: string, skfs: { devAddr: number; sessionKey: string }[]): Promise<void> {
+  for (const s of skfs) {
+    await db.delete(routeSkfs).where(and(eq(routeSkfs.routeId, routeId), eq(routeSkfs.devAddr, s.devAddr), eq(routeSkfs.sessionKey, s.sessionKey)));
+  }
+}
+
+export async function routeStatsSince(db: Db, routeId: string, fromDay: string) {
+  const stats = await db
+    .select({ day: routeStatsDaily.day, packets: routeStatsDaily.packets, copies: routeStatsDaily.copies, dc: routeStatsDaily.dc })
+    .from(routeStatsDaily)
+    .where(and(eq(routeStatsDaily.routeId, routeId), gte(routeStatsDaily.day, fromDay)))
+    .orderBy(asc(routeStatsDaily.day));
+  const drops = await db
+    .select({ day: routeDropsDaily.day, reason: routeDropsDaily.reason, count: routeDropsDaily.count })
+    .from(routeDropsDaily)
+    .where(and(eq(routeDropsDaily.routeId, routeId), gte(routeDropsDaily.day, fromDay)))
+    .orderBy(asc(routeDropsDaily.day), asc(routeDropsDaily.reason));
+  return { stats, drops };
+}
+
+/** Newest first (uses the route/time index); pass the last row's (receivedAtMs, id) to page on. */
+export async function listRoutedPackets(db: Db, routeId: string, before: { t: number; i: number } | undefined, limit: number): Promise<RoutedPacketRow[]> {
+  return db
+    .select()
+    .from(routedPackets)
+    .where(
+      before === undefined
+        ? eq(routedPackets.routeId, routeId)
+        : and(eq(routedPackets.routeId, routeId), sql`(${routedPackets.receivedAtMs}, ${routedPackets.id}) < (${before.t}, ${before.i})`),
+    )
+    .orderBy(desc(routedPackets.receivedAtMs), desc(routedPackets.id))
+    .limit(limit);
+}
