@@ -12,6 +12,9 @@ import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
 import { registerRegistryRoutes } from './registry/registry-routes';
+import { registerOrgsRoutes } from './orgs/orgs-routes';
+import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
+import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 
 export const createApiService: ServiceFactory = async (ctx) => {
   const deps: ApiDeps = {
@@ -29,6 +32,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
       app.addSchema(HotspotView);
       for (const schema of pocSchemas) app.addSchema(schema);
       app.addSchema(HexFeatureCollection);
+      for (const schema of orgViewSchemas) app.addSchema(schema);
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
       await app.register(async (scope) => {
@@ -37,6 +41,9 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
         await registerCoverageRoutes(scope, coverage);
+        const orgsDeps = { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey, netId: ctx.config.NET_ID };
+        await registerOrgsRoutes(scope, orgsDeps);
+        await registerOrgRouteConfigRoutes(scope, orgsDeps);
       });
     },
     tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
