@@ -8,6 +8,7 @@ import { registerRateLimits } from './http/rate-limits';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
+import { registerMapRoutes } from './map/map-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -15,6 +16,7 @@ import { registerRegistryRoutes } from './registry/registry-routes';
 import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
+import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
   const deps: ApiDeps = {
@@ -33,6 +35,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
       for (const schema of pocSchemas) app.addSchema(schema);
       app.addSchema(HexFeatureCollection);
       for (const schema of orgViewSchemas) app.addSchema(schema);
+      for (const schema of rewardSchemas) app.addSchema(schema);
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
       await app.register(async (scope) => {
@@ -44,8 +47,11 @@ export const createApiService: ServiceFactory = async (ctx) => {
         const orgsDeps = { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
+        await registerRewardRoutes(scope, { db: deps.db });
+        await registerMapRoutes(scope, coverage);
       });
     },
+    describe: (base) => [`coverage map   ${base}/map`],
     tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
   };
 };

@@ -41,6 +41,7 @@ export const ConfigSchema = Type.Object(
       default: 'silent',
       description: 'Tests only: log level of the nodes integration tests start.',
     }),
+    TEST_CHROMIUM_PATH: Str('/usr/bin/chromium', "Tests only: the browser the map page test drives (Debian's chromium package)."),
     TEST_REDIS_URL: Str('redis://127.0.0.1:6379', 'Tests only: Redis used by integration tests of the Redis queue backend.'),
 
     // ---- keys and auth

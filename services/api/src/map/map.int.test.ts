@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { cellToParent, latLngToCell } from 'h3-js';
+import { ManualClock } from '@cov/shared/clock';
+import { loadConfig } from '@cov/shared/config/config';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const EPOCH = Math.floor(NOW / 86_400_000);
+const screenshotDir = fileURLToPath(new URL('../../../../screenshots/', import.meta.url));
+
+describe('coverage map page in headless Chromium', () => {
+  let node: TestNode;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    node = await startTestNode('embedded', { services: ['api'], clock: new ManualClock(NOW) });
+    const { sql } = node.ctx.database;
+    await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000007', 'm', now())`;
+    // A small town's worth of hotspots around Lyon, most of them interactive.
+    for (let i = 0; i < 24; i++) {
+      const k = keypairFromLabel(`map/${i}`);
+      const cell = latLngToCell(45.75 + (i % 6) * 0.006, 4.83 + Math.floor(i / 6) * 0.008, 12);
+      await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000007', 'full', ${`BB${String(i).padStart(14, '0')}`}, ${cell}, ${cellToParent(cell, 8)}, 30, 5, 'EU868', now())`;
+      if (i % 5 === 4) continue;
+      await sql`insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell, witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
+        values (${`b${i}`}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', ${cell}, 1, 1, 1, 0, ${NOW})`;
+      await sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10, distance_m, location_cell)
+        values (${`b${i}`}, ${`w${i}`}, ${k.address}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', true, ${-850 - i * 15}, 50, 1000, null)`;
+    }
+    browser = await chromium.launch({
+      executablePath: loadConfig().TEST_CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.destroy();
+  });
+
+  it('draws hexes over the bundled country outline, colors them, shows hex details on click, and saves a screenshot', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const external: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(node.httpBaseUrl)) external.push(r.url());
+    });
+    await page.goto(`${node.httpBaseUrl}/map`);
+    await page.waitForFunction(() => Number(document.body.getAttribute('data-hexes') ?? 0) > 0, null, { timeout: 20_000 });
+    const hexCount = Number(await page.getAttribute('body', 'data-hexes'));
+    expect(hexCount).toBeGreaterThan(0);
+    await page.selectOption('#metric', 'scale');
+    expect(await page.locator('path.hex').count()).toBe(hexCount);
+    await page.locator('path.hex').first().dispatchEvent('click');
+    await page.waitForSelector('#details:not([hidden])', { timeout: 10_000 });
+    expect(await page.textContent('#details')).toContain('interactive');
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: `${screenshotDir}map.png` });
+    expect(external).toEqual([]);
+  });
+});

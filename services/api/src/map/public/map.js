@@ -1,0 +1,110 @@
+// Coverage map page: Leaflet with no external tiles; the base layer is the bundled country outline.
+(function () {
+  'use strict';
+  var map = L.map('map', { worldCopyJump: true, preferCanvas: false }).setView([20, 0], 2);
+  var metricSelect = document.getElementById('metric');
+  var statusEl = document.getElementById('status');
+  var detailsEl = document.getElementById('details');
+  var legendEl = document.getElementById('legend');
+  var hexLayer = L.geoJSON(null, { style: styleHex, onEachFeature: bindHex }).addTo(map);
+  var pointLayer = L.layerGroup().addTo(map);
+  var generation = 0;
+
+  // Zoom -> H3 resolution: coarse hexes when zoomed out, finer ones as the view narrows.
+  function resolutionFor(zoom) {
+    if (zoom <= 4) return 4;
+    if (zoom <= 5) return 5;
+    if (zoom <= 7) return 6;
+    if (zoom <= 8) return 7;
+    if (zoom <= 10) return 8;
+    if (zoom <= 12) return 9;
+    return 10;
+  }
+
+  var ramps = {
+    coverage: function (p) { return p.interactiveCount === 0 ? '#9e9e9e' : p.interactiveCount === 1 ? '#a5d6a7' : p.interactiveCount <= 3 ? '#43a047' : '#1b5e20'; },
+    scale: function (p) {
+      if (p.meanTransmitScale === null) return '#9e9e9e';
+      var s = p.meanTransmitScale;
+      return s >= 0.9 ? '#1a9850' : s >= 0.6 ? '#91cf60' : s >= 0.4 ? '#fee08b' : s >= 0.2 ? '#fc8d59' : '#d73027';
+    },
+    rssi: function (p) {
+      if (p.bestRssiDbm === null) return '#9e9e9e';
+      var r = p.bestRssiDbm;
+      return r >= -90 ? '#08519c' : r >= -105 ? '#3182bd' : r >= -115 ? '#6baed6' : '#c6dbef';
+    },
+  };
+  var legends = {
+    coverage: [['#9e9e9e', 'no interactive hotspot'], ['#a5d6a7', '1'], ['#43a047', '2-3'], ['#1b5e20', '4+']],
+    scale: [['#1a9850', '>= 0.9'], ['#91cf60', '0.6-0.9'], ['#fee08b', '0.4-0.6'], ['#fc8d59', '0.2-0.4'], ['#d73027', '< 0.2'], ['#9e9e9e', 'none']],
+    rssi: [['#08519c', '>= -90 dBm'], ['#3182bd', '-105..-90'], ['#6baed6', '-115..-105'], ['#c6dbef', '< -115'], ['#9e9e9e', 'none']],
+  };
+
+  function drawLegend() {
+    legendEl.innerHTML = legends[metricSelect.value].map(function (l) {
+      return '<div><span class="swatch" style="background:' + l[0] + '"></span>' + l[1] + '</div>';
+    }).join('');
+  }
+
+  function styleHex(feature) {
+    return { className: 'hex', color: '#333', weight: 1, fillColor: ramps[metricSelect.value](feature.properties), fillOpacity: 0.6 };
+  }
+
+  function bindHex(feature, layer) {
+    layer.on('click', function () { showHex(feature.id); });
+  }
+
+  function escapeText(t) { return String(t).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
+
+  function showHex(h3) {
+    fetch('/v1/hexes/' + h3).then(function (r) { return r.json(); }).then(function (d) {
+      var h = d.hex;
+      var rows = [['hex', h.h3 + ' (res ' + h.res + ')'], ['hotspots', h.hotspotCount], ['interactive', h.interactiveCount], ['mean transmit scale', h.meanTransmitScale === null ? '-' : h.meanTransmitScale],
+        ['best witness RSSI', h.bestRssiDbm === null ? '-' : h.bestRssiDbm + ' dBm'], ['median witness RSSI', h.medianRssiDbm === null ? '-' : h.medianRssiDbm + ' dBm'], ['PoCs (60 h)', h.pocCount]];
+      var list = d.hotspots.slice(0, 10).map(function (p) { return '<li>' + escapeText(p.address.slice(0, 12)) + '... scale ' + p.transmitScale + (p.interactive ? '' : ' (not interactive)') + '</li>'; }).join('');
+      detailsEl.innerHTML = '<h2>Hex details</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1]) + '</td></tr>'; }).join('') + '</table><ul>' + list + '</ul>';
+      detailsEl.hidden = false;
+    });
+  }
+
+  function refresh() {
+    var g = ++generation;
+    var b = map.getBounds();
+    var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())].map(function (n) { return n.toFixed(5); }).join(',');
+    var res = resolutionFor(map.getZoom());
+    statusEl.textContent = 'loading res ' + res + ' hexes...';
+    fetch('/v1/coverage/hexes?res=' + res + '&bbox=' + bbox).then(function (r) { return r.json(); }).then(function (fc) {
+      if (g !== generation) return;
+      hexLayer.clearLayers();
+      if (fc.error) { statusEl.textContent = fc.error.message; return; }
+      hexLayer.addData(fc);
+      statusEl.textContent = fc.features.length + ' hexes at res ' + res + ' (snapshot ' + fc.snapshotAt + ')';
+      document.body.setAttribute('data-hexes', String(fc.features.length));
+    });
+    pointLayer.clearLayers();
+    if (map.getZoom() >= 9) {
+      fetch('/v1/coverage/hotspots?bbox=' + bbox).then(function (r) { return r.json(); }).then(function (d) {
+        if (g !== generation || !d.data) return;
+        d.data.forEach(function (p) {
+          L.circleMarker([p.lat, p.lng], { radius: 4, color: p.interactive ? '#0d47a1' : '#616161', weight: 1, fillOpacity: 0.9 })
+            .bindTooltip(p.address.slice(0, 12) + '... scale ' + p.transmitScale).addTo(pointLayer);
+        });
+      });
+    }
+  }
+
+  metricSelect.addEventListener('change', function () { drawLegend(); hexLayer.setStyle(styleHex); });
+  drawLegend();
+
+  fetch('/map/countries.geojson').then(function (r) { return r.json(); }).then(function (countries) {
+    L.geoJSON(countries, { style: { color: '#777', weight: 0.7, fillColor: '#f2efe9', fillOpacity: 1 }, interactive: false }).addTo(map);
+    hexLayer.bringToFront();
+    return fetch('/v1/coverage/extent').then(function (r) { return r.json(); });
+  }).then(function (extent) {
+    map.on('moveend', refresh);
+    var params = new URLSearchParams(location.search);
+    if (params.get('lat') && params.get('lng')) map.setView([Number(params.get('lat')), Number(params.get('lng'))], Number(params.get('zoom') || 10));
+    else if (extent && extent.bbox) map.fitBounds([[extent.bbox[1], extent.bbox[0]], [extent.bbox[3], extent.bbox[2]]], { padding: [20, 20], maxZoom: 12 });
+    else refresh();
+  });
+})();
