@@ -1,0 +1,164 @@
+/**
+ * Rewards API: an epoch's manifest summary, its signed manifest file, its paid hotspots, a
+ * hotspot's per-epoch rewards, and the Merkle proof of a hotspot's lifetime amount in an epoch.
+ * Amounts are token base units as decimal strings (they pass 2^53). Handlers only translate HTTP
+ * to reads; every number comes from the rows the rewarder wrote with the manifest.
+ */
+import { gunzipSync } from 'node:zlib';
+import { Type } from 'typebox';
+import { AppError } from '@cov/shared/errors';
+import type { Db } from '@cov/shared/db/client';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { isValidAddress } from '@cov/shared/helium/keys';
+import { findHotspot } from '@cov/shared/registry/hotspots-repository';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { LifetimeProofs } from './lifetime-proofs';
+import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
+import { EpochSummary, HotspotEpochReward, toEpochSummary, toHotspotEpochReward } from './reward-views';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
+const EpochParam = Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Epoch number: epoch N covers [N × EPOCH_LENGTH_MS, (N + 1) × EPOCH_LENGTH_MS).' });
+const AddressParam = Type.String({ minLength: 1, maxLength: 128 });
+const Page = (limitDefault: number, limitMax: number) =>
+  Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 512 })), limit: Type.Integer({ minimum: 1, maximum: limitMax, default: limitDefault }) });
+
+function requireValidAddress(address: string): void {
+  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', 'address is not a valid Helium ed25519 address', { field: 'address' });
+}
+
+const isEpochCursor = (v: unknown): v is { e: number } => Number.isSafeInteger((v as { e?: unknown })?.e);
+const isAddressCursor = (v: unknown): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string';
+
+/** Shared response schemas, added once at the root (routes refer to them by $id). */
+export const rewardSchemas = [EpochSummary, HotspotEpochReward];
+
+export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): Promise<void> {
+  const proofs = new LifetimeProofs(deps.db);
+
+  app.get(
+    '/v1/rewards/epochs',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: 'Paid epochs, newest first',
+        querystring: Page(30, 365),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('EpochSummary')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const before = decodeCursor(request.query.cursor, isEpochCursor);
+      const rows = await listRewardEpochs(deps.db, before?.e, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toEpochSummary), cursor: rows.length > page.length && last ? encodeCursor({ e: last.epoch }) : null };
+    },
+  );
+
+  app.get(
+    '/v1/rewards/epochs/:epoch',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "An epoch's manifest summary: hash, signature, Merkle root, parameters, rates, totals, burn-and-mint accounting",
+        params: Type.Object({ epoch: EpochParam }),
+        response: { 200: Type.Ref('EpochSummary'), ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const row = await findRewardEpoch(deps.db, request.params.epoch);
+      if (!row) throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} has no published manifest`);
+      return toEpochSummary(row);
+    },
+  );
+
+  app.get(
+    '/v1/rewards/epochs/:epoch/manifest',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "The epoch's signed manifest, byte for byte as published (check it with `npm run cli -- verify-manifest`)",
+        params: Type.Object({ epoch: EpochParam }),
+        response: { 200: Type.Unknown(), ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const gz = await findEpochDocumentGz(deps.db, request.params.epoch);
+      if (!gz) throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} has no published manifest`);
+      return reply.header('content-type', 'application/json; charset=utf-8').serializer((p: unknown) => p as string).send(gunzipSync(gz).toString('utf8'));
+    },
+  );
+
+  app.get(
+    '/v1/rewards/epochs/:epoch/hotspots',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "An epoch's paid hotspots in address order (keyset paginated)",
+        params: Type.Object({ epoch: EpochParam }),
+        querystring: Page(500, 5000),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('HotspotEpochReward')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const after = decodeCursor(request.query.cursor, isAddressCursor);
+      if (!after && !(await findRewardEpoch(deps.db, request.params.epoch))) {
+        throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} has no published manifest`);
+      }
+      const rows = await listEpochHotspots(deps.db, request.params.epoch, after?.a, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toHotspotEpochReward), cursor: rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null };
+    },
+  );
+
+  app.get(
+    '/v1/rewards/epochs/:epoch/proofs/:address',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "Merkle proof of a hotspot's cumulative lifetime amount against the epoch's signed root",
+        description:
+          'leaf = sha256(0x00 ‖ u16be len(address) ‖ address ‖ u64be amount); node = sha256(0x01 ‖ left ‖ right); side "left" means hash(sibling ‖ running). Leaves sorted by address bytes; an unpaired node moves up unchanged.',
+        params: Type.Object({ epoch: EpochParam, address: AddressParam }),
+        response: {
+          200: Type.Object({
+            epoch: Type.Integer(),
+            root: Type.String(),
+            leaf: Type.Object({ address: Type.String(), amount: Type.String({ description: 'Cumulative lifetime base units after the epoch.' }) }),
+            proof: Type.Array(Type.Object({ side: Type.Union([Type.Literal('left'), Type.Literal('right')]), hash: Type.String() })),
+          }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address);
+      return proofs.proofOf(request.params.epoch, request.params.address);
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/rewards',
+    {
+      schema: {
+        tags: ['hotspots', 'rewards'],
+        summary: "A hotspot's rewards per epoch (beacon / witness / data split, lifetime total), newest first",
+        params: Type.Object({ address: AddressParam }),
+        querystring: Page(30, 365),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('HotspotEpochReward')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address);
+      const before = decodeCursor(request.query.cursor, isEpochCursor);
+      const rows = await listHotspotEpochRewards(deps.db, request.params.address, before?.e, request.query.limit + 1);
+      if (rows.length === 0 && !before && !(await findHotspot(deps.db, request.params.address))) {
+        throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
+      }
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toHotspotEpochReward), cursor: rows.length > page.length && last ? encodeCursor({ e: last.epoch }) : null };
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cov/shared/clock';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { verifyMerkleProof } from '@cov/shared/rewards/merkle';
+import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { runDueEpochs } from '@cov/rewarder/epoch-scheduler';
+import { verifySignedManifest } from '@cov/rewarder/manifest-verification';
+import type { SignedManifest } from '@cov/rewarder/reward-manifest';
+import { rewarderDeps } from '@cov/rewarder/rewarder-deps';
+import { DAY_MS, epochFixture } from '@cov/rewarder/testing/epoch-fixture';
+
+const EPOCH = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
+
+describe.each(allTestModes)('rewards API (%s)', (mode) => {
+  let node: TestNode;
+  const clock = new ManualClock((EPOCH - 3) * DAY_MS);
+  const fx = epochFixture(EPOCH, 'rewards-api');
+  const berlin = fx.hotspots.berlin!.address;
+
+  const get = async (path: string) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`);
+    const text = await res.text();
+    return { status: res.status, text, body: text ? (JSON.parse(text) as any) : undefined };
+  };
+
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], clock });
+    await fx.insert(node.ctx.database.sql);
+    clock.set((EPOCH + 1) * DAY_MS + 3_600_000);
+    const outcomes = await runDueEpochs(rewarderDeps(node.ctx));
+    expect(outcomes.map((o) => o.status)).toEqual(['computed', 'computed', 'computed', 'computed']);
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('summarises an epoch: manifest hash, signature, root, parameters, totals, accounting', async () => {
+    const res = await get(`/v1/rewards/epochs/${EPOCH}`);
+    expect(res.status).toBe(200);
+    const s = res.body;
+    expect(s).toMatchObject({ epoch: EPOCH, start: new Date(EPOCH * DAY_MS).toISOString(), parameters: { setId: 1, effectiveFromEpoch: 0 } });
+    expect(s.manifest.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.accounting).toMatchObject({ dcBurned: '1235', dcBurnedUsd: '0.01235', tokensEmitted: node.config.REWARD_EMISSION_PER_EPOCH });
+    const t = s.totals;
+    expect(BigInt(t.beacon) + BigInt(t.witness) + BigInt(t.data) + BigInt(t.operations) + BigInt(t.oracles) + BigInt(t.unallocated)).toBe(BigInt(t.emission));
+    expect(s.inputs).toMatchObject({ interactiveHotspots: 9, flaggedHotspots: 1 });
+
+    const list = await get('/v1/rewards/epochs?limit=3');
+    expect(list.body.data.map((e: { epoch: number }) => e.epoch)).toEqual([EPOCH, EPOCH - 1, EPOCH - 2]);
+    const next = await get(`/v1/rewards/epochs?limit=3&cursor=${list.body.cursor}`);
+    expect([next.body.data.map((e: { epoch: number }) => e.epoch), next.body.cursor]).toEqual([[EPOCH - 3], null]);
+  });
+
+  it('serves the signed manifest exactly as published, and it verifies', async () => {
+    const summary = (await get(`/v1/rewards/epochs/${EPOCH}`)).body;
+    const res = await get(`/v1/rewards/epochs/${EPOCH}/manifest`);
+    expect(res.status).toBe(200);
+    const signed = res.body as SignedManifest;
+    expect(signed.hash).toBe(summary.manifest.hash);
+    expect(verifySignedManifest(signed, { expectedPublicKey: Buffer.from(node.ctx.oracleKey.publicKey).toString('hex') }).ok).toBe(true);
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(res.text).toBe(readFileSync(join(node.config.DATA_DIR, 'manifests', summary.manifest.file), 'utf8'));
+  });
+
+  it("lists a hotspot's rewards per epoch, newest first, with the lifetime total", async () => {
+    const res = await get(`/v1/hotspots/${berlin}/rewards?limit=2`);
+    expect(res.status).toBe(200);
+    const [latest, before] = res.body.data;
+    expect(latest.epoch).toBe(EPOCH);
+    expect(BigInt(latest.totalAmount)).toBe(BigInt(latest.beaconAmount) + BigInt(latest.witnessAmount) + BigInt(latest.dataAmount));
+    expect(BigInt(latest.lifetimeAmount)).toBe(BigInt(before.lifetimeAmount) + BigInt(latest.totalAmount));
+    expect(latest.dataDc).toBe('35');
+    expect(latest.beaconShares).toMatch(/^\d+\.\d{8}$/);
+    const rest = await get(`/v1/hotspots/${berlin}/rewards?limit=2&cursor=${res.body.cursor}`);
+    expect(rest.body.data.every((r: { epoch: number }) => r.epoch < before.epoch)).toBe(true);
+
+    const epochList = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?limit=4`);
+    const page2 = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?limit=100&cursor=${epochList.body.cursor}`);
+    const all = [...epochList.body.data, ...page2.body.data];
+    expect(all.map((r: { address: string }) => r.address)).toContain(berlin);
+    expect(new Set(all.map((r: { address: string }) => r.address)).size).toBe(all.length);
+    expect(all.map((r: { address: string }) => r.address)).not.toContain(fx.hotspots.cheat!.address);
+    // An onboarded hotspot never paid has an empty history.
+    expect((await get(`/v1/hotspots/${fx.hotspots.cheat!.address}/rewards`)).body).toEqual({ data: [], cursor: null });
+  });
+
+  it('gives a Merkle proof of a hotspot lifetime amount that verifies against the signed root', async () => {
+    const summary = (await get(`/v1/rewards/epochs/${EPOCH}`)).body;
+    const res = await get(`/v1/rewards/epochs/${EPOCH}/proofs/${berlin}`);
+    expect(res.status).toBe(200);
+    expect(res.body.root).toBe(summary.manifest.merkleRoot);
+    const history = (await get(`/v1/hotspots/${berlin}/rewards?limit=1`)).body.data[0];
+    expect(res.body.leaf).toEqual({ address: berlin, amount: history.lifetimeAmount });
+    expect(verifyMerkleProof({ root: res.body.root, leaf: { address: berlin, amount: BigInt(res.body.leaf.amount) }, proof: res.body.proof })).toBe(true);
+    expect(verifyMerkleProof({ root: res.body.root, leaf: { address: berlin, amount: BigInt(res.body.leaf.amount) + 1n }, proof: res.body.proof })).toBe(false);
+  });
+
+  it('answers bad input with stable codes', async () => {
+    const stranger = keypairFromLabel('rewards-api/never-onboarded').address;
+    const cases: [string, number, string][] = [
+      [`/v1/rewards/epochs/${EPOCH + 5}`, 404, 'rewards.epoch_not_found'],
+      [`/v1/rewards/epochs/${EPOCH + 5}/manifest`, 404, 'rewards.epoch_not_found'],
+      [`/v1/rewards/epochs/${EPOCH + 5}/hotspots`, 404, 'rewards.epoch_not_found'],
+      [`/v1/rewards/epochs/${EPOCH + 5}/proofs/${berlin}`, 404, 'rewards.epoch_not_found'],
+      [`/v1/rewards/epochs/${EPOCH}/proofs/${stranger}`, 404, 'rewards.not_in_manifest'],
+      [`/v1/rewards/epochs/${EPOCH}/proofs/not-an-address`, 400, 'keys.invalid_address'],
+      ['/v1/rewards/epochs/-1', 400, 'request.invalid'],
+      ['/v1/rewards/epochs/abc', 400, 'request.invalid'],
+      ['/v1/rewards/epochs/1.5', 400, 'request.invalid'],
+      ['/v1/rewards/epochs?limit=0', 400, 'request.invalid'],
+      ['/v1/rewards/epochs?cursor=zzz', 400, 'request.invalid'],
+      [`/v1/rewards/epochs/${EPOCH}/hotspots?cursor=${Buffer.from('{"e":1}').toString('base64url')}`, 400, 'request.invalid'],
+      ['/v1/hotspots/not-an-address/rewards', 400, 'keys.invalid_address'],
+      [`/v1/hotspots/${stranger}/rewards`, 404, 'hotspots.not_found'],
+      [`/v1/hotspots/${berlin}/rewards?limit=1000`, 400, 'request.invalid'],
+      [`/v1/hotspots/${berlin}/rewards?cursor=${Buffer.from('{"a":"x"}').toString('base64url')}`, 400, 'request.invalid'],
+    ];
+    for (const [path, status, code] of cases) {
+      const res = await get(path);
+      expect([path, res.status, res.body?.error?.code]).toEqual([path, status, code]);
+    }
+  });
+});
