@@ -8,6 +8,7 @@ import { registerRateLimits } from './http/rate-limits';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
+import { registerMapRoutes } from './map/map-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -47,8 +48,10 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
         await registerRewardRoutes(scope, { db: deps.db });
+        await registerMapRoutes(scope, coverage);
       });
     },
+    describe: (base) => [`coverage map   ${base}/map`],
     tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
   };
 };
