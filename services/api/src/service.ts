@@ -9,6 +9,7 @@ import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
 import { registerMapRoutes } from './map/map-routes';
+import { registerStatsRoutes } from './stats/stats-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -17,6 +18,7 @@ import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
+import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
   const deps: ApiDeps = {
@@ -36,6 +38,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
       app.addSchema(HexFeatureCollection);
       for (const schema of orgViewSchemas) app.addSchema(schema);
       for (const schema of rewardSchemas) app.addSchema(schema);
+      app.addSchema(DenylistEntryView);
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
       await app.register(async (scope) => {
@@ -48,7 +51,9 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
         await registerRewardRoutes(scope, { db: deps.db });
+        await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
+        await registerStatsRoutes(scope, { database: ctx.database, clock: ctx.clock, coverage, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
       });
     },
     describe: (base) => [`coverage map   ${base}/map`],
