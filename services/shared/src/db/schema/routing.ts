@@ -155,11 +155,14 @@ export const dcLedger = pgTable(
   (t) => [index('dc_ledger_org_idx').on(t.orgId, t.id)],
 );
 
-/** Every bought copy: which hotspot carried which packet for which org, and the DC it cost. */
+/**
+ * Every bought copy: which hotspot carried which packet for which org, and the DC it cost. Written
+ * at the router's packet rate and read by time range (data-transfer rewards per epoch), so it has
+ * no primary key and only a BRIN index on time: appends stay cheap.
+ */
 export const packetCopies = pgTable(
   'packet_copies',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     packetHash: bytea('packet_hash').notNull(),
     routeId: uuid('route_id').notNull(),
     orgId: uuid('org_id').notNull(),
@@ -171,7 +174,7 @@ export const packetCopies = pgTable(
     dataRate: text('data_rate').notNull(),
     receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
   },
-  (t) => [index('packet_copies_time_idx').on(t.receivedAtMs), index('packet_copies_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs)],
+  (t) => [index('packet_copies_time_brin').using('brin', t.receivedAtMs)],
 );
 
 /** What happened to each packet on each matching route (forwarded, or the drop reason); pruned after a retention period. */
@@ -197,7 +200,7 @@ export const routedPackets = pgTable(
     status: text('status').notNull(),
     receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
   },
-  (t) => [index('routed_packets_route_idx').on(t.routeId, t.receivedAtMs), index('routed_packets_time_idx').on(t.receivedAtMs)],
+  (t) => [index('routed_packets_route_idx').on(t.routeId, t.receivedAtMs), index('routed_packets_time_brin').using('brin', t.receivedAtMs)],
 );
 
 /** Per route and UTC day: packets forwarded, copies bought, DC burned. */
