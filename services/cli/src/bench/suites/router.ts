@@ -1,0 +1,163 @@
+/**
+ * Router throughput and latency on loopback: GWMP PUSH_DATA datagrams from 50 simulated gateways
+ * (2 copies per uplink) go through decode, dedup window, route lookup, copy purchase, the durable
+ * DC burn batch and forwarding to a device maker's LNS (GWMP over UDP, and HTTP webhook), against
+ * a fresh PostgreSQL database. Beside it, in the same run, a bare UDP socket's receive rate for the
+ * same datagrams. Load generator and LNS run in a worker thread, the router in this one.
+ *
+ * Reported: uplinks/s end to end (aim >= 20k/s) and, at a steady rate well below saturation, the
+ * latency the router adds beyond the dedup window, p50/p99 (aim p99 < 5 ms).
+ */
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import postgres from 'postgres';
+import { startNode } from '@cov/app/compose';
+import { loadConfig } from '@cov/shared/config/config';
+import { connectDatabase } from '@cov/shared/db/client';
+import { applyMigrations } from '@cov/shared/db/migrate';
+import { createLogger } from '@cov/shared/logger';
+import { withDatabaseName } from '@cov/shared/testing/test-database-names';
+import type { RouterServiceModule } from '@cov/router/service';
+import { request, startLoadWorker, type RunResult, type SetupResult } from '@cov/router/testing/load-worker';
+import type { BenchResult, BenchSuite } from '../bench-suite';
+
+const GATEWAYS = 50;
+const COPIES = 2;
+const WINDOW_MS = 200;
+const ORG_ID = '00000000-0000-4000-8000-0000000000a1';
+const GWMP_ROUTE = '00000000-0000-4000-8000-0000000000b1';
+const HTTP_ROUTE = '00000000-0000-4000-8000-0000000000b2';
+// Two DevAddr ranges of the org's block: one routed to the GWMP LNS, one to the HTTP LNS.
+const GWMP_ADDRS = [0xfc014c00, 0xfc014c01, 0xfc014c02, 0xfc014c03];
+const HTTP_ADDRS = [0xfc014c04, 0xfc014c05, 0xfc014c06, 0xfc014c07];
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function rawUdpRate(worker: ReturnType<typeof startLoadWorker>, datagrams: number): Promise<number> {
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
+  let n = 0;
+  let first = 0;
+  let last = 0;
+  socket.on('message', () => {
+    const t = performance.now();
+    if (n === 0) first = t;
+    last = t;
+    n++;
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  await request(worker, { cmd: 'raw', port: (socket.address() as AddressInfo).port, datagrams });
+  await new Promise((r) => setTimeout(r, 200));
+  socket.close();
+  return n / ((last - first) / 1000);
+}
+
+export const suite: BenchSuite = {
+  name: 'router',
+  description: 'GWMP uplinks through decode, dedup, route, DC burn and forward, vs raw UDP receive',
+  async run(ctx) {
+    const config = loadConfig();
+    const throughputPackets = Math.max(5000, Math.round(100_000 * ctx.scale));
+    const httpPackets = Math.max(2000, Math.round(30_000 * ctx.scale));
+    const latencySeconds = Math.max(3, Math.round(10 * ctx.scale));
+    const dbName = `cov_bench_router_${Date.now()}`;
+    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`);
+    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const worker = startLoadWorker();
+    try {
+      const euis = Array.from({ length: GATEWAYS }, (_, i) => `b0000000000000${i.toString(16).padStart(2, '0')}`);
+      const setup: SetupResult = await request(worker, { cmd: 'setup', gatewayEuis: euis });
+      const db = connectDatabase(url, { maxConnections: 2 });
+      await applyMigrations(db.db);
+      await db.sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000001', 'bench', now())`;
+      for (const [i, eui] of euis.entries()) {
+        const key = Buffer.alloc(33, i + 1);
+        await db.sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, region, onboarded_at)
+          values (${`bench-hotspot-${i}`}, ${key}, 'bench-owner', '00000000-0000-0000-0000-000000000001', 'data_only', ${eui.toUpperCase()}, 'EU868', now())`;
+      }
+      await db.sql`insert into orgs (id, name, net_id, dc_balance, created_at) values (${ORG_ID}, 'bench org', 'C00053', 1000000000000, now())`;
+      await db.sql`insert into devaddr_blocks (org_id, net_id, start_addr, end_addr, allocated_at) values (${ORG_ID}, 'C00053', ${0xfc014c00}, ${0xfc014c07}, now())`;
+      await db.sql`insert into routes (id, org_id, endpoint, max_copies, created_at, updated_at) values
+        (${GWMP_ROUTE}, ${ORG_ID}, ${JSON.stringify({ protocol: 'gwmp', host: '127.0.0.1', port: setup.gwmpPort })}::jsonb, ${COPIES}, now(), now()),
+        (${HTTP_ROUTE}, ${ORG_ID}, ${JSON.stringify({ protocol: 'http', url: setup.httpUrl })}::jsonb, ${COPIES}, now(), now())`;
+      await db.sql`insert into route_devaddr_ranges (route_id, start_addr, end_addr) values
+        (${GWMP_ROUTE}, ${GWMP_ADDRS[0]!}, ${GWMP_ADDRS[3]!}), (${HTTP_ROUTE}, ${HTTP_ADDRS[0]!}, ${HTTP_ADDRS[3]!})`;
+      await db.sql`insert into routing_config_version (id, version) values (1, 1)`;
+      await db.close();
+
+      const rawRate = await rawUdpRate(worker, Math.max(50_000, throughputPackets * COPIES));
+      ctx.log(`raw UDP receive: ${Math.round(rawRate)} datagrams/s`);
+
+      const node = await startNode(
+        loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '4', DATA_DIR: '/tmp/cov-bench', ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS) }),
+        { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
+      );
+      try {
+        const router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
+        await request(worker, { cmd: 'target', routerPort: router.gwmpPort });
+        let fCnt = 0;
+        const run = async (mode: 'throughput' | 'latency', devAddrs: number[], packets: number, ratePerS?: number): Promise<RunResult> => {
+          const r = await request<RunResult>(worker, { cmd: 'run', mode, packets, copies: COPIES, maxInFlightDatagrams: 4000, firstFCnt: fCnt, devAddrs, ...(ratePerS ? { ratePerS } : {}) });
+          fCnt += packets;
+          return r;
+        };
+        // Warm-up: JIT, connections, gateway lookups.
+        await run('throughput', GWMP_ADDRS, 2000);
+        await router.drain();
+
+        const gwmp = await run('throughput', GWMP_ADDRS, throughputPackets);
+        const gwmpRate = gwmp.received / ((gwmp.lastReceiveMs - gwmp.firstSendMs - WINDOW_MS) / 1000);
+        ctx.log(`GWMP forwarding: ${gwmp.received}/${gwmp.sent} uplinks, ${Math.round(gwmpRate)}/s`);
+        if (process.env.BENCH_DEBUG) ctx.log(await node.ctx.metrics.getSingleMetricAsString('cov_router_burn_flush_seconds'));
+        await router.drain();
+
+        const httpRun = await run('throughput', HTTP_ADDRS, httpPackets);
+        const httpRate = httpRun.received / ((httpRun.lastReceiveMs - httpRun.firstSendMs - WINDOW_MS) / 1000);
+        ctx.log(`HTTP forwarding: ${httpRun.received}/${httpRun.sent} uplinks, ${Math.round(httpRate)}/s`);
+        await router.drain();
+
+        const steadyRate = 2000;
+        const lat = await run('latency', GWMP_ADDRS, steadyRate * latencySeconds, steadyRate);
+        const added = lat.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
+        const p50 = percentile(added, 50);
+        const p99 = percentile(added, 99);
+        ctx.log(`latency beyond the ${WINDOW_MS} ms window at ${steadyRate}/s: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (${lat.received}/${lat.sent})`);
+        const httpLat = await run('latency', HTTP_ADDRS, 1000 * latencySeconds, 1000);
+        const httpAdded = httpLat.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
+
+        const results: BenchResult[] = [
+          {
+            name: `uplinks routed, GWMP forwarding (${COPIES} copies each, ${GATEWAYS} gateways)`,
+            value: gwmpRate,
+            unit: 'uplinks/s',
+            baselineName: 'raw UDP receive of the same datagrams',
+            baselineValue: rawRate / COPIES,
+            aim: '>= 20,000 uplinks/s',
+            notes: `${gwmp.received}/${gwmp.sent} delivered; baseline in uplinks/s = datagrams/s / ${COPIES}`,
+          },
+          {
+            name: `uplinks routed, HTTP webhook forwarding (${COPIES} copies each)`,
+            value: httpRate,
+            unit: 'uplinks/s',
+            baselineName: 'raw UDP receive of the same datagrams',
+            baselineValue: rawRate / COPIES,
+            notes: `${httpRun.received}/${httpRun.sent} delivered`,
+          },
+          { name: `added latency p50 beyond the dedup window, GWMP, ${steadyRate}/s`, value: p50, unit: 'ms', aim: 'p99 < 5 ms' },
+          { name: `added latency p99 beyond the dedup window, GWMP, ${steadyRate}/s`, value: p99, unit: 'ms', aim: '< 5 ms' },
+          { name: 'added latency p99 beyond the dedup window, HTTP webhook, 1000/s', value: percentile(httpAdded, 99), unit: 'ms', aim: '< 5 ms' },
+        ];
+        return results;
+      } finally {
+        await node.stop();
+      }
+    } finally {
+      await worker.terminate();
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    }
+  },
+};

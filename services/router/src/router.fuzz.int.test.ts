@@ -1,0 +1,128 @@
+/**
+ * Throws random and mutated datagrams at the live GWMP socket (seeded, so a failure replays) and
+ * checks the router keeps serving: every bad datagram is counted, nothing escapes as an internal
+ * error, and a valid uplink afterwards is still acknowledged and forwarded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGwmpPacket } from '@cov/shared/gwmp/packet';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
+import { buildJoinRequest } from '@cov/shared/lorawan/join';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import type { RouterServiceModule } from './service';
+import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
+import { TestLns } from './testing/test-lns';
+
+/** mulberry32: a tiny seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = 0x5eed_0006;
+const DATAGRAMS = 3000;
+const keys = { nwkSKey: new Uint8Array(16).fill(1), appSKey: new Uint8Array(16).fill(2) };
+
+describe('GWMP fuzzing (embedded)', () => {
+  let node: TestNode;
+  let router: RouterServiceModule['router'];
+  const lns = new TestLns();
+  let gw: TestGateway;
+
+  const metrics = async () => (await fetch(`${node.httpBaseUrl}/metrics`)).text();
+  const dropped = (text: string, reason: string) => Number(new RegExp(`^cov_router_dropped_total\\{[^}]*reason="${reason}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+
+  beforeAll(async () => {
+    await lns.start();
+    node = await startTestNode('embedded', { services: ['api', 'router'], overrides: { ROUTER_DEDUP_WINDOW_MS: '50', DB_POOL_MAX: '1' } });
+    router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
+    const call = async (path: string, body: unknown, key: string) =>
+      (await fetch(`${node.httpBaseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const maker = await call('/v1/admin/makers', { name: 'Fuzz Gateways' }, node.adminKey);
+    const hotspot = keypairFromLabel('router-fuzz/hotspot');
+    await call('/v1/hotspots', { address: hotspot.address, ownerAddress: keypairFromLabel('router-fuzz/owner').address, gatewayEui: 'FEEDFACE00000001' }, maker.apiKey);
+    const org = await call('/v1/admin/orgs', { name: 'Fuzz Org', devAddrCount: 8 }, node.adminKey);
+    await call(`/v1/orgs/${org.org.id}/routes`, { endpoint: { protocol: 'http', url: lns.url('/fuzz') }, maxCopies: 1, devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }], euiPairs: [{ joinEui: '0102030405060708', devEui: '0000000000000000' }] }, org.apiKey);
+    await call(`/v1/admin/orgs/${org.org.id}/dc`, { amountDc: 1_000_000 }, node.adminKey);
+    await router.reloadRoutes();
+    gw = await new TestGateway('feedface00000001', '127.0.0.1', router.gwmpPort).start();
+    await gw.pull();
+    await waitFor(() => gw.acks('PULL_ACK') === 1, 'PULL_ACK');
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await node?.destroy();
+    await lns.close();
+  });
+
+  it('survives thousands of random and mutated datagrams and keeps routing', async () => {
+    const rand = prng(SEED);
+    const int = (n: number) => Math.floor(rand() * n);
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+    const validUplink = () => {
+      const b = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr: `fc014c0${int(8)}`, fCnt: int(65536), fPort: 1, payload: bytes(int(40)) }, keys);
+      return b.ok ? b.value : bytes(20);
+    };
+    const push = (rxpk: unknown[]) => {
+      const ok = encodeGwmpPacket({ type: 'PUSH_DATA', token: int(65536), gatewayEui: gw.eui, rxpk: [], stat: null });
+      if (!ok.ok) throw ok.error;
+      return Buffer.concat([Buffer.from(ok.value.subarray(0, 12)), Buffer.from(JSON.stringify({ rxpk }))]);
+    };
+    const shapes: (() => Uint8Array)[] = [
+      () => bytes(int(64)),
+      () => bytes(int(1500)),
+      () => {
+        const d = Buffer.from(push([rxpkOf(validUplink(), { tmst: int(2 ** 32), rssiDbm: -int(130), snrDb: 5 })]));
+        for (let i = 0; i < 1 + int(4); i++) d[int(d.length)] = int(256);
+        return d;
+      },
+      () => Buffer.from(push([rxpkOf(validUplink(), { tmst: int(2 ** 32), rssiDbm: -60, snrDb: 5 })])).subarray(0, int(120)),
+      () => push([{ ...rxpkOf(bytes(int(260)), { tmst: 1, rssiDbm: -60, snrDb: 1 }) }]),
+      () => push([{ tmst: 'x', freq: null, data: 5 }, { garbage: true }, 7, null, []]),
+      () => push([{ ...rxpkOf(validUplink(), { tmst: 1, rssiDbm: -60, snrDb: 1 }), stat: -1 }]),
+      () => push([{ ...rxpkOf(validUplink(), { tmst: 1, rssiDbm: -60, snrDb: 1 }), data: '!!!notbase64' }]),
+      () => push([{ ...rxpkOf(new Uint8Array(0), { tmst: 1, rssiDbm: -60, snrDb: 1 }) }]),
+      () => push(Array.from({ length: int(20) }, () => rxpkOf(validUplink(), { tmst: int(2 ** 32), rssiDbm: -60, snrDb: 2 }))),
+      () => {
+        const jr = buildJoinRequest({ joinEui: '0102030405060708', devEui: Buffer.from(bytes(8)).toString('hex'), devNonce: int(65536) }, keys.nwkSKey);
+        return push([rxpkOf(jr.ok ? jr.value : bytes(23), { tmst: 1, rssiDbm: -60, snrDb: 1 })]);
+      },
+      () => Buffer.concat([Buffer.from([2, int(256), int(256), int(8)]), Buffer.from(bytes(8)), Buffer.from('{"rxpk":[{"data":"QAEC"}], "stat": {"ackr": null, "lati": "x"}}')]),
+      () => Buffer.concat([Buffer.from([int(4), int(256), int(256), int(256)]), Buffer.from(bytes(int(40)))]),
+      () => Buffer.concat([Buffer.from([2, 0, 1, 5]), Buffer.from(gw.eui, 'hex'), Buffer.from(`{"txpk_ack":{"error":"${'X'.repeat(int(50))}"}}\u0000`)]),
+      () => Buffer.concat([Buffer.from([2, 0, 1, 3]), Buffer.from('{"txpk":{"imme":true,"freq":868.1,"modu":"LORA","datr":"SF7BW125","data":"AA=="}}')]),
+      () => Buffer.concat([Buffer.from([2, 0, 1, 0]), Buffer.from(gw.eui, 'hex'), Buffer.from('['.repeat(5000))]),
+    ];
+    const before = await metrics();
+    for (let i = 0; i < DATAGRAMS; i++) {
+      await gw.sendRaw(shapes[int(shapes.length)]!());
+      if (i % 200 === 0) await new Promise((r) => setTimeout(r, 5)); // let the socket drain
+    }
+    // Still serving: a pull is answered and a clean uplink reaches the LNS.
+    const pullAcks = gw.acks('PULL_ACK');
+    await gw.pull();
+    await waitFor(() => gw.acks('PULL_ACK') > pullAcks, 'PULL_ACK after fuzzing');
+    await router.drain();
+    const n = lns.on('/fuzz').length;
+    const clean = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr: 'fc014c05', fCnt: 70_000 & 0xffff, fPort: 9, payload: Uint8Array.of(0xaa, 0xbb) }, keys);
+    if (!clean.ok) throw clean.error;
+    await gw.push([rxpkOf(clean.value, { tmst: 42, rssiDbm: -70, snrDb: 3 })]);
+    const last = await waitFor(() => lns.on('/fuzz').find((u, i) => i >= n && u.message.frame.mtype === 'UnconfirmedDataUp' && (u.message.frame as { fPort: number }).fPort === 9), 'clean uplink after fuzzing');
+    expect(last.message.payloadBytes).toBe(2);
+
+    const after = await metrics();
+    for (const reason of ['bad_version', 'truncated', 'bad_json', 'bad_field', 'lorawan_malformed', 'crc_failed', 'bad_payload', 'unknown_gateway', 'unexpected_type']) {
+      expect([reason, dropped(after, reason) > dropped(before, reason)]).toEqual([reason, true]);
+    }
+    expect(dropped(after, 'internal_error')).toBe(0);
+    // Valid uplinks inside the fuzz were routed and paid, too.
+    expect(lns.on('/fuzz').length).toBeGreaterThan(10);
+  });
+});

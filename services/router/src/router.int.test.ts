@@ -1,0 +1,391 @@
+/**
+ * End to end: device frames built with the shared LoRaWAN codec (OTAA join with real MIC, then
+ * uplinks encrypted with the derived session keys) go as PUSH_DATA over real UDP from several
+ * simulated gateways to a real node (API + router), and on to a test LNS over HTTP or GWMP.
+ */
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
+import type { GwmpPacket } from '@cov/shared/gwmp/types';
+import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
+import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
+import { buildJoinAccept, buildJoinRequest, decryptJoinAccept } from '@cov/shared/lorawan/join';
+import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
+import { decryptFrmPayload } from '@cov/shared/lorawan/frm-payload';
+import { deriveSessionKeys10 } from '@cov/shared/lorawan/session-keys';
+import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
+import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
+import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
+import type { RouterServiceModule } from './service';
+import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
+import { TestLns } from './testing/test-lns';
+
+const PARIS = { lat: 48.8566, lng: 2.3522 };
+const APP_KEY = Uint8Array.from(Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex'));
+const JOIN_EUI = '70b3d57ed0000001';
+const DEV_EUI = '0004a30b001c0530';
+const unwrap = <T>(r: { ok: true; value: T } | { ok: false; error: Error }): T => {
+  if (!r.ok) throw r.error;
+  return r.value;
+};
+
+// Embedded mode: PGlite serves one session and pglite-socket interleaves protocol messages of
+// concurrent connections, so this node talks to it over a single pooled connection.
+describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end to end (%s)', (mode) => {
+  let node: TestNode;
+  let router: RouterServiceModule['router'];
+  const lns = new TestLns();
+  const gateways: TestGateway[] = [];
+  const hotspots = [0, 1, 2, 3].map((i) => keypairFromLabel(`router-e2e/${mode}/hotspot/${i}`));
+  const owner = keypairFromLabel(`router-e2e/${mode}/owner`);
+  let orgA: { id: string; key: string };
+  let orgB: { id: string; key: string };
+  const routes: Record<string, string> = {};
+  let tmst = 1_000_000;
+
+  const call = async (method: string, path: string, body?: unknown, key?: string) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
+  };
+  const metric = async (name: string, reason: string): Promise<number> => {
+    const text = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
+    const m = new RegExp(`^${name}\\{[^}]*reason="${reason}"[^}]*\\} (\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+
+  /** Sends one PHYPayload as heard by the given gateways (RSSI per gateway), in that order. */
+  async function hear(phy: Uint8Array, rssi: number[], from = gateways): Promise<number> {
+    tmst += 10_000_000;
+    for (const [i, gw] of from.entries()) {
+      await gw.push([rxpkOf(phy, { tmst: tmst + i * 7, rssiDbm: rssi[i] ?? -100, snrDb: 5 })]);
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    return tmst;
+  }
+
+  function uplink(devAddr: string, keys: SessionKeys, fCnt: number, payload: Uint8Array, mtype: DataMType = 'UnconfirmedDataUp'): Uint8Array {
+    return unwrap(buildDataFrame({ mtype, devAddr, fCnt, fPort: 2, payload }, keys));
+  }
+
+  beforeAll(async () => {
+    await lns.start();
+    node = await startTestNode(mode, {
+      services: ['api', 'router'],
+      overrides: { ROUTER_DEDUP_WINDOW_MS: '300', ROUTER_CONFIG_POLL_INTERVAL_MS: '50', ...(mode === 'embedded' ? { DB_POOL_MAX: '1' } : {}) },
+    });
+    router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
+    expect(router.gwmpPort).toBeGreaterThan(0);
+    expect(node.describe().join('\n')).toContain(`udp://127.0.0.1:${router.gwmpPort}`);
+
+    const maker = await call('POST', '/v1/admin/makers', { name: 'Gateway Co' }, node.adminKey);
+    for (const [i, h] of hotspots.entries()) {
+      const eui = `AA555A00000000${i.toString(16).padStart(2, '0')}`.toUpperCase();
+      expect((await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, gatewayEui: eui }, maker.body.apiKey)).status).toBe(201);
+      const fields = { hotspot: h.address, owner: owner.address, lat: PARIS.lat + i * 0.01, lng: PARIS.lng, gainDbiX10: 30, elevationM: 10, nonce: 1, timestampMs: Date.now() };
+      const signature = Buffer.from(sign(locationAssertionBytes(fields), owner.secretKey)).toString('base64');
+      const { hotspot: _h, ...rest } = fields;
+      expect((await call('POST', `/v1/hotspots/${h.address}/location`, { ...rest, signature }, undefined)).status).toBe(200);
+      gateways.push(await new TestGateway(eui.toLowerCase(), '127.0.0.1', router.gwmpPort).start());
+    }
+    for (const gw of gateways) await gw.pull();
+    await waitFor(() => gateways.every((g) => g.acks('PULL_ACK') === 1), 'PULL_ACKs');
+
+    const a = await call('POST', '/v1/admin/orgs', { name: 'Org A', devAddrCount: 8 }, node.adminKey);
+    const b = await call('POST', '/v1/admin/orgs', { name: 'Org B', devAddrCount: 16 }, node.adminKey);
+    orgA = { id: a.body.org.id, key: a.body.apiKey };
+    orgB = { id: b.body.org.id, key: b.body.apiKey };
+    expect(a.body.org.devAddrBlocks[0]).toMatchObject({ start: 'fc014c00', end: 'fc014c07' });
+    expect(b.body.org.devAddrBlocks[0]).toMatchObject({ start: 'fc014c08', end: 'fc014c17' });
+    // A: joins of its JoinEUI (any device) and DevAddrs fc014c00-07, 2 copies, webhook with auth.
+    routes.a = (
+      await call(
+        'POST',
+        `/v1/orgs/${orgA.id}/routes`,
+        {
+          endpoint: { protocol: 'http', url: lns.url('/a'), authHeader: 'Bearer a-secret' },
+          maxCopies: 2,
+          devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }],
+          euiPairs: [{ joinEui: JOIN_EUI, devEui: '0000000000000000' }],
+        },
+        orgA.key,
+      )
+    ).body.id;
+    // B: HTTP route for fc014c08-0f (3 copies).
+    routes.b = (await call('POST', `/v1/orgs/${orgB.id}/routes`, { endpoint: { protocol: 'http', url: lns.url('/b') }, maxCopies: 3, devAddrRanges: [{ start: 'fc014c08', end: 'fc014c0f' }] }, orgB.key)).body.id;
+    await call('POST', `/v1/admin/orgs/${orgA.id}/dc`, { amountDc: 10, kind: 'purchase', memo: 'first' }, node.adminKey);
+    await call('POST', `/v1/admin/orgs/${orgB.id}/dc`, { amountDc: 1000 }, node.adminKey);
+    await router.reloadRoutes();
+  });
+
+  afterAll(async () => {
+    for (const gw of gateways) await gw.close();
+    await node?.destroy();
+    await lns.close();
+  });
+
+  let session: SessionKeys;
+  const DEV_ADDR = 'fc014c01';
+
+  it('routes an OTAA join by JoinEUI (DevEUI wildcard), once, free, and delivers the join-accept through the best gateway', async () => {
+    const devNonce = 0x1234;
+    const join = unwrap(buildJoinRequest({ joinEui: JOIN_EUI, devEui: DEV_EUI, devNonce }, APP_KEY));
+    lns.answer = (u) => {
+      if (u.message.type !== 'join') return { status: 200 };
+      const accept = unwrap(buildJoinAccept({ joinNonce: 0x00abcd, netId: 'c00053', devAddr: DEV_ADDR, rxDelay: 1 }, APP_KEY));
+      return { status: 200, body: { downlink: { payload: Buffer.from(accept).toString('base64') } } };
+    };
+    const t = await hear(join, [-100, -58, -80, -90]);
+    const received = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'join'), 'the join at LNS A');
+    expect(received.authorization).toBe('Bearer a-secret');
+    expect(received.message).toMatchObject({ type: 'join', routeId: routes.a, dc: 0, frame: { mtype: 'JoinRequest', joinEui: JOIN_EUI, devEui: DEV_EUI, devNonce } });
+    // Two copies bought, in arrival order (max_copies 2), with their hotspots' radio data and location.
+    expect(received.message.copies.map((c) => c.hotspot)).toEqual([hotspots[0]!.address, hotspots[1]!.address]);
+    expect(received.message.copies[1]).toMatchObject({ gatewayEui: 'AA555A0000000001', rssiDbm: -58, snrDb: 5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', tmst: t + 7, region: 'EU868', dc: 0 });
+    expect(received.message.copies[1]!.h3).toMatch(/^8c/);
+
+    // The join-accept goes to gateway 1 (best RSSI among bought copies) at tmst + 5 s, EU868 RX1.
+    const dl = await waitFor(() => gateways[1]!.downlinks[0], 'the join-accept PULL_RESP');
+    expect(dl.txpk).toMatchObject({ imme: false, tmst: t + 7 + 5_000_000, freq: 868.1, datr: 'SF7BW125', ipol: true, modu: 'LORA' });
+    expect(gateways[0]!.downlinks).toHaveLength(0);
+    // The device reads it and derives its session keys.
+    const frame = unwrap(parsePhyPayload(Uint8Array.from(Buffer.from(dl.txpk.data, 'base64'))));
+    if (frame.kind !== 'join_accept') throw new Error('not a join-accept');
+    const accepted = unwrap(decryptJoinAccept(frame, APP_KEY));
+    expect(accepted).toMatchObject({ devAddr: DEV_ADDR, netId: 'c00053', micValid: true });
+    session = unwrap(deriveSessionKeys10(APP_KEY, { joinNonce: accepted.joinNonce, netId: accepted.netId, devNonce }));
+    await router.drain();
+    expect(lns.on('/a').filter((u) => u.message.type === 'join')).toHaveLength(1);
+    expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(10);
+  });
+
+  it('dedups uplinks to one message with max_copies copies and charges 1 DC per 24 bytes per copy', async () => {
+    lns.answer = () => ({ status: 200 });
+    const payload = new TextEncoder().encode('temperature=21.5;humidity=40%'); // 29 bytes -> 2 DC per copy
+    const phy = uplink(DEV_ADDR, session, 1, payload);
+    await hear(phy, [-100, -60, -80, -90]);
+    const got = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'uplink' && u.message.frame.mtype === 'UnconfirmedDataUp'), 'uplink at LNS A');
+    await router.drain();
+    const uplinks = lns.on('/a').filter((u) => u.message.type === 'uplink');
+    expect(uplinks).toHaveLength(1);
+    expect(got.message).toMatchObject({ payloadBytes: 29, dc: 4, frame: { devAddr: DEV_ADDR, fCnt: 1, fPort: 2 } });
+    expect(got.message.copies).toHaveLength(2);
+    // The LNS can decrypt what it got with the session keys.
+    const frame = unwrap(parsePhyPayload(Uint8Array.from(Buffer.from(got.message.phyPayload, 'base64'))));
+    if (frame.kind !== 'data') throw new Error('not data');
+    expect(new TextDecoder().decode(decryptFrmPayload(frame, session)!)).toBe('temperature=21.5;humidity=40%');
+    expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(6);
+    // A repeat of the same datagram later is a late copy, not a new packet.
+    await gateways[2]!.push([rxpkOf(phy, { tmst: 5, rssiDbm: -70, snrDb: 1 })]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'late_copy')) >= 1, 'late copy counted');
+    await router.drain();
+    expect(lns.on('/a').filter((u) => u.message.type === 'uplink')).toHaveLength(1);
+  });
+
+  it('routes by DevAddr to the owning org only, and drops unknown DevAddrs and EUIs', async () => {
+    const keysB = { nwkSKey: new Uint8Array(16).fill(0x42), appSKey: new Uint8Array(16).fill(0x43) };
+    await hear(uplink('fc014c09', keysB, 7, Uint8Array.of(1, 2, 3)), [-90, -91, -92, -93]);
+    const atB = await waitFor(() => lns.on('/b')[0], 'uplink at LNS B');
+    expect(atB.message).toMatchObject({ routeId: routes.b, dc: 3, frame: { devAddr: 'fc014c09' } });
+    expect(atB.message.copies).toHaveLength(3);
+    expect(atB.authorization).toBeUndefined();
+
+    const noRouteBefore = await metric('cov_router_dropped_total', 'no_route');
+    await hear(uplink('fc014c30', keysB, 1, Uint8Array.of(1)), [-90]);
+    await hear(unwrap(buildJoinRequest({ joinEui: '0102030405060708', devEui: DEV_EUI, devNonce: 1 }, APP_KEY)), [-90]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'no_route')) >= noRouteBefore + 2, 'no_route drops');
+    // A second packet from the same unknown DevAddr is dropped at intake by the negative cache.
+    await hear(uplink('fc014c30', keysB, 2, Uint8Array.of(1)), [-90]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'no_route')) >= noRouteBefore + 3, 'negative cache drop');
+    await router.drain();
+    expect(lns.on('/b')).toHaveLength(1);
+    expect(lns.on('/a').filter((u) => u.message.frame.mtype !== 'JoinRequest' && (u.message.frame as { devAddr: string }).devAddr !== DEV_ADDR)).toHaveLength(0);
+  });
+
+  it('stops forwarding when the org cannot pay, says why in the stats, and resumes after a top-up', async () => {
+    lns.answer = () => ({ status: 200 });
+    const payload = Uint8Array.from({ length: 30 }, (_, i) => i); // 2 DC per copy, 4 per packet
+    await hear(uplink(DEV_ADDR, session, 2, payload), [-80, -81]);
+    await waitFor(() => lns.on('/a').filter((u) => u.message.type === 'uplink').length === 2, 'second uplink');
+    await router.drain();
+    expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(2);
+    await hear(uplink(DEV_ADDR, session, 3, payload), [-80, -81]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'insufficient_dc')) >= 1, 'insufficient_dc drop');
+    await router.drain();
+    expect(lns.on('/a').filter((u) => u.message.type === 'uplink')).toHaveLength(2);
+    expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(2);
+
+    const stats = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);
+    expect(stats.body.totals).toMatchObject({ packets: 3, copies: 6, dc: 8, drops: { insufficient_dc: 1, copy_over_max: 6 } });
+    const packets = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?limit=10`, undefined, orgA.key);
+    expect(packets.body.data.map((p: { status: string; fCnt: number | null }) => [p.status, p.fCnt])).toEqual([
+      ['insufficient_dc', 3],
+      ['forwarded', 2],
+      ['forwarded', 1],
+      ['forwarded', null],
+    ]);
+    expect(packets.body.data[1]).toMatchObject({ kind: 'uplink', devAddr: DEV_ADDR, payloadBytes: 30, copiesHeard: 4, copiesBought: 2, dc: 4 });
+
+    await call('POST', `/v1/admin/orgs/${orgA.id}/dc`, { amountDc: 100 }, node.adminKey);
+    await hear(uplink(DEV_ADDR, session, 4, payload), [-80, -81]);
+    await waitFor(() => lns.on('/a').filter((u) => u.message.type === 'uplink').length === 3, 'uplink after the top-up');
+    await router.drain();
+    expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(98);
+
+    // The ledger: purchase 10, burns 4 and 4, top-up 100, burn 4; each row's balance follows.
+    const ledger = await call('GET', `/v1/orgs/${orgA.id}/dc`, undefined, orgA.key);
+    expect(ledger.body.balanceDc).toBe(98);
+    expect(ledger.body.data.map((e: { kind: string; amountDc: number; balanceAfterDc: number }) => [e.kind, e.amountDc, e.balanceAfterDc])).toEqual([
+      ['burn', -4, 98],
+      ['top_up', 100, 102],
+      ['burn', -4, 2],
+      ['burn', -4, 6],
+      ['purchase', 10, 10],
+    ]);
+    // Every bought copy is recorded for data-transfer rewards.
+    const copies = await node.ctx.database.sql`select hotspot_address, dc from packet_copies where org_id = ${orgA.id} and dc > 0 order by received_at_ms`;
+    expect(copies.map((c) => c.dc)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(new Set(copies.map((c) => c.hotspot_address))).toEqual(new Set([hotspots[0]!.address, hotspots[1]!.address]));
+  });
+
+  it('sends the webhook answer downlink at RX1 through the best gateway and retries at RX2 on a TX_ACK error', async () => {
+    const down = unwrap(buildDataFrame({ mtype: 'UnconfirmedDataDown', devAddr: DEV_ADDR, fCnt: 1, fPort: 2, payload: Uint8Array.of(0xca, 0xfe) }, session));
+    lns.answer = (u) => (u.message.frame.mtype === 'ConfirmedDataUp' ? { status: 200, body: { downlink: { payload: Buffer.from(down).toString('base64'), rx1: { delayMs: 3000 } } } } : { status: 200 });
+    gateways[2]!.txAck = (_txpk, n) => (n === 0 ? { error: 'TOO_LATE' } : null);
+    const before = gateways[2]!.downlinks.length;
+    // Gateways 0 and 2 are heard first (the two bought copies); of those, 2 is the stronger.
+    const t = await hear(uplink(DEV_ADDR, session, 5, Uint8Array.of(1), 'ConfirmedDataUp'), [-100, -50, -110, -40], [gateways[0]!, gateways[2]!, gateways[1]!, gateways[3]!]);
+    const [rx1, rx2] = await waitFor(() => (gateways[2]!.downlinks.length >= before + 2 ? gateways[2]!.downlinks.slice(before) : undefined), 'RX1 then RX2');
+    expect(rx1!.txpk).toMatchObject({ tmst: t + 7 + 3_000_000, freq: 868.1, datr: 'SF7BW125', data: Buffer.from(down).toString('base64') });
+    expect(rx2!.txpk).toMatchObject({ tmst: t + 7 + 4_000_000, freq: 869.525, datr: 'SF12BW125', data: Buffer.from(down).toString('base64') });
+    expect(rx2!.token).not.toBe(rx1!.token);
+    // Gateway 3 heard best of all but its copy was not bought (max_copies 2), so it sends nothing.
+    expect(gateways[3]!.downlinks.filter((d) => d.txpk.data === Buffer.from(down).toString('base64'))).toHaveLength(0);
+    gateways[2]!.txAck = () => null;
+  });
+
+  it('takes a later downlink POST for a forwarded packet, for its own org only', async () => {
+    lns.answer = () => ({ status: 200 });
+    await hear(uplink(DEV_ADDR, session, 6, Uint8Array.of(9)), [-70, -60]);
+    const msg = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'uplink' && u.message.frame.mtype === 'UnconfirmedDataUp' && (u.message.frame as { fCnt: number }).fCnt === 6), 'uplink 6');
+    const down = Buffer.from(unwrap(buildDataFrame({ mtype: 'UnconfirmedDataDown', devAddr: DEV_ADDR, fCnt: 2, fPort: 3, payload: Uint8Array.of(7) }, session))).toString('base64');
+    const body = { uplinkId: msg.message.id, payload: down, rx1: { delayMs: 5000 } };
+    const before = gateways[1]!.downlinks.length;
+    const sent = await call('POST', '/v1/router/downlinks', body, orgA.key);
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ window: 'rx1', hotspot: hotspots[1]!.address, gatewayEui: 'AA555A0000000001', frequencyHz: 868_100_000, dataRate: 'SF7BW125' });
+    await waitFor(() => gateways[1]!.downlinks.length > before, 'downlink at gateway 1');
+
+    const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+    expect(code(await call('POST', '/v1/router/downlinks', body, orgB.key))).toEqual([404, 'downlinks.unknown_uplink']);
+    expect(code(await call('POST', '/v1/router/downlinks', { ...body, uplinkId: 'ab'.repeat(32) }, orgA.key))).toEqual([404, 'downlinks.unknown_uplink']);
+    expect(code(await call('POST', '/v1/router/downlinks', { ...body, payload: msg.message.phyPayload }, orgA.key))).toEqual([400, 'downlinks.invalid_payload']);
+    expect(code(await call('POST', '/v1/router/downlinks', body))).toEqual([401, 'auth.missing_key']);
+    expect(code(await call('POST', '/v1/router/downlinks', body, 'org_nope'))).toEqual([401, 'auth.bad_key']);
+    expect(code(await call('POST', '/v1/router/downlinks', { ...body, rx1: { delayMs: 1 }, rx2: null }, orgA.key))).toEqual([409, 'downlinks.too_late']);
+    const ro = await call('POST', `/v1/orgs/${orgA.id}/api-keys`, { scope: 'read' }, orgA.key);
+    expect(code(await call('POST', '/v1/router/downlinks', body, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
+    expect(code(await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/packets`, undefined, orgA.key))).toEqual([403, 'auth.forbidden']);
+  });
+
+  it('forwards each bought copy to a GWMP LNS from its hotspot socket and relays PULL_RESP and TX_ACK', async () => {
+    const lnsSocket = dgram.createSocket('udp4');
+    const got: { packet: GwmpPacket; from: { address: string; port: number } }[] = [];
+    lnsSocket.on('message', (m, rinfo) => {
+      const p = parseGwmpPacket(m);
+      if (p.ok) got.push({ packet: p.value, from: { address: rinfo.address, port: rinfo.port } });
+    });
+    await new Promise<void>((r) => lnsSocket.bind(0, '127.0.0.1', r));
+    const port = (lnsSocket.address() as AddressInfo).port;
+    try {
+      const route = await call('PATCH', `/v1/orgs/${orgB.id}/routes/${routes.b}`, { endpoint: { protocol: 'gwmp', host: '127.0.0.1', port }, maxCopies: 2 }, orgB.key);
+      expect(route.status).toBe(200);
+      await router.reloadRoutes();
+      const keysB = { nwkSKey: new Uint8Array(16).fill(0x42), appSKey: new Uint8Array(16).fill(0x43) };
+      const t = await hear(uplink('fc014c0a', keysB, 1, Uint8Array.of(5, 5)), [-90, -70, -95]);
+      const pushes = await waitFor(() => {
+        const p = got.filter((g) => g.packet.type === 'PUSH_DATA');
+        return p.length === 2 ? p : undefined;
+      }, 'two PUSH_DATA at the GWMP LNS');
+      const euis = pushes.map((p) => (p.packet as Extract<GwmpPacket, { type: 'PUSH_DATA' }>).gatewayEui);
+      expect(euis).toEqual([gateways[0]!.eui, gateways[1]!.eui]);
+      const rx = (pushes[1]!.packet as Extract<GwmpPacket, { type: 'PUSH_DATA' }>).rxpk[0]!;
+      expect(rx).toMatchObject({ tmst: t + 7, rssi: -70, meta: { gateway_id: hotspots[1]!.address, regi: 'EU868' } });
+      // Each hotspot has its own socket toward the LNS, which pulls too.
+      expect(pushes[0]!.from.port).not.toBe(pushes[1]!.from.port);
+      await waitFor(() => got.some((g) => g.packet.type === 'PULL_DATA' && (g.packet as { gatewayEui: string }).gatewayEui === gateways[1]!.eui), 'PULL_DATA from the hotspot socket');
+
+      // The LNS answers gateway 1 on that socket; the router relays and returns the TX_ACK.
+      const txpk = { imme: false, tmst: t + 7 + 1_000_000, freq: 868.1, rfch: 0, powe: 14, modu: 'LORA' as const, datr: 'SF7BW125', codr: '4/5', ipol: true, size: 2, data: 'AQI=' };
+      const before = gateways[1]!.downlinks.length;
+      lnsSocket.send(unwrap(encodeGwmpPacket({ type: 'PULL_RESP', token: 0x4242, txpk })), pushes[1]!.from.port, pushes[1]!.from.address);
+      const relayed = await waitFor(() => gateways[1]!.downlinks[before], 'relayed downlink');
+      expect(relayed.txpk).toMatchObject({ tmst: t + 7 + 1_000_000, data: 'AQI=' });
+      const ack = await waitFor(() => got.find((g) => g.packet.type === 'TX_ACK'), 'TX_ACK at the LNS');
+      expect(ack.packet).toMatchObject({ type: 'TX_ACK', token: 0x4242, gatewayEui: gateways[1]!.eui, txpkAck: null });
+      await router.drain();
+      const stats = await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/stats`, undefined, orgB.key);
+      expect(stats.body.totals).toMatchObject({ packets: 2, copies: 5, dc: 5 });
+    } finally {
+      lnsSocket.close();
+    }
+  });
+
+  it('drops inactive and locked routes with their reason, and counts endpoint errors', async () => {
+    await call('PATCH', `/v1/orgs/${orgA.id}/routes/${routes.a}`, { active: false }, orgA.key);
+    await router.reloadRoutes();
+    await hear(uplink(DEV_ADDR, session, 10, Uint8Array.of(1)), [-80]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'route_inactive')) >= 1, 'route_inactive');
+    await call('PATCH', `/v1/orgs/${orgA.id}/routes/${routes.a}`, { active: true }, orgA.key);
+    await call('PATCH', `/v1/admin/orgs/${orgA.id}/routes/${routes.a}`, { locked: true }, node.adminKey);
+    await router.reloadRoutes();
+    await hear(uplink(DEV_ADDR, session, 11, Uint8Array.of(1)), [-80]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'route_locked')) >= 1, 'route_locked');
+    await call('PATCH', `/v1/admin/orgs/${orgA.id}/routes/${routes.a}`, { locked: false }, node.adminKey);
+    await router.reloadRoutes();
+    lns.answer = () => ({ status: 503 });
+    await hear(uplink(DEV_ADDR, session, 12, Uint8Array.of(1)), [-80]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'endpoint_error')) >= 1, 'endpoint_error');
+    lns.answer = () => ({ status: 200 });
+    await router.drain();
+    await waitFor(async () => {
+      const s = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);
+      return s.body.totals.drops.endpoint_error === 1 ? s : undefined;
+    }, 'endpoint_error in the stats');
+    const s = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);
+    expect(s.body.totals.drops).toMatchObject({ route_inactive: 1, route_locked: 1, endpoint_error: 1, insufficient_dc: 1 });
+  });
+
+  it('drops bad datagrams with a counter and keeps serving', async () => {
+    const gw = gateways[0]!;
+    const pushAcks = gw.acks('PUSH_ACK');
+    const v1 = unwrap(encodeGwmpPacket({ type: 'PULL_DATA', token: 1, gatewayEui: gw.eui }));
+    v1[0] = 1;
+    await gw.sendRaw(v1);
+    await gw.sendRaw(Uint8Array.of(2, 0, 1));
+    await gw.sendRaw(Uint8Array.of(2, 0, 1, 0, 1, 2, 3, 4, 5, 6, 7)); // PUSH_DATA cut inside the EUI
+    await gw.sendRaw(Buffer.concat([Buffer.from([2, 0, 1, 0]), Buffer.from(gw.eui, 'hex'), Buffer.from('{"rxpk":[')]));
+    const stranger = await new TestGateway('0123456789abcdef', '127.0.0.1', router.gwmpPort).start();
+    await stranger.push([rxpkOf(uplink(DEV_ADDR, session, 20, Uint8Array.of(1)), { tmst: 1, rssiDbm: -50, snrDb: 3 })]);
+    await stranger.close();
+    await waitFor(
+      async () =>
+        (await metric('cov_router_dropped_total', 'bad_version')) >= 1 &&
+        (await metric('cov_router_dropped_total', 'truncated')) >= 2 &&
+        (await metric('cov_router_dropped_total', 'bad_json')) >= 1 &&
+        (await metric('cov_router_dropped_total', 'unknown_gateway')) >= 1,
+      'drop counters',
+    );
+    // Garbage never got an ACK; a good datagram right after still does.
+    expect(gw.acks('PUSH_ACK')).toBe(pushAcks);
+    const n = lns.on('/a').length;
+    await hear(uplink(DEV_ADDR, session, 21, Uint8Array.of(1)), [-80], [gw]);
+    await waitFor(() => lns.on('/a').length === n + 1, 'uplink after garbage');
+    expect(gw.acks('PUSH_ACK')).toBe(pushAcks + 1);
+  });
+});
