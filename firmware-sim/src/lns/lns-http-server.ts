@@ -29,7 +29,11 @@ export class LnsHttpServer {
   readonly stats: LnsServerStats = { received: 0, joinAccepts: 0, downlinks: 0, rejected: {} };
   private server: Server | undefined;
 
-  constructor(private readonly host: string) {}
+  constructor(
+    private readonly host: string,
+    /** The Authorization header the router must present (the route's authHeader). */
+    private readonly expectedAuthorization: string | null = null,
+  ) {}
 
   async start(): Promise<{ protocol: 'http'; url: string }> {
     const server = createServer((req, res) => void this.onRequest(req, res));
@@ -42,6 +46,11 @@ export class LnsHttpServer {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.expectedAuthorization !== null && req.headers.authorization !== this.expectedAuthorization) {
+      this.stats.rejected.unauthorized = (this.stats.rejected.unauthorized ?? 0) + 1;
+      res.writeHead(401).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {

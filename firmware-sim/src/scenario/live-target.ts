@@ -10,8 +10,10 @@ import { EntropyFeed, HttpIngest, WebSocketIngest, type InitBuilder } from '../h
 import type { LnsHandler } from '../lns/device-maker-lns';
 import { LnsHttpServer } from '../lns/lns-http-server';
 import type { SimHotspot } from '../world/world';
+import { randomBytes } from 'node:crypto';
+import { callJson } from './call-json';
 import { HttpDeviceMaker } from './http-device-maker';
-import type { CallResult, DatagramSocket, DeviceMakerPort, IngestConnection, LnsEndpoint, RegistryPort, SimTarget } from './target';
+import type { DatagramSocket, DeviceMakerPort, IngestConnection, LnsEndpoint, RegistryPort, SimTarget } from './target';
 
 export interface LiveTargetOptions {
   /** e.g. http://127.0.0.1:3000 */
@@ -25,30 +27,6 @@ export interface LiveTargetOptions {
   nowMs: () => number;
   /** How old a cached entropy value may get before HTTP hotspots fetch again (simulated ms). */
   entropyRefreshMs: number;
-}
-
-export async function callJson(url: string, init: { method: string; body?: unknown; apiKey?: string }): Promise<CallResult> {
-  try {
-    const res = await fetch(url, {
-      method: init.method,
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(init.apiKey ? { authorization: `Bearer ${init.apiKey}` } : {}),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = text;
-    }
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    return { ok: res.ok, status: res.status, body, ...(error?.code ? { code: error.code } : {}), ...(error?.message ? { message: error.message } : {}) };
-  } catch (e) {
-    return { ok: false, status: 0, code: 'http.unreachable', message: e instanceof Error ? e.message : String(e) };
-  }
 }
 
 class UdpSocket implements DatagramSocket {
@@ -89,8 +67,10 @@ export class LiveTarget implements SimTarget {
 
   constructor(private readonly options: LiveTargetOptions) {
     this.entropyFeed = new EntropyFeed(options.baseUrl, options.nowMs, options.entropyRefreshMs);
-    this.lns = new LnsHttpServer(options.lnsHost);
-    this.deviceMaker = new HttpDeviceMaker(options.baseUrl, options.adminApiKey);
+    // A per-run secret the router presents on every webhook call, as a real LNS would require.
+    const authHeader = `Bearer lns_${randomBytes(18).toString('base64url')}`;
+    this.lns = new LnsHttpServer(options.lnsHost, authHeader);
+    this.deviceMaker = new HttpDeviceMaker(options.baseUrl, options.adminApiKey, authHeader, () => new Date(options.nowMs()).toISOString());
   }
 
   get description(): string {
