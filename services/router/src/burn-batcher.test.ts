@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@cov/shared/logger';
 import { BurnBatcher, type BurnBatch, type BurnStore } from './burn-batcher';
-import { settleBalances } from './burn-store';
 import type { RouteDecision, RouteOutcome } from './route-decision';
 import type { UplinkCopy } from './uplink-copy';
 
@@ -27,34 +26,6 @@ function decision(org: string, copies: number, dcPerCopy: number, over: Partial<
     ...over,
   };
 }
-
-describe('settling balances', () => {
-  it('pays decisions in arrival order while the balance lasts, per org; joins and known drops cost nothing', () => {
-    const balances = new Map([
-      ['a', 5],
-      ['b', 0],
-    ]);
-    const outcomes = settleBalances(
-      {
-        nowMs: 0,
-        drops: [],
-        decisions: [
-          decision('a', 2, 1), // 2 -> 3 left
-          decision('a', 2, 2), // 4 > 3: refused
-          decision('a', 3, 1), // 3 -> 0 left
-          decision('b', 1, 1), // nothing to pay with
-          decision('b', 4, 0), // join: free
-          decision('a', 1, 1, { dropReason: 'route_inactive' }),
-          decision('c', 1, 1), // unknown org: balance 0
-        ],
-      },
-      balances,
-    );
-    expect(outcomes).toEqual(['forwarded', 'insufficient_dc', 'forwarded', 'insufficient_dc', 'forwarded', 'route_inactive', 'insufficient_dc']);
-    expect(balances.get('a')).toBe(0);
-    expect(balances.get('b')).toBe(0);
-  });
-});
 
 class FakeStore implements BurnStore {
   batches: BurnBatch[] = [];

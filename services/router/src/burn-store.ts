@@ -1,166 +1,126 @@
 /**
- * The burn batch transaction on PostgreSQL. Balances are read `for update` (in id order, so two
- * router processes settling batches for the same orgs cannot deadlock), decisions are paid in
- * arrival order while the balance lasts, and everything the batch produced is written with one
- * statement per table (unnest of arrays), so a batch costs the same handful of round trips
- * whether it holds one packet or thousands.
+ * The burn batch on PostgreSQL, as ONE statement (so one round trip and one implicit
+ * transaction, whatever the batch size): the payers' balances are read `for update`, decisions
+ * are settled in arrival order per org (a decision is paid while the running total of its org's
+ * costs in this batch stays within the balance; from the first one that does not fit, the rest
+ * of that org's batch is insufficient_dc), the balances are debited, and the ledger rows, bought
+ * copies, packet log and daily stats are written by data-modifying CTEs. The settled outcome of
+ * every decision comes back as the statement's result. Nothing is written unless all of it is.
  */
 import type { Sql } from '@cov/shared/db/client';
 import type { BurnBatch, BurnStore } from './burn-batcher';
 import { decisionDc, utcDay, type RouteOutcome } from './route-decision';
 
-export function settleBalances(batch: BurnBatch, balances: Map<string, number>): RouteOutcome[] {
-  return batch.decisions.map((d) => {
-    if (d.dropReason) return d.dropReason;
-    const dc = decisionDc(d);
-    if (dc === 0) return 'forwarded';
-    const balance = balances.get(d.route.orgId) ?? 0;
-    if (balance < dc) return 'insufficient_dc';
-    balances.set(d.route.orgId, balance - dc);
-    return 'forwarded';
-  });
-}
+type Col = (string | null)[];
 
-function columns<T extends string>(names: readonly T[]): Record<T, (string | null)[]> {
-  return Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<T, (string | null)[]>;
-}
-
-/** Every row the batch writes, as one text array per column (the statement casts them). */
-export function batchRows(batch: BurnBatch, outcomes: RouteOutcome[], balancesAfter: Map<string, number>) {
-  const ledger = columns(['org', 'dc', 'bal', 'copies'] as const);
-  const copies = columns(['hash', 'route', 'org', 'hotspot', 'dc', 'rssi', 'snr', 'freq', 'datr', 'at'] as const);
-  const packets = columns(['hash', 'route', 'org', 'kind', 'devAddr', 'joinEui', 'devEui', 'fCnt', 'fPort', 'bytes', 'heard', 'bought', 'dc', 'status', 'at'] as const);
-  const stats = new Map<string, { route: string; org: string; day: string; packets: number; copies: number; dc: number }>();
-  const drops = new Map<string, { route: string; org: string; day: string; reason: string; count: number }>();
-  const burned = new Map<string, { dc: number; copies: number }>();
-  const addDrop = (route: string, org: string, day: string, reason: string, count: number) => {
-    if (count <= 0) return;
-    const key = `${route}|${day}|${reason}`;
-    const e = drops.get(key);
-    if (e) e.count += count;
-    else drops.set(key, { route, org, day, reason, count });
-  };
+/** The batch as one text array per column (the statement casts them), decisions numbered from 1. */
+export function batchColumns(batch: BurnBatch) {
+  const d = { hash: [] as Col, route: [] as Col, org: [] as Col, kind: [] as Col, devAddr: [] as Col, joinEui: [] as Col, devEui: [] as Col, fCnt: [] as Col, fPort: [] as Col, bytes: [] as Col, heard: [] as Col, bought: [] as Col, over: [] as Col, cost: [] as Col, drop: [] as Col, at: [] as Col, day: [] as Col };
+  const c = { idx: [] as Col, hotspot: [] as Col, dc: [] as Col, rssi: [] as Col, snr: [] as Col, freq: [] as Col, datr: [] as Col, at: [] as Col };
+  const x = { route: [] as Col, org: [] as Col, day: [] as Col, reason: [] as Col, count: [] as Col };
   const str = (v: number | null): string | null => (v === null ? null : String(v));
-
-  batch.decisions.forEach((d, i) => {
-    const outcome = outcomes[i]!;
-    const paid = outcome === 'forwarded';
-    const dc = paid ? decisionDc(d) : 0;
-    const day = utcDay(d.receivedAtMs);
-    packets.hash.push(d.packetId);
-    packets.route.push(d.route.id);
-    packets.org.push(d.route.orgId);
-    packets.kind.push(d.kind);
-    packets.devAddr.push(d.devAddr);
-    packets.joinEui.push(d.joinEui);
-    packets.devEui.push(d.devEui);
-    packets.fCnt.push(str(d.fCnt));
-    packets.fPort.push(str(d.fPort));
-    packets.bytes.push(String(d.payloadBytes));
-    packets.heard.push(String(d.copiesHeard));
-    packets.bought.push(String(paid ? d.bought.length : 0));
-    packets.dc.push(String(dc));
-    packets.status.push(outcome);
-    packets.at.push(String(d.receivedAtMs));
-    if (!paid) {
-      addDrop(d.route.id, d.route.orgId, day, outcome, 1);
-      return;
-    }
-    for (const c of d.bought) {
-      copies.hash.push(d.packetId);
-      copies.route.push(d.route.id);
-      copies.org.push(d.route.orgId);
-      copies.hotspot.push(c.hotspotAddress);
-      copies.dc.push(String(d.dcPerCopy));
-      copies.rssi.push(String(c.rssiDbm));
-      copies.snr.push(String(c.snrDb));
-      copies.freq.push(String(c.frequencyHz));
-      copies.datr.push(c.dataRate);
-      copies.at.push(String(c.receivedAtMs));
-    }
-    const key = `${d.route.id}|${day}`;
-    const s = stats.get(key) ?? { route: d.route.id, org: d.route.orgId, day, packets: 0, copies: 0, dc: 0 };
-    s.packets += 1;
-    s.copies += d.bought.length;
-    s.dc += dc;
-    stats.set(key, s);
-    addDrop(d.route.id, d.route.orgId, day, 'copy_over_max', d.overMax);
-    if (dc > 0) {
-      const b = burned.get(d.route.orgId) ?? { dc: 0, copies: 0 };
-      b.dc += dc;
-      b.copies += d.bought.length;
-      burned.set(d.route.orgId, b);
+  batch.decisions.forEach((dec, i) => {
+    d.hash.push(dec.packetId);
+    d.route.push(dec.route.id);
+    d.org.push(dec.route.orgId);
+    d.kind.push(dec.kind);
+    d.devAddr.push(dec.devAddr);
+    d.joinEui.push(dec.joinEui);
+    d.devEui.push(dec.devEui);
+    d.fCnt.push(str(dec.fCnt));
+    d.fPort.push(str(dec.fPort));
+    d.bytes.push(String(dec.payloadBytes));
+    d.heard.push(String(dec.copiesHeard));
+    d.bought.push(String(dec.bought.length));
+    d.over.push(String(dec.overMax));
+    d.cost.push(String(dec.dropReason ? 0 : decisionDc(dec)));
+    d.drop.push(dec.dropReason ?? null);
+    d.at.push(String(dec.receivedAtMs));
+    d.day.push(utcDay(dec.receivedAtMs));
+    if (dec.dropReason) return;
+    for (const copy of dec.bought) {
+      c.idx.push(String(i + 1));
+      c.hotspot.push(copy.hotspotAddress);
+      c.dc.push(String(dec.dcPerCopy));
+      c.rssi.push(String(copy.rssiDbm));
+      c.snr.push(String(copy.snrDb));
+      c.freq.push(String(copy.frequencyHz));
+      c.datr.push(copy.dataRate);
+      c.at.push(String(copy.receivedAtMs));
     }
   });
-  for (const x of batch.drops) addDrop(x.routeId, x.orgId, x.day, x.reason, x.count);
-  for (const [org, b] of burned) {
-    ledger.org.push(org);
-    ledger.dc.push(String(b.dc));
-    ledger.bal.push(String(balancesAfter.get(org) ?? 0));
-    ledger.copies.push(String(b.copies));
+  for (const drop of batch.drops) {
+    x.route.push(drop.routeId);
+    x.org.push(drop.orgId);
+    x.day.push(drop.day);
+    x.reason.push(drop.reason);
+    x.count.push(String(drop.count));
   }
-  const statRows = [...stats.values()];
-  const dropRows = [...drops.values()];
-  return {
-    ledger,
-    copies,
-    packets,
-    stats: { route: statRows.map((x) => x.route), org: statRows.map((x) => x.org), day: statRows.map((x) => x.day), packets: statRows.map((x) => String(x.packets)), copies: statRows.map((x) => String(x.copies)), dc: statRows.map((x) => String(x.dc)) },
-    drops: { route: dropRows.map((x) => x.route), org: dropRows.map((x) => x.org), day: dropRows.map((x) => x.day), reason: dropRows.map((x) => x.reason), count: dropRows.map((x) => String(x.count)) },
-  };
+  return { d, c, x };
 }
 
 export class PgBurnStore implements BurnStore {
   constructor(private readonly sql: Sql) {}
 
   async commit(batch: BurnBatch): Promise<RouteOutcome[]> {
-    return this.sql.begin(async (tx) => {
-      const payers = [...new Set(batch.decisions.filter((d) => !d.dropReason && decisionDc(d) > 0).map((d) => d.route.orgId))].sort();
-      const balances = new Map<string, number>();
-      if (payers.length > 0) {
-        const rows = await tx<{ id: string; dc_balance: bigint }[]>`
-          select id, dc_balance from orgs where id = any(${payers}::uuid[]) order by id for update`;
-        for (const r of rows) balances.set(r.id, Number(r.dc_balance));
-      }
-      const outcomes = settleBalances(batch, balances);
-      const { ledger: l, copies: c, packets: p, stats: s, drops: d } = batchRows(batch, outcomes, balances);
-      // One statement, one round trip: data-modifying CTEs all run, whether referenced or not;
-      // empty arrays simply write nothing. The text is constant, so it is prepared once.
-      await tx`
-        with
-        balance as (
-          update orgs set dc_balance = v.bal::bigint
-          from unnest(${l.org}::uuid[], ${l.bal}::text[]) as v(id, bal) where orgs.id = v.id),
-        ledger as (
-          insert into dc_ledger (org_id, kind, amount_dc, balance_after_dc, copies, memo, created_at_ms)
-          select v.id, 'burn', -(v.dc::bigint), v.bal::bigint, v.copies::int, 'router burn', ${batch.nowMs}::bigint
-          from unnest(${l.org}::uuid[], ${l.dc}::text[], ${l.bal}::text[], ${l.copies}::text[]) as v(id, dc, bal, copies)),
-        copies as (
-          insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
-          select decode(v.h, 'hex'), v.r::uuid, v.o::uuid, v.hs, v.dc::int, v.rssi::int, v.snr::real, v.f::bigint, v.dr, v.at::bigint
-          from unnest(${c.hash}::text[], ${c.route}::text[], ${c.org}::text[], ${c.hotspot}::text[], ${c.dc}::text[], ${c.rssi}::text[],
-                      ${c.snr}::text[], ${c.freq}::text[], ${c.datr}::text[], ${c.at}::text[]) as v(h, r, o, hs, dc, rssi, snr, f, dr, at)),
-        packets as (
-          insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes,
-                                      copies_heard, copies_bought, dc, status, received_at_ms)
-          select decode(v.h, 'hex'), v.r::uuid, v.o::uuid, v.k, v.da, v.je, v.de, v.fc::int, v.fp::int, v.pb::int,
-                 v.ch::int, v.cb::int, v.dc::int, v.st, v.at::bigint
-          from unnest(${p.hash}::text[], ${p.route}::text[], ${p.org}::text[], ${p.kind}::text[], ${p.devAddr}::text[], ${p.joinEui}::text[],
-                      ${p.devEui}::text[], ${p.fCnt}::text[], ${p.fPort}::text[], ${p.bytes}::text[], ${p.heard}::text[], ${p.bought}::text[],
-                      ${p.dc}::text[], ${p.status}::text[], ${p.at}::text[]) as v(h, r, o, k, da, je, de, fc, fp, pb, ch, cb, dc, st, at)),
-        stats as (
-          insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
-          select v.r::uuid, v.o::uuid, v.d::date, v.p::bigint, v.c::bigint, v.dc::bigint
-          from unnest(${s.route}::text[], ${s.org}::text[], ${s.day}::text[], ${s.packets}::text[], ${s.copies}::text[], ${s.dc}::text[]) as v(r, o, d, p, c, dc)
-          on conflict (route_id, day) do update set packets = route_stats_daily.packets + excluded.packets,
-            copies = route_stats_daily.copies + excluded.copies, dc = route_stats_daily.dc + excluded.dc),
-        drops as (
-          insert into route_drops_daily (route_id, org_id, day, reason, count)
-          select v.r::uuid, v.o::uuid, v.d::date, v.re, v.c::bigint
-          from unnest(${d.route}::text[], ${d.org}::text[], ${d.day}::text[], ${d.reason}::text[], ${d.count}::text[]) as v(r, o, d, re, c)
-          on conflict (route_id, day, reason) do update set count = route_drops_daily.count + excluded.count)
-        select 1`;
-      return outcomes;
-    }) as Promise<RouteOutcome[]>;
+    const { d, c, x } = batchColumns(batch);
+    const rows = await this.sql<{ outcome: RouteOutcome }[]>`
+      with
+      d as (
+        select v.* from unnest(${d.hash}::text[], ${d.route}::text[]::uuid[], ${d.org}::text[]::uuid[], ${d.kind}::text[], ${d.devAddr}::text[],
+                               ${d.joinEui}::text[], ${d.devEui}::text[], ${d.fCnt}::text[]::int[], ${d.fPort}::text[]::int[],
+                               ${d.bytes}::text[]::int[], ${d.heard}::text[]::int[], ${d.bought}::text[]::int[], ${d.over}::text[]::int[],
+                               ${d.cost}::text[]::bigint[], ${d.drop}::text[], ${d.at}::text[]::bigint[], ${d.day}::text[]::date[])
+          with ordinality as v(h, route, org, kind, da, je, de, fc, fp, pb, heard, bought, over, cost, drop_reason, at, day, idx)),
+      payer as (
+        select o.id, o.dc_balance from orgs o
+        where o.id in (select org from d where drop_reason is null and cost > 0) order by o.id for update),
+      s as (
+        select d.*, case
+            when d.drop_reason is not null then d.drop_reason
+            when d.cost = 0 then 'forwarded'
+            when sum(d.cost) over (partition by d.org order by d.idx) <= coalesce(p.dc_balance, 0) then 'forwarded'
+            else 'insufficient_dc'
+          end as outcome
+        from d left join payer p on p.id = d.org),
+      burn as (
+        select org, sum(cost) as dc, sum(bought) as copies from s where outcome = 'forwarded' and cost > 0 group by org),
+      balance as (
+        update orgs set dc_balance = orgs.dc_balance - burn.dc from burn where orgs.id = burn.org
+        returning orgs.id, orgs.dc_balance, burn.dc, burn.copies),
+      ledger as (
+        insert into dc_ledger (org_id, kind, amount_dc, balance_after_dc, copies, memo, created_at_ms)
+        select id, 'burn', -dc, dc_balance, copies, 'router burn', ${batch.nowMs}::bigint from balance),
+      copies as (
+        insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+        select decode(s.h, 'hex'), s.route, s.org, c.hs, c.dc, c.rssi, c.snr, c.f, c.dr, c.at
+        from unnest(${c.idx}::text[]::int[], ${c.hotspot}::text[], ${c.dc}::text[]::int[], ${c.rssi}::text[]::int[], ${c.snr}::text[]::real[],
+                    ${c.freq}::text[]::bigint[], ${c.datr}::text[], ${c.at}::text[]::bigint[]) as c(didx, hs, dc, rssi, snr, f, dr, at)
+        join s on s.idx = c.didx where s.outcome = 'forwarded'),
+      packets as (
+        insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes,
+                                    copies_heard, copies_bought, dc, status, received_at_ms)
+        select decode(h, 'hex'), route, org, kind, da, je, de, fc, fp, pb, heard,
+               case when outcome = 'forwarded' then bought else 0 end, case when outcome = 'forwarded' then cost else 0 end, outcome, at
+        from s),
+      stats as (
+        insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
+        select route, org, day, count(*), sum(bought), sum(cost) from s where outcome = 'forwarded' group by route, org, day
+        on conflict (route_id, day) do update set packets = route_stats_daily.packets + excluded.packets,
+          copies = route_stats_daily.copies + excluded.copies, dc = route_stats_daily.dc + excluded.dc),
+      drops as (
+        insert into route_drops_daily (route_id, org_id, day, reason, count)
+        select route, org, day, reason, sum(n) from (
+          select route, org, day, outcome as reason, count(*) as n from s where outcome <> 'forwarded' group by 1, 2, 3, 4
+          union all
+          select route, org, day, 'copy_over_max', sum(over) from s where outcome = 'forwarded' and over > 0 group by 1, 2, 3
+          union all
+          select * from unnest(${x.route}::text[]::uuid[], ${x.org}::text[]::uuid[], ${x.day}::text[]::date[], ${x.reason}::text[],
+                               ${x.count}::text[]::bigint[])
+        ) as all_drops(route, org, day, reason, n)
+        group by route, org, day, reason
+        on conflict (route_id, day, reason) do update set count = route_drops_daily.count + excluded.count)
+      select outcome from s order by idx`;
+    return rows.map((r) => r.outcome);
   }
 }

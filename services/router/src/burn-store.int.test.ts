@@ -1,0 +1,129 @@
+/**
+ * The burn batch statement against real PostgreSQL and the embedded database: settlement per org
+ * in arrival order, free joins, recorded drops, ledger rows that track the balance, bought copies
+ * and daily stats, and nothing written when the batch fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
+import type { RouteConfig } from '@cov/shared/routing/routing-config';
+import { PgBurnStore } from './burn-store';
+import type { RouteDecision } from './route-decision';
+import type { UplinkCopy } from './uplink-copy';
+
+const T = Date.UTC(2026, 10, 3, 12, 0, 0);
+const copy = (hotspotAddress: string): UplinkCopy => ({ hotspotAddress, rssiDbm: -70, snrDb: 4.5, frequencyHz: 868_300_000, dataRate: 'SF9BW125', receivedAtMs: T }) as UplinkCopy;
+
+describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)', (mode) => {
+  let node: TestNode;
+  let store: PgBurnStore;
+  const orgs = { a: '', b: '' };
+  const routes: Record<string, RouteConfig> = {};
+  let n = 0;
+
+  function decision(route: RouteConfig, copies: number, dcPerCopy: number, over: Partial<RouteDecision> = {}): RouteDecision {
+    n++;
+    return {
+      packetId: n.toString(16).padStart(64, '0'),
+      route,
+      kind: dcPerCopy === 0 ? 'join' : 'uplink',
+      devAddr: dcPerCopy === 0 ? null : 'fc014c01',
+      joinEui: dcPerCopy === 0 ? '0102030405060708' : null,
+      devEui: dcPerCopy === 0 ? '0000000000000001' : null,
+      fCnt: dcPerCopy === 0 ? null : n,
+      fPort: dcPerCopy === 0 ? null : 1,
+      payloadBytes: 10,
+      copiesHeard: copies + 1,
+      bought: Array.from({ length: copies }, (_, i) => copy(`hotspot-${i}`)),
+      overMax: 1,
+      dcPerCopy,
+      receivedAtMs: T,
+      ...over,
+    };
+  }
+
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], ...(mode === 'embedded' ? { overrides: { DB_POOL_MAX: '1' } } : {}) });
+    store = new PgBurnStore(node.ctx.database.sql);
+    const sql = node.ctx.database.sql;
+    for (const [k, balance] of [['a', 10], ['b', 3]] as const) {
+      const [org] = await sql<{ id: string }[]>`insert into orgs (name, net_id, dc_balance, created_at) values (${`org ${k}`}, 'C00053', ${balance}, now()) returning id`;
+      orgs[k] = org!.id;
+      const [route] = await sql<{ id: string }[]>`insert into routes (org_id, endpoint, max_copies, created_at, updated_at) values (${org!.id}, '{"protocol":"http","url":"http://x"}'::jsonb, 2, now(), now()) returning id`;
+      routes[k] = { id: route!.id, orgId: org!.id, endpoint: { protocol: 'http', url: 'http://x' }, maxCopies: 2, active: true, locked: false };
+    }
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('pays in arrival order per org until the balance runs out, joins free, known drops recorded', async () => {
+    const a = routes.a!;
+    const b = routes.b!;
+    const outcomes = await store.commit({
+      nowMs: T + 5,
+      drops: [{ routeId: a.id, orgId: a.orgId, day: '2026-11-03', reason: 'endpoint_error', count: 2 }],
+      decisions: [
+        decision(a, 2, 2), // 4 of 10
+        decision(b, 2, 1), // 2 of 3
+        decision(a, 2, 3), // 6: 10 of 10
+        decision(a, 1, 0), // join: free
+        decision(b, 1, 2), // 2 more than the 1 left
+        decision(a, 1, 1), // nothing left
+        decision(b, 1, 1, { dropReason: 'route_inactive' }),
+      ],
+    });
+    expect(outcomes).toEqual(['forwarded', 'forwarded', 'forwarded', 'forwarded', 'insufficient_dc', 'insufficient_dc', 'route_inactive']);
+    const sql = node.ctx.database.sql;
+    const balances = await sql`select name, dc_balance from orgs order by name`;
+    expect(balances.map((r) => [r.name, Number(r.dc_balance)])).toEqual([
+      ['org a', 0],
+      ['org b', 1],
+    ]);
+    const ledger = await sql`select org_id, kind, amount_dc, balance_after_dc, copies, created_at_ms from dc_ledger order by org_id`;
+    expect(ledger.map((r) => [r.org_id, r.kind, Number(r.amount_dc), Number(r.balance_after_dc), r.copies, Number(r.created_at_ms)]).sort()).toEqual(
+      [
+        [orgs.a, 'burn', -10, 0, 4, T + 5],
+        [orgs.b, 'burn', -2, 1, 2, T + 5],
+      ].sort(),
+    );
+    const copies = await sql`select org_id, count(*)::int as n, sum(dc)::int as dc from packet_copies group by org_id`;
+    expect(Object.fromEntries(copies.map((r) => [r.org_id, [r.n, r.dc]]))).toEqual({ [orgs.a]: [5, 10], [orgs.b]: [2, 2] });
+    const packets = await sql`select status, copies_bought, dc from routed_packets where route_id = ${a.id} order by id`;
+    expect(packets.map((r) => [r.status, r.copies_bought, r.dc])).toEqual([
+      ['forwarded', 2, 4],
+      ['forwarded', 2, 6],
+      ['forwarded', 1, 0],
+      ['insufficient_dc', 0, 0],
+    ]);
+    const stats = await sql`select packets, copies, dc from route_stats_daily where route_id = ${a.id}`;
+    expect(stats.map((r) => [Number(r.packets), Number(r.copies), Number(r.dc)])).toEqual([[3, 5, 10]]);
+    const drops = await sql`select route_id, reason, count from route_drops_daily order by route_id, reason`;
+    expect(drops.map((r) => [r.route_id === a.id ? 'a' : 'b', r.reason, Number(r.count)]).sort()).toEqual(
+      [
+        ['a', 'copy_over_max', 3],
+        ['a', 'endpoint_error', 2],
+        ['a', 'insufficient_dc', 1],
+        ['b', 'copy_over_max', 1],
+        ['b', 'insufficient_dc', 1],
+        ['b', 'route_inactive', 1],
+      ].sort(),
+    );
+  });
+
+  it('adds to the same day rows on the next batch', async () => {
+    await node.ctx.database.sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    expect(await store.commit({ nowMs: T + 9, drops: [], decisions: [decision(routes.a!, 1, 1, { overMax: 0 })] })).toEqual(['forwarded']);
+    const stats = await node.ctx.database.sql`select packets, copies, dc from route_stats_daily where route_id = ${routes.a!.id}`;
+    expect(stats.map((r) => [Number(r.packets), Number(r.copies), Number(r.dc)])).toEqual([[4, 6, 11]]);
+  });
+
+  it('writes nothing when the batch fails', async () => {
+    const sql = node.ctx.database.sql;
+    const before = await sql`select (select count(*) from routed_packets) as p, (select dc_balance from orgs where id = ${orgs.a}) as b`;
+    // A route id that is not a UUID makes the statement fail after the balance was read.
+    const bad = { ...routes.a!, id: 'not-a-uuid' };
+    await expect(store.commit({ nowMs: T, drops: [], decisions: [decision(routes.a!, 1, 1), decision(bad, 1, 1)] })).rejects.toThrow();
+    const after = await sql`select (select count(*) from routed_packets) as p, (select dc_balance from orgs where id = ${orgs.a}) as b`;
+    expect(after).toEqual(before);
+  });
+});
