@@ -86,7 +86,7 @@ export class GwmpServer {
       return;
     }
     const packet = parsed.value;
-    metrics.datagrams.inc({ type: packet.type });
+    metrics.datagram(packet.type);
     if (packet.type !== 'PUSH_DATA' && packet.type !== 'PULL_DATA' && packet.type !== 'TX_ACK') {
       metrics.drop('unexpected_type');
       logger.debug({ from: `${rinfo.address}:${rinfo.port}`, type: packet.type }, 'GWMP datagram of a server-side type dropped');

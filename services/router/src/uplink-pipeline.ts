@@ -130,7 +130,7 @@ export class UplinkPipeline {
       matches = found.matches;
     }
     const kind = frame.kind === 'join_request' ? 'join' : 'uplink';
-    metrics.packets.inc({ kind });
+    metrics.packet(kind);
     const payloadBytes = frame.kind === 'data' ? frame.frmPayload.length : 0;
     for (const match of matches) {
       const { bought, overMax } = buyCopies(packet.copies, match.maxCopies);
@@ -183,7 +183,7 @@ export class UplinkPipeline {
     if (endpoint.protocol === 'gwmp') {
       const results = await Promise.allSettled(decision.bought.map((c) => this.deps.lns.pushCopy(endpoint.host, endpoint.port, c.hotspot.gatewayEui, { ...c.rxpk, meta: { ...c.rxpk.meta, ...lnsMeta(c) } })));
       const failed = results.filter((r) => r.status === 'rejected').length;
-      metrics.forwarded.inc({ protocol: 'gwmp', outcome: failed === 0 ? 'ok' : 'error' });
+      metrics.forward('gwmp', failed === 0 ? 'ok' : 'error');
       if (failed > 0) this.endpointError(decision);
       return;
     }
@@ -191,12 +191,12 @@ export class UplinkPipeline {
     this.deps.downlinks.remember(context);
     const result = await this.deps.http.post(endpoint.url, webhookMessage(decision, frame), endpoint.authHeader);
     if (!result.ok) {
-      metrics.forwarded.inc({ protocol: 'http', outcome: 'error' });
+      metrics.forward('http', 'error');
       logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');
       this.endpointError(decision);
       return;
     }
-    metrics.forwarded.inc({ protocol: 'http', outcome: 'ok' });
+    metrics.forward('http', 'ok');
     const answer = result.body as { downlink?: unknown } | null;
     if (answer && typeof answer === 'object' && answer.downlink !== undefined && answer.downlink !== null) {
       const request = readDownlinkRequest(answer.downlink);

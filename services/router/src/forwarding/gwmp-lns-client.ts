@@ -10,7 +10,7 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
+import { GWMP_IDENTIFIERS, GWMP_VERSION, encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import type { Rxpk, Txpk, TxpkAck } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
 
@@ -25,6 +25,7 @@ export interface LnsRelay {
 interface LnsSession {
   key: string;
   socket: dgram.Socket;
+  euiBytes: Buffer;
   address: string;
   port: number;
   gatewayEui: string;
@@ -39,6 +40,23 @@ export interface GwmpLnsClientOptions {
   onPullResp(relay: LnsRelay, txpk: Txpk): void;
   keepaliveMs?: number;
   idleCloseMs?: number;
+}
+
+/**
+ * PUSH_DATA for one rxpk the router read with the shared codec. The hot path of GWMP forwarding
+ * (one per bought copy), so it serialises the already validated rxpk directly instead of going
+ * through the codec's generic encoder; gwmp-lns-client.test.ts checks the codec reads it back.
+ */
+export function pushDataDatagram(token: number, euiBytes: Buffer, rxpk: Rxpk): Buffer {
+  const json = Buffer.from(JSON.stringify({ rxpk: [rxpk] }));
+  const out = Buffer.allocUnsafe(12 + json.length);
+  out[0] = GWMP_VERSION;
+  out[1] = (token >> 8) & 0xff;
+  out[2] = token & 0xff;
+  out[3] = GWMP_IDENTIFIERS.PUSH_DATA;
+  euiBytes.copy(out, 4, 0, 8);
+  json.copy(out, 12);
+  return out;
 }
 
 export class GwmpLnsClient {
@@ -59,11 +77,10 @@ export class GwmpLnsClient {
 
   /** Sends one copy as a PUSH_DATA from the hotspot's own socket; resolves when it left. */
   async pushCopy(host: string, port: number, gatewayEui: string, rxpk: Rxpk): Promise<void> {
-    const session = await this.session(host, port, gatewayEui);
+    const existing = this.sessions.get(`${host}:${port}/${gatewayEui}`);
+    const session = existing && !existing.closed ? existing : await this.session(host, port, gatewayEui);
     session.lastUsedMs = this.options.now();
-    const datagram = encodeGwmpPacket({ type: 'PUSH_DATA', token: this.token(), gatewayEui, rxpk: [rxpk], stat: null });
-    if (!datagram.ok) throw datagram.error;
-    await this.send(session, datagram.value);
+    await this.send(session, pushDataDatagram(this.token(), session.euiBytes, rxpk));
   }
 
   sendTxAck(relay: LnsRelay, ack: TxpkAck | null): void {
@@ -102,7 +119,7 @@ export class GwmpLnsClient {
     const again = this.sessions.get(key);
     if (again && !again.closed) return again;
     const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
-    const session: LnsSession = { key, socket, address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false };
+    const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false };
     socket.on('message', (msg) => this.onMessage(session, msg));
     socket.on('error', (e) => {
       this.options.logger.debug({ err: e, lns: key }, 'GWMP LNS socket error; closing it');
