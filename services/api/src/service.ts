@@ -9,6 +9,7 @@ import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
 import { registerMapRoutes } from './map/map-routes';
+import { registerStatsRoutes } from './stats/stats-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -52,6 +53,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
+        await registerStatsRoutes(scope, { database: ctx.database, clock: ctx.clock, coverage, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
       });
     },
     describe: (base) => [`coverage map   ${base}/map`],

@@ -18,17 +18,16 @@ export interface Database {
 
 export interface DatabaseOptions {
   maxConnections: number;
-  /**
-   * The embedded server multiplexes client connections onto one PGlite session, so named
-   * prepared statements from different connections could collide; it is told to use unnamed ones.
-   */
-  embedded?: boolean;
 }
 
 export function connectDatabase(url: string, options: DatabaseOptions): Database {
   const sql = postgres(url, {
     max: options.maxConnections,
-    prepare: !options.embedded,
+    // Named prepared statements in every mode. The embedded database shares one PGlite session
+    // between all connections: postgres.js names statements randomly per connection, so they never
+    // collide, whereas an unnamed statement described in one round trip could be replaced by
+    // another client's query before it is bound in the next.
+    prepare: true,
     onnotice: () => {},
     // bigint columns come back as JS bigint so token amounts never lose precision.
     types: { bigint: postgres.BigInt },

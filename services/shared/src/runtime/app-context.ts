@@ -53,7 +53,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     databaseUrl = embedded.url;
     logger.info({ url: embedded.url, dataDir: options.inMemory ? '(memory)' : config.DATA_DIR }, 'embedded database started');
   }
-  const database = connectDatabase(databaseUrl, { maxConnections: config.DB_POOL_MAX, embedded: !!embedded });
+  const database = connectDatabase(databaseUrl, { maxConnections: config.DB_POOL_MAX });
   try {
     if (embedded) await applyMigrations(database.db);
   } catch (e) {

@@ -1,17 +1,17 @@
 /**
  * Embedded mode's database: PGlite (PostgreSQL compiled to WebAssembly, data under DATA_DIR)
- * served on a loopback TCP port by pglite-socket, so postgres.js, drizzle and BullMQ's PostgreSQL
- * backend talk to it exactly as they talk to a real server.
+ * served on a loopback TCP port (pglite-server.ts), so postgres.js, drizzle and BullMQ's
+ * PostgreSQL backend talk to it exactly as they talk to a real server.
  *
- * PGlite is a single session; pglite-socket multiplexes client connections onto it. Two
- * consequences shape this file: session settings are shared by every client, and BullMQ's
- * per-connection `search_path` option is not applied. So the search path is set once here to
- * `public, bullmq`: our tables (public) resolve first, BullMQ's unqualified functions resolve in
- * its own schema, and our table names are kept distinct from BullMQ's (job, meta, event, ...).
+ * PGlite is a single session shared by every client connection. Two consequences shape this file:
+ * session settings are shared, and BullMQ's per-connection `search_path` option is not applied.
+ * So the search path is set once here to `public, bullmq`: our tables (public) resolve first,
+ * BullMQ's unqualified functions resolve in its own schema, and our table names are kept distinct
+ * from BullMQ's (job, meta, event, ...).
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteServer } from './pglite-server';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -29,10 +29,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   await pglite.exec('SET search_path TO public, bullmq');
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: options.port, maxConnections: options.maxConnections });
-  await server.start();
-  // getServerConn() answers "host:port", with the real port when port 0 was asked for.
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  const server = new PgliteServer(pglite, { host: '127.0.0.1', port: options.port, maxConnections: options.maxConnections });
+  const { host, port } = await server.start();
+  const url = `postgres://postgres@${host}:${port}/postgres`;
   return {
     url,
     async stop() {

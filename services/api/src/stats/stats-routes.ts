@@ -1,0 +1,145 @@
+/**
+ * GET /v1/stats (the network now: hotspots, interactive, PoCs and invalid reasons over the last
+ * 24 h, data transfer, the latest reward epoch) and GET /v1/stats/history (one row per epoch).
+ * Past epochs never change, so a history whose range ends before the current epoch is cached long.
+ */
+import { Type } from 'typebox';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import type { Clock } from '@cov/shared/clock';
+import type { Database } from '@cov/shared/db/client';
+import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
+import { parseTimeRange } from '../http/time-range';
+import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows } from './stats-repository';
+
+const DAY_MS = 86_400_000;
+const ErrorRef = Type.Ref('ErrorResponse');
+const Counts = Type.Record(Type.String(), Type.Integer());
+
+const RewardEpoch = Type.Object({
+  epoch: Type.Integer(),
+  startMs: Type.Number(),
+  endMs: Type.Number(),
+  emission: Type.String({ description: 'token base units' }),
+  hotspotsRewarded: Type.Integer(),
+  beaconAmount: Type.String(),
+  witnessAmount: Type.String(),
+  dataAmount: Type.String(),
+  dcBurned: Type.String(),
+  dcBurnedUsd: Type.String(),
+  emittedUsd: Type.String(),
+  manifestHash: Type.String(),
+});
+
+export interface StatsDeps {
+  database: Database;
+  clock: Clock;
+  coverage: CoverageSnapshots;
+  epochLengthMs: number;
+}
+
+export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Promise<void> {
+  const { sql } = deps.database;
+  app.get(
+    '/v1/stats',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Network statistics now (PoC figures over the last 24 h)',
+        response: {
+          200: Type.Object({
+            at: Type.String({ format: 'date-time' }),
+            hotspots: Type.Object({ total: Type.Integer(), full: Type.Integer(), dataOnly: Type.Integer(), asserted: Type.Integer(), interactive: Type.Integer() }),
+            last24h: Type.Object({
+              beacons: Type.Integer(),
+              validBeacons: Type.Integer(),
+              witnesses: Type.Integer(),
+              validWitnesses: Type.Integer(),
+              selectedWitnesses: Type.Integer(),
+              invalidReasons: Type.Object({ beacon: Counts, witness: Counts }),
+              packetCopies: Type.Integer(),
+              dcBurned: Type.Integer(),
+            }),
+            latestRewardEpoch: Type.Union([RewardEpoch, Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const nowMs = deps.clock.nowMs();
+      const fromMs = nowMs - DAY_MS;
+      const [counts, pocs, reasons, data, epoch, snapshot] = await Promise.all([
+        hotspotCounts(sql),
+        pocCounts(sql, fromMs, nowMs),
+        invalidReasons(sql, fromMs, nowMs),
+        dataTransfer(sql, fromMs, nowMs),
+        latestRewardEpoch(sql),
+        deps.coverage.get(),
+      ]);
+      void reply.header('cache-control', 'public, max-age=30');
+      return {
+        at: new Date(nowMs).toISOString(),
+        hotspots: { total: counts.hotspots, full: counts.full, dataOnly: counts.dataOnly, asserted: counts.asserted, interactive: snapshot.hotspots.filter((h) => h.interactive).length },
+        last24h: { ...pocs, invalidReasons: reasons, packetCopies: data.copies, dcBurned: data.dcBurned },
+        latestRewardEpoch: epoch ?? null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/stats/history',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Network statistics per epoch: PoCs, rewards, data credits burned',
+        querystring: Type.Object({
+          min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative; default max_time - 30 days; up to 366 days' })),
+          max_time: Type.Optional(Type.String()),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                epoch: Type.Integer(),
+                start: Type.String({ format: 'date-time' }),
+                beacons: Type.Integer(),
+                validBeacons: Type.Integer(),
+                witnesses: Type.Integer(),
+                validWitnesses: Type.Integer(),
+                selectedWitnesses: Type.Integer(),
+                rewards: Type.Union([RewardEpoch, Type.Null()]),
+              }),
+            ),
+          }),
+          400: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      const nowMs = deps.clock.nowMs();
+      const range = parseTimeRange(request.query, nowMs, { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS });
+      const fromEpoch = Math.floor(range.minMs / deps.epochLengthMs);
+      const toEpoch = Math.floor((range.maxMs - 1) / deps.epochLengthMs);
+      const [pocs, rewards] = await Promise.all([pocsByEpoch(sql, fromEpoch, toEpoch), rewardEpochRows(sql, fromEpoch, toEpoch, toEpoch - fromEpoch + 1)]);
+      const rewardBy = new Map(rewards.map((r) => [r.epoch, r]));
+      const epochs = [...new Set([...pocs.map((p) => p.epoch), ...rewards.map((r) => r.epoch)])].sort((a, b) => a - b);
+      const pocBy = new Map(pocs.map((p) => [p.epoch, p]));
+      const currentEpoch = Math.floor(nowMs / deps.epochLengthMs);
+      void reply.header('cache-control', toEpoch < currentEpoch ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+      return {
+        data: epochs.map((epoch) => {
+          const p = pocBy.get(epoch);
+          return {
+            epoch,
+            start: new Date(epoch * deps.epochLengthMs).toISOString(),
+            beacons: p?.beacons ?? 0,
+            validBeacons: p?.validBeacons ?? 0,
+            witnesses: p?.witnesses ?? 0,
+            validWitnesses: p?.validWitnesses ?? 0,
+            selectedWitnesses: p?.selectedWitnesses ?? 0,
+            rewards: rewardBy.get(epoch) ?? null,
+          };
+        }),
+      };
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cov/shared/clock';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const EPOCH = Math.floor(NOW / DAY);
+
+describe.each(['postgres', 'embedded'] as const)('network stats (%s)', (mode) => {
+  let node: TestNode;
+  const get = async (path: string) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`);
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  };
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], clock: new ManualClock(NOW) });
+    const { sql } = node.ctx.database;
+    await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000006', 'm', now())`;
+    const [a, b] = [keypairFromLabel('stats/a'), keypairFromLabel('stats/b')];
+    for (const [i, k] of [a, b].entries()) {
+      await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, onboarded_at)
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000006', ${i === 0 ? 'full' : 'data_only'}, ${`CC0000000000000${i}`}, now())`;
+    }
+    // Yesterday: one valid beacon with a valid and an invalid witness; today: one invalid beacon.
+    const rows: [string, number, number, boolean, string | null][] = [
+      ['y1', NOW - DAY - 3_600_000, EPOCH - 1, true, null],
+      ['t1', NOW - 3_600_000, EPOCH, false, 'irregular_interval'],
+    ];
+    for (const [id, t, epoch, valid, reason] of rows) {
+      await sql`insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell, witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
+        values (${id}, ${a.address}, ${t}, ${epoch}, ${valid}, ${reason}, '{}', null, 2, 1, 1, 0, ${t})`;
+    }
+    await sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10, distance_m, location_cell) values
+      ('y1', 'w1', ${b.address}, ${a.address}, ${NOW - DAY - 3_600_000}, ${EPOCH - 1}, true, null, '{}', true, -1000, 50, 1000, null),
+      ('y1', 'w2', ${b.address}, ${a.address}, ${NOW - DAY - 3_600_000}, ${EPOCH - 1}, false, 'too_late', '{}', false, -1000, 50, 1000, null),
+      ('t1', 'w3', ${b.address}, ${a.address}, ${NOW - 3_600_000}, ${EPOCH}, false, 'below_min_distance', '{}', false, -800, 50, 100, null)`;
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('summarises the network now', async () => {
+    const { body } = await get('/v1/stats');
+    if (!body.hotspots) console.log(JSON.stringify(body));
+    expect(body.hotspots).toEqual({ total: 2, full: 1, dataOnly: 1, asserted: 0, interactive: 0 });
+    expect(body.last24h).toMatchObject({ beacons: 1, validBeacons: 0, witnesses: 1, validWitnesses: 0, invalidReasons: { beacon: { irregular_interval: 1 }, witness: { below_min_distance: 1 } } });
+    expect(body.latestRewardEpoch).toBeNull();
+  });
+
+  it('gives one row per epoch, cached long when the range is in the past', async () => {
+    const all = await get('/v1/stats/history?min_time=-3 day');
+    expect(all.body.data.map((r: any) => [r.epoch, r.beacons, r.validBeacons, r.witnesses, r.validWitnesses])).toEqual([
+      [EPOCH - 1, 1, 1, 2, 1],
+      [EPOCH, 1, 0, 1, 0],
+    ]);
+    const past = await get('/v1/stats/history?min_time=-3 day&max_time=-1 day');
+    expect(past.headers.get('cache-control')).toContain('immutable');
+    expect((await get('/v1/stats/history?min_time=-2000 day')).body.error.code).toBe('request.invalid');
+  });
+});
