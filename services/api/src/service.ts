@@ -10,6 +10,8 @@ import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
 import { registerMapRoutes } from './map/map-routes';
 import { registerStatsRoutes } from './stats/stats-routes';
+import { LiveEvents } from './stream/live-events';
+import { registerStreamRoutes } from './stream/stream-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
@@ -29,6 +31,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     maxSkewMs: ctx.config.SIGNED_REQUEST_MAX_SKEW_MS,
   };
   const coverage = new CoverageSnapshots(ctx.database, ctx.clock, ctx.config.EPOCH_LENGTH_MS, ctx.config.COVERAGE_SNAPSHOT_TTL_MS);
+  const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), ctx.logger.child({ service: 'api' }));
   let closeRateLimits: (() => void) | undefined;
   return {
     name: 'api',
@@ -53,10 +56,11 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
+        await registerStreamRoutes(scope, liveEvents);
         await registerStatsRoutes(scope, { database: ctx.database, clock: ctx.clock, coverage, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
       });
     },
-    describe: (base) => [`coverage map   ${base}/map`],
-    tasks: [{ name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
+    describe: (base) => [`coverage map   ${base}/map`, `live feed      ${base.replace('http', 'ws')}/v1/stream`],
+    tasks: [liveEvents.task, { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
   };
 };
