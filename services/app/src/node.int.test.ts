@@ -6,6 +6,7 @@ import { loadConfig } from '@cov/shared/config/config';
 import { createLogger } from '@cov/shared/logger';
 import { serviceNames } from '@cov/shared/runtime/service';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { startNode } from './compose';
 import { allTestModes, startTestNode } from './testing/test-node';
 
@@ -50,7 +51,7 @@ describe('the embedded default', () => {
 });
 
 describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
-  it('answers /ready, /metrics and an OpenAPI 3.1 document listing the routes', async () => {
+  it('answers /ready, /metrics and a valid OpenAPI 3.1 document listing the routes', async () => {
     const node = await startTestNode(mode);
     try {
       expect((await (await fetch(`${node.httpBaseUrl}/ready`)).json()).status).toBe('ready');
@@ -61,6 +62,8 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/hotspots', '/v1/hotspots/{address}', '/v1/hotspots/{address}/location', '/v1/owners/{owner}/hotspots']));
       expect(doc.components.schemas).toHaveProperty('Hotspot');
+      // A structurally valid OpenAPI 3.1 document whose $refs all resolve.
+      await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
       expect((await fetch(`${node.httpBaseUrl}/docs`)).status).toBe(200);
     } finally {
       await node.destroy();
