@@ -2,6 +2,8 @@
 import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
 import type { RegionLookup } from '@cov/shared/location-region/region-lookup';
+import type { Database } from '@cov/shared/db/client';
+import type { CoverageSnapshots } from './coverage/coverage-snapshot';
 
 export interface ApiDeps {
   db: Db;
@@ -9,4 +11,8 @@ export interface ApiDeps {
   regions: RegionLookup;
   adminApiKey: string;
   maxSkewMs: number;
+  database: Database;
+  coverage: CoverageSnapshots;
+  /** A hotspot is online if it reported or carried a packet within this window (two beacon intervals). */
+  onlineWindowMs: number;
 }

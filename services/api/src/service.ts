@@ -23,14 +23,17 @@ import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
+  const coverage = new CoverageSnapshots(ctx.database, ctx.clock, ctx.config.EPOCH_LENGTH_MS, ctx.config.COVERAGE_SNAPSHOT_TTL_MS);
   const deps: ApiDeps = {
     db: ctx.database.db,
     clock: ctx.clock,
     regions: new RegionLookup(ctx.config.REGION_CACHE_H3_RES),
     adminApiKey: ctx.adminApiKey,
     maxSkewMs: ctx.config.SIGNED_REQUEST_MAX_SKEW_MS,
+    database: ctx.database,
+    coverage,
+    onlineWindowMs: 2 * ctx.config.BEACON_INTERVAL_MS,
   };
-  const coverage = new CoverageSnapshots(ctx.database, ctx.clock, ctx.config.EPOCH_LENGTH_MS, ctx.config.COVERAGE_SNAPSHOT_TTL_MS);
   const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), ctx.logger.child({ service: 'api' }));
   let closeRateLimits: (() => void) | undefined;
   return {

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { cellToLatLng } from 'h3-js';
 import type { HotspotRow } from '@cov/shared/registry/hotspots-repository';
+import { HotspotStatus } from './hotspot-status';
 
 export const HotspotLocation = Type.Object({
   cell: Type.String({ description: 'Asserted location, H3 res-12 cell (hex).' }),
@@ -24,12 +25,13 @@ export const HotspotView = Type.Object(
     gatewayEui: Type.String({ description: 'Gateway EUI reported by its packet forwarder (GWMP).' }),
     location: Type.Union([HotspotLocation, Type.Null()], { description: 'null until the owner asserts a location.' }),
     onboardedAt: Type.String({ format: 'date-time' }),
+    status: Type.Optional(HotspotStatus),
   },
   { $id: 'Hotspot' },
 );
 export type HotspotView = Static<typeof HotspotView>;
 
-export function toHotspotView(row: HotspotRow): HotspotView {
+export function toHotspotView(row: HotspotRow, status?: HotspotStatus): HotspotView {
   let location: HotspotView['location'] = null;
   if (row.locationCell && row.locationCellRes8 && row.region && row.locationAssertedAt && row.gainDbiX10 !== null && row.elevationM !== null) {
     const [lat, lng] = cellToLatLng(row.locationCell);
@@ -53,5 +55,6 @@ export function toHotspotView(row: HotspotRow): HotspotView {
     gatewayEui: row.gatewayEui,
     location,
     onboardedAt: row.onboardedAt.toISOString(),
+    ...(status ? { status } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { createMaker, issueMakerApiKey } from './create-maker';
 import { findMakerByKeyHash } from './makers-repository';
 import { onboardHotspot } from './onboard-hotspot';
 import { HotspotView, toHotspotView } from './hotspot-view';
+import { hotspotStatuses } from './hotspot-status';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -133,7 +134,8 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       requireValidAddress(request.params.address, 'address');
       const row = await findHotspot(deps.db, request.params.address);
       if (!row) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
-      return toHotspotView(row);
+      const statuses = await hotspotStatuses(deps.database.sql, [row.address], await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
+      return toHotspotView(row, statuses.get(row.address));
     },
   );
 
@@ -189,7 +191,8 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       const rows = await listHotspotsByOwner(deps.db, request.params.owner, after?.a, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { data: page.map(toHotspotView), cursor: rows.length > request.query.limit && last ? encodeCursor({ a: last.address }) : null };
+      const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
+      return { data: page.map((r) => toHotspotView(r, statuses.get(r.address))), cursor: rows.length > request.query.limit && last ? encodeCursor({ a: last.address }) : null };
     },
   );
 }

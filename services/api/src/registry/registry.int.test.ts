@@ -145,6 +145,19 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     expect([res.status, res.body.error.code]).toEqual([404, 'hotspots.not_found']);
   });
 
+  it('shows each hotspot status: scale, interactivity, last activity, online and lifetime rewards', async () => {
+    const h = hotspots[1]!.address;
+    let res = await call('GET', `/v1/hotspots/${h}`);
+    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0' });
+    await node.ctx.database.sql`insert into witness_reports (id, hotspot_address, received_at_ms, payload, reported_timestamp_ns, tmst, signal_dbm_x10, snr_db_x10, frequency_hz, data_rate, encoded)
+      values ('status-w1', ${h}, ${clock.nowMs() - 60_000}, ${Buffer.alloc(51)}, 0, 0, -1000, 50, 867100000, 'SF12BW125', ${Buffer.alloc(1)})`;
+    await node.ctx.database.sql`insert into reward_index (hotspot_address, lifetime_amount, last_epoch) values (${h}, 123456789012345, 3)`;
+    res = await call('GET', `/v1/hotspots/${h}`);
+    expect(res.body.status).toMatchObject({ lastWitnessAt: new Date(clock.nowMs() - 60_000).toISOString(), online: true, lifetimeRewards: '123456789012345' });
+    const fleet = await call('GET', `/v1/owners/${owner.address}/hotspots`);
+    expect(fleet.body.data.find((d: { address: string }) => d.address === h).status.online).toBe(true);
+  });
+
   it('lists an owner fleet with keyset cursors', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
