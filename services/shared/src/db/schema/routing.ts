@@ -157,8 +157,8 @@ export const dcLedger = pgTable(
 
 /**
  * Every bought copy: which hotspot carried which packet for which org, and the DC it cost. Written
- * at the router's packet rate and read by time range (data-transfer rewards per epoch), so it has
- * no primary key and only a BRIN index on time: appends stay cheap.
+ * at the router's packet rate, read by time range (data-transfer rewards per epoch: a BRIN index,
+ * cheap to keep up on appends) and by hotspot (its last activity); no primary key.
  */
 export const packetCopies = pgTable(
   'packet_copies',
@@ -174,7 +174,7 @@ export const packetCopies = pgTable(
     dataRate: text('data_rate').notNull(),
     receivedAtMs: bigint('received_at_ms', { mode: 'number' }).notNull(),
   },
-  (t) => [index('packet_copies_time_brin').using('brin', t.receivedAtMs)],
+  (t) => [index('packet_copies_time_brin').using('brin', t.receivedAtMs), index('packet_copies_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs)],
 );
 
 /** What happened to each packet on each matching route (forwarded, or the drop reason); pruned after a retention period. */

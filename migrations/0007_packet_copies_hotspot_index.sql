@@ -1,0 +1,1 @@
+CREATE INDEX "packet_copies_hotspot_idx" ON "packet_copies" USING btree ("hotspot_address","received_at_ms");
