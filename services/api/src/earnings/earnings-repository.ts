@@ -1,0 +1,65 @@
+/**
+ * Owners' earnings reads over the rewarder's tables. Every computed epoch in the range counts, with
+ * zero for epochs in which a hotspot earned nothing, so sums, minimums and medians are honest.
+ * Amounts are token base units, summed exactly (numeric) and returned as decimal strings.
+ */
+import type postgres from 'postgres';
+import type { TimeRange } from '../http/time-range';
+
+export type Bucket = 'epoch' | 'day' | 'week';
+
+export interface EarningsRow {
+  /** Bucket start (UTC): epoch start, day start, or Monday 00:00 of the ISO week. */
+  startMs: number;
+  epochs: number;
+  beacon: bigint;
+  witness: bigint;
+  data: bigint;
+  total: bigint;
+}
+
+/** Earnings of one hotspot per bucket over the computed epochs that start in the range. */
+export async function earningsByBucket(sql: postgres.ISql, hotspot: string, range: TimeRange, bucket: Bucket): Promise<EarningsRow[]> {
+  const key =
+    bucket === 'epoch'
+      ? sql`e.start_ms`
+      : bucket === 'day'
+        ? sql`(floor(e.start_ms / 86400000) * 86400000)::bigint`
+        : // ISO weeks start on Monday; 1970-01-01 was a Thursday, hence the 3-day shift.
+          sql`(floor((e.start_ms + 3 * 86400000) / 604800000) * 604800000 - 3 * 86400000)::bigint`;
+  const rows = await sql<{ start: string; epochs: number; beacon: string; witness: string; data: string }[]>`
+    select ${key}::text as start, count(*)::int as epochs,
+           coalesce(sum(r.beacon_amount), 0)::text as beacon, coalesce(sum(r.witness_amount), 0)::text as witness, coalesce(sum(r.data_amount), 0)::text as data
+    from reward_epochs e
+    left join hotspot_epoch_rewards r on r.epoch = e.epoch and r.hotspot_address = ${hotspot}
+    where e.start_ms >= ${range.minMs} and e.start_ms < ${range.maxMs}
+    group by 1 order by 1`;
+  return rows.map((r) => {
+    const [beacon, witness, data] = [BigInt(r.beacon), BigInt(r.witness), BigInt(r.data)];
+    return { startMs: Number(r.start), epochs: r.epochs, beacon, witness, data, total: beacon + witness + data };
+  });
+}
+
+export interface FleetRow {
+  address: string;
+  beacon: bigint;
+  witness: bigint;
+  data: bigint;
+  total: bigint;
+}
+
+/** Per hotspot of an owner, earnings over the epochs starting in the range (one query). */
+export async function fleetEarnings(sql: postgres.ISql, owner: string, range: TimeRange): Promise<FleetRow[]> {
+  const rows = await sql<{ address: string; beacon: string; witness: string; data: string }[]>`
+    select h.address,
+           coalesce(sum(r.beacon_amount), 0)::text as beacon, coalesce(sum(r.witness_amount), 0)::text as witness, coalesce(sum(r.data_amount), 0)::text as data
+    from hotspots h
+    left join hotspot_epoch_rewards r on r.hotspot_address = h.address
+      and r.epoch in (select epoch from reward_epochs where start_ms >= ${range.minMs} and start_ms < ${range.maxMs})
+    where h.owner_address = ${owner}
+    group by h.address order by h.address`;
+  return rows.map((r) => {
+    const [beacon, witness, data] = [BigInt(r.beacon), BigInt(r.witness), BigInt(r.data)];
+    return { address: r.address, beacon, witness, data, total: beacon + witness + data };
+  });
+}

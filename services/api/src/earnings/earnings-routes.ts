@@ -1,0 +1,141 @@
+/**
+ * Owners' earnings: per hotspot by epoch, day or week (beacon / witness / data split), summary
+ * statistics, and a whole fleet in one call. CSV (`?format=csv`) carries exactly the JSON rows, so
+ * its column sums equal the JSON totals to the last base unit. Past ranges never change and are
+ * cached long.
+ */
+import { Type } from 'typebox';
+import { AppError } from '@cov/shared/errors';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { isValidAddress } from '@cov/shared/helium/keys';
+import { findHotspot } from '@cov/shared/registry/hotspots-repository';
+import type { FastifyReply } from 'fastify';
+import type { ApiDeps } from '../api-deps';
+import { toCsv } from '../http/csv';
+import { parseTimeRange, type TimeRange } from '../http/time-range';
+import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
+import { summarise } from './earnings-stats';
+
+const DAY_MS = 86_400_000;
+const LIMITS = { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS };
+const ErrorRef = Type.Ref('ErrorResponse');
+const Amount = Type.String({ description: 'token base units (integer)' });
+const Split = { beacon: Amount, witness: Amount, data: Amount, total: Amount };
+const TimeQuery = {
+  min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative (-30 day); default max_time - 30 days; up to 366 days; epochs starting in [min_time, max_time)' })),
+  max_time: Type.Optional(Type.String({ description: 'ISO 8601, relative or now (default)' })),
+};
+const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' });
+const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
+
+async function requireHotspot(deps: ApiDeps, address: string): Promise<void> {
+  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', 'address is not a valid Helium ed25519 address', { field: 'address' });
+  if (!(await findHotspot(deps.db, address))) throw new AppError('hotspots.not_found', `no hotspot ${address}`);
+}
+
+/** Immutable once every epoch the range could contain has been computed. */
+async function cacheFor(deps: ApiDeps, reply: FastifyReply, range: TimeRange): Promise<void> {
+  const [row] = await deps.database.sql<{ end: string | null }[]>`select max(end_ms)::text as end from reward_epochs`;
+  const computedUntil = Number(row?.end ?? 0);
+  void reply.header('cache-control', range.maxMs <= computedUntil ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+}
+
+const totalsOf = (rows: { beacon: bigint; witness: bigint; data: bigint; total: bigint }[]) => {
+  const t = rows.reduce((s, r) => ({ beacon: s.beacon + r.beacon, witness: s.witness + r.witness, data: s.data + r.data, total: s.total + r.total }), { beacon: 0n, witness: 0n, data: 0n, total: 0n });
+  return { beacon: t.beacon.toString(), witness: t.witness.toString(), data: t.data.toString(), total: t.total.toString() };
+};
+
+export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
+  app.get(
+    '/v1/hotspots/:address/rewards',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "A hotspot's rewards per epoch, day or week, with the beacon / witness / data split",
+        params: Type.Object({ address: Type.String({ maxLength: 128 }) }),
+        querystring: Type.Object({ ...TimeQuery, bucket: BucketParam, format: FormatParam }),
+        response: {
+          200: Type.Object({
+            bucket: Type.String(),
+            data: Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), epochs: Type.Integer(), ...Split })),
+            totals: Type.Object(Split),
+          }),
+          400: ErrorRef,
+          404: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      await requireHotspot(deps, request.params.address);
+      const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
+      const rows = await earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket);
+      await cacheFor(deps, reply, range);
+      const data = rows.map((r) => ({ start: new Date(r.startMs).toISOString(), epochs: r.epochs, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
+      if (request.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').send(toCsv(['start', 'epochs', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.beacon, d.witness, d.data, d.total])));
+      }
+      return { bucket: request.query.bucket, data, totals: totalsOf(rows) };
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/rewards/sum',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "Summary of a hotspot's rewards over a range: total, min, max, median, avg, stddev per bucket",
+        params: Type.Object({ address: Type.String({ maxLength: 128 }) }),
+        querystring: Type.Object({ ...TimeQuery, bucket: BucketParam }),
+        response: {
+          200: Type.Object({
+            bucket: Type.String(),
+            buckets: Type.Integer(),
+            total: Amount,
+            min: Amount,
+            max: Amount,
+            median: Amount,
+            avg: Type.String(),
+            stddev: Type.String(),
+            split: Type.Object(Split),
+          }),
+          400: ErrorRef,
+          404: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      await requireHotspot(deps, request.params.address);
+      const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
+      const rows = await earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket);
+      await cacheFor(deps, reply, range);
+      return { bucket: request.query.bucket, ...summarise(rows.map((r) => r.total)), split: totalsOf(rows) };
+    },
+  );
+
+  app.get(
+    '/v1/owners/:owner/rewards',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "An owner's rewards per hotspot over a range (a whole fleet in one call)",
+        params: Type.Object({ owner: Type.String({ maxLength: 128 }) }),
+        querystring: Type.Object({ ...TimeQuery, format: FormatParam }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Object({ address: Type.String(), ...Split })), totals: Type.Object(Split) }),
+          400: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!isValidAddress(request.params.owner)) throw new AppError('keys.invalid_address', 'owner is not a valid Helium ed25519 address', { field: 'owner' });
+      const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
+      const rows = await fleetEarnings(deps.database.sql, request.params.owner, range);
+      await cacheFor(deps, reply, range);
+      const data = rows.map((r) => ({ address: r.address, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
+      if (request.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.address, d.beacon, d.witness, d.data, d.total])));
+      }
+      return { data, totals: totalsOf(rows) };
+    },
+  );
+}
