@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cov/shared/clock';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+
+const DAY = 86_400_000;
+// Thursday 2026-11-19 .. Saturday 2026-11-21: epochs E0 (Thu), E1 (Fri), E2 (Sat) all in one ISO week.
+const E0 = Math.floor(Date.UTC(2026, 10, 19) / DAY);
+const NOW = Date.UTC(2026, 10, 22, 12);
+const BIG = 9_000_000_000_000_000n; // beyond 2^53: must survive as text
+
+describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) => {
+  let node: TestNode;
+  const owner = keypairFromLabel(`earn/${mode}/owner`);
+  const [a, b] = [keypairFromLabel(`earn/${mode}/a`), keypairFromLabel(`earn/${mode}/b`)];
+  const get = async (path: string) => {
+    const res = await fetch(`${node.httpBaseUrl}${path}`);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };
+  };
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'], clock: new ManualClock(NOW) });
+    const { sql } = node.ctx.database;
+    await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000005', 'm', now())`;
+    for (const [i, k] of [a, b].entries()) {
+      await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, onboarded_at)
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${owner.address}, '00000000-0000-0000-0000-000000000005', 'full', ${`DD0000000000000${i}`}, now())`;
+    }
+    const [set] = await sql<{ id: number }[]>`insert into reward_parameter_sets (effective_from_epoch, params, params_hash, created_at_ms) values (0, '{}', 'h', 0) returning id`;
+    for (let e = E0; e <= E0 + 2; e++) {
+      await sql`insert into reward_epochs (epoch, start_ms, end_ms, parameter_set_id, manifest_hash, signature, oracle_public_key, merkle_root, file_name, emission, hotspots_rewarded,
+        beacon_amount, witness_amount, data_amount, operations_amount, oracles_amount, unallocated_amount, dc_burned, dc_burned_usd, token_price_usd, emitted_usd, summary, document_gz, computed_at_ms)
+        values (${e}, ${e * DAY}, ${(e + 1) * DAY}, ${set!.id}, 'h', 's', 'k', 'r', 'f', 1000, 2, 0, 0, 0, 0, 0, 0, 0, '0', '1', '0', '{}', ${Buffer.alloc(1)}, 0)`;
+    }
+    const rows: [string, number, bigint, bigint, bigint][] = [
+      [a.address, E0, 100n, 300n, 7n],
+      [a.address, E0 + 2, BIG, 1n, 0n],
+      [b.address, E0 + 1, 5n, 5n, 5n],
+    ];
+    for (const [h, e, beacon, witness, data] of rows) {
+      await sql`insert into hotspot_epoch_rewards (hotspot_address, epoch, beacon_amount, witness_amount, data_amount, beacon_shares_e8, witness_shares_e8, data_dc, lifetime_amount)
+        values (${h}, ${e}, ${beacon.toString()}, ${witness.toString()}, ${data.toString()}, 0, 0, 0, 0)`;
+    }
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('splits rewards per epoch with zero epochs included, and per week', async () => {
+    const byEpoch = await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-11-19&max_time=2026-11-22`);
+    expect(byEpoch.body.data.map((r: any) => [r.start.slice(0, 10), r.beacon, r.witness, r.data, r.total])).toEqual([
+      ['2026-11-19', '100', '300', '7', '407'],
+      ['2026-11-20', '0', '0', '0', '0'],
+      ['2026-11-21', BIG.toString(), '1', '0', (BIG + 1n).toString()],
+    ]);
+    expect(byEpoch.body.totals.total).toBe((BIG + 408n).toString());
+    expect(byEpoch.headers.get('cache-control')).toContain('immutable');
+    const byWeek = await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&bucket=week`);
+    expect(byWeek.body.data).toEqual([expect.objectContaining({ start: '2026-11-16T00:00:00.000Z', epochs: 3, total: (BIG + 408n).toString() })]);
+  });
+
+  it('summarises with total, min, max, median, avg and stddev', async () => {
+    const sum = await get(`/v1/hotspots/${a.address}/rewards/sum?min_time=2026-11-19&max_time=2026-11-22`);
+    expect(sum.body).toMatchObject({ buckets: 3, total: (BIG + 408n).toString(), min: '0', max: (BIG + 1n).toString(), median: '407', split: { beacon: (BIG + 100n).toString() } });
+  });
+
+  it("returns a fleet's rows in one call, and CSV columns sum to the JSON totals", async () => {
+    const fleet = await get(`/v1/owners/${owner.address}/rewards?min_time=2026-11-19&max_time=2026-11-22`);
+    expect(fleet.body.data).toHaveLength(2);
+    expect(fleet.body.totals.total).toBe((BIG + 408n + 15n).toString());
+    const csv = await get(`/v1/owners/${owner.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&format=csv`);
+    const lines = csv.text.trim().split('\r\n').slice(1).map((l) => l.split(','));
+    const csvTotal = lines.reduce((s, l) => s + BigInt(l[4]!), 0n);
+    expect(csvTotal.toString()).toBe(fleet.body.totals.total);
+    const hotspotCsv = await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&format=csv`);
+    const hotspotTotal = hotspotCsv.text.trim().split('\r\n').slice(1).reduce((s, l) => s + BigInt(l.split(',')[5]!), 0n);
+    expect(hotspotTotal).toBe(BIG + 408n);
+  });
+
+  it('answers bad input with stable codes', async () => {
+    expect((await get(`/v1/hotspots/${a.address}/rewards?bucket=month`)).status).toBe(400);
+    expect((await get(`/v1/hotspots/${a.address}/rewards?min_time=-5 week&max_time=-6 week`)).body.error.code).toBe('request.invalid');
+    expect((await get(`/v1/hotspots/${keypairFromLabel('x').address}/rewards`)).body.error.code).toBe('hotspots.not_found');
+    expect((await get('/v1/owners/zzz/rewards')).body.error.code).toBe('keys.invalid_address');
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * API read performance: the owners' rewards endpoint and the analysts' coverage endpoint, measured
+ * with autocannon against a database holding a year of epochs of reward rows, beside a bare
+ * Fastify route measured in the same run. Aims: rewards p99 < 20 ms; throughput >= 0.3 x bare.
+ *
+ * Scale: --scale 1 means 400k hotspots x 365 epochs (146M reward rows, too much for a 2-core CI
+ * box); the default run uses a fraction of the hotspots with the full year of epochs. A rewards
+ * query touches one hotspot's rows through an index, so its cost depends on epochs per hotspot,
+ * not on how many hotspots share the table.
+ */
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import postgres from 'postgres';
+import { latLngToCell } from 'h3-js';
+import { loadConfig } from '@cov/shared/config/config';
+import { createLogger } from '@cov/shared/logger';
+import { connectDatabase } from '@cov/shared/db/client';
+import { applyMigrations } from '@cov/shared/db/migrate';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { withDatabaseName } from '@cov/shared/testing/test-database-names';
+import { startNode } from '@cov/app/compose';
+import type { BenchResult, BenchSuite } from '../bench-suite';
+
+const DAY = 86_400_000;
+const EPOCHS = 365;
+const SAMPLED = 200;
+
+async function cannon(url: string, requests: { path: string }[] | undefined, headers: Record<string, string>, seconds: number) {
+  const result = await autocannon({ url, connections: 16, duration: seconds, headers, ...(requests ? { requests: requests.map((r) => ({ method: 'GET' as const, path: r.path })) } : {}) });
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx };
+}
+
+export const suite: BenchSuite = {
+  name: 'api',
+  description: 'rewards and coverage endpoints (autocannon) vs a bare Fastify route',
+  async run(ctx) {
+    const config = loadConfig();
+    const hotspots = Math.max(2000, Math.round(400_000 * ctx.scale));
+    const dbName = `cov_bench_api_${Date.now()}`;
+    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${dbName}"`);
+    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const results: BenchResult[] = [];
+    try {
+      const setup = connectDatabase(url, { maxConnections: 2 });
+      await applyMigrations(setup.db);
+      const { sql } = setup;
+      const nowMs = Date.UTC(2026, 10, 21);
+      const firstEpoch = Math.floor(nowMs / DAY) - EPOCHS;
+      ctx.log(`generating ${hotspots} hotspots x ${EPOCHS} epochs of rewards...`);
+      const started = performance.now();
+      await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-0000000000be', 'bench', now())`;
+      const sample = Array.from({ length: SAMPLED }, (_, i) => keypairFromLabel(`bench/api/${i}`));
+      const addresses = Array.from({ length: hotspots }, (_, i) => (i < SAMPLED ? sample[i]!.address : `bench-hotspot-${i}`));
+      // A metro area of about 60 x 60 km, so the coverage endpoint has real hexes to aggregate.
+      const cells = addresses.map((_, i) => latLngToCell(48.6 + ((i * 7919) % 1000) / 1000 * 0.55, 2.0 + ((i * 104729) % 1000) / 1000 * 0.8, 12));
+      for (let i = 0; i < hotspots; i += 10_000) {
+        const a = addresses.slice(i, i + 10_000);
+        const c = cells.slice(i, i + 10_000);
+        await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
+          select a, decode(md5(a), 'hex'), 'bench-owner', '00000000-0000-0000-0000-0000000000be', 'full', upper(substr(md5(a || 'eui'), 1, 16)), c, c, 30, 10, 'EU868', now()
+          from unnest(${a}::text[], ${c}::text[]) as t(a, c)`;
+      }
+      const [set] = await sql<{ id: number }[]>`insert into reward_parameter_sets (effective_from_epoch, params, params_hash, created_at_ms) values (0, '{}', 'bench', 0) returning id`;
+      await sql`insert into reward_epochs (epoch, start_ms, end_ms, parameter_set_id, manifest_hash, signature, oracle_public_key, merkle_root, file_name, emission, hotspots_rewarded,
+          beacon_amount, witness_amount, data_amount, operations_amount, oracles_amount, unallocated_amount, dc_burned, dc_burned_usd, token_price_usd, emitted_usd, summary, document_gz, computed_at_ms)
+        select e, e::bigint * ${DAY}, (e + 1)::bigint * ${DAY}, ${set!.id}, 'h', 's', 'k', 'r', 'f', 1000000, ${hotspots}, 0, 0, 0, 0, 0, 0, 0, '0', '1', '0', '{}', '\\x00', 0
+        from generate_series(${firstEpoch}::int, ${firstEpoch + EPOCHS - 1}::int) e`;
+      await sql`insert into hotspot_epoch_rewards (hotspot_address, epoch, beacon_amount, witness_amount, data_amount, beacon_shares_e8, witness_shares_e8, data_dc, lifetime_amount)
+        select h.address, e, 1000 + (e % 97), 3000 + (e % 89), e % 7, 0, 0, 0, 0
+        from hotspots h cross join generate_series(${firstEpoch}::int, ${firstEpoch + EPOCHS - 1}::int) e`;
+      await sql`analyze`;
+      const [counted] = await sql<{ n: number }[]>`select count(*)::int as n from hotspot_epoch_rewards`;
+      const n = counted?.n ?? 0;
+      ctx.log(`generated ${n} reward rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      await setup.close();
+
+      const bare = Fastify();
+      bare.get('/bare', async () => ({ ok: true }));
+      await bare.listen({ port: 0, host: '127.0.0.1' });
+      const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+      const node = await startNode(loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '10', DATA_DIR: '/tmp/cov-bench', ADMIN_API_KEY: 'bench-admin' }), {
+        services: ['api'],
+        logger: createLogger({ LOG_LEVEL: 'warn' }),
+        clock: { nowMs: () => nowMs },
+      });
+      try {
+        const headers = { authorization: 'Bearer bench-admin' }; // admin key: not rate limited
+        const baseline = await cannon(`${bareUrl}/bare`, undefined, {}, 5);
+        ctx.log(`bare route: ${Math.round(baseline.rps)} req/s, p99 ${baseline.p99} ms`);
+        const rewards = await cannon(node.httpBaseUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards?min_time=-30 day` })), headers, 10);
+        ctx.log(`rewards: ${Math.round(rewards.rps)} req/s, p99 ${rewards.p99} ms, non-2xx ${rewards.non2xx}`);
+        const yearly = await cannon(node.httpBaseUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards?min_time=-365 day&bucket=week` })), headers, 10);
+        ctx.log(`rewards (year, weekly): ${Math.round(yearly.rps)} req/s, p99 ${yearly.p99} ms, non-2xx ${yearly.non2xx}`);
+        const coverage = await cannon(node.httpBaseUrl, [{ path: '/v1/coverage/hexes?res=8&bbox=2.0,48.6,2.8,49.15' }, { path: '/v1/coverage/hexes?res=7&bbox=2.0,48.6,2.8,49.15' }], headers, 10);
+        ctx.log(`coverage: ${Math.round(coverage.rps)} req/s, p99 ${coverage.p99} ms, non-2xx ${coverage.non2xx}`);
+        const note = `${hotspots} hotspots x ${EPOCHS} epochs = ${n} reward rows`;
+        results.push(
+          { name: 'bare Fastify route p99', value: baseline.p99, unit: 'ms' },
+          { name: 'rewards (30 days by epoch) throughput', value: rewards.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, aim: '>= 0.3 x baseline', notes: note },
+          { name: 'rewards (30 days by epoch) p99', value: rewards.p99, unit: 'ms', aim: '< 20 ms', notes: `non-2xx ${rewards.non2xx}` },
+          { name: 'rewards (365 days by week) throughput', value: yearly.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps },
+          { name: 'rewards (365 days by week) p99', value: yearly.p99, unit: 'ms', notes: `non-2xx ${yearly.non2xx}` },
+          { name: 'coverage hexes (res 7-8, metro bbox) throughput', value: coverage.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, aim: '>= 0.3 x baseline' },
+          { name: 'coverage hexes p99', value: coverage.p99, unit: 'ms', notes: `non-2xx ${coverage.non2xx}` },
+        );
+      } finally {
+        await node.stop();
+        await bare.close();
+      }
+    } finally {
+      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    }
+    return results;
+  },
+};
