@@ -112,8 +112,8 @@ export const suite: BenchSuite = {
         const gwmpRate = gwmp.received / ((gwmp.lastReceiveMs - gwmp.firstSendMs - WINDOW_MS) / 1000);
         ctx.log(`GWMP forwarding: ${gwmp.received}/${gwmp.sent} uplinks, ${Math.round(gwmpRate)}/s`);
         const flushes = await node.ctx.metrics.getSingleMetric('cov_router_burn_flush_seconds')?.get();
-        const sum = flushes?.values.find((v) => v.metricName === 'cov_router_burn_flush_seconds_sum')?.value ?? 0;
-        const count = flushes?.values.find((v) => v.metricName === 'cov_router_burn_flush_seconds_count')?.value ?? 0;
+        const sum = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_sum')?.value ?? 0;
+        const count = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_count')?.value ?? 0;
         ctx.log(`burn batches so far: ${count}, mean ${((sum / Math.max(1, count)) * 1000).toFixed(1)} ms each`);
         await router.drain();
 
