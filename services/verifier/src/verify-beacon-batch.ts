@@ -73,12 +73,13 @@ export async function verifyBeaconBatch(deps: VerifyBatchDeps, beaconIds: readon
     const owning = beacons.filter((b) => owners.get(hex(b.payload)) === b.id);
     const witnessesByBeacon = await matchedWitnesses(tx, owning, settings);
     const allWitnesses = [...witnessesByBeacon.values()].flat();
-    const [previous, beaconerEvidence, witnessEvidence, registry] = [
-      await previousBeacons(tx, beacons),
-      await beaconerWitnessEvidence(tx, beacons, settings),
-      await witnessBeaconEvidence(tx, allWitnesses, settings),
-      await registryHotspots(tx, [...beacons.map((b) => b.hotspotAddress), ...allWitnesses.map((w) => w.hotspotAddress)]),
-    ];
+    // Independent reads, pipelined on the transaction's connection.
+    const [previous, beaconerEvidence, witnessEvidence, registry] = await Promise.all([
+      previousBeacons(tx, beacons),
+      beaconerWitnessEvidence(tx, beacons, settings),
+      witnessBeaconEvidence(tx, allWitnesses, settings),
+      registryHotspots(tx, [...beacons.map((b) => b.hotspotAddress), ...allWitnesses.map((w) => w.hotspotAddress)]),
+    ]);
 
     const infos = new Map<string, HotspotInfo | null>();
     const hotspot = (address: string): HotspotInfo | null => {
