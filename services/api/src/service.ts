@@ -11,6 +11,7 @@ import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverag
 import { registerMapRoutes } from './map/map-routes';
 import { registerStatsRoutes } from './stats/stats-routes';
 import { LiveEvents } from './stream/live-events';
+import { registerEarningsRoutes } from './earnings/earnings-routes';
 import { registerStreamRoutes } from './stream/stream-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
@@ -60,6 +61,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
         await registerStreamRoutes(scope, liveEvents);
+        await registerEarningsRoutes(scope, deps);
         await registerStatsRoutes(scope, { database: ctx.database, clock: ctx.clock, coverage, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
       });
     },

@@ -30,6 +30,13 @@ function requireValidAddress(address: string): void {
 const isEpochCursor = (v: unknown): v is { e: number } => Number.isSafeInteger((v as { e?: unknown })?.e);
 const isAddressCursor = (v: unknown): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string';
 
+const ProofResponse = Type.Object({
+  epoch: Type.Integer(),
+  root: Type.String(),
+  leaf: Type.Object({ address: Type.String(), amount: Type.String({ description: 'Cumulative lifetime base units after the epoch.' }) }),
+  proof: Type.Array(Type.Object({ side: Type.Union([Type.Literal('left'), Type.Literal('right')]), hash: Type.String() })),
+});
+
 /** Shared response schemas, added once at the root (routes refer to them by $id). */
 export const rewardSchemas = [EpochSummary, HotspotEpochReward];
 
@@ -121,15 +128,7 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
         description:
           'leaf = sha256(0x00 ‖ u16be len(address) ‖ address ‖ u64be amount); node = sha256(0x01 ‖ left ‖ right); side "left" means hash(sibling ‖ running). Leaves sorted by address bytes; an unpaired node moves up unchanged.',
         params: Type.Object({ epoch: EpochParam, address: AddressParam }),
-        response: {
-          200: Type.Object({
-            epoch: Type.Integer(),
-            root: Type.String(),
-            leaf: Type.Object({ address: Type.String(), amount: Type.String({ description: 'Cumulative lifetime base units after the epoch.' }) }),
-            proof: Type.Array(Type.Object({ side: Type.Union([Type.Literal('left'), Type.Literal('right')]), hash: Type.String() })),
-          }),
-          ...errors(400, 404),
-        },
+        response: { 200: ProofResponse, ...errors(400, 404) },
       },
     },
     async (request) => {
@@ -139,11 +138,28 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
   );
 
   app.get(
-    '/v1/hotspots/:address/rewards',
+    '/v1/hotspots/:address/rewards/proof',
     {
       schema: {
         tags: ['hotspots', 'rewards'],
-        summary: "A hotspot's rewards per epoch (beacon / witness / data split, lifetime total), newest first",
+        summary: "Merkle proof of this hotspot's lifetime amount against an epoch's signed manifest root",
+        params: Type.Object({ address: AddressParam }),
+        querystring: Type.Object({ epoch: EpochParam }),
+        response: { 200: ProofResponse, ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address);
+      return proofs.proofOf(request.query.epoch, request.params.address);
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/rewards/epochs',
+    {
+      schema: {
+        tags: ['hotspots', 'rewards'],
+        summary: "A hotspot's rewards per epoch with the shares behind them and the lifetime total after each, newest first (cursor-paginated; time-bucketed views are at /v1/hotspots/:address/rewards)",
         params: Type.Object({ address: AddressParam }),
         querystring: Page(30, 365),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('HotspotEpochReward')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404) },

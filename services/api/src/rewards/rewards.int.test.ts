@@ -64,7 +64,7 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
   });
 
   it("lists a hotspot's rewards per epoch, newest first, with the lifetime total", async () => {
-    const res = await get(`/v1/hotspots/${berlin}/rewards?limit=2`);
+    const res = await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=2`);
     expect(res.status).toBe(200);
     const [latest, before] = res.body.data;
     expect(latest.epoch).toBe(EPOCH);
@@ -72,7 +72,7 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     expect(BigInt(latest.lifetimeAmount)).toBe(BigInt(before.lifetimeAmount) + BigInt(latest.totalAmount));
     expect(latest.dataDc).toBe('35');
     expect(latest.beaconShares).toMatch(/^\d+\.\d{8}$/);
-    const rest = await get(`/v1/hotspots/${berlin}/rewards?limit=2&cursor=${res.body.cursor}`);
+    const rest = await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=2&cursor=${res.body.cursor}`);
     expect(rest.body.data.every((r: { epoch: number }) => r.epoch < before.epoch)).toBe(true);
 
     const epochList = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?limit=4`);
@@ -82,7 +82,7 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     expect(new Set(all.map((r: { address: string }) => r.address)).size).toBe(all.length);
     expect(all.map((r: { address: string }) => r.address)).not.toContain(fx.hotspots.cheat!.address);
     // An onboarded hotspot never paid has an empty history.
-    expect((await get(`/v1/hotspots/${fx.hotspots.cheat!.address}/rewards`)).body).toEqual({ data: [], cursor: null });
+    expect((await get(`/v1/hotspots/${fx.hotspots.cheat!.address}/rewards/epochs`)).body).toEqual({ data: [], cursor: null });
   });
 
   it('gives a Merkle proof of a hotspot lifetime amount that verifies against the signed root', async () => {
@@ -90,10 +90,12 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     const res = await get(`/v1/rewards/epochs/${EPOCH}/proofs/${berlin}`);
     expect(res.status).toBe(200);
     expect(res.body.root).toBe(summary.manifest.merkleRoot);
-    const history = (await get(`/v1/hotspots/${berlin}/rewards?limit=1`)).body.data[0];
+    const history = (await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=1`)).body.data[0];
     expect(res.body.leaf).toEqual({ address: berlin, amount: history.lifetimeAmount });
     expect(verifyMerkleProof({ root: res.body.root, leaf: { address: berlin, amount: BigInt(res.body.leaf.amount) }, proof: res.body.proof })).toBe(true);
     expect(verifyMerkleProof({ root: res.body.root, leaf: { address: berlin, amount: BigInt(res.body.leaf.amount) + 1n }, proof: res.body.proof })).toBe(false);
+    // The owner-facing form of the same proof.
+    expect((await get(`/v1/hotspots/${berlin}/rewards/proof?epoch=${EPOCH}`)).body).toEqual(res.body);
   });
 
   it('answers bad input with stable codes', async () => {
@@ -111,10 +113,10 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
       ['/v1/rewards/epochs?limit=0', 400, 'request.invalid'],
       ['/v1/rewards/epochs?cursor=zzz', 400, 'request.invalid'],
       [`/v1/rewards/epochs/${EPOCH}/hotspots?cursor=${Buffer.from('{"e":1}').toString('base64url')}`, 400, 'request.invalid'],
-      ['/v1/hotspots/not-an-address/rewards', 400, 'keys.invalid_address'],
-      [`/v1/hotspots/${stranger}/rewards`, 404, 'hotspots.not_found'],
-      [`/v1/hotspots/${berlin}/rewards?limit=1000`, 400, 'request.invalid'],
-      [`/v1/hotspots/${berlin}/rewards?cursor=${Buffer.from('{"a":"x"}').toString('base64url')}`, 400, 'request.invalid'],
+      ['/v1/hotspots/not-an-address/rewards/epochs', 400, 'keys.invalid_address'],
+      [`/v1/hotspots/${stranger}/rewards/epochs`, 404, 'hotspots.not_found'],
+      [`/v1/hotspots/${berlin}/rewards/epochs?limit=1000`, 400, 'request.invalid'],
+      [`/v1/hotspots/${berlin}/rewards/epochs?cursor=${Buffer.from('{"a":"x"}').toString('base64url')}`, 400, 'request.invalid'],
     ];
     for (const [path, status, code] of cases) {
       const res = await get(path);
