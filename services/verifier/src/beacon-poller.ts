@@ -1,7 +1,8 @@
 /**
  * Finds beacons ready for verification in the database and hands them to the verify queue in
  * batches. The database is the source of truth: a lost job only delays its beacons until this
- * poller sees them still pending and hands them out again. Also ages out unclaimed witnesses.
+ * poller sees them still pending and hands them out again. Also ages out unclaimed witnesses and
+ * runs the fraud analytics of each epoch once its evidence is complete.
  */
 import type { Clock } from '@cov/shared/clock';
 import type { Sql } from '@cov/shared/db/client';
@@ -9,6 +10,7 @@ import type { Logger } from '@cov/shared/logger';
 import { readyBeaconIds } from './batch-repository';
 import { frontierAheadMs } from './readiness';
 import { toNumber } from './sql';
+import { analyseCompletedEpochs } from './fraud/epoch-analysis-task';
 import { ageOutWitnesses } from './stale-witnesses';
 import type { VerifierTelemetry } from './telemetry';
 import type { VerifierSettings } from './verifier-settings';
@@ -40,8 +42,8 @@ export class BeaconPoller {
 
   constructor(private readonly deps: BeaconPollerDeps) {}
 
-  /** One poll: returns how many beacon ids were enqueued and how many witnesses aged out. */
-  async tick(): Promise<{ enqueued: number; agedOut: number }> {
+  /** One poll: returns how many beacon ids were enqueued, witnesses aged out and epochs analysed. */
+  async tick(): Promise<{ enqueued: number; agedOut: number; analysedEpochs: number[] }> {
     const { sql, settings, clock, telemetry } = this.deps;
     this.tickNumber++;
     const nowMs = clock.nowMs();
@@ -69,7 +71,8 @@ export class BeaconPoller {
       this.lastSweepMs = nowMs;
       telemetry.staleWitnesses.inc(agedOut);
     }
-    return { enqueued, agedOut };
+    const analysedEpochs = await analyseCompletedEpochs(sql, nowMs, settings, this.deps.logger);
+    return { enqueued, agedOut, analysedEpochs };
   }
 
   /** Drops handed-out ids that are verified now, and ones handed out so long ago their job must be lost. */

@@ -310,4 +310,17 @@ describe.each(allTestModes)('verifier (%s)', (mode) => {
     expect((await witnessVerdict(wr.id!))!).toMatchObject({ valid: true, selected: true });
     expect((await query('select status from beacon_reports where id = $1', b.id))[0]!.status).toBe('verified');
   });
+
+  it('analyses an epoch for fraud once its evidence is complete', async () => {
+    const epoch = Math.floor(T1 / 86_400_000);
+    const epochEndMs = (epoch + 1) * 86_400_000;
+    clock.set(epochEndMs + 2 * HOUR);
+    let cursor: Row | undefined;
+    for (const deadline = Date.now() + 20_000; !cursor && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      [cursor] = await query(`select value_ms from verifier_cursors where name = 'fraud_analysis' and value_ms >= $1`, epochEndMs);
+    }
+    expect(Number(cursor?.value_ms)).toBe(epochEndMs);
+    // N sent two fresh beacons in one window; one extra beacon is not yet a pattern.
+    expect(await query('select kind from fraud_flags where epoch = $1 and hotspot_address = $2', epoch, h.N!.address)).toEqual([]);
+  });
 });
