@@ -42,7 +42,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
   }
 
   beforeAll(async () => {
-    node = await startTestNode(mode, { services: ['api'], ...(mode === 'embedded' ? { overrides: { DB_POOL_MAX: '1' } } : {}) });
+    node = await startTestNode(mode, { services: ['api'] });
     store = new PgBurnStore(node.ctx.database.sql);
     const sql = node.ctx.database.sql;
     for (const [k, balance] of [['a', 10], ['b', 3]] as const) {

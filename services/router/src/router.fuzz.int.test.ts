@@ -40,7 +40,7 @@ describe('GWMP fuzzing (embedded)', () => {
 
   beforeAll(async () => {
     await lns.start();
-    node = await startTestNode('embedded', { services: ['api', 'router'], overrides: { ROUTER_DEDUP_WINDOW_MS: '50', DB_POOL_MAX: '1' } });
+    node = await startTestNode('embedded', { services: ['api', 'router'], overrides: { ROUTER_DEDUP_WINDOW_MS: '50' } });
     router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
     const call = async (path: string, body: unknown, key: string) =>
       (await fetch(`${node.httpBaseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) })).json() as Promise<any>;

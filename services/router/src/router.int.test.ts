@@ -30,8 +30,6 @@ const unwrap = <T>(r: { ok: true; value: T } | { ok: false; error: Error }): T =
   return r.value;
 };
 
-// Embedded mode: PGlite serves one session and pglite-socket interleaves protocol messages of
-// concurrent connections, so this node talks to it over a single pooled connection.
 describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end to end (%s)', (mode) => {
   let node: TestNode;
   let router: RouterServiceModule['router'];
@@ -77,7 +75,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await lns.start();
     node = await startTestNode(mode, {
       services: ['api', 'router'],
-      overrides: { ROUTER_DEDUP_WINDOW_MS: '300', ROUTER_CONFIG_POLL_INTERVAL_MS: '50', ...(mode === 'embedded' ? { DB_POOL_MAX: '1' } : {}) },
+      overrides: { ROUTER_DEDUP_WINDOW_MS: '300', ROUTER_CONFIG_POLL_INTERVAL_MS: '50' },
     });
     router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
     expect(router.gwmpPort).toBeGreaterThan(0);
