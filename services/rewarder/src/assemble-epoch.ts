@@ -9,7 +9,8 @@ import { computeHexDensity, normalizeCell } from '@cov/shared/rewards/hex-densit
 import { computeEpochRewards } from '@cov/shared/rewards/pools';
 import { pocRewardUnits } from '@cov/shared/rewards/reward-units';
 import { dataTransferDc } from './data-transfer-input';
-import { fraudFlagsOf, interactiveHotspots, maxSelectedWitnesses, pocShares, type UnitsRow } from './epoch-inputs-repository';
+import { interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
+import { fraudFlagsOf, maxSelectedWitnesses, pocShares, type UnitsRow } from './epoch-inputs-repository';
 import type { EpochWindow } from './epoch-window';
 import { applyFraudPolicy } from './fraud-policy';
 import { heliumExportFiles, type ExportFile } from './helium-export';
@@ -27,6 +28,9 @@ export interface AssembledEpoch {
   text: string;
   fileName: string;
   heliumFiles: ExportFile[];
+  /** Seconds spent per phase, and the process RSS (MB) after each, for logs and the benchmark. */
+  timings: Record<string, number>;
+  rssMb: Record<string, number>;
 }
 
 function usableCell(cell: string, countResolution: number): string | undefined {
@@ -40,12 +44,22 @@ export async function assembleEpoch(
 ): Promise<AssembledEpoch> {
   const { window, parameterSet } = args;
   const values = parameterSet.params;
+  const timings: Record<string, number> = {};
+  const rssMb: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = (now - mark) / 1000;
+    rssMb[phase] = Math.round(process.memoryUsage.rss() / 1_048_576);
+    mark = now;
+  };
   const density = values.rewards.hexDensity;
 
   const flags = await fraudFlagsOf(sql, window.epoch);
   const excluded = values.fraudPolicy === 'exclude' ? flags : new Map<string, string[]>();
   // Excluded hotspots do not count as interactive: they would otherwise dilute honest neighbours.
-  const interactive = (await interactiveHotspots(sql, window, values.interactivityWindowMs, args.epochLengthMs)).filter((h) => !excluded.has(h.address));
+  const interactive = (await interactiveHotspotsAt(sql, window.endMs, values.interactivityWindowMs, args.epochLengthMs)).filter((h) => !excluded.has(h.address));
+  lap('interactiveSeconds');
   const cells: string[] = [];
   for (const h of interactive) {
     const c = usableCell(h.cell, density.countResolution);
@@ -53,6 +67,7 @@ export async function assembleEpoch(
   }
   const map = computeHexDensity(cells, density);
   if (!map.ok) throw map.error; // cannot happen: cells were validated above
+  lap('densitySeconds');
   const scaleCells: string[] = [];
   const scalesE4: number[] = [];
   for (const [cell, scale] of map.value.scales) {
@@ -65,10 +80,12 @@ export async function assembleEpoch(
   for (let w = 1; w <= maxW; w++) units.push({ witnesses: w, ...pocRewardUnits(w, values.rewards.rewardUnits) });
 
   const poc = await pocShares(sql, window.epoch, { cells: scaleCells, scalesE4 }, units, density.defaultScaleE4);
+  lap('pocSharesSeconds');
   const data = await dataTransferDc(sql, window);
   const rows = mergeInputRows(poc.rows, data);
   const policy = applyFraudPolicy(rows, flags, values.fraudPolicy, density.defaultScaleE4);
 
+  lap('dataTransferSeconds');
   const digest = inputDigest({
     epoch: window.epoch,
     startMs: window.startMs,
@@ -101,6 +118,10 @@ export async function assembleEpoch(
     rewards,
     lifetimeBefore: args.lifetimeBefore,
   });
+  lap('manifestSeconds');
   const { signed, text } = signManifest(built.manifest, args.secretKey);
-  return { built, signed, text, fileName: manifestFileName(window.epoch), heliumFiles: heliumExportFiles(built.manifest) };
+  lap('signSeconds');
+  const heliumFiles = heliumExportFiles(built.manifest);
+  lap('heliumExportSeconds');
+  return { built, signed, text, fileName: manifestFileName(window.epoch), heliumFiles, timings, rssMb };
 }

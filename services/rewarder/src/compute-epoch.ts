@@ -33,7 +33,7 @@ export interface ComputeHooks {
 export type WaitReason = 'beacons_pending' | 'previous_epoch_not_computed' | 'no_parameter_set' | 'locked';
 
 export type ComputeOutcome =
-  | { status: 'computed'; epoch: number; manifestHash: string; fileName: string; hotspots: number; seconds: number }
+  | { status: 'computed'; epoch: number; manifestHash: string; fileName: string; hotspots: number; seconds: number; timings: Record<string, number>; rssMb: Record<string, number> }
   | { status: 'already_computed'; epoch: number; manifestHash: string; fileName: string }
   | { status: 'waiting'; epoch: number; reason: WaitReason; detail: string; pendingBeacons?: number };
 
@@ -72,6 +72,8 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
     });
     const { built, signed } = assembled;
     const m = built.manifest;
+    const timings = { ...assembled.timings };
+    let mark = performance.now();
 
     await insertHotspotAmounts(
       tx,
@@ -88,6 +90,8 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
       })),
     );
     await hooks.afterHotspotRows?.();
+    timings.hotspotRowsSeconds = (performance.now() - mark) / 1000;
+    mark = performance.now();
 
     const { flagged, ...inputCounts } = m.inputs;
     await insertRewardEpoch(
@@ -132,8 +136,9 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
     // with the same bytes; publishing after the commit could leave a paid epoch unpublished.
     writeFilesAtomically(deps.manifestsDir, [{ name: assembled.fileName, bytes: assembled.text }, ...assembled.heliumFiles]);
     await hooks.afterFilesWritten?.();
+    timings.epochRowAndFilesSeconds = (performance.now() - mark) / 1000;
 
-    return { status: 'computed', epoch, manifestHash: signed.hash, fileName: assembled.fileName, hotspots: m.hotspots.length, seconds: 0 };
+    return { status: 'computed', epoch, manifestHash: signed.hash, fileName: assembled.fileName, hotspots: m.hotspots.length, seconds: 0, timings, rssMb: assembled.rssMb };
   });
   if (outcome.status === 'computed') outcome.seconds = (performance.now() - started) / 1000;
   return outcome;

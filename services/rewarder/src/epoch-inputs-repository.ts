@@ -8,7 +8,6 @@
  */
 import type { EpochWindow } from './epoch-window';
 import type { HotspotInputRow } from './hotspot-input-row';
-import type { InteractiveHotspot } from './input-digest';
 import type { Queryable } from './queryable';
 
 /** Beacon reports received in the window and not verified yet: the epoch's PoC inputs are incomplete. */
@@ -28,23 +27,6 @@ export async function firstInputTimeMs(sql: Queryable): Promise<number | undefin
       (select min(received_at_ms) from packet_copies)
     )::text as t`;
   return row?.t ? Number(row.t) : undefined;
-}
-
-/**
- * HIP-17 "interactive" hotspots at the epoch end: a valid beacon with at least one valid witness
- * received in [end − window, end). Each contributes the cell it had asserted at its latest such
- * beacon (what the verifier recorded), so a recomputation uses the same cells even after a move.
- */
-export async function interactiveHotspots(sql: Queryable, window: EpochWindow, interactivityWindowMs: number, epochLengthMs: number): Promise<InteractiveHotspot[]> {
-  const fromMs = window.endMs - interactivityWindowMs;
-  const fromEpoch = Math.max(0, Math.floor(fromMs / epochLengthMs));
-  return sql<InteractiveHotspot[]>`
-    select distinct on (hotspot_address) hotspot_address as address, location_cell as cell
-    from beacon_verdicts
-    where epoch between ${fromEpoch} and ${window.epoch}
-      and received_at_ms >= ${fromMs} and received_at_ms < ${window.endMs}
-      and valid and valid_witness_count > 0 and location_cell is not null
-    order by hotspot_address, received_at_ms desc, beacon_id desc`;
 }
 
 export async function maxSelectedWitnesses(sql: Queryable, epoch: number): Promise<number> {

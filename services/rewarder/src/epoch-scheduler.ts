@@ -50,7 +50,7 @@ function report(deps: RewarderDeps, outcome: ComputeOutcome): void {
       metrics.epochsComputed.inc();
       metrics.computeSeconds.observe(outcome.seconds);
       metrics.lastComputedEpoch.set(outcome.epoch);
-      logger.info({ epoch: outcome.epoch, manifestHash: outcome.manifestHash, file: outcome.fileName, hotspots: outcome.hotspots, seconds: outcome.seconds }, 'epoch rewards published');
+      logger.info({ epoch: outcome.epoch, manifestHash: outcome.manifestHash, file: outcome.fileName, hotspots: outcome.hotspots, seconds: outcome.seconds, timings: outcome.timings }, 'epoch rewards published');
       break;
     case 'already_computed':
       metrics.lastComputedEpoch.set(outcome.epoch);

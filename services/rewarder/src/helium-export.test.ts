@@ -52,6 +52,11 @@ describe('Helium reward exports', () => {
     expect(heliumExportFiles(m).map((f) => Buffer.from(f.bytes).toString('hex'))).toEqual([shares, manifest].map((f) => Buffer.from(f!.bytes).toString('hex')));
   });
 
+  it('refuses to export an address that is not a Helium ed25519 address', () => {
+    const bad = { ...m, hotspots: [{ ...m.hotspots[0]!, address: 'not-an-address' }] };
+    expect(() => heliumExportFiles(bad)).toThrow(/not a Helium ed25519 address/);
+  });
+
   it('refuses truncated frames', () => {
     expect(() => readFrames(gzipSync(Buffer.from([0, 0, 0, 9, 1, 2])))).toThrow(/truncated/);
   });

@@ -14,14 +14,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import type { InteractiveHotspot } from '@cov/shared/coverage/interactive-hotspots';
 import type { FraudAction } from './fraud-policy';
 import type { HotspotInputRow } from './hotspot-input-row';
 import { compareAddresses } from './hotspot-input-row';
 
-export interface InteractiveHotspot {
-  address: string;
-  cell: string;
-}
 
 export interface DigestInput {
   epoch: number;

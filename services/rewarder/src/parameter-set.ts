@@ -6,6 +6,7 @@
  * recomputed with the set it used after the settings have moved on.
  */
 import type { Config } from '@cov/shared/config/config';
+import { INTERACTIVITY_WINDOW_MS } from '@cov/shared/coverage/interactive-hotspots';
 import { DEFAULT_POC_THRESHOLDS, type PocThresholds } from '@cov/shared/poc/thresholds';
 import { manifestHash } from '@cov/shared/rewards/manifest-canonical';
 import type { TokenPrice } from '@cov/shared/rewards/pools';
@@ -14,8 +15,6 @@ import { parseDecimal, toScaled, mul, rational, formatExact } from '@cov/shared/
 
 export type FraudPolicy = 'exclude' | 'downgrade' | 'ignore';
 
-/** HIP-17: a hotspot counts for density if it had a witnessed valid beacon in the last 60 h. */
-export const INTERACTIVITY_WINDOW_MS = 60 * 3_600_000;
 
 export interface ProtocolParameterSet {
   format: 'cov-protocol-params-v1';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '@cov/shared/rewards/manifest-canonical';
 import { verifyMerkleProof } from '@cov/shared/rewards/merkle';
-import { manifestFileName } from './reward-manifest';
+import { canonicalManifestJson, manifestFileName } from './reward-manifest';
 import { verifySignedManifest } from './manifest-verification';
 import { sampleAddresses, sampleManifest } from './testing/sample-manifest';
 
@@ -52,5 +52,25 @@ describe('reward manifest', () => {
   it('names files by zero-padded epoch so they sort', () => {
     expect(manifestFileName(20_412)).toBe('epoch-00020412.manifest.json');
     expect([manifestFileName(999), manifestFileName(1000)].sort()).toEqual([manifestFileName(999), manifestFileName(1000)]);
+  });
+});
+
+describe('canonicalManifestJson', () => {
+  it('gives exactly canonicalJson(manifest), with and without carried leaves and flags', () => {
+    const { built } = sampleManifest();
+    const m = built.manifest;
+    const variants = [
+      m,
+      { ...m, lifetime: { ...m.lifetime, carried: [] } },
+      { ...m, hotspots: [] },
+      { ...m, inputs: { ...m.inputs, flagged: [{ address: 'x', kinds: ['ring', 'é"\\'], action: 'exclude' as const }] } },
+    ];
+    for (const v of variants) expect(canonicalManifestJson(v)).toBe(canonicalJson(v));
+  });
+
+  it('falls back to the plain serialisation if a slot marker appears elsewhere', () => {
+    const m = sampleManifest().built.manifest;
+    const odd = { ...m, inputs: { ...m.inputs, flagged: [{ address: '\u0000hotspots\u0000', kinds: [], action: 'ignore' as const }] } };
+    expect(canonicalManifestJson(odd)).toBe(canonicalJson(odd));
   });
 });

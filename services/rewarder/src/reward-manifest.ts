@@ -209,7 +209,7 @@ export function buildRewardManifest(input: BuildManifestInput): BuiltManifest {
  * (the envelope's keys are already in RFC 8785 order; a unit test checks the two agree).
  */
 export function signManifest(manifest: RewardManifest, secretKey: Uint8Array): { signed: SignedManifest; text: string } {
-  const canonical = canonicalJson(manifest);
+  const canonical = canonicalManifestJson(manifest);
   const hashBytes = sha256(new TextEncoder().encode(canonical));
   const signed: SignedManifest = {
     algorithm: SIGNATURE_ALGORITHM,
@@ -221,6 +221,27 @@ export function signManifest(manifest: RewardManifest, secretKey: Uint8Array): {
   const j = JSON.stringify;
   const text = `{"algorithm":${j(signed.algorithm)},"hash":${j(signed.hash)},"manifest":${canonical},"publicKey":${j(signed.publicKey)},"signature":${j(signed.signature)}}`;
   return { signed, text };
+}
+
+const HOTSPOTS_SLOT = '\u0000hotspots\u0000';
+const CARRIED_SLOT = '\u0000carried\u0000';
+
+/**
+ * canonicalJson(manifest), built without deep-copying the whole document: the two long lists
+ * (hundreds of thousands of hotspots) are serialised element by element into the canonical
+ * skeleton of everything else. Same bytes (a unit test compares), a fraction of the peak memory.
+ */
+export function canonicalManifestJson(manifest: RewardManifest): string {
+  const skeleton = canonicalJson({ ...manifest, hotspots: [HOTSPOTS_SLOT], lifetime: { ...manifest.lifetime, carried: [CARRIED_SLOT] } });
+  const list = (items: readonly object[]) => items.map((item) => canonicalJson(item)).join(',');
+  const hotspots = skeleton.split(JSON.stringify(HOTSPOTS_SLOT));
+  const carried = skeleton.split(JSON.stringify(CARRIED_SLOT));
+  // Each slot must occur exactly once (a marker inside another string would break this): else fall back.
+  if (hotspots.length !== 2 || carried.length !== 2) return canonicalJson(manifest);
+  // Keys are sorted, so "hotspots" comes before "lifetime".carried.
+  const [head, rest] = hotspots as [string, string];
+  const [middle, tail] = rest.split(JSON.stringify(CARRIED_SLOT)) as [string, string];
+  return `${head}${list(manifest.hotspots)}${middle}${list(manifest.lifetime.carried)}${tail}`;
 }
 
 /** Published name of an epoch's manifest: sorts by epoch. */
