@@ -21,7 +21,7 @@ export const createIngestService: ServiceFactory = async (ctx) => {
   const logger = ctx.logger.child({ service: 'ingest' });
   const telemetry = createIngestTelemetry(ctx.metrics);
   const cache = new HotspotKeyCache(ctx.database.db);
-  const store = new ReportStore({ db: ctx.database.db, logger, telemetry, flushIntervalMs: config.INGEST_FLUSH_INTERVAL_MS, flushMaxReports: config.INGEST_FLUSH_MAX_REPORTS });
+  const store = new ReportStore({ sql: ctx.database.sql, logger, telemetry, flushIntervalMs: config.INGEST_FLUSH_INTERVAL_MS, flushMaxReports: config.INGEST_FLUSH_MAX_REPORTS });
   const sessions = new Set<HotspotSession>();
   const entropy = new EntropyBroadcaster(ctx.database.db, config.ENTROPY_VALIDITY_MS, (e) => sessions.forEach((s) => s.pushEntropy(e)), logger);
 

@@ -145,25 +145,37 @@ export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
 export function verify(message: Uint8Array, signature: Uint8Array, binaryKeyOrAddress: Uint8Array | string): boolean {
   try {
     const key = typeof binaryKeyOrAddress === 'string' ? binaryKeyFromAddress(binaryKeyOrAddress) : ok(binaryKeyOrAddress);
-    if (!key.ok || !(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES) return false;
-    const native = nativeKeyFor(key.value);
-    return native !== null && nativeVerify(null, message, native, signature);
+    return key.ok && verifyWithBinaryKey(message, signature, key.value).ok;
   } catch {
     return false;
   }
 }
 
+/**
+ * Like verify, but says why: the key's own problem (`keys.invalid_address`,
+ * `keys.unsupported_key_type`) or `auth.bad_signature`. Key checks are cached with the parsed key,
+ * so a hotspot's thousandth report costs only the signature check.
+ */
+export function verifyWithBinaryKey(message: Uint8Array, signature: Uint8Array, binaryKey: Uint8Array): Result<void> {
+  const native = nativeKeyFor(binaryKey);
+  if (!native.ok) return native;
+  if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES || !nativeVerify(null, message, native.value, signature)) {
+    return err(new AppError('auth.bad_signature', 'signature does not verify', { signatureBytes: signature?.length }));
+  }
+  return ok(undefined);
+}
+
 const NATIVE_KEY_CACHE_MAX = 100_000;
-const nativeKeys = new Map<string, KeyObject | null>();
+const nativeKeys = new Map<string, Result<KeyObject>>();
 /** DER SubjectPublicKeyInfo header for a raw 32-byte ed25519 key (RFC 8410). */
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-function nativeKeyFor(binaryKey: Uint8Array): KeyObject | null {
+function nativeKeyFor(binaryKey: Uint8Array): Result<KeyObject> {
   const hex = Buffer.from(binaryKey).toString('hex');
   let native = nativeKeys.get(hex);
   if (native === undefined) {
     const publicKey = publicKeyFromBinaryKey(binaryKey);
-    native = publicKey.ok ? createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey.value]), format: 'der', type: 'spki' }) : null;
+    native = publicKey.ok ? ok(createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey.value]), format: 'der', type: 'spki' })) : publicKey;
     if (nativeKeys.size >= NATIVE_KEY_CACHE_MAX) nativeKeys.clear();
     nativeKeys.set(hex, native);
   }

@@ -14,7 +14,7 @@ import { AppError, err, ok, type Result } from '../errors';
 import { toPlainBytes } from './bytes';
 import { dataRateName, dataRateValue, type DataRateName } from './data-rate';
 import { heliumProto } from './interop';
-import { publicKeyFromBinaryKey, sign, verify } from './keys';
+import { sign, verifyWithBinaryKey } from './keys';
 import { bigintToUint64, checkMessageStructure, uint64ToBigint, WireType, type FieldWireTypes } from './proto-wire';
 
 /**
@@ -277,12 +277,7 @@ export function verifyWitnessReportSignature(report: WitnessReport, signerBinary
 }
 
 function checkSignature(message: Uint8Array, signature: Uint8Array, signerBinaryKey: Uint8Array): Result<void> {
-  const key = publicKeyFromBinaryKey(signerBinaryKey);
-  if (!key.ok) return key;
-  if (!verify(message, signature, signerBinaryKey)) {
-    return err(new AppError('auth.bad_signature', 'signature does not verify', { signatureBytes: signature.length }));
-  }
-  return ok(undefined);
+  return verifyWithBinaryKey(message, signature, signerBinaryKey);
 }
 
 const NS_PER_MS = 1_000_000n;
