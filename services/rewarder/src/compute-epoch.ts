@@ -7,10 +7,11 @@
  * committed, the epoch row (primary key) makes a second payment impossible.
  *
  * Epochs are paid in order (each manifest carries lifetime totals that build on the previous one)
- * and only when their PoC inputs are complete: every beacon report received in the epoch verified.
+ * and only when their inputs are complete: every beacon report received in the epoch verified, and
+ * (unless the fraud policy ignores flags) the verifier's fraud analytics written for the epoch.
  */
 import { gzipSync } from 'node:zlib';
-import { countPendingBeacons } from './epoch-inputs-repository';
+import { countPendingBeacons, fraudAnalysisPending } from './epoch-inputs-repository';
 import { epochWindow } from './epoch-window';
 import { assembleEpoch } from './assemble-epoch';
 import { writeFilesAtomically } from './manifest-files';
@@ -30,7 +31,7 @@ export interface ComputeHooks {
   afterFilesWritten?(): void | Promise<void>;
 }
 
-export type WaitReason = 'beacons_pending' | 'previous_epoch_not_computed' | 'no_parameter_set' | 'locked';
+export type WaitReason = 'beacons_pending' | 'fraud_analysis_pending' | 'previous_epoch_not_computed' | 'no_parameter_set' | 'locked';
 
 export type ComputeOutcome =
   | { status: 'computed'; epoch: number; manifestHash: string; fileName: string; hotspots: number; seconds: number; timings: Record<string, number>; rssMb: Record<string, number> }
@@ -62,6 +63,11 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
     }
     const parameterSet = await parameterSetForEpoch(tx, epoch);
     if (!parameterSet) return { status: 'waiting', epoch, reason: 'no_parameter_set', detail: 'no protocol parameter set is in force for the epoch' };
+    // Flags written after payment would be too late to exclude anyone.
+    if (parameterSet.params.fraudPolicy !== 'ignore') {
+      const fraudPending = await fraudAnalysisPending(tx, window);
+      if (fraudPending) return { status: 'waiting', epoch, reason: 'fraud_analysis_pending', detail: fraudPending };
+    }
 
     const assembled = await assembleEpoch(tx, {
       window,

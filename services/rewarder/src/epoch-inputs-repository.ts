@@ -118,3 +118,21 @@ export async function fraudFlagsOf(sql: Queryable, epoch: number): Promise<Map<s
   for (const r of rows) flags.set(r.address, [...(flags.get(r.address) ?? []), r.kind]);
   return flags;
 }
+
+/** Name of the verifier's cursor: fraud analytics are written for every epoch ending at or before it. */
+export const FRAUD_ANALYSIS_CURSOR = 'fraud_analysis';
+
+/**
+ * Why the epoch's fraud flags may still be missing, or undefined once the verifier's fraud
+ * analytics have covered the epoch (its cursor is at or past the epoch end). An epoch without any
+ * verdict has nothing to analyse and never waits.
+ */
+export async function fraudAnalysisPending(sql: Queryable, window: EpochWindow): Promise<string | undefined> {
+  const [row] = await sql<{ through: string | null; verdicts: boolean }[]>`
+    select (select value_ms::text from verifier_cursors where name = ${FRAUD_ANALYSIS_CURSOR}) as through,
+           exists (select 1 from beacon_verdicts where epoch = ${window.epoch}) as verdicts`;
+  if (!row?.verdicts) return undefined;
+  const through = row.through === null ? undefined : Number(row.through);
+  if (through !== undefined && through >= window.endMs) return undefined;
+  return through === undefined ? 'the verifier has not analysed any epoch for fraud yet' : `the verifier's fraud analytics cover epochs ending up to ${through} only`;
+}

@@ -57,6 +57,16 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     await node?.destroy();
   });
 
+  it("waits for the verifier's fraud analytics of an epoch before paying it", async () => {
+    const sql = deps.sql;
+    await sql`update verifier_cursors set value_ms = ${FIRST * DAY_MS} where name = 'fraud_analysis'`;
+    expect(await runDueEpochs(deps)).toMatchObject([{ status: 'waiting', epoch: FIRST, reason: 'fraud_analysis_pending' }]);
+    await sql`delete from verifier_cursors where name = 'fraud_analysis'`;
+    expect(await runDueEpochs(deps)).toMatchObject([{ status: 'waiting', epoch: FIRST, reason: 'fraud_analysis_pending' }]);
+    await sql`insert into verifier_cursors (name, value_ms) values ('fraud_analysis', ${(EPOCH + 1) * DAY_MS})`;
+    expect(await count('reward_epochs')).toBe(0);
+  });
+
   it('leaves no trace when the process dies inside the paying transaction', async () => {
     const boom = () => {
       throw new Error('simulated crash');

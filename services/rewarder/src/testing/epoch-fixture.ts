@@ -156,6 +156,9 @@ async function insertFixture(sql: Sql, fx: EpochFixture, epochLengthMs: number, 
     await sql`insert into fraud_flags (epoch, hotspot_address, kind, score, evidence)
       values (${fx.epoch}, ${addr(label)}, 'location_spoofing', 0.97, ${JSON.stringify({ note: "fixture" })}::jsonb)`;
   }
+  // The verifier's fraud analytics have covered the fixture's epoch (the rewarder waits for that).
+  await sql`insert into verifier_cursors (name, value_ms) values ('fraud_analysis', ${(fx.epoch + 1) * epochLengthMs})
+    on conflict (name) do update set value_ms = greatest(verifier_cursors.value_ms, excluded.value_ms)`;
   const route = '00000000-0000-4000-8000-000000000001';
   const org = '00000000-0000-4000-8000-000000000002';
   for (const [label, dc] of Object.entries(fx.dataDc)) {

@@ -144,6 +144,7 @@ export async function generate(sql: postgres.Sql, n: number, log: (t: string) =>
   await sql.unsafe(`
     insert into fraud_flags (epoch, hotspot_address, kind, score, evidence)
     select ${EPOCH}, address, 'gaming_ring', 0.9, '{}'::jsonb from bench_hotspots where i % 200 = 7`);
+  await sql`insert into verifier_cursors (name, value_ms) values ('fraud_analysis', ${(EPOCH + 1) * DAY_MS})`;
   await sql`vacuum analyze`;
   lap('packet copies, fraud flags, vacuum analyze');
   return seconds;
