@@ -35,7 +35,7 @@ describe.each(['redis', 'postgres'] as const)('typed queues on %s', (kind) => {
   });
 
   it('refuses a payload that does not match the registry schema', async () => {
-    await expect(factory.queue('computeEpoch').add({ epoch: -1 })).rejects.toMatchObject({ code: 'request.invalid' });
+    await expect(factory.queue('verifyBeacons').add({ beaconIds: [''] })).rejects.toMatchObject({ code: 'request.invalid' });
     await expect(factory.queue('verifyBeacons').add({ beaconIds: [] })).rejects.toThrow(/poc-verify-beacons/);
     await expect(factory.queue('verifyBeacons').add({ beaconIds: ['x'], extra: 1 } as never)).rejects.toThrow();
   });

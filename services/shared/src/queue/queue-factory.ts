@@ -108,7 +108,7 @@ export function createQueueFactory(backend: QueueBackendConfig): QueueFactory {
     async isReachable() {
       try {
         if (backend.kind === 'redis') return (await (sharedRedis ??= redis()).ping()) === 'PONG';
-        const q = [...queues.values()][0]?.raw ?? newQueue(queueRegistry.computeEpoch.name);
+        const q = [...queues.values()][0]?.raw ?? newQueue(queueRegistry.verifyBeacons.name);
         await q.getJobCounts('waiting');
         if (queues.size === 0) await q.close();
         return true;

@@ -27,11 +27,6 @@ export const queueRegistry = {
     Type.Object({ beaconIds: IdBatch }, { additionalProperties: false }),
     'Beacon report ids whose entropy window has closed: verify each beacon and all its witnesses.',
   ),
-  computeEpoch: defineQueue(
-    'rewards-compute-epoch',
-    Type.Object({ epoch: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
-    'An epoch number whose inputs may be complete: compute its rewards and manifest.',
-  ),
 } as const;
 
 export type QueueName = keyof typeof queueRegistry;
