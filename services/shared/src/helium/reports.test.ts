@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DATA_RATE_NAMES } from './data-rate';
 import { heliumProto } from './interop';
 import { keypairFromLabel, verify } from './keys';
+import { mulberry32 } from '../seeded-random';
 import {
   beaconReportSigningBytes,
   decodeBeaconReport,
@@ -252,17 +253,7 @@ describe('decoding bad input', () => {
 });
 
 describe('fuzz: decoders never throw', () => {
-  // mulberry32: small deterministic PRNG so failures reproduce
-  function prng(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const prng = mulberry32;
   const decoders = [decodeBeaconReport, decodeWitnessReport, decodeEntropyReport];
   const validSamples = [
     encodeBeaconReport(signBeaconReport(unsignedBeacon, beaconer.secretKey)),

@@ -13,18 +13,8 @@ import { encodeDataFrame, parsePhyPayload } from './phy-payload';
 import { deriveSessionKeys10 } from './session-keys';
 import type { DataFrame, DataMType } from './types';
 import { hex, lorawanVectors } from './vectors.fixture';
+import { mulberry32 as prng } from '../seeded-random';
 
-/** Small seeded PRNG so the generated cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(rand: () => number, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));

@@ -36,6 +36,7 @@ import { activateParameterSet } from '@cov/rewarder/parameter-set-activation';
 import { parameterSetFromConfig } from '@cov/rewarder/parameter-set';
 import { rewarderMetrics } from '@cov/rewarder/rewarder-metrics';
 import type { BenchSuite } from '../bench-suite';
+import { mulberry32 as prng } from '@cov/shared/seeded-random';
 
 const DAY_MS = 86_400_000;
 export const EPOCH = Math.floor(Date.UTC(2026, 0, 15) / DAY_MS);
@@ -48,17 +49,6 @@ interface WorkerResult {
   detail: Record<string, unknown>;
 }
 
-/** Deterministic PRNG (mulberry32), so every run generates the same network. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Hotspot i: a valid ed25519 public key ((s + i)·G, stepped by one point addition, ~40 x faster
