@@ -165,7 +165,7 @@ export function parseSimArgs(argv: readonly string[]): SimCliOptions {
     devices: num('devices', str('devices'), scenario.devices, { min: 0, max: 100_000, integer: true }),
     durationMs: Math.round(num('days', str('days'), scenario.days, { min: 0.001, max: 365 }) * DAY_MS),
     target,
-    speed: num('speed', str('speed'), target.kind === 'url' ? 1 : 20, { min: 0.01, max: 100_000 }),
+    speed: num('speed', str('speed'), target.kind === 'url' ? 1 : 8, { min: 0.01, max: 100_000 }),
     startMs,
     beaconIntervalMs,
     epochMs,
@@ -214,7 +214,7 @@ World
 Time and target
   --days D                  simulated duration in days, fractions allowed (scenario default 1)
   --target T                embedded (default: the all-in-one backend in this process), dry (no backend), or a URL
-  --speed X                 simulated ms per real ms (embedded 20; URL 1: follow the server's clock)
+  --speed X                 simulated ms per real ms (embedded 8; URL 1: follow the server's clock)
   --start ISO               simulated start (embedded: now; dry: 2025-01-01T00:00:00Z)
   --beacon-interval-ms MS   beacon window, must divide a day (21600000); embedded: also the backend's setting
   --epoch-ms MS             embedded only: the backend's reward epoch length

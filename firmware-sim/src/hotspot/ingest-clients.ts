@@ -215,7 +215,9 @@ export class HttpIngest implements IngestConnection {
       const rejected = body?.rejected?.[0] ?? body?.error;
       return { accepted: false, code: rejected?.code ?? `http.${res.status}`, message: rejected?.message ?? res.statusText, retryable: res.status === 503 };
     } catch (e) {
-      return { accepted: false, code: 'http.unreachable', message: e instanceof Error ? e.message : String(e), retryable: true };
+      // fetch hides the socket error in `cause` (ECONNRESET, UND_ERR_SOCKET...): keep it in the code.
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      return { accepted: false, code: cause ? `http.unreachable.${cause}` : 'http.unreachable', message: e instanceof Error ? e.message : String(e), retryable: true };
     }
   }
 

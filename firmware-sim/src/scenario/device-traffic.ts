@@ -217,7 +217,6 @@ export class DeviceTraffic {
       this.listening.delete(agent);
       if (outcome.kind === 'join_accepted') {
         ctx.stats.inc('devices.joined');
-        ctx.record({ kind: 'device.joined', simTimeMs: startMs, hotspot: hotspot.address, body: { devEui: agent.spec.devEui, devAddr: outcome.session.devAddr } });
         const firstUplinkMs = startMs + agent.rng.int(5_000, 60_000);
         ctx.schedule(firstUplinkMs, 'device.uplink', () => this.uplink(agent, firstUplinkMs));
       } else {

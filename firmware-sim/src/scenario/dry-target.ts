@@ -47,7 +47,7 @@ class DryRouter {
     const ack = packet.type === 'PUSH_DATA' ? { type: 'PUSH_ACK' as const, token: packet.token } : packet.type === 'PULL_DATA' ? { type: 'PULL_ACK' as const, token: packet.token } : null;
     if (ack) {
       const encoded = encodeGwmpPacket(ack);
-      if (encoded.ok) queueMicrotask(() => reply(encoded.value));
+      if (encoded.ok) this.later(() => reply(encoded.value));
     }
     if (packet.type !== 'PUSH_DATA') return;
     for (const rxpk of packet.rxpk) this.collect(eui, rxpk);
@@ -100,7 +100,14 @@ class DryRouter {
       },
     });
     const socket = this.sockets.get(best.eui);
-    if (pullResp.ok && socket) queueMicrotask(() => socket.deliver(pullResp.value));
+    if (pullResp.ok && socket) this.later(() => socket.deliver(pullResp.value));
+  }
+
+  /** Answers go through the event queue at the current simulated time, so dry runs stay reproducible. */
+  private later(run: () => void): void {
+    const a = this.attachment;
+    if (a) a.schedule(a.nowMs(), 'dry-router.reply', run);
+    else queueMicrotask(run);
   }
 }
 
@@ -181,12 +188,15 @@ export class DryTarget implements SimTarget {
   };
 
   readonly deviceMaker: DeviceMakerPort = {
-    provision: async (_world: SimWorld, devicesByOrg): Promise<OrgSetup> => ({
+    provision: async (_world: SimWorld, devicesByOrg, _lns, record): Promise<OrgSetup> => {
+      record('orgs.create', { organisations: devicesByOrg.length });
+      return {
       ok: true,
       netId: DRY_NET_ID,
       devAddrBlocks: devicesByOrg.map((_, org) => ({ start: DRY_DEVADDR_START + org * BLOCK_SIZE, end: DRY_DEVADDR_START + (org + 1) * BLOCK_SIZE - 1 })),
       orgIds: devicesByOrg.map((_, org) => `dry-org-${org}`),
-    }),
+      };
+    },
   };
 
   ingest(hotspot: SimHotspot, buildInit: InitBuilder): IngestConnection {

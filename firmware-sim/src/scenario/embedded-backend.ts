@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startNode, type RunningNode } from '@cov/app/compose';
 import { ScaledClock } from '@cov/shared/clock';
 import { loadConfig, type Config } from '@cov/shared/config/config';
-import { createLogger } from '@cov/shared/logger';
+import { pino } from 'pino';
 import { serviceNames } from '@cov/shared/runtime/service';
 
 export interface EmbeddedBackend {
@@ -56,13 +56,15 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     GWMP_HOST: gwmpHost,
     GWMP_PORT: String(gwmpPort),
     DATA_DIR: dataDir,
-    LOG_LEVEL: options.logLevel ?? 'warn',
+    LOG_LEVEL: options.logLevel ?? 'error',
     ...options.settings,
   });
   const clock = new ScaledClock(options.simStartMs, options.speed);
   let node: RunningNode;
   try {
-    node = await startNode(config, { services: serviceNames, clock, inMemory: true, logger: createLogger(config, 'embedded-backend') });
+    // Logs go to stderr: stdout carries the run's results (summary JSON, demo tables).
+    const logger = pino({ name: 'embedded-backend', level: config.LOG_LEVEL, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+    node = await startNode(config, { services: serviceNames, clock, inMemory: true, logger });
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
     throw e;

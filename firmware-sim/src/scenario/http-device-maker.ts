@@ -28,13 +28,17 @@ export class HttpDeviceMaker implements DeviceMakerPort {
     private readonly runTag: () => string,
   ) {}
 
-  async provision(_world: SimWorld, devicesByOrg: SimDevice[][], lns: LnsEndpoint | null): Promise<OrgSetup> {
+  async provision(_world: SimWorld, devicesByOrg: SimDevice[][], lns: LnsEndpoint | null, record: (kind: string, body: unknown) => void): Promise<OrgSetup> {
     const unavailable = (reason: string): OrgSetup => ({ ok: false, unavailableReason: reason, netId: '', devAddrBlocks: [], orgIds: [] });
     if (!lns || lns.protocol !== 'http') return unavailable('no network-server endpoint for routes to point at');
     const setup: OrgSetup = { ok: true, netId: '', devAddrBlocks: [], orgIds: [] };
+    const call = (kind: string, path: string, init: { method: string; body?: unknown; apiKey?: string }) => {
+      record(kind, init.body);
+      return callJson(`${this.baseUrl}${path}`, init);
+    };
     for (const [index, devices] of devicesByOrg.entries()) {
       const name = `${ORG_NAMES[index % ORG_NAMES.length]} ${Math.floor(index / ORG_NAMES.length) || ''} (${this.runTag()})`.replace('  ', ' ');
-      const created = await callJson(`${this.baseUrl}/v1/admin/orgs`, { method: 'POST', body: { name, devAddrCount: DEVADDRS_PER_ORG }, apiKey: this.adminApiKey });
+      const created = await call('orgs.create', '/v1/admin/orgs', { method: 'POST', body: { name, devAddrCount: DEVADDRS_PER_ORG }, apiKey: this.adminApiKey });
       if (created.status === 404) return unavailable('the backend serves no device-maker API (POST /v1/admin/orgs: 404)');
       if (!created.ok) return unavailable(`creating organisation "${name}" failed: ${created.status} ${created.code ?? ''} ${created.message ?? ''}`.trim());
       const body = created.body as { org: { id: string; netId: string; devAddrBlocks: { start: string; end: string }[] }; apiKey: string };
@@ -42,9 +46,9 @@ export class HttpDeviceMaker implements DeviceMakerPort {
       const start = block ? parseDevAddr(block.start) : null;
       const end = block ? parseDevAddr(block.end) : null;
       if (start === null || end === null) return unavailable(`organisation "${name}" came without a DevAddr block`);
-      const credited = await callJson(`${this.baseUrl}/v1/admin/orgs/${body.org.id}/dc`, { method: 'POST', body: { amountDc: DC_PER_ORG, kind: 'purchase', memo: 'firmware-sim' }, apiKey: this.adminApiKey });
+      const credited = await call('orgs.buy_dc', `/v1/admin/orgs/${body.org.id}/dc`, { method: 'POST', body: { amountDc: DC_PER_ORG, kind: 'purchase', memo: 'firmware-sim' }, apiKey: this.adminApiKey });
       if (!credited.ok) return unavailable(`crediting DC to "${name}" failed: ${credited.status} ${credited.code ?? ''}`.trim());
-      const route = await callJson(`${this.baseUrl}/v1/orgs/${body.org.id}/routes`, {
+      const route = await call('orgs.create_route', `/v1/orgs/${body.org.id}/routes`, {
         method: 'POST',
         apiKey: body.apiKey,
         body: {
@@ -58,7 +62,7 @@ export class HttpDeviceMaker implements DeviceMakerPort {
       const routeId = (route.body as { id: string }).id;
       for (let i = 0; i < devices.length; i += EUI_PAIRS_PER_REQUEST) {
         const add = devices.slice(i, i + EUI_PAIRS_PER_REQUEST).map((d) => ({ joinEui: d.joinEui, devEui: d.devEui }));
-        const pairs = await callJson(`${this.baseUrl}/v1/orgs/${body.org.id}/routes/${routeId}/eui-pairs`, { method: 'POST', apiKey: body.apiKey, body: { add } });
+        const pairs = await call('orgs.add_eui_pairs', `/v1/orgs/${body.org.id}/routes/${routeId}/eui-pairs`, { method: 'POST', apiKey: body.apiKey, body: { add } });
         if (!pairs.ok) return unavailable(`registering the devices of "${name}" failed: ${pairs.status} ${pairs.code ?? ''}`.trim());
       }
       setup.netId = body.org.netId.toLowerCase();

@@ -21,8 +21,12 @@ import type { SimContext } from './sim-context';
 
 /** A beacon goes out as a LoRaWAN proprietary frame: MHDR 0xE0 + the 51-byte payload. */
 const BEACON_PHY_BYTES = 52;
-/** Do not beacon with entropy this close to expiry: the report must still arrive in its window. */
-const ENTROPY_SAFETY_MS = 30_000;
+/**
+ * Do not beacon with entropy this close to expiry: the report must still arrive inside its window,
+ * whatever the backhaul does. A fresh value comes every minute, so this only skips a beacon when
+ * the hotspot has lost its entropy feed.
+ */
+const ENTROPY_SAFETY_MS = 60_000;
 
 /** Conducted power a gateway uses for a beacon: trunc(max EIRP − asserted gain), capped by the radio. */
 export function conductedTxPowerDbm(hotspot: SimHotspot, regionMaxEirpDbm: number): number {

@@ -7,6 +7,7 @@
  */
 import { beaconRegionPlanFrom } from '@cov/shared/beacon/beacon';
 import { toBase64 } from '@cov/shared/helium/bytes';
+import { bytesToHex } from '@cov/shared/lorawan/bytes';
 import { sign } from '@cov/shared/helium/keys';
 import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
 import { getRegionPlan } from '@cov/shared/regions/region-plan';
@@ -179,11 +180,23 @@ export class Simulation {
       const devicesByOrg: SimDevice[][] = Array.from({ length: world.orgCount }, () => []);
       for (const d of world.devices) devicesByOrg[d.org]?.push(d);
       const endpoint = await target.lnsEndpoint();
-      const orgs = await target.deviceMaker.provision(world, devicesByOrg, endpoint);
+      const orgs = await target.deviceMaker.provision(world, devicesByOrg, endpoint, (kind, body) =>
+        this.ctx.record({ kind, simTimeMs: this.clock.nowMs(), hotspot: null, body }),
+      );
       report.orgs = orgs;
       if (orgs.ok) {
         const rx2 = this.ctx.regionPlan.rx2.dataRateIndex;
-        target.setLnsHandler(new DeviceMakerLns(devicesByOrg, orgs, { rx1DelayS: 1, rx2DataRate: rx2, appDownlinkShare: this.options.appDownlinkShare }, this.ctx.rng.fork('lns')));
+        const lns = new DeviceMakerLns(devicesByOrg, orgs, { rx1DelayS: 1, rx2DataRate: rx2, appDownlinkShare: this.options.appDownlinkShare }, this.ctx.rng.fork('lns'));
+        // The network server's answers to the router are messages the simulator sends too.
+        target.setLnsHandler({
+          handle: (phy) => {
+            const answer = lns.handle(phy);
+            this.stats.inc(`lns.${answer.kind}`);
+            const downlink = answer.kind === 'join_accept' ? answer.phyPayload : answer.kind === 'uplink' ? answer.downlink : null;
+            this.ctx.record({ kind: 'lns.answer', simTimeMs: this.clock.nowMs(), hotspot: null, body: { kind: answer.kind, ...(answer.kind === 'rejected' ? { reason: answer.reason } : { devEui: answer.devEui }) }, ...(downlink ? { hex: bytesToHex(downlink) } : {}) });
+            return answer;
+          },
+        });
       }
       this.onProgress({ phase: 'setup', step: 'device makers: organisations and routes', done: 1, total: 1 });
     }
@@ -216,6 +229,9 @@ export class Simulation {
 
     let lastProgressReal = 0;
     for (let event = this.queue.pop(); event && event.atMs <= endMs; event = this.queue.pop()) {
+      // Virtual time: let everything the previous moment set off settle before time moves on, so
+      // a dry run does not depend on how fast this machine is.
+      if (this.clock.virtual && event.atMs > this.clock.nowMs()) await new Promise((r) => setImmediate(r));
       await this.clock.sleepUntil(event.atMs);
       try {
         const result = event.run();
@@ -228,8 +244,6 @@ export class Simulation {
       if (realNow - lastProgressReal > 200) {
         lastProgressReal = realNow;
         this.onProgress({ phase: 'run', simNowMs: event.atMs, startMs, endMs, stats: this.stats });
-        // A virtual clock never yields on its own; let socket and timer callbacks in.
-        if (this.clock.virtual) await new Promise((r) => setImmediate(r));
       }
     }
     await this.clock.sleepUntil(endMs);

@@ -65,7 +65,7 @@ export interface DeviceMakerPort {
    * Creates the organisations, their routes (DevAddr block, JoinEUI/DevEUI pairs, the LNS endpoint)
    * and data credits, through the device-maker API.
    */
-  provision(world: SimWorld, devicesByOrg: SimDevice[][], lnsEndpoint: LnsEndpoint | null): Promise<OrgSetup>;
+  provision(world: SimWorld, devicesByOrg: SimDevice[][], lnsEndpoint: LnsEndpoint | null, record: (kind: string, body: unknown) => void): Promise<OrgSetup>;
 }
 
 /** The device maker's network server as the router reaches it. */
