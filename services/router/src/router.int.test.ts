@@ -42,15 +42,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
   const routes: Record<string, string> = {};
   let tmst = 1_000_000;
 
-  const call = async (method: string, path: string, body?: unknown, key?: string) => {
-    const res = await fetch(`${node.httpBaseUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, key?: string) => node.call(method, path, body, key);
   const metric = async (name: string, reason: string): Promise<number> => {
     const text = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
     const m = new RegExp(`^${name}\\{[^}]*reason="${reason}"[^}]*\\} (\\d+)`, 'm').exec(text);

@@ -13,15 +13,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
   let a: { id: string; key: string; block: { start: string; end: string } };
   let b: { id: string; key: string; block: { start: string; end: string } };
 
-  const call = async (method: string, path: string, body?: unknown, key?: string) => {
-    const res = await fetch(`${node.httpBaseUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, key?: string) => node.call(method, path, body, key);
   const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
 
   beforeAll(async () => {

@@ -18,15 +18,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   const otherOwner = keypairFromLabel(`test/${mode}/other-owner`);
   const hotspots: Keypair[] = [0, 1, 2].map((i) => keypairFromLabel(`test/${mode}/hotspot/${i}`));
 
-  const call = async (method: string, path: string, body?: unknown, key?: string) => {
-    const res = await fetch(`${node.httpBaseUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown, key?: string) => node.call(method, path, body, key);
 
   const signedAssertion = (signer: Keypair, fields: Partial<LocationAssertionFields> & { hotspot: string }) => {
     const full: LocationAssertionFields = { owner: signer.address, lat: PARIS.lat, lng: PARIS.lng, gainDbiX10: 30, elevationM: 12, nonce: 1, timestampMs: clock.nowMs(), ...fields };

@@ -18,9 +18,19 @@ import { startNode, type RunningNode } from '../compose';
 export type TestMode = 'postgres+redis' | 'postgres' | 'embedded';
 export const allTestModes: TestMode[] = ['postgres+redis', 'postgres', 'embedded'];
 
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON when the answer is JSON. */
+  body: any;
+}
+
 export interface TestNode extends RunningNode {
   config: Config;
   adminKey: string;
+  /** An HTTP request to this node; `body` is sent as JSON, `key` as a bearer API key. */
+  call(method: string, path: string, body?: unknown, key?: string | null): Promise<HttpAnswer>;
   /** Stops the node and deletes its database and data folder. */
   destroy(): Promise<void>;
 }
@@ -65,6 +75,15 @@ export async function startTestNode(mode: TestMode, options: TestNodeOptions = {
     ...node,
     config,
     adminKey: config.ADMIN_API_KEY,
+    async call(method, path, body, key) {
+      const res = await fetch(`${node.httpBaseUrl}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, text, body: res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : undefined };
+    },
     async destroy() {
       await node.stop();
       await database?.drop();
