@@ -5,12 +5,10 @@
  * cached long.
  */
 import { Type } from 'typebox';
-import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { isValidAddress } from '@cov/shared/helium/keys';
-import { findHotspot } from '@cov/shared/registry/hotspots-repository';
 import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
+import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { toCsv } from '../http/csv';
 import { parseTimeRange, type TimeRange } from '../http/time-range';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
@@ -27,11 +25,6 @@ const TimeQuery = {
 };
 const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' });
 const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
-
-async function requireHotspot(deps: ApiDeps, address: string): Promise<void> {
-  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', 'address is not a valid Helium ed25519 address', { field: 'address' });
-  if (!(await findHotspot(deps.db, address))) throw new AppError('hotspots.not_found', `no hotspot ${address}`);
-}
 
 /** Immutable once every epoch the range could contain has been computed. */
 async function cacheFor(deps: ApiDeps, reply: FastifyReply, range: TimeRange): Promise<void> {
@@ -66,7 +59,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      await requireHotspot(deps, request.params.address);
+      await requireKnownHotspot(deps.db, request.params.address);
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
       const rows = await earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket);
       await cacheFor(deps, reply, range);
@@ -104,7 +97,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      await requireHotspot(deps, request.params.address);
+      await requireKnownHotspot(deps.db, request.params.address);
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
       const rows = await earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket);
       await cacheFor(deps, reply, range);
@@ -127,7 +120,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      if (!isValidAddress(request.params.owner)) throw new AppError('keys.invalid_address', 'owner is not a valid Helium ed25519 address', { field: 'owner' });
+      requireValidAddress(request.params.owner, 'owner');
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
       const rows = await fleetEarnings(deps.database.sql, request.params.owner, range);
       await cacheFor(deps, reply, range);

@@ -4,11 +4,9 @@
  * (whom it hears). Bounded by min_time/max_time, keyset-paginated, CSV with ?format=csv.
  */
 import { Type } from 'typebox';
-import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { isValidAddress } from '@cov/shared/helium/keys';
-import { findHotspot } from '@cov/shared/registry/hotspots-repository';
 import type { ApiDeps } from '../api-deps';
+import { requireKnownHotspot } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { toCsv } from '../http/csv';
 import { parseTimeRange } from '../http/time-range';
@@ -24,11 +22,6 @@ const TimeQuery = {
 };
 const ErrorRef = Type.Ref('ErrorResponse');
 const isPageAfter = (v: unknown): v is { t: number; i: string } => typeof (v as { t?: unknown })?.t === 'number' && typeof (v as { i?: unknown })?.i === 'string';
-
-async function requireHotspot(deps: ApiDeps, address: string): Promise<void> {
-  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', 'address is not a valid Helium ed25519 address', { field: 'address' });
-  if (!(await findHotspot(deps.db, address))) throw new AppError('hotspots.not_found', `no hotspot ${address}`);
-}
 
 export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.get(
@@ -60,7 +53,7 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
     async (request, reply) => {
       const { address } = request.params;
       const q = request.query;
-      await requireHotspot(deps, address);
+      await requireKnownHotspot(deps.db, address);
       const range = parseTimeRange(q, deps.clock.nowMs(), POC_TIME_LIMITS);
       const c = decodeCursor(q.cursor, isPageAfter);
       const after: PageAfter | undefined = c ? { receivedAtMs: c.t, id: c.i } : undefined;
@@ -117,7 +110,7 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
         },
       },
       async (request) => {
-        await requireHotspot(deps, request.params.address);
+        await requireKnownHotspot(deps.db, request.params.address);
         const range = parseTimeRange(request.query, deps.clock.nowMs(), POC_TIME_LIMITS);
         return { data: (await linkSummaries(deps.db, request.params.address, direction, range, request.query.limit)).map(toLinkView) };
       },

@@ -5,11 +5,11 @@
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { isValidAddress } from '@cov/shared/helium/keys';
 import { fromBase64 } from '@cov/shared/helium/bytes';
 import { findHotspot, listHotspotsByOwner, listLocationAssertions } from '@cov/shared/registry/hotspots-repository';
 import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
+import { requireValidAddress } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { assertLocation } from './assert-location';
 import { createMaker, issueMakerApiKey } from './create-maker';
@@ -21,10 +21,6 @@ import { hotspotStatuses } from './hotspot-status';
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
 const AddressParam = Type.Object({ address: Type.String({ minLength: 1, maxLength: 128 }) });
-
-function requireValidAddress(address: string, field: string): void {
-  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', `${field} is not a valid Helium ed25519 address`, { field });
-}
 
 export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   const Maker = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });

@@ -9,8 +9,8 @@ import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
 import type { Db } from '@cov/shared/db/client';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { isValidAddress } from '@cov/shared/helium/keys';
 import { findHotspot } from '@cov/shared/registry/hotspots-repository';
+import { requireValidAddress } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { LifetimeProofs } from './lifetime-proofs';
 import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
@@ -22,10 +22,6 @@ const EpochParam = Type.Integer({ minimum: 0, maximum: 2_147_483_647, descriptio
 const AddressParam = Type.String({ minLength: 1, maxLength: 128 });
 const Page = (limitDefault: number, limitMax: number) =>
   Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 512 })), limit: Type.Integer({ minimum: 1, maximum: limitMax, default: limitDefault }) });
-
-function requireValidAddress(address: string): void {
-  if (!isValidAddress(address)) throw new AppError('keys.invalid_address', 'address is not a valid Helium ed25519 address', { field: 'address' });
-}
 
 const isEpochCursor = (v: unknown): v is { e: number } => Number.isSafeInteger((v as { e?: unknown })?.e);
 const isAddressCursor = (v: unknown): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string';

@@ -7,7 +7,7 @@
  * Only interactive hotspots should be passed in (HIP-17: a recent beacon that was witnessed); a
  * hotspot whose asserted cell is not in the map gets the default scale instead.
  */
-import { cellToParent, getResolution, gridDisk, isValidCell } from 'h3-js';
+import { getResolution, gridDisk, isValidCell } from 'h3-js';
 import { AppError, err, ok, type Result } from '../errors';
 import { formatScaled, toScaled, type Rational } from './rational';
 
