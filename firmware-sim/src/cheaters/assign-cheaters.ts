@@ -77,7 +77,7 @@ function profileFor(kind: Exclude<CheaterKind, 'gaming_ring'>, rng: SeededRandom
     case 'rssi_on_model':
       return { kind, exponent: 2.8 };
     case 'replayer':
-      return { kind, replayProbability: 0.5, minDelayMs: 10 * 60_000, maxDelayMs: 3 * 3_600_000 };
+      return { kind, replayProbability: 0.5, minDelayMs: 3 * 60_000, maxDelayMs: 30 * 60_000 };
     case 'late_reporter':
       return { kind, minExtraLagMs: 5_000, maxExtraLagMs: 45_000 };
     case 'clock_skewed': {

@@ -35,6 +35,21 @@ export interface EmbeddedBackendOptions {
   logLevel?: string;
 }
 
+/**
+ * A few backend settings are periods of real-time timers (how long the router collects copies, how
+ * often the verifier and rewarder poll). On an accelerated clock they would stretch by the speed, so
+ * they are divided by it here, keeping their meaning in simulated time (with floors that keep the
+ * process from spinning).
+ */
+export function acceleratedTimerSettings(speed: number): Record<string, string> {
+  const scaled = (defaultMs: number, floorMs: number) => String(Math.max(floorMs, Math.round(defaultMs / speed)));
+  return {
+    ROUTER_DEDUP_WINDOW_MS: scaled(200, 20),
+    VERIFIER_POLL_INTERVAL_MS: scaled(5_000, 200),
+    REWARDER_POLL_INTERVAL_MS: scaled(60_000, 500),
+  };
+}
+
 /** A UDP port nobody uses right now (the router binds it a moment later). */
 export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
   const socket = dgram.createSocket('udp4');
@@ -57,6 +72,7 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     GWMP_PORT: String(gwmpPort),
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? 'error',
+    ...acceleratedTimerSettings(options.speed),
     ...options.settings,
   });
   const clock = new ScaledClock(options.simStartMs, options.speed);

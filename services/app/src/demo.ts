@@ -268,9 +268,6 @@ async function main(argv: string[]): Promise<number> {
     BEACON_INTERVAL_MS: String(options.beaconIntervalMs),
     EPOCH_LENGTH_MS: String(options.epochMs),
     EPOCH_SETTLE_DELAY_MS: String(2 * MINUTE),
-    // Real-time timers inside the backend, kept short so accelerated time does not stretch them.
-    ROUTER_DEDUP_WINDOW_MS: '20',
-    VERIFIER_POLL_INTERVAL_MS: '1000',
   };
   const start = (port: number) => startEmbeddedBackend({ simStartMs, speed: options.speed, port, settings });
   const backend = await start(options.port).catch((e: unknown) => {
