@@ -6,6 +6,8 @@
 import { Type } from 'typebox';
 import { booleanPointInPolygon } from '@turf/turf';
 import { cellToBoundary, cellToLatLng, cellToParent, getResolution } from 'h3-js';
+import { LRUCache } from 'lru-cache';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots, HexAggregate, HotspotCoverage } from './coverage-snapshot';
@@ -59,7 +61,14 @@ const HotspotPoint = Type.Object({
   bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
 });
 
-const toFeature = (a: HexAggregate) => ({ type: 'Feature' as const, id: a.h3, geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(a.h3, true)] }, properties: a });
+type HexFeature = { type: 'Feature'; id: string; geometry: { type: 'Polygon'; coordinates: number[][][] }; properties: HexAggregate };
+// Aggregates live as long as their snapshot, so each hex's outline is computed once per snapshot.
+const features = new WeakMap<HexAggregate, HexFeature>();
+const toFeature = (a: HexAggregate): HexFeature => {
+  let f = features.get(a);
+  if (!f) features.set(a, (f = { type: 'Feature', id: a.h3, geometry: { type: 'Polygon', coordinates: [cellToBoundary(a.h3, true)] }, properties: a }));
+  return f;
+};
 const toPoint = (h: HotspotCoverage) => ({
   address: h.address,
   lat: h.lat,
@@ -71,6 +80,18 @@ const toPoint = (h: HotspotCoverage) => ({
   pocCount: h.pocCount,
   bestRssiDbm: h.bestRssiDbm,
 });
+/**
+ * A coverage answer depends only on the snapshot and the request, so it is kept, serialised, until
+ * the snapshot is replaced: a map with many viewers asks for the same tiles over and over.
+ */
+const answers = new LRUCache<string, string>({ max: 2_000, maxSize: 256 * 1024 * 1024, sizeCalculation: (v) => v.length || 1 });
+
+function cachedJson(reply: FastifyReply, key: string, build: () => unknown) {
+  let body = answers.get(key);
+  if (body === undefined) answers.set(key, (body = JSON.stringify(build())));
+  return reply.header('cache-control', CACHE).type('application/json; charset=utf-8').send(body);
+}
+
 const inBbox = (lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox) => lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat;
 
 export async function registerCoverageRoutes(app: HttpServer, snapshots: CoverageSnapshots): Promise<void> {
@@ -92,9 +113,11 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       const bbox = parseBbox(request.query.bbox);
       assertHexBudget(bboxAreaM2(bbox), request.query.res);
       const snapshot = await snapshots.get();
-      const features = [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).map(toFeature);
-      void reply.header('cache-control', CACHE);
-      return { type: 'FeatureCollection' as const, features, snapshotAt: new Date(snapshot.builtAtMs).toISOString() };
+      return cachedJson(reply, `${snapshot.builtAtMs}:${request.query.res}:${bbox.join(',')}`, () => ({
+        type: 'FeatureCollection' as const,
+        features: [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).map(toFeature),
+        snapshotAt: new Date(snapshot.builtAtMs).toISOString(),
+      }));
     },
   );
 
@@ -133,9 +156,10 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
     async (request, reply) => {
       const bbox = parseBbox(request.query.bbox);
       const snapshot = await snapshots.get();
-      const inside = snapshot.hotspots.filter((h) => inBbox(h.lat, h.lng, bbox));
-      void reply.header('cache-control', CACHE);
-      return { data: inside.slice(0, MAX_POINTS).map(toPoint), truncated: inside.length > MAX_POINTS };
+      return cachedJson(reply, `${snapshot.builtAtMs}:points:${bbox.join(',')}`, () => {
+        const inside = snapshot.hotspots.filter((h) => inBbox(h.lat, h.lng, bbox));
+        return { data: inside.slice(0, MAX_POINTS).map(toPoint), truncated: inside.length > MAX_POINTS };
+      });
     },
   );
 

@@ -6,6 +6,8 @@
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
@@ -26,11 +28,54 @@ const TimeQuery = {
 const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' });
 const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
 
+/**
+ * End of the last computed epoch, re-read at most every few seconds: every earnings answer needs
+ * it for its Cache-Control, and a new epoch appears once a day.
+ */
+class ComputedUntil {
+  private value = 0;
+  private readAtMs = -Infinity;
+  constructor(private readonly deps: ApiDeps) {}
+  async get(): Promise<number> {
+    if (performance.now() - this.readAtMs > 5_000) {
+      const [row] = await this.deps.database.sql<{ end: string | null }[]>`select max(end_ms)::text as end from reward_epochs`;
+      this.value = Number(row?.end ?? 0);
+      this.readAtMs = performance.now();
+    }
+    return this.value;
+  }
+}
+
 /** Immutable once every epoch the range could contain has been computed. */
-async function cacheFor(deps: ApiDeps, reply: FastifyReply, range: TimeRange): Promise<void> {
-  const [row] = await deps.database.sql<{ end: string | null }[]>`select max(end_ms)::text as end from reward_epochs`;
-  const computedUntil = Number(row?.end ?? 0);
-  void reply.header('cache-control', range.maxMs <= computedUntil ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+async function isImmutable(computed: ComputedUntil, range: TimeRange): Promise<boolean> {
+  return range.maxMs <= (await computed.get());
+}
+
+async function cacheFor(computed: ComputedUntil, reply: FastifyReply, range: TimeRange): Promise<void> {
+  void reply.header('cache-control', (await isImmutable(computed, range)) ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+}
+
+/**
+ * Answers over fully computed epochs never change, and owners' apps ask for the same ones again and
+ * again (every app open, every dashboard refresh), so they are kept, serialised, with their ETag.
+ * Keyed by the whole request URL; bounded in entries and age. Ranges that reach into an epoch not
+ * yet computed are never cached.
+ */
+interface CachedAnswer {
+  body: string;
+  contentType: string;
+  etag: string;
+}
+const IMMUTABLE_ANSWERS = new LRUCache<string, CachedAnswer>({ max: 20_000, ttl: 3_600_000 });
+
+function sendCached(reply: FastifyReply, cached: CachedAnswer) {
+  return reply.header('cache-control', 'public, max-age=86400, immutable').header('etag', cached.etag).type(cached.contentType).send(cached.body);
+}
+
+function remember(reply: FastifyReply, url: string, body: string, contentType: string) {
+  const cached = { body, contentType, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
+  IMMUTABLE_ANSWERS.set(url, cached);
+  return sendCached(reply, cached);
 }
 
 const totalsOf = (rows: { beacon: bigint; witness: bigint; data: bigint; total: bigint }[]) => {
@@ -39,6 +84,7 @@ const totalsOf = (rows: { beacon: bigint; witness: bigint; data: bigint; total: 
 };
 
 export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
+  const computed = new ComputedUntil(deps);
   app.get(
     '/v1/hotspots/:address/rewards',
     {
@@ -59,15 +105,21 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      await requireKnownHotspot(deps.db, request.params.address);
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
-      const rows = await earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket);
-      await cacheFor(deps, reply, range);
+      const immutable = await isImmutable(computed, range);
+      const hit = immutable ? IMMUTABLE_ANSWERS.get(request.url) : undefined;
+      if (hit) return sendCached(reply, hit);
+      const [, rows] = await Promise.all([
+        requireKnownHotspot(deps.db, request.params.address),
+        earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket),
+      ]);
       const data = rows.map((r) => ({ start: new Date(r.startMs).toISOString(), epochs: r.epochs, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
-      if (request.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(toCsv(['start', 'epochs', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.beacon, d.witness, d.data, d.total])));
-      }
-      return { bucket: request.query.bucket, data, totals: totalsOf(rows) };
+      const [body, contentType] =
+        request.query.format === 'csv'
+          ? [toCsv(['start', 'epochs', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.beacon, d.witness, d.data, d.total])), 'text/csv; charset=utf-8']
+          : [JSON.stringify({ bucket: request.query.bucket, data, totals: totalsOf(rows) }), 'application/json; charset=utf-8'];
+      if (immutable) return remember(reply, request.url, body, contentType);
+      return reply.header('cache-control', 'public, max-age=60').type(contentType).send(body);
     },
   );
 
@@ -97,10 +149,12 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      await requireKnownHotspot(deps.db, request.params.address);
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
-      const rows = await earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket);
-      await cacheFor(deps, reply, range);
+      const [, rows] = await Promise.all([
+        requireKnownHotspot(deps.db, request.params.address),
+        earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket),
+      ]);
+      await cacheFor(computed, reply, range);
       return { bucket: request.query.bucket, ...summarise(rows.map((r) => r.total)), split: totalsOf(rows) };
     },
   );
@@ -123,7 +177,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       requireValidAddress(request.params.owner, 'owner');
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
       const rows = await fleetEarnings(deps.database.sql, request.params.owner, range);
-      await cacheFor(deps, reply, range);
+      await cacheFor(computed, reply, range);
       const data = rows.map((r) => ({ address: r.address, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
       if (request.query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.address, d.beacon, d.witness, d.data, d.total])));
