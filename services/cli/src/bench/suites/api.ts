@@ -8,9 +8,6 @@
  * query touches one hotspot's rows through an index, so its cost depends on epochs per hotspot,
  * not on how many hotspots share the table.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { latLngToCell } from 'h3-js';
@@ -20,44 +17,11 @@ import { applyMigrations } from '@cov/shared/db/migrate';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { BenchResult, BenchSuite } from '../bench-suite';
+import { freePort, startProcess, stopProcess } from '../server-process';
 
 const DAY = 86_400_000;
 const EPOCHS = 365;
 const SAMPLED = 200;
-
-const root = fileURLToPath(new URL('../../../../../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a server process and waits until `readyUrl` answers 200. */
-async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(readyUrl)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`server did not come up: ${args.join(' ')}`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 async function cannon(url: string, requests: { path: string }[] | undefined, headers: Record<string, string>, seconds: number) {
   const result = await autocannon({ url, connections: 16, duration: seconds, headers, ...(requests ? { requests: requests.map((r) => ({ method: 'GET' as const, path: r.path })) } : {}) });

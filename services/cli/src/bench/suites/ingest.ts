@@ -7,15 +7,14 @@
 import { createPrivateKey, sign as nativeSign } from 'node:crypto';
 import postgres from 'postgres';
 import { loadConfig } from '@cov/shared/config/config';
-import { createLogger } from '@cov/shared/logger';
 import { connectDatabase } from '@cov/shared/db/client';
 import { applyMigrations } from '@cov/shared/db/migrate';
 import { keypairFromLabel, verify, type Keypair } from '@cov/shared/helium/keys';
 import { encodeWitnessReport, witnessReportSigningBytes, timestampNsFromMs, type WitnessReport } from '@cov/shared/helium/reports';
 import { encodeDelimitedBatch } from '@cov/shared/helium/batch';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
-import { startNode } from '@cov/app/compose';
 import type { BenchSuite } from '../bench-suite';
+import { freePort, startProcess, stopProcess } from '../server-process';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -78,10 +77,14 @@ export const suite: BenchSuite = {
       const bodies: Blob[] = [];
       for (let i = 0; i < encoded.length; i += batchSize) bodies.push(new Blob([encodeDelimitedBatch(encoded.slice(i, i + batchSize)) as Uint8Array<ArrayBuffer>]));
 
-      const node = await startNode(loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '8', DATA_DIR: '/tmp/cov-bench' }), {
-        services: ['ingest'],
-        logger: createLogger({ LOG_LEVEL: 'warn' }),
-      });
+      // The ingest service runs in its own process, as in production; this one only sends.
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const server = await startProcess(
+        ['--import', 'tsx', 'services/app/src/main.ts', 'ingest'],
+        { DATABASE_URL: url, PORT: String(port), GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '8', DATA_DIR: '/tmp/cov-bench' },
+        `${baseUrl}/health`,
+      );
       try {
         let next = 0;
         let stored = 0;
@@ -89,7 +92,7 @@ export const suite: BenchSuite = {
         const worker = async () => {
           while (next < bodies.length) {
             const body = bodies[next++]!;
-            const res = await fetch(`${node.httpBaseUrl}/v1/ingest/witnesses`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf-delimited' }, body });
+            const res = await fetch(`${baseUrl}/v1/ingest/witnesses`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf-delimited' }, body });
             const answer = (await res.json()) as { accepted: unknown[] };
             stored += answer.accepted.length;
           }
@@ -109,7 +112,7 @@ export const suite: BenchSuite = {
           },
         ];
       } finally {
-        await node.stop();
+        await stopProcess(server);
       }
     } finally {
       await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
