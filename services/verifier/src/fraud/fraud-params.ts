@@ -52,19 +52,19 @@ export interface FraudParams {
 export const DEFAULT_FRAUD_PARAMS: Readonly<FraudParams> = Object.freeze({
   minEdgesForModel: 20,
   spoofMinPartners: 3,
-  // An honest hotspot's strongest links are its real neighbours: close, and rarely more than ~3x
-  // closer than asserted even when lucky (2 sigma of shadowing is ~0.4 decades). A spoofer 15+ km
-  // from its radio hears its real neighbours 10x and more closer than asserted. The hard honest
-  // case is a lone rural hotspot whose only links are long (its channel beats the city-dominated
-  // model): 6x keeps those out in the synthetic tests.
+  // An honest hotspot's strongest links are its real neighbours: read against the strong-link line
+  // they imply distances near the asserted ones (in firmware-sim runs at most 2.7x off). A spoofer
+  // 15+ km from its radio hears its real neighbours 3x to 100x closer than asserted. The hard
+  // honest case is a lone rural hotspot whose only links are long and lucky.
   spoofStrongestPartners: 4,
   spoofMinOffsetM: 10_000,
-  spoofMinOffsetRatio: 6,
+  spoofMinOffsetRatio: 3,
   // Honest packets fade ~1.5 dB apart even on a static link; whole-dB reporting adds 0.3 dB.
   onModelMaxFadingDb: 0.35,
   onModelMinFadingDof: 4,
   onModelMaxFitSpreadDb: 1.0,
-  onModelMinPartners: 6,
+  // A line through a handful of links can be tight by chance; through ten it cannot (8 dB shadowing).
+  onModelMinPartners: 10,
   tooStrongMinReports: 3,
   tooStrongMinShare: 0.5,
   // A static link does not swing 3 dB report to report; invented numbers with noise do. Candidates

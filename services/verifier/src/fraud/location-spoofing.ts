@@ -72,6 +72,7 @@ const mean = (values: readonly number[]): number => values.reduce((s, v) => s + 
 /** Median polish of link residuals into one additive offset per hotspot (dB, + = stronger than the model). */
 export function hotspotOffsets(byHotspot: ReadonlyMap<string, { partners: ReadonlyMap<string, { residualsDb: number[] }> }>): Map<string, number> {
   const offsets = new Map<string, number>([...byHotspot.keys()].map((a) => [a, 0]));
+  const judged = [...byHotspot].filter(([, h]) => h.partners.size >= MIN_PARTNERS_FOR_OFFSET).map(([a]) => a);
   for (let round = 0; round < POLISH_ROUNDS; round++) {
     const next = new Map<string, number>();
     for (const [address, h] of byHotspot) {
@@ -82,6 +83,12 @@ export function hotspotOffsets(byHotspot: ReadonlyMap<string, { partners: Readon
       next.set(address, median([...h.partners].map(([other, p]) => mean(p.residualsDb) - (offsets.get(other) ?? 0))));
     }
     for (const [a, v] of next) offsets.set(a, v);
+  }
+  // Residuals are measured from the strong-link line, so a typical hotspot sits below it; centre
+  // the offsets so that a typical hotspot has 0 and the offset says how it differs from the rest.
+  if (judged.length > 0) {
+    const centre = median(judged.map((a) => offsets.get(a)!));
+    for (const a of judged) offsets.set(a, offsets.get(a)! - centre);
   }
   return offsets;
 }

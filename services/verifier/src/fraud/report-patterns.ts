@@ -19,7 +19,9 @@ export function detectReportPatterns(counts: readonly HotspotReportCounts[], par
         evidence: { repeatedBeacons: c.repeatedBeacons, repeatedWitnesses: c.repeatedWitnesses, duplicateWitnesses: c.duplicateWitnesses },
       });
     }
-    if (c.extraBeacons >= params.spamMinExtraBeacons) {
+    // A replayed beacon takes its window too, so the hotspot's own next beacon in that window is
+    // irregular: count only extra beacons beyond the replays.
+    if (c.extraBeacons - c.repeatedBeacons >= params.spamMinExtraBeacons) {
       flags.push({
         hotspotAddress: c.address,
         kind: 'beacon_spammer',

@@ -1,12 +1,14 @@
 /**
  * Scores the epoch analytics against the simulator's labels:
  *   npx tsx services/verifier/src/fraud/sim-score.ts [--scenario city-eu] [--hotspots 300] [--epochs 3]
- *     [--epoch-minutes 30] [--beacon-interval-minutes 5] [--speed 12] [--seed S]
+ *     [--epoch-minutes 30] [--beacon-interval-minutes 5] [--speed 12] [--seed S] [--dump FILE]
  * Starts every service on a fresh PostgreSQL database (TEST_DATABASE_ADMIN_URL's server) on
  * accelerated time, runs the firmware-sim scenario against it over the real protocols, waits until
  * every beacon is verified, analyses each epoch and prints precision and recall of the fraud flags
- * (overall and per labelled kind) as JSON. The database is dropped afterwards.
+ * (overall and per labelled kind) as JSON. The database is dropped afterwards. --dump writes each
+ * epoch's evidence and the labels to FILE, so the detectors can be studied without re-running.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { CHEATER_KINDS, type CheaterKind } from '@cov/firmware-sim/cheaters/cheater-kinds';
@@ -28,6 +30,7 @@ import { createLogger } from '@cov/shared/logger';
 import { serviceNames } from '@cov/shared/runtime/service';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import { analyseEpoch } from './analyse-epoch';
+import { loadEpochEvidence } from './epoch-evidence-repository';
 import type { FraudKind } from './epoch-evidence';
 
 const MINUTE = 60_000;
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
       'beacon-interval-minutes': { type: 'string', default: '5' },
       speed: { type: 'string', default: '12' },
       seed: { type: 'string', default: 'score' },
+      dump: { type: 'string' },
     },
   });
   const scenario = SCENARIOS[values.scenario]!;
@@ -128,6 +132,11 @@ async function main(): Promise<void> {
         if (row!.n === 0) break;
       }
       const firstEpoch = Math.floor(simStartMs / epochMs);
+      if (values.dump) {
+        const evidence = [];
+        for (let e = firstEpoch; e < firstEpoch + epochs; e++) evidence.push(await loadEpochEvidence(sql, e));
+        writeFileSync(values.dump, JSON.stringify({ evidence, labels: buildLabels(world, scenario.name) }));
+      }
       const flagged = new Map<string, Set<FraudKind>>();
       for (let e = firstEpoch; e < firstEpoch + epochs; e++) {
         const result = await analyseEpoch(node.ctx.database, e);
