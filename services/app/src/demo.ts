@@ -209,6 +209,14 @@ async function topEarners(sql: Sql, world: SimWorld): Promise<string> {
   );
 }
 
+/** Why the rewarder has not paid yet, from its wait counter (reason -> times). */
+async function rewarderWaits(backend: EmbeddedBackend): Promise<string> {
+  const metric = backend.node.ctx.metrics.getSingleMetric('cov_rewarder_epoch_waits_total');
+  if (!metric) return '';
+  const values = (await metric.get()).values.filter((v) => v.value > 0);
+  return values.map((v) => `${String(v.labels.reason)} (${v.value} checks)`).join(', ');
+}
+
 async function dcPerOrg(sql: Sql): Promise<string> {
   if (!(await tableExists(sql, 'dc_ledger'))) return '  (no device-maker tables in this build)';
   const rows = await sql<{ name: string; bought: string; burned: string; copies: string; balance: string }[]>`
@@ -346,7 +354,8 @@ async function main(argv: string[]): Promise<number> {
     out.push('', 'Cheaters caught (simulator labels vs fraud flags and invalid verdicts)');
     out.push(`  fraud flags written by the analytics: ${fraudFlags}${fraudFlags === 0 ? ' (spoofers, rings, on-model RSSI and clock skew are only caught there)' : ''}`);
     out.push(verdicts.length === 0 ? '  (nothing to score until the verifier has produced verdicts)' : detectionTable(scoreDetection(labels.hotspots, await evidenceByHotspot(sql))));
-    out.push('', `Top earners (epochs ${firstEpoch}..${lastEpoch}; ${settle.epochsPaid} of ${options.epochs} paid)`, await topEarners(sql, world));
+    const waits = settle.epochsPaid < options.epochs ? await rewarderWaits(backend) : '';
+    out.push('', `Top earners (epochs ${firstEpoch}..${lastEpoch}; ${settle.epochsPaid} of ${options.epochs} paid${waits ? `; the rewarder is waiting: ${waits}` : ''})`, await topEarners(sql, world));
     out.push('', 'Data credits per device maker', await dcPerOrg(sql));
     out.push(
       '',
