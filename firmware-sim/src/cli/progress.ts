@@ -19,12 +19,12 @@ function simTime(ms: number): string {
 export function progressBars(): ProgressView {
   let bar: cliProgress.SingleBar | null = null;
   let current = '';
-  const open = (key: string, total: number, format: string) => {
+  const open = (key: string, total: number, format: string, payload: Record<string, unknown> = {}) => {
     if (current === key && bar) return bar;
     bar?.stop();
     current = key;
     bar = new cliProgress.SingleBar({ format, hideCursor: true, clearOnComplete: false, stopOnComplete: false, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
-    bar.start(total, 0, {});
+    bar.start(total, 0, payload);
     return bar;
   };
   return {
@@ -35,15 +35,16 @@ export function progressBars(): ProgressView {
       }
       const s = p.stats;
       const total = Math.max(1, Math.round((p.endMs - p.startMs) / 60_000));
-      open('run', total, 'simulated {simTime} {bar} {percentage}% | beacons {beacons} | witnesses {witnesses} ({accepted} acked) | uplinks {uplinks} | eta {eta_formatted}').update(
+      const payload = {
+        simTime: simTime(p.simNowMs),
+        beacons: s.get('beacons.sent'),
+        witnesses: s.get('witnesses.sent'),
+        accepted: s.get('witnesses.accepted'),
+        uplinks: s.get('devices.uplinks.confirmed') + s.get('devices.uplinks.unconfirmed'),
+      };
+      open('run', total, 'simulated {simTime} {bar} {percentage}% | beacons {beacons} | witnesses {witnesses} ({accepted} acked) | uplinks {uplinks} | eta {eta_formatted}', payload).update(
         Math.round((p.simNowMs - p.startMs) / 60_000),
-        {
-          simTime: simTime(p.simNowMs),
-          beacons: s.get('beacons.sent'),
-          witnesses: s.get('witnesses.sent'),
-          accepted: s.get('witnesses.accepted'),
-          uplinks: s.get('devices.uplinks.confirmed') + s.get('devices.uplinks.unconfirmed'),
-        },
+        payload,
       );
     },
     stop() {
