@@ -208,7 +208,10 @@ export class PgliteServer {
       try {
         await this.db.runExclusive(() =>
           this.db.execProtocolRawStream(unit.bytes, {
-            onRawData: (chunk: Uint8Array) => {
+            onRawData: (view: Uint8Array) => {
+              // The view points into PGlite's WebAssembly memory, which the next query reuses; the
+              // socket may send later, so it must get its own copy.
+              const chunk = Buffer.from(view);
               answer.push(chunk);
               if (!client.closed) client.socket.write(chunk);
             },
