@@ -86,17 +86,17 @@ describe('report-to-report spread', () => {
 describe('fabricated RSSI', () => {
   const params = DEFAULT_FRAUD_PARAMS;
   it.each([
-    ['numbers that never move', [[110, 110, 110, 110], [115, 115, 115], [120, 120]], 'on_model'],
-    ['mostly above free space', [[80, 81], [82, 83]], 'too_strong'],
+    ['numbers that never move', [[110, 110, 110, 110, 110], [115, 115, 115, 115], [120, 120, 120]], 'on_model'],
+    ['mostly above free space', [[80, 81], [82, 83], [84, 85]], 'too_strong'],
   ])('flags %s', (_name, values, pattern) => {
     const edges = values.map((v, i) => edge(`b${i}`, 'w', v, 1000 + i * 700, pattern === 'too_strong' ? v.length : 0));
     expect(detectFabricatedRssi(edges, params, new Set()).map((f) => f.evidence.pattern)).toEqual([pattern]);
   });
 
   it('leaves an honest fading witness alone, and skips hotspots already flagged', () => {
-    const honest = [[110, 111.5, 108.7, 110.2], [115, 113.4, 116.1], [120, 121.3]].map((v, i) => edge(`b${i}`, 'w', v, 1000 + i * 700));
+    const honest = [[110, 111.5, 108.7, 110.2, 109], [115, 113.4, 116.1, 115], [120, 121.3, 120]].map((v, i) => edge(`b${i}`, 'w', v, 1000 + i * 700));
     expect(detectFabricatedRssi(honest, params, new Set())).toEqual([]);
-    const fake = [[110, 110, 110, 110], [115, 115, 115]].map((v, i) => edge(`b${i}`, 'w', v));
+    const fake = [[110, 110, 110, 110, 110], [115, 115, 115, 115, 115]].map((v, i) => edge(`b${i}`, 'w', v));
     expect(detectFabricatedRssi(fake, params, new Set(['w']))).toEqual([]);
   });
 });

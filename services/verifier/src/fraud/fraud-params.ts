@@ -61,11 +61,12 @@ export const DEFAULT_FRAUD_PARAMS: Readonly<FraudParams> = Object.freeze({
   spoofMinOffsetRatio: 3,
   // Honest packets fade ~1.5 dB apart even on a static link; whole-dB reporting adds 0.3 dB.
   onModelMaxFadingDb: 0.35,
-  onModelMinFadingDof: 4,
+  onModelMinFadingDof: 8,
   onModelMaxFitSpreadDb: 1.0,
   // A line through a handful of links can be tight by chance; through ten it cannot (8 dB shadowing).
   onModelMinPartners: 10,
-  tooStrongMinReports: 3,
+  // Honest links of a few hundred metres sit at free space, and gain truncation can tip one over.
+  tooStrongMinReports: 5,
   tooStrongMinShare: 0.5,
   // A static link does not swing 3 dB report to report; invented numbers with noise do. Candidates
   // are let in generously (2 dB); the group tests below decide.
