@@ -276,6 +276,9 @@ async function main(argv: string[]): Promise<number> {
     BEACON_INTERVAL_MS: String(options.beaconIntervalMs),
     EPOCH_LENGTH_MS: String(options.epochMs),
     EPOCH_SETTLE_DELAY_MS: String(2 * MINUTE),
+    // The rewarder waits for an epoch's fraud analytics, which run once unclaimed witnesses have
+    // aged out; at the default 45 simulated minutes that would outlast the demo's short epochs.
+    VERIFIER_STALE_WITNESS_AFTER_MS: String(2 * MINUTE),
   };
   const start = (port: number) => startEmbeddedBackend({ simStartMs, speed: options.speed, port, settings });
   const backend = await start(options.port).catch((e: unknown) => {
