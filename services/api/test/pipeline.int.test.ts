@@ -1,0 +1,186 @@
+/**
+ * Every read route of the API against PostgreSQL, with data produced by the real pipeline: the
+ * simulator drives hotspots and devices over the real protocols into ingest and the router, the
+ * verifier judges the PoCs, the rewarder pays epochs; then the API's answers are checked against
+ * each other (hex counts against stats, CSV against JSON, proofs against the signed manifest
+ * root). Runs on an accelerated clock; nothing here asserts on timing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ScaledClock } from '@cov/shared/clock';
+import { verifyMerkleProof } from '@cov/shared/rewards/merkle';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import type { RouterServiceModule } from '@cov/router/service';
+import { silentProgress } from '@cov/firmware-sim/cli/progress';
+import { NO_CHEATERS } from '@cov/firmware-sim/cheaters/cheater-kinds';
+import { AREA_PRESETS } from '@cov/firmware-sim/world/area';
+import { buildWorld, type SimWorld } from '@cov/firmware-sim/world/world';
+import { LiveTarget } from '@cov/firmware-sim/scenario/live-target';
+import { MemoryRecorder } from '@cov/firmware-sim/scenario/recorder';
+import { runSimulation } from '@cov/firmware-sim/scenario/run-simulation';
+import { PacedClock } from '@cov/firmware-sim/scenario/sim-clock';
+
+const MINUTE = 60_000;
+const SPEED = 10;
+const EPOCH_MS = 4 * MINUTE;
+const T0 = Math.floor(Date.UTC(2026, 10, 4, 9, 0, 0) / EPOCH_MS) * EPOCH_MS;
+
+describe('the API over data from the real pipeline (PostgreSQL)', () => {
+  let node: TestNode;
+  let world: SimWorld;
+  let clock: ScaledClock;
+  const get = (path: string) => node.call('GET', path);
+
+  beforeAll(async () => {
+    clock = new ScaledClock(T0, SPEED);
+    node = await startTestNode('postgres', {
+      clock,
+      overrides: {
+        BEACON_INTERVAL_MS: String(MINUTE),
+        EPOCH_LENGTH_MS: String(EPOCH_MS),
+        EPOCH_SETTLE_DELAY_MS: String(MINUTE),
+        VERIFIER_STALE_WITNESS_AFTER_MS: String(MINUTE),
+        VERIFIER_POLL_INTERVAL_MS: '300',
+        ROUTER_DEDUP_WINDOW_MS: '20',
+        COVERAGE_SNAPSHOT_TTL_MS: '0',
+      },
+    });
+    const router = node.modules.find((m) => m.name === 'router') as RouterServiceModule;
+    world = buildWorld({
+      seed: 'api-pipeline',
+      area: AREA_PRESETS.munich!,
+      hotspotCount: 24,
+      deviceCount: 4,
+      dataOnlyShare: 0.1,
+      httpShare: 0.3,
+      cheaterShares: { ...NO_CHEATERS, self_witness: 0.05 },
+      orgCount: 1,
+      uplinkIntervalMs: MINUTE,
+      confirmedShare: 0.5,
+    });
+    const simClock = PacedClock.following(clock, SPEED);
+    await runSimulation({
+      scenario: 'api-pipeline',
+      world,
+      target: new LiveTarget({
+        baseUrl: node.httpBaseUrl,
+        adminApiKey: node.adminKey,
+        gwmpHost: '127.0.0.1',
+        gwmpPort: router.router.gwmpPort,
+        lnsHost: '127.0.0.1',
+        nowMs: () => simClock.nowMs(),
+        entropyRefreshMs: MINUTE,
+      }),
+      clock: simClock,
+      recorder: new MemoryRecorder(),
+      progress: silentProgress,
+      options: {
+        durationMs: EPOCH_MS,
+        makerName: 'pipeline maker',
+        setupConcurrency: 8,
+        beaconIntervalMs: MINUTE,
+        entropyValidityMs: 180_000,
+        gwmpKeepaliveMs: 10_000,
+        gwmpStatIntervalMs: 30_000,
+        appDownlinkShare: 0,
+      },
+    });
+    // Let verification and the first epoch's payment catch up (bounded; the assertions say what is missing).
+    const firstEpoch = Math.floor(T0 / EPOCH_MS);
+    for (let i = 0; i < 120; i++) {
+      const [row] = await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from reward_epochs where epoch = ${firstEpoch}`;
+      if ((row?.n ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('serves hotspots, their status and fleets for every simulated owner', async () => {
+    const owners = world.owners.map((o) => o.address);
+    let total = 0;
+    for (const owner of owners) {
+      const fleet = await get(`/v1/owners/${owner}/hotspots`);
+      expect(fleet.status).toBe(200);
+      total += fleet.body.data.length;
+      for (const h of fleet.body.data) expect(h.status).toMatchObject({ online: expect.any(Boolean), lifetimeRewards: expect.stringMatching(/^\d+$/) });
+    }
+    expect(total).toBe(world.hotspots.length);
+    const one = await get(`/v1/hotspots/${world.hotspots[0]!.address}`);
+    expect(one.body.location.region).toBe('EU868');
+  });
+
+  it('explains PoCs with verdicts, reasons and links, and counts agree with the stats', async () => {
+    const stats = await get('/v1/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.body.hotspots.total).toBe(world.hotspots.length);
+    const history = await get(`/v1/stats/history?min_time=${new Date(T0 - MINUTE).toISOString()}&max_time=${new Date(clock.nowMs() + MINUTE).toISOString()}`);
+    const beacons = history.body.data.reduce((n: number, r: { beacons: number }) => n + r.beacons, 0);
+    expect(beacons).toBeGreaterThan(0);
+    const beaconer = world.hotspots.find((h) => h.capability === 'full')!.address;
+    const range = `min_time=${new Date(T0 - MINUTE).toISOString()}&max_time=${new Date(clock.nowMs() + MINUTE).toISOString()}`;
+    const pocs = await get(`/v1/hotspots/${beaconer}/pocs?${range}`);
+    expect(pocs.status).toBe(200);
+    const asWitness = await get(`/v1/hotspots/${beaconer}/pocs?role=witness&${range}`);
+    expect(asWitness.status).toBe(200);
+    expect((await get(`/v1/hotspots/${beaconer}/witnesses?${range}`)).status).toBe(200);
+    expect((await get(`/v1/hotspots/${beaconer}/witnessed?${range}`)).status).toBe(200);
+    const selfWitness = await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from witness_verdicts where reason = 'self_witness'`;
+    expect(selfWitness[0]!.n).toBeGreaterThan(0);
+  });
+
+  it('agrees between hex lists, resolutions, hex details and the interactive count', async () => {
+    const extent = (await get('/v1/coverage/extent')).body;
+    expect(extent.hotspots).toBe(world.hotspots.length);
+    const [minLng, minLat, maxLng, maxLat] = extent.bbox as number[];
+    const bbox = [minLng! - 0.05, minLat! - 0.05, maxLng! + 0.05, maxLat! + 0.05].map((n) => n.toFixed(5)).join(',');
+    const stats = await get('/v1/stats');
+    for (const res of [6, 8]) {
+      const hexes = await get(`/v1/coverage/hexes?res=${res}&bbox=${bbox}`);
+      expect(hexes.status).toBe(200);
+      const sum = (k: string) => hexes.body.features.reduce((n: number, f: { properties: Record<string, number> }) => n + f.properties[k]!, 0);
+      expect(sum('hotspotCount')).toBe(world.hotspots.length);
+      expect(sum('interactiveCount')).toBe(stats.body.hotspots.interactive);
+    }
+    const first = (await get(`/v1/coverage/hexes?res=8&bbox=${bbox}`)).body.features[0];
+    expect((await get(`/v1/hexes/${first.id}`)).body.hex.hotspotCount).toBe(first.properties.hotspotCount);
+    expect((await get('/v1/coverage/point?lat=48.14&lng=11.58')).status).toBe(200);
+    expect((await get(`/v1/coverage/hotspots?bbox=${bbox}`)).body.data).toHaveLength(world.hotspots.length);
+  });
+
+  it('pays the first epoch from a signed manifest whose totals, CSV and proofs agree', async () => {
+    const epochs = await get('/v1/rewards/epochs');
+    expect(epochs.status).toBe(200);
+    expect(epochs.body.data.length).toBeGreaterThan(0);
+    const epoch = epochs.body.data.at(-1).epoch;
+    const paid = await get(`/v1/rewards/epochs/${epoch}/hotspots`);
+    const winner = paid.body.data[0];
+    expect(winner).toBeDefined();
+    const range = `min_time=${new Date(T0).toISOString()}&max_time=${new Date(T0 + EPOCH_MS).toISOString()}`;
+    const json = await get(`/v1/hotspots/${winner.address}/rewards?${range}`);
+    const csv = await get(`/v1/hotspots/${winner.address}/rewards?${range}&format=csv`);
+    const csvTotal = csv.text.trim().split('\r\n').slice(1).reduce((s, l) => s + BigInt(l.split(',')[5]!), 0n);
+    expect(csvTotal.toString()).toBe(json.body.totals.total);
+    expect((await get(`/v1/hotspots/${winner.address}/rewards/sum?${range}`)).body.total).toBe(json.body.totals.total);
+    const proof = await get(`/v1/hotspots/${winner.address}/rewards/proof?epoch=${epoch}`);
+    const summary = await get(`/v1/rewards/epochs/${epoch}`);
+    expect(proof.body.root).toBe(summary.body.manifest.merkleRoot);
+    expect(verifyMerkleProof({ root: proof.body.root, leaf: { address: winner.address, amount: BigInt(proof.body.leaf.amount) }, proof: proof.body.proof })).toBe(true);
+    const owner = world.owners[world.hotspots.find((h) => h.address === winner.address)!.owner]!.address;
+    const fleet = await get(`/v1/owners/${owner}/rewards?${range}`);
+    expect(fleet.body.data.find((r: { address: string }) => r.address === winner.address).total).toBe(json.body.totals.total);
+  });
+
+  it('streams live events and serves the map page', async () => {
+    const ws = new WebSocket(`${node.httpBaseUrl.replace('http', 'ws')}/v1/stream`);
+    const hello = await new Promise<any>((resolve, reject) => {
+      ws.once('message', (d) => resolve(JSON.parse(d.toString())));
+      ws.once('error', reject);
+    });
+    expect(hello.type).toBe('hello');
+    ws.close();
+    expect((await get('/map')).status).toBe(200);
+  });
+});
