@@ -1,7 +1,8 @@
 /**
- * End to end: device frames built with the shared LoRaWAN codec (OTAA join with real MIC, then
- * uplinks encrypted with the derived session keys) go as PUSH_DATA over real UDP from several
- * simulated gateways to a real node (API + router), and on to a test LNS over HTTP or GWMP.
+ * End to end: a firmware-sim end device's frames (OTAA join with real MIC, then uplinks encrypted
+ * with the session keys it derives from the join-accept the router delivered) go as PUSH_DATA over
+ * real UDP from several simulated gateways to a real node (API + router), and on to a test LNS
+ * over HTTP or GWMP. Other orgs' devices are built directly with the shared LoRaWAN codec.
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { buildJoinAccept, buildJoinRequest, decryptJoinAccept } from '@cov/share
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
 import { decryptFrmPayload } from '@cov/shared/lorawan/frm-payload';
 import { deriveSessionKeys10 } from '@cov/shared/lorawan/session-keys';
+import { EndDevice } from '@cov/firmware-sim/device/end-device';
 import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
 import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
@@ -61,6 +63,13 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
 
   function uplink(devAddr: string, keys: SessionKeys, fCnt: number, payload: Uint8Array, mtype: DataMType = 'UnconfirmedDataUp'): Uint8Array {
     return unwrap(buildDataFrame({ mtype, devAddr, fCnt, fPort: 2, payload }, keys));
+  }
+
+  /** org A's device is a firmware-sim end device: its frames are what a simulated device sends. */
+  const device = new EndDevice({ devEui: DEV_EUI, joinEui: JOIN_EUI, appKey: APP_KEY }, 0x1234);
+  function deviceUplink(fCnt: number, payload: Uint8Array, mtype: DataMType = 'UnconfirmedDataUp'): Uint8Array {
+    device.fCntUp = fCnt;
+    return unwrap(device.uplink({ payload, fPort: 2, confirmed: mtype === 'ConfirmedDataUp' })).phyPayload;
   }
 
   beforeAll(async () => {
@@ -123,8 +132,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
   const DEV_ADDR = 'fc014c01';
 
   it('routes an OTAA join by JoinEUI (DevEUI wildcard), once, free, and delivers the join-accept through the best gateway', async () => {
-    const devNonce = 0x1234;
-    const join = unwrap(buildJoinRequest({ joinEui: JOIN_EUI, devEui: DEV_EUI, devNonce }, APP_KEY));
+    const { phyPayload: join, devNonce } = unwrap(device.joinRequest());
+    expect(devNonce).toBe(0x1234);
     lns.answer = (u) => {
       if (u.message.type !== 'join') return { status: 200 };
       const accept = unwrap(buildJoinAccept({ joinNonce: 0x00abcd, netId: 'c00053', devAddr: DEV_ADDR, rxDelay: 1 }, APP_KEY));
@@ -149,6 +158,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const accepted = unwrap(decryptJoinAccept(frame, APP_KEY));
     expect(accepted).toMatchObject({ devAddr: DEV_ADDR, netId: 'c00053', micValid: true });
     session = unwrap(deriveSessionKeys10(APP_KEY, { joinNonce: accepted.joinNonce, netId: accepted.netId, devNonce }));
+    // The simulated device accepts the same frame and derives the same keys.
+    const outcome = device.receive(Uint8Array.from(Buffer.from(dl.txpk.data, 'base64')));
+    expect(outcome).toMatchObject({ kind: 'join_accepted', session: { devAddr: DEV_ADDR, nwkSKey: session.nwkSKey, appSKey: session.appSKey } });
     await router.drain();
     expect(lns.on('/a').filter((u) => u.message.type === 'join')).toHaveLength(1);
     expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(10);
@@ -157,7 +169,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
   it('dedups uplinks to one message with max_copies copies and charges 1 DC per 24 bytes per copy', async () => {
     lns.answer = () => ({ status: 200 });
     const payload = new TextEncoder().encode('temperature=21.5;humidity=40%'); // 29 bytes -> 2 DC per copy
-    const phy = uplink(DEV_ADDR, session, 1, payload);
+    const phy = deviceUplink(1, payload);
     await hear(phy, [-100, -60, -80, -90]);
     const got = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'uplink' && u.message.frame.mtype === 'UnconfirmedDataUp'), 'uplink at LNS A');
     await router.drain();
@@ -200,11 +212,11 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
   it('stops forwarding when the org cannot pay, says why in the stats, and resumes after a top-up', async () => {
     lns.answer = () => ({ status: 200 });
     const payload = Uint8Array.from({ length: 30 }, (_, i) => i); // 2 DC per copy, 4 per packet
-    await hear(uplink(DEV_ADDR, session, 2, payload), [-80, -81]);
+    await hear(deviceUplink(2, payload), [-80, -81]);
     await waitFor(() => lns.on('/a').filter((u) => u.message.type === 'uplink').length === 2, 'second uplink');
     await router.drain();
     expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(2);
-    await hear(uplink(DEV_ADDR, session, 3, payload), [-80, -81]);
+    await hear(deviceUplink(3, payload), [-80, -81]);
     await waitFor(async () => (await metric('cov_router_dropped_total', 'insufficient_dc')) >= 1, 'insufficient_dc drop');
     await router.drain();
     expect(lns.on('/a').filter((u) => u.message.type === 'uplink')).toHaveLength(2);
@@ -222,7 +234,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(packets.body.data[1]).toMatchObject({ kind: 'uplink', devAddr: DEV_ADDR, payloadBytes: 30, copiesHeard: 4, copiesBought: 2, dc: 4 });
 
     await call('POST', `/v1/admin/orgs/${orgA.id}/dc`, { amountDc: 100 }, node.adminKey);
-    await hear(uplink(DEV_ADDR, session, 4, payload), [-80, -81]);
+    await hear(deviceUplink(4, payload), [-80, -81]);
     await waitFor(() => lns.on('/a').filter((u) => u.message.type === 'uplink').length === 3, 'uplink after the top-up');
     await router.drain();
     expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(98);
@@ -249,7 +261,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     gateways[2]!.txAck = (_txpk, n) => (n === 0 ? { error: 'TOO_LATE' } : null);
     const before = gateways[2]!.downlinks.length;
     // Gateways 0 and 2 are heard first (the two bought copies); of those, 2 is the stronger.
-    const t = await hear(uplink(DEV_ADDR, session, 5, Uint8Array.of(1), 'ConfirmedDataUp'), [-100, -50, -110, -40], [gateways[0]!, gateways[2]!, gateways[1]!, gateways[3]!]);
+    const t = await hear(deviceUplink(5, Uint8Array.of(1), 'ConfirmedDataUp'), [-100, -50, -110, -40], [gateways[0]!, gateways[2]!, gateways[1]!, gateways[3]!]);
     const [rx1, rx2] = await waitFor(() => (gateways[2]!.downlinks.length >= before + 2 ? gateways[2]!.downlinks.slice(before) : undefined), 'RX1 then RX2');
     expect(rx1!.txpk).toMatchObject({ tmst: t + 7 + 3_000_000, freq: 868.1, datr: 'SF7BW125', data: Buffer.from(down).toString('base64') });
     expect(rx2!.txpk).toMatchObject({ tmst: t + 7 + 4_000_000, freq: 869.525, datr: 'SF12BW125', data: Buffer.from(down).toString('base64') });
@@ -261,7 +273,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
 
   it('takes a later downlink POST for a forwarded packet, for its own org only', async () => {
     lns.answer = () => ({ status: 200 });
-    await hear(uplink(DEV_ADDR, session, 6, Uint8Array.of(9)), [-70, -60]);
+    await hear(deviceUplink(6, Uint8Array.of(9)), [-70, -60]);
     const msg = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'uplink' && u.message.frame.mtype === 'UnconfirmedDataUp' && (u.message.frame as { fCnt: number }).fCnt === 6), 'uplink 6');
     const down = Buffer.from(unwrap(buildDataFrame({ mtype: 'UnconfirmedDataDown', devAddr: DEV_ADDR, fCnt: 2, fPort: 3, payload: Uint8Array.of(7) }, session))).toString('base64');
     const body = { uplinkId: msg.message.id, payload: down, rx1: { delayMs: 5000 } };
@@ -329,17 +341,17 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
   it('drops inactive and locked routes with their reason, and counts endpoint errors', async () => {
     await call('PATCH', `/v1/orgs/${orgA.id}/routes/${routes.a}`, { active: false }, orgA.key);
     await router.reloadRoutes();
-    await hear(uplink(DEV_ADDR, session, 10, Uint8Array.of(1)), [-80]);
+    await hear(deviceUplink(10, Uint8Array.of(1)), [-80]);
     await waitFor(async () => (await metric('cov_router_dropped_total', 'route_inactive')) >= 1, 'route_inactive');
     await call('PATCH', `/v1/orgs/${orgA.id}/routes/${routes.a}`, { active: true }, orgA.key);
     await call('PATCH', `/v1/admin/orgs/${orgA.id}/routes/${routes.a}`, { locked: true }, node.adminKey);
     await router.reloadRoutes();
-    await hear(uplink(DEV_ADDR, session, 11, Uint8Array.of(1)), [-80]);
+    await hear(deviceUplink(11, Uint8Array.of(1)), [-80]);
     await waitFor(async () => (await metric('cov_router_dropped_total', 'route_locked')) >= 1, 'route_locked');
     await call('PATCH', `/v1/admin/orgs/${orgA.id}/routes/${routes.a}`, { locked: false }, node.adminKey);
     await router.reloadRoutes();
     lns.answer = () => ({ status: 503 });
-    await hear(uplink(DEV_ADDR, session, 12, Uint8Array.of(1)), [-80]);
+    await hear(deviceUplink(12, Uint8Array.of(1)), [-80]);
     await waitFor(async () => (await metric('cov_router_dropped_total', 'endpoint_error')) >= 1, 'endpoint_error');
     lns.answer = () => ({ status: 200 });
     await router.drain();
@@ -361,7 +373,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await gw.sendRaw(Uint8Array.of(2, 0, 1, 0, 1, 2, 3, 4, 5, 6, 7)); // PUSH_DATA cut inside the EUI
     await gw.sendRaw(Buffer.concat([Buffer.from([2, 0, 1, 0]), Buffer.from(gw.eui, 'hex'), Buffer.from('{"rxpk":[')]));
     const stranger = await new TestGateway('0123456789abcdef', '127.0.0.1', router.gwmpPort).start();
-    await stranger.push([rxpkOf(uplink(DEV_ADDR, session, 20, Uint8Array.of(1)), { tmst: 1, rssiDbm: -50, snrDb: 3 })]);
+    await stranger.push([rxpkOf(deviceUplink(20, Uint8Array.of(1)), { tmst: 1, rssiDbm: -50, snrDb: 3 })]);
     await stranger.close();
     await waitFor(
       async () =>
@@ -374,7 +386,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     // Garbage never got an ACK; a good datagram right after still does.
     expect(gw.acks('PUSH_ACK')).toBe(pushAcks);
     const n = lns.on('/a').length;
-    await hear(uplink(DEV_ADDR, session, 21, Uint8Array.of(1)), [-80], [gw]);
+    await hear(deviceUplink(21, Uint8Array.of(1)), [-80], [gw]);
     await waitFor(() => lns.on('/a').length === n + 1, 'uplink after garbage');
     expect(gw.acks('PUSH_ACK')).toBe(pushAcks + 1);
   });
