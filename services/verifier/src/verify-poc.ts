@@ -288,7 +288,8 @@ export function verifyPoc(inputs: PocInputs, settings: PocSettings): PocVerdict 
     epoch: epochOf(o.witness.receivedAtMs, settings.epochLengthMs),
     valid: o.valid,
     reason: o.reason,
-    details: { ...o.details, denylistVersion: denylist.version },
+    // The details objects are fresh per verdict (built by the checks or above): extend in place.
+    details: Object.assign(o.details, { denylistVersion: denylist.version }),
     selected: selected.has(o.witness.id),
     signalDbmX10: o.witness.signalDbmX10,
     snrDbX10: o.witness.snrDbX10,

@@ -203,7 +203,8 @@ export const suite: BenchSuite = {
         const selectRate = selected / ((performance.now() - selectStart) / 1000);
         ctx.log(`raw select: ${Math.round(selectRate)} rows/s`);
 
-        const settings = verifierSettingsFrom(loadConfig({ DATABASE_URL: url }));
+        // VERIFIER_BATCH_BEACONS and VERIFIER_CONCURRENCY from the environment apply, as in the service.
+        const settings = verifierSettingsFrom(loadConfig({ ...process.env, DATABASE_URL: url }));
         const deps = { sql, settings, denylist: new DenylistCache(), nowMs: () => T0 + 4 * WINDOW_MS };
         const batches: string[][] = [];
         for (let i = 0; i < beaconIds.length; i += settings.batchBeacons) batches.push(beaconIds.slice(i, i + settings.batchBeacons));
