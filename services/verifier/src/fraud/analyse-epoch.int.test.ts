@@ -54,11 +54,11 @@ describe.each(allTestModes)('analyseEpoch (%s)', (mode) => {
     const shadowingDbX10 = [70, -90, 40, -30, 110, -60];
     for (let i = 0; i < 6; i++) {
       const beaconer = addr[`b${i}`]!;
-      for (let k = 0; k < 2; k++) {
+      for (let k = 0; k < 3; k++) {
         const beaconId = `bb${i}${k}`;
         await beaconVerdict(beaconId, beaconer, T + k * 21_600_000, null, {}, at(i, -i));
         await witnessVerdict(beaconId, `f${i}${k}`, beaconer, addr.fabricator!, -1100 - i * 20, 1000 + i * 500, -80);
-        await witnessVerdict(beaconId, `h${i}${k}`, beaconer, addr.honest!, -1100 - i * 20 + shadowingDbX10[i]! + (k === 0 ? 17 : -13), 1200 + i * 400, -81);
+        await witnessVerdict(beaconId, `h${i}${k}`, beaconer, addr.honest!, -1100 - i * 20 + shadowingDbX10[i]! + [17, -13, 4][k]!, 1200 + i * 400, -81);
       }
     }
   });
@@ -75,7 +75,7 @@ describe.each(allTestModes)('analyseEpoch (%s)', (mode) => {
     expect(byKind.beacon_spammer).toMatchObject({ hotspotAddress: addr.spammer, evidence: { beacons: 3, extraBeacons: 2 } });
     expect(byKind.replayer).toMatchObject({ hotspotAddress: addr.replayer, evidence: { repeatedBeacons: 1, repeatedWitnesses: 1 } });
     expect(byKind.clock_skew).toMatchObject({ hotspotAddress: addr.skewed, evidence: { medianClockOffsetMs: 600_000, beacons: 2 } });
-    expect(byKind.fabricated_rssi).toMatchObject({ hotspotAddress: addr.fabricator, evidence: { pattern: 'on_model', reportToReportSpreadDb: 0, spreadDegreesOfFreedom: 6 } });
+    expect(byKind.fabricated_rssi).toMatchObject({ hotspotAddress: addr.fabricator, evidence: { pattern: 'on_model', reportToReportSpreadDb: 0, spreadDegreesOfFreedom: 12 } });
     expect(result.edges).toBe(12);
     const rows = await stored();
     expect(rows.map((r) => [r.hotspot_address, r.kind])).toEqual(result.flags.map((f) => [f.hotspotAddress, f.kind]));
