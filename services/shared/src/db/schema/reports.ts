@@ -53,5 +53,10 @@ export const witnessReports = pgTable(
     dataRate: text('data_rate').notNull(),
     encoded: bytea('encoded').notNull(),
   },
-  (t) => [index('witness_reports_payload_idx').on(t.payload, t.receivedAtMs), index('witness_reports_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs)],
+  (t) => [
+    index('witness_reports_payload_idx').on(t.payload, t.receivedAtMs),
+    index('witness_reports_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs),
+    // The verifier's stale-witness sweep walks reports by arrival time.
+    index('witness_reports_time_idx').on(t.receivedAtMs),
+  ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "witness_reports_time_idx" ON "witness_reports" USING btree ("received_at_ms");
