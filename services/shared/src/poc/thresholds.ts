@@ -115,6 +115,17 @@ export const HELIUM_POC_THRESHOLDS: Readonly<PocThresholds> = Object.freeze({
   capTxPowerAtMaxEirp: false,
 });
 
-export function resolveThresholds(overrides?: Partial<PocThresholds>): PocThresholds {
-  return { ...DEFAULT_POC_THRESHOLDS, ...overrides };
+/*
+ * Every check resolves its thresholds, hundreds of thousands of times per verifier batch, always
+ * with the same overrides object; rebuilding the merged object each time was one of the
+ * verifier's largest costs (and its garbage). Resolved sets are frozen and kept per overrides
+ * object.
+ */
+const resolvedThresholds = new WeakMap<Partial<PocThresholds>, Readonly<PocThresholds>>();
+
+export function resolveThresholds(overrides?: Partial<PocThresholds>): Readonly<PocThresholds> {
+  if (!overrides) return DEFAULT_POC_THRESHOLDS;
+  let resolved = resolvedThresholds.get(overrides);
+  if (!resolved) resolvedThresholds.set(overrides, (resolved = Object.freeze({ ...DEFAULT_POC_THRESHOLDS, ...overrides })));
+  return resolved;
 }
