@@ -3,10 +3,10 @@
  * array of H3 cells, one per interactive hotspot (duplicates are co-located hotspots); the output
  * maps each distinct cell to the transmit scale its hotspots would get. Same code as the rewarder.
  */
-import { readFile } from 'node:fs/promises';
 import { computeHexDensity } from '@cov/shared/rewards/hex-density';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
+import { readJsonFile } from '../json-file';
 
 const USAGE = 'npm run cli -- density --file <cells.json>   (cells.json: ["8c2830d340043ff", ...])';
 
@@ -38,20 +38,9 @@ function renderScales(entries: Iterable<[string, string]>): string {
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { file } = parseArgs(argv);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    io.stderr(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (e) {
-    io.stderr(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
+  const read = await readJsonFile(file, io);
+  if (!read) return 2;
+  const input = read.value;
   if (!Array.isArray(input)) {
     io.stderr(`${file} must hold a JSON array of H3 cells (hex strings), got ${input === null ? 'null' : typeof input}\n`);
     return 2;

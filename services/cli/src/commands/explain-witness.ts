@@ -3,7 +3,6 @@
  * numbers behind it (distance, cell distance, expected vs observed RSSI, SNR floor...). Owners use
  * it to see why a witness was rejected; it runs the same pure checks as the verifier.
  */
-import { readFile } from 'node:fs/promises';
 import { cellFromDecimal, isValidCellHex } from '@cov/shared/geo/h3-cells';
 import type { LinkHotspot, WitnessLinkContext } from '@cov/shared/poc/context';
 import { HELIUM_POC_THRESHOLDS } from '@cov/shared/poc/thresholds';
@@ -11,6 +10,7 @@ import { verifyWitnessLink } from '@cov/shared/poc/witness-link-checks';
 import { REGION_IDS, isRegion } from '@cov/shared/regions/region-plan';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
+import { readJsonFile } from '../json-file';
 
 const USAGE = 'npm run cli -- explain-witness --file <link.json> [--helium]';
 
@@ -118,20 +118,9 @@ function parseArgs(argv: string[]): { file: string; helium: boolean } {
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { file, helium } = parseArgs(argv);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    io.stderr(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (e) {
-    io.stderr(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
+  const read = await readJsonFile(file, io);
+  if (!read) return 2;
+  const input = read.value;
   const parsed = parseLinkInput(input);
   if (!parsed.ok) {
     io.stderr(`${file} is not a valid link description:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\nexample:\n${EXAMPLE}\n`);
