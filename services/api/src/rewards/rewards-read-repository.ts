@@ -52,8 +52,8 @@ export async function findEpochDocumentGz(db: Db, epoch: number): Promise<Uint8A
   return row?.doc;
 }
 
-/** A hotspot's per-epoch rewards, newest first, epochs before `beforeEpoch` when given. */
-export async function listHotspotEpochRewards(db: Db, address: string, beforeEpoch: number | undefined, limit: number): Promise<HotspotEpochRow[]> {
+/** Per-hotspot epoch amounts joined with their epoch's bounds: the one shape both listings return. */
+function selectHotspotEpochRows(db: Db) {
   return db
     .select({
       hotspotAddress: hotspotEpochRewards.hotspotAddress,
@@ -69,7 +69,12 @@ export async function listHotspotEpochRewards(db: Db, address: string, beforeEpo
       endMs: rewardEpochs.endMs,
     })
     .from(hotspotEpochRewards)
-    .innerJoin(rewardEpochs, eq(rewardEpochs.epoch, hotspotEpochRewards.epoch))
+    .innerJoin(rewardEpochs, eq(rewardEpochs.epoch, hotspotEpochRewards.epoch));
+}
+
+/** A hotspot's per-epoch rewards, newest first, epochs before `beforeEpoch` when given. */
+export async function listHotspotEpochRewards(db: Db, address: string, beforeEpoch: number | undefined, limit: number): Promise<HotspotEpochRow[]> {
+  return selectHotspotEpochRows(db)
     .where(
       beforeEpoch === undefined
         ? eq(hotspotEpochRewards.hotspotAddress, address)
@@ -81,22 +86,7 @@ export async function listHotspotEpochRewards(db: Db, address: string, beforeEpo
 
 /** One epoch's paid hotspots in address order, after `afterAddress` when given. */
 export async function listEpochHotspots(db: Db, epoch: number, afterAddress: string | undefined, limit: number): Promise<HotspotEpochRow[]> {
-  return db
-    .select({
-      hotspotAddress: hotspotEpochRewards.hotspotAddress,
-      epoch: hotspotEpochRewards.epoch,
-      beaconAmount: hotspotEpochRewards.beaconAmount,
-      witnessAmount: hotspotEpochRewards.witnessAmount,
-      dataAmount: hotspotEpochRewards.dataAmount,
-      beaconSharesE8: hotspotEpochRewards.beaconSharesE8,
-      witnessSharesE8: hotspotEpochRewards.witnessSharesE8,
-      dataDc: hotspotEpochRewards.dataDc,
-      lifetimeAmount: hotspotEpochRewards.lifetimeAmount,
-      startMs: rewardEpochs.startMs,
-      endMs: rewardEpochs.endMs,
-    })
-    .from(hotspotEpochRewards)
-    .innerJoin(rewardEpochs, eq(rewardEpochs.epoch, hotspotEpochRewards.epoch))
+  return selectHotspotEpochRows(db)
     .where(
       afterAddress === undefined
         ? eq(hotspotEpochRewards.epoch, epoch)
