@@ -50,6 +50,8 @@ export interface Snapshot {
   builtAtMs: number;
   hotspots: HotspotCoverage[];
   density: HexDensityMap | undefined;
+  /** One hotspot's coverage by address (status reads look up a page of hotspots at a time). */
+  hotspot(address: string): HotspotCoverage | undefined;
   hexes(res: number): Map<string, HexAggregate>;
 }
 
@@ -152,10 +154,12 @@ export class CoverageSnapshots {
       };
     });
     const byRes = new Map<number, Map<string, HexAggregate>>();
+    const byAddress = new Map(hotspots.map((h) => [h.address, h]));
     return {
       builtAtMs: nowMs,
       hotspots,
       density: densityMap,
+      hotspot: (address) => byAddress.get(address),
       hexes(res: number) {
         let m = byRes.get(res);
         if (!m) byRes.set(res, (m = aggregateHexes(hotspots, res)));

@@ -37,10 +37,9 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
   ]);
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
-  const coverageBy = new Map(snapshot.hotspots.filter((h) => addresses.includes(h.address)).map((h) => [h.address, h]));
   for (const a of addresses) {
     const lastActivity = Math.max(beacons.get(a) ?? 0, witnesses.get(a) ?? 0, packets.get(a) ?? 0);
-    const coverage = coverageBy.get(a);
+    const coverage = snapshot.hotspot(a);
     out.set(a, {
       transmitScale: coverage?.scale ?? 0.2,
       interactive: coverage?.interactive ?? false,
