@@ -10,7 +10,7 @@ import type { BeaconCheckContext, CheckFailure, NamedCheck, Verdict } from './co
 import { firstFailure } from './context';
 import type { BeaconInvalidReason } from './reasons';
 import { resolveThresholds } from './thresholds';
-import { beaconWindowStartMs, isWithinEntropyWindow } from './timing';
+import { beaconWindowStartMs, entropyExpiry } from './timing';
 import { bytesEqual, round3, toHex } from './util';
 
 type BeaconFailure = CheckFailure<BeaconInvalidReason> | null;
@@ -33,18 +33,8 @@ export function checkBeaconerNotDenied(ctx: BeaconCheckContext): BeaconFailure {
 }
 
 export function checkBeaconEntropyFresh(ctx: BeaconCheckContext): BeaconFailure {
-  const { entropyLifespanMs } = resolveThresholds(ctx.thresholds);
-  const receivedAtMs = ctx.beacon.receivedAtMs;
-  if (isWithinEntropyWindow(receivedAtMs, ctx.entropyStartMs, entropyLifespanMs)) return null;
-  return {
-    reason: 'entropy_expired',
-    details: {
-      receivedAtMs,
-      entropyStartMs: ctx.entropyStartMs,
-      entropyAgeMs: receivedAtMs - ctx.entropyStartMs,
-      entropyLifespanMs,
-    },
-  };
+  const details = entropyExpiry(ctx.beacon.receivedAtMs, ctx.entropyStartMs, resolveThresholds(ctx.thresholds).entropyLifespanMs);
+  return details && { reason: 'entropy_expired', details };
 }
 
 export function checkBeaconerCapability(ctx: BeaconCheckContext): BeaconFailure {

@@ -15,3 +15,9 @@ export function isWithinEntropyWindow(receivedAtMs: number, entropyStartMs: numb
 export function beaconWindowStartMs(atMs: number, beaconIntervalMs: number): number {
   return Math.floor(atMs / beaconIntervalMs) * beaconIntervalMs;
 }
+
+/** The entropy_expired verdict's numbers when a report arrived outside its entropy window, else null. */
+export function entropyExpiry(receivedAtMs: number, entropyStartMs: number, lifespanMs: number): Record<string, number> | null {
+  if (isWithinEntropyWindow(receivedAtMs, entropyStartMs, lifespanMs)) return null;
+  return { receivedAtMs, entropyStartMs, entropyAgeMs: receivedAtMs - entropyStartMs, entropyLifespanMs: lifespanMs };
+}

@@ -7,7 +7,7 @@ import type { CheckFailure, HotspotInfo, NamedCheck, Verdict, WitnessCheckContex
 import { firstFailure } from './context';
 import type { WitnessInvalidReason, WitnessReportInvalidReason } from './reasons';
 import { resolveThresholds } from './thresholds';
-import { isWithinEntropyWindow } from './timing';
+import { entropyExpiry } from './timing';
 import { bytesEqual } from './util';
 import { WITNESS_LINK_CHECKS, describeWitnessLink } from './witness-link-checks';
 
@@ -57,18 +57,8 @@ export function checkNotSelfWitness(ctx: WitnessCheckContext): ReportFailure {
 }
 
 export function checkWitnessEntropyFresh(ctx: WitnessCheckContext): ReportFailure {
-  const { entropyLifespanMs } = resolveThresholds(ctx.thresholds);
-  const receivedAtMs = ctx.witness.receivedAtMs;
-  if (isWithinEntropyWindow(receivedAtMs, ctx.entropyStartMs, entropyLifespanMs)) return null;
-  return {
-    reason: 'entropy_expired',
-    details: {
-      receivedAtMs,
-      entropyStartMs: ctx.entropyStartMs,
-      entropyAgeMs: receivedAtMs - ctx.entropyStartMs,
-      entropyLifespanMs,
-    },
-  };
+  const details = entropyExpiry(ctx.witness.receivedAtMs, ctx.entropyStartMs, resolveThresholds(ctx.thresholds).entropyLifespanMs);
+  return details && { reason: 'entropy_expired', details };
 }
 
 /**
