@@ -12,15 +12,12 @@ import { beaconReports, hotspots, witnessReports } from '@cov/shared/db/schema/i
 import { decodeBeaconReport } from '@cov/shared/helium/reports';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import type { RouterServiceModule } from '@cov/router/service';
-import { silentProgress } from '../cli/progress';
 import { NO_CHEATERS } from '../cheaters/cheater-kinds';
 import { AREA_PRESETS } from '../world/area';
 import { buildWorld, type SimWorld } from '../world/world';
-import { LiveTarget } from './live-target';
 import { MemoryRecorder } from './recorder';
-import { runSimulation } from './run-simulation';
+import { runLiveSimulation } from './run-live-simulation';
 import type { RunSummary } from './run-summary';
-import { PacedClock } from './sim-clock';
 
 const T0 = Date.UTC(2026, 10, 3, 8, 0, 0);
 const SPEED = 10;
@@ -48,33 +45,17 @@ describe('firmware-sim against the embedded backend', () => {
       uplinkIntervalMs: MINUTE,
       confirmedShare: 0.5,
     });
-    const simClock = PacedClock.following(clock, SPEED);
     recorder = new MemoryRecorder();
-    ({ summary } = await runSimulation({
+    ({ summary } = await runLiveSimulation({
       scenario: 'int-test',
       world,
-      target: new LiveTarget({
-        baseUrl: node.httpBaseUrl,
-        adminApiKey: node.adminKey,
-        gwmpHost: '127.0.0.1',
-        gwmpPort: router.router.gwmpPort,
-        lnsHost: '127.0.0.1',
-        nowMs: () => simClock.nowMs(),
-        entropyRefreshMs: MINUTE,
-      }),
-      clock: simClock,
+      backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.adminKey, gwmpHost: '127.0.0.1', gwmpPort: router.router.gwmpPort, clock },
+      speed: SPEED,
+      durationMs: 4 * MINUTE,
+      makerName: 'int-test maker',
+      beaconIntervalMs: MINUTE,
+      entropyValidityMs: 180_000,
       recorder,
-      progress: silentProgress,
-      options: {
-        durationMs: 4 * MINUTE,
-        makerName: 'int-test maker',
-        setupConcurrency: 8,
-        beaconIntervalMs: MINUTE,
-        entropyValidityMs: 180_000,
-        gwmpKeepaliveMs: 10_000,
-        gwmpStatIntervalMs: 30_000,
-        appDownlinkShare: 0,
-      },
     }));
   }, 240_000);
 

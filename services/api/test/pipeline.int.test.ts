@@ -11,14 +11,10 @@ import { ScaledClock } from '@cov/shared/clock';
 import { verifyMerkleProof } from '@cov/shared/rewards/merkle';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import type { RouterServiceModule } from '@cov/router/service';
-import { silentProgress } from '@cov/firmware-sim/cli/progress';
 import { NO_CHEATERS } from '@cov/firmware-sim/cheaters/cheater-kinds';
 import { AREA_PRESETS } from '@cov/firmware-sim/world/area';
 import { buildWorld, type SimWorld } from '@cov/firmware-sim/world/world';
-import { LiveTarget } from '@cov/firmware-sim/scenario/live-target';
-import { MemoryRecorder } from '@cov/firmware-sim/scenario/recorder';
-import { runSimulation } from '@cov/firmware-sim/scenario/run-simulation';
-import { PacedClock } from '@cov/firmware-sim/scenario/sim-clock';
+import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
 
 const MINUTE = 60_000;
 const SPEED = 10;
@@ -58,32 +54,15 @@ describe('the API over data from the real pipeline (PostgreSQL)', () => {
       uplinkIntervalMs: MINUTE,
       confirmedShare: 0.5,
     });
-    const simClock = PacedClock.following(clock, SPEED);
-    await runSimulation({
+    await runLiveSimulation({
       scenario: 'api-pipeline',
       world,
-      target: new LiveTarget({
-        baseUrl: node.httpBaseUrl,
-        adminApiKey: node.adminKey,
-        gwmpHost: '127.0.0.1',
-        gwmpPort: router.router.gwmpPort,
-        lnsHost: '127.0.0.1',
-        nowMs: () => simClock.nowMs(),
-        entropyRefreshMs: MINUTE,
-      }),
-      clock: simClock,
-      recorder: new MemoryRecorder(),
-      progress: silentProgress,
-      options: {
-        durationMs: EPOCH_MS,
-        makerName: 'pipeline maker',
-        setupConcurrency: 8,
-        beaconIntervalMs: MINUTE,
-        entropyValidityMs: 180_000,
-        gwmpKeepaliveMs: 10_000,
-        gwmpStatIntervalMs: 30_000,
-        appDownlinkShare: 0,
-      },
+      backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.adminKey, gwmpHost: '127.0.0.1', gwmpPort: router.router.gwmpPort, clock },
+      speed: SPEED,
+      durationMs: EPOCH_MS,
+      makerName: 'pipeline maker',
+      beaconIntervalMs: MINUTE,
+      entropyValidityMs: 180_000,
     });
     // Let verification and the first epoch's payment catch up (bounded; the assertions say what is missing).
     const firstEpoch = Math.floor(T0 / EPOCH_MS);

@@ -16,11 +16,9 @@ import { CHEATER_KINDS } from '@cov/firmware-sim/cheaters/cheater-kinds';
 import { scoreDetection, type DetectionScore, type HotspotEvidence } from '@cov/firmware-sim/cheaters/detection-score';
 import { progressBars, silentProgress } from '@cov/firmware-sim/cli/progress';
 import { startEmbeddedBackend, type EmbeddedBackend } from '@cov/firmware-sim/scenario/embedded-backend';
-import { LiveTarget } from '@cov/firmware-sim/scenario/live-target';
-import { runSimulation } from '@cov/firmware-sim/scenario/run-simulation';
+import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
 import type { RunSummary } from '@cov/firmware-sim/scenario/run-summary';
 import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
-import { PacedClock } from '@cov/firmware-sim/scenario/sim-clock';
 import { AREA_PRESETS } from '@cov/firmware-sim/world/area';
 import { buildWorld, type SimWorld } from '@cov/firmware-sim/world/world';
 import type { Sql } from '@cov/shared/db/client';
@@ -299,31 +297,17 @@ async function main(argv: string[]): Promise<number> {
       uplinkIntervalMs: scenario.uplinkIntervalMs,
       confirmedShare: scenario.confirmedShare,
     });
-    const clock = PacedClock.following(backend.clock, options.speed);
-    const { summary } = await runSimulation({
+    const { summary } = await runLiveSimulation({
       scenario: scenario.name,
       world,
-      target: new LiveTarget({
-        baseUrl: backend.baseUrl,
-        adminApiKey: backend.adminApiKey,
-        gwmpHost: backend.gwmpHost,
-        gwmpPort: backend.gwmpPort,
-        lnsHost: '127.0.0.1',
-        nowMs: () => clock.nowMs(),
-        entropyRefreshMs: MINUTE,
-      }),
-      clock,
-      options: {
-        durationMs,
-        makerName: `demo ${scenario.name} seed ${options.seed}`,
-        setupConcurrency: 16,
-        beaconIntervalMs: options.beaconIntervalMs,
-        entropyValidityMs: backend.config.ENTROPY_VALIDITY_MS,
-        // Keepalives every real second or so: a simulated 10 s at this speed would flood the router.
-        gwmpKeepaliveMs: Math.max(10_000, Math.round(options.speed * 1_000)),
-        gwmpStatIntervalMs: Math.max(30_000, Math.round(options.speed * 5_000)),
-        appDownlinkShare: 0.05,
-      },
+      backend,
+      speed: options.speed,
+      durationMs,
+      makerName: `demo ${scenario.name} seed ${options.seed}`,
+      setupConcurrency: 16,
+      beaconIntervalMs: options.beaconIntervalMs,
+      entropyValidityMs: backend.config.ENTROPY_VALIDITY_MS,
+      appDownlinkShare: 0.05,
       progress: process.stderr.isTTY ? progressBars() : silentProgress,
     });
 

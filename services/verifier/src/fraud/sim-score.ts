@@ -13,12 +13,9 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { CHEATER_KINDS, type CheaterKind } from '@cov/firmware-sim/cheaters/cheater-kinds';
 import { buildLabels } from '@cov/firmware-sim/cheaters/labels';
-import { silentProgress } from '@cov/firmware-sim/cli/progress';
 import { freeUdpPort } from '@cov/firmware-sim/scenario/embedded-backend';
-import { LiveTarget } from '@cov/firmware-sim/scenario/live-target';
-import { runSimulation } from '@cov/firmware-sim/scenario/run-simulation';
+import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
 import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
-import { PacedClock } from '@cov/firmware-sim/scenario/sim-clock';
 import { AREA_PRESETS } from '@cov/firmware-sim/world/area';
 import { buildWorld } from '@cov/firmware-sim/world/world';
 import { startNode } from '@cov/app/compose';
@@ -106,24 +103,17 @@ async function main(): Promise<void> {
         uplinkIntervalMs: scenario.uplinkIntervalMs,
         confirmedShare: scenario.confirmedShare,
       });
-      const paced = PacedClock.following(clock, speed);
       process.stderr.write(`simulating ${epochs} epochs of ${epochMs / MINUTE} min (${((epochs * epochMs) / speed / MINUTE).toFixed(1)} real min)...\n`);
-      await runSimulation({
+      await runLiveSimulation({
         scenario: scenario.name,
         world,
-        target: new LiveTarget({ baseUrl: node.httpBaseUrl, adminApiKey: node.ctx.adminApiKey, gwmpHost: '127.0.0.1', gwmpPort, lnsHost: '127.0.0.1', nowMs: () => paced.nowMs(), entropyRefreshMs: MINUTE }),
-        clock: paced,
-        options: {
-          durationMs: epochs * epochMs,
-          makerName: `sim-score ${values.seed}`,
-          setupConcurrency: 16,
-          beaconIntervalMs,
-          entropyValidityMs: config.ENTROPY_VALIDITY_MS,
-          gwmpKeepaliveMs: Math.max(10_000, speed * 1_000),
-          gwmpStatIntervalMs: Math.max(30_000, speed * 5_000),
-          appDownlinkShare: 0,
-        },
-        progress: silentProgress,
+        backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.ctx.adminApiKey, gwmpHost: '127.0.0.1', gwmpPort, clock },
+        speed,
+        durationMs: epochs * epochMs,
+        makerName: `sim-score ${values.seed}`,
+        setupConcurrency: 16,
+        beaconIntervalMs,
+        entropyValidityMs: config.ENTROPY_VALIDITY_MS,
       });
       const { sql } = node.ctx.database;
       for (const deadline = Date.now() + 5 * MINUTE; Date.now() < deadline; await new Promise((r) => setTimeout(r, 2000))) {
