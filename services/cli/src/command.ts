@@ -4,6 +4,8 @@
  * human notes on stderr, and return the process exit code: 0 ok, 1 a negative verdict (e.g. a
  * manifest that fails verification), 2 bad usage or bad input.
  */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -17,3 +19,33 @@ export interface CliCommand {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * Strict option parsing for every command: unknown options, missing values and stray positionals
+ * are usage errors (exit code 2), never a stack trace.
+ */
+export function parseOptions<const T extends ParseArgsOptionsConfig>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** An optional whole-number option, within [min, max] when given. */
+export function integerOption(value: string | undefined, name: string, range: { min?: number; max?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const { min = -Infinity, max = Infinity } = range;
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    const bounds = Number.isFinite(min) && Number.isFinite(max) ? ` ${min}..${max}` : '';
+    throw new UsageError(`--${name} must be an integer${bounds}, got "${value}"`);
+  }
+  return n;
+}
+
+/** The one file argument of `--file F` commands. */
+export function requiredOption(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing --${name}`);
+  return value;
+}

@@ -1,13 +1,5 @@
-import { parseArgs } from 'node:util';
 import { loraAirtime, type LoraAirtimeInput } from '@cov/shared/radio/airtime';
-import { UsageError, type CliCommand } from '../command';
-
-function intOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${value}"`);
-  return n;
-}
+import { integerOption, parseOptions, UsageError, type CliCommand } from '../command';
 
 export const command: CliCommand = {
   name: 'airtime',
@@ -15,29 +7,19 @@ export const command: CliCommand = {
   usage:
     'npm run cli -- airtime --size BYTES --sf 7..12 --bw KHZ [--cr 1..4] [--preamble 8] [--no-header] [--no-crc] [--ldro | --no-ldro]',
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          size: { type: 'string' },
-          sf: { type: 'string' },
-          bw: { type: 'string' },
-          cr: { type: 'string' },
-          preamble: { type: 'string' },
-          'no-header': { type: 'boolean' },
-          'no-crc': { type: 'boolean' },
-          ldro: { type: 'boolean' },
-          'no-ldro': { type: 'boolean' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
-    const payloadBytes = intOption(values.size, 'size');
-    const spreadingFactor = intOption(values.sf, 'sf');
+    const { values } = parseOptions(argv, {
+      size: { type: 'string' },
+      sf: { type: 'string' },
+      bw: { type: 'string' },
+      cr: { type: 'string' },
+      preamble: { type: 'string' },
+      'no-header': { type: 'boolean' },
+      'no-crc': { type: 'boolean' },
+      ldro: { type: 'boolean' },
+      'no-ldro': { type: 'boolean' },
+    });
+    const payloadBytes = integerOption(values.size, 'size');
+    const spreadingFactor = integerOption(values.sf, 'sf');
     if (payloadBytes === undefined || spreadingFactor === undefined || values.bw === undefined) {
       throw new UsageError('--size, --sf and --bw are required');
     }
@@ -47,8 +29,8 @@ export const command: CliCommand = {
       payloadBytes,
       spreadingFactor,
       bandwidthKhz,
-      codingRate: intOption(values.cr, 'cr') ?? 1,
-      preambleSymbols: intOption(values.preamble, 'preamble') ?? 8,
+      codingRate: integerOption(values.cr, 'cr') ?? 1,
+      preambleSymbols: integerOption(values.preamble, 'preamble') ?? 8,
       explicitHeader: !values['no-header'],
       crc: !values['no-crc'],
     };

@@ -4,28 +4,10 @@
  * maps each distinct cell to the transmit scale its hotspots would get. Same code as the rewarder.
  */
 import { computeHexDensity } from '@cov/shared/rewards/hex-density';
-import type { CliCommand, CliIo } from '../command';
-import { UsageError } from '../command';
+import { parseOptions, requiredOption, type CliCommand, type CliIo } from '../command';
 import { readJsonFile } from '../json-file';
 
 const USAGE = 'npm run cli -- density --file <cells.json>   (cells.json: ["8c2830d340043ff", ...])';
-
-function parseArgs(argv: string[]): { file: string } {
-  let file: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--file') {
-      file = argv[++i];
-      if (file === undefined) throw new UsageError('--file needs a path');
-    } else if (arg.startsWith('--file=')) {
-      file = arg.slice('--file='.length);
-    } else {
-      throw new UsageError(`unknown argument "${arg}"`);
-    }
-  }
-  if (!file) throw new UsageError('missing --file');
-  return { file };
-}
 
 /**
  * JSON numbers may carry trailing zeros, so each scale is written with exactly four decimals
@@ -37,7 +19,8 @@ function renderScales(entries: Iterable<[string, string]>): string {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const { file } = parseArgs(argv);
+  const { values } = parseOptions(argv, { file: { type: 'string' } });
+  const file = requiredOption(values.file, 'file');
   const read = await readJsonFile(file, io);
   if (!read) return 2;
   const input = read.value;

@@ -8,8 +8,7 @@ import type { LinkHotspot, WitnessLinkContext } from '@cov/shared/poc/context';
 import { HELIUM_POC_THRESHOLDS } from '@cov/shared/poc/thresholds';
 import { verifyWitnessLink } from '@cov/shared/poc/witness-link-checks';
 import { REGION_IDS, isRegion } from '@cov/shared/regions/region-plan';
-import type { CliCommand, CliIo } from '../command';
-import { UsageError } from '../command';
+import { parseOptions, requiredOption, type CliCommand, type CliIo } from '../command';
 import { readJsonFile } from '../json-file';
 
 const USAGE = 'npm run cli -- explain-witness --file <link.json> [--helium]';
@@ -96,28 +95,10 @@ export function parseLinkInput(input: unknown): { ok: true; link: WitnessLinkCon
   return r.problems.length > 0 ? { ok: false, problems: r.problems } : { ok: true, link };
 }
 
-function parseArgs(argv: string[]): { file: string; helium: boolean } {
-  let file: string | undefined;
-  let helium = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--file') {
-      file = argv[++i];
-      if (file === undefined) throw new UsageError('--file needs a path');
-    } else if (arg.startsWith('--file=')) {
-      file = arg.slice('--file='.length);
-    } else if (arg === '--helium') {
-      helium = true;
-    } else {
-      throw new UsageError(`unknown argument "${arg}"`);
-    }
-  }
-  if (!file) throw new UsageError('missing --file');
-  return { file, helium };
-}
-
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const { file, helium } = parseArgs(argv);
+  const { values } = parseOptions(argv, { file: { type: 'string' }, helium: { type: 'boolean', default: false } });
+  const file = requiredOption(values.file, 'file');
+  const helium = values.helium;
   const read = await readJsonFile(file, io);
   if (!read) return 2;
   const input = read.value;

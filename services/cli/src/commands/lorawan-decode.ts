@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@cov/shared/lorawan/bytes';
 import { decryptFrmPayload } from '@cov/shared/lorawan/frm-payload';
 import { decryptJoinAccept } from '@cov/shared/lorawan/join';
@@ -7,7 +6,7 @@ import { verifyDataMic, verifyJoinRequestMic } from '@cov/shared/lorawan/mic';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
 import { deriveSessionKeys10 } from '@cov/shared/lorawan/session-keys';
 import type { DataFrame, EncryptedJoinAcceptFrame, JoinRequestFrame } from '@cov/shared/lorawan/types';
-import { UsageError, type CliCommand } from '../command';
+import { integerOption, parseOptions, UsageError, type CliCommand } from '../command';
 
 interface Keys {
   nwkSKey?: Uint8Array;
@@ -96,38 +95,21 @@ function describeJoinAccept(frame: EncryptedJoinAcceptFrame, keys: Keys, devNonc
   return out;
 }
 
-function intOption(value: string | undefined, name: string, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`--${name} must be an integer 0..${max}`);
-  return n;
-}
-
 export const command: CliCommand = {
   name: 'lorawan-decode',
   summary: 'decode a LoRaWAN 1.0.x PHYPayload; with keys, check the MIC and decrypt',
   usage:
     'npm run cli -- lorawan-decode (--hex H | --base64 B) [--nwkskey K] [--appskey K] [--appkey K] [--fcnt-high N] [--dev-nonce N]',
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          hex: { type: 'string' },
-          base64: { type: 'string' },
-          nwkskey: { type: 'string' },
-          appskey: { type: 'string' },
-          appkey: { type: 'string' },
-          'fcnt-high': { type: 'string' },
-          'dev-nonce': { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const { values } = parseOptions(argv, {
+      hex: { type: 'string' },
+      base64: { type: 'string' },
+      nwkskey: { type: 'string' },
+      appskey: { type: 'string' },
+      appkey: { type: 'string' },
+      'fcnt-high': { type: 'string' },
+      'dev-nonce': { type: 'string' },
+    });
     const keys: Keys = {};
     const nwkSKey = key(values.nwkskey, 'nwkskey');
     const appSKey = key(values.appskey, 'appskey');
@@ -136,8 +118,8 @@ export const command: CliCommand = {
     if (appSKey) keys.appSKey = appSKey;
     if (appKey) keys.appKey = appKey;
     // The frame only carries FCnt's low 16 bits; MIC and decryption need the high ones.
-    const fCntHigh16 = intOption(values['fcnt-high'], 'fcnt-high', 0xffff) ?? 0;
-    const devNonce = intOption(values['dev-nonce'], 'dev-nonce', 0xffff);
+    const fCntHigh16 = integerOption(values['fcnt-high'], 'fcnt-high', { min: 0, max: 0xffff }) ?? 0;
+    const devNonce = integerOption(values['dev-nonce'], 'dev-nonce', { min: 0, max: 0xffff });
 
     const parsed = parsePhyPayload(frameBytes(values.hex, values.base64));
     if (!parsed.ok) {

@@ -14,7 +14,7 @@ import { verifySignedManifest } from '@cov/rewarder/manifest-verification';
 import { jsonDifferences } from '@cov/rewarder/manifest-diff';
 import { recomputeEpoch } from '@cov/rewarder/recompute-epoch';
 import type { SignedManifest } from '@cov/rewarder/reward-manifest';
-import type { CliCommand, CliIo } from '../command';
+import { parseOptions, type CliCommand, type CliIo } from '../command';
 import { UsageError } from '../command';
 
 const USAGE = 'npm run cli -- verify-manifest <manifest.json> [--public-key <hex>] [--recompute]   (--recompute reads DATABASE_URL)';
@@ -26,20 +26,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  let file: string | undefined;
-  let publicKey: string | undefined;
-  let recompute = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--recompute') recompute = true;
-    else if (arg === '--public-key') {
-      publicKey = argv[++i];
-      if (publicKey === undefined) throw new UsageError('--public-key needs a hex key');
-    } else if (arg.startsWith('--public-key=')) publicKey = arg.slice('--public-key='.length);
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);
-    else if (file === undefined) file = arg;
-    else throw new UsageError(`unexpected argument "${arg}"`);
-  }
+  const { values, positionals } = parseOptions(argv, { 'public-key': { type: 'string' }, recompute: { type: 'boolean', default: false } }, true);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const file = positionals[0];
+  const publicKey = values['public-key'];
+  const recompute = values.recompute;
   if (!file) throw new UsageError('missing manifest file');
   if (publicKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(publicKey)) throw new UsageError('--public-key must be 64 hex characters (raw ed25519 key)');
   return { file, publicKey, recompute };
