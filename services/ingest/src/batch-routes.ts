@@ -5,7 +5,7 @@
  * answer, so a 200 means every accepted report is durable and a 503 means none of them is.
  */
 import { Type } from 'typebox';
-import { AppError, err, isAppError, type Result } from '@cov/shared/errors';
+import { AppError, isAppError, type Result } from '@cov/shared/errors';
 import type { Clock } from '@cov/shared/clock';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { splitDelimitedBatch } from '@cov/shared/helium/batch';
@@ -84,7 +84,8 @@ export async function registerBatchRoutes(app: HttpServer, deps: BatchRouteDeps)
           receivedAtMs,
           deps.cache,
         );
-        const results: Result<{ id: string }>[] = decoded.map((d) => (d.ok ? err(new AppError('internal.error', 'unreachable')) : d));
+        // Each request index's outcome: its decode failure, or what acceptReports said.
+        const results = decoded.map((d): Result<{ id: string }> | undefined => (d.ok ? undefined : d));
         okIndexes.forEach((i, j) => (results[i] = accepted[j]!));
         const toStore = accepted.flatMap((a) => (a.ok ? [a.value] : []));
         try {
@@ -95,6 +96,7 @@ export async function registerBatchRoutes(app: HttpServer, deps: BatchRouteDeps)
         }
         const answer = { accepted: [] as { index: number; id: string }[], rejected: [] as { index: number; code: string; message: string }[] };
         results.forEach((r, index) => {
+          if (!r) return;
           if (r.ok) answer.accepted.push({ index, id: r.value.id });
           else {
             answer.rejected.push({ index, code: r.error.code, message: r.error.message });

@@ -10,8 +10,8 @@ import {
   decodeWitnessReport,
   encodeBeaconReport,
   encodeWitnessReport,
-  verifyBeaconReportSignature,
-  verifyWitnessReportSignature,
+  verifyReceivedBeaconReportSignature,
+  verifyReceivedWitnessReportSignature,
   type BeaconReport,
   type WitnessReport,
 } from '@cov/shared/helium/reports';
@@ -75,7 +75,8 @@ export async function acceptReports(
     }
     if (!hotspot) return err(new AppError('hotspots.not_found', 'report pub_key is not an onboarded hotspot'));
     const signer = session?.signerKey ?? key;
-    const verified = d.kind === 'beacon' ? verifyBeaconReportSignature(d.report, signer) : verifyWitnessReportSignature(d.report, signer);
+    // `encoded` is what `report` was decoded from (or, for JSON, its canonical encoding).
+    const verified = d.kind === 'beacon' ? verifyReceivedBeaconReportSignature(d.encoded, d.report, signer) : verifyReceivedWitnessReportSignature(d.encoded, d.report, signer);
     if (!verified.ok) return err(verified.error);
     return ok({ id: reportId(d.encoded, receivedAtMs, key), kind: d.kind, hotspot, receivedAtMs, decoded: d });
   });

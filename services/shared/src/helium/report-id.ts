@@ -7,13 +7,13 @@
  * rather than the whole report); we hash the whole encoded report, so two distinct reports that
  * share a payload (every witness of one beacon) never collide.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { concatBytes, u64BigEndian } from './bytes';
+import { createHash } from 'node:crypto';
+import { u64BigEndian } from './bytes';
 
 export function reportId(encoded: Uint8Array, receivedAtMs: number, pubKeyBinary: Uint8Array): string {
   if (!Number.isSafeInteger(receivedAtMs) || receivedAtMs < 0) {
     throw new RangeError(`receivedAtMs must be a non-negative integer, got ${receivedAtMs}`);
   }
-  return bytesToHex(sha256(concatBytes(encoded, u64BigEndian(BigInt(receivedAtMs)), pubKeyBinary)));
+  // Node's native SHA-256: ingest hashes every report, and this is several times the pure-JS rate.
+  return createHash('sha256').update(encoded).update(u64BigEndian(BigInt(receivedAtMs))).update(pubKeyBinary).digest('hex');
 }

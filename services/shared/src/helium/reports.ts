@@ -8,14 +8,17 @@
  * matters because the signature covers these exact bytes: Helium signs and verifies the encoding
  * of the message with `signature` cleared, and a cleared field is not written at all. Verifying
  * re-encodes the decoded report canonically, so a report is accepted whenever prost would accept
- * it, whatever encoder produced it.
+ * it, whatever encoder produced it. For a received report that is already canonical (the usual
+ * case), verifyReceived*ReportSignature cuts the signing bytes out of the received encoding
+ * instead of re-encoding (spliced-signing-bytes.ts); the verdict is the same.
  */
 import { AppError, err, ok, type Result } from '../errors';
-import { toPlainBytes } from './bytes';
+import { bytesEqual, toPlainBytes } from './bytes';
 import { dataRateName, dataRateValue, type DataRateName } from './data-rate';
 import { heliumProto } from './interop';
 import { sign, verifyWithBinaryKey } from './keys';
 import { bigintToUint64, checkMessageStructure, uint64ToBigint, WireType, type FieldWireTypes } from './proto-wire';
+import { splicedSigningBytes, type SignedMessageLayout } from './spliced-signing-bytes';
 
 /**
  * Largest single report we decode. A real beacon report is about 200 bytes (33 key + 4 + 32
@@ -88,6 +91,16 @@ const VARINT = WireType.varint;
 const BEACON_FIELDS: FieldWireTypes = { 2: LD, 3: LD, 4: LD, 5: LD, 6: VARINT, 7: VARINT, 8: VARINT, 9: VARINT, 10: VARINT, 11: LD, 12: VARINT };
 const WITNESS_FIELDS: FieldWireTypes = { 2: LD, 3: LD, 4: VARINT, 5: VARINT, 6: VARINT, 7: VARINT, 8: VARINT, 10: VARINT, 11: LD };
 const ENTROPY_FIELDS: FieldWireTypes = { 1: LD, 2: VARINT, 3: VARINT };
+
+/** Field types as @helium/proto's encoders write them (see spliced-signing-bytes.ts). */
+const BEACON_LAYOUT: SignedMessageLayout = {
+  fields: { 2: 'bytes', 3: 'bytes', 4: 'bytes', 5: 'bytes', 6: 'uint64', 7: 'int32', 8: 'int32', 9: 'int32', 10: 'uint64', 11: 'bytes', 12: 'uint32' },
+  signatureField: 11,
+};
+const WITNESS_LAYOUT: SignedMessageLayout = {
+  fields: { 2: 'bytes', 3: 'bytes', 4: 'uint64', 5: 'uint32', 6: 'sint32', 7: 'int32', 8: 'uint64', 10: 'int32', 11: 'bytes' },
+  signatureField: 11,
+};
 
 /** Builds a protobufjs input object holding only non-default fields (proto3 canonical form). */
 class CanonicalFields {
@@ -278,6 +291,43 @@ export function verifyWitnessReportSignature(report: WitnessReport, signerBinary
 
 function checkSignature(message: Uint8Array, signature: Uint8Array, signerBinaryKey: Uint8Array): Result<void> {
   return verifyWithBinaryKey(message, signature, signerBinaryKey);
+}
+
+/**
+ * The signing bytes of a received beacon report cut straight out of its encoding, when that
+ * encoding is canonical (as every prost or @helium/proto encoder writes it); `undefined` otherwise.
+ * Equal to beaconReportSigningBytes(decoded) whenever defined, without the re-encode.
+ */
+export function beaconReportSplicedSigningBytes(encoded: Uint8Array): Uint8Array | undefined {
+  return splicedSigningBytes(encoded, BEACON_LAYOUT);
+}
+
+export function witnessReportSplicedSigningBytes(encoded: Uint8Array): Uint8Array | undefined {
+  return splicedSigningBytes(encoded, WITNESS_LAYOUT);
+}
+
+/**
+ * Checks the signature of a report as received (`encoded`, decoded into `report`), with the same
+ * outcome as verify*ReportSignature(report) but cheaper: the signing bytes are first cut out of the
+ * received encoding; only if that verification fails (a non-canonical encoding, or a bad
+ * signature) is the report re-encoded, and verified again only if the re-encode differs.
+ * `encoded` must be the bytes `report` was decoded from (or its canonical encoding).
+ */
+export function verifyReceivedBeaconReportSignature(encoded: Uint8Array, report: BeaconReport, signerBinaryKey: Uint8Array = report.pubKeyBinary): Result<void> {
+  return checkReceivedSignature(beaconReportSplicedSigningBytes(encoded), () => beaconReportSigningBytes(report), report.signature, signerBinaryKey);
+}
+
+export function verifyReceivedWitnessReportSignature(encoded: Uint8Array, report: WitnessReport, signerBinaryKey: Uint8Array = report.pubKeyBinary): Result<void> {
+  return checkReceivedSignature(witnessReportSplicedSigningBytes(encoded), () => witnessReportSigningBytes(report), report.signature, signerBinaryKey);
+}
+
+/** Bytes identical to the spliced ones (the canonical case) need no second verification. */
+function checkReceivedSignature(spliced: Uint8Array | undefined, reencode: () => Uint8Array, signature: Uint8Array, signerBinaryKey: Uint8Array): Result<void> {
+  if (spliced === undefined) return checkSignature(reencode(), signature, signerBinaryKey);
+  const first = checkSignature(spliced, signature, signerBinaryKey);
+  if (first.ok || first.error.code !== 'auth.bad_signature') return first;
+  const reencoded = reencode();
+  return bytesEqual(spliced, reencoded) ? first : checkSignature(reencoded, signature, signerBinaryKey);
 }
 
 const NS_PER_MS = 1_000_000n;
