@@ -19,8 +19,8 @@ import { startEmbeddedBackend, type EmbeddedBackend } from '@cov/firmware-sim/sc
 import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
 import type { RunSummary } from '@cov/firmware-sim/scenario/run-summary';
 import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
-import { AREA_PRESETS } from '@cov/firmware-sim/world/area';
-import { buildWorld, type SimWorld } from '@cov/firmware-sim/world/world';
+import { buildScenarioWorld } from '@cov/firmware-sim/scenario/scenario-world';
+import type { SimWorld } from '@cov/firmware-sim/world/world';
 import type { Sql } from '@cov/shared/db/client';
 
 const MINUTE = 60_000;
@@ -285,18 +285,7 @@ async function main(argv: string[]): Promise<number> {
     return start(0);
   });
   try {
-    const world = buildWorld({
-      seed: options.seed,
-      area: AREA_PRESETS[scenario.area!]!,
-      hotspotCount: options.hotspots,
-      deviceCount: options.devices,
-      dataOnlyShare: scenario.dataOnlyShare,
-      httpShare: scenario.httpShare,
-      cheaterShares: scenario.cheaterShares,
-      orgCount: scenario.orgCount,
-      uplinkIntervalMs: scenario.uplinkIntervalMs,
-      confirmedShare: scenario.confirmedShare,
-    });
+    const world = buildScenarioWorld(scenario, { seed: options.seed, hotspotCount: options.hotspots, deviceCount: options.devices });
     const { summary } = await runLiveSimulation({
       scenario: scenario.name,
       world,

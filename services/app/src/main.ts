@@ -9,6 +9,7 @@ import { applyMigrations } from '@cov/shared/db/migrate';
 import { stopOnSignals, TaskRunner } from '@cov/shared/runtime/task-runner';
 import { serviceNames, type ServiceName } from '@cov/shared/runtime/service';
 import { startNode } from './compose';
+import { simulatorOffReason, startQuickstartSimulator } from './quickstart-simulator';
 
 async function main(argv: string[]): Promise<void> {
   const target = argv[0] ?? 'all';
@@ -39,7 +40,11 @@ async function main(argv: string[]): Promise<void> {
   const shutdown = new TaskRunner(logger).add({ name: 'node', start: async () => {}, stop: () => node.stop() });
   await shutdown.start();
   stopOnSignals(shutdown, logger, config.SHUTDOWN_TIMEOUT_MS);
-  process.stdout.write(`\ncoverage network is up (${services.length === serviceNames.length ? 'all services' : services.join(', ')})\n${node.describe().map((l) => `  ${l}`).join('\n')}\n\n`);
+  const lines = node.describe();
+  const simulatorOff = simulatorOffReason(config, services.length, serviceNames.length);
+  if (simulatorOff === null) lines.push(`simulator      ${startQuickstartSimulator(node, config, logger).description}`);
+  else if (config.mode === 'embedded') lines.push(`simulator      off (${simulatorOff})`);
+  process.stdout.write(`\ncoverage network is up (${services.length === serviceNames.length ? 'all services' : services.join(', ')})\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

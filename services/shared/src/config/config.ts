@@ -28,6 +28,11 @@ export const ConfigSchema = Type.Object(
     HTTP_BODY_LIMIT_BYTES: Int(1_048_576, 'Largest HTTP request body accepted, in bytes.', 1024),
     SHUTDOWN_TIMEOUT_MS: Int(15_000, 'How long graceful shutdown waits for tasks to drain before exiting anyway.', 100),
 
+    // ---- the simulated network `npm start` runs on the embedded default (never with DATABASE_URL)
+    SIMULATOR_HOTSPOTS: Int(60, 'Embedded mode only: hotspots of the firmware-sim network `npm start` runs against itself in real time; 0 runs no simulator.', 0, 5000),
+    SIMULATOR_DEVICES: Int(30, 'Embedded mode only: LoRaWAN end devices of that simulated network.', 0, 5000),
+    SIMULATOR_SCENARIO: Str('city-us', 'Embedded mode only: firmware-sim scenario (area, cheaters, device makers) of that simulated network.'),
+
     // ---- storage and queues
     DATABASE_URL: Str('', 'PostgreSQL URL. Empty: embedded mode (PGlite under DATA_DIR, every service in one process).'),
     DB_POOL_MAX: Int(10, 'Connections in each process\'s PostgreSQL pool.', 1, 500),

@@ -16,8 +16,7 @@ import { buildLabels } from '@cov/firmware-sim/cheaters/labels';
 import { freeUdpPort } from '@cov/firmware-sim/scenario/embedded-backend';
 import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
 import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
-import { AREA_PRESETS } from '@cov/firmware-sim/world/area';
-import { buildWorld } from '@cov/firmware-sim/world/world';
+import { buildScenarioWorld } from '@cov/firmware-sim/scenario/scenario-world';
 import { startNode } from '@cov/app/compose';
 import { ScaledClock } from '@cov/shared/clock';
 import { loadConfig } from '@cov/shared/config/config';
@@ -91,18 +90,7 @@ async function main(): Promise<void> {
     });
     const node = await startNode(config, { services: serviceNames, clock, logger: createLogger(config, 'sim-score') });
     try {
-      const world = buildWorld({
-        seed: values.seed,
-        area: AREA_PRESETS[scenario.area!]!,
-        hotspotCount: Number(values.hotspots),
-        deviceCount: 0,
-        dataOnlyShare: scenario.dataOnlyShare,
-        httpShare: scenario.httpShare,
-        cheaterShares: scenario.cheaterShares,
-        orgCount: scenario.orgCount,
-        uplinkIntervalMs: scenario.uplinkIntervalMs,
-        confirmedShare: scenario.confirmedShare,
-      });
+      const world = buildScenarioWorld(scenario, { seed: values.seed, hotspotCount: Number(values.hotspots), deviceCount: 0 });
       process.stderr.write(`simulating ${epochs} epochs of ${epochMs / MINUTE} min (${((epochs * epochMs) / speed / MINUTE).toFixed(1)} real min)...\n`);
       await runLiveSimulation({
         scenario: scenario.name,

@@ -1,0 +1,64 @@
+/**
+ * On the embedded default, `npm start` is the whole system with its simulator: after the node is up,
+ * firmware-sim's simulated network (SIMULATOR_SCENARIO, SIMULATOR_HOTSPOTS, SIMULATOR_DEVICES)
+ * registers its hotspots and device makers over the REST API, opens ingest sessions, beacons and
+ * witnesses, and sends device uplinks over GWMP, in real time, against this very node. A newcomer
+ * sees hotspots on the map, PoC verdicts and routed packets without setting anything up. With
+ * DATABASE_URL (a real deployment, real hotspots) it never runs.
+ *
+ * The world is seeded, so a restart on the same DATA_DIR finds its hotspots already onboarded and
+ * goes on with them.
+ */
+import type { Config } from '@cov/shared/config/config';
+import type { Logger } from '@cov/shared/logger';
+import type { RouterServiceModule } from '@cov/router/service';
+import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
+import { buildScenarioWorld } from '@cov/firmware-sim/scenario/scenario-world';
+import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
+import type { RunningNode } from './compose';
+
+/** Long enough to be "until stopped"; beacons are scheduled up front, so not unbounded. */
+const SIMULATED_SPAN_MS = 30 * 86_400_000;
+
+export interface QuickstartSimulator {
+  description: string;
+  /** Resolves when the simulated span ends (or the run fails; failures are logged, never thrown). */
+  done: Promise<void>;
+}
+
+/** Why the simulator does not run, or null when it should. */
+export function simulatorOffReason(config: Config, servicesRun: number, allServices: number): string | null {
+  if (config.mode !== 'embedded') return 'DATABASE_URL is set (a real deployment)';
+  if (servicesRun !== allServices) return 'not every service runs in this process';
+  if (config.SIMULATOR_HOTSPOTS === 0) return 'SIMULATOR_HOTSPOTS=0';
+  return null;
+}
+
+export function startQuickstartSimulator(node: RunningNode, config: Config, logger: Logger): QuickstartSimulator {
+  const scenario = SCENARIOS[config.SIMULATOR_SCENARIO];
+  if (!scenario || scenario.area === null) {
+    const names = Object.keys(SCENARIOS).filter((n) => SCENARIOS[n]!.area !== null);
+    throw new Error(`SIMULATOR_SCENARIO must be one of ${names.join(', ')}, got "${config.SIMULATOR_SCENARIO}"`);
+  }
+  const router = node.modules.find((m) => m.name === 'router') as RouterServiceModule | undefined;
+  if (!router) throw new Error('the quickstart simulator needs the router in this process');
+  const world = buildScenarioWorld(scenario, { seed: 'quickstart', hotspotCount: config.SIMULATOR_HOTSPOTS, deviceCount: config.SIMULATOR_DEVICES });
+  const done = runLiveSimulation({
+    scenario: scenario.name,
+    world,
+    backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.ctx.adminApiKey, gwmpHost: '127.0.0.1', gwmpPort: router.router.gwmpPort, clock: node.ctx.clock },
+    speed: 1,
+    durationMs: SIMULATED_SPAN_MS,
+    makerName: 'quickstart simulator',
+    beaconIntervalMs: config.BEACON_INTERVAL_MS,
+    entropyValidityMs: config.ENTROPY_VALIDITY_MS,
+    appDownlinkShare: 0.05,
+  }).then(
+    ({ summary }) => logger.info({ beacons: summary.beacons, witnesses: summary.witnesses }, 'quickstart simulator finished its simulated span'),
+    (e: unknown) => logger.error({ err: e }, 'quickstart simulator stopped'),
+  );
+  return {
+    description: `${world.hotspots.length} hotspots and ${world.devices.length} devices of firmware-sim's ${scenario.name} scenario (${scenario.description}), real time; SIMULATOR_HOTSPOTS=0 turns it off`,
+    done,
+  };
+}
