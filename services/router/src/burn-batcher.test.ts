@@ -43,7 +43,7 @@ class FakeStore implements BurnStore {
 describe('burn batcher', () => {
   it('resolves decisions only after their batch commits, batching what arrives together', async () => {
     const store = new FakeStore();
-    const b = new BurnBatcher({ store, intervalMs: 5, maxDecisions: 100, nowMs: () => 42, logger });
+    const b = new BurnBatcher({ store, maxDecisions: 100, nowMs: () => 42, logger });
     const outcomes = await Promise.all([b.submit(decision('a', 1, 1)), b.submit(decision('a', 1, 1)), b.submit(decision('b', 1, 1))]);
     expect(outcomes).toEqual(['forwarded', 'forwarded', 'forwarded']);
     expect(store.batches).toHaveLength(1);
@@ -54,7 +54,7 @@ describe('burn batcher', () => {
   it('flushes a full batch at once and keeps one batch in flight, the next one growing meanwhile', async () => {
     const store = new FakeStore();
     store.hold = true;
-    const b = new BurnBatcher({ store, intervalMs: 10_000, maxDecisions: 2, nowMs: () => 0, logger });
+    const b = new BurnBatcher({ store, maxDecisions: 2, nowMs: () => 0, logger });
     const first = [b.submit(decision('a', 1, 1)), b.submit(decision('a', 1, 1))];
     await new Promise((r) => setImmediate(r));
     expect(store.batches).toHaveLength(1); // full: flushed without waiting for the interval
@@ -70,7 +70,7 @@ describe('burn batcher', () => {
   it('never forwards what a failed batch held, and carries counted drops into a batch', async () => {
     const store = new FakeStore();
     store.fail = true;
-    const b = new BurnBatcher({ store, intervalMs: 1, maxDecisions: 10, nowMs: () => 0, logger });
+    const b = new BurnBatcher({ store, maxDecisions: 10, nowMs: () => 0, logger });
     b.countDrop({ routeId: 'r', orgId: 'o', day: '2026-01-01', reason: 'endpoint_error', count: 1 });
     b.countDrop({ routeId: 'r', orgId: 'o', day: '2026-01-01', reason: 'endpoint_error', count: 2 });
     expect(await b.submit(decision('a', 1, 1))).toBe('burn_failed');
@@ -82,7 +82,7 @@ describe('burn batcher', () => {
 
   it('flush() commits everything pending', async () => {
     const store = new FakeStore();
-    const b = new BurnBatcher({ store, intervalMs: 60_000, maxDecisions: 10, nowMs: () => 0, logger });
+    const b = new BurnBatcher({ store, maxDecisions: 10, nowMs: () => 0, logger });
     const p = b.submit(decision('a', 1, 1));
     await b.flush();
     expect(await p).toBe('forwarded');

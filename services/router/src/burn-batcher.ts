@@ -1,12 +1,12 @@
 /**
- * Settles route decisions in batches: every few milliseconds (or as soon as a batch is full) one
- * transaction checks the orgs' balances, burns the DC of every decision that can be paid, and
- * records the bought copies, the packet log and the route stats. A decision's promise resolves
- * only after that commit, and the router forwards only decisions resolved 'forwarded', so a copy
- * is never forwarded with its burn still in memory: a crash loses at most packets that were
- * neither paid nor forwarded. One batch is in flight at a time; packets arriving meanwhile form
- * the next batch, which starts as soon as the previous one commits, so batches grow with load
- * instead of transactions queueing up.
+ * Settles route decisions in batches: one statement checks the orgs' balances, burns the DC of
+ * every decision that can be paid and journals the batch (burn-store.ts). A decision's promise
+ * resolves only after that commit, and the router forwards only decisions resolved 'forwarded',
+ * so a copy is never forwarded with its burn still in memory: a crash loses at most packets that
+ * were neither paid nor forwarded. One batch is in flight at a time. When none is, a batch starts
+ * at the end of the current event-loop turn (so the packets one dedup timer closes go together);
+ * packets arriving while one is in flight form the next batch, which starts as soon as the
+ * previous one commits, so batches grow with load instead of transactions queueing up.
  */
 import type { Logger } from '@cov/shared/logger';
 import type { RouteDecision, RouteOutcome } from './route-decision';
@@ -33,7 +33,6 @@ export interface BurnStore {
 
 export interface BurnBatcherOptions {
   store: BurnStore;
-  intervalMs: number;
   maxDecisions: number;
   nowMs: () => number;
   logger: Logger;
@@ -48,7 +47,7 @@ interface Pending {
 export class BurnBatcher {
   private pending: Pending[] = [];
   private drops = new Map<string, DropCount>();
-  private timer: NodeJS.Timeout | undefined;
+  private scheduled: NodeJS.Immediate | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
 
@@ -86,8 +85,8 @@ export class BurnBatcher {
   async stop(): Promise<void> {
     await this.flush();
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
   }
 
   private schedule(): void {
@@ -96,17 +95,17 @@ export class BurnBatcher {
       this.startFlush();
       return;
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
       this.startFlush();
-    }, this.options.intervalMs);
+    });
   }
 
   private startFlush(): void {
     if (this.inFlight) return;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.scheduled) {
+      clearImmediate(this.scheduled);
+      this.scheduled = undefined;
     }
     if (this.pending.length === 0 && this.drops.size === 0) return;
     const batchPending = this.pending.splice(0, this.options.maxDecisions);
@@ -129,10 +128,7 @@ export class BurnBatcher {
       )
       .finally(() => {
         this.inFlight = undefined;
-        if (this.pending.length > 0 || this.drops.size > 0) {
-          if (this.pending.length > 0) setImmediate(() => this.startFlush());
-          else this.schedule();
-        }
+        if (this.pending.length > 0 || this.drops.size > 0) this.schedule();
       });
   }
 }

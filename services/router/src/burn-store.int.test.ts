@@ -1,11 +1,15 @@
 /**
- * The burn batch statement against real PostgreSQL and the embedded database: settlement per org
- * in arrival order, free joins, recorded drops, ledger rows that track the balance, bought copies
- * and daily stats, and nothing written when the batch fails.
+ * The burn batch statements against real PostgreSQL and the embedded database: payment per org in
+ * arrival order, free joins, ledger rows that track the balance and the journal row, all in the
+ * commit; recorded drops, bought copies, packet log and daily stats once the journal is settled;
+ * nothing written when the batch fails; journal rows settled exactly once, after a crash too, and
+ * a row the database refuses set aside without holding back the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import type { RouteConfig } from '@cov/shared/routing/routing-config';
+import { createLogger } from '@cov/shared/logger';
+import { BurnSettler } from './burn-settler';
 import { PgBurnStore } from './burn-store';
 import type { RouteDecision } from './route-decision';
 import type { UplinkCopy } from './uplink-copy';
@@ -74,6 +78,11 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     });
     expect(outcomes).toEqual(['forwarded', 'forwarded', 'forwarded', 'forwarded', 'insufficient_dc', 'insufficient_dc', 'route_inactive']);
     const sql = node.ctx.database.sql;
+    // Committed: balances, ledger and one journal row; the records wait for the settle step.
+    expect(await store.unsettledRows()).toBe(1);
+    expect((await sql`select count(*)::int as n from packet_copies`)[0]!.n).toBe(0);
+    expect(await store.settle(10)).toEqual({ rows: 1, decisions: 7 });
+    expect(await store.unsettledRows()).toBe(0);
     const balances = await sql`select name, dc_balance from orgs order by name`;
     expect(balances.map((r) => [r.name, Number(r.dc_balance)])).toEqual([
       ['org a', 0],
@@ -113,17 +122,57 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
   it('adds to the same day rows on the next batch', async () => {
     await node.ctx.database.sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
     expect(await store.commit({ nowMs: T + 9, drops: [], decisions: [decision(routes.a!, 1, 1, { overMax: 0 })] })).toEqual(['forwarded']);
+    await store.settle(10);
     const stats = await node.ctx.database.sql`select packets, copies, dc from route_stats_daily where route_id = ${routes.a!.id}`;
     expect(stats.map((r) => [Number(r.packets), Number(r.copies), Number(r.dc)])).toEqual([[4, 6, 11]]);
   });
 
   it('writes nothing when the batch fails', async () => {
     const sql = node.ctx.database.sql;
-    const before = await sql`select (select count(*) from routed_packets) as p, (select dc_balance from orgs where id = ${orgs.a}) as b`;
+    const before = await sql`select (select count(*) from routed_packets) as p, (select count(*) from burn_journal) as j, (select dc_balance from orgs where id = ${orgs.a}) as b`;
     // A route id that is not a UUID makes the statement fail after the balance was read.
     const bad = { ...routes.a!, id: 'not-a-uuid' };
     await expect(store.commit({ nowMs: T, drops: [], decisions: [decision(routes.a!, 1, 1), decision(bad, 1, 1)] })).rejects.toThrow();
-    const after = await sql`select (select count(*) from routed_packets) as p, (select dc_balance from orgs where id = ${orgs.a}) as b`;
+    const after = await sql`select (select count(*) from routed_packets) as p, (select count(*) from burn_journal) as j, (select dc_balance from orgs where id = ${orgs.a}) as b`;
     expect(after).toEqual(before);
+  });
+
+  it('settles journal rows a crashed router left exactly once, whoever settles them and however often', async () => {
+    const sql = node.ctx.database.sql;
+    await sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    const counts = async () => (await sql`select (select count(*) from packet_copies)::int as c, (select count(*) from routed_packets)::int as p`)[0];
+    const before = await counts();
+    // A router pays and journals three batches, forwards them and dies before settling.
+    for (const k of [1, 2, 3]) await store.commit({ nowMs: T + k, drops: [], decisions: [decision(routes.a!, 2, 1, { overMax: 0 })] });
+    expect(await store.unsettledRows()).toBe(3);
+    // The next router (a new store on a new start) settles them at start; two settlers at once never double them.
+    const logger = createLogger({ LOG_LEVEL: 'silent' });
+    const settlers = [0, 1].map(() => new BurnSettler({ store: new PgBurnStore(sql), delayMs: 0, sweepMs: 60_000, maxRows: 1, logger }));
+    for (const s of settlers) s.start();
+    await Promise.all(settlers.map((s) => s.stop()));
+    expect(await store.unsettledRows()).toBe(0);
+    expect(await counts()).toEqual({ c: before!.c + 6, p: before!.p + 3 });
+    expect(await store.settle(10)).toEqual({ rows: 0, decisions: 0 });
+    expect(await counts()).toEqual({ c: before!.c + 6, p: before!.p + 3 });
+  });
+
+  it('sets aside a journal row the database refuses and settles the rows after it', async () => {
+    const sql = node.ctx.database.sql;
+    // Written by hand: the payment step would have refused this route id, so only a bug could journal it.
+    const [bad] = await sql<{ id: number }[]>`
+      insert into burn_journal (decisions, drops, outcomes, created_at_ms)
+      values (${JSON.stringify([{ i: 1, h: '00', r: 'not-a-uuid', o: orgs.a, k: 'uplink', pb: 1, ch: 1, cb: 0, ov: 0, dc: 0, at: T, d: '2026-11-03' }])}, '[]', '{forwarded}', ${T})
+      returning id::float8 as id`;
+    const packetsBefore = (await sql`select count(*)::int as n from routed_packets`)[0]!.n;
+    await store.commit({ nowMs: T, drops: [], decisions: [decision(routes.a!, 1, 1)] });
+    const errors: unknown[] = [];
+    const logger = { ...createLogger({ LOG_LEVEL: 'silent' }), error: (o: unknown) => void errors.push(o), warn: () => {} } as unknown as ReturnType<typeof createLogger>;
+    const settler = new BurnSettler({ store, delayMs: 0, sweepMs: 60_000, maxRows: 10, logger });
+    settler.start();
+    await settler.stop();
+    expect((await sql`select count(*)::int as n from routed_packets`)[0]!.n).toBe(packetsBefore + 1);
+    expect((await sql`select id::float8 as id from burn_journal`).map((r) => r.id)).toEqual([bad!.id]);
+    expect(errors).toHaveLength(1);
+    await sql`delete from burn_journal`;
   });
 });

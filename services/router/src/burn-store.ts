@@ -1,66 +1,97 @@
 /**
- * The burn batch on PostgreSQL, as ONE statement (so one round trip and one implicit
- * transaction, whatever the batch size): the payers' balances are read `for update`, decisions
- * are settled in arrival order per org (a decision is paid while the running total of its org's
- * costs in this batch stays within the balance; from the first one that does not fit, the rest
- * of that org's batch is insufficient_dc), the balances are debited, and the ledger rows, bought
- * copies, packet log and daily stats are written by data-modifying CTEs. The settled outcome of
- * every decision comes back as the statement's result. Nothing is written unless all of it is.
+ * The burn batch on PostgreSQL, in two steps.
+ *
+ * commit (the critical path: the router forwards a batch's copies only after it returns) is ONE
+ * statement, so one round trip and one implicit transaction whatever the batch size, and a small
+ * one: the payers' balances are read `for update`, decisions are settled in arrival order per org
+ * (a decision is paid while the running total of its org's costs in this batch stays within the
+ * balance; from the first one that does not fit, the rest of that org's batch is
+ * insufficient_dc), the balances are debited, one ledger row per paying org is written, and the
+ * whole batch (decisions with their outcomes, bought copies, counted drops) is appended to
+ * `burn_journal` as one row. Balances and the ledger are therefore exact at once, and every
+ * bought copy is durable before it is forwarded.
+ *
+ * settle (background, off the critical path) expands journal rows into `packet_copies`, the
+ * packet log and the daily stats and deletes them, in one statement: a row is expanded exactly
+ * once even if the router crashes (the expansion and the delete commit together) or several
+ * routers settle at once (`for update skip locked`). Expanding many batches per statement is also
+ * cheaper per packet than expanding each on the critical path was.
  */
 import type { Sql } from '@cov/shared/db/client';
 import type { BurnBatch, BurnStore } from './burn-batcher';
 import { decisionDc, utcDay, type RouteOutcome } from './route-decision';
 
-/** The batch as one text array per column (the statement casts them), decisions numbered from 1. */
-/** The batch as JSON row sets (one parameter each; PostgreSQL parses JSON faster than many text arrays). */
-export function batchJson(batch: BurnBatch): { decisions: string; copies: string; drops: string } {
-  const decisions: unknown[] = [];
-  const copies: unknown[] = [];
-  batch.decisions.forEach((dec, i) => {
-    decisions.push({
-      i: i + 1,
-      h: dec.packetId,
-      r: dec.route.id,
-      o: dec.route.orgId,
-      k: dec.kind,
-      da: dec.devAddr,
-      je: dec.joinEui,
-      de: dec.devEui,
-      fc: dec.fCnt,
-      fp: dec.fPort,
-      pb: dec.payloadBytes,
-      ch: dec.copiesHeard,
-      cb: dec.bought.length,
-      ov: dec.overMax,
-      dc: dec.dropReason ? 0 : decisionDc(dec),
-      dr: dec.dropReason ?? null,
-      at: dec.receivedAtMs,
-      d: utcDay(dec.receivedAtMs),
-    });
-    if (dec.dropReason) return;
-    for (const c of dec.bought) {
-      copies.push({ i: i + 1, hs: c.hotspotAddress, dc: dec.dcPerCopy, rs: c.rssiDbm, sn: c.snrDb, f: c.frequencyHz, dr: c.dataRate, at: c.receivedAtMs });
-    }
-  });
+/**
+ * The batch as JSON (PostgreSQL parses JSON faster than many text arrays): decisions numbered from
+ * 1, each with its bought copies nested (so expanding them needs no join), and the extra drops.
+ */
+export function batchJson(batch: BurnBatch): { decisions: string; drops: string } {
+  const decisions = batch.decisions.map((dec, i) => ({
+    i: i + 1,
+    h: dec.packetId,
+    r: dec.route.id,
+    o: dec.route.orgId,
+    k: dec.kind,
+    da: dec.devAddr,
+    je: dec.joinEui,
+    de: dec.devEui,
+    fc: dec.fCnt,
+    fp: dec.fPort,
+    pb: dec.payloadBytes,
+    ch: dec.copiesHeard,
+    cb: dec.bought.length,
+    ov: dec.overMax,
+    dc: dec.dropReason ? 0 : decisionDc(dec),
+    pc: dec.dcPerCopy,
+    at: dec.receivedAtMs,
+    d: utcDay(dec.receivedAtMs),
+    c: dec.dropReason ? null : dec.bought.map((c) => ({ hs: c.hotspotAddress, rs: c.rssiDbm, sn: c.snrDb, f: c.frequencyHz, dr: c.dataRate, at: c.receivedAtMs })),
+  }));
   const drops = batch.drops.map((x) => ({ r: x.routeId, o: x.orgId, d: x.day, re: x.reason, n: x.count }));
-  return { decisions: JSON.stringify(decisions), copies: JSON.stringify(copies), drops: JSON.stringify(drops) };
+  return { decisions: JSON.stringify(decisions), drops: JSON.stringify(drops) };
+}
+
+/** What the payment step needs of each decision, as one PostgreSQL array literal per column (cheap to parse). */
+export function paymentArrays(batch: BurnBatch): { orgs: string; routes: string; dc: string; copies: string; drops: string } {
+  const orgs: string[] = [];
+  const routes: string[] = [];
+  const dc: number[] = [];
+  const copies: number[] = [];
+  const drops: string[] = [];
+  for (const dec of batch.decisions) {
+    orgs.push(dec.route.orgId);
+    routes.push(dec.route.id);
+    dc.push(dec.dropReason ? 0 : decisionDc(dec));
+    copies.push(dec.bought.length);
+    drops.push(dec.dropReason ?? 'NULL');
+  }
+  // Ids are UUIDs (validated as such by the ::uuid[] casts) and drop reasons are fixed words: no quoting needed.
+  return { orgs: `{${orgs.join(',')}}`, routes: `{${routes.join(',')}}`, dc: `{${dc.join(',')}}`, copies: `{${copies.join(',')}}`, drops: `{${drops.join(',')}}` };
+}
+
+export interface SettleResult {
+  /** Journal rows expanded (and deleted). */
+  rows: number;
+  decisions: number;
 }
 
 export class PgBurnStore implements BurnStore {
   constructor(private readonly sql: Sql) {}
 
   async commit(batch: BurnBatch): Promise<RouteOutcome[]> {
-    const { decisions, copies, drops } = batchJson(batch);
+    const pay = paymentArrays(batch);
+    const { decisions, drops } = batchJson(batch);
     const rows = await this.sql<{ outcome: RouteOutcome }[]>`
       with
       d as (
-        select * from json_to_recordset(${decisions}::json) as v(i bigint, h text, r uuid, o uuid, k text, da text, je text, de text, fc int, fp int,
-                                                                  pb int, ch int, cb int, ov int, dc bigint, dr text, at bigint, d date)),
+        -- Route ids are only cast here, so that a malformed one fails the batch rather than its settlement.
+        select * from unnest(${pay.orgs}::uuid[], ${pay.routes}::uuid[], ${pay.dc}::bigint[], ${pay.copies}::int[], ${pay.drops}::text[])
+          with ordinality as d(o, r, dc, cb, dr, i)),
       payer as (
         select g.id, g.dc_balance from orgs g
         where g.id in (select d.o from d where d.dr is null and d.dc > 0) order by g.id for update),
       s as (
-        select d.*, case
+        select d.i, d.o, d.dc, d.cb, case
             when d.dr is not null then d.dr
             when d.dc = 0 then 'forwarded'
             when sum(d.dc) over (partition by d.o order by d.i) <= coalesce(p.dc_balance, 0) then 'forwarded'
@@ -75,20 +106,42 @@ export class PgBurnStore implements BurnStore {
       ledger as (
         insert into dc_ledger (org_id, kind, amount_dc, balance_after_dc, copies, memo, created_at_ms)
         select id, 'burn', -dc, dc_balance, copies, 'router burn', ${batch.nowMs}::bigint from balance),
+      journal as (
+        insert into burn_journal (decisions, drops, outcomes, created_at_ms)
+        select ${decisions}, ${drops}, coalesce(array_agg(outcome order by i), '{}'), ${batch.nowMs}::bigint from s)
+      select outcome from s order by i`;
+    return rows.map((r) => r.outcome);
+  }
+
+  /**
+   * Expands up to `maxRows` journal rows (oldest first, none of `skipIds`) and deletes them, in one
+   * transaction.
+   */
+  async settle(maxRows: number, skipIds: readonly number[] = []): Promise<SettleResult> {
+    const [row] = await this.sql<{ rows: number; decisions: number }[]>`
+      with
+      j as (
+        delete from burn_journal where id in (
+          select id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit ${maxRows} for update skip locked)
+        returning id, decisions, drops, outcomes),
+      s as (
+        select j.id as jid, v.*, j.outcomes[v.i] as outcome
+        from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, r uuid, o uuid, k text, da text, je text, de text,
+                                                                          fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json)),
       copies as (
         insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
-        select decode(s.h, 'hex'), s.r, s.o, c.hs, c.dc, c.rs, c.sn, c.f, c.dr, c.at
-        from json_to_recordset(${copies}::json) as c(i bigint, hs text, dc int, rs int, sn real, f bigint, dr text, at bigint)
-        join s on s.i = c.i where s.outcome = 'forwarded'),
+        select decode(s.h, 'hex'), s.r, s.o, c.hs, s.pc, c.rs, c.sn, c.f, c.dr, c.at
+        from s cross join lateral json_to_recordset(s.c) as c(hs text, rs int, sn real, f bigint, dr text, at bigint)
+        where s.outcome = 'forwarded'),
       packets as (
         insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes,
                                     copies_heard, copies_bought, dc, status, received_at_ms)
         select decode(h, 'hex'), r, o, k, da, je, de, fc, fp, pb, ch,
                case when outcome = 'forwarded' then cb else 0 end, case when outcome = 'forwarded' then dc else 0 end, outcome, at
-        from s),
+        from s order by jid, i),
       stats as (
         insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
-        select r, o, d, count(*), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d
+        select r, o, d, count(*), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
         on conflict (route_id, day) do update set packets = route_stats_daily.packets + excluded.packets,
           copies = route_stats_daily.copies + excluded.copies, dc = route_stats_daily.dc + excluded.dc),
       drops as (
@@ -98,11 +151,24 @@ export class PgBurnStore implements BurnStore {
           union all
           select r, o, d, 'copy_over_max', sum(ov) from s where outcome = 'forwarded' and ov > 0 group by 1, 2, 3
           union all
-          select r, o, d, re, n from json_to_recordset(${drops}::json) as x(r uuid, o uuid, d date, re text, n bigint)
+          select x.r, x.o, x.d, x.re, x.n from j cross join lateral json_to_recordset(j.drops::json) as x(r uuid, o uuid, d date, re text, n bigint)
         ) as all_drops(route, org, day, reason, n)
-        group by route, org, day, reason
+        group by route, org, day, reason order by route, day, reason
         on conflict (route_id, day, reason) do update set count = route_drops_daily.count + excluded.count)
-      select outcome from s order by i`;
-    return rows.map((r) => r.outcome);
+      select (select count(*) from j)::int as rows, (select count(*) from s)::int as decisions`;
+    return { rows: row?.rows ?? 0, decisions: row?.decisions ?? 0 };
+  }
+
+  /** The oldest journal row not in `skipIds` (to set aside a row that cannot be settled). */
+  async oldestUnsettled(skipIds: readonly number[]): Promise<number | null> {
+    const [row] = await this.sql<{ id: number }[]>`
+      select id::float8 as id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit 1`;
+    return row?.id ?? null;
+  }
+
+  /** Journal rows not settled yet (monitoring, tests). */
+  async unsettledRows(): Promise<number> {
+    const [row] = await this.sql<{ n: number }[]>`select count(*)::int as n from burn_journal`;
+    return row?.n ?? 0;
   }
 }

@@ -6,6 +6,7 @@
 import type { AppContext } from '@cov/shared/runtime/app-context';
 import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
 import { BurnBatcher } from './burn-batcher';
+import { BurnSettler } from './burn-settler';
 import { PgBurnStore } from './burn-store';
 import { DownlinkScheduler } from './downlinks/downlink-scheduler';
 import { DownlinkService } from './downlinks/downlink-service';
@@ -27,13 +28,20 @@ export interface RouterHandle {
   reloadRoutes(): Promise<void>;
   /** Forgets cached gateway lookups (a hotspot onboarded after its forwarder started sending). */
   forgetGateways(): void;
-  /** Closes open dedup windows and waits until their packets are settled and forwarded. */
+  /**
+   * Closes open dedup windows and waits until their packets are paid and forwarded and the burn
+   * journal is expanded (packet log, bought copies and stats up to date).
+   */
   drain(): Promise<void>;
 }
 
 const KNOWN_GATEWAY_TTL_MS = 300_000;
 const PRUNE_INTERVAL_MS = 600_000;
 const HTTP_MAX_SOCKETS_PER_ENDPOINT = 128;
+/** Rows left in the burn journal by another (crashed) router are settled within this. */
+const JOURNAL_SWEEP_MS = 5_000;
+/** Journal rows (burn batches) expanded per statement. */
+const JOURNAL_ROWS_PER_SETTLE = 200;
 
 export class Router implements RouterHandle {
   readonly metrics: RouterMetrics;
@@ -42,6 +50,7 @@ export class Router implements RouterHandle {
   private readonly negativeCache: NegativeCache;
   private readonly directory: GatewayDirectory;
   private readonly batcher: BurnBatcher;
+  private readonly settler: BurnSettler;
   private readonly http: HttpForwarder;
   private readonly lns: GwmpLnsClient;
   private readonly scheduler: DownlinkScheduler;
@@ -58,13 +67,24 @@ export class Router implements RouterHandle {
       logger.info({ version: table.version, routes: table.routeCount }, 'routing configuration loaded');
     });
     this.directory = new GatewayDirectory(registryLookup(ctx.database.db), { knownTtlMs: KNOWN_GATEWAY_TTL_MS, unknownTtlMs: config.ROUTER_NEGATIVE_CACHE_MS, now: monotonic });
+    const burnStore = new PgBurnStore(ctx.database.sql);
+    this.settler = new BurnSettler({
+      store: burnStore,
+      delayMs: config.ROUTER_BURN_SETTLE_DELAY_MS,
+      sweepMs: JOURNAL_SWEEP_MS,
+      maxRows: JOURNAL_ROWS_PER_SETTLE,
+      logger,
+      onSettled: (_result, seconds) => metrics.settleSeconds.observe(seconds),
+    });
     this.batcher = new BurnBatcher({
-      store: new PgBurnStore(ctx.database.sql),
-      intervalMs: config.ROUTER_BURN_FLUSH_INTERVAL_MS,
+      store: burnStore,
       maxDecisions: config.ROUTER_BURN_FLUSH_MAX_PACKETS,
       nowMs: () => clock.nowMs(),
       logger,
-      onCommitted: (_batch, _outcomes, seconds) => metrics.flushSeconds.observe(seconds),
+      onCommitted: (_batch, _outcomes, seconds) => {
+        metrics.flushSeconds.observe(seconds);
+        this.settler.kick();
+      },
     });
     this.http = new HttpForwarder({ timeoutMs: config.ROUTER_WEBHOOK_TIMEOUT_MS, maxSocketsPerEndpoint: HTTP_MAX_SOCKETS_PER_ENDPOINT });
     this.gwmp = new GwmpServer({
@@ -128,6 +148,7 @@ export class Router implements RouterHandle {
   async drain(): Promise<void> {
     await this.pipeline.drain();
     await this.batcher.flush();
+    await this.settler.drain();
   }
 
   tasks(): Task[] {
@@ -155,7 +176,11 @@ export class Router implements RouterHandle {
       },
       {
         name: 'router-gwmp',
-        start: () => this.gwmp.start(),
+        start: async () => {
+          // Batches a previous run journaled but did not expand (a crash) are settled first.
+          this.settler.start();
+          await this.gwmp.start();
+        },
         stop: async () => {
           clearInterval(gauge);
           await this.gwmp.stop();
@@ -163,6 +188,7 @@ export class Router implements RouterHandle {
           await this.pipeline.drain();
           this.pipeline.stop();
           await this.batcher.stop();
+          await this.settler.stop();
           this.scheduler.stop();
           this.lns.close();
           this.http.close();

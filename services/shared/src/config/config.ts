@@ -99,7 +99,7 @@ export const ConfigSchema = Type.Object(
     NET_ID: Type.String({ default: 'C00053', pattern: '^[0-9A-Fa-f]{6}$', description: 'LoRaWAN NetID (hex) DevAddr blocks are allocated from.' }),
     ROUTER_DEDUP_WINDOW_MS: Int(200, 'Copies of one uplink from many hotspots are collected for this long.', 1),
     ROUTER_NEGATIVE_CACHE_MS: Int(60_000, 'Unknown DevAddr/EUI lookups are remembered as misses this long.', 0),
-    ROUTER_BURN_FLUSH_INTERVAL_MS: Int(2, 'Data-credit burns of routed packets are committed in one batch this often; packets are forwarded after their batch commits.', 1, 1000),
+    ROUTER_BURN_SETTLE_DELAY_MS: Int(20, 'How long after a burn batch commits the router expands the burn journal into the packet log, bought-copy records and route stats (their lag behind balances and the ledger).', 0, 10_000),
     ROUTER_BURN_FLUSH_MAX_PACKETS: Int(5000, 'A pending burn batch is committed as soon as it holds this many packet-route decisions.', 1),
     ROUTER_CONFIG_POLL_INTERVAL_MS: Int(1000, 'How often the router checks whether routes, ranges, EUI pairs or session-key filters changed.', 10),
     ROUTER_WEBHOOK_TIMEOUT_MS: Int(2000, 'How long the router waits for a device maker HTTP endpoint to answer an uplink.', 10),

@@ -229,3 +229,21 @@ export const routeDropsDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.routeId, t.day, t.reason] })],
 );
+
+/**
+ * Router burn batches committed but not yet expanded. The router's critical path (before it
+ * forwards anything) debits the balances, writes the ledger rows and appends the batch here as
+ * one row; a background step then expands each row into `packet_copies`, `routed_packets` and the
+ * daily stats and deletes it in the same transaction, so every row is expanded exactly once,
+ * including rows a crashed router left behind (any router settles them). JSON text, as the router
+ * built it: decisions with their bought copies (and their settled `outcomes`, same order), and
+ * drops counted outside decisions.
+ */
+export const burnJournal = pgTable('burn_journal', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  decisions: text('decisions').notNull(),
+  drops: text('drops').notNull(),
+  /** One per decision, in order: 'forwarded' or the drop reason (insufficient_dc, route_inactive, route_locked). */
+  outcomes: text('outcomes').array().notNull(),
+  createdAtMs: bigint('created_at_ms', { mode: 'number' }).notNull(),
+});
