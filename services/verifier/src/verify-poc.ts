@@ -15,9 +15,8 @@ import { firstFailure } from '@cov/shared/poc/context';
 import type { PocInvalidReason } from '@cov/shared/poc/reasons';
 import { checkBeaconerReciprocity, checkWitnessReciprocity } from '@cov/shared/poc/reciprocity';
 import type { PocThresholds } from '@cov/shared/poc/thresholds';
-import { toHex } from '@cov/shared/poc/util';
-import { toWitnessLinkContext, verifyWitness, witnessLag } from '@cov/shared/poc/witness-checks';
-import { linkBudget } from '@cov/shared/poc/witness-link-checks';
+import { round3, toHex } from '@cov/shared/poc/util';
+import { checkWitness, witnessLag } from '@cov/shared/poc/witness-checks';
 import type { DenylistSnapshot } from './denylist-snapshot';
 import { isEdgeDenied } from './denylist-snapshot';
 import { expectedBeaconFor } from './expected-beacon';
@@ -180,7 +179,7 @@ function checkWitnesses(inputs: PocInputs, beaconCtx: BeaconCheckContext, beacon
       beaconer,
       witnessHotspot: info,
       beacon: beaconCtx.beacon,
-      witness: { payload: w.payload, signalDbmX10: w.signalDbmX10, snrDbX10: w.snrDbX10, frequencyHz: w.frequencyHz, dataRate: w.dataRate, receivedAtMs: w.receivedAtMs },
+      witness: w,
       isDuplicate,
       edgeDenied: isEdgeDenied(inputs.denylist, inputs.beacon.hotspotAddress, w.hotspotAddress),
       entropyStartMs: beaconCtx.entropyStartMs,
@@ -204,24 +203,15 @@ function checkWitnesses(inputs: PocInputs, beaconCtx: BeaconCheckContext, beacon
       });
       continue;
     }
-    const verdict = verifyWitness(ctx);
-    let distanceM = finiteOrNull(verdict.details.distanceM);
-    let expectedMaxRssiDbm = finiteOrNull(verdict.details.expectedMaxRssiDbm);
-    if (expectedMaxRssiDbm === null) {
-      // Failed before the link checks (or without a budget): still record the link's numbers
-      // when both ends are placed, for owners and for the epoch analytics.
-      const link = toWitnessLinkContext(ctx);
-      const budget = link ? linkBudget(link) : null;
-      if (budget) {
-        distanceM = budget.distanceM;
-        expectedMaxRssiDbm = finiteOrNull(Math.round(budget.expectedMaxRssiDbm * 1000) / 1000);
-      } else if (distanceM === null && beaconer?.location && info?.location) {
-        distanceM = cellCenterDistanceRoundedM(beaconer.location, info.location);
-      }
-    }
+    const { verdict, measured } = checkWitness(ctx);
+    // The link's numbers go on every verdict whose two ends are placed, for owners and for the
+    // epoch analytics, whichever check decided it.
+    let distanceM = measured ? measured.distanceM : null;
+    const expectedMaxRssiDbm = measured?.budget ? finiteOrNull(round3(measured.budget.expectedMaxRssiDbm)) : null;
+    if (!measured && beaconer?.location && info?.location) distanceM = cellCenterDistanceRoundedM(beaconer.location, info.location);
     const details = verdict.valid
       ? verdict.details
-      : { ...verdict.details, lagMs: lag.lagMs, lagMeasuredFrom: lag.measuredFrom, distanceM, expectedMaxRssiDbm, ...observed(w) };
+      : Object.assign(verdict.details, { lagMs: lag.lagMs, lagMeasuredFrom: lag.measuredFrom, distanceM, expectedMaxRssiDbm }, observed(w));
     outcomes.push({
       witness: w,
       info,

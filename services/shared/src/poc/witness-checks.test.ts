@@ -13,6 +13,7 @@ import {
   checkWitnessNotDenied,
   checkWitnessNotDuplicate,
   checkWitnessNotLate,
+  checkWitness,
   checkWitnessPacket,
   toWitnessLinkContext,
   verifyWitness,
@@ -145,4 +146,25 @@ it('toWitnessLinkContext needs both hotspots asserted', () => {
   });
   expect(toWitnessLinkContext(witnessContext({ beaconer: null }))).toBeNull();
   expect(toWitnessLinkContext(witnessContext({ witnessHotspot: hotspot({ region: null }) }))).toBeNull();
+});
+
+describe('checkWitness measures the link once and hands it back', () => {
+  it.each([
+    ['valid', witnessContext(), null, 1_314],
+    ['failed a report check (too_late)', withWitness({ receivedAtMs: BEACON_AT + 5_000 }), 'too_late', 1_314],
+    ['failed a link check (bad_rssi)', withWitness({ signalDbmX10: -500 }), 'bad_rssi', 1_314],
+    ['witness not asserted: nothing to measure', witnessContext({ witnessHotspot: hotspot({ location: null }) }), 'not_asserted', null],
+  ] as const)('%s', (_, ctx, reason, distanceM) => {
+    const { verdict, measured } = checkWitness(ctx);
+    expect(verdict.valid ? null : verdict.reason).toBe(reason);
+    expect(measured?.distanceM ?? null).toBe(distanceM);
+    if (measured) expect(measured.budget?.expectedMaxRssiDbm).toBeCloseTo(-82.589, 3);
+  });
+
+  it('a valid verdict carries the lag and the measured numbers', () => {
+    expect(verifyWitness(witnessContext())).toMatchObject({
+      valid: true,
+      details: { lagMs: 800, lagMeasuredFrom: 'beacon', distanceM: 1_314, cellDistance: 28, expectedMaxRssiDbm: -82.589 },
+    });
+  });
 });

@@ -9,7 +9,7 @@ import type { WitnessInvalidReason, WitnessReportInvalidReason } from './reasons
 import { resolveThresholds } from './thresholds';
 import { entropyExpiry } from './timing';
 import { bytesEqual } from './util';
-import { WITNESS_LINK_CHECKS, describeWitnessLink } from './witness-link-checks';
+import { WITNESS_LINK_CHECKS, describeWitnessLink, measureLink, type MeasuredLink } from './witness-link-checks';
 
 type ReportFailure = CheckFailure<WitnessReportInvalidReason> | null;
 
@@ -111,23 +111,43 @@ export function toWitnessLinkContext(ctx: WitnessCheckContext): WitnessLinkConte
   const b = ctx.beaconer;
   const w = ctx.witnessHotspot;
   if (!b || !w || b.location === null || w.location === null || b.region === null || w.region === null) return null;
-  return {
+  const link: WitnessLinkContext = {
     beaconer: { location: b.location, gainDbiX10: b.gainDbiX10, region: b.region },
     witnessHotspot: { location: w.location, gainDbiX10: w.gainDbiX10, region: w.region },
     beacon: ctx.beacon,
     witness: ctx.witness,
-    ...(ctx.thresholds ? { thresholds: ctx.thresholds } : {}),
   };
+  if (ctx.thresholds) link.thresholds = ctx.thresholds;
+  return link;
+}
+
+export interface WitnessVerification {
+  verdict: Verdict<WitnessInvalidReason>;
+  /**
+   * The measured link (distance, grid distance, budget) whenever both ends are placed, also when
+   * an earlier check failed: the verifier records those numbers on every verdict.
+   */
+  measured: MeasuredLink | null;
+}
+
+/**
+ * All witness checks in order, the first failure winning, measuring the link once for the link
+ * checks, the valid verdict's details and the caller's record.
+ */
+export function checkWitness(ctx: WitnessCheckContext): WitnessVerification {
+  const link = toWitnessLinkContext(ctx);
+  const measured = link ? measureLink(link) : null;
+  const reportFailure = firstFailure(WITNESS_REPORT_CHECKS, ctx);
+  if (reportFailure) return { verdict: { valid: false, reason: reportFailure.reason, details: reportFailure.details }, measured };
+  // Unreachable once not_asserted passed; kept so the types need no assertion.
+  if (!measured) return { verdict: { valid: false, reason: 'not_asserted', details: {} }, measured };
+  const linkFailure = firstFailure(WITNESS_LINK_CHECKS, measured);
+  if (linkFailure) return { verdict: { valid: false, reason: linkFailure.reason, details: linkFailure.details }, measured };
+  const { lagMs, measuredFrom } = witnessLag(ctx);
+  const details = describeWitnessLink(measured, { lagMs, lagMeasuredFrom: measuredFrom });
+  return { verdict: { valid: true, details }, measured };
 }
 
 export function verifyWitness(ctx: WitnessCheckContext): Verdict<WitnessInvalidReason> {
-  const reportFailure = firstFailure(WITNESS_REPORT_CHECKS, ctx);
-  if (reportFailure) return { valid: false, reason: reportFailure.reason, details: reportFailure.details };
-  const link = toWitnessLinkContext(ctx);
-  // Unreachable once not_asserted passed; kept so the types need no assertion.
-  if (!link) return { valid: false, reason: 'not_asserted', details: {} };
-  const linkFailure = firstFailure(WITNESS_LINK_CHECKS, link);
-  if (linkFailure) return { valid: false, reason: linkFailure.reason, details: linkFailure.details };
-  const { lagMs, measuredFrom } = witnessLag(ctx);
-  return { valid: true, details: { lagMs, lagMeasuredFrom: measuredFrom, ...describeWitnessLink(link) } };
+  return checkWitness(ctx).verdict;
 }

@@ -16,6 +16,7 @@ import {
   checkWitnessSnr,
   describeWitnessLink,
   linkBudget,
+  measureLink,
   verifyWitnessLink,
 } from './witness-link-checks';
 
@@ -39,13 +40,13 @@ describe('invalid_frequency (|offset| <= 100 kHz)', () => {
     [867_799_999, 'invalid_frequency'],
     [867_100_000, 'invalid_frequency'],
   ])('witness at %d Hz', (frequencyHz, reason) => {
-    const failure = checkWitnessFrequency(withWitness({ frequencyHz }));
+    const failure = checkWitnessFrequency(measureLink(withWitness({ frequencyHz })));
     expect(reasonOf(failure)).toBe(reason);
     if (failure) expect(failure.details.offsetHz).toBe(frequencyHz - 867_900_000);
   });
 
   it('uses the configured tolerance', () => {
-    expect(checkWitnessFrequency(withWitness({ frequencyHz: 867_901_001 }, { thresholds: { frequencyToleranceHz: 1_000 } }))?.reason).toBe(
+    expect(checkWitnessFrequency(measureLink(withWitness({ frequencyHz: 867_901_001 }, { thresholds: { frequencyToleranceHz: 1_000 } })))?.reason).toBe(
       'invalid_frequency',
     );
   });
@@ -58,7 +59,7 @@ describe('invalid_region', () => {
     ['RU864', 'invalid_region'],
   ] as const)('witness in %s', (region, reason) => {
     const ctx = linkContext({ witnessHotspot: { ...witnessAt(FIXTURE_LOCATIONS.LOC4), region } });
-    expect(reasonOf(checkWitnessRegion(ctx))).toBe(reason);
+    expect(reasonOf(checkWitnessRegion(measureLink(ctx)))).toBe(reason);
   });
 });
 
@@ -68,14 +69,14 @@ describe('below_min_distance (>= 8 cells at res 11)', () => {
     ['LOC4, 28 cells', FIXTURE_LOCATIONS.LOC4, null, 28],
     ['same cell', FIXTURE_LOCATIONS.LOC0, 'below_min_distance', 0],
   ])('%s', (_, location, reason, cells) => {
-    const failure = checkWitnessMinDistance(linkContext({ witnessHotspot: witnessAt(location) }));
+    const failure = checkWitnessMinDistance(measureLink(linkContext({ witnessHotspot: witnessAt(location) })));
     expect(reasonOf(failure)).toBe(reason);
     if (failure) expect(failure.details.cellDistance).toBe(cells);
   });
 
   it('a minimum of 7 cells lets LOC3 through', () => {
     const ctx = linkContext({ witnessHotspot: witnessAt(FIXTURE_LOCATIONS.LOC3), thresholds: { minCellDistance: 7 } });
-    expect(checkWitnessMinDistance(ctx)).toBeNull();
+    expect(checkWitnessMinDistance(measureLink(ctx))).toBeNull();
   });
 
   // Around a pentagon H3 cannot count some grid distances; the great-circle fallback decides.
@@ -101,16 +102,16 @@ describe('below_min_distance (>= 8 cells at res 11)', () => {
     expect(near && far).toBeTruthy();
     const ctxFor = (p: { a: string; b: string }) =>
       linkContext({ beaconer: { location: p.a, gainDbiX10: 12, region: 'EU868' }, witnessHotspot: witnessAt(p.b) });
-    expect(checkWitnessMinDistance(ctxFor(near!))).toMatchObject({
+    expect(checkWitnessMinDistance(measureLink(ctxFor(near!)))).toMatchObject({
       reason: 'below_min_distance',
       details: { cellDistance: null, gridDistanceFailure: 'not_computable' },
     });
-    expect(checkWitnessMinDistance(ctxFor(far!))).toBeNull();
+    expect(checkWitnessMinDistance(measureLink(ctxFor(far!)))).toBeNull();
   });
 
   it('a location coarser than res 11 cannot be measured and fails', () => {
     const coarse = parentCell(FIXTURE_LOCATIONS.LOC1, 9)!;
-    expect(checkWitnessMinDistance(linkContext({ witnessHotspot: witnessAt(coarse) }))).toMatchObject({
+    expect(checkWitnessMinDistance(measureLink(linkContext({ witnessHotspot: witnessAt(coarse) })))).toMatchObject({
       reason: 'below_min_distance',
       details: { gridDistanceFailure: 'coarser_than_resolution' },
     });
@@ -124,7 +125,7 @@ describe('max_distance_exceeded (floor(km) > 100)', () => {
     ['LOC1 with a 22 km limit: floor(22.694) = 22 passes', FIXTURE_LOCATIONS.LOC1, 22, null],
     ['LOC1 with a 21 km limit', FIXTURE_LOCATIONS.LOC1, 21, 'max_distance_exceeded'],
   ])('%s', (_, location, maxDistanceKm, reason) => {
-    const failure = checkWitnessMaxDistance(linkContext({ witnessHotspot: witnessAt(location), thresholds: { maxDistanceKm } }));
+    const failure = checkWitnessMaxDistance(measureLink(linkContext({ witnessHotspot: witnessAt(location), thresholds: { maxDistanceKm } })));
     expect(reasonOf(failure)).toBe(reason);
     if (failure) expect(failure.details).toMatchObject({ maxDistanceKm });
   });
@@ -138,7 +139,7 @@ describe('bad_rssi (free-space bound, gains truncated, tx power capped)', () => 
     [-1080, null],
     [300, 'bad_rssi'],
   ])('signal %d ddBm', (signalDbmX10, reason) => {
-    const failure = checkWitnessRssi(withWitness({ signalDbmX10 }));
+    const failure = checkWitnessRssi(measureLink(withWitness({ signalDbmX10 })));
     expect(reasonOf(failure)).toBe(reason);
     if (failure) {
       expect(failure.details).toMatchObject({
@@ -157,15 +158,15 @@ describe('bad_rssi (free-space bound, gains truncated, tx power capped)', () => 
     // 40 dBm reported in EU868 (16.1 dBm EIRP, 1 dBi): capped at 15.1 dBm.
     const ctx = linkContext({ beacon: { frequencyHz: 867_900_000, dataRate: 'SF12BW125', txPowerDbm: 40 } });
     const loud = { ...ctx, witness: { ...ctx.witness, signalDbmX10: -700 } };
-    expect(checkWitnessRssi(loud)).toMatchObject({
+    expect(checkWitnessRssi(measureLink(loud))).toMatchObject({
       reason: 'bad_rssi',
       details: { reportedTxPowerDbm: 40, effectiveTxPowerDbm: 15.1, maxEirpDbm: 16.1 },
     });
-    expect(checkWitnessRssi({ ...loud, thresholds: HELIUM_POC_THRESHOLDS })).toBeNull();
+    expect(checkWitnessRssi(measureLink({ ...loud, thresholds: HELIUM_POC_THRESHOLDS }))).toBeNull();
   });
 
   it('a margin loosens the bound', () => {
-    expect(checkWitnessRssi(withWitness({ signalDbmX10: -800 }, { thresholds: { rssiMarginDb: 3 } }))).toBeNull();
+    expect(checkWitnessRssi(measureLink(withWitness({ signalDbmX10: -800 }, { thresholds: { rssiMarginDb: 3 } })))).toBeNull();
   });
 
   it('uses the witness-reported frequency, as Helium does', () => {
@@ -185,7 +186,7 @@ describe('rssi_below_sensitivity (beyond Helium)', () => {
     ['SF7BW125', -1310, 'rssi_below_sensitivity'],
     ['garbage', -2000, null], // left to invalid_data_rate
   ])('%s at %d ddBm', (dataRate, signalDbmX10, reason) => {
-    const failure = checkWitnessSensitivity(withWitness({ dataRate, signalDbmX10 }));
+    const failure = checkWitnessSensitivity(measureLink(withWitness({ dataRate, signalDbmX10 })));
     expect(reasonOf(failure)).toBe(reason);
     if (failure) expect(failure.details).toMatchObject({ observedRssiDbm: signalDbmX10 / 10, marginDb: 6, noiseFigureDb: 6 });
   });
@@ -200,7 +201,7 @@ describe('snr_below_floor (beyond Helium)', () => {
     ['SF9BW125', 95, null],
     ['garbage', -900, null],
   ])('%s at %d ddB', (dataRate, snrDbX10, reason) => {
-    const failure = checkWitnessSnr(withWitness({ dataRate, snrDbX10 }));
+    const failure = checkWitnessSnr(measureLink(withWitness({ dataRate, snrDbX10 })));
     expect(reasonOf(failure)).toBe(reason);
     if (failure) expect(failure.details).toMatchObject({ observedSnrDb: snrDbX10 / 10, marginDb: 2.5 });
   });
@@ -216,7 +217,7 @@ describe('invalid_data_rate (beyond Helium)', () => {
     ['nonsense', 'SF12BW125', 'invalid_data_rate'],
   ])('witness %s, beacon %s', (witnessRate, beaconRate, reason) => {
     const ctx = linkContext({ beacon: { frequencyHz: 867_900_000, dataRate: beaconRate, txPowerDbm: 8 } });
-    const failure = checkWitnessDataRate({ ...ctx, witness: { ...ctx.witness, dataRate: witnessRate } });
+    const failure = checkWitnessDataRate(measureLink({ ...ctx, witness: { ...ctx.witness, dataRate: witnessRate } }));
     expect(reasonOf(failure)).toBe(reason);
   });
 });
@@ -240,7 +241,7 @@ describe('verifyWitnessLink', () => {
   });
 
   it('garbage data rate: describe still works', () => {
-    expect(describeWitnessLink(withWitness({ dataRate: '??' }))).toMatchObject({ sensitivityDbm: null, snrFloorDb: null });
+    expect(describeWitnessLink(measureLink(withWitness({ dataRate: '??' })))).toMatchObject({ sensitivityDbm: null, snrFloorDb: null });
     expect(verifyWitnessLink(withWitness({ dataRate: '??' }))).toMatchObject({ valid: false, reason: 'invalid_data_rate' });
   });
 });
