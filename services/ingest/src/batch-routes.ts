@@ -13,11 +13,13 @@ import { MAX_REPORT_BYTES } from '@cov/shared/helium/reports';
 import { acceptReports, decodeReportBytes, decodeReportJson, type DecodedReport, type ReportKind } from './report-intake';
 import type { HotspotKeyCache } from './hotspot-key-cache';
 import type { ReportStore } from './report-store';
+import type { SignatureVerifier } from './signature-pool';
 import type { IngestTelemetry } from './telemetry';
 
 export interface BatchRouteDeps {
   clock: Clock;
   cache: HotspotKeyCache;
+  signatures: SignatureVerifier;
   store: ReportStore;
   telemetry: IngestTelemetry;
   maxBatchReports: number;
@@ -82,7 +84,7 @@ export async function registerBatchRoutes(app: HttpServer, deps: BatchRouteDeps)
         const accepted = await acceptReports(
           okIndexes.map((i) => (decoded[i] as { ok: true; value: DecodedReport }).value),
           receivedAtMs,
-          deps.cache,
+          deps,
         );
         // Each request index's outcome: its decode failure, or what acceptReports said.
         const results = decoded.map((d): Result<{ id: string }> | undefined => (d.ok ? undefined : d));

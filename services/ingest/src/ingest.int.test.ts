@@ -7,6 +7,7 @@ import { sessionInitBytes, REPORT_FRAME_TAG } from '@cov/shared/ingest/session-i
 import { encodeBeaconReport, encodeWitnessReport, signBeaconReport, signWitnessReport, timestampNsFromMs, type BeaconReport, type WitnessReport } from '@cov/shared/helium/reports';
 import { beaconReportToJson, witnessReportToJson } from '@cov/shared/helium/report-json';
 import { encodeDelimitedBatch } from '@cov/shared/helium/batch';
+import { heliumProto } from '@cov/shared/helium/interop';
 import { fromBase64 } from '@cov/shared/helium/bytes';
 import { buildBeacon, beaconRegionPlanFrom } from '@cov/shared/beacon/beacon';
 import { getRegionPlan } from '@cov/shared/regions/region-plan';
@@ -112,7 +113,8 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
   const countRows = async (table: 'beacon_reports' | 'witness_reports') => Number((await node.ctx.database.sql.unsafe(`select count(*)::int as n from ${table}`))[0]!.n);
 
   beforeAll(async () => {
-    node = await startTestNode(mode, { services: ['api', 'ingest', 'entropy'], clock });
+    // Signatures are verified on a worker thread by default; one mode verifies inline instead.
+    node = await startTestNode(mode, { services: ['api', 'ingest', 'entropy'], clock, overrides: mode === 'postgres' ? { INGEST_VERIFY_THREADS: '0' } : {} });
     wsUrl = `${node.httpBaseUrl.replace('http', 'ws')}/v1/ingest/session`;
     const maker = await http('POST', '/v1/admin/makers', { name: 'M' }, { authorization: `Bearer ${node.adminKey}` });
     for (const h of [beaconer, witness]) {
@@ -247,6 +249,31 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
     const json = await http('POST', '/v1/ingest/witnesses', { reports: [witnessReportToJson(witnessReport(beacon.data)), { nope: 1 }] });
     expect(json.body.accepted).toHaveLength(1);
     expect(json.body.rejected[0]).toMatchObject({ index: 1, code: 'request.invalid' });
+  });
+
+  it('verifies canonical reports over their spliced bytes and others over the re-encode; tampered ones fail either way', async () => {
+    clock.advance(1);
+    const canonical = encodeWitnessReport(witnessReport(new Uint8Array(51).fill(3)));
+    // The same report as @helium/proto writes it from a fully populated object: explicit
+    // defaults (datarate SF12BW125 = 0) make it non-canonical, but it is the same signed report.
+    const w = witnessReport(new Uint8Array(51).fill(4));
+    const explicitDefaults = heliumProto.poc_lora.lora_witness_report_req_v1
+      .encode({ pubKey: w.pubKeyBinary, data: w.data, timestamp: w.timestampNs.toString(), tmst: w.tmst, signal: w.signalDbmX10, snr: w.snrDbX10, frequency: w.frequencyHz, datarate: 0, signature: w.signature })
+      .finish();
+    expect(Buffer.from(explicitDefaults).equals(Buffer.from(encodeWitnessReport(w)))).toBe(false);
+    const tamper = (bytes: Uint8Array) => {
+      const copy = Uint8Array.from(bytes);
+      copy[40] = copy[40]! ^ 1; // inside the payload
+      return copy;
+    };
+    const batch = encodeDelimitedBatch([canonical, explicitDefaults, tamper(canonical), tamper(explicitDefaults)]);
+    const res = await http('POST', '/v1/ingest/witnesses', batch, { 'content-type': 'application/x-protobuf-delimited' });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted.map((a: { index: number }) => a.index)).toEqual([0, 1]);
+    expect(res.body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([
+      [2, 'auth.bad_signature'],
+      [3, 'auth.bad_signature'],
+    ]);
   });
 
   it('refuses whole bad requests with stable codes', async () => {

@@ -10,15 +10,17 @@ import {
   decodeWitnessReport,
   encodeBeaconReport,
   encodeWitnessReport,
-  verifyReceivedBeaconReportSignature,
-  verifyReceivedWitnessReportSignature,
+  receivedBeaconReportSigningBytes,
+  receivedWitnessReportSigningBytes,
   type BeaconReport,
   type WitnessReport,
 } from '@cov/shared/helium/reports';
 import { beaconReportFromJson, witnessReportFromJson } from '@cov/shared/helium/report-json';
 import { reportId } from '@cov/shared/helium/report-id';
 import { bytesEqual } from '@cov/shared/helium/bytes';
+import { badSignature, checkVerifyKey, verify } from '@cov/shared/helium/keys';
 import type { HotspotKeyCache, KnownHotspot } from './hotspot-key-cache';
+import type { SignatureVerifier } from './signature-pool';
 
 export type ReportKind = 'beacon' | 'witness';
 
@@ -60,24 +62,60 @@ export interface SessionBinding {
   signerKey: Uint8Array;
 }
 
+export interface IntakeDeps {
+  cache: HotspotKeyCache;
+  signatures: SignatureVerifier;
+}
+
+/**
+ * Checks a group of decoded reports; one result per report, in order. Signatures of the whole
+ * group are verified together (on the signature pool's threads when it has any), over the
+ * received bytes with the signature field cut out; the rare report whose first check fails and
+ * whose re-encode differs (a non-canonical encoding) is verified again here over the re-encode.
+ */
 export async function acceptReports(
   decoded: DecodedReport[],
   receivedAtMs: number,
-  cache: HotspotKeyCache,
+  deps: IntakeDeps,
   session?: SessionBinding,
 ): Promise<Result<AcceptedReport>[]> {
-  const hotspots = await cache.getMany(decoded.map((d) => d.report.pubKeyBinary));
-  return decoded.map((d, i) => {
-    const hotspot = hotspots[i];
+  const hotspots = await deps.cache.getMany(decoded.map((d) => d.report.pubKeyBinary));
+  const results: Result<AcceptedReport>[] = new Array(decoded.length);
+  const pending: { index: number; hotspot: KnownHotspot; signer: Uint8Array; fallback: () => Uint8Array | undefined }[] = [];
+  const checks: { message: Uint8Array; signature: Uint8Array; binaryKey: Uint8Array }[] = [];
+  decoded.forEach((d, index) => {
+    const hotspot = hotspots[index];
     const key = d.report.pubKeyBinary;
     if (session && !bytesEqual(key, session.hotspotKey)) {
-      return err(new AppError('ingest.wrong_hotspot', "report pub_key is not this session's hotspot"));
+      results[index] = err(new AppError('ingest.wrong_hotspot', "report pub_key is not this session's hotspot"));
+      return;
     }
-    if (!hotspot) return err(new AppError('hotspots.not_found', 'report pub_key is not an onboarded hotspot'));
+    if (!hotspot) {
+      results[index] = err(new AppError('hotspots.not_found', 'report pub_key is not an onboarded hotspot'));
+      return;
+    }
     const signer = session?.signerKey ?? key;
+    const signerKey = checkVerifyKey(signer);
+    if (!signerKey.ok) {
+      results[index] = signerKey;
+      return;
+    }
     // `encoded` is what `report` was decoded from (or, for JSON, its canonical encoding).
-    const verified = d.kind === 'beacon' ? verifyReceivedBeaconReportSignature(d.encoded, d.report, signer) : verifyReceivedWitnessReportSignature(d.encoded, d.report, signer);
-    if (!verified.ok) return err(verified.error);
-    return ok({ id: reportId(d.encoded, receivedAtMs, key), kind: d.kind, hotspot, receivedAtMs, decoded: d });
+    const signingBytes = d.kind === 'beacon' ? receivedBeaconReportSigningBytes(d.encoded, d.report) : receivedWitnessReportSigningBytes(d.encoded, d.report);
+    pending.push({ index, hotspot, signer, fallback: signingBytes.fallback });
+    checks.push({ message: signingBytes.first, signature: d.report.signature, binaryKey: signer });
   });
+  const verdicts = await deps.signatures.verifyAll(checks);
+  pending.forEach(({ index, hotspot, signer, fallback }, j) => {
+    const d = decoded[index]!;
+    let verified = verdicts[j] === true;
+    if (!verified) {
+      const reencoded = fallback();
+      verified = reencoded !== undefined && verify(reencoded, d.report.signature, signer);
+    }
+    results[index] = verified
+      ? ok({ id: reportId(d.encoded, receivedAtMs, d.report.pubKeyBinary), kind: d.kind, hotspot, receivedAtMs, decoded: d })
+      : badSignature(d.report.signature);
+  });
+  return results;
 }

@@ -13,6 +13,7 @@ import { registerBatchRoutes } from './batch-routes';
 import { EntropyBroadcaster } from './entropy-broadcaster';
 import { HotspotKeyCache } from './hotspot-key-cache';
 import { ReportStore } from './report-store';
+import { SignaturePool } from './signature-pool';
 import { HotspotSession } from './session';
 import { createIngestTelemetry } from './telemetry';
 
@@ -22,6 +23,7 @@ export const createIngestService: ServiceFactory = async (ctx) => {
   const telemetry = createIngestTelemetry(ctx.metrics);
   const cache = new HotspotKeyCache(ctx.database.db);
   const store = new ReportStore({ sql: ctx.database.sql, logger, telemetry, flushIntervalMs: config.INGEST_FLUSH_INTERVAL_MS, flushMaxReports: config.INGEST_FLUSH_MAX_REPORTS });
+  const signatures = new SignaturePool(config.INGEST_VERIFY_THREADS, logger);
   const sessions = new Set<HotspotSession>();
   const entropy = new EntropyBroadcaster(ctx.database.db, config.ENTROPY_VALIDITY_MS, (e) => sessions.forEach((s) => s.pushEntropy(e)), logger);
 
@@ -35,6 +37,7 @@ export const createIngestService: ServiceFactory = async (ctx) => {
             clock: ctx.clock,
             logger,
             cache,
+            signatures,
             store,
             telemetry,
             maxSkewMs: config.SIGNED_REQUEST_MAX_SKEW_MS,
@@ -45,10 +48,12 @@ export const createIngestService: ServiceFactory = async (ctx) => {
         );
         sessions.add(session);
       });
-      await registerBatchRoutes(app, { clock: ctx.clock, cache, store, telemetry, maxBatchReports: config.INGEST_MAX_BATCH_REPORTS, maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
+      await registerBatchRoutes(app, { clock: ctx.clock, cache, signatures, store, telemetry, maxBatchReports: config.INGEST_MAX_BATCH_REPORTS, maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES });
     },
-    // Stopped in reverse: sessions first (no new reports), then the store flushes what it holds.
+    // Stopped in reverse: sessions first (no new reports), then the store flushes what it holds,
+    // then the signature threads (a check arriving after that runs inline).
     tasks: [
+      signatures,
       store,
       entropy.task,
       {

@@ -21,6 +21,7 @@ import type { EntropyView } from '@cov/shared/entropy/entropy-view';
 import { acceptReports, decodeReportBytes, decodeReportJson, type ReportKind, type SessionBinding } from './report-intake';
 import type { HotspotKeyCache } from './hotspot-key-cache';
 import type { ReportStore } from './report-store';
+import type { SignatureVerifier } from './signature-pool';
 import type { IngestTelemetry } from './telemetry';
 
 export const PROTOCOL_VERSION = 1;
@@ -58,6 +59,7 @@ export interface SessionDeps {
   clock: Clock;
   logger: Logger;
   cache: HotspotKeyCache;
+  signatures: SignatureVerifier;
   store: ReportStore;
   telemetry: IngestTelemetry;
   maxSkewMs: number;
@@ -214,7 +216,7 @@ export class HotspotSession {
     }
     this.deps.telemetry.received.inc({ kind, transport: 'ws' });
     if (!decoded.ok) return reject(decoded.error);
-    const [accepted] = await acceptReports([decoded.value], this.deps.clock.nowMs(), this.deps.cache, this.binding);
+    const [accepted] = await acceptReports([decoded.value], this.deps.clock.nowMs(), this.deps, this.binding);
     if (!accepted?.ok) return reject(accepted?.error ?? new AppError('request.invalid', 'report refused'));
     try {
       await this.deps.store.store([accepted.value]);

@@ -160,9 +160,23 @@ export function verifyWithBinaryKey(message: Uint8Array, signature: Uint8Array, 
   const native = nativeKeyFor(binaryKey);
   if (!native.ok) return native;
   if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES || !nativeVerify(null, message, native.value, signature)) {
-    return err(new AppError('auth.bad_signature', 'signature does not verify', { signatureBytes: signature?.length }));
+    return badSignature(signature);
   }
   return ok(undefined);
+}
+
+/** The `auth.bad_signature` answer, for callers that verify elsewhere (ingest's worker threads). */
+export function badSignature(signature: Uint8Array | undefined): Result<never> {
+  return err(new AppError('auth.bad_signature', 'signature does not verify', { signatureBytes: signature?.length }));
+}
+
+/**
+ * The key checks of verifyWithBinaryKey alone (type byte, length, curve point; cached): ok when a
+ * signature by this key can be verified, else the key's own error code.
+ */
+export function checkVerifyKey(binaryKey: Uint8Array): Result<void> {
+  const native = nativeKeyFor(binaryKey);
+  return native.ok ? ok(undefined) : native;
 }
 
 const NATIVE_KEY_CACHE_MAX = 100_000;

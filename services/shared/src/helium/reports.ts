@@ -307,27 +307,54 @@ export function witnessReportSplicedSigningBytes(encoded: Uint8Array): Uint8Arra
 }
 
 /**
- * Checks the signature of a report as received (`encoded`, decoded into `report`), with the same
- * outcome as verify*ReportSignature(report) but cheaper: the signing bytes are first cut out of the
- * received encoding; only if that verification fails (a non-canonical encoding, or a bad
- * signature) is the report re-encoded, and verified again only if the re-encode differs.
+ * What a received report's signature is checked over: `first`, the received encoding with its
+ * signature field cut out when that encoding is canonical, else the re-encode; and, only if
+ * verification over `first` fails, `fallback()`: the re-encode when it differs from `first`
+ * (never, if the splice is right), else undefined (the verdict stands). Together they give the
+ * same verdict as verifying over the re-encode alone, Helium's rule.
  * `encoded` must be the bytes `report` was decoded from (or its canonical encoding).
  */
+export interface ReceivedSigningBytes {
+  first: Uint8Array;
+  fallback(): Uint8Array | undefined;
+}
+
+export function receivedBeaconReportSigningBytes(encoded: Uint8Array, report: BeaconReport): ReceivedSigningBytes {
+  return receivedSigningBytes(beaconReportSplicedSigningBytes(encoded), () => beaconReportSigningBytes(report));
+}
+
+export function receivedWitnessReportSigningBytes(encoded: Uint8Array, report: WitnessReport): ReceivedSigningBytes {
+  return receivedSigningBytes(witnessReportSplicedSigningBytes(encoded), () => witnessReportSigningBytes(report));
+}
+
+function receivedSigningBytes(spliced: Uint8Array | undefined, reencode: () => Uint8Array): ReceivedSigningBytes {
+  if (spliced === undefined) return { first: reencode(), fallback: () => undefined };
+  return {
+    first: spliced,
+    fallback: () => {
+      const reencoded = reencode();
+      return bytesEqual(spliced, reencoded) ? undefined : reencoded;
+    },
+  };
+}
+
+/**
+ * Checks the signature of a report as received (`encoded`, decoded into `report`): the same
+ * verdict as verify*ReportSignature(report), without the re-encode in the usual (canonical) case.
+ */
 export function verifyReceivedBeaconReportSignature(encoded: Uint8Array, report: BeaconReport, signerBinaryKey: Uint8Array = report.pubKeyBinary): Result<void> {
-  return checkReceivedSignature(beaconReportSplicedSigningBytes(encoded), () => beaconReportSigningBytes(report), report.signature, signerBinaryKey);
+  return checkReceivedSignature(receivedBeaconReportSigningBytes(encoded, report), report.signature, signerBinaryKey);
 }
 
 export function verifyReceivedWitnessReportSignature(encoded: Uint8Array, report: WitnessReport, signerBinaryKey: Uint8Array = report.pubKeyBinary): Result<void> {
-  return checkReceivedSignature(witnessReportSplicedSigningBytes(encoded), () => witnessReportSigningBytes(report), report.signature, signerBinaryKey);
+  return checkReceivedSignature(receivedWitnessReportSigningBytes(encoded, report), report.signature, signerBinaryKey);
 }
 
-/** Bytes identical to the spliced ones (the canonical case) need no second verification. */
-function checkReceivedSignature(spliced: Uint8Array | undefined, reencode: () => Uint8Array, signature: Uint8Array, signerBinaryKey: Uint8Array): Result<void> {
-  if (spliced === undefined) return checkSignature(reencode(), signature, signerBinaryKey);
-  const first = checkSignature(spliced, signature, signerBinaryKey);
+function checkReceivedSignature(signingBytes: ReceivedSigningBytes, signature: Uint8Array, signerBinaryKey: Uint8Array): Result<void> {
+  const first = checkSignature(signingBytes.first, signature, signerBinaryKey);
   if (first.ok || first.error.code !== 'auth.bad_signature') return first;
-  const reencoded = reencode();
-  return bytesEqual(spliced, reencoded) ? first : checkSignature(reencoded, signature, signerBinaryKey);
+  const fallback = signingBytes.fallback();
+  return fallback ? checkSignature(fallback, signature, signerBinaryKey) : first;
 }
 
 const NS_PER_MS = 1_000_000n;
