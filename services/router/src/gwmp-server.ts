@@ -8,7 +8,7 @@
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { ackFor, encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
+import { GWMP_IDENTIFIERS, GWMP_VERSION, parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import type { GwmpMalformedReason } from '@cov/shared/gwmp/malformed';
 import type { Rxpk, TxpkAck } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
@@ -25,6 +25,19 @@ export interface GwmpServerOptions {
   directory: GatewayDirectory;
   onRxpk(rxpk: Rxpk, hotspot: HotspotInfo): void;
   onTxAck(gatewayEui: string, token: number, ack: TxpkAck | null): void;
+}
+
+/**
+ * PUSH_ACK / PULL_ACK echoing a datagram's token: four bytes, written directly (one per datagram
+ * received, so the generic encoder's validation and copies are not worth it here).
+ */
+export function ackDatagram(type: 'PUSH_ACK' | 'PULL_ACK', token: number): Buffer {
+  const out = Buffer.allocUnsafe(4);
+  out[0] = GWMP_VERSION;
+  out[1] = (token >> 8) & 0xff;
+  out[2] = token & 0xff;
+  out[3] = GWMP_IDENTIFIERS[type];
+  return out;
 }
 
 export class GwmpServer {
@@ -115,11 +128,7 @@ export class GwmpServer {
       this.options.logger.debug({ from: `${rinfo.address}:${rinfo.port}`, gatewayEui: packet.gatewayEui }, 'GWMP datagram from an unregistered gateway dropped');
       return;
     }
-    const ack = ackFor(packet);
-    if (ack) {
-      const bytes = encodeGwmpPacket(ack);
-      if (bytes.ok) this.socket?.send(bytes.value, rinfo.port, rinfo.address);
-    }
+    if (packet.type !== 'TX_ACK') this.socket?.send(ackDatagram(packet.type === 'PUSH_DATA' ? 'PUSH_ACK' : 'PULL_ACK', packet.token), rinfo.port, rinfo.address);
     switch (packet.type) {
       case 'PUSH_DATA':
         for (const rxpk of packet.rxpk) this.options.onRxpk(rxpk, hotspot);

@@ -37,7 +37,16 @@ export function decisionDc(d: RouteDecision): number {
   return d.dropReason ? 0 : d.dcPerCopy * d.bought.length;
 }
 
-/** UTC day (YYYY-MM-DD) of an epoch-ms time: the bucket of the daily route stats. */
+const DAY_MS = 86_400_000;
+let lastDayStartMs = NaN;
+let lastDay = '';
+
+/** UTC day (YYYY-MM-DD) of an epoch-ms time: the bucket of the daily route stats. Asked per packet, so the last day is remembered. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  if (ms >= lastDayStartMs && ms < lastDayStartMs + DAY_MS) return lastDay;
+  const startMs = Math.floor(ms / DAY_MS) * DAY_MS;
+  const day = new Date(startMs).toISOString().slice(0, 10);
+  lastDayStartMs = startMs;
+  lastDay = day;
+  return day;
 }

@@ -15,12 +15,12 @@ import type { Logger } from '@cov/shared/logger';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
 import { dcPerCopy } from '@cov/shared/routing/data-credits';
 import type { BurnBatcher } from './burn-batcher';
-import { DedupWindow, type ClosedPacket, type Scheduler } from './dedup-window';
+import { DedupWindow, type AddOutcome, type ClosedPacket, type Scheduler } from './dedup-window';
 import { readDownlinkRequest } from './downlinks/downlink-request';
 import type { DownlinkService } from './downlinks/downlink-service';
 import type { GwmpLnsClient } from './forwarding/gwmp-lns-client';
 import type { HttpForwarder } from './forwarding/http-forwarder';
-import { lnsMeta, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
+import { lnsRxpkJson, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
 import { devAddrMissKey, joinMissKey, type NegativeCache } from './negative-cache';
 import { utcDay, type RouteDecision, type RouteOutcome } from './route-decision';
 import type { RouteMatch, RouteTable } from './route-table';
@@ -51,6 +51,13 @@ const MAX_COPIES_KEPT = 64;
 export class UplinkPipeline {
   private readonly dedup: DedupWindow<UplinkCopy, RoutedFrame>;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * Open windows by the base64 PHYPayload text of their first copy. Hotspots' copies of a packet
+   * nearly always carry the same text, so later copies join their window without being decoded and
+   * hashed again (half the intake work at two copies per packet). Other spellings of the same bytes
+   * (unpadded base64) take the full path and still meet in the window, whose key is the hash.
+   */
+  private readonly openByData = new Map<string, { key: string; frame: RoutedFrame }>();
 
   constructor(private readonly deps: UplinkPipelineDeps) {
     this.dedup = new DedupWindow<UplinkCopy, RoutedFrame>({
@@ -70,6 +77,11 @@ export class UplinkPipeline {
     const { metrics, logger } = this.deps;
     if (rxpk.stat !== undefined && rxpk.stat !== 1) {
       metrics.drop('crc_failed');
+      return;
+    }
+    const open = this.openByData.get(rxpk.data);
+    if (open) {
+      this.countJoin(this.dedup.add(open.key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), open.frame));
       return;
     }
     const bytes = Buffer.from(rxpk.data, 'base64');
@@ -94,8 +106,13 @@ export class UplinkPipeline {
     }
     const key = createHash('sha256').update(bytes).digest('hex');
     const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), frame);
-    if (outcome === 'duplicate') metrics.drop('duplicate_copy');
-    else if (outcome === 'late') metrics.drop('late_copy');
+    if (outcome === 'opened') this.openByData.set(rxpk.data, { key, frame });
+    else this.countJoin(outcome);
+  }
+
+  private countJoin(outcome: AddOutcome): void {
+    if (outcome === 'duplicate') this.deps.metrics.drop('duplicate_copy');
+    else if (outcome === 'late') this.deps.metrics.drop('late_copy');
   }
 
   /** Closes every open window and waits until every packet is settled and forwarded (shutdown, tests). */
@@ -110,6 +127,8 @@ export class UplinkPipeline {
 
   private onWindowClosed(packet: ClosedPacket<UplinkCopy, RoutedFrame>): void {
     const { metrics } = this.deps;
+    const opener = packet.copies[0]?.rxpk.data;
+    if (opener !== undefined) this.openByData.delete(opener);
     const frame = packet.frame;
     const table = this.deps.routeTable();
     let matches: RouteMatch[];
@@ -181,10 +200,22 @@ export class UplinkPipeline {
     const { metrics, logger } = this.deps;
     const endpoint = decision.route.endpoint;
     if (endpoint.protocol === 'gwmp') {
-      const results = await Promise.allSettled(decision.bought.map((c) => this.deps.lns.pushCopy(endpoint.host, endpoint.port, c.hotspot.gatewayEui, { ...c.rxpk, meta: { ...c.rxpk.meta, ...lnsMeta(c) } })));
-      const failed = results.filter((r) => r.status === 'rejected').length;
-      metrics.forward('gwmp', failed === 0 ? 'ok' : 'error');
-      if (failed > 0) this.endpointError(decision);
+      await new Promise<void>((resolve) => {
+        let left = decision.bought.length;
+        let failed = 0;
+        const onSent = (error: Error | null) => {
+          if (error) failed++;
+          if (--left > 0) return;
+          metrics.forward('gwmp', failed === 0 ? 'ok' : 'error');
+          if (failed > 0) this.endpointError(decision);
+          resolve();
+        };
+        if (left === 0) {
+          metrics.forward('gwmp', 'ok');
+          return resolve();
+        }
+        for (const c of decision.bought) this.deps.lns.pushCopy(endpoint.host, endpoint.port, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
+      });
       return;
     }
     const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };

@@ -1,13 +1,78 @@
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseGwmpPacket } from '@cov/shared/gwmp/packet';
-import type { Rxpk } from '@cov/shared/gwmp/types';
-import { pushDataDatagram } from './gwmp-lns-client';
+import { encodeGwmpPacket, parseGwmpPacket, ackFor } from '@cov/shared/gwmp/packet';
+import type { GwmpPacket, Rxpk } from '@cov/shared/gwmp/types';
+import { createLogger } from '@cov/shared/logger';
+import { ackDatagram } from '../gwmp-server';
+import type { UplinkCopy } from '../uplink-copy';
+import { GwmpLnsClient, pushDataDatagram, pushDataDatagramOf } from './gwmp-lns-client';
+import { lnsMeta, lnsRxpkJson } from './webhook-message';
+
+const rxpk: Rxpk = { time: '2026-11-21T09:00:00.000000Z', tmst: 4_000_000_123, freq: 868.3, chan: 2, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', rssi: -97, lsnr: -3.5, size: 3, data: 'QAEC' };
+const eui = 'aa555a0000000001';
 
 describe('GWMP forwarding datagram', () => {
   it('is a PUSH_DATA the shared codec reads back exactly, meta included', () => {
-    const rxpk: Rxpk = { time: '2026-11-21T09:00:00.000000Z', tmst: 4_000_000_123, freq: 868.3, chan: 2, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', rssi: -97, lsnr: -3.5, size: 3, data: 'QAEC', meta: { gateway_id: 'abc', regi: 'EU868' } };
-    const bytes = pushDataDatagram(0xbeef, Buffer.from('aa555a0000000001', 'hex'), rxpk);
+    const withMeta: Rxpk = { ...rxpk, meta: { gateway_id: 'abc', regi: 'EU868' } };
+    const bytes = pushDataDatagram(0xbeef, Buffer.from(eui, 'hex'), withMeta);
     const parsed = parseGwmpPacket(bytes);
-    expect(parsed.ok && parsed.value).toEqual({ type: 'PUSH_DATA', token: 0xbeef, gatewayEui: 'aa555a0000000001', rxpk: [rxpk], stat: null });
+    expect(parsed.ok && parsed.value).toEqual({ type: 'PUSH_DATA', token: 0xbeef, gatewayEui: eui, rxpk: [withMeta], stat: null });
+  });
+
+  it('carries several serialised rxpk in one PUSH_DATA', () => {
+    const other = { ...rxpk, tmst: 7, data: 'QAED' };
+    const parsed = parseGwmpPacket(pushDataDatagramOf(1, Buffer.from(eui, 'hex'), [JSON.stringify(rxpk), JSON.stringify(other)]));
+    expect(parsed.ok && parsed.value).toMatchObject({ type: 'PUSH_DATA', rxpk: [rxpk, other] });
+  });
+
+  it("adds the hotspot's metadata to the rxpk as the merged object would, with or without the forwarder's own meta", () => {
+    const hotspot = { address: 'hotspot-1', gatewayEui: eui, locationCell: '8c1fb46622dd3ff', region: 'EU868' };
+    for (const r of [rxpk, { ...rxpk, meta: { custom: 'x', regi: 'US915' } }]) {
+      const copy = { hotspotAddress: hotspot.address, hotspot, rxpk: r } as UplinkCopy;
+      const merged = { ...r, meta: { ...r.meta, ...lnsMeta(copy) } };
+      expect(JSON.parse(lnsRxpkJson(copy))).toEqual(merged);
+      expect(JSON.parse(lnsRxpkJson(copy))).toEqual(merged); // cached metadata, same answer
+    }
+  });
+
+  it('acks with the four bytes the codec would encode', () => {
+    for (const token of [0, 1, 0x1234, 0xffff]) {
+      const push = ackFor({ type: 'PUSH_DATA', token, gatewayEui: eui, rxpk: [], stat: null })!;
+      const pull = ackFor({ type: 'PULL_DATA', token, gatewayEui: eui })!;
+      expect(new Uint8Array(ackDatagram('PUSH_ACK', token))).toEqual(encodeGwmpPacket(push).ok && (encodeGwmpPacket(push) as { value: Uint8Array }).value);
+      expect(new Uint8Array(ackDatagram('PULL_ACK', token))).toEqual(encodeGwmpPacket(pull).ok && (encodeGwmpPacket(pull) as { value: Uint8Array }).value);
+    }
+  });
+});
+
+describe('GWMP LNS client', () => {
+  it("sends a hotspot's copies of one turn together, at most 8 rxpk per PUSH_DATA, and tells each copy it left", async () => {
+    const lns = dgram.createSocket('udp4');
+    const pushes: Extract<GwmpPacket, { type: 'PUSH_DATA' }>[] = [];
+    lns.on('message', (m) => {
+      const p = parseGwmpPacket(m);
+      if (p.ok && p.value.type === 'PUSH_DATA') pushes.push(p.value);
+    });
+    await new Promise<void>((r) => lns.bind(0, '127.0.0.1', r));
+    const port = (lns.address() as AddressInfo).port;
+    const client = new GwmpLnsClient({ logger: createLogger({ LOG_LEVEL: 'silent' }), now: () => performance.now(), onPullResp: () => {} });
+    try {
+      const sent = (n: number, gw: string) =>
+        Array.from({ length: n }, (_, i) => new Promise<Error | null>((resolve) => client.pushCopy('127.0.0.1', port, gw, JSON.stringify({ ...rxpk, tmst: i }), resolve)));
+      // The first copy opens the hotspot's socket; later turns find it open.
+      expect(await Promise.all(sent(1, eui))).toEqual([null]);
+      expect(await Promise.all([...sent(10, eui), ...sent(2, 'aa555a0000000002')])).toEqual(Array(12).fill(null));
+      for (let i = 0; i < 100 && pushes.length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(pushes.map((p) => [p.gatewayEui, p.rxpk.length]).sort()).toEqual([
+        [eui, 1],
+        [eui, 2],
+        [eui, 8],
+        ['aa555a0000000002', 2],
+      ]);
+    } finally {
+      client.close();
+      lns.close();
+    }
   });
 });

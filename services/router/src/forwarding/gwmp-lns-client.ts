@@ -2,10 +2,12 @@
  * Forwarding to an LNS that speaks GWMP (ChirpStack's gateway bridge, for instance): the router
  * acts as each hotspot's packet forwarder toward it, like HPR does (reference §1.7). One UDP socket
  * per (LNS, hotspot), because a PULL_RESP carries no gateway EUI: the LNS answers a gateway on the
- * socket that gateway pulls from. Each bought copy goes as its own PUSH_DATA with that hotspot's
- * EUI and rxpk (the LNS dedups and picks the gateway for the downlink); PULL_DATA keeps each socket
- * known to the LNS; a PULL_RESP is relayed to the hotspot and its TX_ACK relayed back. Sockets of
- * hotspots that carried nothing for a while are closed.
+ * socket that gateway pulls from. Each bought copy goes as an rxpk in a PUSH_DATA with that
+ * hotspot's EUI (the LNS dedups and picks the gateway for the downlink); copies of one hotspot
+ * queued in the same event-loop turn share a PUSH_DATA, up to 8 rxpk like a Semtech forwarder's
+ * own datagrams, which saves a send per copy under load. PULL_DATA keeps each socket known to the
+ * LNS; a PULL_RESP is relayed to the hotspot and its TX_ACK relayed back. Sockets of hotspots
+ * that carried nothing for a while are closed.
  */
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
@@ -31,7 +33,18 @@ interface LnsSession {
   gatewayEui: string;
   lastUsedMs: number;
   closed: boolean;
+  /** rxpk JSON texts waiting for this turn's PUSH_DATA, and who to tell when they left. */
+  queued: string[];
+  onSent: SentCallback[];
 }
+
+/** Called once per queued copy: null when its datagram left, else the error. */
+export type SentCallback = (error: Error | null) => void;
+
+/** Most rxpk per PUSH_DATA: a Semtech forwarder's NB_PKT_MAX. */
+const MAX_RXPK_PER_DATAGRAM = 8;
+/** Largest JSON body per PUSH_DATA; forwarders' own datagrams stay under about 4 KB. */
+const MAX_BODY_BYTES = 3_800;
 
 export interface GwmpLnsClientOptions {
   logger: Logger;
@@ -43,12 +56,12 @@ export interface GwmpLnsClientOptions {
 }
 
 /**
- * PUSH_DATA for one rxpk the router read with the shared codec. The hot path of GWMP forwarding
- * (one per bought copy), so it serialises the already validated rxpk directly instead of going
- * through the codec's generic encoder; gwmp-lns-client.test.ts checks the codec reads it back.
+ * PUSH_DATA carrying already serialised rxpk objects (the router's hot path: it serialises the
+ * validated rxpk directly instead of going through the codec's generic encoder;
+ * gwmp-lns-client.test.ts checks the codec reads it back).
  */
-export function pushDataDatagram(token: number, euiBytes: Buffer, rxpk: Rxpk): Buffer {
-  const json = Buffer.from(JSON.stringify({ rxpk: [rxpk] }));
+export function pushDataDatagramOf(token: number, euiBytes: Buffer, rxpkJson: readonly string[]): Buffer {
+  const json = Buffer.from(`{"rxpk":[${rxpkJson.join(',')}]}`);
   const out = Buffer.allocUnsafe(12 + json.length);
   out[0] = GWMP_VERSION;
   out[1] = (token >> 8) & 0xff;
@@ -59,11 +72,18 @@ export function pushDataDatagram(token: number, euiBytes: Buffer, rxpk: Rxpk): B
   return out;
 }
 
+/** PUSH_DATA for one rxpk. */
+export function pushDataDatagram(token: number, euiBytes: Buffer, rxpk: Rxpk): Buffer {
+  return pushDataDatagramOf(token, euiBytes, [JSON.stringify(rxpk)]);
+}
+
 export class GwmpLnsClient {
   private readonly sessions = new Map<string, LnsSession>();
   private readonly resolved = new Map<string, Promise<{ address: string; family: 4 | 6 }>>();
   private readonly timer: NodeJS.Timeout;
   private nextToken = Math.floor(Math.random() * 0x10000);
+  private readonly dirty = new Set<LnsSession>();
+  private flushScheduled = false;
 
   constructor(private readonly options: GwmpLnsClientOptions) {
     const keepaliveMs = options.keepaliveMs ?? 10_000;
@@ -75,12 +95,20 @@ export class GwmpLnsClient {
     return this.sessions.size;
   }
 
-  /** Sends one copy as a PUSH_DATA from the hotspot's own socket; resolves when it left. */
-  async pushCopy(host: string, port: number, gatewayEui: string, rxpk: Rxpk): Promise<void> {
+  /**
+   * Queues one copy (an rxpk, serialised) for the hotspot's socket toward the LNS; it leaves at the
+   * end of this event-loop turn, with the hotspot's other copies of the turn. `onSent` is called once.
+   */
+  pushCopy(host: string, port: number, gatewayEui: string, rxpkJson: string, onSent: SentCallback): void {
     const existing = this.sessions.get(`${host}:${port}/${gatewayEui}`);
-    const session = existing && !existing.closed ? existing : await this.session(host, port, gatewayEui);
-    session.lastUsedMs = this.options.now();
-    await this.send(session, pushDataDatagram(this.token(), session.euiBytes, rxpk));
+    if (existing && !existing.closed) {
+      this.enqueue(existing, rxpkJson, onSent);
+      return;
+    }
+    this.session(host, port, gatewayEui).then(
+      (session) => this.enqueue(session, rxpkJson, onSent),
+      (e: unknown) => onSent(e instanceof Error ? e : new Error(String(e))),
+    );
   }
 
   sendTxAck(relay: LnsRelay, ack: TxpkAck | null): void {
@@ -92,6 +120,39 @@ export class GwmpLnsClient {
   close(): void {
     clearInterval(this.timer);
     for (const s of this.sessions.values()) this.closeSession(s);
+  }
+
+  private enqueue(session: LnsSession, rxpkJson: string, onSent: SentCallback): void {
+    session.lastUsedMs = this.options.now();
+    session.queued.push(rxpkJson);
+    session.onSent.push(onSent);
+    this.dirty.add(session);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushQueued());
+    }
+  }
+
+  private flushQueued(): void {
+    this.flushScheduled = false;
+    for (const session of this.dirty) {
+      const { queued, onSent } = session;
+      session.queued = [];
+      session.onSent = [];
+      let start = 0;
+      while (start < queued.length) {
+        let end = start + 1;
+        let bytes = queued[start]!.length;
+        while (end < queued.length && end - start < MAX_RXPK_PER_DATAGRAM && bytes + queued[end]!.length + 1 <= MAX_BODY_BYTES) bytes += queued[end++]!.length + 1;
+        const callbacks = onSent.slice(start, end);
+        this.send(session, pushDataDatagramOf(this.token(), session.euiBytes, queued.slice(start, end))).then(
+          () => callbacks.forEach((cb) => cb(null)),
+          (e: unknown) => callbacks.forEach((cb) => cb(e instanceof Error ? e : new Error(String(e)))),
+        );
+        start = end;
+      }
+    }
+    this.dirty.clear();
   }
 
   private token(): number {
@@ -119,7 +180,7 @@ export class GwmpLnsClient {
     const again = this.sessions.get(key);
     if (again && !again.closed) return again;
     const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
-    const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false };
+    const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false, queued: [], onSent: [] };
     socket.on('message', (msg) => this.onMessage(session, msg));
     socket.on('error', (e) => {
       this.options.logger.debug({ err: e, lns: key }, 'GWMP LNS socket error; closing it');

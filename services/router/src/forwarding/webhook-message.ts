@@ -83,12 +83,33 @@ export function webhookMessage(decision: RouteDecision, frame: RoutedFrame): Web
   };
 }
 
+type BoughtCopy = RouteDecision['bought'][number];
+
 /** The rxpk a GWMP LNS receives for one copy: the forwarder's own, plus HPR-style metadata. */
-export function lnsMeta(copy: RouteDecision['bought'][number]): Record<string, string> {
+export function lnsMeta(copy: BoughtCopy): Record<string, string> {
   return {
     network: 'coverage_iot',
     gateway_id: copy.hotspotAddress,
     ...(copy.hotspot.locationCell ? { gateway_h3index: copy.hotspot.locationCell } : {}),
     ...(copy.hotspot.region ? { regi: copy.hotspot.region } : {}),
   };
+}
+
+/** The metadata depends on the hotspot only: serialised once per hotspot record (the gateway directory keeps them for minutes). */
+const metaJsonByHotspot = new WeakMap<BoughtCopy['hotspot'], string>();
+
+/**
+ * That rxpk as JSON text, for a PUSH_DATA. The usual rxpk has no `meta` of its own, so the
+ * hotspot's serialised metadata is appended to the serialised rxpk instead of building a merged
+ * object per copy.
+ */
+export function lnsRxpkJson(copy: BoughtCopy): string {
+  if (copy.rxpk.meta !== undefined) return JSON.stringify({ ...copy.rxpk, meta: { ...copy.rxpk.meta, ...lnsMeta(copy) } });
+  let meta = metaJsonByHotspot.get(copy.hotspot);
+  if (meta === undefined) {
+    meta = JSON.stringify(lnsMeta(copy));
+    metaJsonByHotspot.set(copy.hotspot, meta);
+  }
+  const rxpk = JSON.stringify(copy.rxpk);
+  return `${rxpk.slice(0, -1)}${rxpk.length > 2 ? ',' : ''}"meta":${meta}}`;
 }
