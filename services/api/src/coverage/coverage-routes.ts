@@ -6,13 +6,14 @@
 import { Type } from 'typebox';
 import { booleanPointInPolygon } from '@turf/turf';
 import { cellToBoundary, cellToLatLng, cellToParent, getResolution } from 'h3-js';
-import { LRUCache } from 'lru-cache';
-import type { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots, HexAggregate, HotspotCoverage } from './coverage-snapshot';
 import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
+import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const MIN_RES = 4;
@@ -62,13 +63,28 @@ const HotspotPoint = Type.Object({
 });
 
 type HexFeature = { type: 'Feature'; id: string; geometry: { type: 'Polygon'; coordinates: number[][][] }; properties: HexAggregate };
+/**
+ * Coordinates in hex answers carry 6 decimals (about 0.1 m, as RFC 7946 §11.2 recommends): H3
+ * gives 15-17 digits, which made outlines a quarter of an answer's bytes for no map-visible gain.
+ */
+const round6 = (deg: number) => Math.round(deg * 1e6) / 1e6;
 // Aggregates live as long as their snapshot, so each hex's outline is computed once per snapshot.
 const features = new WeakMap<HexAggregate, HexFeature>();
 const toFeature = (a: HexAggregate): HexFeature => {
   let f = features.get(a);
-  if (!f) features.set(a, (f = { type: 'Feature', id: a.h3, geometry: { type: 'Polygon', coordinates: [cellToBoundary(a.h3, true)] }, properties: a }));
+  if (!f) {
+    const outline = cellToBoundary(a.h3, true).map(([lng, lat]) => [round6(lng!), round6(lat!)]);
+    f = { type: 'Feature', id: a.h3, geometry: { type: 'Polygon', coordinates: [outline] }, properties: { ...a, lat: round6(a.lat), lng: round6(a.lng) } };
+    features.set(a, f);
+  }
   return f;
 };
+/**
+ * Hexes are listed in H3 index order: a stable order for clients, and it puts neighbours (which
+ * share outline vertices and index prefixes) next to each other, so answers compress about 8 %
+ * smaller than in registry order.
+ */
+const byIndex = (a: HexAggregate, b: HexAggregate) => (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0);
 const toPoint = (h: HotspotCoverage) => ({
   address: h.address,
   lat: h.lat,
@@ -81,15 +97,14 @@ const toPoint = (h: HotspotCoverage) => ({
   bestRssiDbm: h.bestRssiDbm,
 });
 /**
- * A coverage answer depends only on the snapshot and the request, so it is kept, serialised, until
- * the snapshot is replaced: a map with many viewers asks for the same tiles over and over.
+ * A coverage answer depends only on the snapshot and the request, so it is kept (as bytes, with its
+ * gzip and brotli forms and its ETag) until the snapshot is replaced: a map with many viewers asks
+ * for the same tiles over and over.
  */
-const answers = new LRUCache<string, string>({ max: 2_000, maxSize: 256 * 1024 * 1024, sizeCalculation: (v) => v.length || 1 });
+const answers = new PrecompressedAnswers({ maxEntries: 2_000, maxBytes: 256 * 1024 * 1024, upgradeAfterHits: 100 });
 
-function cachedJson(reply: FastifyReply, key: string, build: () => unknown) {
-  let body = answers.get(key);
-  if (body === undefined) answers.set(key, (body = JSON.stringify(build())));
-  return reply.header('cache-control', CACHE).type('application/json; charset=utf-8').send(body);
+async function sendCached(request: FastifyRequest, reply: FastifyReply, key: string, build: () => unknown) {
+  return sendPrecompressed(request, reply, await answers.json(key, build), CACHE);
 }
 
 const inBbox = (lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox) => lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat;
@@ -113,9 +128,9 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       const bbox = parseBbox(request.query.bbox);
       assertHexBudget(bboxAreaM2(bbox), request.query.res);
       const snapshot = await snapshots.get();
-      return cachedJson(reply, `${snapshot.builtAtMs}:${request.query.res}:${bbox.join(',')}`, () => ({
+      return sendCached(request, reply, `${snapshot.builtAtMs}:${request.query.res}:${bbox.join(',')}`, () => ({
         type: 'FeatureCollection' as const,
-        features: [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).map(toFeature),
+        features: [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).sort(byIndex).map(toFeature),
         snapshotAt: new Date(snapshot.builtAtMs).toISOString(),
       }));
     },
@@ -131,15 +146,18 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         response: { 200: Type.Ref('HexFeatureCollection'), 400: ErrorRef },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const polygon = parsePolygon(request.body.polygon);
       assertHexBudget(polygonAreaM2(polygon), request.body.res);
       const bbox = polygonBbox(polygon);
       const snapshot = await snapshots.get();
-      const features = [...snapshot.hexes(request.body.res).values()]
-        .filter((h) => inBbox(h.lat, h.lng, bbox) && booleanPointInPolygon([h.lng, h.lat], polygon))
-        .map(toFeature);
-      return { type: 'FeatureCollection' as const, features, snapshotAt: new Date(snapshot.builtAtMs).toISOString() };
+      // The same polygon gives the same answer until the next snapshot (a dashboard's saved area).
+      const polygonKey = createHash('sha1').update(JSON.stringify(request.body.polygon)).digest('base64url');
+      return sendCached(request, reply, `${snapshot.builtAtMs}:${request.body.res}:polygon:${polygonKey}`, () => ({
+        type: 'FeatureCollection' as const,
+        features: [...snapshot.hexes(request.body.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox) && booleanPointInPolygon([h.lng, h.lat], polygon)).sort(byIndex).map(toFeature),
+        snapshotAt: new Date(snapshot.builtAtMs).toISOString(),
+      }));
     },
   );
 
@@ -156,7 +174,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
     async (request, reply) => {
       const bbox = parseBbox(request.query.bbox);
       const snapshot = await snapshots.get();
-      return cachedJson(reply, `${snapshot.builtAtMs}:points:${bbox.join(',')}`, () => {
+      return sendCached(request, reply, `${snapshot.builtAtMs}:points:${bbox.join(',')}`, () => {
         const inside = snapshot.hotspots.filter((h) => inBbox(h.lat, h.lng, bbox));
         return { data: inside.slice(0, MAX_POINTS).map(toPoint), truncated: inside.length > MAX_POINTS };
       });

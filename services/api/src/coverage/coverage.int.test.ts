@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { ManualClock } from '@cov/shared/clock';
@@ -23,6 +25,19 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     const res = await fetch(`${node.httpBaseUrl}${path}`, init);
     return { status: res.status, body: (await res.json()) as any };
   };
+
+  // Raw bytes and headers, without fetch's transparent decompression.
+  const raw = (path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const req = httpRequest(`${node.httpBaseUrl}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
 
   beforeAll(async () => {
     node = await startTestNode(mode, { services: ['api'], clock: new ManualClock(NOW) });
@@ -67,6 +82,51 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     const hex = await get(`/v1/hexes/${cellToParent(cells[0]!, 8)}`);
     expect(hex.body.hex).toMatchObject({ hotspotCount: 2, interactiveCount: 2 });
     expect(hex.body.hotspots.map((h: any) => h.transmitScale)).toEqual([0.5, 0.5]);
+  });
+
+  it('serves kept answers as gzip or brotli by Accept-Encoding, the same bytes once decoded, with Vary and a shared ETag', async () => {
+    const polygon = JSON.stringify({ res: 8, polygon: { type: 'Polygon', coordinates: [[[2.30, 48.84], [2.45, 48.84], [2.45, 48.90], [2.30, 48.90], [2.30, 48.84]]] } });
+    for (const [path, body] of [['/v1/coverage/hexes?res=8&bbox=2.30,48.84,2.45,48.90', undefined], ['/v1/coverage/hexes', polygon], ['/v1/coverage/hotspots?bbox=2.30,48.84,2.45,48.90', undefined]] as const) {
+      const plain = await raw(path, {}, body);
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toMatch(/accept-encoding/i);
+      expect(plain.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+      const parsed = JSON.parse(plain.body.toString('utf8'));
+      expect(parsed.features ?? parsed.data).not.toHaveLength(0);
+
+      const gz = await raw(path, { 'accept-encoding': 'gzip, deflate' }, body);
+      expect([gz.status, gz.headers['content-encoding'], gz.headers.vary]).toEqual([200, 'gzip', plain.headers.vary]);
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+
+      const br = await raw(path, { 'accept-encoding': 'gzip, br' }, body);
+      expect([br.status, br.headers['content-encoding'], br.headers.vary]).toEqual([200, 'br', plain.headers.vary]);
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(br.body.length).toBeLessThan(plain.body.length);
+
+      const refused = await raw(path, { 'accept-encoding': 'br;q=0, gzip;q=0' }, body);
+      expect([refused.headers['content-encoding'], refused.body.equals(plain.body)]).toEqual([undefined, true]);
+
+      // One weak ETag for all three forms; a revalidation gets 304 with no body, whatever the coding.
+      expect(plain.headers.etag).toMatch(/^W\/"/);
+      expect([gz.headers.etag, br.headers.etag]).toEqual([plain.headers.etag, plain.headers.etag]);
+      const revalidated = await raw(path, { 'accept-encoding': 'gzip, br', 'if-none-match': `"other", ${plain.headers.etag!}` }, body);
+      expect([revalidated.status, revalidated.body.length, revalidated.headers.etag]).toEqual([304, 0, plain.headers.etag]);
+      expect((await raw(path, { 'if-none-match': 'W/"other"' }, body)).status).toBe(200);
+    }
+  });
+
+  it('gives hex outlines and centres with at most 6 decimals', async () => {
+    const res = await get('/v1/coverage/hexes?res=8&bbox=2.30,48.84,2.45,48.90');
+    const decimals = (n: number) => (String(n).split('.')[1] ?? '').length;
+    for (const f of res.body.features) {
+      expect(f.geometry.coordinates[0].flat().every((n: number) => decimals(n) <= 6)).toBe(true);
+      expect(decimals(f.properties.lat)).toBeLessThanOrEqual(6);
+      expect(decimals(f.properties.lng)).toBeLessThanOrEqual(6);
+    }
+    const outline = res.body.features[0].geometry.coordinates[0];
+    expect(outline[0]).toEqual(outline[outline.length - 1]);
   });
 
   it('answers whether a point is covered, with the rule and nearest hotspots', async () => {

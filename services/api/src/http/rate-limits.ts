@@ -21,6 +21,20 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof header === 'string' && header ? header : undefined;
 }
 
+// Counter ids of presented keys, so a busy client's key is not re-hashed on every request. Bounded:
+// cleared when full, as a flood of made-up keys must not grow it.
+const KEY_IDS_MAX = 10_000;
+const keyIds = new Map<string, string>();
+function keyId(key: string): string {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = `key:${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    if (keyIds.size >= KEY_IDS_MAX) keyIds.clear();
+    keyIds.set(key, id);
+  }
+  return id;
+}
+
 export interface RateLimitOptions {
   perMinute: number;
   adminApiKey: string;
@@ -40,7 +54,7 @@ export async function registerRateLimits(scope: HttpServer, options: RateLimitOp
     skipOnError: true,
     keyGenerator: (request) => {
       const key = presentedKey(request);
-      return key ? `key:${createHash('sha256').update(key).digest('hex').slice(0, 24)}` : `ip:${request.ip}`;
+      return key ? keyId(key) : `ip:${request.ip}`;
     },
     max: async (_request, key) => (key.startsWith('key:') ? options.perMinute * KEYED_MULTIPLIER : options.perMinute),
     allowList: (request) => presentedKey(request) === options.adminApiKey,
