@@ -81,7 +81,7 @@ export class PgBurnStore implements BurnStore {
   async commit(batch: BurnBatch): Promise<RouteOutcome[]> {
     const pay = paymentArrays(batch);
     const { decisions, drops } = batchJson(batch);
-    const rows = await this.sql<{ outcome: RouteOutcome }[]>`
+    const [row] = await this.sql<{ outcomes: RouteOutcome[] | null }[]>`
       with
       d as (
         -- Route ids are only cast here, so that a malformed one fails the batch rather than its settlement.
@@ -109,8 +109,9 @@ export class PgBurnStore implements BurnStore {
       journal as (
         insert into burn_journal (decisions, drops, outcomes, created_at_ms)
         select ${decisions}, ${drops}, coalesce(array_agg(outcome order by i), '{}'), ${batch.nowMs}::bigint from s)
-      select outcome from s order by i`;
-    return rows.map((r) => r.outcome);
+      select array_agg(outcome order by i) as outcomes from s`;
+    // One array rather than a row per decision: fewer objects for the client to build on the critical path.
+    return row?.outcomes ?? [];
   }
 
   /**
