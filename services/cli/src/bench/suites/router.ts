@@ -152,10 +152,14 @@ export const suite: BenchSuite = {
         const routerSystemCpuUs = (((mainThreadCpuMs('system') ?? NaN) - (cpuBefore.routerSystem ?? NaN)) * 1000) / gwmp.received;
         const pgCpuUs = (cpuSpent(cpuBefore.pg, await postgresCpuMs(admin, dbName)) * 1000) / gwmp.received;
         ctx.log(`CPU per uplink during the GWMP run: router main thread ${routerCpuUs.toFixed(1)} us (${routerSystemCpuUs.toFixed(1)} us of it in the kernel: UDP sends and receives), PostgreSQL ${pgCpuUs.toFixed(1)} us`);
-        const flushes = await node.ctx.metrics.getSingleMetric('cov_router_burn_flush_seconds')?.get();
-        const sum = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_sum')?.value ?? 0;
-        const count = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_count')?.value ?? 0;
-        ctx.log(`burn batches so far: ${count}, mean ${((sum / Math.max(1, count)) * 1000).toFixed(1)} ms each`);
+        const burnFlushes = async () => {
+          const flushes = await node.ctx.metrics.getSingleMetric('cov_router_burn_flush_seconds')?.get();
+          const sum = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_sum')?.value ?? 0;
+          const count = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_count')?.value ?? 0;
+          return { sum, count };
+        };
+        const flushesSoFar = await burnFlushes();
+        ctx.log(`burn batches so far: ${flushesSoFar.count}, mean ${((flushesSoFar.sum / Math.max(1, flushesSoFar.count)) * 1000).toFixed(1)} ms each`);
         await router.drain();
 
         const httpRun = await run('throughput', HTTP_ADDRS, httpPackets);
@@ -164,7 +168,11 @@ export const suite: BenchSuite = {
         await router.drain();
 
         const steadyRate = 2000;
+        const flushesBefore = await burnFlushes();
         const lat = await run('latency', GWMP_ADDRS, steadyRate * latencySeconds, steadyRate);
+        const flushesAfter = await burnFlushes();
+        const latencyBatches = flushesAfter.count - flushesBefore.count;
+        ctx.log(`burn batches during the ${steadyRate}/s run: ${latencyBatches}, mean ${(((flushesAfter.sum - flushesBefore.sum) / Math.max(1, latencyBatches)) * 1000).toFixed(2)} ms each`);
         const added = lat.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
         const p50 = percentile(added, 50);
         const p99 = percentile(added, 99);
