@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addressFromBinaryKey,
   binaryKeyFromAddress,
+  checkVerifyKey,
   generateKeypair,
   isValidAddress,
   keypairFromLabel,
@@ -160,3 +161,24 @@ describe('sign / verify', () => {
     expect(verify(message, signature, 'not an address')).toBe(false);
   });
 });
+
+describe('checkVerifyKey', () => {
+  const codeOf = (key: Uint8Array) => {
+    const r = checkVerifyKey(key);
+    return r.ok ? 'ok' : r.error.code;
+  };
+  // y = 2 is not the y coordinate of any ed25519 point.
+  const offCurve = Uint8Array.from([0x01, 2, ...new Uint8Array(31)]);
+
+  it('gives the same verdicts as verifyWithBinaryKey, before and after the key is parsed for verification', () => {
+    const kp = keypairFromLabel('check-key');
+    for (let round = 0; round < 2; round++) {
+      expect(codeOf(kp.binaryKey)).toBe('ok');
+      expect(codeOf(Uint8Array.from([0x00, ...kp.publicKey]))).toBe('keys.unsupported_key_type');
+      expect(codeOf(kp.binaryKey.subarray(0, 20))).toBe('keys.invalid_address');
+      expect(codeOf(offCurve)).toBe('keys.invalid_address');
+      expect(verify(new Uint8Array(1), sign(new Uint8Array(1), kp.secretKey), kp.binaryKey)).toBe(true);
+    }
+  });
+});
+

@@ -175,12 +175,23 @@ export function badSignature(signature: Uint8Array | undefined): Result<never> {
  * signature by this key can be verified, else the key's own error code.
  */
 export function checkVerifyKey(binaryKey: Uint8Array): Result<void> {
-  const native = nativeKeyFor(binaryKey);
-  return native.ok ? ok(undefined) : native;
+  const hex = Buffer.from(binaryKey).toString('hex');
+  const native = nativeKeys.get(hex);
+  if (native !== undefined) return native.ok ? ok(undefined) : native;
+  // Not parsed here yet (its signatures may be verified on another thread): the checks alone, cached.
+  let checked = checkedKeys.get(hex);
+  if (checked === undefined) {
+    const publicKey = publicKeyFromBinaryKey(binaryKey);
+    checked = publicKey.ok ? ok(undefined) : publicKey;
+    if (checkedKeys.size >= NATIVE_KEY_CACHE_MAX) checkedKeys.clear();
+    checkedKeys.set(hex, checked);
+  }
+  return checked;
 }
 
 const NATIVE_KEY_CACHE_MAX = 100_000;
 const nativeKeys = new Map<string, Result<KeyObject>>();
+const checkedKeys = new Map<string, Result<void>>();
 /** DER SubjectPublicKeyInfo header for a raw 32-byte ed25519 key (RFC 8410). */
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 

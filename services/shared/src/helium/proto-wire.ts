@@ -25,14 +25,30 @@ export interface VarintRead {
 
 /** Reads one base-128 varint; undefined when truncated, longer than `maxBytes` or above 2^64 - 1. */
 export function readVarint(bytes: Uint8Array, offset: number, maxBytes = MAX_VARINT_BYTES): VarintRead | undefined {
+  const length = varintLength(bytes, offset, maxBytes);
+  if (length === 0) return undefined;
+  // Up to 7 bytes (49 bits) is exact in a double; only longer varints need BigInt arithmetic.
+  if (length <= 7) {
+    let n = 0;
+    for (let i = 0; i < length; i++) n += (bytes[offset + i]! & 0x7f) * 2 ** (7 * i);
+    return { value: BigInt(n), nextOffset: offset + length };
+  }
   let value = 0n;
+  for (let i = 0; i < length; i++) value |= BigInt(bytes[offset + i]! & 0x7f) << BigInt(7 * i);
+  return { value, nextOffset: offset + length };
+}
+
+/**
+ * Length in bytes of the varint at `offset`, or 0 when truncated, longer than `maxBytes` or above
+ * 2^64 - 1 (a tenth byte can only carry bit 63).
+ */
+function varintLength(bytes: Uint8Array, offset: number, maxBytes: number): number {
   for (let i = 0; i < maxBytes; i++) {
     const byte = bytes[offset + i];
-    if (byte === undefined) return undefined;
-    value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-    if ((byte & 0x80) === 0) return value < 1n << 64n ? { value, nextOffset: offset + i + 1 } : undefined;
+    if (byte === undefined) return 0;
+    if ((byte & 0x80) === 0) return i === 9 && byte > 1 ? 0 : i + 1;
   }
-  return undefined;
+  return 0;
 }
 
 /** A uint32 varint as a number (tags and length prefixes). */
@@ -76,9 +92,9 @@ export function checkMessageStructure(bytes: Uint8Array, fields: FieldWireTypes,
     offset = tag.nextOffset;
     switch (wireType) {
       case WireType.varint: {
-        const value = readVarint(bytes, offset);
-        if (!value) return malformed('truncated or oversized varint', { offset, fieldNumber });
-        offset = value.nextOffset;
+        const length = varintLength(bytes, offset, MAX_VARINT_BYTES);
+        if (length === 0) return malformed('truncated or oversized varint', { offset, fieldNumber });
+        offset += length;
         break;
       }
       case WireType.fixed64:

@@ -15,5 +15,17 @@ export function reportId(encoded: Uint8Array, receivedAtMs: number, pubKeyBinary
     throw new RangeError(`receivedAtMs must be a non-negative integer, got ${receivedAtMs}`);
   }
   // Node's native SHA-256: ingest hashes every report, and this is several times the pure-JS rate.
-  return createHash('sha256').update(encoded).update(u64BigEndian(BigInt(receivedAtMs))).update(pubKeyBinary).digest('hex');
+  return createHash('sha256').update(encoded).update(receivedAtBytes(receivedAtMs)).update(pubKeyBinary).digest('hex');
+}
+
+// A batch's reports share one receive time: its encoding is made once (hash.update copies it).
+let lastReceivedAtMs = -1;
+let lastReceivedAtBytes: Uint8Array = new Uint8Array(8);
+
+function receivedAtBytes(receivedAtMs: number): Uint8Array {
+  if (receivedAtMs !== lastReceivedAtMs) {
+    lastReceivedAtBytes = u64BigEndian(BigInt(receivedAtMs));
+    lastReceivedAtMs = receivedAtMs;
+  }
+  return lastReceivedAtBytes;
 }
