@@ -19,7 +19,11 @@ import { EndDevice } from '@cov/firmware-sim/device/end-device';
 import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
 import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
+import { Registry } from 'prom-client';
+import { PgBurnStore } from './burn-store';
+import { Router } from './router';
 import type { RouterServiceModule } from './service';
+import type { UplinkCopy } from './uplink-copy';
 import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
 import { TestLns } from './testing/test-lns';
 
@@ -389,5 +393,39 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await hear(deviceUplink(21, Uint8Array.of(1)), [-80], [gw]);
     await waitFor(() => lns.on('/a').length === n + 1, 'uplink after garbage');
     expect(gw.acks('PUSH_ACK')).toBe(pushAcks + 1);
+  });
+
+  it('records the burns a crashed router paid and forwarded but never settled, when the next router starts', async () => {
+    const sql = node.ctx.database.sql;
+    // The crashed router's last act: a committed burn batch (balance, ledger, journal row), then nothing.
+    const packetId = 'c7'.repeat(32);
+    const route = { id: routes.b!, orgId: orgB.id, endpoint: { protocol: 'http' as const, url: lns.url('/b') }, maxCopies: 3, active: true, locked: false };
+    const copy = (hotspotAddress: string) => ({ hotspotAddress, rssiDbm: -70, snrDb: 4, frequencyHz: 868_100_000, dataRate: 'SF7BW125', receivedAtMs: Date.now() }) as UplinkCopy;
+    const [before] = await sql`select dc_balance from orgs where id = ${orgB.id}`;
+    const outcomes = await new PgBurnStore(sql).commit({
+      nowMs: Date.now(),
+      drops: [],
+      decisions: [{ packetId, route, kind: 'uplink', devAddr: 'fc014c09', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 1, copiesHeard: 2, bought: [copy(hotspots[0]!.address), copy(hotspots[1]!.address)], overMax: 0, dcPerCopy: 1, receivedAtMs: Date.now() }],
+    });
+    expect(outcomes).toEqual(['forwarded']);
+    expect(Number((await sql`select dc_balance from orgs where id = ${orgB.id}`)[0]!.dc_balance)).toBe(Number(before!.dc_balance) - 2);
+    const copies = async () => (await sql`select hotspot_address from packet_copies where packet_hash = ${Buffer.from(packetId, 'hex')} order by hotspot_address`).map((r) => r.hotspot_address);
+    expect(await copies()).toEqual([]);
+
+    // The next router starts (its own metrics registry: the running one holds the names) and settles it, once.
+    const next = new Router({ ...node.ctx, metrics: new Registry() });
+    const task = next.tasks().find((t) => t.name === 'router-gwmp')!;
+    await task.start();
+    try {
+      await waitFor(async () => (await copies()).length === 2, 'copies recorded by the next router');
+      expect(await copies()).toEqual([hotspots[0]!.address, hotspots[1]!.address].sort());
+      expect((await sql`select count(*)::int as n from burn_journal`)[0]!.n).toBe(0);
+      const [logged] = await sql`select status, copies_bought, dc from routed_packets where packet_hash = ${Buffer.from(packetId, 'hex')}`;
+      expect(logged).toMatchObject({ status: 'forwarded', copies_bought: 2, dc: 2 });
+    } finally {
+      await task.stop();
+    }
+    await router.drain();
+    expect((await copies()).length).toBe(2);
   });
 });
