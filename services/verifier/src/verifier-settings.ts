@@ -18,6 +18,11 @@ export interface VerifierSettings {
   reciprocityWindowMs: number;
   staleWitnessAfterMs: number;
   epochLengthMs: number;
+  /**
+   * Write witness verdicts with COPY (server mode). The embedded database's socket server does not
+   * speak COPY FROM STDIN, so embedded mode inserts them from one jsonb document instead.
+   */
+  copyWitnessVerdicts: boolean;
 }
 
 export function verifierSettingsFrom(config: Config): VerifierSettings {
@@ -33,6 +38,7 @@ export function verifierSettingsFrom(config: Config): VerifierSettings {
     reciprocityWindowMs: RECIPROCITY_WINDOW_MS,
     staleWitnessAfterMs: config.VERIFIER_STALE_WITNESS_AFTER_MS,
     epochLengthMs: config.EPOCH_LENGTH_MS,
+    copyWitnessVerdicts: config.mode === 'server',
   };
 }
 

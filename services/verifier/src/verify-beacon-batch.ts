@@ -117,7 +117,7 @@ export async function verifyBeaconBatch(deps: VerifyBatchDeps, beaconIds: readon
       beaconRows.push(verdict.beacon);
       witnessRows.push(...verdict.witnesses);
     }
-    await writeVerdicts(tx, beaconRows, witnessRows, deps.nowMs());
+    await writeVerdicts(tx, beaconRows, witnessRows, deps.nowMs(), { copy: settings.copyWitnessVerdicts });
     await options.beforeCommit?.();
     return { beacons: beaconRows, witnesses: witnessRows, skipped };
   });
