@@ -3,7 +3,7 @@
  * alone in `explain-witness`. The first five are Helium's; rssi_below_sensitivity,
  * snr_below_floor and invalid_data_rate are ours (Helium never looked at SNR or data rate).
  */
-import { cellCenterDistanceRoundedM, gridDistanceAtResolution, type GridDistanceResult } from '../geo/cell-distance';
+import type { GridDistanceResult } from '../geo/cell-distance';
 import { parseLoRaDataRateName } from '../regions/data-rate';
 import { findDataRate, maxEirpDbm } from '../regions/region-plan';
 import { expectedMaxRssi, gainDbiFromX10Truncated } from '../rf/link-budget';
@@ -11,6 +11,7 @@ import { loraSnrFloorDb, receiverSensitivityDbm } from '../rf/receiver';
 import type { CheckFailure, NamedCheck, Verdict, WitnessLinkContext } from './context';
 import { firstFailure } from './context';
 import type { WitnessLinkInvalidReason } from './reasons';
+import { cellCentreDistanceRoundedM, gridDistanceBetween } from './cell-memo';
 import { resolveThresholds, type PocThresholds } from './thresholds';
 import { round3 } from './util';
 
@@ -52,7 +53,7 @@ type LoRaDataRateParams = NonNullable<ReturnType<typeof parseLoRaDataRateName>>;
 
 /** Distance Helium feeds into its rules: great-circle between asserted cell centres, whole metres. */
 export function linkDistanceM(ctx: WitnessLinkContext): number | null {
-  return cellCenterDistanceRoundedM(ctx.beaconer.location, ctx.witnessHotspot.location);
+  return cellCentreDistanceRoundedM(ctx.beaconer.location, ctx.witnessHotspot.location);
 }
 
 /**
@@ -98,7 +99,7 @@ export function measureLink(link: WitnessLinkContext): MeasuredLink {
   return {
     link,
     thresholds,
-    grid: gridDistanceAtResolution(link.beaconer.location, link.witnessHotspot.location, thresholds.cellDistanceResolution),
+    grid: gridDistanceBetween(link.beaconer.location, link.witnessHotspot.location, thresholds.cellDistanceResolution),
     distanceM,
     budget: distanceM === null ? null : linkBudgetOver(link, distanceM, thresholds),
     dataRate: parseLoRaDataRateName(link.witness.dataRate),
