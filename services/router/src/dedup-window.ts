@@ -40,7 +40,12 @@ export type AddOutcome = 'opened' | 'joined' | 'duplicate' | 'late';
 
 interface OpenPacket<C, F> extends ClosedPacket<C, F> {
   closesAt: number;
-  hotspots: Set<string>;
+  /**
+   * Hotspots heard beyond the kept copies. Most packets are heard by a handful of hotspots, found
+   * by scanning `copies`; a set per packet would be one more allocation for every packet in the
+   * window, which the garbage collector copies at every young-generation pass.
+   */
+  extraHotspots: Set<string> | undefined;
 }
 
 export interface DedupWindowOptions<C, F> {
@@ -50,6 +55,11 @@ export interface DedupWindowOptions<C, F> {
   maxCopiesKept: number;
   scheduler?: Scheduler;
   onClose(packet: ClosedPacket<C, F>): void;
+}
+
+function heardFrom(packet: OpenPacket<WindowCopy, unknown>, hotspotAddress: string): boolean {
+  for (const c of packet.copies) if (c.hotspotAddress === hotspotAddress) return true;
+  return packet.extraHotspots?.has(hotspotAddress) ?? false;
 }
 
 export class DedupWindow<C extends WindowCopy, F> {
@@ -74,15 +84,15 @@ export class DedupWindow<C extends WindowCopy, F> {
   add(key: string, copy: C, frame: F): AddOutcome {
     const existing = this.open.get(key);
     if (existing) {
-      if (existing.hotspots.has(copy.hotspotAddress)) return 'duplicate';
-      existing.hotspots.add(copy.hotspotAddress);
+      if (heardFrom(existing, copy.hotspotAddress)) return 'duplicate';
       if (existing.copies.length < this.options.maxCopiesKept) existing.copies.push(copy);
+      else (existing.extraHotspots ??= new Set()).add(copy.hotspotAddress);
       return 'joined';
     }
     const now = this.scheduler.now();
     this.forgetClosed(now);
     if (this.closed.has(key)) return 'late';
-    const packet: OpenPacket<C, F> = { key, frame, copies: [copy], openedAt: now, closesAt: now + this.options.windowMs, hotspots: new Set([copy.hotspotAddress]) };
+    const packet: OpenPacket<C, F> = { key, frame, copies: [copy], openedAt: now, closesAt: now + this.options.windowMs, extraHotspots: undefined };
     this.open.set(key, packet);
     this.queue.push(packet);
     this.arm(packet.closesAt);
