@@ -107,6 +107,31 @@ async function sendCached(request: FastifyRequest, reply: FastifyReply, key: str
   return sendPrecompressed(request, reply, await answers.json(key, build), CACHE);
 }
 
+/**
+ * A bbox query that passed the checks, by its text: map clients ask for the same few tiles over and
+ * over, so a repeat skips parsing and the hex budget. Only valid queries are remembered (a bad one
+ * throws each time, with its code); bounded, cleared when full.
+ */
+interface CheckedBbox {
+  bbox: BBox;
+  /** Answer key without the snapshot: resolution and normalised bbox. */
+  key: string;
+}
+const CHECKED_MAX = 10_000;
+const checkedBboxes = new Map<string, CheckedBbox>();
+function checkedBbox(text: string, res: number): CheckedBbox {
+  const memoKey = `${res}|${text}`;
+  let checked = checkedBboxes.get(memoKey);
+  if (!checked) {
+    const bbox = parseBbox(text);
+    assertHexBudget(bboxAreaM2(bbox), res);
+    checked = { bbox, key: `${res}:${bbox.join(',')}` };
+    if (checkedBboxes.size >= CHECKED_MAX) checkedBboxes.clear();
+    checkedBboxes.set(memoKey, checked);
+  }
+  return checked;
+}
+
 const inBbox = (lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox) => lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat;
 
 export async function registerCoverageRoutes(app: HttpServer, snapshots: CoverageSnapshots): Promise<void> {
@@ -125,10 +150,9 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       },
     },
     async (request, reply) => {
-      const bbox = parseBbox(request.query.bbox);
-      assertHexBudget(bboxAreaM2(bbox), request.query.res);
+      const { bbox, key } = checkedBbox(request.query.bbox, request.query.res);
       const snapshot = await snapshots.get();
-      return sendCached(request, reply, `${snapshot.builtAtMs}:${request.query.res}:${bbox.join(',')}`, () => ({
+      return sendCached(request, reply, `${snapshot.builtAtMs}:${key}`, () => ({
         type: 'FeatureCollection' as const,
         features: [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).sort(byIndex).map(toFeature),
         snapshotAt: new Date(snapshot.builtAtMs).toISOString(),

@@ -141,6 +141,9 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
   it('refuses bad geography with stable codes', async () => {
     expect((await get('/v1/coverage/hexes?res=8&bbox=1,2,3')).body.error.code).toBe('request.invalid');
     expect((await get('/v1/coverage/hexes?res=10&bbox=-20,30,40,60')).body.error.code).toBe('geo.bbox_too_large');
+    // A bbox accepted at one resolution is still checked against the budget of another.
+    expect((await get('/v1/coverage/hexes?res=4&bbox=-20,30,40,60')).status).toBe(200);
+    expect((await get('/v1/coverage/hexes?res=10&bbox=-20,30,40,60')).body.error.code).toBe('geo.bbox_too_large');
     expect((await get('/v1/coverage/hexes?res=12&bbox=2.3,48.8,2.4,48.9')).status).toBe(400);
     expect((await get('/v1/hexes/not-a-cell')).body.error.code).toBe('geo.invalid_h3');
     expect((await get('/v1/coverage/point?lat=95&lng=0')).body.error.code).toBe('geo.out_of_range');
