@@ -70,7 +70,7 @@ export const ConfigSchema = Type.Object(
     INGEST_SESSION_KEY_MAX_LIFETIME_MS: Int(86_400_000, 'Longest lifetime a hotspot may give a delegated session key.', 60_000),
     INGEST_FLUSH_INTERVAL_MS: Int(20, 'Reports arriving within this interval are stored in one batch insert.', 1),
     INGEST_FLUSH_MAX_REPORTS: Int(2000, 'A pending batch is stored as soon as it holds this many reports.', 1),
-    INGEST_VERIFY_THREADS: Int(1, 'Worker threads that verify report signatures while the main thread decodes, stores and acknowledges; 0 verifies on the main thread.', 0, 64),
+    INGEST_VERIFY_THREADS: Int(2, 'Worker threads that verify report signatures while the main thread decodes, stores and acknowledges (2 lets verification use whatever CPU the main thread and the database leave on a 2-core machine); 0 verifies on the main thread.', 0, 64),
     VERIFIER_POLL_INTERVAL_MS: Int(5000, 'How often the verifier looks for beacons whose entropy window has closed.', 100),
     VERIFIER_BATCH_BEACONS: Int(500, 'Beacons verified per batch.', 1),
     MAX_WITNESSES_PER_POC: Int(14, 'Valid witnesses selected (rewarded) per beacon.', 1),
