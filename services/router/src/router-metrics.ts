@@ -32,6 +32,12 @@ export type DropReason =
   | 'burn_failed'
   | 'endpoint_error';
 
+/** Increments counted in plain numbers between scrapes; the counter takes them when it is collected. */
+interface Tally {
+  labels: Record<string, string>;
+  n: number;
+}
+
 export class RouterMetrics {
   readonly datagrams: Counter<'type'>;
   readonly dropped: Counter<'reason'>;
@@ -44,44 +50,74 @@ export class RouterMetrics {
   readonly settleSeconds: Histogram;
   readonly openWindows: Gauge;
 
+  // The per-packet counters are tallied here and handed to prom-client when /metrics is read:
+  // prom-client hashes the labels on every inc(), even of a bound child, which showed up at tens of
+  // thousands of packets per second.
+  private readonly tallies = new Map<Counter<string>, Map<string, Tally>>();
+  private boughtCopies = 0;
+  private burnedDc = 0;
+
   constructor(registry: Registry) {
-    this.datagrams = new Counter({ name: 'cov_router_datagrams_total', help: 'GWMP datagrams received, by type.', labelNames: ['type'], registers: [registry] });
-    this.dropped = new Counter({ name: 'cov_router_dropped_total', help: 'Datagrams, packets and copies not carried through, by reason.', labelNames: ['reason'], registers: [registry] });
-    this.packets = new Counter({ name: 'cov_router_packets_total', help: 'Distinct packets after the dedup window, by kind (uplink, join).', labelNames: ['kind'], registers: [registry] });
-    this.copiesBought = new Counter({ name: 'cov_router_copies_bought_total', help: 'Copies bought (paid and forwarded).', registers: [registry] });
-    this.dcBurned = new Counter({ name: 'cov_router_dc_burned_total', help: 'Data credits burned.', registers: [registry] });
-    this.forwarded = new Counter({ name: 'cov_router_forwarded_total', help: 'Messages sent to device makers\' endpoints, by protocol and outcome.', labelNames: ['protocol', 'outcome'], registers: [registry] });
+    const tallied = <L extends string>(counter: Counter<L>) => {
+      this.tallies.set(counter as Counter<string>, new Map());
+      return counter;
+    };
+    const self = this;
+    const collect = function (this: Counter<string>) {
+      self.collect(this);
+    };
+    this.datagrams = tallied(new Counter({ name: 'cov_router_datagrams_total', help: 'GWMP datagrams received, by type.', labelNames: ['type'], registers: [registry], collect }));
+    this.dropped = tallied(new Counter({ name: 'cov_router_dropped_total', help: 'Datagrams, packets and copies not carried through, by reason.', labelNames: ['reason'], registers: [registry], collect }));
+    this.packets = tallied(new Counter({ name: 'cov_router_packets_total', help: 'Distinct packets after the dedup window, by kind (uplink, join).', labelNames: ['kind'], registers: [registry], collect }));
+    this.copiesBought = new Counter({ name: 'cov_router_copies_bought_total', help: 'Copies bought (paid and forwarded).', registers: [registry], collect: () => this.collectBought() });
+    this.dcBurned = new Counter({ name: 'cov_router_dc_burned_total', help: 'Data credits burned.', registers: [registry], collect: () => this.collectBought() });
+    this.forwarded = tallied(new Counter({ name: 'cov_router_forwarded_total', help: 'Messages sent to device makers\' endpoints, by protocol and outcome.', labelNames: ['protocol', 'outcome'], registers: [registry], collect }));
     this.downlinks = new Counter({ name: 'cov_router_downlinks_total', help: 'Downlink events (sent_rx1, sent_rx2, acked, tx_error, expired, no_gateway, too_late).', labelNames: ['outcome'], registers: [registry] });
     this.flushSeconds = new Histogram({ name: 'cov_router_burn_flush_seconds', help: 'Time to commit one batch of burns (balances, ledger, journal row) before its copies are forwarded.', buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
     this.settleSeconds = new Histogram({ name: 'cov_router_burn_settle_seconds', help: 'Time to expand journaled burn batches into the packet log, bought copies and stats (one statement).', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] });
     this.openWindows = new Gauge({ name: 'cov_router_open_dedup_windows', help: 'Packets whose dedup window is open.', registers: [registry] });
   }
 
-  // Bound children: a label lookup per packet is measurable at tens of thousands per second.
-  private readonly children = new Map<string, { inc(n?: number): void }>();
-
-  private child(key: string, make: () => { inc(n?: number): void }): { inc(n?: number): void } {
-    let c = this.children.get(key);
-    if (!c) {
-      c = make();
-      this.children.set(key, c);
-    }
-    return c;
-  }
-
   drop(reason: DropReason, count = 1): void {
-    this.child(`d:${reason}`, () => this.dropped.labels(reason)).inc(count);
+    this.tally(this.dropped, reason, { reason }, count);
   }
 
   datagram(type: string): void {
-    this.child(`g:${type}`, () => this.datagrams.labels(type)).inc();
+    this.tally(this.datagrams, type, { type }, 1);
   }
 
   packet(kind: 'uplink' | 'join'): void {
-    this.child(`p:${kind}`, () => this.packets.labels(kind)).inc();
+    this.tally(this.packets, kind, { kind }, 1);
   }
 
   forward(protocol: 'http' | 'gwmp', outcome: 'ok' | 'error'): void {
-    this.child(`f:${protocol}:${outcome}`, () => this.forwarded.labels(protocol, outcome)).inc();
+    this.tally(this.forwarded, `${protocol}:${outcome}`, { protocol, outcome }, 1);
+  }
+
+  /** Copies bought and DC burned by one paid decision. */
+  bought(copies: number, dc: number): void {
+    this.boughtCopies += copies;
+    this.burnedDc += dc;
+  }
+
+  private tally(counter: Counter<string>, key: string, labels: Record<string, string>, n: number): void {
+    const byKey = this.tallies.get(counter)!;
+    const t = byKey.get(key);
+    if (t) t.n += n;
+    else byKey.set(key, { labels, n });
+  }
+
+  private collect(counter: Counter<string>): void {
+    for (const t of this.tallies.get(counter)?.values() ?? []) {
+      if (t.n === 0) continue;
+      counter.inc(t.labels, t.n);
+      t.n = 0;
+    }
+  }
+
+  private collectBought(): void {
+    if (this.boughtCopies > 0) this.copiesBought.inc(this.boughtCopies);
+    if (this.burnedDc > 0) this.dcBurned.inc(this.burnedDc);
+    this.boughtCopies = this.burnedDc = 0;
   }
 }

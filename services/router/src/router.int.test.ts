@@ -395,7 +395,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(gw.acks('PUSH_ACK')).toBe(pushAcks + 1);
   });
 
-  it('records the burns a crashed router paid and forwarded but never settled, when the next router starts', async () => {
+  it('records the burns a crashed router paid and forwarded but never settled, once, when routers start or sweep', async () => {
     const sql = node.ctx.database.sql;
     // The crashed router's last act: a committed burn batch (balance, ledger, journal row), then nothing.
     const packetId = 'c7'.repeat(32);
@@ -410,14 +410,14 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(outcomes).toEqual(['forwarded']);
     expect(Number((await sql`select dc_balance from orgs where id = ${orgB.id}`)[0]!.dc_balance)).toBe(Number(before!.dc_balance) - 2);
     const copies = async () => (await sql`select hotspot_address from packet_copies where packet_hash = ${Buffer.from(packetId, 'hex')} order by hotspot_address`).map((r) => r.hotspot_address);
-    expect(await copies()).toEqual([]);
 
-    // The next router starts (its own metrics registry: the running one holds the names) and settles it, once.
+    // The next router starts (its own metrics registry: the running one holds the names) and settles
+    // leftovers at once; the running router's 5 s sweep may take the row first: either way, once.
     const next = new Router({ ...node.ctx, metrics: new Registry() });
     const task = next.tasks().find((t) => t.name === 'router-gwmp')!;
     await task.start();
     try {
-      await waitFor(async () => (await copies()).length === 2, 'copies recorded by the next router');
+      await waitFor(async () => (await copies()).length === 2, 'copies recorded');
       expect(await copies()).toEqual([hotspots[0]!.address, hotspots[1]!.address].sort());
       expect((await sql`select count(*)::int as n from burn_journal`)[0]!.n).toBe(0);
       const [logged] = await sql`select status, copies_bought, dc from routed_packets where packet_hash = ${Buffer.from(packetId, 'hex')}`;

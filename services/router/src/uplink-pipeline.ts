@@ -185,8 +185,7 @@ export class UplinkPipeline {
       metrics.drop(outcome);
       return;
     }
-    metrics.copiesBought.inc(decision.bought.length);
-    metrics.dcBurned.inc(decision.dcPerCopy * decision.bought.length);
+    metrics.bought(decision.bought.length, decision.dcPerCopy * decision.bought.length);
     if (decision.overMax > 0) metrics.drop('copy_over_max', decision.overMax);
     try {
       await this.forward(decision, frame, heardAt);

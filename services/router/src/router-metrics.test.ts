@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { RouterMetrics } from './router-metrics';
+
+describe('router metrics', () => {
+  it('shows the tallied per-packet counts on every scrape, and only adds what came since', async () => {
+    const registry = new Registry();
+    const m = new RouterMetrics(registry);
+    m.drop('no_route');
+    m.drop('no_route', 2);
+    m.drop('late_copy');
+    m.datagram('PUSH_DATA');
+    m.packet('uplink');
+    m.forward('gwmp', 'ok');
+    m.bought(2, 4);
+    let text = await registry.metrics();
+    expect(text).toContain('cov_router_dropped_total{reason="no_route"} 3');
+    expect(text).toContain('cov_router_dropped_total{reason="late_copy"} 1');
+    expect(text).toContain('cov_router_datagrams_total{type="PUSH_DATA"} 1');
+    expect(text).toContain('cov_router_packets_total{kind="uplink"} 1');
+    expect(text).toContain('cov_router_forwarded_total{protocol="gwmp",outcome="ok"} 1');
+    expect(text).toContain('cov_router_copies_bought_total 2');
+    expect(text).toContain('cov_router_dc_burned_total 4');
+    m.drop('no_route');
+    m.bought(1, 1);
+    text = await registry.metrics();
+    expect(text).toContain('cov_router_dropped_total{reason="no_route"} 4');
+    expect(text).toContain('cov_router_copies_bought_total 3');
+    expect(text).toContain('cov_router_dc_burned_total 5');
+    text = await registry.metrics();
+    expect(text).toContain('cov_router_dropped_total{reason="no_route"} 4');
+    expect(text).toContain('cov_router_dc_burned_total 5');
+  });
+});
