@@ -10,6 +10,8 @@
  * same links, one core, no IO), and a raw SELECT of the same witness rows.
  * Aim: >= 20,000 witnesses/s (a real network day, ~10M witness reports, in under 10 minutes).
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { beaconRegionPlanFrom, buildBeacon } from '@cov/shared/beacon/beacon';
 import { loadConfig } from '@cov/shared/config/config';
@@ -212,6 +214,23 @@ export const suite: BenchSuite = {
         let witnesses = 0;
         let valid = 0;
         const reasons = new Map<string, number>();
+        // CPU of this process and of the database's backends over the run: figures that, unlike
+        // wall time, hold up when other work shares the machine.
+        const backendCpuMs = async (): Promise<Map<number, number>> => {
+          const rows = await sql`select pid from pg_stat_activity where datname = current_database()`;
+          const cpu = new Map<number, number>();
+          for (const r of rows) {
+            try {
+              const fields = readFileSync(`/proc/${r.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+              cpu.set(r.pid as number, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+            } catch {
+              // not on Linux, or the backend is gone
+            }
+          }
+          return cpu;
+        };
+        const backendsBefore = await backendCpuMs();
+        const cpuBefore = process.cpuUsage();
         const started = performance.now();
         const worker = async () => {
           while (next < batches.length) {
@@ -223,6 +242,12 @@ export const suite: BenchSuite = {
         };
         await Promise.all(Array.from({ length: settings.concurrency }, worker));
         const seconds = (performance.now() - started) / 1000;
+        const cpu = process.cpuUsage(cpuBefore);
+        let backendMs = 0;
+        for (const [pid, ms] of await backendCpuMs()) backendMs += ms - (backendsBefore.get(pid) ?? 0);
+        const nodeUsPerWitness = (cpu.user + cpu.system) / witnesses;
+        const backendUsPerWitness = (backendMs * 1000) / witnesses;
+        ctx.log(`CPU per witness: verifier process ${nodeUsPerWitness.toFixed(1)} us, PostgreSQL backends ${backendUsPerWitness.toFixed(1)} us (load average ${loadavg()[0]!.toFixed(2)})`);
         ctx.log(`witness verdicts: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ')}`);
         ctx.log(`verified ${witnesses} witnesses (${((valid / witnesses) * 100).toFixed(0)} % valid) of ${beaconIds.length} beacons in ${seconds.toFixed(2)} s`);
         return [
@@ -233,7 +258,7 @@ export const suite: BenchSuite = {
             baselineName: 'pure checks alone, one core, no IO',
             baselineValue: pureRate,
             aim: '>= 20,000 witnesses/s',
-            notes: `${beaconIds.length} beacons, ${witnesses} witnesses`,
+            notes: `${beaconIds.length} beacons, ${witnesses} witnesses; CPU per witness: verifier ${nodeUsPerWitness.toFixed(1)} us, PostgreSQL ${backendUsPerWitness.toFixed(1)} us`,
           },
           {
             name: 'witness reports verified, against a raw SELECT of the same rows',
