@@ -157,13 +157,15 @@ export class SignaturePool implements SignatureVerifier, Task {
     const queued = this.queue;
     this.queue = [];
     const checks = queued.flatMap((q) => q.checks);
-    void this.verifyOnThreads(checks).then((verdicts) => {
-      let offset = 0;
-      for (const q of queued) {
-        q.resolve(verdicts.slice(offset, offset + q.checks.length));
-        offset += q.checks.length;
-      }
-    });
+    void this.verifyOnThreads(checks)
+      .catch(() => checks.map(verifyOne)) // never leave a request waiting: inline is always possible
+      .then((verdicts) => {
+        let offset = 0;
+        for (const q of queued) {
+          q.resolve(verdicts.slice(offset, offset + q.checks.length));
+          offset += q.checks.length;
+        }
+      });
   }
 
   /** Splits the checks across the least busy workers; whatever a worker cannot answer is verified inline. */
