@@ -11,6 +11,8 @@
  * (unless the fraud policy ignores flags) the verifier's fraud analytics written for the epoch.
  */
 import { gzipSync } from 'node:zlib';
+import { burnJournalStore, unsettledBurnsBefore } from '@cov/shared/routing/burn-journal';
+import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { countPendingBeacons, fraudAnalysisPending } from './epoch-inputs-repository';
 import { epochWindow } from './epoch-window';
 import { assembleEpoch } from './assemble-epoch';
@@ -31,7 +33,7 @@ export interface ComputeHooks {
   afterFilesWritten?(): void | Promise<void>;
 }
 
-export type WaitReason = 'beacons_pending' | 'fraud_analysis_pending' | 'previous_epoch_not_computed' | 'no_parameter_set' | 'locked';
+export type WaitReason = 'beacons_pending' | 'burns_unsettled' | 'fraud_analysis_pending' | 'previous_epoch_not_computed' | 'no_parameter_set' | 'locked';
 
 export type ComputeOutcome =
   | { status: 'computed'; epoch: number; manifestHash: string; fileName: string; hotspots: number; seconds: number; timings: Record<string, number>; rssMb: Record<string, number> }
@@ -45,6 +47,7 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
   const window = epochWindow(epoch, deps.epochLengthMs);
   const started = performance.now();
 
+  await settleBurns(deps);
   const outcome = await deps.sql.begin('isolation level repeatable read', async (tx): Promise<ComputeOutcome> => {
     const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${COMPUTE_LOCK}::int8) as locked`;
     if (!lock?.locked) return { status: 'waiting', epoch, reason: 'locked', detail: 'another rewarder process is computing an epoch' };
@@ -60,6 +63,10 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
     const pendingBeacons = await countPendingBeacons(tx, window);
     if (pendingBeacons > 0) {
       return { status: 'waiting', epoch, reason: 'beacons_pending', detail: `${pendingBeacons} beacon reports received in the epoch are not verified yet`, pendingBeacons };
+    }
+    const unsettled = await unsettledBurnsBefore(tx, window.endMs);
+    if (unsettled > 0) {
+      return { status: 'waiting', epoch, reason: 'burns_unsettled', detail: `${unsettled} burn journal rows with packets of the epoch are not recorded as bought copies yet` };
     }
     const parameterSet = await parameterSetForEpoch(tx, epoch);
     if (!parameterSet) return { status: 'waiting', epoch, reason: 'no_parameter_set', detail: 'no protocol parameter set is in force for the epoch' };
@@ -148,4 +155,16 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
   });
   if (outcome.status === 'computed') outcome.seconds = (performance.now() - started) / 1000;
   return outcome;
+}
+
+/**
+ * Bought copies reach `packet_copies` when the router settles its burn journal, normally within
+ * milliseconds; a router that crashed leaves rows behind. Settling them here (exactly once, beside
+ * any router doing the same) means an epoch never waits for a router to come back. A row that
+ * cannot be settled is set aside and the epoch waits on it (burns_unsettled) rather than miss its
+ * copies.
+ */
+async function settleBurns(deps: RewarderDeps): Promise<void> {
+  const settler = new BurnSettler({ store: burnJournalStore(deps.sql), delayMs: 0, sweepMs: 60_000, maxRows: 200, logger: deps.logger });
+  await settler.drain();
 }

@@ -7,6 +7,8 @@ import { heliumProto } from '@cov/shared/helium/interop';
 import { addressFromBinaryKey } from '@cov/shared/helium/keys';
 import { verifyMerkleProof, buildMerkleTree } from '@cov/shared/rewards/merkle';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { PgBurnStore } from '@cov/router/burn-store';
+import type { UplinkCopy } from '@cov/router/uplink-copy';
 import { runVerifyManifest } from '@cov/cli/commands/verify-manifest';
 import { computeEpoch } from './compute-epoch';
 import { runDueEpochs } from './epoch-scheduler';
@@ -272,6 +274,42 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     rmSync(path);
     await runDueEpochs(deps);
     expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('records the bought copies a crashed router journaled before paying the epoch, and waits on a row it cannot record', async () => {
+    const sql = deps.sql;
+    const next = EPOCH + 2;
+    const atMs = next * DAY_MS + 3_600_000;
+    const [org] = await sql<{ id: string }[]>`insert into orgs (name, net_id, dc_balance, created_at) values ('journal org', 'C00053', 100, now()) returning id`;
+    const endpoint = { protocol: 'http' as const, url: 'http://lns.invalid' };
+    const [route] = await sql<{ id: string }[]>`insert into routes (org_id, endpoint, max_copies, created_at, updated_at) values (${org!.id}, ${JSON.stringify(endpoint)}::jsonb, 2, now(), now()) returning id`;
+    const copy = (hotspotAddress: string) => ({ hotspotAddress, rssiDbm: -90, snrDb: 3, frequencyHz: 868_100_000, dataRate: 'SF7BW125', receivedAtMs: atMs }) as UplinkCopy;
+    // The router paid and journaled the batch (balance and ledger are final), forwarded it and died before settling.
+    const outcomes = await new PgBurnStore(sql).commit({
+      nowMs: atMs + 5,
+      drops: [],
+      decisions: [{
+        packetId: 'ab'.repeat(32), route: { id: route!.id, orgId: org!.id, endpoint, maxCopies: 2, active: true, locked: false }, kind: 'uplink',
+        devAddr: 'fc014c01', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 30, copiesHeard: 2,
+        bought: [copy(fx.hotspots.rome!.address), copy(fx.hotspots.berlin!.address)], overMax: 0, dcPerCopy: 2, receivedAtMs: atMs,
+      }],
+    });
+    expect(outcomes).toEqual(['forwarded']);
+    // A row no one can expand (a bug wrote it) holding a packet of the epoch: the epoch must not be paid without it.
+    const bad = [{ i: 1, h: '00', r: 'not-a-uuid', o: org!.id, k: 'uplink', pb: 1, ch: 1, cb: 0, ov: 0, dc: 0, at: atMs, d: '2026-11-03' }];
+    const [badRow] = await sql<{ id: number }[]>`insert into burn_journal (decisions, drops, outcomes, created_at_ms)
+      values (${JSON.stringify(bad)}, '[]', '{forwarded}', ${atMs}) returning id::float8 as id`;
+    clock.set((next + 1) * DAY_MS + 3_600_000);
+    expect(await runDueEpochs(deps)).toMatchObject([{ status: 'waiting', epoch: next, reason: 'burns_unsettled' }]);
+    // The good row was recorded all the same, once.
+    expect(await count('burn_journal')).toBe(1);
+    const recorded = await sql<{ hotspot_address: string; dc: number }[]>`select hotspot_address, dc::int as dc from packet_copies where packet_hash = ${Buffer.from('ab'.repeat(32), 'hex')} order by hotspot_address`;
+    expect(recorded.map((r) => [r.hotspot_address, r.dc])).toEqual([fx.hotspots.rome!.address, fx.hotspots.berlin!.address].sort().map((a) => [a, 2]));
+
+    await sql`delete from burn_journal where id = ${badRow!.id}`;
+    expect((await runDueEpochs(deps)).map((o) => o.status)).toEqual(['computed']);
+    const paid = readManifest(next).manifest.hotspots.filter((h) => h.dataDc !== '0').map((h) => [h.address, h.dataDc]);
+    expect(paid.sort()).toEqual([fx.hotspots.rome!.address, fx.hotspots.berlin!.address].sort().map((a) => [a, '2']));
   });
 });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import type { RouteConfig } from '@cov/shared/routing/routing-config';
 import { createLogger } from '@cov/shared/logger';
-import { BurnSettler } from './burn-settler';
+import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { PgBurnStore } from './burn-store';
 import type { RouteDecision } from './route-decision';
 import type { UplinkCopy } from './uplink-copy';

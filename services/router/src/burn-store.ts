@@ -17,6 +17,7 @@
  * routers settle at once (`for update skip locked`). Expanding many batches per statement is also
  * cheaper per packet than expanding each on the critical path was.
  */
+import { oldestUnsettledBurn, settleBurnJournal, type SettleResult } from '@cov/shared/routing/burn-journal';
 import type { Sql } from '@cov/shared/db/client';
 import type { BurnBatch, BurnStore } from './burn-batcher';
 import { decisionDc, utcDay, type RouteOutcome } from './route-decision';
@@ -69,11 +70,7 @@ export function paymentArrays(batch: BurnBatch): { orgs: string; routes: string;
   return { orgs: `{${orgs.join(',')}}`, routes: `{${routes.join(',')}}`, dc: `{${dc.join(',')}}`, copies: `{${copies.join(',')}}`, drops: `{${drops.join(',')}}` };
 }
 
-export interface SettleResult {
-  /** Journal rows expanded (and deleted). */
-  rows: number;
-  decisions: number;
-}
+export type { SettleResult };
 
 export class PgBurnStore implements BurnStore {
   constructor(private readonly sql: Sql) {}
@@ -114,57 +111,14 @@ export class PgBurnStore implements BurnStore {
     return row?.outcomes ?? [];
   }
 
-  /**
-   * Expands up to `maxRows` journal rows (oldest first, none of `skipIds`) and deletes them, in one
-   * transaction.
-   */
-  async settle(maxRows: number, skipIds: readonly number[] = []): Promise<SettleResult> {
-    const [row] = await this.sql<{ rows: number; decisions: number }[]>`
-      with
-      j as (
-        delete from burn_journal where id in (
-          select id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit ${maxRows} for update skip locked)
-        returning id, decisions, drops, outcomes),
-      s as (
-        select j.id as jid, v.*, j.outcomes[v.i] as outcome
-        from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, r uuid, o uuid, k text, da text, je text, de text,
-                                                                          fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json)),
-      copies as (
-        insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
-        select decode(s.h, 'hex'), s.r, s.o, c.hs, s.pc, c.rs, c.sn, c.f, c.dr, c.at
-        from s cross join lateral json_to_recordset(s.c) as c(hs text, rs int, sn real, f bigint, dr text, at bigint)
-        where s.outcome = 'forwarded'),
-      packets as (
-        insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes,
-                                    copies_heard, copies_bought, dc, status, received_at_ms)
-        select decode(h, 'hex'), r, o, k, da, je, de, fc, fp, pb, ch,
-               case when outcome = 'forwarded' then cb else 0 end, case when outcome = 'forwarded' then dc else 0 end, outcome, at
-        from s order by jid, i),
-      stats as (
-        insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
-        select r, o, d, count(*), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
-        on conflict (route_id, day) do update set packets = route_stats_daily.packets + excluded.packets,
-          copies = route_stats_daily.copies + excluded.copies, dc = route_stats_daily.dc + excluded.dc),
-      drops as (
-        insert into route_drops_daily (route_id, org_id, day, reason, count)
-        select route, org, day, reason, sum(n) from (
-          select r, o, d, outcome, count(*) from s where outcome <> 'forwarded' group by 1, 2, 3, 4
-          union all
-          select r, o, d, 'copy_over_max', sum(ov) from s where outcome = 'forwarded' and ov > 0 group by 1, 2, 3
-          union all
-          select x.r, x.o, x.d, x.re, x.n from j cross join lateral json_to_recordset(j.drops::json) as x(r uuid, o uuid, d date, re text, n bigint)
-        ) as all_drops(route, org, day, reason, n)
-        group by route, org, day, reason order by route, day, reason
-        on conflict (route_id, day, reason) do update set count = route_drops_daily.count + excluded.count)
-      select (select count(*) from j)::int as rows, (select count(*) from s)::int as decisions`;
-    return { rows: row?.rows ?? 0, decisions: row?.decisions ?? 0 };
+  /** Expands up to `maxRows` journal rows (oldest first, none of `skipIds`) and deletes them, in one transaction. */
+  settle(maxRows: number, skipIds: readonly number[] = []): Promise<SettleResult> {
+    return settleBurnJournal(this.sql, maxRows, skipIds);
   }
 
   /** The oldest journal row not in `skipIds` (to set aside a row that cannot be settled). */
-  async oldestUnsettled(skipIds: readonly number[]): Promise<number | null> {
-    const [row] = await this.sql<{ id: number }[]>`
-      select id::float8 as id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit 1`;
-    return row?.id ?? null;
+  oldestUnsettled(skipIds: readonly number[]): Promise<number | null> {
+    return oldestUnsettledBurn(this.sql, skipIds);
   }
 
   /** Journal rows not settled yet (monitoring, tests). */

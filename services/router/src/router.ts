@@ -6,7 +6,7 @@
 import type { AppContext } from '@cov/shared/runtime/app-context';
 import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
 import { BurnBatcher } from './burn-batcher';
-import { BurnSettler } from './burn-settler';
+import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { PgBurnStore } from './burn-store';
 import { DownlinkScheduler } from './downlinks/downlink-scheduler';
 import { DownlinkService } from './downlinks/downlink-service';

@@ -1,13 +1,14 @@
 /**
- * Expands the burn journal in the background (burn-store.ts): shortly after a burn batch commits
- * (`delayMs`, so one statement takes the journal rows of many batches), at start (rows a crashed
- * router left) and every `sweepMs` (rows another router left). One settle runs at a time; while
- * journal rows keep coming, settles follow each other, each taking everything committed
- * meanwhile. A row the database refuses to expand (a bug: the payment step validated the values)
+ * Expands the burn journal (burn-journal.ts; the router writes it in its burn-store.ts). The router
+ * runs one in the background: shortly after a burn batch commits (`delayMs`, so one statement
+ * takes the journal rows of many batches), at start (rows a crashed router left) and every
+ * `sweepMs` (rows another router left). The rewarder drains one before it pays an epoch. One
+ * settle runs at a time; while journal rows keep coming, settles follow each other, each taking
+ * everything committed meanwhile. A row the database refuses to expand (a bug: the payment step validated the values)
  * is set aside, logged and left in `burn_journal`, so it cannot hold back the rows behind it.
  */
-import type { Logger } from '@cov/shared/logger';
-import type { SettleResult } from './burn-store';
+import type { Logger } from '../logger';
+import type { SettleResult } from './burn-journal';
 
 export interface JournalStore {
   settle(maxRows: number, skipIds: readonly number[]): Promise<SettleResult>;
