@@ -20,37 +20,11 @@ import {
   verifyWitnessReportSignature,
   witnessReportSigningBytes,
   type BeaconReport,
-  type UnsignedBeaconReport,
-  type UnsignedWitnessReport,
 } from './reports';
+import { sampleReports } from './testing/sample-reports';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const beaconer = keypairFromLabel('test/beaconer');
-const witness = keypairFromLabel('test/witness');
-
-const unsignedBeacon: UnsignedBeaconReport = {
-  pubKeyBinary: beaconer.binaryKey,
-  localEntropy: Uint8Array.from([233, 70, 25, 176]),
-  remoteEntropy: new Uint8Array(32).fill(0xab),
-  data: Uint8Array.from({ length: 51 }, (_, i) => i),
-  frequencyHz: 867_900_000,
-  channel: 0,
-  datarate: 'SF12BW125',
-  txPowerDbm: 14,
-  timestampNs: 1_677_163_710_123_456_789n,
-  tmst: 4_000_000_000,
-};
-
-const unsignedWitness: UnsignedWitnessReport = {
-  pubKeyBinary: witness.binaryKey,
-  data: Uint8Array.from({ length: 51 }, (_, i) => i),
-  timestampNs: 1_677_163_710_200_000_000n,
-  tmst: 123_456,
-  signalDbmX10: -1080,
-  snrDbX10: -75,
-  frequencyHz: 867_900_032,
-  datarate: 'SF9BW125',
-};
+const { beaconer, witness, unsignedBeacon, unsignedWitness } = sampleReports('test');
 
 /** Independent proto3 writer for the test: tag = field << 3 | wire type; varints base 128. */
 function varint(n: bigint): number[] {
