@@ -88,4 +88,20 @@ describe('burn batcher', () => {
     expect(await p).toBe('forwarded');
     expect(b.pendingCount).toBe(0);
   });
+
+  it('startNow starts the pending batch at once when none is in flight, and leaves one in flight alone', async () => {
+    const store = new FakeStore();
+    store.hold = true;
+    const b = new BurnBatcher({ store, maxDecisions: 10, nowMs: () => 0, logger });
+    const first = b.submit(decision('a', 1, 1));
+    b.startNow();
+    expect(store.batches).toHaveLength(1); // synchronously, not at the end of the turn
+    const second = b.submit(decision('a', 1, 1));
+    b.startNow();
+    expect(store.batches).toHaveLength(1); // one batch in flight at a time
+    store.hold = false;
+    store.release!();
+    expect(await Promise.all([first, second])).toEqual(['forwarded', 'forwarded']);
+    expect(store.batches.map((x) => x.decisions.length)).toEqual([1, 1]);
+  });
 });

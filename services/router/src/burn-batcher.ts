@@ -4,7 +4,8 @@
  * resolves only after that commit, and the router forwards only decisions resolved 'forwarded',
  * so a copy is never forwarded with its burn still in memory: a crash loses at most packets that
  * were neither paid nor forwarded. One batch is in flight at a time. When none is, a batch starts
- * at the end of the current event-loop turn (so the packets one dedup timer closes go together);
+ * as soon as the router has submitted the packets the dedup window closed at one moment
+ * (`startNow`), or else at the end of the current event-loop turn, so those packets go together;
  * packets arriving while one is in flight form the next batch, which starts as soon as the
  * previous one commits, so batches grow with load instead of transactions queueing up.
  */
@@ -72,6 +73,15 @@ export class BurnBatcher {
     if (existing) existing.count += drop.count;
     else this.drops.set(key, { ...drop });
     if (!this.stopped) this.schedule();
+  }
+
+  /**
+   * Starts the pending decisions' batch now if none is in flight, rather than at the end of the
+   * event-loop turn: the router calls it once the packets due at one moment are all submitted, so
+   * they still go together, and their batch does not wait for the datagrams the turn reads first.
+   */
+  startNow(): void {
+    if (!this.inFlight && !this.stopped && this.pending.length > 0) this.startFlush();
   }
 
   /** Commits everything pending (and waits for a batch in flight). */

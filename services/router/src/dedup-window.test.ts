@@ -117,4 +117,41 @@ describe('dedup window', () => {
     expect(closed.map((p) => p.key)).toEqual(['a', 'b']);
     expect(w.openCount).toBe(0);
   });
+
+  it('closes due windows when asked between timer ticks, never before their deadline, and says when a moment closed some', () => {
+    const scheduler = new FakeScheduler();
+    const events: string[] = [];
+    const w = new DedupWindow<ReturnType<typeof copy>, string>({
+      windowMs: 200,
+      lateMemoryMs: 1000,
+      maxCopiesKept: 10,
+      // A scheduler whose timers never fire: only closeDueNow can close a window here.
+      scheduler: { now: () => scheduler.t, setTimer: () => 0, clearTimer: () => {} },
+      onClose: (p) => events.push(`close ${p.key}`),
+      onClosedDue: () => events.push('moment'),
+    });
+    w.add('p1', copy('a'), 'f');
+    scheduler.t = 0.4;
+    w.add('p2', copy('a'), 'f');
+    scheduler.t = 199.9;
+    w.closeDueNow();
+    expect(events).toEqual([]);
+    scheduler.t = 200.5;
+    w.closeDueNow();
+    expect(events).toEqual(['close p1', 'close p2', 'moment']);
+    w.closeDueNow();
+    expect(events).toHaveLength(3);
+    expect(w.add('p1', copy('b'), 'f')).toBe('late');
+  });
+
+  it('joins a copy to a packet known to be open, and answers undefined for one that is not', () => {
+    const { scheduler, closed, w } = setup();
+    w.add('p1', copy('a'), 'frame');
+    expect(w.join('p1', copy('b'))).toBe('joined');
+    expect(w.join('p1', copy('b'))).toBe('duplicate');
+    expect(w.join('p2', copy('a'))).toBeUndefined();
+    scheduler.advance(200);
+    expect(closed[0]!.copies.map((c) => c.hotspotAddress)).toEqual(['a', 'b']);
+    expect(w.join('p1', copy('c'))).toBeUndefined();
+  });
 });

@@ -55,6 +55,8 @@ export interface DedupWindowOptions<C, F> {
   maxCopiesKept: number;
   scheduler?: Scheduler;
   onClose(packet: ClosedPacket<C, F>): void;
+  /** After the packets due at one moment were handed to onClose (to act on them together). */
+  onClosedDue?(): void;
 }
 
 function heardFrom(packet: OpenPacket<WindowCopy, unknown>, hotspotAddress: string): boolean {
@@ -69,7 +71,9 @@ export class DedupWindow<C extends WindowCopy, F> {
   private timer: unknown;
   private timerAt = Infinity;
   private readonly closed = new Map<string, number>();
-  private closedQueue: { key: string; forgetAt: number }[] = [];
+  /** Closed keys and when to forget them, oldest first: two flat arrays rather than an object per packet. */
+  private closedKeys: string[] = [];
+  private closedForgetAt: number[] = [];
   private closedHead = 0;
   private readonly scheduler: Scheduler;
 
@@ -83,12 +87,7 @@ export class DedupWindow<C extends WindowCopy, F> {
 
   add(key: string, copy: C, frame: F): AddOutcome {
     const existing = this.open.get(key);
-    if (existing) {
-      if (heardFrom(existing, copy.hotspotAddress)) return 'duplicate';
-      if (existing.copies.length < this.options.maxCopiesKept) existing.copies.push(copy);
-      else (existing.extraHotspots ??= new Set()).add(copy.hotspotAddress);
-      return 'joined';
-    }
+    if (existing) return this.joinOpen(existing, copy);
     const now = this.scheduler.now();
     this.forgetClosed(now);
     if (this.closed.has(key)) return 'late';
@@ -97,6 +96,35 @@ export class DedupWindow<C extends WindowCopy, F> {
     this.queue.push(packet);
     this.arm(packet.closesAt);
     return 'opened';
+  }
+
+  /**
+   * Adds a copy to a packet known to be open (its key came from a window not yet closed): the
+   * intake's shortcut for copies whose payload text matches the first copy's.
+   */
+  join(key: string, copy: C): AddOutcome | undefined {
+    const existing = this.open.get(key);
+    return existing ? this.joinOpen(existing, copy) : undefined;
+  }
+
+  private joinOpen(existing: OpenPacket<C, F>, copy: C): AddOutcome {
+    if (heardFrom(existing, copy.hotspotAddress)) return 'duplicate';
+    if (existing.copies.length < this.options.maxCopiesKept) existing.copies.push(copy);
+    else (existing.extraHotspots ??= new Set()).add(copy.hotspotAddress);
+    return 'joined';
+  }
+
+  /**
+   * Closes the windows already due, if any. The timer alone closes a window up to 1-1.5 ms late
+   * (Node timers have millisecond granularity, and at a packet every half millisecond the next
+   * deadline is always less than one away); the router also calls this as each datagram arrives,
+   * so under load windows close within a datagram's interval of their deadline, never before it.
+   */
+  closeDueNow(): void {
+    const head = this.queue[this.head];
+    if (head === undefined) return;
+    const now = this.scheduler.now();
+    if (head.closesAt <= now) this.closeDue(now);
   }
 
   /** Closes every open window now (shutdown), handing each packet on. */
@@ -126,6 +154,7 @@ export class DedupWindow<C extends WindowCopy, F> {
   }
 
   private closeDue(now: number): void {
+    const before = this.head;
     while (this.head < this.queue.length) {
       const packet = this.queue[this.head]!;
       if (packet.closesAt > now) break;
@@ -135,10 +164,13 @@ export class DedupWindow<C extends WindowCopy, F> {
       if (this.options.lateMemoryMs > 0) {
         const forgetAt = packet.closesAt + this.options.lateMemoryMs;
         this.closed.set(packet.key, forgetAt);
-        this.closedQueue.push({ key: packet.key, forgetAt });
+        this.closedKeys.push(packet.key);
+        this.closedForgetAt.push(forgetAt);
       }
-      this.options.onClose({ key: packet.key, frame: packet.frame, copies: packet.copies, openedAt: packet.openedAt });
+      // The open packet itself is handed on (it is a ClosedPacket): no copy of it per packet.
+      this.options.onClose(packet);
     }
+    if (this.head > before) this.options.onClosedDue?.();
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
@@ -146,14 +178,17 @@ export class DedupWindow<C extends WindowCopy, F> {
   }
 
   private forgetClosed(now: number): void {
-    while (this.closedHead < this.closedQueue.length) {
-      const entry = this.closedQueue[this.closedHead]!;
-      if (entry.forgetAt > now) break;
-      if (this.closed.get(entry.key) === entry.forgetAt) this.closed.delete(entry.key);
+    while (this.closedHead < this.closedKeys.length) {
+      const forgetAt = this.closedForgetAt[this.closedHead]!;
+      if (forgetAt > now) break;
+      const key = this.closedKeys[this.closedHead]!;
+      if (this.closed.get(key) === forgetAt) this.closed.delete(key);
+      this.closedKeys[this.closedHead] = undefined as never;
       this.closedHead++;
     }
-    if (this.closedHead > 1024 && this.closedHead * 2 > this.closedQueue.length) {
-      this.closedQueue = this.closedQueue.slice(this.closedHead);
+    if (this.closedHead > 1024 && this.closedHead * 2 > this.closedKeys.length) {
+      this.closedKeys = this.closedKeys.slice(this.closedHead);
+      this.closedForgetAt = this.closedForgetAt.slice(this.closedHead);
       this.closedHead = 0;
     }
   }

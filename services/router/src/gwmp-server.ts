@@ -16,6 +16,7 @@ import type { GatewayDirectory } from './gateway-directory';
 import type { RouterMetrics } from './router-metrics';
 import type { HotspotInfo } from './uplink-copy';
 import type { UdpAddress } from './downlinks/downlink-scheduler';
+import { ipLiteralLookup } from './udp-lookup';
 
 export interface GwmpServerOptions {
   host: string;
@@ -55,7 +56,7 @@ export class GwmpServer {
   }
 
   async start(): Promise<void> {
-    const socket = dgram.createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 8 * 1024 * 1024 });
+    const socket = dgram.createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 8 * 1024 * 1024, lookup: ipLiteralLookup });
     socket.on('message', (msg, rinfo) => {
       try {
         this.onDatagram(msg, rinfo);

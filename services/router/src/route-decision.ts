@@ -23,7 +23,7 @@ export interface RouteDecision {
   payloadBytes: number;
   copiesHeard: number;
   /** Copies to buy, in arrival order. */
-  bought: UplinkCopy[];
+  bought: readonly UplinkCopy[];
   /** Copies heard beyond max_copies (not bought). */
   overMax: number;
   dcPerCopy: number;

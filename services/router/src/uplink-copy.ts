@@ -48,10 +48,14 @@ export function toUplinkCopy(rxpk: Rxpk, hotspot: HotspotInfo, receivedAtMs: num
   };
 }
 
-/** The first `maxCopies` copies in arrival order are bought; the rest are counted, not paid. */
-export function buyCopies<C>(copies: readonly C[], maxCopies: number): { bought: C[]; overMax: number } {
+/**
+ * The first `maxCopies` copies in arrival order are bought; the rest (`copies.length - bought.length`)
+ * are counted, not paid. When all are bought the array itself is returned, not a copy: a closed
+ * packet's copies no longer change.
+ */
+export function buyCopies<C>(copies: readonly C[], maxCopies: number): readonly C[] {
   const n = Math.max(0, Math.min(copies.length, maxCopies));
-  return { bought: copies.slice(0, n), overMax: copies.length - n };
+  return n === copies.length ? copies : copies.slice(0, n);
 }
 
 /** Strongest first (RSSI, then SNR): the order in which hotspots are tried for a downlink. */

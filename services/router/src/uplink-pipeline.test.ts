@@ -23,7 +23,7 @@ const hotspot = (i: number) => ({ address: `hotspot-${i}`, gatewayEui: `aa555a00
 function setup() {
   const decisions: RouteDecision[] = [];
   const pushed: string[] = [];
-  const batcher = { submit: (d: RouteDecision) => (decisions.push(d), Promise.resolve<RouteOutcome>('forwarded')), countDrop: () => {} } as unknown as BurnBatcher;
+  const batcher = { submit: (d: RouteDecision) => (decisions.push(d), Promise.resolve<RouteOutcome>('forwarded')), countDrop: () => {}, startNow: () => {} } as unknown as BurnBatcher;
   const lns = { pushCopy: (_h: string, _p: number, eui: string, _json: string, onSent: (e: Error | null) => void) => (pushed.push(eui), onSent(null)) };
   const pipeline = new UplinkPipeline({
     clock: new ManualClock(0),

@@ -50,14 +50,23 @@ const MAX_COPIES_KEPT = 64;
 
 export class UplinkPipeline {
   private readonly dedup: DedupWindow<UplinkCopy, RoutedFrame>;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Decisions submitted and not yet settled and forwarded; `drain` waits for none. */
+  private inFlight = 0;
+  private drained: (() => void)[] = [];
+  /** Bound once: called as each decision's work ends, whatever its outcome. */
+  private readonly untrack = (): void => {
+    if (--this.inFlight > 0) return;
+    const waiting = this.drained;
+    this.drained = [];
+    for (const wake of waiting) wake();
+  };
   /**
    * Open windows by the base64 PHYPayload text of their first copy. Hotspots' copies of a packet
    * nearly always carry the same text, so later copies join their window without being decoded and
    * hashed again (half the intake work at two copies per packet). Other spellings of the same bytes
    * (unpadded base64) take the full path and still meet in the window, whose key is the hash.
    */
-  private readonly openByData = new Map<string, { key: string; frame: RoutedFrame }>();
+  private readonly openByData = new Map<string, string>();
 
   constructor(private readonly deps: UplinkPipelineDeps) {
     this.dedup = new DedupWindow<UplinkCopy, RoutedFrame>({
@@ -66,6 +75,7 @@ export class UplinkPipeline {
       maxCopiesKept: MAX_COPIES_KEPT,
       ...(deps.dedupScheduler ? { scheduler: deps.dedupScheduler } : {}),
       onClose: (packet) => this.onWindowClosed(packet),
+      onClosedDue: () => this.deps.batcher.startNow(),
     });
   }
 
@@ -75,14 +85,19 @@ export class UplinkPipeline {
 
   intake(rxpk: Rxpk, hotspot: HotspotInfo): void {
     const { metrics, logger } = this.deps;
+    this.dedup.closeDueNow();
     if (rxpk.stat !== undefined && rxpk.stat !== 1) {
       metrics.drop('crc_failed');
       return;
     }
-    const open = this.openByData.get(rxpk.data);
-    if (open) {
-      this.countJoin(this.dedup.add(open.key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), open.frame));
-      return;
+    const openKey = this.openByData.get(rxpk.data);
+    if (openKey !== undefined) {
+      const outcome = this.dedup.join(openKey, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()));
+      if (outcome !== undefined) {
+        this.countJoin(outcome);
+        return;
+      }
+      this.openByData.delete(rxpk.data); // not expected (entries leave with their window), but then take the full path
     }
     const bytes = Buffer.from(rxpk.data, 'base64');
     if (bytes.length === 0) {
@@ -106,7 +121,7 @@ export class UplinkPipeline {
     }
     const key = createHash('sha256').update(bytes).digest('hex');
     const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), frame);
-    if (outcome === 'opened') this.openByData.set(rxpk.data, { key, frame });
+    if (outcome === 'opened') this.openByData.set(rxpk.data, key);
     else this.countJoin(outcome);
   }
 
@@ -118,7 +133,7 @@ export class UplinkPipeline {
   /** Closes every open window and waits until every packet is settled and forwarded (shutdown, tests). */
   async drain(): Promise<void> {
     this.dedup.flushAll();
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight > 0) await new Promise<void>((wake) => this.drained.push(wake));
   }
 
   stop(): void {
@@ -152,7 +167,7 @@ export class UplinkPipeline {
     metrics.packet(kind);
     const payloadBytes = frame.kind === 'data' ? frame.frmPayload.length : 0;
     for (const match of matches) {
-      const { bought, overMax } = buyCopies(packet.copies, match.maxCopies);
+      const bought = buyCopies(packet.copies, match.maxCopies);
       const decision: RouteDecision = {
         packetId: packet.key,
         route: match.route,
@@ -165,58 +180,74 @@ export class UplinkPipeline {
         payloadBytes,
         copiesHeard: packet.copies.length,
         bought,
-        overMax,
+        overMax: packet.copies.length - bought.length,
         dcPerCopy: dcPerCopy(kind, payloadBytes),
         receivedAtMs: packet.copies[0]?.receivedAtMs ?? this.deps.clock.nowMs(),
-        ...(match.route.locked ? { dropReason: 'route_locked' as const } : !match.route.active ? { dropReason: 'route_inactive' as const } : {}),
       };
-      this.track(this.deps.batcher.submit(decision).then((outcome) => this.afterSettled(decision, outcome, frame, packet.openedAt)));
+      // Set only when it applies (rare): a spread of a conditional object would allocate one per decision.
+      if (match.route.locked) decision.dropReason = 'route_locked';
+      else if (!match.route.active) decision.dropReason = 'route_inactive';
+      this.inFlight++;
+      this.deps.batcher
+        .submit(decision)
+        .then((outcome) => this.afterSettled(decision, outcome, frame, packet.openedAt))
+        .then(this.untrack, this.untrack);
     }
   }
 
-  private track(p: Promise<unknown>): void {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
-  }
-
-  private async afterSettled(decision: RouteDecision, outcome: RouteOutcome, frame: RoutedFrame, heardAt: number): Promise<void> {
+  /**
+   * What follows a committed burn. Not an async function: the GWMP path (the common one) settles
+   * its one promise when the datagrams left, and a drop returns at once, without the promises an
+   * async function and an awaited helper add per decision.
+   */
+  private afterSettled(decision: RouteDecision, outcome: RouteOutcome, frame: RoutedFrame, heardAt: number): Promise<void> | undefined {
     const { metrics } = this.deps;
     if (outcome !== 'forwarded') {
       metrics.drop(outcome);
-      return;
+      return undefined;
     }
     metrics.bought(decision.bought.length, decision.dcPerCopy * decision.bought.length);
     if (decision.overMax > 0) metrics.drop('copy_over_max', decision.overMax);
     try {
-      await this.forward(decision, frame, heardAt);
+      const endpoint = decision.route.endpoint;
+      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port);
+      return this.forwardHttp(decision, frame, heardAt).catch((e: unknown) => this.forwardingFailed(decision, e));
     } catch (e) {
-      this.deps.logger.error({ err: e, route: decision.route.id }, 'forwarding failed');
-      this.endpointError(decision);
+      this.forwardingFailed(decision, e);
+      return undefined;
     }
   }
 
-  private async forward(decision: RouteDecision, frame: RoutedFrame, heardAt: number): Promise<void> {
+  private forwardingFailed(decision: RouteDecision, e: unknown): void {
+    this.deps.logger.error({ err: e, route: decision.route.id }, 'forwarding failed');
+    this.endpointError(decision);
+  }
+
+  /** Resolves when every bought copy's datagram left (or failed to). */
+  private forwardGwmp(decision: RouteDecision, host: string, port: number): Promise<void> | undefined {
+    const { metrics } = this.deps;
+    let left = decision.bought.length;
+    if (left === 0) {
+      metrics.forward('gwmp', 'ok');
+      return undefined;
+    }
+    return new Promise<void>((resolve) => {
+      let failedCopies = 0;
+      const onSent = (error: Error | null) => {
+        if (error) failedCopies++;
+        if (--left > 0) return;
+        metrics.forward('gwmp', failedCopies === 0 ? 'ok' : 'error');
+        if (failedCopies > 0) this.endpointError(decision);
+        resolve();
+      };
+      for (const c of decision.bought) this.deps.lns.pushCopy(host, port, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
+    });
+  }
+
+  private async forwardHttp(decision: RouteDecision, frame: RoutedFrame, heardAt: number): Promise<void> {
     const { metrics, logger } = this.deps;
     const endpoint = decision.route.endpoint;
-    if (endpoint.protocol === 'gwmp') {
-      await new Promise<void>((resolve) => {
-        let left = decision.bought.length;
-        let failed = 0;
-        const onSent = (error: Error | null) => {
-          if (error) failed++;
-          if (--left > 0) return;
-          metrics.forward('gwmp', failed === 0 ? 'ok' : 'error');
-          if (failed > 0) this.endpointError(decision);
-          resolve();
-        };
-        if (left === 0) {
-          metrics.forward('gwmp', 'ok');
-          return resolve();
-        }
-        for (const c of decision.bought) this.deps.lns.pushCopy(endpoint.host, endpoint.port, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
-      });
-      return;
-    }
+    if (endpoint.protocol !== 'http') return;
     const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };
     this.deps.downlinks.remember(context);
     const result = await this.deps.http.post(endpoint.url, webhookMessage(decision, frame), endpoint.authHeader);

@@ -15,6 +15,7 @@ import { isIP } from 'node:net';
 import { GWMP_IDENTIFIERS, GWMP_VERSION, encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import type { Rxpk, Txpk, TxpkAck } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
+import { ipLiteralLookup } from '../udp-lookup';
 
 export interface LnsRelay {
   /** The LNS's token of the PULL_RESP, echoed in the TX_ACK. */
@@ -144,15 +145,28 @@ export class GwmpLnsClient {
         let end = start + 1;
         let bytes = queued[start]!.length;
         while (end < queued.length && end - start < MAX_RXPK_PER_DATAGRAM && bytes + queued[end]!.length + 1 <= MAX_BODY_BYTES) bytes += queued[end++]!.length + 1;
-        const callbacks = onSent.slice(start, end);
-        this.send(session, pushDataDatagramOf(this.token(), session.euiBytes, queued.slice(start, end))).then(
-          () => callbacks.forEach((cb) => cb(null)),
-          (e: unknown) => callbacks.forEach((cb) => cb(e instanceof Error ? e : new Error(String(e)))),
-        );
+        const datagram = end - start === queued.length ? pushDataDatagramOf(this.token(), session.euiBytes, queued) : pushDataDatagramOf(this.token(), session.euiBytes, queued.slice(start, end));
+        this.sendThen(session, datagram, onSent, start, end);
         start = end;
       }
     }
     this.dirty.clear();
+  }
+
+  /** Sends one datagram and tells the copies `onSent[from..to)` it carried; a callback, not a promise, per datagram. */
+  private sendThen(session: LnsSession, datagram: Buffer, onSent: SentCallback[], from: number, to: number): void {
+    const done = (e: Error | null | undefined): void => {
+      for (let i = from; i < to; i++) onSent[i]!(e ?? null);
+    };
+    if (session.closed) {
+      done(new Error('session closed'));
+      return;
+    }
+    try {
+      session.socket.send(datagram, session.port, session.address, done);
+    } catch (e) {
+      done(e instanceof Error ? e : new Error(String(e))); // e.g. a socket closed under us
+    }
   }
 
   private token(): number {
@@ -179,7 +193,7 @@ export class GwmpLnsClient {
     const { address, family } = await this.resolve(host);
     const again = this.sessions.get(key);
     if (again && !again.closed) return again;
-    const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+    const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: ipLiteralLookup });
     const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false, queued: [], onSent: [] };
     socket.on('message', (msg) => this.onMessage(session, msg));
     socket.on('error', (e) => {
