@@ -21,24 +21,12 @@ import {
   witnessReportSigningBytes,
   type BeaconReport,
 } from './reports';
+import { fieldBytes, fieldVarint } from './testing/proto-writer';
 import { sampleReports } from './testing/sample-reports';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const { beaconer, witness, unsignedBeacon, unsignedWitness } = sampleReports('test');
 
-/** Independent proto3 writer for the test: tag = field << 3 | wire type; varints base 128. */
-function varint(n: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asUintN(64, n);
-  do {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? byte | 0x80 : byte);
-  } while (v > 0n);
-  return out;
-}
-const fieldVarint = (field: number, v: bigint) => [...varint(BigInt(field << 3)), ...varint(v)];
-const fieldBytes = (field: number, b: Uint8Array) => [...varint(BigInt((field << 3) | 2)), ...varint(BigInt(b.length)), ...b];
 
 describe('data_rate names', () => {
   it('match the @helium/proto enum values one to one', () => {

@@ -20,6 +20,7 @@ import {
   type BeaconReport,
   type WitnessReport,
 } from './reports';
+import { fieldBytes, fieldVarint, varint } from './testing/proto-writer';
 import { sampleReports } from './testing/sample-reports';
 
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : 'undefined');
@@ -28,18 +29,6 @@ const { beaconer, witness, unsignedBeacon, unsignedWitness } = sampleReports('te
 const signedBeacon = signBeaconReport(unsignedBeacon, beaconer.secretKey);
 const signedWitness = signWitnessReport(unsignedWitness, witness.secretKey);
 
-function varint(n: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asUintN(64, n);
-  do {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? byte | 0x80 : byte);
-  } while (v > 0n);
-  return out;
-}
-const fieldVarint = (field: number, v: bigint) => [...varint(BigInt(field << 3)), ...varint(v)];
-const fieldBytes = (field: number, b: Uint8Array) => [...varint(BigInt((field << 3) | 2)), ...varint(BigInt(b.length)), ...b];
 const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
 
 describe('spliced signing bytes of canonical reports', () => {
