@@ -9,7 +9,8 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
-import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
+import { encodeGwmpPacket } from '@cov/shared/gwmp/packet';
+import { forEachUplinkId, quotedKey, uplinkBytes } from './uplink-id';
 
 export type LoadCommand =
   | { cmd: 'setup'; gatewayEuis: string[] }
@@ -52,19 +53,6 @@ export function request<T>(worker: Worker, command: LoadCommand): Promise<T> {
   });
 }
 
-/** A data uplink PHYPayload without crypto: the router does not check MICs of routes without filters. */
-function uplinkBytes(devAddr: number, n: number): Uint8Array {
-  const b = Buffer.alloc(1 + 4 + 1 + 2 + 1 + 11 + 4);
-  b[0] = 0x40;
-  b.writeUInt32LE(devAddr >>> 0, 1);
-  b[5] = 0;
-  b.writeUInt16LE(n & 0xffff, 6);
-  b[8] = 1;
-  b.writeUInt32BE(n >>> 0, 9); // unique per packet
-  b.writeUInt32BE((n * 2654435761) >>> 0, b.length - 4);
-  return b;
-}
-
 function pushData(eui: string, token: number, phy: Uint8Array, tmst: number, rssi: number): Uint8Array {
   const r = encodeGwmpPacket({
     type: 'PUSH_DATA',
@@ -77,12 +65,24 @@ function pushData(eui: string, token: number, phy: Uint8Array, tmst: number, rss
   return r.value;
 }
 
+/** Room per prebuilt PUSH_DATA (12-byte header + one rxpk of a 24-byte payload is about 250 bytes). */
+const MAX_DATAGRAM_BYTES = 512;
+const DATA_KEY = quotedKey('data');
+const PHY_PAYLOAD_KEY = quotedKey('phyPayload');
+
 class LoadGenerator {
   private gateways: { eui: string; socket: dgram.Socket }[] = [];
   private routerPort = 0;
   private pushAcks = 0;
-  private readonly pending = new Map<string, number>();
-  private latencies: number[] = [];
+  /**
+   * Per packet of the current run (index = uplink number - firstFCnt): when its first copy was
+   * sent (ms), NaN once delivered or before it is sent; and its latency once delivered. Typed
+   * arrays allocated before the run, so a delivery allocates nothing in this isolate (see
+   * uplink-id.ts for why that matters).
+   */
+  private sentAtMs = new Float64Array(0);
+  private latencyMs = new Float64Array(0);
+  private firstFCnt = 0;
   private received = 0;
   private lastReceiveMs = 0;
   private httpServer: http.Server | undefined;
@@ -104,8 +104,7 @@ class LoadGenerator {
       const chunks: Buffer[] = [];
       req.on('data', (x: Buffer) => chunks.push(x));
       req.on('end', () => {
-        const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { phyPayload: string };
-        this.onArrival(message.phyPayload);
+        forEachUplinkId(Buffer.concat(chunks), PHY_PAYLOAD_KEY, 0, this.onArrival);
         res.writeHead(204).end();
       });
     });
@@ -113,22 +112,24 @@ class LoadGenerator {
     await new Promise<void>((r) => this.httpServer!.listen(0, '127.0.0.1', r));
     this.lnsSocket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     this.lnsSocket.on('message', (m) => {
-      const p = parseGwmpPacket(m);
-      if (p.ok && p.value.type === 'PUSH_DATA') for (const rx of p.value.rxpk) this.onArrival(rx.data);
+      // PUSH_DATA (protocol 2, identifier 0): every rxpk's `data` after the 12-byte header.
+      if (m.length > 12 && m[0] === 2 && m[3] === 0) forEachUplinkId(m, DATA_KEY, 12, this.onArrival);
     });
     await new Promise<void>((r) => this.lnsSocket!.bind(0, '127.0.0.1', r));
     return { httpUrl: `http://127.0.0.1:${(this.httpServer.address() as AddressInfo).port}/uplink`, gwmpPort: (this.lnsSocket.address() as AddressInfo).port };
   }
 
-  private onArrival(dataB64: string): void {
-    const sentAt = this.pending.get(dataB64);
-    if (sentAt === undefined) return; // a second copy (GWMP) or a stray
-    this.pending.delete(dataB64);
+  /** One packet delivered to the LNS; bound once, as it is the visitor of every delivery. */
+  private readonly onArrival = (uplinkId: number): void => {
+    const i = uplinkId - this.firstFCnt;
+    if (i < 0 || i >= this.sentAtMs.length) return; // a stray from an earlier run
+    const sentAt = this.sentAtMs[i]!;
+    if (Number.isNaN(sentAt)) return; // a second copy (GWMP)
     const now = performance.now();
-    this.latencies.push(now - sentAt);
-    this.received++;
+    this.sentAtMs[i] = NaN;
+    this.latencyMs[this.received++] = now - sentAt;
     this.lastReceiveMs = now;
-  }
+  };
 
   async raw(c: Extract<LoadCommand, { cmd: 'raw' }>): Promise<{ sent: number }> {
     const d = pushData(this.gateways[0]!.eui, 1, uplinkBytes(1, 1), 1, -80);
@@ -144,27 +145,38 @@ class LoadGenerator {
   }
 
   async run(c: Extract<LoadCommand, { cmd: 'run' }>): Promise<RunResult> {
-    this.pending.clear();
-    this.latencies = [];
+    this.sentAtMs = new Float64Array(c.packets).fill(NaN);
+    this.latencyMs = new Float64Array(c.packets);
+    this.firstFCnt = c.firstFCnt;
     this.received = 0;
     this.pushAcks = 0;
     const G = this.gateways.length;
-    // Prebuild every datagram so the measured loop only sends.
-    const packets = Array.from({ length: c.packets }, (_, i) => {
+    const count = c.packets * c.copies;
+    // Prebuild every datagram so the measured loop only sends: all in one buffer, datagram d of
+    // packet i (d = i * copies + k) at bytes [offset[d], offset[d + 1]), sent by gateway
+    // gatewayOf[d]. One external buffer and three typed arrays instead of objects per datagram,
+    // which this isolate would otherwise carry into its old generation and mark during the run.
+    const all = Buffer.allocUnsafeSlow(count * MAX_DATAGRAM_BYTES);
+    const offset = new Int32Array(count + 1);
+    const gatewayOf = new Uint16Array(count);
+    for (let i = 0; i < c.packets; i++) {
       const n = c.firstFCnt + i;
       const phy = uplinkBytes(c.devAddrs[i % c.devAddrs.length]!, n);
-      const key = Buffer.from(phy).toString('base64');
-      const datagrams = Array.from({ length: c.copies }, (_, k) => {
-        const gw = this.gateways[(i + k * 7) % G]!;
-        return { gw, bytes: pushData(gw.eui, (n + k) & 0xffff, phy, (n * 1000) >>> 0, -60 - k) };
-      });
-      return { key, datagrams };
-    });
+      for (let k = 0; k < c.copies; k++) {
+        const d = i * c.copies + k;
+        const g = (i + k * 7) % G;
+        const bytes = pushData(this.gateways[g]!.eui, (n + k) & 0xffff, phy, (n * 1000) >>> 0, -60 - k);
+        if (bytes.length > MAX_DATAGRAM_BYTES) throw new Error(`datagram of ${bytes.length} bytes`);
+        all.set(bytes, offset[d]!);
+        offset[d + 1] = offset[d]! + bytes.length;
+        gatewayOf[d] = g;
+      }
+    }
+    const sockets = this.gateways.map((g) => g.socket);
     const started = performance.now();
     let sentDatagrams = 0;
     const intervalMs = c.ratePerS ? 1000 / c.ratePerS : 0;
-    for (let i = 0; i < packets.length; i++) {
-      const p = packets[i]!;
+    for (let i = 0; i < c.packets; i++) {
       if (c.mode === 'latency') {
         const due = started + i * intervalMs;
         const wait = due - performance.now();
@@ -174,15 +186,16 @@ class LoadGenerator {
         while (sentDatagrams - this.pushAcks > c.maxInFlightDatagrams) await new Promise((r) => setImmediate(r));
         if (i % 256 === 0) await new Promise((r) => setImmediate(r));
       }
-      this.pending.set(p.key, performance.now());
-      for (const d of p.datagrams) {
-        d.gw.socket.send(d.bytes, this.routerPort, '127.0.0.1');
+      this.sentAtMs[i] = performance.now();
+      for (let d = i * c.copies; d < (i + 1) * c.copies; d++) {
+        sockets[gatewayOf[d]!]!.send(all, offset[d]!, offset[d + 1]! - offset[d]!, this.routerPort, '127.0.0.1');
         sentDatagrams++;
       }
     }
     const deadline = performance.now() + 20_000;
-    while (this.received < packets.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    return { sent: packets.length, received: this.received, firstSendMs: started, lastReceiveMs: this.lastReceiveMs, latenciesMs: this.latencies, pushAcks: this.pushAcks };
+    while (this.received < c.packets && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const latenciesMs = Array.from(this.latencyMs.subarray(0, this.received));
+    return { sent: c.packets, received: this.received, firstSendMs: started, lastReceiveMs: this.lastReceiveMs, latenciesMs, pushAcks: this.pushAcks };
   }
 
   close(): void {
