@@ -8,6 +8,7 @@
 import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { encodeGwmpPacket } from '@cov/shared/gwmp/packet';
 import { forEachUplinkId, quotedKey, uplinkBytes } from './uplink-id';
@@ -27,6 +28,8 @@ export interface RunResult {
   /** Per received packet: LNS receipt minus first copy sent (ms). */
   latenciesMs: number[];
   pushAcks: number;
+  /** CPU time (ms) of this worker thread from the first send to the last delivery, where /proc tells it. */
+  cpuMs: number | undefined;
 }
 
 export interface SetupResult {
@@ -53,6 +56,17 @@ export function request<T>(worker: Worker, command: LoadCommand): Promise<T> {
   });
 }
 
+/** This thread's CPU time (user + system, ms) from /proc, or undefined where there is none. */
+export function threadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS_PER_S = 100;
+
 function pushData(eui: string, token: number, phy: Uint8Array, tmst: number, rssi: number): Uint8Array {
   const r = encodeGwmpPacket({
     type: 'PUSH_DATA',
@@ -74,6 +88,8 @@ class LoadGenerator {
   private gateways: { eui: string; socket: dgram.Socket }[] = [];
   private routerPort = 0;
   private pushAcks = 0;
+  /** While the send window is full: resumes sending once this many PUSH_ACKs are in. */
+  private ackWaiter: { resumeAt: number; resume: () => void } | undefined;
   /**
    * Per packet of the current run (index = uplink number - firstFCnt): when its first copy was
    * sent (ms), NaN once delivered or before it is sent; and its latency once delivered. Typed
@@ -96,7 +112,7 @@ class LoadGenerator {
   async setup(c: Extract<LoadCommand, { cmd: 'setup' }>): Promise<SetupResult> {
     for (const eui of c.gatewayEuis) {
       const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: 1 << 20 });
-      socket.on('message', () => this.pushAcks++);
+      socket.on('message', this.onPushAck);
       await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
       this.gateways.push({ eui, socket });
     }
@@ -117,6 +133,24 @@ class LoadGenerator {
     });
     await new Promise<void>((r) => this.lnsSocket!.bind(0, '127.0.0.1', r));
     return { httpUrl: `http://127.0.0.1:${(this.httpServer.address() as AddressInfo).port}/uplink`, gwmpPort: (this.lnsSocket.address() as AddressInfo).port };
+  }
+
+  private readonly onPushAck = (): void => {
+    this.pushAcks++;
+    if (this.ackWaiter && this.pushAcks >= this.ackWaiter.resumeAt) {
+      this.ackWaiter.resume();
+      this.ackWaiter = undefined;
+    }
+  };
+
+  /**
+   * Waits (without spinning: a spinning sender would take the CPU the router is measured on) until
+   * the window has drained to half, so the sender wakes once per many acks rather than per ack.
+   */
+  private windowDrained(sentDatagrams: number, maxInFlight: number): Promise<void> {
+    return new Promise((resume) => {
+      this.ackWaiter = { resumeAt: sentDatagrams - Math.floor(maxInFlight / 2), resume };
+    });
   }
 
   /** One packet delivered to the LNS; bound once, as it is the visitor of every delivery. */
@@ -173,6 +207,7 @@ class LoadGenerator {
       }
     }
     const sockets = this.gateways.map((g) => g.socket);
+    const cpuAtStart = threadCpuMs();
     const started = performance.now();
     let sentDatagrams = 0;
     const intervalMs = c.ratePerS ? 1000 / c.ratePerS : 0;
@@ -183,7 +218,7 @@ class LoadGenerator {
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       } else {
         // Closed loop on PUSH_ACKs: never more than maxInFlight datagrams unacknowledged.
-        while (sentDatagrams - this.pushAcks > c.maxInFlightDatagrams) await new Promise((r) => setImmediate(r));
+        if (sentDatagrams - this.pushAcks > c.maxInFlightDatagrams) await this.windowDrained(sentDatagrams, c.maxInFlightDatagrams);
         if (i % 256 === 0) await new Promise((r) => setImmediate(r));
       }
       this.sentAtMs[i] = performance.now();
@@ -194,8 +229,10 @@ class LoadGenerator {
     }
     const deadline = performance.now() + 20_000;
     while (this.received < c.packets && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const cpuAtEnd = threadCpuMs();
+    const cpuMs = cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart;
     const latenciesMs = Array.from(this.latencyMs.subarray(0, this.received));
-    return { sent: c.packets, received: this.received, firstSendMs: started, lastReceiveMs: this.lastReceiveMs, latenciesMs, pushAcks: this.pushAcks };
+    return { cpuMs, sent: c.packets, received: this.received, firstSendMs: started, lastReceiveMs: this.lastReceiveMs, latenciesMs, pushAcks: this.pushAcks };
   }
 
   close(): void {

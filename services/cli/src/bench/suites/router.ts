@@ -151,7 +151,11 @@ export const suite: BenchSuite = {
         const routerCpuUs = cpuBefore.router === undefined ? NaN : (((mainThreadCpuMs() ?? NaN) - cpuBefore.router) * 1000) / gwmp.received;
         const routerSystemCpuUs = (((mainThreadCpuMs('system') ?? NaN) - (cpuBefore.routerSystem ?? NaN)) * 1000) / gwmp.received;
         const pgCpuUs = (cpuSpent(cpuBefore.pg, await postgresCpuMs(admin, dbName)) * 1000) / gwmp.received;
-        ctx.log(`CPU per uplink during the GWMP run: router main thread ${routerCpuUs.toFixed(1)} us (${routerSystemCpuUs.toFixed(1)} us of it in the kernel: UDP sends and receives), PostgreSQL ${pgCpuUs.toFixed(1)} us`);
+        const loadCpuUs = gwmp.cpuMs === undefined ? NaN : (gwmp.cpuMs * 1000) / gwmp.received;
+        ctx.log(
+          `CPU per uplink during the GWMP run: router main thread ${routerCpuUs.toFixed(1)} us (${routerSystemCpuUs.toFixed(1)} us of it in the kernel: UDP sends and receives), ` +
+            `PostgreSQL ${pgCpuUs.toFixed(1)} us, load generator and LNS (the benchmark's worker thread) ${loadCpuUs.toFixed(1)} us`,
+        );
         const burnFlushes = async () => {
           const flushes = await node.ctx.metrics.getSingleMetric('cov_router_burn_flush_seconds')?.get();
           const sum = flushes?.values.find((v) => (v as { metricName?: string }).metricName === 'cov_router_burn_flush_seconds_sum')?.value ?? 0;
@@ -197,6 +201,11 @@ export const suite: BenchSuite = {
             notes: `${(1e6 / routerCpuUs).toFixed(0)} uplinks/s per fully used core`,
           },
           { name: 'PostgreSQL CPU per uplink, GWMP run (burn batches, journal settle, autovacuum)', value: pgCpuUs, unit: 'us' },
+          {
+            name: "the benchmark's own load generator and LNS, CPU per uplink, GWMP run (sharing the machine's cores with the router)",
+            value: loadCpuUs,
+            unit: 'us',
+          },
           {
             name: `uplinks routed, HTTP webhook forwarding (${COPIES} copies each)`,
             value: httpRate,
