@@ -70,7 +70,18 @@ describe('route table', () => {
     // A range whose route no longer exists routes nothing.
     ['fc014c18', key(0x01), 'no_route'],
   ] as const)('uplink from %s (key %#) -> %j', (devAddr, nwkSKey, expected) => {
-    expect(ids(table.lookupUplink(uplink(devAddr, nwkSKey)))).toEqual(expected);
+    expect(ids(table.lookupUplink(devAddr, () => uplink(devAddr, nwkSKey)))).toEqual(expected);
+  });
+
+  it('parses the frame for a MIC check only when a candidate route filters the DevAddr, and only once', () => {
+    const unparsable = () => {
+      throw new Error('frame asked for without a filter');
+    };
+    expect(ids(table.lookupUplink('fc014c05', unparsable))).toEqual(['a:3', 'b:5']);
+    let parses = 0;
+    const counted = () => (parses++, uplink('fc014c02', key(0x33)));
+    expect(ids(table.lookupUplink('fc014c02', counted))).toEqual(['a:3']);
+    expect(parses).toBe(1); // both routes filter fc014c02
   });
 
   it('routes joins by (JoinEUI, DevEUI) plus the DevEUI wildcard, any case', () => {

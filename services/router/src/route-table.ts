@@ -78,11 +78,13 @@ export class RouteTable {
     return addr !== null && this.byDevAddr.find(addr).length > 0;
   }
 
-  lookupUplink(frame: DataFrame): UplinkLookup {
-    const addr = parseDevAddr(frame.devAddr);
+  /** `frame` is called (once) only if a candidate route has session-key filters for the DevAddr. */
+  lookupUplink(devAddr: string, frame: () => DataFrame): UplinkLookup {
+    const addr = parseDevAddr(devAddr);
     const candidates = addr === null ? [] : this.byDevAddr.find(addr);
     if (candidates.length === 0) return { ok: false, reason: 'no_route' };
     const matches: RouteMatch[] = [];
+    let parsed: DataFrame | undefined;
     for (const id of candidates) {
       const route = this.routesById.get(id)!;
       const filters = this.skfs.get(`${id}/${addr}`);
@@ -90,7 +92,9 @@ export class RouteTable {
         matches.push({ route, maxCopies: route.maxCopies });
         continue;
       }
-      const hit = filters.find((f) => verifyDataMic(f.nwkSKey, frame));
+      parsed ??= frame();
+      const checked = parsed;
+      const hit = filters.find((f) => verifyDataMic(f.nwkSKey, checked));
       if (hit) matches.push({ route, maxCopies: hit.maxCopies > 0 ? hit.maxCopies : route.maxCopies });
     }
     return matches.length > 0 ? { ok: true, matches } : { ok: false, reason: 'invalid_mic' };

@@ -20,7 +20,8 @@ import { readDownlinkRequest } from './downlinks/downlink-request';
 import type { DownlinkService } from './downlinks/downlink-service';
 import type { GwmpLnsClient } from './forwarding/gwmp-lns-client';
 import type { HttpForwarder } from './forwarding/http-forwarder';
-import { lnsRxpkJson, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
+import { lnsRxpkJson, webhookMessage } from './forwarding/webhook-message';
+import { fullFrame, holdFrame, type HeldFrame } from './held-frame';
 import { devAddrMissKey, joinMissKey, type NegativeCache } from './negative-cache';
 import { utcDay, type RouteDecision, type RouteOutcome } from './route-decision';
 import type { RouteMatch, RouteTable } from './route-table';
@@ -49,7 +50,7 @@ export const LATE_COPY_MEMORY_MS = 10_000;
 const MAX_COPIES_KEPT = 64;
 
 export class UplinkPipeline {
-  private readonly dedup: DedupWindow<UplinkCopy, RoutedFrame>;
+  private readonly dedup: DedupWindow<UplinkCopy, HeldFrame>;
   /** Decisions submitted and not yet settled and forwarded; `drain` waits for none. */
   private inFlight = 0;
   private drained: (() => void)[] = [];
@@ -69,7 +70,7 @@ export class UplinkPipeline {
   private readonly openByData = new Map<string, string>();
 
   constructor(private readonly deps: UplinkPipelineDeps) {
-    this.dedup = new DedupWindow<UplinkCopy, RoutedFrame>({
+    this.dedup = new DedupWindow<UplinkCopy, HeldFrame>({
       windowMs: deps.windowMs,
       lateMemoryMs: LATE_COPY_MEMORY_MS,
       maxCopiesKept: MAX_COPIES_KEPT,
@@ -120,7 +121,7 @@ export class UplinkPipeline {
       return;
     }
     const key = createHash('sha256').update(bytes).digest('hex');
-    const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), frame);
+    const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), holdFrame(frame, rxpk.data));
     if (outcome === 'opened') this.openByData.set(rxpk.data, key);
     else this.countJoin(outcome);
   }
@@ -140,7 +141,7 @@ export class UplinkPipeline {
     this.dedup.stop();
   }
 
-  private onWindowClosed(packet: ClosedPacket<UplinkCopy, RoutedFrame>): void {
+  private onWindowClosed(packet: ClosedPacket<UplinkCopy, HeldFrame>): void {
     const { metrics } = this.deps;
     const opener = packet.copies[0]?.rxpk.data;
     if (opener !== undefined) this.openByData.delete(opener);
@@ -155,7 +156,7 @@ export class UplinkPipeline {
         return;
       }
     } else {
-      const found = table.lookupUplink(frame);
+      const found = table.lookupUplink(frame.devAddr, () => fullFrame(frame));
       if (!found.ok) {
         if (found.reason === 'no_route') this.deps.negativeCache.add(devAddrMissKey(frame.devAddr));
         metrics.drop(found.reason);
@@ -165,7 +166,7 @@ export class UplinkPipeline {
     }
     const kind = frame.kind === 'join_request' ? 'join' : 'uplink';
     metrics.packet(kind);
-    const payloadBytes = frame.kind === 'data' ? frame.frmPayload.length : 0;
+    const payloadBytes = frame.kind === 'data' ? frame.payloadBytes : 0;
     for (const match of matches) {
       const bought = buyCopies(packet.copies, match.maxCopies);
       const decision: RouteDecision = {
@@ -200,7 +201,7 @@ export class UplinkPipeline {
    * its one promise when the datagrams left, and a drop returns at once, without the promises an
    * async function and an awaited helper add per decision.
    */
-  private afterSettled(decision: RouteDecision, outcome: RouteOutcome, frame: RoutedFrame, heardAt: number): Promise<void> | undefined {
+  private afterSettled(decision: RouteDecision, outcome: RouteOutcome, frame: HeldFrame, heardAt: number): Promise<void> | undefined {
     const { metrics } = this.deps;
     if (outcome !== 'forwarded') {
       metrics.drop(outcome);
@@ -244,13 +245,13 @@ export class UplinkPipeline {
     });
   }
 
-  private async forwardHttp(decision: RouteDecision, frame: RoutedFrame, heardAt: number): Promise<void> {
+  private async forwardHttp(decision: RouteDecision, frame: HeldFrame, heardAt: number): Promise<void> {
     const { metrics, logger } = this.deps;
     const endpoint = decision.route.endpoint;
     if (endpoint.protocol !== 'http') return;
     const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };
     this.deps.downlinks.remember(context);
-    const result = await this.deps.http.post(endpoint.url, webhookMessage(decision, frame), endpoint.authHeader);
+    const result = await this.deps.http.post(endpoint.url, webhookMessage(decision, fullFrame(frame)), endpoint.authHeader);
     if (!result.ok) {
       metrics.forward('http', 'error');
       logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');

@@ -155,10 +155,10 @@ function parseDataFrame(frame: Uint8Array, mtype: DataMType, major: number): Res
     devAddr: wireToDisplayHex(frame.subarray(1, 5)),
     fCtrl,
     fCnt: readUintLE(frame, 6, 2),
-    fOpts: frame.slice(8, fOptsEnd),
+    fOpts: frame.subarray(8, fOptsEnd),
     fPort,
-    frmPayload: hasPort ? frame.slice(fOptsEnd + 1, micStart) : new Uint8Array(0),
-    mic: frame.slice(micStart),
+    frmPayload: frame.subarray(hasPort ? fOptsEnd + 1 : micStart, micStart),
+    mic: frame.subarray(micStart),
     bytes: frame,
   });
 }
