@@ -8,7 +8,7 @@
  *        -> forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
  * Drops are counted by reason in metrics and, when a route is involved, in its stats.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '@cov/shared/clock';
 import type { Rxpk } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
@@ -120,7 +120,8 @@ export class UplinkPipeline {
       metrics.drop('no_route');
       return;
     }
-    const key = createHash('sha256').update(bytes).digest('hex');
+    // One-shot hash: no Hash object per packet (Node >= 20.12).
+    const key = hash('sha256', bytes, 'hex');
     const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), holdFrame(frame, rxpk.data));
     if (outcome === 'opened') this.openByData.set(rxpk.data, key);
     else this.countJoin(outcome);

@@ -19,6 +19,7 @@ import { applyMigrations } from '@cov/shared/db/migrate';
 import { createLogger } from '@cov/shared/logger';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { RouterServiceModule } from '@cov/router/service';
+import { measureJsPath } from '@cov/router/testing/js-path-probe';
 import { request, startLoadWorker, type RunResult, type SetupResult } from '@cov/router/testing/load-worker';
 import type { BenchResult, BenchSuite } from '../bench-suite';
 
@@ -97,6 +98,8 @@ export const suite: BenchSuite = {
     const throughputPackets = Math.max(5000, Math.round(100_000 * ctx.scale));
     const httpPackets = Math.max(2000, Math.round(30_000 * ctx.scale));
     const latencySeconds = Math.max(3, Math.round(10 * ctx.scale));
+    const jsPath = await measureJsPath(Math.max(20_000, Math.round(100_000 * ctx.scale)));
+    ctx.log(`JS path without sockets or database: ${jsPath.pathUs.toFixed(1)} us CPU per uplink (JSON.parse of its datagrams: ${jsPath.jsonParseUs.toFixed(1)} us)`);
     const dbName = `cov_bench_router_${Date.now()}`;
     const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${dbName}"`);
@@ -205,6 +208,14 @@ export const suite: BenchSuite = {
             name: "the benchmark's own load generator and LNS, CPU per uplink, GWMP run (sharing the machine's cores with the router)",
             value: loadCpuUs,
             unit: 'us',
+          },
+          {
+            name: 'router JavaScript path per uplink, no sockets or database (simulated 20,000/s, 2 copies)',
+            value: jsPath.pathUs,
+            unit: 'us CPU',
+            baselineName: "JSON.parse of the uplink's two datagram bodies",
+            baselineValue: jsPath.jsonParseUs,
+            notes: 'parse, ack bytes, intake, dedup, route, purchase, burn parameters, LNS datagrams',
           },
           {
             name: `uplinks routed, HTTP webhook forwarding (${COPIES} copies each)`,
