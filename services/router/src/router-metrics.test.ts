@@ -31,4 +31,17 @@ describe('router metrics', () => {
     expect(text).toContain('cov_router_dropped_total{reason="no_route"} 4');
     expect(text).toContain('cov_router_dc_burned_total 5');
   });
+
+  it('buckets the delay the router adds beyond the dedup window', async () => {
+    const registry = new Registry();
+    const m = new RouterMetrics(registry);
+    m.addedDelaySeconds.observe(0.0008);
+    m.addedDelaySeconds.observe(0.003);
+    m.addedDelaySeconds.observe(0.3);
+    const text = await registry.metrics();
+    expect(text).toContain('cov_router_added_delay_seconds_bucket{le="0.001"} 1');
+    expect(text).toContain('cov_router_added_delay_seconds_bucket{le="0.005"} 2');
+    expect(text).toContain('cov_router_added_delay_seconds_bucket{le="1"} 3');
+    expect(text).toContain('cov_router_added_delay_seconds_count 3');
+  });
 });

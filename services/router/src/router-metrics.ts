@@ -48,6 +48,7 @@ export class RouterMetrics {
   readonly downlinks: Counter<'outcome'>;
   readonly flushSeconds: Histogram;
   readonly settleSeconds: Histogram;
+  readonly addedDelaySeconds: Histogram;
   readonly openWindows: Gauge;
 
   // The per-packet counters are tallied here and handed to prom-client when /metrics is read:
@@ -75,6 +76,12 @@ export class RouterMetrics {
     this.downlinks = new Counter({ name: 'cov_router_downlinks_total', help: 'Downlink events (sent_rx1, sent_rx2, acked, tx_error, expired, no_gateway, too_late).', labelNames: ['outcome'], registers: [registry] });
     this.flushSeconds = new Histogram({ name: 'cov_router_burn_flush_seconds', help: 'Time to commit one batch of burns (balances, ledger, journal row) before its copies are forwarded.', buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
     this.settleSeconds = new Histogram({ name: 'cov_router_burn_settle_seconds', help: 'Time to expand journaled burn batches into the packet log, bought copies and stats (one statement).', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] });
+    this.addedDelaySeconds = new Histogram({
+      name: 'cov_router_added_delay_seconds',
+      help: "Delay the router adds to a packet: from the end of its dedup window until its message left for the route's endpoint (burn commit, queueing, serialising). Per packet and route.",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    });
     this.openWindows = new Gauge({ name: 'cov_router_open_dedup_windows', help: 'Packets whose dedup window is open.', registers: [registry] });
   }
 

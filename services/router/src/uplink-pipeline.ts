@@ -212,7 +212,7 @@ export class UplinkPipeline {
     if (decision.overMax > 0) metrics.drop('copy_over_max', decision.overMax);
     try {
       const endpoint = decision.route.endpoint;
-      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port);
+      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, heardAt);
       return this.forwardHttp(decision, frame, heardAt).catch((e: unknown) => this.forwardingFailed(decision, e));
     } catch (e) {
       this.forwardingFailed(decision, e);
@@ -225,8 +225,13 @@ export class UplinkPipeline {
     this.endpointError(decision);
   }
 
+  /** What the router added beyond the window, once a packet's message left (heardAt: its first copy, monotonic). */
+  private observeAddedDelay(heardAt: number): void {
+    this.deps.metrics.addedDelaySeconds.observe((this.deps.monotonic() - heardAt - this.deps.windowMs) / 1000);
+  }
+
   /** Resolves when every bought copy's datagram left (or failed to). */
-  private forwardGwmp(decision: RouteDecision, host: string, port: number): Promise<void> | undefined {
+  private forwardGwmp(decision: RouteDecision, host: string, port: number, heardAt: number): Promise<void> | undefined {
     const { metrics } = this.deps;
     let left = decision.bought.length;
     if (left === 0) {
@@ -238,6 +243,7 @@ export class UplinkPipeline {
       const onSent = (error: Error | null) => {
         if (error) failedCopies++;
         if (--left > 0) return;
+        if (failedCopies === 0) this.observeAddedDelay(heardAt);
         metrics.forward('gwmp', failedCopies === 0 ? 'ok' : 'error');
         if (failedCopies > 0) this.endpointError(decision);
         resolve();
@@ -252,7 +258,9 @@ export class UplinkPipeline {
     if (endpoint.protocol !== 'http') return;
     const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };
     this.deps.downlinks.remember(context);
-    const result = await this.deps.http.post(endpoint.url, webhookMessage(decision, fullFrame(frame)), endpoint.authHeader);
+    const message = webhookMessage(decision, fullFrame(frame));
+    this.observeAddedDelay(heardAt); // the request is about to be written; the endpoint's own time is not the router's
+    const result = await this.deps.http.post(endpoint.url, message, endpoint.authHeader);
     if (!result.ok) {
       metrics.forward('http', 'error');
       logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');
