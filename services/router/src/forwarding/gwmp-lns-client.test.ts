@@ -75,4 +75,38 @@ describe('GWMP LNS client', () => {
       lns.close();
     }
   });
+
+  it("relays a PULL_RESP from the LNS only: the hotspot's socket is connected to it, so others' datagrams never arrive", async () => {
+    const lns = dgram.createSocket('udp4');
+    const stranger = dgram.createSocket('udp4');
+    let clientPort = 0;
+    lns.on('message', (m, from) => {
+      const p = parseGwmpPacket(m);
+      if (p.ok && p.value.type === 'PULL_DATA') clientPort = from.port;
+    });
+    await new Promise<void>((r) => lns.bind(0, '127.0.0.1', r));
+    await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', r));
+    const relayed: number[] = [];
+    const client = new GwmpLnsClient({ logger: createLogger({ LOG_LEVEL: 'silent' }), now: () => performance.now(), onPullResp: (relay) => relayed.push(relay.lnsToken) });
+    try {
+      const port = (lns.address() as AddressInfo).port;
+      expect(await new Promise<Error | null>((resolve) => client.pushCopy('127.0.0.1', port, eui, JSON.stringify(rxpk), resolve))).toBeNull();
+      for (let i = 0; i < 100 && clientPort === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(clientPort).toBeGreaterThan(0);
+      const pullResp = (token: number) => {
+        const r = encodeGwmpPacket({ type: 'PULL_RESP', token, txpk: { imme: true, freq: 869.525, rfch: 0, powe: 14, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', ipol: true, size: 4, data: 'AQIDBA==' } });
+        if (!r.ok) throw r.error;
+        return r.value;
+      };
+      stranger.send(pullResp(0x1111), clientPort, '127.0.0.1');
+      lns.send(pullResp(0x2222), clientPort, '127.0.0.1');
+      for (let i = 0; i < 100 && relayed.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50)); // room for the stranger's datagram, had it been delivered
+      expect(relayed).toEqual([0x2222]);
+    } finally {
+      client.close();
+      lns.close();
+      stranger.close();
+    }
+  });
 });

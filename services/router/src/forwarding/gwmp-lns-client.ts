@@ -8,6 +8,10 @@
  * own datagrams, which saves a send per copy under load. PULL_DATA keeps each socket known to the
  * LNS; a PULL_RESP is relayed to the hotspot and its TX_ACK relayed back. Sockets of hotspots
  * that carried nothing for a while are closed.
+ *
+ * Each socket is connected to the LNS's address: the kernel then delivers only the LNS's own
+ * datagrams to it, so nobody else who learns the port can inject a PULL_RESP (a downlink through
+ * the hotspot, on its airtime), and sends skip the per-datagram address handling.
  */
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
@@ -41,6 +45,9 @@ interface LnsSession {
 
 /** Called once per queued copy: null when its datagram left, else the error. */
 export type SentCallback = (error: Error | null) => void;
+
+/** Errors a connected UDP socket reports from ICMP while the LNS is down or unreachable. */
+const LNS_UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Most rxpk per PUSH_DATA: a Semtech forwarder's NB_PKT_MAX. */
 const MAX_RXPK_PER_DATAGRAM = 8;
@@ -81,6 +88,7 @@ export function pushDataDatagram(token: number, euiBytes: Buffer, rxpk: Rxpk): B
 export class GwmpLnsClient {
   private readonly sessions = new Map<string, LnsSession>();
   private readonly resolved = new Map<string, Promise<{ address: string; family: 4 | 6 }>>();
+  private readonly opening = new Map<string, Promise<LnsSession>>();
   private readonly timer: NodeJS.Timeout;
   private nextToken = Math.floor(Math.random() * 0x10000);
   private readonly dirty = new Set<LnsSession>();
@@ -163,7 +171,7 @@ export class GwmpLnsClient {
       return;
     }
     try {
-      session.socket.send(datagram, session.port, session.address, done);
+      session.socket.send(datagram, done);
     } catch (e) {
       done(e instanceof Error ? e : new Error(String(e))); // e.g. a socket closed under us
     }
@@ -186,22 +194,52 @@ export class GwmpLnsClient {
     return pending;
   }
 
-  private async session(host: string, port: number, gatewayEui: string): Promise<LnsSession> {
+  /** The open session, or one being opened (once, however many copies ask meanwhile). */
+  private session(host: string, port: number, gatewayEui: string): Promise<LnsSession> {
     const key = `${host}:${port}/${gatewayEui}`;
     const existing = this.sessions.get(key);
-    if (existing && !existing.closed) return existing;
+    if (existing && !existing.closed) return Promise.resolve(existing);
+    let opening = this.opening.get(key);
+    if (!opening) {
+      opening = this.open(key, host, port, gatewayEui).finally(() => this.opening.delete(key));
+      this.opening.set(key, opening);
+    }
+    return opening;
+  }
+
+  /** A socket bound and connected to the LNS; listed in `sessions` only then, so nothing is sent on it before. */
+  private async open(key: string, host: string, port: number, gatewayEui: string): Promise<LnsSession> {
     const { address, family } = await this.resolve(host);
-    const again = this.sessions.get(key);
-    if (again && !again.closed) return again;
     const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: ipLiteralLookup });
     const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false, queued: [], onSent: [] };
     socket.on('message', (msg) => this.onMessage(session, msg));
     socket.on('error', (e) => {
+      // An LNS that is down answers with ICMP errors, which a connected socket reports: the socket
+      // stays (the LNS may come back; reopening per copy would only churn), its sends fail meanwhile.
+      if (LNS_UNREACHABLE.has((e as NodeJS.ErrnoException).code ?? '')) {
+        this.options.logger.debug({ err: e, lns: key }, 'GWMP LNS unreachable');
+        return;
+      }
       this.options.logger.debug({ err: e, lns: key }, 'GWMP LNS socket error; closing it');
       this.closeSession(session);
     });
+    // Until it is open, a failure to bind or connect rejects (the 'error' listener above would close the socket and leave us waiting).
+    const step = (start: (done: () => void) => void) =>
+      new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        start(() => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+    try {
+      await step((done) => socket.bind(0, done));
+      await step((done) => socket.connect(port, address, done));
+    } catch (e) {
+      this.closeSession(session);
+      throw e;
+    }
     this.sessions.set(key, session);
-    await new Promise<void>((resolve) => socket.bind(0, resolve));
     this.pull(session);
     return session;
   }
@@ -227,7 +265,7 @@ export class GwmpLnsClient {
   private send(session: LnsSession, bytes: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       if (session.closed) return reject(new Error('session closed'));
-      session.socket.send(bytes, session.port, session.address, (e) => (e ? reject(e) : resolve()));
+      session.socket.send(bytes, (e) => (e ? reject(e) : resolve()));
     });
   }
 
