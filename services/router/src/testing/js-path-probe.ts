@@ -7,7 +7,6 @@
  * hardly moves with what else the machine runs. Beside it: JSON.parse of the same datagrams' bodies,
  * which any GWMP server does.
  */
-import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { ManualClock } from '@cov/shared/clock';
 import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
@@ -22,6 +21,7 @@ import type { RouteOutcome } from '../route-decision';
 import { RouteTable } from '../route-table';
 import { RouterMetrics } from '../router-metrics';
 import { UplinkPipeline } from '../uplink-pipeline';
+import { threadCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { uplinkBytes } from './uplink-id';
 
 export interface JsPathResult {
@@ -37,15 +37,12 @@ const WINDOW_MS = 200;
 const DATAGRAM_INTERVAL_MS = 1000 / 20_000 / COPIES;
 const HEADER_BYTES = 12;
 
-/** CPU ms of the calling thread (user + system); the process's where /proc has no thread view. */
-function threadCpuMs(): number {
-  try {
-    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  }
+/** CPU ms of the calling thread; the process's where /proc has no thread view. */
+function cpuMs(): number {
+  const thread = threadCpuMs();
+  if (thread !== undefined) return thread;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export async function measureJsPath(uplinks: number): Promise<JsPathResult> {
@@ -130,18 +127,18 @@ export async function measureJsPath(uplinks: number): Promise<JsPathResult> {
   };
   const warmUp = Math.floor(datagrams.length / 5);
   await feed(0, warmUp);
-  const before = threadCpuMs();
+  const before = cpuMs();
   await feed(warmUp, datagrams.length);
   nowMs += WINDOW_MS * 2;
   await pipeline.drain();
-  const pathUs = ((threadCpuMs() - before) * 1000) / ((datagrams.length - warmUp) / COPIES);
+  const pathUs = ((cpuMs() - before) * 1000) / ((datagrams.length - warmUp) / COPIES);
   pipeline.stop();
 
   const decoder = new TextDecoder();
-  const parseBefore = threadCpuMs();
+  const parseBefore = cpuMs();
   let keys = 0;
   for (let d = warmUp; d < datagrams.length; d++) keys += Object.keys(JSON.parse(decoder.decode(datagrams[d]!.subarray(HEADER_BYTES))) as object).length;
-  const jsonParseUs = ((threadCpuMs() - parseBefore) * 1000) / ((datagrams.length - warmUp) / COPIES);
+  const jsonParseUs = ((cpuMs() - parseBefore) * 1000) / ((datagrams.length - warmUp) / COPIES);
   if (bytesBuilt === 0 || keys === 0) throw new Error('the probe built nothing');
   return { pathUs, jsonParseUs };
 }

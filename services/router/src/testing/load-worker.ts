@@ -8,9 +8,9 @@
 import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { encodeGwmpPacket } from '@cov/shared/gwmp/packet';
+import { threadCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { forEachUplinkId, quotedKey, uplinkBytes } from './uplink-id';
 
 export type LoadCommand =
@@ -56,16 +56,6 @@ export function request<T>(worker: Worker, command: LoadCommand): Promise<T> {
   });
 }
 
-/** This thread's CPU time (user + system, ms) from /proc, or undefined where there is none. */
-export function threadCpuMs(): number | undefined {
-  try {
-    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS_PER_S = 100;
 
 function pushData(eui: string, token: number, phy: Uint8Array, tmst: number, rssi: number): Uint8Array {
   const r = encodeGwmpPacket({

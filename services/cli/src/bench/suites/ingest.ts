@@ -9,7 +9,6 @@
  * does not depend on what else the machine is running.
  */
 import { createPrivateKey, createPublicKey, sign as nativeSign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
@@ -19,6 +18,7 @@ import { applyMigrations } from '@cov/shared/db/migrate';
 import { keypairFromLabel, verify, type Keypair } from '@cov/shared/helium/keys';
 import { encodeWitnessReport, witnessReportSigningBytes, timestampNsFromMs, type WitnessReport } from '@cov/shared/helium/reports';
 import { encodeDelimitedBatch } from '@cov/shared/helium/batch';
+import { processCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { BenchSuite } from '../bench-suite';
 import { freePort, startProcess, stopProcess } from '../server-process';
@@ -27,13 +27,8 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 
 /** CPU seconds (user + system, all threads) a Linux process has used so far; undefined elsewhere. */
 function processCpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    // /proc/<pid>/stat: fields 14 and 15 (after the parenthesised command) are utime and stime in clock ticks (100/s).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
+  const ms = pid === undefined ? undefined : processCpuMs(pid);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 function rawVerifyRate(kp: Keypair, seconds: number): number {

@@ -9,7 +9,6 @@
  * latency the router adds beyond the dedup window, p50/p99 (aim p99 < 5 ms).
  */
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { startNode } from '@cov/app/compose';
@@ -20,8 +19,10 @@ import { createLogger } from '@cov/shared/logger';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { RouterServiceModule } from '@cov/router/service';
 import { measureJsPath } from '@cov/router/testing/js-path-probe';
+import { procStatCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { request, startLoadWorker, type RunResult, type SetupResult } from '@cov/router/testing/load-worker';
 import type { BenchResult, BenchSuite } from '../bench-suite';
+import { cpuSpentMs, postgresCpuMs } from '../postgres-cpu';
 
 const GATEWAYS = 50;
 const COPIES = 2;
@@ -33,39 +34,7 @@ const HTTP_ROUTE = '00000000-0000-4000-8000-0000000000b2';
 const GWMP_ADDRS = [0xfc014c00, 0xfc014c01, 0xfc014c02, 0xfc014c03];
 const HTTP_ADDRS = [0xfc014c04, 0xfc014c05, 0xfc014c06, 0xfc014c07];
 
-/**
- * CPU time (user + system, ms) of one thread, or of the processes given, from /proc: what the
- * router and PostgreSQL spend per uplink, which unlike throughput hardly depends on what else the
- * machine runs. Undefined where /proc cannot be read (PostgreSQL on another host, not Linux).
- */
-function procCpuMs(statPath: string, which: 'user' | 'system' | 'both' = 'both'): number | undefined {
-  try {
-    const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
-    const ticks = which === 'user' ? Number(fields[11]) : which === 'system' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / CLOCK_TICKS_PER_S;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS_PER_S = 100;
-const mainThreadCpuMs = (which: 'user' | 'system' | 'both' = 'both') => procCpuMs(`/proc/${process.pid}/task/${process.pid}/stat`, which);
-
-/** CPU of every PostgreSQL process working on the database (backends, autovacuum), by pid. */
-async function postgresCpuMs(sql: postgres.Sql, dbName: string): Promise<Map<number, number>> {
-  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`;
-  const out = new Map<number, number>();
-  for (const { pid } of rows) {
-    const ms = procCpuMs(`/proc/${pid}/stat`);
-    if (ms !== undefined) out.set(pid, ms);
-  }
-  return out;
-}
-
-function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
-  return total;
-}
+const mainThreadCpuMs = (which: 'user' | 'system' | 'both' = 'both') => procStatCpuMs(`/proc/${process.pid}/task/${process.pid}/stat`, which);
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -153,7 +122,7 @@ export const suite: BenchSuite = {
         await router.drain(); // the burn journal settled: its PostgreSQL time belongs to these uplinks
         const routerCpuUs = cpuBefore.router === undefined ? NaN : (((mainThreadCpuMs() ?? NaN) - cpuBefore.router) * 1000) / gwmp.received;
         const routerSystemCpuUs = (((mainThreadCpuMs('system') ?? NaN) - (cpuBefore.routerSystem ?? NaN)) * 1000) / gwmp.received;
-        const pgCpuUs = (cpuSpent(cpuBefore.pg, await postgresCpuMs(admin, dbName)) * 1000) / gwmp.received;
+        const pgCpuUs = (cpuSpentMs(cpuBefore.pg, await postgresCpuMs(admin, dbName)) * 1000) / gwmp.received;
         const loadCpuUs = gwmp.cpuMs === undefined ? NaN : (gwmp.cpuMs * 1000) / gwmp.received;
         ctx.log(
           `CPU per uplink during the GWMP run: router main thread ${routerCpuUs.toFixed(1)} us (${routerSystemCpuUs.toFixed(1)} us of it in the kernel: UDP sends and receives), ` +

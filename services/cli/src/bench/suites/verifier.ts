@@ -10,7 +10,6 @@
  * same links, one core, no IO), and a raw SELECT of the same witness rows.
  * Aim: >= 20,000 witnesses/s (a real network day, ~10M witness reports, in under 10 minutes).
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { beaconRegionPlanFrom, buildBeacon } from '@cov/shared/beacon/beacon';
@@ -30,6 +29,7 @@ import { DenylistCache } from '@cov/verifier/denylist-repository';
 import { verifyBeaconBatch } from '@cov/verifier/verify-beacon-batch';
 import { verifierSettingsFrom } from '@cov/verifier/verifier-settings';
 import type { BenchSuite } from '../bench-suite';
+import { cpuSpentMs, postgresCpuMs } from '../postgres-cpu';
 
 const T0 = Date.UTC(2026, 2, 2);
 const WINDOW_MS = 6 * 3_600_000;
@@ -216,20 +216,7 @@ export const suite: BenchSuite = {
         const reasons = new Map<string, number>();
         // CPU of this process and of the database's backends over the run: figures that, unlike
         // wall time, hold up when other work shares the machine.
-        const backendCpuMs = async (): Promise<Map<number, number>> => {
-          const rows = await sql`select pid from pg_stat_activity where datname = current_database()`;
-          const cpu = new Map<number, number>();
-          for (const r of rows) {
-            try {
-              const fields = readFileSync(`/proc/${r.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-              cpu.set(r.pid as number, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
-            } catch {
-              // not on Linux, or the backend is gone
-            }
-          }
-          return cpu;
-        };
-        const backendsBefore = await backendCpuMs();
+        const backendsBefore = await postgresCpuMs(sql);
         const cpuBefore = process.cpuUsage();
         const started = performance.now();
         const worker = async () => {
@@ -243,8 +230,7 @@ export const suite: BenchSuite = {
         await Promise.all(Array.from({ length: settings.concurrency }, worker));
         const seconds = (performance.now() - started) / 1000;
         const cpu = process.cpuUsage(cpuBefore);
-        let backendMs = 0;
-        for (const [pid, ms] of await backendCpuMs()) backendMs += ms - (backendsBefore.get(pid) ?? 0);
+        const backendMs = cpuSpentMs(backendsBefore, await postgresCpuMs(sql));
         const nodeUsPerWitness = (cpu.user + cpu.system) / witnesses;
         const backendUsPerWitness = (backendMs * 1000) / witnesses;
         ctx.log(`CPU per witness: verifier process ${nodeUsPerWitness.toFixed(1)} us, PostgreSQL backends ${backendUsPerWitness.toFixed(1)} us (load average ${loadavg()[0]!.toFixed(2)})`);
