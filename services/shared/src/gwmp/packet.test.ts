@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../seeded-random';
 import { parseLoraDatr } from './datr';
 import { payloadBytes, rxpkRssiDbm, rxpkSnrDb, toBase64, txAckOutcome } from './json-bodies';
 import { ackFor, encodeGwmpPacket, parseGwmpPacket } from './packet';
@@ -320,15 +321,7 @@ describe('encoding', () => {
 });
 
 describe('fuzz: parsing never throws', () => {
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const prng = mulberry32;
 
   function check(datagram: Uint8Array): void {
     const r = parseGwmpPacket(datagram);
