@@ -17,6 +17,7 @@ import type { RouterMetrics } from './router-metrics';
 import type { HotspotInfo } from './uplink-copy';
 import type { UdpAddress } from './downlinks/downlink-scheduler';
 import { ipLiteralLookup } from './udp-lookup';
+import { readUdpKernelDrops } from './udp-kernel-drops';
 
 export interface GwmpServerOptions {
   host: string;
@@ -80,6 +81,12 @@ export class GwmpServer {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  /** Datagrams the kernel dropped on this socket, its buffer being full (Linux; undefined elsewhere or when stopped). */
+  kernelDrops(): number | undefined {
+    if (!this.socket) return undefined;
+    return readUdpKernelDrops(this.port, this.options.host.includes(':') ? 'udp6' : 'udp4');
   }
 
   pullAddressOf(gatewayEui: string): UdpAddress | undefined {

@@ -32,6 +32,22 @@ describe('router metrics', () => {
     expect(text).toContain('cov_router_dc_burned_total 5');
   });
 
+  it("adds the kernel's new drops of the GWMP socket at each scrape, and starts over with a new socket", async () => {
+    const registry = new Registry();
+    const m = new RouterMetrics(registry);
+    let kernel: number | undefined = 5;
+    m.readKernelDropsWith(() => kernel);
+    expect(await registry.metrics()).toContain('cov_router_gwmp_kernel_drops_total 5');
+    kernel = 12;
+    expect(await registry.metrics()).toContain('cov_router_gwmp_kernel_drops_total 12');
+    kernel = 2; // the socket was recreated: its count restarted
+    expect(await registry.metrics()).toContain('cov_router_gwmp_kernel_drops_total 12');
+    kernel = 3;
+    expect(await registry.metrics()).toContain('cov_router_gwmp_kernel_drops_total 13');
+    kernel = undefined; // not Linux, or stopped
+    expect(await registry.metrics()).toContain('cov_router_gwmp_kernel_drops_total 13');
+  });
+
   it('buckets the delay the router adds beyond the dedup window', async () => {
     const registry = new Registry();
     const m = new RouterMetrics(registry);

@@ -49,6 +49,7 @@ export class RouterMetrics {
   readonly flushSeconds: Histogram;
   readonly settleSeconds: Histogram;
   readonly addedDelaySeconds: Histogram;
+  readonly gwmpKernelDrops: Counter;
   readonly openWindows: Gauge;
 
   // The per-packet counters are tallied here and handed to prom-client when /metrics is read:
@@ -57,6 +58,8 @@ export class RouterMetrics {
   private readonly tallies = new Map<Counter<string>, Map<string, Tally>>();
   private boughtCopies = 0;
   private burnedDc = 0;
+  private kernelDropsSource: (() => number | undefined) | undefined;
+  private kernelDropsSeen = 0;
 
   constructor(registry: Registry) {
     const tallied = <L extends string>(counter: Counter<L>) => {
@@ -82,6 +85,12 @@ export class RouterMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     });
+    this.gwmpKernelDrops = new Counter({
+      name: 'cov_router_gwmp_kernel_drops_total',
+      help: "GWMP datagrams the kernel dropped because the router's socket buffer was full (the event loop fell behind a burst); forwarders do not resend them. Linux only.",
+      registers: [registry],
+      collect: () => this.collectKernelDrops(),
+    });
     this.openWindows = new Gauge({ name: 'cov_router_open_dedup_windows', help: 'Packets whose dedup window is open.', registers: [registry] });
   }
 
@@ -105,6 +114,19 @@ export class RouterMetrics {
   bought(copies: number, dc: number): void {
     this.boughtCopies += copies;
     this.burnedDc += dc;
+  }
+
+  /** Where the kernel's drop count of the GWMP socket is read at each scrape (it counts from the socket's creation). */
+  readKernelDropsWith(source: () => number | undefined): void {
+    this.kernelDropsSource = source;
+    this.kernelDropsSeen = 0;
+  }
+
+  private collectKernelDrops(): void {
+    const n = this.kernelDropsSource?.();
+    if (n === undefined) return;
+    if (n > this.kernelDropsSeen) this.gwmpKernelDrops.inc(n - this.kernelDropsSeen);
+    this.kernelDropsSeen = n; // a new socket (restart) counts from 0 again
   }
 
   private tally(counter: Counter<string>, key: string, labels: Record<string, string>, n: number): void {

@@ -96,6 +96,7 @@ export class Router implements RouterHandle {
       onRxpk: (rxpk, hotspot) => this.pipeline.intake(rxpk, hotspot),
       onTxAck: (eui, token, ack) => this.scheduler.onTxAck(eui, token, ack),
     });
+    this.metrics.readKernelDropsWith(() => this.gwmp.kernelDrops());
     this.scheduler = new DownlinkScheduler({
       send: (bytes, to) => this.gwmp.send(bytes, to),
       pullAddressOf: (eui) => this.gwmp.pullAddressOf(eui),
