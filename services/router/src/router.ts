@@ -24,6 +24,8 @@ export interface RouterHandle {
   /** UDP port the GWMP socket is bound to (useful with GWMP_PORT=0). */
   readonly gwmpPort: number;
   readonly gwmpHost: string;
+  /** Datagrams the kernel dropped at the GWMP socket so far, its buffer being full (Linux; undefined elsewhere). */
+  gwmpKernelDrops(): number | undefined;
   /** Reloads routes now (the poll does it within ROUTER_CONFIG_POLL_INTERVAL_MS anyway). */
   reloadRoutes(): Promise<void>;
   /** Forgets cached gateway lookups (a hotspot onboarded after its forwarder started sending). */
@@ -128,6 +130,10 @@ export class Router implements RouterHandle {
       windowMs: config.ROUTER_DEDUP_WINDOW_MS,
       monotonic,
     });
+  }
+
+  gwmpKernelDrops(): number | undefined {
+    return this.gwmp.kernelDrops();
   }
 
   get gwmpPort(): number {
