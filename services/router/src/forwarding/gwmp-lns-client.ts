@@ -33,8 +33,6 @@ interface LnsSession {
   key: string;
   socket: dgram.Socket;
   euiBytes: Buffer;
-  address: string;
-  port: number;
   gatewayEui: string;
   lastUsedMs: number;
   closed: boolean;
@@ -211,7 +209,7 @@ export class GwmpLnsClient {
   private async open(key: string, host: string, port: number, gatewayEui: string): Promise<LnsSession> {
     const { address, family } = await this.resolve(host);
     const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: ipLiteralLookup });
-    const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), address, port, gatewayEui, lastUsedMs: this.options.now(), closed: false, queued: [], onSent: [] };
+    const session: LnsSession = { key, socket, euiBytes: Buffer.from(gatewayEui, 'hex'), gatewayEui, lastUsedMs: this.options.now(), closed: false, queued: [], onSent: [] };
     socket.on('message', (msg) => this.onMessage(session, msg));
     socket.on('error', (e) => {
       // An LNS that is down answers with ICMP errors, which a connected socket reports: the socket

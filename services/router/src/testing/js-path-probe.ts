@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import { ManualClock } from '@cov/shared/clock';
 import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import { createLogger } from '@cov/shared/logger';
+import { threadCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { BurnBatcher, type BurnBatch } from '../burn-batcher';
 import { batchJson, paymentArrays } from '../burn-store';
 import type { Scheduler } from '../dedup-window';
@@ -21,7 +22,6 @@ import type { RouteOutcome } from '../route-decision';
 import { RouteTable } from '../route-table';
 import { RouterMetrics } from '../router-metrics';
 import { UplinkPipeline } from '../uplink-pipeline';
-import { threadCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { uplinkBytes } from './uplink-id';
 
 export interface JsPathResult {

@@ -56,7 +56,6 @@ export function request<T>(worker: Worker, command: LoadCommand): Promise<T> {
   });
 }
 
-
 function pushData(eui: string, token: number, phy: Uint8Array, tmst: number, rssi: number): Uint8Array {
   const r = encodeGwmpPacket({
     type: 'PUSH_DATA',
@@ -71,6 +70,8 @@ function pushData(eui: string, token: number, phy: Uint8Array, tmst: number, rss
 
 /** Room per prebuilt PUSH_DATA (12-byte header + one rxpk of a 24-byte payload is about 250 bytes). */
 const MAX_DATAGRAM_BYTES = 512;
+/** Longest the sender waits for acks before checking its window again. */
+const ACK_WAIT_MAX_MS = 50;
 const DATA_KEY = quotedKey('data');
 const PHY_PAYLOAD_KEY = quotedKey('phyPayload');
 
@@ -136,10 +137,21 @@ class LoadGenerator {
   /**
    * Waits (without spinning: a spinning sender would take the CPU the router is measured on) until
    * the window has drained to half, so the sender wakes once per many acks rather than per ack.
+   * Acks are UDP too: should some be lost, the sender goes on after ACK_WAIT_MAX_MS instead of stalling.
    */
   private windowDrained(sentDatagrams: number, maxInFlight: number): Promise<void> {
     return new Promise((resume) => {
-      this.ackWaiter = { resumeAt: sentDatagrams - Math.floor(maxInFlight / 2), resume };
+      const retry = setTimeout(() => {
+        this.ackWaiter = undefined;
+        resume();
+      }, ACK_WAIT_MAX_MS);
+      this.ackWaiter = {
+        resumeAt: sentDatagrams - Math.floor(maxInFlight / 2),
+        resume: () => {
+          clearTimeout(retry);
+          resume();
+        },
+      };
     });
   }
 
