@@ -288,6 +288,7 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     const outcomes = await new PgBurnStore(sql).commit({
       nowMs: atMs + 5,
       drops: [],
+      lateCopies: [],
       decisions: [{
         packetId: 'ab'.repeat(32), route: { id: route!.id, orgId: org!.id, endpoint, maxCopies: 2, active: true, locked: false }, kind: 'uplink',
         devAddr: 'fc014c01', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 30, copiesHeard: 2,

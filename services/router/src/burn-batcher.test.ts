@@ -80,6 +80,22 @@ describe('burn batcher', () => {
     expect(await b.submit(decision('a', 1, 1))).toBe('burn_failed');
   });
 
+  it('carries copies heard after a purchase into the next batch, or into a batch of their own', async () => {
+    const store = new FakeStore();
+    const b = new BurnBatcher({ store, maxDecisions: 10, nowMs: () => 0, logger });
+    const late = { packetId: 'p', routeId: 'r', orgId: 'o', receivedAtMs: 5, count: 2, forwarded: true };
+    b.countLateCopies(late);
+    b.countLateCopies({ ...late, count: 0 }); // nothing heard late: nothing to record
+    expect(await b.submit(decision('a', 1, 1))).toBe('forwarded');
+    expect(store.batches.map((x) => [x.decisions.length, x.lateCopies])).toEqual([[1, [late]]]);
+    b.countLateCopies({ ...late, packetId: 'q' });
+    await b.flush();
+    expect(store.batches.map((x) => [x.decisions.length, x.lateCopies.map((l) => l.packetId)])).toEqual([
+      [1, ['p']],
+      [0, ['q']],
+    ]);
+  });
+
   it('flush() commits everything pending', async () => {
     const store = new FakeStore();
     const b = new BurnBatcher({ store, maxDecisions: 10, nowMs: () => 0, logger });

@@ -5,7 +5,8 @@
  * so a copy is never forwarded with its burn still in memory: a crash loses at most packets that
  * were neither paid nor forwarded. One batch is in flight at a time. When none is, a batch starts
  * as soon as the router has submitted the packets the dedup window closed at one moment
- * (`startNow`), or else at the end of the current event-loop turn, so those packets go together;
+ * (`startNow`), or else at the end of the current event-loop turn (purchases made as copies
+ * arrive), so the decisions of one moment go together;
  * packets arriving while one is in flight form the next batch, which starts as soon as the
  * previous one commits, so batches grow with load instead of transactions queueing up.
  */
@@ -20,10 +21,27 @@ export interface DropCount {
   count: number;
 }
 
+/**
+ * Copies of a packet heard after its copies were bought: the router buys as soon as it holds as
+ * many copies as its routes may buy, without waiting for the window to close, so the packet's
+ * decision was journaled with the copies heard until then. Settling adds these to the packet
+ * log's copies heard and, when the packet was forwarded, to the route's copy_over_max drops.
+ */
+export interface LateCopies {
+  packetId: string;
+  routeId: string;
+  orgId: string;
+  /** The packet's first copy (epoch ms), as in its decision: it finds the packet log row and the stats day. */
+  receivedAtMs: number;
+  count: number;
+  forwarded: boolean;
+}
+
 export interface BurnBatch {
   decisions: RouteDecision[];
   /** Drops counted after forwarding (endpoint errors) or at copy level, for the route stats. */
   drops: DropCount[];
+  lateCopies: LateCopies[];
   nowMs: number;
 }
 
@@ -48,6 +66,7 @@ interface Pending {
 export class BurnBatcher {
   private pending: Pending[] = [];
   private drops = new Map<string, DropCount>();
+  private lateCopies: LateCopies[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
@@ -75,6 +94,13 @@ export class BurnBatcher {
     if (!this.stopped) this.schedule();
   }
 
+  /** Rides with the next batch, like the drops: recorded, never waited for. */
+  countLateCopies(late: LateCopies): void {
+    if (late.count <= 0) return;
+    this.lateCopies.push(late);
+    if (!this.stopped) this.schedule();
+  }
+
   /**
    * Starts the pending decisions' batch now if none is in flight, rather than at the end of the
    * event-loop turn: the router calls it once the packets due at one moment are all submitted, so
@@ -86,7 +112,7 @@ export class BurnBatcher {
 
   /** Commits everything pending (and waits for a batch in flight). */
   async flush(): Promise<void> {
-    while (this.inFlight || this.pending.length > 0 || this.drops.size > 0) {
+    while (this.inFlight || this.hasWork()) {
       if (this.inFlight) await this.inFlight;
       else this.startFlush();
     }
@@ -97,6 +123,10 @@ export class BurnBatcher {
     this.stopped = true;
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
+  }
+
+  private hasWork(): boolean {
+    return this.pending.length > 0 || this.drops.size > 0 || this.lateCopies.length > 0;
   }
 
   private schedule(): void {
@@ -117,11 +147,13 @@ export class BurnBatcher {
       clearImmediate(this.scheduled);
       this.scheduled = undefined;
     }
-    if (this.pending.length === 0 && this.drops.size === 0) return;
+    if (!this.hasWork()) return;
     const batchPending = this.pending.splice(0, this.options.maxDecisions);
     const drops = [...this.drops.values()];
     this.drops = new Map();
-    const batch: BurnBatch = { decisions: batchPending.map((p) => p.decision), drops, nowMs: this.options.nowMs() };
+    const lateCopies = this.lateCopies;
+    this.lateCopies = [];
+    const batch: BurnBatch = { decisions: batchPending.map((p) => p.decision), drops, lateCopies, nowMs: this.options.nowMs() };
     const started = performance.now();
     this.inFlight = this.options.store
       .commit(batch)
@@ -138,7 +170,7 @@ export class BurnBatcher {
       )
       .finally(() => {
         this.inFlight = undefined;
-        if (this.pending.length > 0 || this.drops.size > 0) this.schedule();
+        if (this.hasWork()) this.schedule();
       });
   }
 }

@@ -66,6 +66,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     const outcomes = await store.commit({
       nowMs: T + 5,
       drops: [{ routeId: a.id, orgId: a.orgId, day: '2026-11-03', reason: 'endpoint_error', count: 2 }],
+      lateCopies: [],
       decisions: [
         decision(a, 2, 2), // 4 of 10
         decision(b, 2, 1), // 2 of 3
@@ -121,7 +122,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
 
   it('adds to the same day rows on the next batch', async () => {
     await node.ctx.database.sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
-    expect(await store.commit({ nowMs: T + 9, drops: [], decisions: [decision(routes.a!, 1, 1, { overMax: 0 })] })).toEqual(['forwarded']);
+    expect(await store.commit({ nowMs: T + 9, drops: [], lateCopies: [], decisions: [decision(routes.a!, 1, 1, { overMax: 0 })] })).toEqual(['forwarded']);
     await store.settle(10);
     const stats = await node.ctx.database.sql`select packets, copies, dc from route_stats_daily where route_id = ${routes.a!.id}`;
     expect(stats.map((r) => [Number(r.packets), Number(r.copies), Number(r.dc)])).toEqual([[4, 6, 11]]);
@@ -132,7 +133,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     const before = await sql`select (select count(*) from routed_packets) as p, (select count(*) from burn_journal) as j, (select dc_balance from orgs where id = ${orgs.a}) as b`;
     // A route id that is not a UUID makes the statement fail after the balance was read.
     const bad = { ...routes.a!, id: 'not-a-uuid' };
-    await expect(store.commit({ nowMs: T, drops: [], decisions: [decision(routes.a!, 1, 1), decision(bad, 1, 1)] })).rejects.toThrow();
+    await expect(store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [decision(routes.a!, 1, 1), decision(bad, 1, 1)] })).rejects.toThrow();
     const after = await sql`select (select count(*) from routed_packets) as p, (select count(*) from burn_journal) as j, (select dc_balance from orgs where id = ${orgs.a}) as b`;
     expect(after).toEqual(before);
   });
@@ -143,7 +144,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     const counts = async () => (await sql`select (select count(*) from packet_copies)::int as c, (select count(*) from routed_packets)::int as p`)[0];
     const before = await counts();
     // A router pays and journals three batches, forwards them and dies before settling.
-    for (const k of [1, 2, 3]) await store.commit({ nowMs: T + k, drops: [], decisions: [decision(routes.a!, 2, 1, { overMax: 0 })] });
+    for (const k of [1, 2, 3]) await store.commit({ nowMs: T + k, drops: [], lateCopies: [], decisions: [decision(routes.a!, 2, 1, { overMax: 0 })] });
     expect(await store.unsettledRows()).toBe(3);
     // The next router (a new store on a new start) settles them at start; two settlers at once never double them.
     const logger = createLogger({ LOG_LEVEL: 'silent' });
@@ -156,6 +157,40 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     expect(await counts()).toEqual({ c: before!.c + 6, p: before!.p + 3 });
   });
 
+  it('adds copies heard after a purchase to the packet log, whether its decision settles in the same run or an earlier one', async () => {
+    const sql = node.ctx.database.sql;
+    await sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    await sql`update orgs set dc_balance = 0 where id = ${orgs.b}`;
+    const dropsOf = async (routeId: string) =>
+      Number((await sql`select coalesce(sum(count), 0)::int as n from route_drops_daily where route_id = ${routeId} and reason = 'copy_over_max'`)[0]!.n);
+    const heard = async (packetId: string) =>
+      (await sql<{ copies_heard: number; copies_bought: number }[]>`select copies_heard, copies_bought from routed_packets where packet_hash = decode(${packetId}, 'hex')`)[0];
+    const overA = await dropsOf(routes.a!.id);
+    const overB = await dropsOf(routes.b!.id);
+    // Bought at their second copy (max_copies 2), before the window closed.
+    const early = decision(routes.a!, 2, 1, { copiesHeard: 2, overMax: 0 });
+    const unpaid = decision(routes.b!, 2, 1, { copiesHeard: 2, overMax: 0 });
+    expect(await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [early, unpaid] })).toEqual(['forwarded', 'insufficient_dc']);
+    const late = (d: RouteDecision, count: number, forwarded: boolean) => ({ packetId: d.packetId, routeId: d.route.id, orgId: d.route.orgId, receivedAtMs: d.receivedAtMs, count, forwarded });
+    // Their windows close with three more copies each; that rides with a later batch, settled with the first.
+    const other = decision(routes.a!, 1, 1, { copiesHeard: 1, overMax: 0 });
+    await store.commit({ nowMs: T + 1, drops: [], lateCopies: [late(early, 3, true), late(unpaid, 3, false)], decisions: [other] });
+    expect(await store.settle(10)).toEqual({ rows: 2, decisions: 3 });
+    expect(await heard(early.packetId)).toEqual({ copies_heard: 5, copies_bought: 2 });
+    expect(await heard(unpaid.packetId)).toEqual({ copies_heard: 5, copies_bought: 0 });
+    expect(await heard(other.packetId)).toEqual({ copies_heard: 1, copies_bought: 1 });
+    // Copies over max_copies are counted for forwarded packets only, as for those heard before the purchase.
+    expect(await dropsOf(routes.a!.id)).toBe(overA + 3);
+    expect(await dropsOf(routes.b!.id)).toBe(overB);
+    // A packet whose decision was settled in an earlier run: its log row is updated in place.
+    await store.commit({ nowMs: T + 2, drops: [], lateCopies: [late(other, 2, true)], decisions: [] });
+    expect(await store.settle(10)).toEqual({ rows: 1, decisions: 0 });
+    expect(await heard(other.packetId)).toEqual({ copies_heard: 3, copies_bought: 1 });
+    expect(await dropsOf(routes.a!.id)).toBe(overA + 5);
+    expect(await store.settle(10)).toEqual({ rows: 0, decisions: 0 });
+    expect(await heard(other.packetId)).toEqual({ copies_heard: 3, copies_bought: 1 });
+  });
+
   it('sets aside a journal row the database refuses and settles the rows after it', async () => {
     const sql = node.ctx.database.sql;
     // Written by hand: the payment step would have refused this route id, so only a bug could journal it.
@@ -164,7 +199,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
       values (${JSON.stringify([{ i: 1, h: '00', r: 'not-a-uuid', o: orgs.a, k: 'uplink', pb: 1, ch: 1, cb: 0, ov: 0, dc: 0, at: T, d: '2026-11-03' }])}, '[]', '{forwarded}', ${T})
       returning id::float8 as id`;
     const packetsBefore = (await sql`select count(*)::int as n from routed_packets`)[0]!.n;
-    await store.commit({ nowMs: T, drops: [], decisions: [decision(routes.a!, 1, 1)] });
+    await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [decision(routes.a!, 1, 1)] });
     const errors: unknown[] = [];
     const logger = { ...createLogger({ LOG_LEVEL: 'silent' }), error: (o: unknown) => void errors.push(o), warn: () => {} } as unknown as ReturnType<typeof createLogger>;
     const settler = new BurnSettler({ store, delayMs: 0, sweepMs: 60_000, maxRows: 10, logger });

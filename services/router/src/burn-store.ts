@@ -7,7 +7,8 @@
  * (a decision is paid while the running total of its org's costs in this batch stays within the
  * balance; from the first one that does not fit, the rest of that org's batch is
  * insufficient_dc), the balances are debited, one ledger row per paying org is written, and the
- * whole batch (decisions with their outcomes, bought copies, counted drops) is appended to
+ * whole batch (decisions with their outcomes, bought copies, counted drops, copies heard after a
+ * purchase) is appended to
  * `burn_journal` as one row. Balances and the ledger are therefore exact at once, and every
  * bought copy is durable before it is forwarded.
  *
@@ -26,7 +27,7 @@ import { decisionDc, utcDay, type RouteOutcome } from './route-decision';
  * The batch as JSON (PostgreSQL parses JSON faster than many text arrays): decisions numbered from
  * 1, each with its bought copies nested (so expanding them needs no join), and the extra drops.
  */
-export function batchJson(batch: BurnBatch): { decisions: string; drops: string } {
+export function batchJson(batch: BurnBatch): { decisions: string; drops: string; lateCopies: string } {
   const decisions = batch.decisions.map((dec, i) => ({
     i: i + 1,
     h: dec.packetId,
@@ -49,7 +50,8 @@ export function batchJson(batch: BurnBatch): { decisions: string; drops: string 
     c: dec.dropReason ? null : dec.bought.map((c) => ({ hs: c.hotspotAddress, rs: c.rssiDbm, sn: c.snrDb, f: c.frequencyHz, dr: c.dataRate, at: c.receivedAtMs })),
   }));
   const drops = batch.drops.map((x) => ({ r: x.routeId, o: x.orgId, d: x.day, re: x.reason, n: x.count }));
-  return { decisions: JSON.stringify(decisions), drops: JSON.stringify(drops) };
+  const lateCopies = batch.lateCopies.map((x) => ({ h: x.packetId, r: x.routeId, o: x.orgId, at: x.receivedAtMs, d: utcDay(x.receivedAtMs), n: x.count, f: x.forwarded }));
+  return { decisions: JSON.stringify(decisions), drops: JSON.stringify(drops), lateCopies: JSON.stringify(lateCopies) };
 }
 
 /** What the payment step needs of each decision, as one PostgreSQL array literal per column (cheap to parse). */
@@ -77,7 +79,7 @@ export class PgBurnStore implements BurnStore {
 
   async commit(batch: BurnBatch): Promise<RouteOutcome[]> {
     const pay = paymentArrays(batch);
-    const { decisions, drops } = batchJson(batch);
+    const { decisions, drops, lateCopies } = batchJson(batch);
     const [row] = await this.sql<{ outcomes: RouteOutcome[] | null }[]>`
       with
       d as (
@@ -104,8 +106,8 @@ export class PgBurnStore implements BurnStore {
         insert into dc_ledger (org_id, kind, amount_dc, balance_after_dc, copies, memo, created_at_ms)
         select id, 'burn', -dc, dc_balance, copies, 'router burn', ${batch.nowMs}::bigint from balance),
       journal as (
-        insert into burn_journal (decisions, drops, outcomes, created_at_ms)
-        select ${decisions}, ${drops}, coalesce(array_agg(outcome order by i), '{}'), ${batch.nowMs}::bigint from s)
+        insert into burn_journal (decisions, drops, late_copies, outcomes, created_at_ms)
+        select ${decisions}, ${drops}, ${lateCopies}, coalesce(array_agg(outcome order by i), '{}'), ${batch.nowMs}::bigint from s)
       select array_agg(outcome order by i) as outcomes from s`;
     // One array rather than a row per decision: fewer objects for the client to build on the critical path.
     return row?.outcomes ?? [];

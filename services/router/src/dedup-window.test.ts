@@ -36,8 +36,17 @@ const copy = (hotspotAddress: string, n = 0) => ({ hotspotAddress, n });
 function setup(windowMs = 200, lateMemoryMs = 1000, maxCopiesKept = 10) {
   const scheduler = new FakeScheduler();
   const closed: ClosedPacket<ReturnType<typeof copy>, string>[] = [];
-  const w = new DedupWindow<ReturnType<typeof copy>, string>({ windowMs, lateMemoryMs, maxCopiesKept, scheduler, onClose: (p) => closed.push(p) });
-  return { scheduler, closed, w };
+  /** Each kept copy as `key:copies so far`. */
+  const kept: string[] = [];
+  const w = new DedupWindow<ReturnType<typeof copy>, string>({
+    windowMs,
+    lateMemoryMs,
+    maxCopiesKept,
+    scheduler,
+    onClose: (p) => closed.push(p),
+    onCopyKept: (p) => kept.push(`${p.key}:${p.copies.length}`),
+  });
+  return { scheduler, closed, kept, w };
 }
 
 describe('dedup window', () => {
@@ -153,5 +162,17 @@ describe('dedup window', () => {
     scheduler.advance(200);
     expect(closed[0]!.copies.map((c) => c.hotspotAddress)).toEqual(['a', 'b']);
     expect(w.join('p1', copy('c'))).toBeUndefined();
+  });
+
+  it('tells as each copy is kept, with the packet so far, but not for duplicates, late copies or copies beyond those kept', () => {
+    const { scheduler, kept, w } = setup(200, 1000, 2);
+    w.add('p1', copy('a'), 'frame');
+    w.add('p1', copy('a'), 'frame'); // the same hotspot again
+    w.join('p1', copy('b'));
+    w.add('p1', copy('c'), 'frame'); // heard, beyond the two kept
+    expect(kept).toEqual(['p1:1', 'p1:2']);
+    scheduler.advance(200);
+    expect(w.add('p1', copy('d'), 'frame')).toBe('late');
+    expect(kept).toEqual(['p1:1', 'p1:2']);
   });
 });

@@ -55,6 +55,11 @@ export interface DedupWindowOptions<C, F> {
   maxCopiesKept: number;
   scheduler?: Scheduler;
   onClose(packet: ClosedPacket<C, F>): void;
+  /**
+   * After a copy was kept (the first one opened the window, or a later one joined it), with the
+   * packet so far: the router buys copies as soon as it has all it may buy, without waiting for the close.
+   */
+  onCopyKept?(packet: ClosedPacket<C, F>): void;
   /** After the packets due at one moment were handed to onClose (to act on them together). */
   onClosedDue?(): void;
 }
@@ -95,6 +100,7 @@ export class DedupWindow<C extends WindowCopy, F> {
     this.open.set(key, packet);
     this.queue.push(packet);
     this.arm(packet.closesAt);
+    this.options.onCopyKept?.(packet);
     return 'opened';
   }
 
@@ -109,8 +115,10 @@ export class DedupWindow<C extends WindowCopy, F> {
 
   private joinOpen(existing: OpenPacket<C, F>, copy: C): AddOutcome {
     if (heardFrom(existing, copy.hotspotAddress)) return 'duplicate';
-    if (existing.copies.length < this.options.maxCopiesKept) existing.copies.push(copy);
-    else (existing.extraHotspots ??= new Set()).add(copy.hotspotAddress);
+    if (existing.copies.length < this.options.maxCopiesKept) {
+      existing.copies.push(copy);
+      this.options.onCopyKept?.(existing);
+    } else (existing.extraHotspots ??= new Set()).add(copy.hotspotAddress);
     return 'joined';
   }
 

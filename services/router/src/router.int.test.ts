@@ -405,6 +405,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const outcomes = await new PgBurnStore(sql).commit({
       nowMs: Date.now(),
       drops: [],
+      lateCopies: [],
       decisions: [{ packetId, route, kind: 'uplink', devAddr: 'fc014c09', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 1, copiesHeard: 2, bought: [copy(hotspots[0]!.address), copy(hotspots[1]!.address)], overMax: 0, dcPerCopy: 1, receivedAtMs: Date.now() }],
     });
     expect(outcomes).toEqual(['forwarded']);

@@ -1,11 +1,12 @@
 /**
  * The uplink path, one stage per step:
  *   rxpk -> checks (CRC, base64, LoRaWAN frame, uplink type, negative cache)
- *        -> dedup window (key = SHA-256 of the PHYPayload)
- *        -> route lookup (DevAddr ranges + session-key filters, or JoinEUI/DevEUI pairs)
- *        -> per route: buy the first max_copies copies, price them
- *        -> burn batch (durable burn + records; decides insufficient_dc)
- *        -> forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
+ *        -> dedup window (key = SHA-256 of the PHYPayload); its first copy:
+ *           route lookup (DevAddr ranges + session-key filters, or JoinEUI/DevEUI pairs)
+ *        -> per route: buy the first max_copies copies, price them, as soon as the window holds
+ *           as many as any route may buy (else when it closes)
+ *        -> burn batch (durable burn + records; decides insufficient_dc), while the window is open
+ *        -> window closed: forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
  * Drops are counted by reason in metrics and, when a route is involved, in its stats.
  */
 import { hash } from 'node:crypto';
@@ -20,7 +21,7 @@ import { readDownlinkRequest } from './downlinks/downlink-request';
 import type { DownlinkService } from './downlinks/downlink-service';
 import type { GwmpLnsClient } from './forwarding/gwmp-lns-client';
 import type { HttpForwarder } from './forwarding/http-forwarder';
-import { lnsRxpkJson, webhookMessage } from './forwarding/webhook-message';
+import { lnsRxpkJson, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
 import { fullFrame, holdFrame, type HeldFrame } from './held-frame';
 import { devAddrMissKey, joinMissKey, type NegativeCache } from './negative-cache';
 import { utcDay, type RouteDecision, type RouteOutcome } from './route-decision';
@@ -44,13 +45,39 @@ export interface UplinkPipelineDeps {
   dedupScheduler?: Scheduler;
 }
 
+/** Where a packet goes, decided when its first copy arrives. */
+type PacketRouting =
+  | { ok: true; matches: RouteMatch[]; /** The most copies any matching route may buy. */ copiesWanted: number }
+  | { ok: false; reason: 'no_route' | 'invalid_mic'; /** For the negative cache, when no route knows the device. */ missKey: string | undefined };
+
+/** The decisions made for a packet (one per matching route) and their burn outcomes to come. */
+interface Purchase {
+  decisions: RouteDecision[];
+  outcomes: Promise<RouteOutcome>[];
+  /** Copies in the window when the purchase was made. */
+  copiesHeard: number;
+}
+
+/** What the dedup window keeps per packet besides its copies. */
+interface PacketState {
+  frame: HeldFrame;
+  routing: PacketRouting;
+  purchase: Purchase | undefined;
+}
+
+function copiesWanted(matches: readonly RouteMatch[]): number {
+  let most = 0;
+  for (const m of matches) most = Math.max(most, m.maxCopies);
+  return most;
+}
+
 /** How long a closed packet's hash is remembered so its late copies are not taken for a new packet. */
 export const LATE_COPY_MEMORY_MS = 10_000;
 /** Copies kept per packet; far above any sane max_copies, low enough to bound a flood's memory. */
 const MAX_COPIES_KEPT = 64;
 
 export class UplinkPipeline {
-  private readonly dedup: DedupWindow<UplinkCopy, HeldFrame>;
+  private readonly dedup: DedupWindow<UplinkCopy, PacketState>;
   /** Decisions submitted and not yet settled and forwarded; `drain` waits for none. */
   private inFlight = 0;
   private drained: (() => void)[] = [];
@@ -70,12 +97,13 @@ export class UplinkPipeline {
   private readonly openByData = new Map<string, string>();
 
   constructor(private readonly deps: UplinkPipelineDeps) {
-    this.dedup = new DedupWindow<UplinkCopy, HeldFrame>({
+    this.dedup = new DedupWindow<UplinkCopy, PacketState>({
       windowMs: deps.windowMs,
       lateMemoryMs: LATE_COPY_MEMORY_MS,
       maxCopiesKept: MAX_COPIES_KEPT,
       ...(deps.dedupScheduler ? { scheduler: deps.dedupScheduler } : {}),
       onClose: (packet) => this.onWindowClosed(packet),
+      onCopyKept: (packet) => this.onCopyKept(packet),
       onClosedDue: () => this.deps.batcher.startNow(),
     });
   }
@@ -122,7 +150,8 @@ export class UplinkPipeline {
     }
     // One-shot hash: no Hash object per packet (Node >= 20.12).
     const key = hash('sha256', bytes, 'hex');
-    const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), holdFrame(frame, rxpk.data));
+    const state: PacketState = { frame: holdFrame(frame, rxpk.data), routing: this.routePacket(frame), purchase: undefined };
+    const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), state);
     if (outcome === 'opened') this.openByData.set(rxpk.data, key);
     else this.countJoin(outcome);
   }
@@ -142,32 +171,62 @@ export class UplinkPipeline {
     this.dedup.stop();
   }
 
-  private onWindowClosed(packet: ClosedPacket<UplinkCopy, HeldFrame>): void {
+  /**
+   * Where a packet goes, looked up once, when its first copy opens the window: the frame is parsed
+   * then anyway (a session-key filter's MIC check needs it), and knowing the routes' max copies
+   * lets the purchase start as soon as enough copies are in.
+   */
+  private routePacket(frame: RoutedFrame): PacketRouting {
+    const table = this.deps.routeTable();
+    if (frame.kind === 'join_request') {
+      const matches = table.lookupJoin(frame.joinEui, frame.devEui);
+      if (matches.length === 0) return { ok: false, reason: 'no_route', missKey: joinMissKey(frame.joinEui, frame.devEui) };
+      return { ok: true, matches, copiesWanted: copiesWanted(matches) };
+    }
+    const found = table.lookupUplink(frame.devAddr, () => frame);
+    if (!found.ok) return { ok: false, reason: found.reason, missKey: found.reason === 'no_route' ? devAddrMissKey(frame.devAddr) : undefined };
+    return { ok: true, matches: found.matches, copiesWanted: copiesWanted(found.matches) };
+  }
+
+  /**
+   * Buys as soon as the window holds as many copies as any matching route may buy: which copies
+   * are bought (the first max_copies to arrive) can no longer change, so the burn commits while
+   * the window is still open and the packet is forwarded the moment it closes, instead of waiting
+   * there for a database round trip. Copies heard after the purchase are recorded at the close.
+   */
+  private onCopyKept(packet: ClosedPacket<UplinkCopy, PacketState>): void {
+    const state = packet.frame;
+    if (state.purchase === undefined && state.routing.ok && packet.copies.length >= state.routing.copiesWanted) this.purchase(packet, state.routing.matches);
+  }
+
+  private onWindowClosed(packet: ClosedPacket<UplinkCopy, PacketState>): void {
     const { metrics } = this.deps;
     const opener = packet.copies[0]?.rxpk.data;
     if (opener !== undefined) this.openByData.delete(opener);
-    const frame = packet.frame;
-    const table = this.deps.routeTable();
-    let matches: RouteMatch[];
-    if (frame.kind === 'join_request') {
-      matches = table.lookupJoin(frame.joinEui, frame.devEui);
-      if (matches.length === 0) {
-        this.deps.negativeCache.add(joinMissKey(frame.joinEui, frame.devEui));
-        metrics.drop('no_route');
-        return;
-      }
-    } else {
-      const found = table.lookupUplink(frame.devAddr, () => fullFrame(frame));
-      if (!found.ok) {
-        if (found.reason === 'no_route') this.deps.negativeCache.add(devAddrMissKey(frame.devAddr));
-        metrics.drop(found.reason);
-        return;
-      }
-      matches = found.matches;
+    const state = packet.frame;
+    if (!state.routing.ok) {
+      if (state.routing.missKey !== undefined) this.deps.negativeCache.add(state.routing.missKey);
+      metrics.drop(state.routing.reason);
+      return;
     }
+    // Fewer copies than the routes may buy were heard: the purchase is made with what the window holds.
+    const purchase = state.purchase ?? this.purchase(packet, state.routing.matches);
+    const lateCopies = packet.copies.length - purchase.copiesHeard;
+    purchase.decisions.forEach((decision, i) => {
+      purchase.outcomes[i]!.then((outcome) => {
+        if (lateCopies > 0) this.lateCopiesHeard(decision, outcome, lateCopies);
+        return this.afterSettled(decision, outcome, state.frame, packet.openedAt);
+      }).then(this.untrack, this.untrack);
+    });
+  }
+
+  /** One decision per matching route, submitted to the burn batch at once; forwarded at the close. */
+  private purchase(packet: ClosedPacket<UplinkCopy, PacketState>, matches: readonly RouteMatch[]): Purchase {
+    const frame = packet.frame.frame;
     const kind = frame.kind === 'join_request' ? 'join' : 'uplink';
-    metrics.packet(kind);
+    this.deps.metrics.packet(kind);
     const payloadBytes = frame.kind === 'data' ? frame.payloadBytes : 0;
+    const purchase: Purchase = { decisions: [], outcomes: [], copiesHeard: packet.copies.length };
     for (const match of matches) {
       const bought = buyCopies(packet.copies, match.maxCopies);
       const decision: RouteDecision = {
@@ -181,7 +240,8 @@ export class UplinkPipeline {
         fPort: frame.kind === 'data' ? frame.fPort : null,
         payloadBytes,
         copiesHeard: packet.copies.length,
-        bought,
+        // The window's copies array goes on growing while it is open: the decision keeps its own.
+        bought: bought === packet.copies ? bought.slice() : bought,
         overMax: packet.copies.length - bought.length,
         dcPerCopy: dcPerCopy(kind, payloadBytes),
         receivedAtMs: packet.copies[0]?.receivedAtMs ?? this.deps.clock.nowMs(),
@@ -190,11 +250,17 @@ export class UplinkPipeline {
       if (match.route.locked) decision.dropReason = 'route_locked';
       else if (!match.route.active) decision.dropReason = 'route_inactive';
       this.inFlight++;
-      this.deps.batcher
-        .submit(decision)
-        .then((outcome) => this.afterSettled(decision, outcome, frame, packet.openedAt))
-        .then(this.untrack, this.untrack);
+      purchase.decisions.push(decision);
+      purchase.outcomes.push(this.deps.batcher.submit(decision));
     }
+    packet.frame.purchase = purchase;
+    return purchase;
+  }
+
+  private lateCopiesHeard(decision: RouteDecision, outcome: RouteOutcome, count: number): void {
+    const forwarded = outcome === 'forwarded';
+    if (forwarded) this.deps.metrics.drop('copy_over_max', count);
+    this.deps.batcher.countLateCopies({ packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, receivedAtMs: decision.receivedAtMs, count, forwarded });
   }
 
   /**

@@ -24,11 +24,16 @@ export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds
     j as (
       delete from burn_journal where id in (
         select id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit ${maxRows} for update skip locked)
-      returning id, decisions, drops, outcomes),
+      returning id, decisions, drops, late_copies, outcomes),
     s as (
       select j.id as jid, v.*, j.outcomes[v.i] as outcome
       from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, r uuid, o uuid, k text, da text, je text, de text,
                                                                         fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json)),
+    -- Copies heard after a packet's purchase, per packet and route; its decision is in this run or an earlier one.
+    late as (
+      select l.h, l.r, l.o, l.at, l.d, l.f, sum(l.n)::int as n
+      from j cross join lateral json_to_recordset(j.late_copies::json) as l(h text, r uuid, o uuid, at bigint, d date, n int, f boolean)
+      group by 1, 2, 3, 4, 5, 6),
     copies as (
       insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
       select decode(s.h, 'hex'), s.r, s.o, c.hs, s.pc, c.rs, c.sn, c.f, c.dr, c.at
@@ -37,9 +42,15 @@ export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds
     packets as (
       insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes,
                                   copies_heard, copies_bought, dc, status, received_at_ms)
-      select decode(h, 'hex'), r, o, k, da, je, de, fc, fp, pb, ch,
-             case when outcome = 'forwarded' then cb else 0 end, case when outcome = 'forwarded' then dc else 0 end, outcome, at
-      from s order by jid, i),
+      select decode(s.h, 'hex'), s.r, s.o, s.k, s.da, s.je, s.de, s.fc, s.fp, s.pb, s.ch + coalesce(l.n, 0),
+             case when s.outcome = 'forwarded' then s.cb else 0 end, case when s.outcome = 'forwarded' then s.dc else 0 end, s.outcome, s.at
+      from s left join late l on l.h = s.h and l.r = s.r order by s.jid, s.i),
+    -- Packets settled in an earlier run: their log row is there to update (found by its route and time index).
+    late_logged as (
+      update routed_packets p set copies_heard = p.copies_heard + l.n
+      from late l
+      where p.route_id = l.r and p.received_at_ms = l.at and p.packet_hash = decode(l.h, 'hex')
+        and not exists (select 1 from s where s.h = l.h and s.r = l.r)),
     stats as (
       insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
       select r, o, d, count(*), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
@@ -51,6 +62,8 @@ export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds
         select r, o, d, outcome, count(*) from s where outcome <> 'forwarded' group by 1, 2, 3, 4
         union all
         select r, o, d, 'copy_over_max', sum(ov) from s where outcome = 'forwarded' and ov > 0 group by 1, 2, 3
+        union all
+        select r, o, d, 'copy_over_max', sum(n) from late where f group by 1, 2, 3
         union all
         select x.r, x.o, x.d, x.re, x.n from j cross join lateral json_to_recordset(j.drops::json) as x(r uuid, o uuid, d date, re text, n bigint)
       ) as all_drops(route, org, day, reason, n)

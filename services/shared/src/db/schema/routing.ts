@@ -236,13 +236,18 @@ export const routeDropsDaily = pgTable(
  * one row; a background step then expands each row into `packet_copies`, `routed_packets` and the
  * daily stats and deletes it in the same transaction, so every row is expanded exactly once,
  * including rows a crashed router left behind (any router settles them). JSON text, as the router
- * built it: decisions with their bought copies (and their settled `outcomes`, same order), and
- * drops counted outside decisions.
+ * built it: decisions with their bought copies (and their settled `outcomes`, same order), drops
+ * counted outside decisions, and copies heard after a purchase.
  */
 export const burnJournal = pgTable('burn_journal', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   decisions: text('decisions').notNull(),
   drops: text('drops').notNull(),
+  /**
+   * Copies of packets bought in an earlier batch, heard after the purchase (the router buys as soon
+   * as it holds max_copies, before the window closes): settling adds them to the packet log's copies heard.
+   */
+  lateCopies: text('late_copies').notNull().default('[]'),
   /** One per decision, in order: 'forwarded' or the drop reason (insufficient_dc, route_inactive, route_locked). */
   outcomes: text('outcomes').array().notNull(),
   createdAtMs: bigint('created_at_ms', { mode: 'number' }).notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "burn_journal" ADD COLUMN "late_copies" text DEFAULT '[]' NOT NULL;
