@@ -84,6 +84,20 @@ describe('route table', () => {
     expect(parses).toBe(1); // both routes filter fc014c02
   });
 
+  it("shares a device's answer between its packets, except where a session-key filter makes it the frame's own", () => {
+    const unparsable = () => {
+      throw new Error('frame asked for without a filter');
+    };
+    expect(table.lookupUplink('fc014c06', unparsable)).toBe(table.lookupUplink('fc014c06', unparsable));
+    expect(table.lookupUplink('fc014c21', unparsable)).toBe(table.lookupUplink('fc014c21', unparsable)); // no route
+    expect(table.lookupJoin('70b3d57ed0000001', '0004a30b001c0530')).toBe(table.lookupJoin('70b3d57ed0000001', '0004a30b001c0530'));
+    // fc014c01 is filtered on route a: every packet's MIC is checked again, and the answers differ.
+    let parses = 0;
+    expect(ids(table.lookupUplink('fc014c01', () => (parses++, uplink('fc014c01', key(0x11)))))).toEqual(['a:1', 'b:5']);
+    expect(ids(table.lookupUplink('fc014c01', () => (parses++, uplink('fc014c01', key(0x99)))))).toEqual(['b:5']);
+    expect(parses).toBe(2);
+  });
+
   it('routes joins by (JoinEUI, DevEUI) plus the DevEUI wildcard, any case', () => {
     expect(table.lookupJoin('70b3d57ed0000001', '0004a30b001c0530').map((m) => m.route.id).sort()).toEqual(['j1', 'j2']);
     expect(table.lookupJoin('70B3D57ED0000001', '0004A30B001C0531').map((m) => m.route.id)).toEqual(['j2']);

@@ -21,7 +21,15 @@ export interface RouteMatch {
   maxCopies: number;
 }
 
-export type UplinkLookup = { ok: true; matches: RouteMatch[] } | { ok: false; reason: 'no_route' | 'invalid_mic' };
+export type UplinkLookup = { ok: true; matches: readonly RouteMatch[] } | { ok: false; reason: 'no_route' | 'invalid_mic' };
+
+/**
+ * Lookups remembered per DevAddr (without session-key filters) or EUI pair: a table never changes
+ * (a new configuration builds a new one), so the answer for a device is the same for every packet,
+ * and sharing it saves each packet its own match list, which an open window would otherwise carry
+ * through young-generation collections. Bounded so that a flood of made-up addresses cannot grow it.
+ */
+const MAX_REMEMBERED_LOOKUPS = 65_536;
 
 interface Skf {
   nwkSKey: Uint8Array;
@@ -35,6 +43,8 @@ export class RouteTable {
   private readonly byEuiPair = new Map<string, string[]>();
   /** `${routeId}/${devAddr}` -> filters. */
   private readonly skfs = new Map<string, Skf[]>();
+  private readonly uplinkLookups = new Map<string, UplinkLookup>();
+  private readonly joinLookups = new Map<string, readonly RouteMatch[]>();
 
   constructor(config: RoutingConfig) {
     this.version = config.version;
@@ -67,9 +77,15 @@ export class RouteTable {
     return this.routesById.get(id);
   }
 
-  lookupJoin(joinEui: string, devEui: string): RouteMatch[] {
-    const ids = new Set([...(this.byEuiPair.get(euiKey(joinEui, devEui)) ?? []), ...(this.byEuiPair.get(euiKey(joinEui, WILDCARD_DEV_EUI)) ?? [])]);
-    return [...ids].map((id) => this.routesById.get(id)!).map((route) => ({ route, maxCopies: route.maxCopies }));
+  /** The matches are shared between calls: read them, do not change them. */
+  lookupJoin(joinEui: string, devEui: string): readonly RouteMatch[] {
+    const key = euiKey(joinEui, devEui);
+    const known = this.joinLookups.get(key);
+    if (known) return known;
+    const ids = new Set([...(this.byEuiPair.get(key) ?? []), ...(this.byEuiPair.get(euiKey(joinEui, WILDCARD_DEV_EUI)) ?? [])]);
+    const matches = [...ids].map((id) => this.routesById.get(id)!).map((route) => ({ route, maxCopies: route.maxCopies }));
+    remember(this.joinLookups, key, matches);
+    return matches;
   }
 
   /** Routes whose ranges hold the DevAddr, before session-key filters (for the negative cache). */
@@ -78,11 +94,16 @@ export class RouteTable {
     return addr !== null && this.byDevAddr.find(addr).length > 0;
   }
 
-  /** `frame` is called (once) only if a candidate route has session-key filters for the DevAddr. */
+  /**
+   * `frame` is called (once) only if a candidate route has session-key filters for the DevAddr.
+   * The answer is shared between calls when no such filter was involved: read it, do not change it.
+   */
   lookupUplink(devAddr: string, frame: () => DataFrame): UplinkLookup {
+    const known = this.uplinkLookups.get(devAddr);
+    if (known) return known;
     const addr = parseDevAddr(devAddr);
     const candidates = addr === null ? [] : this.byDevAddr.find(addr);
-    if (candidates.length === 0) return { ok: false, reason: 'no_route' };
+    if (candidates.length === 0) return remember(this.uplinkLookups, devAddr, { ok: false, reason: 'no_route' });
     const matches: RouteMatch[] = [];
     let parsed: DataFrame | undefined;
     for (const id of candidates) {
@@ -97,8 +118,16 @@ export class RouteTable {
       const hit = filters.find((f) => verifyDataMic(f.nwkSKey, checked));
       if (hit) matches.push({ route, maxCopies: hit.maxCopies > 0 ? hit.maxCopies : route.maxCopies });
     }
-    return matches.length > 0 ? { ok: true, matches } : { ok: false, reason: 'invalid_mic' };
+    const found: UplinkLookup = matches.length > 0 ? { ok: true, matches } : { ok: false, reason: 'invalid_mic' };
+    // With filters the answer depends on the frame's MIC, so it is this packet's alone.
+    return parsed === undefined ? remember(this.uplinkLookups, devAddr, found) : found;
   }
+}
+
+function remember<V>(lookups: Map<string, V>, key: string, value: V): V {
+  if (lookups.size >= MAX_REMEMBERED_LOOKUPS) lookups.clear();
+  lookups.set(key, value);
+  return value;
 }
 
 function euiKey(joinEui: string, devEui: string): string {

@@ -47,7 +47,7 @@ export interface UplinkPipelineDeps {
 
 /** Where a packet goes, decided when its first copy arrives. */
 type PacketRouting =
-  | { ok: true; matches: RouteMatch[]; /** The most copies any matching route may buy. */ copiesWanted: number }
+  | { ok: true; matches: readonly RouteMatch[]; /** The most copies any matching route may buy. */ copiesWanted: number }
   | { ok: false; reason: 'no_route' | 'invalid_mic'; /** For the negative cache, when no route knows the device. */ missKey: string | undefined };
 
 /** The decisions made for a packet (one per matching route) and their burn outcomes to come. */
