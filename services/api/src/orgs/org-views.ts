@@ -96,8 +96,11 @@ export const RoutedPacketView = Type.Object(
     fCnt: Type.Union([Type.Integer(), Type.Null()]),
     fPort: Type.Union([Type.Integer(), Type.Null()]),
     payloadBytes: Type.Integer(),
-    copiesHeard: Type.Integer(),
-    copiesBought: Type.Integer(),
+    copiesHeard: Type.Integer({
+      description:
+        'Hotspots that heard the packet within its dedup window. The router buys as soon as it holds max_copies copies; copies heard after that are added when the router records them, within seconds.',
+    }),
+    copiesBought: Type.Integer({ description: 'Copies bought (and forwarded) for this route: at most its max_copies; 0 when not forwarded.' }),
     dc: Type.Integer(),
     status: Type.String({ description: '"forwarded" or the drop reason' }),
     receivedAt: Type.String({ format: 'date-time' }),
