@@ -2,13 +2,14 @@
  * Settles route decisions in batches: one statement checks the orgs' balances, burns the DC of
  * every decision that can be paid and journals the batch (burn-store.ts). A decision's promise
  * resolves only after that commit, and the router forwards only decisions resolved 'forwarded',
- * so a copy is never forwarded with its burn still in memory: a crash loses at most packets that
- * were neither paid nor forwarded. One batch is in flight at a time. When none is, a batch starts
- * as soon as the router has submitted the packets the dedup window closed at one moment
- * (`startNow`), or else at the end of the current event-loop turn (purchases made as copies
- * arrive), so the decisions of one moment go together;
- * packets arriving while one is in flight form the next batch, which starts as soon as the
- * previous one commits, so batches grow with load instead of transactions queueing up.
+ * so a copy is never forwarded with its burn still in memory: a crash never forwards an unpaid
+ * copy (it can leave a paid one unforwarded, as the router buys before a window closes).
+ *
+ * One batch is in flight at a time. When none is, a batch starts as soon as the router has
+ * submitted the packets the dedup window closed at one moment (`startNow`), or else at the end of
+ * the current event-loop turn (purchases made as copies arrive), so the decisions of one moment
+ * go together; packets arriving while one is in flight form the next batch, which starts as soon
+ * as the previous one commits, so batches grow with load instead of transactions queueing up.
  */
 import type { Logger } from '@cov/shared/logger';
 import type { RouteDecision, RouteOutcome } from './route-decision';

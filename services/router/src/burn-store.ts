@@ -8,8 +8,7 @@
  * balance; from the first one that does not fit, the rest of that org's batch is
  * insufficient_dc), the balances are debited, one ledger row per paying org is written, and the
  * whole batch (decisions with their outcomes, bought copies, counted drops, copies heard after a
- * purchase) is appended to
- * `burn_journal` as one row. Balances and the ledger are therefore exact at once, and every
+ * purchase) is appended to `burn_journal` as one row. Balances and the ledger are therefore exact at once, and every
  * bought copy is durable before it is forwarded.
  *
  * settle (background, off the critical path) expands journal rows into `packet_copies`, the

@@ -45,10 +45,11 @@ export interface UplinkPipelineDeps {
   dedupScheduler?: Scheduler;
 }
 
-/** Where a packet goes, decided when its first copy arrives. */
-type PacketRouting =
-  | { ok: true; matches: readonly RouteMatch[]; /** The most copies any matching route may buy. */ copiesWanted: number }
-  | { ok: false; reason: 'no_route' | 'invalid_mic'; /** For the negative cache, when no route knows the device. */ missKey: string | undefined };
+/**
+ * Where a packet goes, decided when its first copy arrives: the matching routes (the route table's
+ * own list, shared by the device's packets, so nothing is allocated per packet) or why none.
+ */
+type PacketRouting = readonly RouteMatch[] | 'no_route' | 'invalid_mic';
 
 /** The decisions made for a packet (one per matching route) and their burn outcomes to come. */
 interface Purchase {
@@ -65,10 +66,10 @@ interface PacketState {
   purchase: Purchase | undefined;
 }
 
-function copiesWanted(matches: readonly RouteMatch[]): number {
-  let most = 0;
-  for (const m of matches) most = Math.max(most, m.maxCopies);
-  return most;
+/** True once the window holds as many copies as any matching route may buy. */
+function allCopiesIn(matches: readonly RouteMatch[], copiesHeard: number): boolean {
+  for (const m of matches) if (copiesHeard < m.maxCopies) return false;
+  return true;
 }
 
 /** How long a closed packet's hash is remembered so its late copies are not taken for a new packet. */
@@ -180,12 +181,10 @@ export class UplinkPipeline {
     const table = this.deps.routeTable();
     if (frame.kind === 'join_request') {
       const matches = table.lookupJoin(frame.joinEui, frame.devEui);
-      if (matches.length === 0) return { ok: false, reason: 'no_route', missKey: joinMissKey(frame.joinEui, frame.devEui) };
-      return { ok: true, matches, copiesWanted: copiesWanted(matches) };
+      return matches.length > 0 ? matches : 'no_route';
     }
     const found = table.lookupUplink(frame.devAddr, () => frame);
-    if (!found.ok) return { ok: false, reason: found.reason, missKey: found.reason === 'no_route' ? devAddrMissKey(frame.devAddr) : undefined };
-    return { ok: true, matches: found.matches, copiesWanted: copiesWanted(found.matches) };
+    return found.ok ? found.matches : found.reason;
   }
 
   /**
@@ -196,7 +195,7 @@ export class UplinkPipeline {
    */
   private onCopyKept(packet: ClosedPacket<UplinkCopy, PacketState>): void {
     const state = packet.frame;
-    if (state.purchase === undefined && state.routing.ok && packet.copies.length >= state.routing.copiesWanted) this.purchase(packet, state.routing.matches);
+    if (state.purchase === undefined && typeof state.routing !== 'string' && allCopiesIn(state.routing, packet.copies.length)) this.purchase(packet, state.routing);
   }
 
   private onWindowClosed(packet: ClosedPacket<UplinkCopy, PacketState>): void {
@@ -204,13 +203,14 @@ export class UplinkPipeline {
     const opener = packet.copies[0]?.rxpk.data;
     if (opener !== undefined) this.openByData.delete(opener);
     const state = packet.frame;
-    if (!state.routing.ok) {
-      if (state.routing.missKey !== undefined) this.deps.negativeCache.add(state.routing.missKey);
-      metrics.drop(state.routing.reason);
+    if (typeof state.routing === 'string') {
+      const frame = state.frame;
+      if (state.routing === 'no_route') this.deps.negativeCache.add(frame.kind === 'data' ? devAddrMissKey(frame.devAddr) : joinMissKey(frame.joinEui, frame.devEui));
+      metrics.drop(state.routing);
       return;
     }
     // Fewer copies than the routes may buy were heard: the purchase is made with what the window holds.
-    const purchase = state.purchase ?? this.purchase(packet, state.routing.matches);
+    const purchase = state.purchase ?? this.purchase(packet, state.routing);
     const lateCopies = packet.copies.length - purchase.copiesHeard;
     purchase.decisions.forEach((decision, i) => {
       purchase.outcomes[i]!.then((outcome) => {

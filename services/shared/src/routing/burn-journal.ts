@@ -46,6 +46,8 @@ export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds
              case when s.outcome = 'forwarded' then s.cb else 0 end, case when s.outcome = 'forwarded' then s.dc else 0 end, s.outcome, s.at
       from s left join late l on l.h = s.h and l.r = s.r order by s.jid, s.i),
     -- Packets settled in an earlier run: their log row is there to update (found by its route and time index).
+    -- Should another settler hold the decision's row at this moment (or have set it aside), no row is
+    -- found and the log keeps the copies heard at the purchase; the copy_over_max drops below count anyway.
     late_logged as (
       update routed_packets p set copies_heard = p.copies_heard + l.n
       from late l
