@@ -292,7 +292,7 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
       decisions: [{
         packetId: 'ab'.repeat(32), route: { id: route!.id, orgId: org!.id, endpoint, maxCopies: 2, active: true, locked: false }, kind: 'uplink',
         devAddr: 'fc014c01', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 30, copiesHeard: 2,
-        bought: [copy(fx.hotspots.rome!.address), copy(fx.hotspots.berlin!.address)], overMax: 0, dcPerCopy: 2, receivedAtMs: atMs,
+        bought: [copy(fx.hotspots.rome!.address), copy(fx.hotspots.berlin!.address)], overMax: 0, dcPerCopy: 2, receivedAtMs: atMs, purchaseIndex: 0,
       }],
     });
     expect(outcomes).toEqual(['forwarded']);

@@ -23,6 +23,7 @@ function decision(org: string, copies: number, dcPerCopy: number, over: Partial<
     overMax: 0,
     dcPerCopy,
     receivedAtMs: 0,
+    purchaseIndex: 0,
     ...over,
   };
 }

@@ -41,6 +41,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
       overMax: 1,
       dcPerCopy,
       receivedAtMs: T,
+      purchaseIndex: 0,
       ...over,
     };
   }
@@ -189,6 +190,152 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     expect(await dropsOf(routes.a!.id)).toBe(overA + 5);
     expect(await store.settle(10)).toEqual({ rows: 0, decisions: 0 });
     expect(await heard(other.packetId)).toEqual({ copies_heard: 3, copies_bought: 1 });
+  });
+
+  // Later purchases: copies heard after a packet's first purchase, bought while the route still had room.
+  const later = (first: RouteDecision, hotspots: string[], copiesHeard: number, overMax: number, purchaseIndex = 1): RouteDecision => ({
+    ...first,
+    bought: hotspots.map(copy),
+    copiesHeard,
+    overMax,
+    purchaseIndex,
+  });
+  const lateOf = (d: RouteDecision, count: number, forwarded: boolean) => ({ packetId: d.packetId, routeId: d.route.id, orgId: d.route.orgId, receivedAtMs: d.receivedAtMs, count, forwarded });
+  /** The packet's log rows on a route, its bought copies' hotspots, and its route's stats and drops of the day. */
+  async function recorded(d: RouteDecision) {
+    const sql = node.ctx.database.sql;
+    const rows = await sql<{ copies_heard: number; copies_bought: number; dc: number; status: string }[]>`
+      select copies_heard, copies_bought, dc, status from routed_packets where packet_hash = decode(${d.packetId}, 'hex') and route_id = ${d.route.id} order by id`;
+    const bought = await sql<{ hotspot_address: string }[]>`
+      select hotspot_address from packet_copies where packet_hash = decode(${d.packetId}, 'hex') and route_id = ${d.route.id} order by hotspot_address`;
+    const [stats] = await sql<{ packets: number; copies: number; dc: number }[]>`
+      select packets::int, copies::int, dc::int from route_stats_daily where route_id = ${d.route.id} and day = '2026-11-03'`;
+    const drops = await sql<{ reason: string; count: number }[]>`select reason, count::int from route_drops_daily where route_id = ${d.route.id} and day = '2026-11-03'`;
+    return {
+      log: rows.map((r) => [r.copies_heard, r.copies_bought, r.dc, r.status]),
+      bought: bought.map((r) => r.hotspot_address),
+      stats: stats ? [stats.packets, stats.copies, stats.dc] : [0, 0, 0],
+      drops: Object.fromEntries(drops.map((r) => [r.reason, r.count])) as Record<string, number>,
+    };
+  }
+  /** Settling again finds nothing and changes nothing. */
+  async function settledOnce(d: RouteDecision) {
+    const before = await recorded(d);
+    expect(await store.settle(10)).toEqual({ rows: 0, decisions: 0 });
+    expect(await recorded(d)).toEqual(before);
+  }
+  const diff = (after: number[], before: number[]) => after.map((v, i) => v - before[i]!);
+
+  it('merges a later purchase settled in the same run as the first into its log row', async () => {
+    await node.ctx.database.sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    // Bought at the first copy shortly before the window closed; two more copies were heard, one bought later (max_copies 2).
+    const first = decision(routes.a!, 1, 1, { copiesHeard: 1, overMax: 0 });
+    const second = later(first, ['hotspot-late'], 3, 1);
+    // The same packet heard again once its window was forgotten (a replay): a packet of its own, with its own log row.
+    const replay: RouteDecision = { ...first, bought: [copy('hotspot-replay')], receivedAtMs: T + 60_000 };
+    const before = await recorded(first);
+    expect(await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [first] })).toEqual(['forwarded']);
+    expect(await store.commit({ nowMs: T + 1, drops: [], lateCopies: [], decisions: [second] })).toEqual(['forwarded']);
+    // Two more copies heard at the close, after the route's last purchase.
+    await store.commit({ nowMs: T + 2, drops: [], lateCopies: [lateOf(first, 2, true)], decisions: [replay] });
+    expect(await store.settle(10)).toEqual({ rows: 3, decisions: 3 });
+    const after = await recorded(first);
+    // One log row: both purchases' copies and DC, the last purchase's copies heard plus the late ones; the replay's apart.
+    expect(after.log).toEqual([
+      [5, 2, 2, 'forwarded'],
+      [1, 1, 1, 'forwarded'],
+    ]);
+    expect(after.bought).toEqual(['hotspot-0', 'hotspot-late', 'hotspot-replay']);
+    // Two packets, three copies and their DC; over max_copies: the one at the last purchase and the two late ones.
+    expect(diff(after.stats, before.stats)).toEqual([2, 3, 3]);
+    expect((after.drops.copy_over_max ?? 0) - (before.drops.copy_over_max ?? 0)).toBe(3);
+    await settledOnce(first);
+  });
+
+  it('updates the log row of a first purchase settled earlier once with its later purchases and late copies', async () => {
+    const sql = node.ctx.database.sql;
+    await sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    // A route that buys up to three copies, so two later purchases fit.
+    const [route] = await sql<{ id: string }[]>`
+      insert into routes (org_id, endpoint, max_copies, created_at, updated_at) values (${orgs.a}, '{"protocol":"http","url":"http://x"}'::jsonb, 3, now(), now()) returning id`;
+    const three: RouteConfig = { ...routes.a!, id: route!.id, maxCopies: 3 };
+    const first = decision(three, 1, 1, { copiesHeard: 1, overMax: 0 });
+    expect(await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [first] })).toEqual(['forwarded']);
+    expect(await store.settle(10)).toEqual({ rows: 1, decisions: 1 });
+    expect(await recorded(first)).toEqual({ log: [[1, 1, 1, 'forwarded']], bought: ['hotspot-0'], stats: [1, 1, 1], drops: {} });
+    // Bought later, each after the one before was paid; then two more copies heard at the close.
+    const second = later(first, ['hotspot-1'], 2, 0, 1);
+    const third = later(first, ['hotspot-2'], 4, 1, 2);
+    expect(await store.commit({ nowMs: T + 1, drops: [], lateCopies: [], decisions: [second] })).toEqual(['forwarded']);
+    expect(await store.commit({ nowMs: T + 2, drops: [], lateCopies: [], decisions: [third] })).toEqual(['forwarded']);
+    await store.commit({ nowMs: T + 3, drops: [], lateCopies: [lateOf(first, 2, true)], decisions: [] });
+    expect(await store.settle(10)).toEqual({ rows: 3, decisions: 2 });
+    // Updated in place with all of it: three copies and their DC, four heard at the last purchase plus two late.
+    expect(await recorded(first)).toEqual({
+      log: [[6, 3, 3, 'forwarded']],
+      bought: ['hotspot-0', 'hotspot-1', 'hotspot-2'],
+      stats: [1, 3, 3],
+      drops: { copy_over_max: 3 },
+    });
+    await settledOnce(first);
+  });
+
+  it('keeps only the paid purchases in the log row when a later purchase finds no DC left', async () => {
+    const sql = node.ctx.database.sql;
+    await sql`update orgs set dc_balance = 2 where id = ${orgs.b}`;
+    const earlier = decision(routes.b!, 1, 1, { copiesHeard: 1, overMax: 0 });
+    const same = decision(routes.b!, 1, 1, { copiesHeard: 1, overMax: 0 });
+    const before = await recorded(earlier);
+    // One first purchase settles on its own, the other in the same run as its later purchase.
+    expect(await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [earlier] })).toEqual(['forwarded']);
+    expect(await store.settle(10)).toEqual({ rows: 1, decisions: 1 });
+    expect(await store.commit({ nowMs: T + 1, drops: [], lateCopies: [], decisions: [same] })).toEqual(['forwarded']);
+    // The balance is spent by then: neither later purchase is paid.
+    expect(await store.commit({ nowMs: T + 2, drops: [], lateCopies: [], decisions: [later(earlier, ['hotspot-late'], 3, 1), later(same, ['hotspot-late'], 3, 1)] })).toEqual([
+      'insufficient_dc',
+      'insufficient_dc',
+    ]);
+    expect(await store.settle(10)).toEqual({ rows: 2, decisions: 3 });
+    for (const d of [earlier, same]) {
+      const after = await recorded(d);
+      // The first purchase's copy, DC and status; the copies heard when the later one was tried.
+      expect(after.log).toEqual([[3, 1, 1, 'forwarded']]);
+      expect(after.bought).toEqual(['hotspot-0']);
+    }
+    const after = await recorded(earlier);
+    expect(diff(after.stats, before.stats)).toEqual([2, 2, 2]);
+    // Each unpaid purchase is a drop; its copy over max_copies is not (the copies were not forwarded past it).
+    expect((after.drops.insufficient_dc ?? 0) - (before.drops.insufficient_dc ?? 0)).toBe(2);
+    expect(after.drops.copy_over_max ?? 0).toBe(before.drops.copy_over_max ?? 0);
+    expect(Number((await sql`select dc_balance from orgs where id = ${orgs.b}`)[0]!.dc_balance)).toBe(0);
+    await settledOnce(earlier);
+  });
+
+  it('settles a journal row written before purchases were numbered as first purchases', async () => {
+    const sql = node.ctx.database.sql;
+    await sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    const first = decision(routes.a!, 1, 1, { copiesHeard: 2, overMax: 1 });
+    const before = await recorded(first);
+    // Written by hand as a router of the previous version journaled it: no `t`.
+    const old = {
+      i: 1, h: first.packetId, r: first.route.id, o: orgs.a, k: 'uplink', da: 'fc014c01', je: null, de: null, fc: 7, fp: 1, pb: 10, ch: 2, cb: 1, ov: 1, dc: 1, pc: 1,
+      at: T, d: '2026-11-03', c: [{ hs: 'hotspot-0', rs: -70, sn: 4.5, f: 868_300_000, dr: 'SF9BW125', at: T }],
+    };
+    await sql`insert into burn_journal (decisions, drops, outcomes, created_at_ms) values (${JSON.stringify([old])}, '[]', '{forwarded}', ${T})`;
+    expect(await store.settle(10)).toEqual({ rows: 1, decisions: 1 });
+    let after = await recorded(first);
+    expect(after.log).toEqual([[2, 1, 1, 'forwarded']]);
+    expect(after.bought).toEqual(['hotspot-0']);
+    expect(diff(after.stats, before.stats)).toEqual([1, 1, 1]);
+    expect((after.drops.copy_over_max ?? 0) - (before.drops.copy_over_max ?? 0)).toBe(1);
+    await settledOnce(first);
+    // A later purchase journaled by the new version after the upgrade finds that row.
+    expect(await store.commit({ nowMs: T + 1, drops: [], lateCopies: [], decisions: [later(first, ['hotspot-late'], 3, 1)] })).toEqual(['forwarded']);
+    expect(await store.settle(10)).toEqual({ rows: 1, decisions: 1 });
+    after = await recorded(first);
+    expect(after.log).toEqual([[3, 2, 2, 'forwarded']]);
+    expect(diff(after.stats, before.stats)).toEqual([1, 2, 2]);
+    await settledOnce(first);
   });
 
   it('sets aside a journal row the database refuses and settles the rows after it', async () => {

@@ -30,6 +30,7 @@ export function batchJson(batch: BurnBatch): { decisions: string; drops: string;
   const decisions = batch.decisions.map((dec, i) => ({
     i: i + 1,
     h: dec.packetId,
+    t: dec.purchaseIndex,
     r: dec.route.id,
     o: dec.route.orgId,
     k: dec.kind,

@@ -1,35 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DedupWindow, type ClosedPacket, type Scheduler } from './dedup-window';
-
-/** A scheduler whose time moves only when the test says so. */
-class FakeScheduler implements Scheduler {
-  t = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  now(): number {
-    return this.t;
-  }
-  setTimer(fn: () => void, delayMs: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + delayMs, fn, id });
-    return id;
-  }
-  clearTimer(handle: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > end) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-  }
-}
+import { DedupWindow, type ClosedPacket } from './dedup-window';
+import { FakeScheduler } from './testing/fake-scheduler';
 
 const copy = (hotspotAddress: string, n = 0) => ({ hotspotAddress, n });
 
@@ -174,5 +145,95 @@ describe('dedup window', () => {
     scheduler.advance(200);
     expect(w.add('p1', copy('d'), 'frame')).toBe('late');
     expect(kept).toEqual(['p1:1', 'p1:2']);
+  });
+
+  describe('closing soon', () => {
+    function soonSetup(closingSoonMs: number, windowMs = 200) {
+      const scheduler = new FakeScheduler();
+      /** Calls in order, as `soon:key:copies` or `close:key`, with the time. */
+      const calls: string[] = [];
+      const w = new DedupWindow<ReturnType<typeof copy>, string>({
+        windowMs,
+        lateMemoryMs: 1000,
+        maxCopiesKept: 10,
+        scheduler,
+        closingSoonMs,
+        onClosingSoon: (p) => calls.push(`${scheduler.t} soon:${p.key}:${p.copies.length}`),
+        onClose: (p) => calls.push(`${scheduler.t} close:${p.key}`),
+      });
+      return { scheduler, calls, w };
+    }
+
+    it('hands each packet on once, closingSoonMs before its close, in the order the windows opened', () => {
+      const { scheduler, calls, w } = soonSetup(50);
+      w.add('p1', copy('a'), 'f');
+      scheduler.advance(30);
+      w.add('p2', copy('a'), 'f');
+      w.add('p1', copy('b'), 'f');
+      scheduler.advance(119);
+      expect(calls).toEqual([]);
+      scheduler.advance(1); // t = 150
+      expect(calls).toEqual(['150 soon:p1:2']);
+      w.add('p1', copy('c'), 'f'); // a copy after the call still joins
+      scheduler.advance(30); // t = 180
+      expect(calls).toEqual(['150 soon:p1:2', '180 soon:p2:1']);
+      scheduler.advance(100);
+      expect(calls).toEqual(['150 soon:p1:2', '180 soon:p2:1', '200 close:p1', '230 close:p2']);
+    });
+
+    it('is also driven by closeDueNow, never before its time', () => {
+      const { scheduler, calls, w } = soonSetup(50);
+      w.add('p1', copy('a'), 'f');
+      scheduler.t = 149; // time moves without the timer firing, as under load
+      w.closeDueNow();
+      expect(calls).toEqual([]);
+      scheduler.t = 151;
+      w.closeDueNow();
+      expect(calls).toEqual(['151 soon:p1:1']);
+      scheduler.t = 205;
+      w.closeDueNow();
+      expect(calls).toEqual(['151 soon:p1:1', '205 close:p1']);
+    });
+
+    it('a lead at least as long as the window hands the packet on as soon as it opened', () => {
+      const { scheduler, calls, w } = soonSetup(500);
+      w.add('p1', copy('a'), 'f');
+      scheduler.advance(0);
+      expect(calls).toEqual(['0 soon:p1:1']);
+      scheduler.advance(200);
+      expect(calls).toEqual(['0 soon:p1:1', '200 close:p1']);
+    });
+
+    it('a packet closed by a flush before its call was due is not handed on early', () => {
+      const { scheduler, calls, w } = soonSetup(50);
+      w.add('p1', copy('a'), 'f');
+      scheduler.advance(10);
+      w.flushAll();
+      scheduler.advance(1000);
+      expect(calls).toEqual(['10 close:p1']);
+    });
+
+    it('keeps its place in the queue across compaction', () => {
+      const { scheduler, calls, w } = soonSetup(50, 200);
+      // 3,000 packets 0.1 ms apart: the queue is compacted while calls and closes interleave.
+      for (let i = 0; i < 3000; i++) {
+        w.add(`p${i}`, copy('a'), 'f');
+        scheduler.advance(0.1);
+      }
+      scheduler.advance(500);
+      const soon = calls.filter((c) => c.includes('soon:')).map((c) => c.split(' ')[1]!.split(':')[1]);
+      const closes = calls.filter((c) => c.includes('close:')).map((c) => c.split(':')[1]);
+      expect(soon).toEqual(Array.from({ length: 3000 }, (_, i) => `p${i}`));
+      expect(closes).toEqual(soon);
+      // Each packet's call came before its close.
+      for (let i = 0; i < 3000; i += 499) expect(calls.indexOf(calls.find((c) => c.endsWith(`soon:p${i}:1`))!)).toBeLessThan(calls.findIndex((c) => c.endsWith(`close:p${i}`)));
+    });
+
+    it('without a handler or with 0 there are no calls', () => {
+      const { scheduler, calls, w } = soonSetup(0);
+      w.add('p1', copy('a'), 'f');
+      scheduler.advance(300);
+      expect(calls).toEqual(['200 close:p1']);
+    });
   });
 });

@@ -5,7 +5,8 @@
  * forwarder) are reported as late for `lateMemoryMs` so they are not mistaken for a new packet.
  *
  * Every window has the same length, so windows close in the order they opened: one FIFO and one
- * timer serve them all, whatever the packet rate. Time is a monotonic clock (scheduling, not a
+ * timer serve them all, whatever the packet rate. The same holds for the optional call a fixed
+ * time before each close (`closingSoonMs`): a second cursor into the same FIFO. Time is a monotonic clock (scheduling, not a
  * recorded timestamp) and timers are injectable for tests.
  */
 
@@ -62,6 +63,13 @@ export interface DedupWindowOptions<C, F> {
   onCopyKept?(packet: ClosedPacket<C, F>): void;
   /** After the packets due at one moment were handed to onClose (to act on them together). */
   onClosedDue?(): void;
+  /**
+   * How long before its close a packet is handed to `onClosingSoon`, once (0 or absent: never).
+   * The router buys then, so the burn commits while the window is still open. A packet closed
+   * before its call was due (a flush) is not handed to it.
+   */
+  closingSoonMs?: number;
+  onClosingSoon?(packet: ClosedPacket<C, F>): void;
 }
 
 function heardFrom(packet: OpenPacket<WindowCopy, unknown>, hotspotAddress: string): boolean {
@@ -73,6 +81,9 @@ export class DedupWindow<C extends WindowCopy, F> {
   private readonly open = new Map<string, OpenPacket<C, F>>();
   private queue: OpenPacket<C, F>[] = [];
   private head = 0;
+  /** Next packet of `queue` to hand to onClosingSoon; never behind `head`. */
+  private soonHead = 0;
+  private readonly soonMs: number;
   private timer: unknown;
   private timerAt = Infinity;
   private readonly closed = new Map<string, number>();
@@ -84,6 +95,7 @@ export class DedupWindow<C extends WindowCopy, F> {
 
   constructor(private readonly options: DedupWindowOptions<C, F>) {
     this.scheduler = options.scheduler ?? realScheduler;
+    this.soonMs = options.onClosingSoon && options.closingSoonMs !== undefined && options.closingSoonMs > 0 ? options.closingSoonMs : 0;
   }
 
   get openCount(): number {
@@ -99,7 +111,7 @@ export class DedupWindow<C extends WindowCopy, F> {
     const packet: OpenPacket<C, F> = { key, frame, copies: [copy], openedAt: now, closesAt: now + this.options.windowMs, extraHotspots: undefined };
     this.open.set(key, packet);
     this.queue.push(packet);
-    this.arm(packet.closesAt);
+    this.arm(this.soonMs > 0 ? this.soonAt(packet) : packet.closesAt);
     this.options.onCopyKept?.(packet);
     return 'opened';
   }
@@ -132,6 +144,10 @@ export class DedupWindow<C extends WindowCopy, F> {
     const head = this.queue[this.head];
     if (head === undefined) return;
     const now = this.scheduler.now();
+    if (this.soonMs > 0) {
+      const soon = this.queue[this.soonHead];
+      if (soon !== undefined && this.soonAt(soon) <= now) this.closingSoonDue(now);
+    }
     if (head.closesAt <= now) this.closeDue(now);
   }
 
@@ -156,9 +172,27 @@ export class DedupWindow<C extends WindowCopy, F> {
   private fire(): void {
     this.timer = undefined;
     this.timerAt = Infinity;
-    this.closeDue(this.scheduler.now());
+    const now = this.scheduler.now();
+    if (this.soonMs > 0) this.closingSoonDue(now);
+    this.closeDue(now);
     const next = this.queue[this.head];
-    if (next) this.arm(next.closesAt);
+    if (next === undefined) return;
+    const soon = this.soonMs > 0 ? this.queue[this.soonHead] : undefined;
+    this.arm(soon === undefined ? next.closesAt : Math.min(next.closesAt, this.soonAt(soon)));
+  }
+
+  /** When a packet is handed to onClosingSoon: `closingSoonMs` before its close, not before it opened. */
+  private soonAt(packet: OpenPacket<C, F>): number {
+    return Math.max(packet.openedAt, packet.closesAt - this.soonMs);
+  }
+
+  private closingSoonDue(now: number): void {
+    while (this.soonHead < this.queue.length) {
+      const packet = this.queue[this.soonHead]!;
+      if (this.soonAt(packet) > now) break;
+      this.soonHead++;
+      this.options.onClosingSoon!(packet);
+    }
   }
 
   private closeDue(now: number): void {
@@ -168,6 +202,7 @@ export class DedupWindow<C extends WindowCopy, F> {
       if (packet.closesAt > now) break;
       this.queue[this.head] = undefined as never;
       this.head++;
+      if (this.soonHead < this.head) this.soonHead = this.head;
       this.open.delete(packet.key);
       if (this.options.lateMemoryMs > 0) {
         const forgetAt = packet.closesAt + this.options.lateMemoryMs;
@@ -181,6 +216,7 @@ export class DedupWindow<C extends WindowCopy, F> {
     if (this.head > before) this.options.onClosedDue?.();
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.soonHead -= this.head;
       this.head = 0;
     }
   }

@@ -29,6 +29,13 @@ export interface RouteDecision {
   dcPerCopy: number;
   /** Server time of the first copy (epoch ms). */
   receivedAtMs: number;
+  /**
+   * 0 for the packet's first purchase on this route (it makes the packet log row and counts a
+   * packet in the stats); 1, 2, ... for copies heard after that purchase and bought later, while
+   * the route still had room (they add to the first purchase's log row and to the stats' copies
+   * and DC). A later purchase is only made after the one before it was paid (forwarded).
+   */
+  purchaseIndex: number;
   /** Set when the route cannot take the packet whatever the balance; recorded, never paid. */
   dropReason?: 'route_inactive' | 'route_locked';
 }

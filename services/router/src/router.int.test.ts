@@ -80,7 +80,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await lns.start();
     node = await startTestNode(mode, {
       services: ['api', 'router'],
-      overrides: { ROUTER_DEDUP_WINDOW_MS: '300', ROUTER_CONFIG_POLL_INTERVAL_MS: '50' },
+      // Packets heard by fewer hotspots than max_copies are bought 50 ms after their first copy,
+      // which leaves a later copy the rest of the window to be bought in a later purchase.
+      overrides: { ROUTER_DEDUP_WINDOW_MS: '300', ROUTER_PURCHASE_LEAD_MS: '250', ROUTER_CONFIG_POLL_INTERVAL_MS: '50' },
     });
     router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
     expect(router.gwmpPort).toBeGreaterThan(0);
@@ -213,6 +215,42 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(lns.on('/a').filter((u) => u.message.frame.mtype !== 'JoinRequest' && (u.message.frame as { devAddr: string }).devAddr !== DEV_ADDR)).toHaveLength(0);
   });
 
+  it('buys a copy heard after the purchase in a later purchase, and sends the packet once with every copy it bought', async () => {
+    lns.answer = () => ({ status: 200 });
+    const keysB = { nwkSKey: new Uint8Array(16).fill(0x42), appSKey: new Uint8Array(16).fill(0x43) };
+    const phy = uplink('fc014c0a', keysB, 11, Uint8Array.of(1, 2, 3)); // 1 DC per copy; route B may buy 3
+    const fCnt11 = () => lns.on('/b').filter((u) => (u.message.frame as { fCnt?: number }).fCnt === 11);
+    const balance = async () => (await call('GET', `/v1/orgs/${orgB.id}`, undefined, orgB.key)).body.balanceDc as number;
+    const totals = async () => (await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/stats`, undefined, orgB.key)).body.totals;
+    await router.drain();
+    const before = { balance: await balance(), totals: await totals(), ledger: (await call('GET', `/v1/orgs/${orgB.id}/dc`, undefined, orgB.key)).body.data.length };
+    tmst += 10_000_000;
+    await gateways[0]!.push([rxpkOf(phy, { tmst, rssiDbm: -90, snrDb: 5 })]);
+    // One copy of the three the route may buy: bought at the lead, 50 ms in, and paid while the window is open.
+    await waitFor(async () => (await balance()) === before.balance - 1, 'the first purchase paid');
+    expect(fCnt11()).toHaveLength(0);
+    await gateways[1]!.push([rxpkOf(phy, { tmst: tmst + 5, rssiDbm: -70, snrDb: 6 })]);
+    const got = await waitFor(() => fCnt11()[0], 'the packet at LNS B');
+    expect(got.message.copies.map((c) => c.hotspot)).toEqual([hotspots[0]!.address, hotspots[1]!.address]);
+    expect(got.message.dc).toBe(2);
+    await router.drain();
+    expect(fCnt11()).toHaveLength(1);
+    expect(await balance()).toBe(before.balance - 2);
+    // Two purchases, two burns; one packet log row and one packet in the stats, with both copies.
+    const ledger = (await call('GET', `/v1/orgs/${orgB.id}/dc`, undefined, orgB.key)).body.data as { kind: string; amountDc: number }[];
+    expect(ledger.slice(0, ledger.length - before.ledger).map((e) => [e.kind, e.amountDc])).toEqual([
+      ['burn', -1],
+      ['burn', -1],
+    ]);
+    const logged = (await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/packets?limit=50`, undefined, orgB.key)).body.data.filter((p: { fCnt: number }) => p.fCnt === 11);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ status: 'forwarded', copiesHeard: 2, copiesBought: 2, dc: 2 });
+    const after = await totals();
+    expect([after.packets - before.totals.packets, after.copies - before.totals.copies, after.dc - before.totals.dc]).toEqual([1, 2, 2]);
+    const copies = await node.ctx.database.sql`select hotspot_address from packet_copies where org_id = ${orgB.id} and packet_hash = decode(${got.message.id}, 'hex') order by received_at_ms`;
+    expect(copies.map((c) => c.hotspot_address)).toEqual([hotspots[0]!.address, hotspots[1]!.address]);
+  });
+
   it('stops forwarding when the org cannot pay, says why in the stats, and resumes after a top-up', async () => {
     lns.answer = () => ({ status: 200 });
     const payload = Uint8Array.from({ length: 30 }, (_, i) => i); // 2 DC per copy, 4 per packet
@@ -336,7 +374,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       expect(ack.packet).toMatchObject({ type: 'TX_ACK', token: 0x4242, gatewayEui: gateways[1]!.eui, txpkAck: null });
       await router.drain();
       const stats = await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/stats`, undefined, orgB.key);
-      expect(stats.body.totals).toMatchObject({ packets: 2, copies: 5, dc: 5 });
+      expect(stats.body.totals).toMatchObject({ packets: 3, copies: 7, dc: 7 });
     } finally {
       lnsSocket.close();
     }
@@ -406,7 +444,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       nowMs: Date.now(),
       drops: [],
       lateCopies: [],
-      decisions: [{ packetId, route, kind: 'uplink', devAddr: 'fc014c09', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 1, copiesHeard: 2, bought: [copy(hotspots[0]!.address), copy(hotspots[1]!.address)], overMax: 0, dcPerCopy: 1, receivedAtMs: Date.now() }],
+      decisions: [{ packetId, route, kind: 'uplink', devAddr: 'fc014c09', joinEui: null, devEui: null, fCnt: 1, fPort: 1, payloadBytes: 1, copiesHeard: 2, bought: [copy(hotspots[0]!.address), copy(hotspots[1]!.address)], overMax: 0, dcPerCopy: 1, receivedAtMs: Date.now(), purchaseIndex: 0 }],
     });
     expect(outcomes).toEqual(['forwarded']);
     expect(Number((await sql`select dc_balance from orgs where id = ${orgB.id}`)[0]!.dc_balance)).toBe(Number(before!.dc_balance) - 2);

@@ -128,6 +128,7 @@ export class Router implements RouterHandle {
       lns: this.lns,
       downlinks: this.downlinks,
       windowMs: config.ROUTER_DEDUP_WINDOW_MS,
+      purchaseLeadMs: config.ROUTER_PURCHASE_LEAD_MS,
       monotonic,
     });
   }

@@ -12,15 +12,20 @@ describe('uplink copies', () => {
   });
 
   it.each([
-    [5, 3, 3, 2],
-    [2, 3, 2, 0],
-    [4, 0, 0, 4],
-    [0, 3, 0, 0],
-  ])('of %i copies with max %i, buys %i and leaves %i', (n, max, bought, over) => {
+    [5, 0, 3, [0, 1, 2]],
+    [2, 0, 3, [0, 1]],
+    [4, 0, 0, []],
+    [0, 0, 3, []],
+    // A later purchase: the copies after those already bought, still within max_copies.
+    [3, 1, 3, [1, 2]],
+    [5, 2, 3, [2]],
+    [5, 3, 3, []],
+    [2, 2, 3, []],
+  ])('of %i copies, %i already bought, max %i: buys %j', (n, already, max, bought) => {
     const copies = Array.from({ length: n }, (_, i) => i);
-    const r = buyCopies(copies, max);
-    expect(r).toEqual(copies.slice(0, bought));
-    expect(copies.length - r.length).toBe(over);
+    const r = buyCopies(copies, already, max);
+    expect(r).toEqual(bought);
+    expect(r).not.toBe(copies);
   });
 
   it('orders copies strongest first by RSSI then SNR', () => {

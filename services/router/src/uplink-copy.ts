@@ -49,13 +49,12 @@ export function toUplinkCopy(rxpk: Rxpk, hotspot: HotspotInfo, receivedAtMs: num
 }
 
 /**
- * The first `maxCopies` copies in arrival order are bought; the rest (`copies.length - bought.length`)
- * are counted, not paid. When all are bought the array itself is returned, not a copy: a closed
- * packet's copies no longer change.
+ * The copies a purchase buys: after the `alreadyBought` first ones, up to the first `maxCopies` in
+ * arrival order; the rest are counted, not paid. Always a new array: an open window's copies go
+ * on growing after the purchase.
  */
-export function buyCopies<C>(copies: readonly C[], maxCopies: number): readonly C[] {
-  const n = Math.max(0, Math.min(copies.length, maxCopies));
-  return n === copies.length ? copies : copies.slice(0, n);
+export function buyCopies<C>(copies: readonly C[], alreadyBought: number, maxCopies: number): C[] {
+  return copies.slice(alreadyBought, Math.max(alreadyBought, Math.min(copies.length, maxCopies)));
 }
 
 /** Strongest first (RSSI, then SNR): the order in which hotspots are tried for a downlink. */

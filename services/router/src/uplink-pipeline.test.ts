@@ -8,6 +8,7 @@ import { NegativeCache } from './negative-cache';
 import type { RouteDecision, RouteOutcome } from './route-decision';
 import { RouteTable } from './route-table';
 import { RouterMetrics } from './router-metrics';
+import { FakeScheduler } from './testing/fake-scheduler';
 import { UplinkPipeline } from './uplink-pipeline';
 
 const ROUTE = { id: 'r1', orgId: 'o1', endpoint: { protocol: 'gwmp' as const, host: '127.0.0.1', port: 1 }, maxCopies: 5, active: true, locked: false };
@@ -20,7 +21,7 @@ function phy(n: number): Buffer {
 const rxpk = (data: string, tmst: number): Rxpk => ({ tmst, freq: 868.1, chan: 0, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF7BW125', codr: '4/5', rssi: -70, lsnr: 5, size: 16, data });
 const hotspot = (i: number) => ({ address: `hotspot-${i}`, gatewayEui: `aa555a000000000${i}`, locationCell: null, region: 'EU868' });
 
-function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded') {
+function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded', purchaseLeadMs = 0) {
   const decisions: RouteDecision[] = [];
   const lateCopies: LateCopies[] = [];
   const pushed: string[] = [];
@@ -42,10 +43,66 @@ function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded') 
     lns: lns as never,
     downlinks: {} as never,
     windowMs: 50,
+    purchaseLeadMs,
     monotonic: () => performance.now(),
   });
   return { pipeline, decisions, lateCopies, pushed };
 }
+
+const withMaxCopies = (maxCopies: number) =>
+  new RouteTable({ version: 1, routes: [{ ...ROUTE, maxCopies }], devAddrRanges: [{ routeId: 'r1', startAddr: 0xfc014c00, endAddr: 0xfc014c07 }], euiPairs: [], skfs: [] });
+
+/**
+ * A pipeline on simulated time (window 100 ms, purchases 40 ms before the close) whose burn
+ * outcomes the test hands out one decision at a time, to see what is bought when.
+ */
+function steppedSetup(maxCopies: number) {
+  const scheduler = new FakeScheduler();
+  const submitted: { decision: RouteDecision; settle(outcome: RouteOutcome): void }[] = [];
+  const lateCopies: LateCopies[] = [];
+  const pushed: string[] = [];
+  const batcher = {
+    submit: (decision: RouteDecision) => new Promise<RouteOutcome>((settle) => submitted.push({ decision, settle })),
+    countDrop: () => {},
+    countLateCopies: (l: LateCopies) => lateCopies.push(l),
+    startNow: () => {},
+  } as unknown as BurnBatcher;
+  const lns = { pushCopy: (_h: string, _p: number, eui: string, _json: string, onSent: (e: Error | null) => void) => (pushed.push(eui), onSent(null)) };
+  const pipeline = new UplinkPipeline({
+    clock: new ManualClock(0),
+    logger: createLogger({ LOG_LEVEL: 'silent' }),
+    metrics: new RouterMetrics(new Registry()),
+    routeTable: () => withMaxCopies(maxCopies),
+    negativeCache: new NegativeCache(60_000, () => 0),
+    batcher,
+    http: {} as never,
+    lns: lns as never,
+    downlinks: {} as never,
+    windowMs: 100,
+    purchaseLeadMs: 40,
+    monotonic: () => scheduler.now(),
+    dedupScheduler: scheduler,
+  });
+  const data = phy(20).toString('base64');
+  /** A copy from hotspot i, then the microtasks it sets off. */
+  const hear = async (i: number) => {
+    pipeline.intake(rxpk(data, i), hotspot(i));
+    await flushMicrotasks();
+  };
+  /** Purchases as [purchase index, copies heard, hotspots bought]. */
+  const purchases = () => submitted.map(({ decision: d }) => [d.purchaseIndex, d.copiesHeard, d.bought.map((c) => c.hotspotAddress)]);
+  const settle = async (i: number, outcome: RouteOutcome) => {
+    submitted[i]!.settle(outcome);
+    await flushMicrotasks();
+  };
+  const advance = async (ms: number) => {
+    scheduler.advance(ms);
+    await flushMicrotasks();
+  };
+  return { pipeline, scheduler, submitted, lateCopies, pushed, hear, purchases, settle, advance };
+}
+
+const flushMicrotasks = () => new Promise((r) => setImmediate(r));
 
 describe('uplink pipeline', () => {
   it('puts copies of one packet in one window whether their base64 text is the same or spelled without padding', async () => {
@@ -101,5 +158,106 @@ describe('uplink pipeline', () => {
     expect(pushed).toEqual([]);
     expect(lateCopies.map((l) => [l.count, l.forwarded])).toEqual([[1, false]]);
     pipeline.stop();
+  });
+
+  describe('buying before the window closes', () => {
+    it('buys what the window holds at the lead, the copies heard after it in a later purchase, and forwards them together at the close', async () => {
+      const t = steppedSetup(3);
+      await t.hear(1);
+      await t.advance(59);
+      expect(t.purchases()).toEqual([]); // 1 of the 3 copies it may buy, and the lead is not reached
+      await t.advance(1); // 40 ms before the close
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']]]);
+      await t.settle(0, 'forwarded');
+      await t.advance(10);
+      await t.hear(2); // heard after the purchase, with room left: bought at once
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']], [1, 2, ['hotspot-2']]]);
+      await t.settle(1, 'forwarded');
+      expect(t.pushed).toEqual([]); // paid, but the window is open
+      await t.advance(30); // the close: nothing left to wait for
+      expect(t.pushed).toEqual(['aa555a0000000001', 'aa555a0000000002']);
+      expect(t.lateCopies).toEqual([]);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+
+    it('buys the copies heard while a purchase is in flight together, once it settled', async () => {
+      const t = steppedSetup(5);
+      await t.hear(1);
+      await t.advance(60);
+      await t.hear(2);
+      await t.hear(3);
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']]]); // one purchase at a time
+      await t.settle(0, 'forwarded');
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']], [1, 3, ['hotspot-2', 'hotspot-3']]]);
+      // The window closes with the later purchase in flight: the packet waits for it.
+      await t.advance(40);
+      expect(t.pushed).toEqual([]);
+      await t.settle(1, 'forwarded');
+      expect(t.pushed).toEqual(['aa555a0000000001', 'aa555a0000000002', 'aa555a0000000003']);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+
+    it('stops at max_copies: later copies are recorded as over max_copies at the close', async () => {
+      const t = steppedSetup(2);
+      await t.hear(1);
+      await t.advance(60);
+      await t.settle(0, 'forwarded');
+      await t.hear(2);
+      await t.settle(1, 'forwarded');
+      await t.hear(3);
+      await t.hear(4);
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']], [1, 2, ['hotspot-2']]]);
+      await t.advance(40);
+      expect(t.pushed).toHaveLength(2);
+      expect(t.lateCopies.map((l) => [l.count, l.forwarded])).toEqual([[2, true]]);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+
+    it('buys nothing more for a packet its org could not pay, and records the copies heard after it', async () => {
+      const t = steppedSetup(3);
+      await t.hear(1);
+      await t.advance(60);
+      await t.hear(2); // in flight: waits
+      await t.settle(0, 'insufficient_dc');
+      await t.hear(3);
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']]]);
+      await t.advance(40);
+      expect(t.pushed).toEqual([]);
+      expect(t.lateCopies.map((l) => [l.count, l.forwarded])).toEqual([[2, false]]);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+
+    it('forwards the paid copies when a later purchase is refused, and buys nothing after it', async () => {
+      const t = steppedSetup(3);
+      await t.hear(1);
+      await t.advance(60);
+      await t.settle(0, 'forwarded');
+      await t.hear(2);
+      await t.settle(1, 'insufficient_dc');
+      await t.hear(3);
+      expect(t.purchases()).toHaveLength(2);
+      await t.advance(40);
+      expect(t.pushed).toEqual(['aa555a0000000001']);
+      // Not over max_copies: unpaid. Heard, so the packet log counts them.
+      expect(t.lateCopies.map((l) => [l.count, l.forwarded])).toEqual([[1, false]]);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+
+    it('with no lead, buys at the close and forwards once the purchase settled', async () => {
+      const { pipeline, decisions, pushed } = setup(withMaxCopies(3), 'forwarded', 0);
+      const data = phy(21).toString('base64');
+      pipeline.intake(rxpk(data, 1), hotspot(1));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(decisions).toHaveLength(0);
+      await pipeline.drain();
+      expect(decisions.map((d) => [d.purchaseIndex, d.bought.length])).toEqual([[0, 1]]);
+      expect(pushed).toEqual(['aa555a0000000001']);
+      pipeline.stop();
+    });
   });
 });

@@ -3,9 +3,11 @@
  *   rxpk -> checks (CRC, base64, LoRaWAN frame, uplink type, negative cache)
  *        -> dedup window (key = SHA-256 of the PHYPayload); its first copy:
  *           route lookup (DevAddr ranges + session-key filters, or JoinEUI/DevEUI pairs)
- *        -> per route: buy the first max_copies copies, price them, as soon as the window holds
- *           as many as any route may buy (else when it closes)
- *        -> burn batch (durable burn + records; decides insufficient_dc), while the window is open
+ *        -> per route: buy the first max_copies copies, price them, while the window is open: as
+ *           soon as it holds as many as any route may buy, else `purchaseLeadMs` before it closes;
+ *           copies heard after that are bought in later purchases while a route has room
+ *           (packet-purchase.ts)
+ *        -> burn batch (durable burn + records; decides insufficient_dc)
  *        -> window closed: forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
  * Drops are counted by reason in metrics and, when a route is involved, in its stats.
  */
@@ -14,7 +16,6 @@ import type { Clock } from '@cov/shared/clock';
 import type { Rxpk } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
-import { dcPerCopy } from '@cov/shared/routing/data-credits';
 import type { BurnBatcher } from './burn-batcher';
 import { DedupWindow, type AddOutcome, type ClosedPacket, type Scheduler } from './dedup-window';
 import { readDownlinkRequest } from './downlinks/downlink-request';
@@ -24,10 +25,11 @@ import type { HttpForwarder } from './forwarding/http-forwarder';
 import { lnsRxpkJson, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
 import { fullFrame, holdFrame, type HeldFrame } from './held-frame';
 import { devAddrMissKey, joinMissKey, type NegativeCache } from './negative-cache';
+import { allCopiesIn, PacketPurchase, type RoutePurchases } from './packet-purchase';
 import { utcDay, type RouteDecision, type RouteOutcome } from './route-decision';
 import type { RouteMatch, RouteTable } from './route-table';
 import type { RouterMetrics } from './router-metrics';
-import { buyCopies, byReception, toUplinkCopy, type HotspotInfo, type UplinkCopy } from './uplink-copy';
+import { byReception, toUplinkCopy, type HotspotInfo, type UplinkCopy } from './uplink-copy';
 
 export interface UplinkPipelineDeps {
   clock: Clock;
@@ -40,6 +42,11 @@ export interface UplinkPipelineDeps {
   lns: GwmpLnsClient;
   downlinks: DownlinkService;
   windowMs: number;
+  /**
+   * How long before a window closes the router buys the copies it holds, so that the burn has
+   * committed when the packet is forwarded at the close (0: at the close).
+   */
+  purchaseLeadMs: number;
   /** Monotonic ms. */
   monotonic(): number;
   dedupScheduler?: Scheduler;
@@ -51,26 +58,14 @@ export interface UplinkPipelineDeps {
  */
 type PacketRouting = readonly RouteMatch[] | 'no_route' | 'invalid_mic';
 
-/** The decisions made for a packet (one per matching route) and their burn outcomes to come. */
-interface Purchase {
-  decisions: RouteDecision[];
-  outcomes: Promise<RouteOutcome>[];
-  /** Copies in the window when the purchase was made. */
-  copiesHeard: number;
-}
-
 /** What the dedup window keeps per packet besides its copies. */
 interface PacketState {
   frame: HeldFrame;
   routing: PacketRouting;
-  purchase: Purchase | undefined;
+  purchase: PacketPurchase | undefined;
 }
 
-/** True once the window holds as many copies as any matching route may buy. */
-function allCopiesIn(matches: readonly RouteMatch[], copiesHeard: number): boolean {
-  for (const m of matches) if (copiesHeard < m.maxCopies) return false;
-  return true;
-}
+type WindowPacket = ClosedPacket<UplinkCopy, PacketState>;
 
 /** How long a closed packet's hash is remembered so its late copies are not taken for a new packet. */
 export const LATE_COPY_MEMORY_MS = 10_000;
@@ -79,12 +74,12 @@ const MAX_COPIES_KEPT = 64;
 
 export class UplinkPipeline {
   private readonly dedup: DedupWindow<UplinkCopy, PacketState>;
-  /** Decisions submitted and not yet settled and forwarded; `drain` waits for none. */
-  private inFlight = 0;
+  /** Packets with a purchase made and not yet settled and forwarded; `drain` waits for none. */
+  private unfinished = 0;
   private drained: (() => void)[] = [];
-  /** Bound once: called as each decision's work ends, whatever its outcome. */
+  /** Bound once: called as each packet's work ends, whatever its outcome. */
   private readonly untrack = (): void => {
-    if (--this.inFlight > 0) return;
+    if (--this.unfinished > 0) return;
     const waiting = this.drained;
     this.drained = [];
     for (const wake of waiting) wake();
@@ -105,6 +100,8 @@ export class UplinkPipeline {
       ...(deps.dedupScheduler ? { scheduler: deps.dedupScheduler } : {}),
       onClose: (packet) => this.onWindowClosed(packet),
       onCopyKept: (packet) => this.onCopyKept(packet),
+      closingSoonMs: deps.purchaseLeadMs,
+      onClosingSoon: (packet) => this.onClosingSoon(packet),
       onClosedDue: () => this.deps.batcher.startNow(),
     });
   }
@@ -165,7 +162,7 @@ export class UplinkPipeline {
   /** Closes every open window and waits until every packet is settled and forwarded (shutdown, tests). */
   async drain(): Promise<void> {
     this.dedup.flushAll();
-    while (this.inFlight > 0) await new Promise<void>((wake) => this.drained.push(wake));
+    while (this.unfinished > 0) await new Promise<void>((wake) => this.drained.push(wake));
   }
 
   stop(): void {
@@ -189,16 +186,26 @@ export class UplinkPipeline {
 
   /**
    * Buys as soon as the window holds as many copies as any matching route may buy: which copies
-   * are bought (the first max_copies to arrive) can no longer change, so the burn commits while
-   * the window is still open and the packet is forwarded the moment it closes, instead of waiting
-   * there for a database round trip. Copies heard after the purchase are recorded at the close.
+   * are bought (the first max_copies to arrive) can no longer change. After a first purchase, a
+   * copy a route still has room for is bought at once (or as soon as the purchase in flight settles).
    */
-  private onCopyKept(packet: ClosedPacket<UplinkCopy, PacketState>): void {
+  private onCopyKept(packet: WindowPacket): void {
     const state = packet.frame;
-    if (state.purchase === undefined && typeof state.routing !== 'string' && allCopiesIn(state.routing, packet.copies.length)) this.purchase(packet, state.routing);
+    if (typeof state.routing === 'string') return;
+    const purchase = state.purchase;
+    if (purchase === undefined) {
+      if (allCopiesIn(state.routing, packet.copies.length)) this.startBuying(packet, state.routing);
+    } else if (purchase.inFlight) purchase.moreWanted = true;
+    else if (purchase.hasRoom(packet.copies.length)) this.buyNext(packet, purchase);
   }
 
-  private onWindowClosed(packet: ClosedPacket<UplinkCopy, PacketState>): void {
+  /** `purchaseLeadMs` before the close: buys what the window holds, so the commit is not waited for at the close. */
+  private onClosingSoon(packet: WindowPacket): void {
+    const state = packet.frame;
+    if (typeof state.routing !== 'string' && state.purchase === undefined) this.startBuying(packet, state.routing);
+  }
+
+  private onWindowClosed(packet: WindowPacket): void {
     const { metrics } = this.deps;
     const opener = packet.copies[0]?.rxpk.data;
     if (opener !== undefined) this.openByData.delete(opener);
@@ -209,73 +216,83 @@ export class UplinkPipeline {
       metrics.drop(state.routing);
       return;
     }
-    // Fewer copies than the routes may buy were heard: the purchase is made with what the window holds.
-    const purchase = state.purchase ?? this.purchase(packet, state.routing);
-    const lateCopies = packet.copies.length - purchase.copiesHeard;
-    purchase.decisions.forEach((decision, i) => {
-      purchase.outcomes[i]!.then((outcome) => {
-        if (lateCopies > 0) this.lateCopiesHeard(decision, outcome, lateCopies);
-        return this.afterSettled(decision, outcome, state.frame, packet.openedAt);
-      }).then(this.untrack, this.untrack);
-    });
+    // Not bought yet (no lead, or a flush): bought now, forwarded once paid.
+    const purchase = state.purchase ?? this.startBuying(packet, state.routing);
+    purchase.closed = true;
+    if (!purchase.inFlight) this.finish(packet, purchase);
   }
 
-  /** One decision per matching route, submitted to the burn batch at once; forwarded at the close. */
-  private purchase(packet: ClosedPacket<UplinkCopy, PacketState>, matches: readonly RouteMatch[]): Purchase {
-    const frame = packet.frame.frame;
-    const kind = frame.kind === 'join_request' ? 'join' : 'uplink';
-    this.deps.metrics.packet(kind);
-    const payloadBytes = frame.kind === 'data' ? frame.payloadBytes : 0;
-    const purchase: Purchase = { decisions: [], outcomes: [], copiesHeard: packet.copies.length };
-    for (const match of matches) {
-      const bought = buyCopies(packet.copies, match.maxCopies);
-      const decision: RouteDecision = {
-        packetId: packet.key,
-        route: match.route,
-        kind,
-        devAddr: frame.kind === 'data' ? frame.devAddr : null,
-        joinEui: frame.kind === 'join_request' ? frame.joinEui : null,
-        devEui: frame.kind === 'join_request' ? frame.devEui : null,
-        fCnt: frame.kind === 'data' ? frame.fCnt : null,
-        fPort: frame.kind === 'data' ? frame.fPort : null,
-        payloadBytes,
-        copiesHeard: packet.copies.length,
-        // The window's copies array goes on growing while it is open: the decision keeps its own.
-        bought: bought === packet.copies ? bought.slice() : bought,
-        overMax: packet.copies.length - bought.length,
-        dcPerCopy: dcPerCopy(kind, payloadBytes),
-        receivedAtMs: packet.copies[0]?.receivedAtMs ?? this.deps.clock.nowMs(),
-      };
-      // Set only when it applies (rare): a spread of a conditional object would allocate one per decision.
-      if (match.route.locked) decision.dropReason = 'route_locked';
-      else if (!match.route.active) decision.dropReason = 'route_inactive';
-      this.inFlight++;
-      purchase.decisions.push(decision);
-      purchase.outcomes.push(this.deps.batcher.submit(decision));
-    }
+  /** The packet's first purchase: one decision per matching route. Until its forwarding ends, `drain` waits for it. */
+  private startBuying(packet: WindowPacket, matches: readonly RouteMatch[]): PacketPurchase {
+    const purchase = new PacketPurchase(matches);
     packet.frame.purchase = purchase;
+    this.deps.metrics.packet(packet.frame.frame.kind === 'join_request' ? 'join' : 'uplink');
+    this.unfinished++;
+    this.buyNext(packet, purchase);
     return purchase;
   }
 
-  private lateCopiesHeard(decision: RouteDecision, outcome: RouteOutcome, count: number): void {
-    const forwarded = outcome === 'forwarded';
+  /** Submits the next purchase (if a route may still buy) to the burn batch. */
+  private buyNext(packet: WindowPacket, purchase: PacketPurchase): void {
+    const decisions = purchase.next(packet, this.deps.clock.nowMs());
+    if (decisions.length === 0) return;
+    purchase.inFlight = true;
+    const settled = (outcomes: RouteOutcome[]) => this.purchaseSettled(packet, purchase, decisions, outcomes);
+    if (decisions.length === 1) void this.deps.batcher.submit(decisions[0]!).then((o) => settled([o]));
+    else void Promise.all(decisions.map((d) => this.deps.batcher.submit(d))).then(settled);
+  }
+
+  private purchaseSettled(packet: WindowPacket, purchase: PacketPurchase, decisions: readonly RouteDecision[], outcomes: readonly RouteOutcome[]): void {
+    const { metrics } = this.deps;
+    purchase.inFlight = false;
+    decisions.forEach((decision, i) => {
+      const outcome = outcomes[i]!;
+      purchase.settled(decision, outcome);
+      if (outcome === 'forwarded') metrics.bought(decision.bought.length, decision.dcPerCopy * decision.bought.length);
+      else metrics.drop(outcome);
+    });
+    if (purchase.moreWanted) {
+      purchase.moreWanted = false;
+      if (purchase.hasRoom(packet.copies.length)) {
+        this.buyNext(packet, purchase);
+        if (purchase.inFlight) return;
+      }
+    }
+    if (purchase.closed) this.finish(packet, purchase);
+  }
+
+  /** The window closed and every purchase settled: copies heard after the last purchase are recorded, paid copies forwarded. */
+  private finish(packet: WindowPacket, purchase: PacketPurchase): void {
+    let forwarding: Promise<void>[] | undefined;
+    for (const r of purchase.routes) {
+      this.lateCopiesHeard(packet, r);
+      const decision = purchase.forwardable(r);
+      if (decision === undefined) continue;
+      const sent = this.forward(decision, packet.frame.frame, packet.openedAt);
+      if (sent !== undefined) (forwarding ??= []).push(sent);
+    }
+    if (forwarding === undefined) this.untrack();
+    else if (forwarding.length === 1) forwarding[0]!.then(this.untrack, this.untrack);
+    else Promise.all(forwarding).then(this.untrack, this.untrack);
+  }
+
+  /** Copies heard after a route's last purchase: over max_copies when the packet was paid, or merely heard. */
+  private lateCopiesHeard(packet: WindowPacket, r: RoutePurchases): void {
+    const count = packet.copies.length - r.heardAtLastPurchase;
+    if (count <= 0) return;
+    const forwarded = r.status === 'forwarded' && !r.refused;
     if (forwarded) this.deps.metrics.drop('copy_over_max', count);
-    this.deps.batcher.countLateCopies({ packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, receivedAtMs: decision.receivedAtMs, count, forwarded });
+    const route = r.match.route;
+    this.deps.batcher.countLateCopies({ packetId: packet.key, routeId: route.id, orgId: route.orgId, receivedAtMs: packet.copies[0]!.receivedAtMs, count, forwarded });
   }
 
   /**
-   * What follows a committed burn. Not an async function: the GWMP path (the common one) settles
-   * its one promise when the datagrams left, and a drop returns at once, without the promises an
-   * async function and an awaited helper add per decision.
+   * Sends a paid packet to its route's endpoint. Not an async function: the GWMP path (the common
+   * one) settles its one promise when the datagrams left, without the promises an async function
+   * and an awaited helper add per packet.
    */
-  private afterSettled(decision: RouteDecision, outcome: RouteOutcome, frame: HeldFrame, heardAt: number): Promise<void> | undefined {
-    const { metrics } = this.deps;
-    if (outcome !== 'forwarded') {
-      metrics.drop(outcome);
-      return undefined;
-    }
-    metrics.bought(decision.bought.length, decision.dcPerCopy * decision.bought.length);
-    if (decision.overMax > 0) metrics.drop('copy_over_max', decision.overMax);
+  private forward(decision: RouteDecision, frame: HeldFrame, heardAt: number): Promise<void> | undefined {
+    if (decision.overMax > 0) this.deps.metrics.drop('copy_over_max', decision.overMax);
     try {
       const endpoint = decision.route.endpoint;
       if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, heardAt);

@@ -98,9 +98,9 @@ export const RoutedPacketView = Type.Object(
     payloadBytes: Type.Integer(),
     copiesHeard: Type.Integer({
       description:
-        'Hotspots that heard the packet within its dedup window. The router buys as soon as it holds max_copies copies; copies heard after that are added when the router records them, within seconds.',
+        'Hotspots that heard the packet within its dedup window. The router buys before the window closes (as soon as it holds max_copies copies, or shortly before the close); copies heard after that, and copies it bought later, are added when the router records them, within seconds.',
     }),
-    copiesBought: Type.Integer({ description: 'Copies bought (and forwarded) for this route: at most its max_copies; 0 when not forwarded.' }),
+    copiesBought: Type.Integer({ description: 'Copies bought (and forwarded) for this route, over all its purchases of the packet: at most its max_copies; 0 when not forwarded.' }),
     dc: Type.Integer(),
     status: Type.String({ description: '"forwarded" or the drop reason' }),
     receivedAt: Type.String({ format: 'date-time' }),

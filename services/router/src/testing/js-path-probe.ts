@@ -34,6 +34,7 @@ export interface JsPathResult {
 const GATEWAYS = 50;
 const COPIES = 2;
 const WINDOW_MS = 200;
+const PURCHASE_LEAD_MS = 50;
 const DATAGRAM_INTERVAL_MS = 1000 / 20_000 / COPIES;
 const HEADER_BYTES = 12;
 
@@ -86,6 +87,7 @@ export async function measureJsPath(uplinks: number): Promise<JsPathResult> {
     lns: lns as never,
     downlinks: {} as never,
     windowMs: WINDOW_MS,
+    purchaseLeadMs: PURCHASE_LEAD_MS,
     monotonic: () => nowMs,
     dedupScheduler: scheduler,
   });

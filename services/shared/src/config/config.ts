@@ -99,6 +99,12 @@ export const ConfigSchema = Type.Object(
     // ---- routing
     NET_ID: Type.String({ default: 'C00053', pattern: '^[0-9A-Fa-f]{6}$', description: 'LoRaWAN NetID (hex) DevAddr blocks are allocated from.' }),
     ROUTER_DEDUP_WINDOW_MS: Int(200, 'Copies of one uplink from many hotspots are collected for this long.', 1),
+    ROUTER_PURCHASE_LEAD_MS: Int(
+      50,
+      'How long before a dedup window closes the router buys the copies it holds (the first max_copies per route), so the burn has committed when the packet is forwarded at the close; copies heard after that are bought as they come while a route has room. 0 buys at the close; a lead as long as the window buys at the first copy.',
+      0,
+      600_000,
+    ),
     ROUTER_NEGATIVE_CACHE_MS: Int(60_000, 'Unknown DevAddr/EUI lookups are remembered as misses this long.', 0),
     ROUTER_BURN_SETTLE_DELAY_MS: Int(20, 'How long after a burn batch commits the router expands the burn journal into the packet log, bought-copy records and route stats (their lag behind balances and the ledger).', 0, 10_000),
     ROUTER_BURN_FLUSH_MAX_PACKETS: Int(5000, 'A pending burn batch is committed as soon as it holds this many packet-route decisions.', 1),

@@ -5,6 +5,18 @@
  * are taken `for update skip locked`, so any number of routers and the rewarder may settle at once
  * and each row is expanded exactly once. The rewarder settles before it pays an epoch, so a burn a
  * crashed router journaled is paid for even if no router runs.
+ *
+ * A packet may be bought on a route in several purchases. The router buys what its dedup window
+ * holds shortly before the window closes, so that the burn is committed by the close and the
+ * packet forwarded at once instead of waiting there for a database round trip; copies heard after
+ * that, while the route still has room (max_copies), are bought in later purchases, each journaled
+ * only once the one before it was paid. A decision's `t` numbers its purchase: t = 0 is the first
+ * (journal rows written before purchases were numbered have none: 0), and it alone makes the
+ * packet's log row (its status is the packet's) and counts a packet in the stats. A later one adds
+ * its copies and DC to that row (when paid) and to the stats, and raises the row's copies heard to
+ * its own. Copies heard after the route's last purchase ("late copies", in a later journal row
+ * still) are added to the row's copies heard. Both go into the row as it is inserted when the
+ * first purchase settles in the same run, and update it in place when that settled earlier.
  */
 import type postgres from 'postgres';
 
@@ -14,6 +26,7 @@ type Queryable = postgres.ISql;
 export interface SettleResult {
   /** Journal rows expanded (and deleted). */
   rows: number;
+  /** Decisions (purchases, of any index) in those rows. */
   decisions: number;
 }
 
@@ -25,39 +38,65 @@ export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds
       delete from burn_journal where id in (
         select id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit ${maxRows} for update skip locked)
       returning id, decisions, drops, late_copies, outcomes),
+    -- first: true for a packet's first purchase on its route, null (not false) for a later one. Without
+    -- statistics on these rows the planner takes "is not null" to hold for nearly all of them and "is
+    -- null" for nearly none, which is the common case: so the packet log below hashes the few later
+    -- purchases and late copies and reads the decisions in order, as it would with no later purchases.
     s as (
-      select j.id as jid, v.*, j.outcomes[v.i] as outcome
-      from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, r uuid, o uuid, k text, da text, je text, de text,
+      select j.id as jid, v.i, v.h, case when coalesce(v.t, 0) = 0 then true end as first, v.r, v.o, v.k, v.da, v.je, v.de, v.fc, v.fp, v.pb,
+             v.ch, v.cb, v.ov, v.dc, v.pc, v.at, v.d, v.c, j.outcomes[v.i] as outcome
+      from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, t int, r uuid, o uuid, k text, da text, je text, de text,
                                                                         fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json)),
-    -- Copies heard after a packet's purchase, per packet and route; its decision is in this run or an earlier one.
+    -- Copies heard after a packet's last purchase on a route; its purchases are in this run or an earlier one.
     late as (
       select l.h, l.r, l.o, l.at, l.d, l.f, sum(l.n)::int as n
       from j cross join lateral json_to_recordset(j.late_copies::json) as l(h text, r uuid, o uuid, at bigint, d date, n int, f boolean)
       group by 1, 2, 3, 4, 5, 6),
+    -- What later purchases and late copies add to a packet's log row, one row per log row (packet,
+    -- route and first copy's time): the most copies heard at a later purchase, the copies and DC of
+    -- the paid ones, the late copies. Empty in the common case (one purchase, no late copies).
+    more as (
+      select h, r, at, max(ch) as ch, sum(cb)::int as cb, sum(dc)::int as dc, sum(n)::int as n from (
+        select h, r, at, ch, case when outcome = 'forwarded' then cb else 0 end, case when outcome = 'forwarded' then dc else 0 end, 0
+        from s where first is null
+        union all
+        select h, r, at, null, 0, 0, n from late
+      ) as x(h, r, at, ch, cb, dc, n)
+      group by h, r, at),
     copies as (
       insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
       select decode(s.h, 'hex'), s.r, s.o, c.hs, s.pc, c.rs, c.sn, c.f, c.dr, c.at
       from s cross join lateral json_to_recordset(s.c) as c(hs text, rs int, sn real, f bigint, dr text, at bigint)
       where s.outcome = 'forwarded'),
+    -- The log row, made by the first purchase with what its later purchases and late copies add in this
+    -- run. The first copy's time is matched by "is not distinct from" (never null) rather than "=", so that
+    -- it is checked on the few rows the hash finds rather than made a third hash key, which the planner,
+    -- without statistics, would cost high enough to sort every decision instead.
     packets as (
       insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes,
                                   copies_heard, copies_bought, dc, status, received_at_ms)
-      select decode(s.h, 'hex'), s.r, s.o, s.k, s.da, s.je, s.de, s.fc, s.fp, s.pb, s.ch + coalesce(l.n, 0),
-             case when s.outcome = 'forwarded' then s.cb else 0 end, case when s.outcome = 'forwarded' then s.dc else 0 end, s.outcome, s.at
-      from s left join late l on l.h = s.h and l.r = s.r order by s.jid, s.i),
-    -- Packets settled in an earlier run: their log row is there to update (found by its route and time index).
-    -- Should another settler hold the decision's row at this moment (or have set it aside), no row is
-    -- found and the log keeps the copies heard at the purchase; the copy_over_max drops below count anyway.
-    late_logged as (
-      update routed_packets p set copies_heard = p.copies_heard + l.n
-      from late l
-      where p.route_id = l.r and p.received_at_ms = l.at and p.packet_hash = decode(l.h, 'hex')
-        and not exists (select 1 from s where s.h = l.h and s.r = l.r)),
+      select decode(s.h, 'hex'), s.r, s.o, s.k, s.da, s.je, s.de, s.fc, s.fp, s.pb, greatest(s.ch, m.ch) + coalesce(m.n, 0),
+             case when s.outcome = 'forwarded' then s.cb else 0 end + coalesce(m.cb, 0),
+             case when s.outcome = 'forwarded' then s.dc else 0 end + coalesce(m.dc, 0), s.outcome, s.at
+      from s left join more m on m.h = s.h and m.r = s.r and m.at is not distinct from s.at
+      where s.first is not null order by s.jid, s.i),
+    -- Packets whose first purchase settled in an earlier run: their log row is there to update (found
+    -- by its route and time index), once with all that this run adds to it (PostgreSQL applies one
+    -- modification per row and statement, so later purchases and late copies must not update it apart).
+    -- Should another settler hold the first purchase's row at this moment (or have set it aside), no
+    -- row is found and the log keeps what that purchase recorded; the stats and drops below count anyway.
+    logged as (
+      update routed_packets p set copies_heard = greatest(p.copies_heard, m.ch) + m.n, copies_bought = p.copies_bought + m.cb, dc = p.dc + m.dc
+      from more m
+      where p.route_id = m.r and p.received_at_ms = m.at and p.packet_hash = decode(m.h, 'hex')
+        and not exists (select 1 from s where s.h = m.h and s.r = m.r and s.at = m.at and s.first)),
+    -- A packet is counted by its first purchase; copies and DC by every paid purchase.
     stats as (
       insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
-      select r, o, d, count(*), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
+      select r, o, d, count(first), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
       on conflict (route_id, day) do update set packets = route_stats_daily.packets + excluded.packets,
         copies = route_stats_daily.copies + excluded.copies, dc = route_stats_daily.dc + excluded.dc),
+    -- A purchase not paid is one drop of its reason, whichever purchase it was (a later one leaves the packet forwarded).
     drops as (
       insert into route_drops_daily (route_id, org_id, day, reason, count)
       select route, org, day, reason, sum(n) from (
