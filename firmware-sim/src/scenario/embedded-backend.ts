@@ -45,6 +45,8 @@ export function acceleratedTimerSettings(speed: number): Record<string, string> 
   const scaled = (defaultMs: number, floorMs: number) => String(Math.max(floorMs, Math.round(defaultMs / speed)));
   return {
     ROUTER_DEDUP_WINDOW_MS: scaled(200, 20),
+    // A quarter of the window, as the defaults (200 and 50 ms): a lead as long as the window would buy every copy apart.
+    ROUTER_PURCHASE_LEAD_MS: scaled(50, 5),
     VERIFIER_POLL_INTERVAL_MS: scaled(5_000, 200),
     REWARDER_POLL_INTERVAL_MS: scaled(60_000, 500),
   };

@@ -238,8 +238,10 @@ export class UplinkPipeline {
     if (decisions.length === 0) return;
     purchase.inFlight = true;
     const settled = (outcomes: RouteOutcome[]) => this.purchaseSettled(packet, purchase, decisions, outcomes);
-    if (decisions.length === 1) void this.deps.batcher.submit(decisions[0]!).then((o) => settled([o]));
-    else void Promise.all(decisions.map((d) => this.deps.batcher.submit(d))).then(settled);
+    // Outcomes never reject (a failed batch resolves burn_failed); a bug after them is logged, not an unhandled rejection.
+    const failed = (e: unknown) => this.deps.logger.error({ err: e, packet: packet.key }, 'packet purchase failed after its burn settled');
+    if (decisions.length === 1) this.deps.batcher.submit(decisions[0]!).then((o) => settled([o])).catch(failed);
+    else Promise.all(decisions.map((d) => this.deps.batcher.submit(d))).then(settled).catch(failed);
   }
 
   private purchaseSettled(packet: WindowPacket, purchase: PacketPurchase, decisions: readonly RouteDecision[], outcomes: readonly RouteOutcome[]): void {

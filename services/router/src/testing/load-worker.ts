@@ -17,7 +17,18 @@ export type LoadCommand =
   | { cmd: 'setup'; gatewayEuis: string[] }
   | { cmd: 'target'; routerPort: number }
   | { cmd: 'raw'; port: number; datagrams: number }
-  | { cmd: 'run'; mode: 'throughput' | 'latency'; packets: number; copies: number; ratePerS?: number; maxInFlightDatagrams: number; firstFCnt: number; devAddrs: number[] };
+  | {
+      cmd: 'run';
+      mode: 'throughput' | 'latency';
+      packets: number;
+      copies: number;
+      ratePerS?: number;
+      /** Latency mode: each packet's last copy is sent this long after the others (a hotspot with a slow backhaul). */
+      lastCopyDelayMs?: number;
+      maxInFlightDatagrams: number;
+      firstFCnt: number;
+      devAddrs: number[];
+    };
 
 export interface RunResult {
   sent: number;
@@ -224,8 +235,11 @@ class LoadGenerator {
         if (i % 256 === 0) await new Promise((r) => setImmediate(r));
       }
       this.sentAtMs[i] = performance.now();
+      const send = (d: number) => sockets[gatewayOf[d]!]!.send(all, offset[d]!, offset[d + 1]! - offset[d]!, this.routerPort, '127.0.0.1');
+      const delayedCopy = c.mode === 'latency' && c.lastCopyDelayMs !== undefined && c.copies > 1 ? (i + 1) * c.copies - 1 : -1;
       for (let d = i * c.copies; d < (i + 1) * c.copies; d++) {
-        sockets[gatewayOf[d]!]!.send(all, offset[d]!, offset[d + 1]! - offset[d]!, this.routerPort, '127.0.0.1');
+        if (d === delayedCopy) setTimeout(send, c.lastCopyDelayMs, d);
+        else send(d);
         sentDatagrams++;
       }
     }

@@ -9,7 +9,9 @@
  * latency the router adds beyond the dedup window, p50/p99 (aim p99 < 5 ms): for packets bought
  * as soon as max_copies copies are heard, and for packets heard by fewer hotspots than max_copies,
  * bought ROUTER_PURCHASE_LEAD_MS before the close (default 50 ms). Either way the burn commits while
- * the window is open.
+ * the window is open. And what a copy heard after that lead costs (a later purchase): router and
+ * PostgreSQL CPU per uplink when every packet's second copy comes 170 ms after its first, against
+ * the run with both copies together.
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +32,7 @@ import { cpuSpentMs, postgresCpuMs } from '../postgres-cpu';
 const GATEWAYS = 50;
 const COPIES = 2;
 const WINDOW_MS = 200;
+const PURCHASE_LEAD_MS = 50;
 const ORG_ID = '00000000-0000-4000-8000-0000000000a1';
 const GWMP_ROUTE = '00000000-0000-4000-8000-0000000000b1';
 const HTTP_ROUTE = '00000000-0000-4000-8000-0000000000b2';
@@ -108,15 +111,25 @@ export const suite: BenchSuite = {
       ctx.log(`raw UDP receive: ${Math.round(rawRate)} datagrams/s`);
 
       const node = await startNode(
-        loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '4', DATA_DIR: '/tmp/cov-bench', ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS) }),
+        loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '4', DATA_DIR: '/tmp/cov-bench', ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS), ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS) }),
         { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
       );
       try {
         const router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
         await request(worker, { cmd: 'target', routerPort: router.gwmpPort });
         let fCnt = 0;
-        const run = async (mode: 'throughput' | 'latency', devAddrs: number[], packets: number, ratePerS?: number): Promise<RunResult> => {
-          const r = await request<RunResult>(worker, { cmd: 'run', mode, packets, copies: COPIES, maxInFlightDatagrams: 4000, firstFCnt: fCnt, devAddrs, ...(ratePerS ? { ratePerS } : {}) });
+        const run = async (mode: 'throughput' | 'latency', devAddrs: number[], packets: number, ratePerS?: number, lastCopyDelayMs?: number): Promise<RunResult> => {
+          const r = await request<RunResult>(worker, {
+            cmd: 'run',
+            mode,
+            packets,
+            copies: COPIES,
+            maxInFlightDatagrams: 4000,
+            firstFCnt: fCnt,
+            devAddrs,
+            ...(ratePerS ? { ratePerS } : {}),
+            ...(lastCopyDelayMs !== undefined ? { lastCopyDelayMs } : {}),
+          });
           fCnt += packets;
           return r;
         };
@@ -162,12 +175,21 @@ export const suite: BenchSuite = {
         ctx.log(`HTTP forwarding: ${httpRun.received}/${httpRun.sent} uplinks, ${Math.round(httpRate)}/s`);
         await router.drain();
 
+        /** Router main-thread and PostgreSQL CPU per uplink since `since`, once the journal is settled. */
+        const cpuMark = async () => ({ router: mainThreadCpuMs() ?? NaN, pg: await postgresCpuMs(admin, dbName) });
+        const cpuSince = async (since: Awaited<ReturnType<typeof cpuMark>>, uplinks: number) => {
+          await router.drain();
+          const now = await cpuMark();
+          return { routerUs: ((now.router - since.router) * 1000) / uplinks, pgUs: (cpuSpentMs(since.pg, now.pg) * 1000) / uplinks };
+        };
         const steadyRate = 2000;
         const flushesBefore = await burnFlushes();
         const delaysBefore = await addedDelays();
+        const latCpu = await cpuMark();
         const lat = await run('latency', GWMP_ADDRS, steadyRate * latencySeconds, steadyRate);
         const flushesAfter = await burnFlushes();
         const delaysAfter = await addedDelays();
+        const latCost = await cpuSince(latCpu, lat.received);
         const delayed = delaysAfter.count - delaysBefore.count;
         const overShare = (within: 'within2Ms' | 'within5Ms') => (100 * (delayed - (delaysAfter[within] - delaysBefore[within]))) / Math.max(1, delayed);
         const latencyBatches = flushesAfter.count - flushesBefore.count;
@@ -185,6 +207,17 @@ export const suite: BenchSuite = {
         ctx.log(
           `  fewer copies heard than max_copies (${COPIES} of ${COPIES + 1}), bought ahead of the close by the purchase lead: ` +
             `p50 ${percentile(fewerAdded, 50).toFixed(2)} ms, p99 ${percentile(fewerAdded, 99).toFixed(2)} ms (${fewer.received}/${fewer.sent})`,
+        );
+        // Each packet's second copy 20 ms after the purchase lead: every packet is bought in two purchases
+        // (what a copy from a hotspot with a slow backhaul costs), against the run above with both copies together.
+        const spreadCpu = await cpuMark();
+        const spread = await run('latency', GWMP_ADDRS, steadyRate * latencySeconds, steadyRate, WINDOW_MS - PURCHASE_LEAD_MS + 20);
+        const spreadCost = await cpuSince(spreadCpu, spread.received);
+        const spreadAdded = spread.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
+        ctx.log(
+          `  second copy ${WINDOW_MS - PURCHASE_LEAD_MS + 20} ms after the first (two purchases per packet): p50 ${percentile(spreadAdded, 50).toFixed(2)} ms, ` +
+            `p99 ${percentile(spreadAdded, 99).toFixed(2)} ms (${spread.received}/${spread.sent}); CPU per uplink router ${spreadCost.routerUs.toFixed(1)} us, ` +
+            `PostgreSQL ${spreadCost.pgUs.toFixed(1)} us, against ${latCost.routerUs.toFixed(1)} and ${latCost.pgUs.toFixed(1)} us with both copies together`,
         );
         const httpLat = await run('latency', HTTP_ADDRS, 1000 * latencySeconds, 1000);
         const httpAdded = httpLat.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
@@ -235,6 +268,14 @@ export const suite: BenchSuite = {
             unit: 'ms',
             aim: '< 5 ms',
             notes: `p50 ${percentile(fewerAdded, 50).toFixed(2)} ms`,
+          },
+          {
+            name: `router + PostgreSQL CPU per uplink, GWMP, ${steadyRate}/s, second copy after the purchase lead (two purchases per packet)`,
+            value: spreadCost.routerUs + spreadCost.pgUs,
+            unit: 'us',
+            baselineName: 'the same with both copies together (one purchase)',
+            baselineValue: latCost.routerUs + latCost.pgUs,
+            notes: `router ${spreadCost.routerUs.toFixed(1)} / PostgreSQL ${spreadCost.pgUs.toFixed(1)} us against ${latCost.routerUs.toFixed(1)} / ${latCost.pgUs.toFixed(1)} us`,
           },
           {
             name: `packets the router itself delayed more than 5 ms beyond the window, GWMP, ${steadyRate}/s (its histogram)`,
