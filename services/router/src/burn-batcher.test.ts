@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@cov/shared/logger';
 import { BurnBatcher, type BurnBatch, type BurnStore } from './burn-batcher';
 import type { RouteDecision, RouteOutcome } from './route-decision';
@@ -120,5 +120,76 @@ describe('burn batcher', () => {
     store.release!();
     expect(await Promise.all([first, second])).toEqual(['forwarded', 'forwarded']);
     expect(store.batches.map((x) => x.decisions.length)).toEqual([1, 1]);
+  });
+
+  describe('gathering', () => {
+    // Simulated time: the batcher's timers and its monotonic clock move only when the test says so.
+    let nowMs = 0;
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+      nowMs = 1000;
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const advance = async (ms: number) => {
+      nowMs += ms;
+      await vi.advanceTimersByTimeAsync(ms);
+    };
+    const gathering = (store: FakeStore, gatherMs: number) => new BurnBatcher({ store, maxDecisions: 100, nowMs: () => 0, logger, gatherMs, monotonicMs: () => nowMs });
+
+    it('waits up to gatherMs after the first decision for others, then commits them together', async () => {
+      const store = new FakeStore();
+      const b = gathering(store, 60);
+      const outcomes = [b.submit(decision('a', 1, 1), 10_000)];
+      await advance(15);
+      b.startNow(); // the window's close of other packets: nothing here is due yet
+      outcomes.push(b.submit(decision('b', 1, 1), 10_000));
+      await advance(44);
+      expect(store.batches).toHaveLength(0);
+      await advance(1); // 60 ms after the first
+      expect(store.batches.map((x) => x.decisions.length)).toEqual([2]);
+      expect(await Promise.all(outcomes)).toEqual(['forwarded', 'forwarded']);
+    });
+
+    it('starts by the earliest start-by time when that comes before the gathering ends', async () => {
+      const store = new FakeStore();
+      const b = gathering(store, 10_000);
+      const outcomes = [b.submit(decision('a', 1, 1), nowMs + 5_000), b.submit(decision('a', 1, 1), nowMs + 20)];
+      await advance(19);
+      expect(store.batches).toHaveLength(0);
+      await advance(1);
+      expect(store.batches.map((x) => x.decisions.length)).toEqual([2]);
+      expect(await Promise.all(outcomes)).toEqual(['forwarded', 'forwarded']);
+    });
+
+    it('starts at once for a decision without a start-by time (its window has closed), taking the gathered ones along', async () => {
+      const store = new FakeStore();
+      const b = gathering(store, 10_000);
+      const outcomes = [b.submit(decision('a', 1, 1), nowMs + 10_000)];
+      await advance(5);
+      outcomes.push(b.submit(decision('b', 1, 1)));
+      await advance(0);
+      expect(store.batches.map((x) => x.decisions.length)).toEqual([2]);
+      expect(await Promise.all(outcomes)).toEqual(['forwarded', 'forwarded']);
+    });
+
+    it('after a commit, starts the next batch at once when what waits is already due', async () => {
+      const store = new FakeStore();
+      store.hold = true;
+      const b = gathering(store, 30);
+      const first = b.submit(decision('a', 1, 1), nowMs + 10_000);
+      await advance(30); // gathered, then started; the store holds it
+      expect(store.batches).toHaveLength(1);
+      const second = b.submit(decision('a', 1, 1), nowMs + 10_000);
+      await advance(40); // its gathering ended while the first was in flight
+      expect(store.batches).toHaveLength(1);
+      store.hold = false;
+      store.release!();
+      await first;
+      await advance(0);
+      expect(store.batches).toHaveLength(2);
+      expect(await second).toBe('forwarded');
+    });
   });
 });

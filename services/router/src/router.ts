@@ -81,6 +81,8 @@ export class Router implements RouterHandle {
     this.batcher = new BurnBatcher({
       store: burnStore,
       maxDecisions: config.ROUTER_BURN_FLUSH_MAX_PACKETS,
+      gatherMs: config.ROUTER_BURN_GATHER_MS,
+      monotonicMs: monotonic, // the dedup window's clock too: purchases' start-by times are on it
       nowMs: () => clock.nowMs(),
       logger,
       onCommitted: (_batch, _outcomes, seconds) => {

@@ -67,6 +67,13 @@ interface PacketState {
 
 type WindowPacket = ClosedPacket<UplinkCopy, PacketState>;
 
+/**
+ * Time a burn commit is given before its packet's window closes: a purchase's batch starts at the
+ * latest this long before the close. Commits take about a millisecond, and 5-10 ms at their p99
+ * on a busy 2-core machine (BENCHMARKS.md, router).
+ */
+const COMMIT_ALLOWANCE_MS = 20;
+
 /** How long a closed packet's hash is remembered so its late copies are not taken for a new packet. */
 export const LATE_COPY_MEMORY_MS = 10_000;
 /** Copies kept per packet; far above any sane max_copies, low enough to bound a flood's memory. */
@@ -194,7 +201,7 @@ export class UplinkPipeline {
     if (typeof state.routing === 'string') return;
     const purchase = state.purchase;
     if (purchase === undefined) {
-      if (allCopiesIn(state.routing, packet.copies.length)) this.startBuying(packet, state.routing);
+      if (allCopiesIn(state.routing, packet.copies.length)) this.startBuying(packet, new PacketPurchase(state.routing));
     } else if (purchase.inFlight) purchase.moreWanted = true;
     else if (purchase.hasRoom(packet.copies.length)) this.buyNext(packet, purchase);
   }
@@ -202,7 +209,7 @@ export class UplinkPipeline {
   /** `purchaseLeadMs` before the close: buys what the window holds, so the commit is not waited for at the close. */
   private onClosingSoon(packet: WindowPacket): void {
     const state = packet.frame;
-    if (typeof state.routing !== 'string' && state.purchase === undefined) this.startBuying(packet, state.routing);
+    if (typeof state.routing !== 'string' && state.purchase === undefined) this.startBuying(packet, new PacketPurchase(state.routing));
   }
 
   private onWindowClosed(packet: WindowPacket): void {
@@ -216,20 +223,22 @@ export class UplinkPipeline {
       metrics.drop(state.routing);
       return;
     }
-    // Not bought yet (no lead, or a flush): bought now, forwarded once paid.
-    const purchase = state.purchase ?? this.startBuying(packet, state.routing);
-    purchase.closed = true;
+    // Not bought yet (no lead, or a flush): bought now (urgently), forwarded once paid.
+    let purchase = state.purchase;
+    if (purchase === undefined) {
+      purchase = new PacketPurchase(state.routing);
+      purchase.closed = true;
+      this.startBuying(packet, purchase);
+    } else purchase.closed = true;
     if (!purchase.inFlight) this.finish(packet, purchase);
   }
 
   /** The packet's first purchase: one decision per matching route. Until its forwarding ends, `drain` waits for it. */
-  private startBuying(packet: WindowPacket, matches: readonly RouteMatch[]): PacketPurchase {
-    const purchase = new PacketPurchase(matches);
+  private startBuying(packet: WindowPacket, purchase: PacketPurchase): void {
     packet.frame.purchase = purchase;
     this.deps.metrics.packet(packet.frame.frame.kind === 'join_request' ? 'join' : 'uplink');
     this.unfinished++;
     this.buyNext(packet, purchase);
-    return purchase;
   }
 
   /** Submits the next purchase (if a route may still buy) to the burn batch. */
@@ -237,11 +246,13 @@ export class UplinkPipeline {
     const decisions = purchase.next(packet, this.deps.clock.nowMs());
     if (decisions.length === 0) return;
     purchase.inFlight = true;
+    // On the window's monotonic clock, which the router gives the batcher too; a closed window's purchase starts at once.
+    const startBy = purchase.closed ? -Infinity : packet.openedAt + this.deps.windowMs - COMMIT_ALLOWANCE_MS;
     const settled = (outcomes: RouteOutcome[]) => this.purchaseSettled(packet, purchase, decisions, outcomes);
     // Outcomes never reject (a failed batch resolves burn_failed); a bug after them is logged, not an unhandled rejection.
     const failed = (e: unknown) => this.deps.logger.error({ err: e, packet: packet.key }, 'packet purchase failed after its burn settled');
-    if (decisions.length === 1) this.deps.batcher.submit(decisions[0]!).then((o) => settled([o])).catch(failed);
-    else Promise.all(decisions.map((d) => this.deps.batcher.submit(d))).then(settled).catch(failed);
+    if (decisions.length === 1) this.deps.batcher.submit(decisions[0]!, startBy).then((o) => settled([o])).catch(failed);
+    else Promise.all(decisions.map((d) => this.deps.batcher.submit(d, startBy))).then(settled).catch(failed);
   }
 
   private purchaseSettled(packet: WindowPacket, purchase: PacketPurchase, decisions: readonly RouteDecision[], outcomes: readonly RouteOutcome[]): void {

@@ -107,6 +107,12 @@ export const ConfigSchema = Type.Object(
     ),
     ROUTER_NEGATIVE_CACHE_MS: Int(60_000, 'Unknown DevAddr/EUI lookups are remembered as misses this long.', 0),
     ROUTER_BURN_SETTLE_DELAY_MS: Int(20, 'How long after a burn batch commits the router expands the burn journal into the packet log, bought-copy records and route stats (their lag behind balances and the ledger).', 0, 10_000),
+    ROUTER_BURN_GATHER_MS: Int(
+      10,
+      'How long a burn batch waits for more purchases after the first (fewer, larger transactions at moderate rates), never past 20 ms before the dedup window of one of its packets closes; a purchase made at the close starts its batch at once. 0 starts each batch at once.',
+      0,
+      1000,
+    ),
     ROUTER_BURN_FLUSH_MAX_PACKETS: Int(5000, 'A pending burn batch is committed as soon as it holds this many packet-route decisions.', 1),
     ROUTER_CONFIG_POLL_INTERVAL_MS: Int(1000, 'How often the router checks whether routes, ranges, EUI pairs or session-key filters changed.', 10),
     ROUTER_WEBHOOK_TIMEOUT_MS: Int(2000, 'How long the router waits for a device maker HTTP endpoint to answer an uplink.', 10),
