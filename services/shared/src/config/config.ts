@@ -106,7 +106,12 @@ export const ConfigSchema = Type.Object(
       600_000,
     ),
     ROUTER_NEGATIVE_CACHE_MS: Int(60_000, 'Unknown DevAddr/EUI lookups are remembered as misses this long.', 0),
-    ROUTER_BURN_SETTLE_DELAY_MS: Int(20, 'How long after a burn batch commits the router expands the burn journal into the packet log, bought-copy records and route stats (their lag behind balances and the ledger).', 0, 10_000),
+    ROUTER_BURN_SETTLE_DELAY_MS: Int(
+      200,
+      'How long after a burn batch commits the router expands the burn journal into the packet log, bought-copy records and route stats (their lag behind balances and the ledger). About one dedup window, so that a packet, its later purchases and the copies heard after them mostly settle in one statement, and each statement takes many batches (settling costs PostgreSQL far less per packet in bulk).',
+      0,
+      10_000,
+    ),
     ROUTER_BURN_GATHER_MS: Int(
       10,
       'How long a burn batch waits for more purchases after the first (fewer, larger transactions at moderate rates), never past 20 ms before the dedup window of one of its packets closes; a purchase made at the close starts its batch at once. 0 starts each batch at once.',
