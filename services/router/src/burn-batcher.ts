@@ -63,9 +63,9 @@ export interface BurnBatcherOptions {
   maxDecisions: number;
   nowMs: () => number;
   logger: Logger;
-  /** How long a batch of decisions that are not urgent waits for more after the first (0: no wait). */
+  /** How long a batch waits for more work after its first, unless a start-by time comes first (0: no wait). */
   gatherMs?: number;
-  /** Monotonic ms (tests). */
+  /** Monotonic ms, the clock of the start-by times (the router gives the dedup window's). */
   monotonicMs?: () => number;
   onCommitted?(batch: BurnBatch, outcomes: RouteOutcome[], seconds: number): void;
 }

@@ -6,8 +6,8 @@
  *
  * Every window has the same length, so windows close in the order they opened: one FIFO and one
  * timer serve them all, whatever the packet rate. The same holds for the optional call a fixed
- * time before each close (`closingSoonMs`): a second cursor into the same FIFO. Time is a monotonic clock (scheduling, not a
- * recorded timestamp) and timers are injectable for tests.
+ * time before each close (`closingSoonMs`): a second cursor into the same FIFO. Time is a
+ * monotonic clock (scheduling, not a recorded timestamp) and timers are injectable for tests.
  */
 
 export interface Scheduler {
