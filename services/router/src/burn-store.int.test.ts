@@ -338,6 +338,45 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     await settledOnce(first);
   });
 
+  // Concurrent settlers need a second connection; the embedded database has one, and one process.
+  it.skipIf(mode === 'embedded')('settles in journal order while another settler holds a row, so copies heard after a purchase find its log row', async () => {
+    const sql = node.ctx.database.sql;
+    await sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    await store.settle(1000);
+    const heard = async (packetId: string) =>
+      (await sql<{ copies_heard: number; copies_bought: number }[]>`select copies_heard, copies_bought from routed_packets where packet_hash = decode(${packetId}, 'hex')`)[0];
+    const late = (d: RouteDecision, count: number) => ({ packetId: d.packetId, routeId: d.route.id, orgId: d.route.orgId, receivedAtMs: d.receivedAtMs, count, forwarded: true });
+    const first = decision(routes.a!, 2, 1, { copiesHeard: 2, overMax: 0 });
+    await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [first] });
+    await store.commit({ nowMs: T + 1, drops: [], lateCopies: [late(first, 3)], decisions: [] });
+    // Someone holds the first row (as a settler in the middle of its statement would): the settle waits for it.
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const holder = sql.begin(async (tx) => {
+      await tx`select id from burn_journal order by id limit 1 for update`;
+      holding();
+      await new Promise<void>((r) => (release = r));
+    });
+    await held;
+    let settled = false;
+    const settling = store.settle(10).then((r) => ((settled = true), r));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toBe(false); // it did not skip ahead to the late copies
+    release();
+    await holder;
+    expect(await settling).toEqual({ rows: 2, decisions: 1 });
+    expect(await heard(first.packetId)).toEqual({ copies_heard: 5, copies_bought: 2 });
+
+    // Two settlers that start together take turns: whichever goes second sees the log row the first one made.
+    const again = decision(routes.a!, 1, 1, { copiesHeard: 1, overMax: 0 });
+    await store.commit({ nowMs: T + 2, drops: [], lateCopies: [], decisions: [again] });
+    await store.commit({ nowMs: T + 3, drops: [], lateCopies: [late(again, 2)], decisions: [] });
+    const [a, b] = await Promise.all([store.settle(1), store.settle(10)]);
+    expect(a!.rows + b!.rows).toBe(2);
+    expect(await heard(again.packetId)).toEqual({ copies_heard: 3, copies_bought: 1 });
+  });
+
   it('sets aside a journal row the database refuses and settles the rows after it', async () => {
     const sql = node.ctx.database.sql;
     // Written by hand: the payment step would have refused this route id, so only a bug could journal it.

@@ -14,7 +14,8 @@
  * settle (background, off the critical path) expands journal rows into `packet_copies`, the
  * packet log and the daily stats and deletes them, in one statement: a row is expanded exactly
  * once even if the router crashes (the expansion and the delete commit together) or several
- * routers settle at once (`for update skip locked`). Expanding many batches per statement is also
+ * routers and the rewarder settle (they take turns on an advisory lock, so each sees what the one
+ * before recorded). Expanding many batches per statement is also
  * cheaper per packet than expanding each on the critical path was.
  */
 import { oldestUnsettledBurn, settleBurnJournal, type SettleResult } from '@cov/shared/routing/burn-journal';

@@ -1,10 +1,10 @@
 /**
  * The burn journal's second half (the router's burn-store.ts writes the first): expanding journal
  * rows into bought-copy records (`packet_copies`, what data-transfer rewards are paid from), the
- * per-route packet log and the daily route stats, deleting each row in the same statement. Rows
- * are taken `for update skip locked`, so any number of routers and the rewarder may settle at once
- * and each row is expanded exactly once. The rewarder settles before it pays an epoch, so a burn a
- * crashed router journaled is paid for even if no router runs.
+ * per-route packet log and the daily route stats, deleting each row in the same statement, so each
+ * row is expanded exactly once. Any number of routers and the rewarder may settle; they take turns
+ * (see `settleBurnJournal`). The rewarder settles before it pays an epoch, so a burn a crashed
+ * router journaled is paid for even if no router runs.
  *
  * A packet may be bought on a route in several purchases. The router buys what its dedup window
  * holds shortly before the window closes, so that the burn is committed by the close and the
@@ -19,9 +19,13 @@
  * first purchase settles in the same run, and update it in place when that settled earlier.
  */
 import type postgres from 'postgres';
+import type { Sql } from '../db/client';
 
 /** The pool or a transaction. */
 type Queryable = postgres.ISql;
+
+// Serialises settlers between processes (pg advisory lock key, "burn-stl").
+const SETTLE_LOCK = '7094702605526594668';
 
 export interface SettleResult {
   /** Journal rows expanded (and deleted). */
@@ -30,13 +34,30 @@ export interface SettleResult {
   decisions: number;
 }
 
-/** Expands up to `maxRows` journal rows (oldest first, none of `skipIds`) and deletes them, in one transaction. */
-export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds: readonly number[] = []): Promise<SettleResult> {
+/**
+ * Expands up to `maxRows` journal rows (oldest first, none of `skipIds`) and deletes them, in one
+ * transaction.
+ *
+ * Settlers take turns, on an advisory lock, and only then start the statement. A statement that
+ * started while another settler's was still running would read the packet log as it was before
+ * that one committed: a later purchase or late copies of a packet whose first purchase the other
+ * settler was recording would find no log row to add to. Under READ COMMITTED the statement that
+ * follows the lock sees everything settled before it. Rows are also taken in order (`for update`,
+ * not `skip locked`), so a row is never settled before an older one someone else holds.
+ */
+export async function settleBurnJournal(sql: Sql, maxRows: number, skipIds: readonly number[] = []): Promise<SettleResult> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${SETTLE_LOCK}::int8)`;
+    return settleStatement(tx, maxRows, skipIds);
+  });
+}
+
+async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonly number[]): Promise<SettleResult> {
   const [row] = await sql<{ rows: number; decisions: number }[]>`
     with
     j as (
       delete from burn_journal where id in (
-        select id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit ${maxRows} for update skip locked)
+        select id from burn_journal where id <> all(${`{${skipIds.join(',')}}`}::bigint[]) order by id limit ${maxRows} for update)
       returning id, decisions, drops, late_copies, outcomes),
     -- first: true for a packet's first purchase on its route, null (not false) for a later one. Without
     -- statistics on these rows the planner takes "is not null" to hold for nearly all of them and "is
@@ -83,8 +104,8 @@ export async function settleBurnJournal(sql: Queryable, maxRows: number, skipIds
     -- Packets whose first purchase settled in an earlier run: their log row is there to update (found
     -- by its route and time index), once with all that this run adds to it (PostgreSQL applies one
     -- modification per row and statement, so later purchases and late copies must not update it apart).
-    -- Should another settler hold the first purchase's row at this moment (or have set it aside), no
-    -- row is found and the log keeps what that purchase recorded; the stats and drops below count anyway.
+    -- Should the first purchase's row have been set aside (a row the database refused), no log row is
+    -- found and the log keeps what the others recorded; the stats and drops below count anyway.
     logged as (
       update routed_packets p set copies_heard = greatest(p.copies_heard, m.ch) + m.n, copies_bought = p.copies_bought + m.cb, dc = p.dc + m.dc
       from more m
@@ -129,8 +150,8 @@ export async function oldestUnsettledBurn(sql: Queryable, skipIds: readonly numb
   return row?.id ?? null;
 }
 
-/** The settle steps on one pool or transaction, as the settler drives them. */
-export function burnJournalStore(sql: Queryable) {
+/** The settle steps on one pool, as the settler drives them (each settle is its own transaction). */
+export function burnJournalStore(sql: Sql) {
   return {
     settle: (maxRows: number, skipIds: readonly number[]) => settleBurnJournal(sql, maxRows, skipIds),
     oldestUnsettled: (skipIds: readonly number[]) => oldestUnsettledBurn(sql, skipIds),
