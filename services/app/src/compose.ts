@@ -13,20 +13,20 @@ import websocket from '@fastify/websocket';
 import { TaskRunner } from '@cov/shared/runtime/task-runner';
 import type { Logger } from '@cov/shared/logger';
 import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/runtime/service';
-import { createIngestService } from '@cov/ingest/service';
-import { createEntropyService } from '@cov/entropy/service';
-import { createVerifierService } from '@cov/verifier/service';
-import { createRewarderService } from '@cov/rewarder/service';
-import { createRouterService } from '@cov/router/service';
-import { createApiService } from '@cov/api/service';
 
-export const serviceFactories: Record<ServiceName, ServiceFactory> = {
-  ingest: createIngestService,
-  entropy: createEntropyService,
-  verifier: createVerifierService,
-  rewarder: createRewarderService,
-  router: createRouterService,
-  api: createApiService,
+/**
+ * Each service's factory, imported when a process composes that service: a one-service process
+ * loads only its own code and dependencies (a router has no use for the API's, the rewarder's or
+ * Helium's protobuf definitions). Besides memory, that is less for every full garbage collection
+ * to mark, and those pauses show in the router's latency tail (BENCHMARKS.md, router).
+ */
+export const serviceFactories: Record<ServiceName, () => Promise<ServiceFactory>> = {
+  ingest: async () => (await import('@cov/ingest/service')).createIngestService,
+  entropy: async () => (await import('@cov/entropy/service')).createEntropyService,
+  verifier: async () => (await import('@cov/verifier/service')).createVerifierService,
+  rewarder: async () => (await import('@cov/rewarder/service')).createRewarderService,
+  router: async () => (await import('@cov/router/service')).createRouterService,
+  api: async () => (await import('@cov/api/service')).createApiService,
 };
 
 export interface RunningNode {
@@ -61,7 +61,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
     // One WebSocket plugin per server (ingest sessions, live feed); frames over the limit close 1009.
     await http.register(websocket, { options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES } });
     const modules: ServiceModule[] = [];
-    for (const name of options.services) modules.push(await serviceFactories[name](ctx));
+    for (const name of options.services) modules.push(await (await serviceFactories[name]())(ctx));
     for (const m of modules) await m.registerRoutes?.(http);
 
     // Added first, stopped last: the database and queues outlive every task that uses them.
