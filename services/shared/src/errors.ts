@@ -15,6 +15,8 @@ export const errorCatalog = {
   'request.not_found': 404,
   'internal.error': 500,
   'service.unavailable': 503,
+  // a server-mode process started on a database `npm run db:migrate` has not brought up to date
+  'database.not_migrated': 503,
   // authentication / signatures
   'auth.missing_key': 401,
   'auth.bad_key': 401,

@@ -10,7 +10,8 @@ import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import type { Config } from '../config/config';
 import { connectDatabase, databaseIsReachable, type Database } from '../db/client';
-import { applyMigrations } from '../db/migrate';
+import { applyMigrations, missingMigrations } from '../db/migrate';
+import { AppError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import { createMetricsRegistry } from '../metrics';
 import { createQueueFactory, type QueueFactory } from '../queue/queue-factory';
@@ -40,6 +41,27 @@ export interface AppContextOptions {
   inMemory?: boolean;
 }
 
+/**
+ * Server mode leaves migrating to `npm run db:migrate`; a process started before it would fail
+ * later on a missing table or column, with a query error that does not say why. So it stops here,
+ * saying what is missing and what to run. A database it cannot reach yet is left to the readiness
+ * check and the services' own retries, as before.
+ */
+async function checkMigrated(database: Database, logger: Logger): Promise<void> {
+  let missing: string[];
+  try {
+    missing = await missingMigrations(database.sql);
+  } catch (e) {
+    logger.warn({ err: e }, 'could not check the database schema at start');
+    return;
+  }
+  if (missing.length === 0) return;
+  throw new AppError(
+    'database.not_migrated',
+    `the database at DATABASE_URL lacks ${missing.length} migration(s) of this version (${missing.join(', ')}); run \`npm run db:migrate\` (docker-compose runs it as its migrate service) before starting services`,
+  );
+}
+
 export async function createAppContext(config: Config, options: AppContextOptions): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config, options.processName);
   let embedded: EmbeddedPostgres | undefined;
@@ -56,6 +78,7 @@ export async function createAppContext(config: Config, options: AppContextOption
   const database = connectDatabase(databaseUrl, { maxConnections: config.DB_POOL_MAX });
   try {
     if (embedded) await applyMigrations(database.db);
+    else await checkMigrated(database, logger);
   } catch (e) {
     await database.close();
     await embedded?.stop();

@@ -1,0 +1,61 @@
+/**
+ * Server-mode processes do not migrate: they check at start that `npm run db:migrate` has brought
+ * the database up to date, and stop with `database.not_migrated` (what is missing, what to run)
+ * rather than fail later on a missing table. Against real PostgreSQL, on a database of its own.
+ */
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config';
+import { AppError } from '../errors';
+import { createLogger } from '../logger';
+import { createAppContext } from '../runtime/app-context';
+import { newTestDatabaseName, withDatabaseName } from '../testing/test-database-names';
+import { connectDatabase } from './client';
+import { applyMigrations, missingMigrations, shippedMigrations } from './migrate';
+
+describe('schema check at start (server mode)', () => {
+  const adminUrl = loadConfig().TEST_DATABASE_ADMIN_URL;
+  const name = newTestDatabaseName();
+  const url = withDatabaseName(adminUrl, name);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const database = connectDatabase(url, { maxConnections: 2 });
+  const logger = createLogger({ LOG_LEVEL: 'silent' });
+  const start = () => createAppContext(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), { processName: 'router', logger });
+
+  beforeAll(async () => {
+    await admin.unsafe(`create database "${name}"`);
+  });
+  afterAll(async () => {
+    await database.close();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  });
+
+  it('stops a process on a database never migrated, naming what is missing and what to run', async () => {
+    const shipped = shippedMigrations().map((m) => m.tag);
+    expect(shipped.length).toBeGreaterThan(5);
+    expect(await missingMigrations(database.sql)).toEqual(shipped);
+    const failure = await start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe('database.not_migrated');
+    expect((failure as AppError).message).toContain('npm run db:migrate');
+    expect((failure as AppError).message).toContain(shipped[0]);
+  });
+
+  it('stops it on a database one migration behind, and starts once it is up to date', async () => {
+    await applyMigrations(database.db);
+    expect(await missingMigrations(database.sql)).toEqual([]);
+    const shipped = shippedMigrations();
+    const last = shipped[shipped.length - 1]!;
+    // As if the database were migrated by the previous release.
+    await database.sql`delete from drizzle.__drizzle_migrations where created_at = ${last.when}`;
+    expect(await missingMigrations(database.sql)).toEqual([last.tag]);
+    await expect(start()).rejects.toMatchObject({ code: 'database.not_migrated', message: expect.stringContaining(last.tag) });
+    await database.sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('restored', ${last.when})`;
+    const ctx = await start();
+    await ctx.close();
+  });
+});
