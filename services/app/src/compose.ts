@@ -20,7 +20,7 @@ import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/run
  * Helium's protobuf definitions). Besides memory, that is less for every full garbage collection
  * to mark, and those pauses show in the router's latency tail (BENCHMARKS.md, router).
  */
-export const serviceFactories: Record<ServiceName, () => Promise<ServiceFactory>> = {
+export const serviceLoaders: Record<ServiceName, () => Promise<ServiceFactory>> = {
   ingest: async () => (await import('@cov/ingest/service')).createIngestService,
   entropy: async () => (await import('@cov/entropy/service')).createEntropyService,
   verifier: async () => (await import('@cov/verifier/service')).createVerifierService,
@@ -61,7 +61,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
     // One WebSocket plugin per server (ingest sessions, live feed); frames over the limit close 1009.
     await http.register(websocket, { options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES } });
     const modules: ServiceModule[] = [];
-    for (const name of options.services) modules.push(await (await serviceFactories[name]())(ctx));
+    for (const name of options.services) modules.push(await (await serviceLoaders[name]())(ctx));
     for (const m of modules) await m.registerRoutes?.(http);
 
     // Added first, stopped last: the database and queues outlive every task that uses them.

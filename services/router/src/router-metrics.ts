@@ -81,7 +81,7 @@ export class RouterMetrics {
     this.settleSeconds = new Histogram({ name: 'cov_router_burn_settle_seconds', help: 'Time to expand journaled burn batches into the packet log, bought copies and stats (one statement).', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] });
     this.addedDelaySeconds = new Histogram({
       name: 'cov_router_added_delay_seconds',
-      help: "Delay the router adds to a packet: from the end of its dedup window until its message left for the route's endpoint (burn commit, queueing, serialising). Per packet and route.",
+      help: "Delay the router adds to a packet: from the end of its dedup window until its message left for the route's endpoint (a burn commit still in flight at the close, queueing, serialising). Per packet and route.",
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     });
