@@ -75,4 +75,25 @@ describe('a packet purchase', () => {
     expect(p.hasRoom(3)).toBe(false);
     expect(p.forwardable(p.routes[0]!)).toBeUndefined();
   });
+
+  it('records a route whose endpoint is backed off as endpoint_backoff on the first purchase, never on a later one', () => {
+    const a = route('a', 3);
+    const b = route('b', 3);
+    const backedOff = new Set(['b']);
+    const p = new PacketPurchase([a, b]);
+    const d0 = p.next(packet(1), 0, (id) => backedOff.has(id));
+    expect(d0.map((d) => [d.route.id, d.dropReason])).toEqual([
+      ['a', undefined],
+      ['b', 'endpoint_backoff'],
+    ]);
+    p.settled(d0[0]!, 'forwarded');
+    p.settled(d0[1]!, 'endpoint_backoff');
+    // Route a's later purchase goes out with its first one, even if its endpoint was backed off meanwhile.
+    backedOff.add('a');
+    const d1 = p.next(packet(2), 0, (id) => backedOff.has(id));
+    expect(d1.map((d) => [d.route.id, d.purchaseIndex, d.dropReason])).toEqual([['a', 1, undefined]]);
+    // A locked route stays locked, whatever its endpoint did.
+    const locked = new PacketPurchase([route('c', 1, { locked: true })]);
+    expect(locked.next(packet(1), 0, () => true)[0]!.dropReason).toBe('route_locked');
+  });
 });

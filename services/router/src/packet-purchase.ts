@@ -72,9 +72,11 @@ export class PacketPurchase {
 
   /**
    * The next purchase: one decision per route that may still buy (the first purchase: every
-   * matching route, so a locked or inactive one is recorded too). Empty when no route may buy.
+   * matching route, so a locked or inactive one, or one whose endpoint is backed off, is recorded
+   * too). Empty when no route may buy. `backingOff` tells whether a route's endpoint is in error
+   * back-off (endpoint-backoff.ts); asked for the first purchase only, as later ones go out with it.
    */
-  next(packet: ClosedPacket<UplinkCopy, { frame: HeldFrame }>, nowMs: number): RouteDecision[] {
+  next(packet: ClosedPacket<UplinkCopy, { frame: HeldFrame }>, nowMs: number, backingOff?: (routeId: string) => boolean): RouteDecision[] {
     const frame = packet.frame.frame;
     const copies = packet.copies;
     const decisions: RouteDecision[] = [];
@@ -104,6 +106,7 @@ export class PacketPurchase {
       // Set only when it applies (rare): a spread of a conditional object would allocate one per decision.
       if (route.locked) decision.dropReason = 'route_locked';
       else if (!route.active) decision.dropReason = 'route_inactive';
+      else if (this.made === 0 && backingOff?.(route.id)) decision.dropReason = 'endpoint_backoff';
       r.bought += bought.length;
       r.heardAtLastPurchase = copies.length;
       decisions.push(decision);

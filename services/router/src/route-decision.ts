@@ -7,7 +7,7 @@ import type { RouteConfig } from '@cov/shared/routing/routing-config';
 import type { UplinkCopy } from './uplink-copy';
 
 /** Final state of a decision; the strings are the `status` of the packet log and the drop reasons of the stats. */
-export type RouteOutcome = 'forwarded' | 'insufficient_dc' | 'burn_failed' | 'route_inactive' | 'route_locked';
+export type RouteOutcome = 'forwarded' | 'insufficient_dc' | 'burn_failed' | 'route_inactive' | 'route_locked' | 'endpoint_backoff';
 
 export interface RouteDecision {
   /** SHA-256 of the PHYPayload, hex: the packet's id toward device makers. */
@@ -36,8 +36,11 @@ export interface RouteDecision {
    * and DC). A later purchase is only made after the one before it was paid (forwarded).
    */
   purchaseIndex: number;
-  /** Set when the route cannot take the packet whatever the balance; recorded, never paid. */
-  dropReason?: 'route_inactive' | 'route_locked';
+  /**
+   * Set when the route cannot take the packet whatever the balance (turned off, locked, or its
+   * endpoint in error back-off); recorded, never paid.
+   */
+  dropReason?: 'route_inactive' | 'route_locked' | 'endpoint_backoff';
 }
 
 export function decisionDc(d: RouteDecision): number {

@@ -30,7 +30,8 @@ export type DropReason =
   | 'insufficient_dc'
   | 'copy_over_max'
   | 'burn_failed'
-  | 'endpoint_error';
+  | 'endpoint_error'
+  | 'endpoint_backoff';
 
 /** Increments counted in plain numbers between scrapes; the counter takes them when it is collected. */
 interface Tally {
@@ -51,6 +52,8 @@ export class RouterMetrics {
   readonly addedDelaySeconds: Histogram;
   readonly gwmpKernelDrops: Counter;
   readonly openWindows: Gauge;
+  readonly endpointBackoffs: Counter;
+  readonly endpointsBackingOff: Gauge;
 
   // The per-packet counters are tallied here and handed to prom-client when /metrics is read:
   // prom-client hashes the labels on every inc(), even of a bound child, which showed up at tens of
@@ -92,6 +95,12 @@ export class RouterMetrics {
       collect: () => this.collectKernelDrops(),
     });
     this.openWindows = new Gauge({ name: 'cov_router_open_dedup_windows', help: 'Packets whose dedup window is open.', registers: [registry] });
+    this.endpointBackoffs = new Counter({
+      name: 'cov_router_endpoint_backoffs_total',
+      help: "Error back-offs started on routes whose endpoint failed (their packets are not bought meanwhile: drop reason endpoint_backoff).",
+      registers: [registry],
+    });
+    this.endpointsBackingOff = new Gauge({ name: 'cov_router_endpoints_backing_off', help: 'Routes whose endpoint is in error back-off right now.', registers: [registry] });
   }
 
   drop(reason: DropReason, count = 1): void {

@@ -82,7 +82,15 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       services: ['api', 'router'],
       // Packets heard by fewer hotspots than max_copies are bought 50 ms after their first copy,
       // which leaves a later copy the rest of the window to be bought in a later purchase.
-      overrides: { ROUTER_DEDUP_WINDOW_MS: '300', ROUTER_PURCHASE_LEAD_MS: '250', ROUTER_CONFIG_POLL_INTERVAL_MS: '50' },
+      // A route endpoint failing twice in a row is backed off for 600 ms (then 1.2 s at most).
+      overrides: {
+        ROUTER_DEDUP_WINDOW_MS: '300',
+        ROUTER_PURCHASE_LEAD_MS: '250',
+        ROUTER_CONFIG_POLL_INTERVAL_MS: '50',
+        ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF: '2',
+        ROUTER_ENDPOINT_BACKOFF_MS: '600',
+        ROUTER_ENDPOINT_BACKOFF_MAX_MS: '1200',
+      },
     });
     router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
     expect(router.gwmpPort).toBeGreaterThan(0);
@@ -403,6 +411,51 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     }, 'endpoint_error in the stats');
     const s = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);
     expect(s.body.totals.drops).toMatchObject({ route_inactive: 1, route_locked: 1, endpoint_error: 1, insufficient_dc: 1 });
+  });
+
+  it('backs off a route whose endpoint keeps failing: its packets are not bought meanwhile, and it resumes after the back-off', async () => {
+    const uplinks = () => lns.on('/a').filter((u) => u.message.type === 'uplink');
+    const balance = async () => (await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc as number;
+    const delivered = async (fCnt: number) => {
+      const seen = uplinks().length;
+      await hear(deviceUplink(fCnt, Uint8Array.of(1)), [-80, -81]);
+      await waitFor(() => uplinks().length === seen + 1, `uplink ${fCnt} at the endpoint`);
+      await router.drain();
+    };
+    // A delivery that succeeds ends whatever failures came before (the previous test left one).
+    lns.answer = () => ({ status: 200 });
+    await delivered(13);
+    const errorsBefore = await metric('cov_router_dropped_total', 'endpoint_error');
+    // Two failed deliveries in a row (both paid: the endpoint had its chance).
+    lns.answer = () => ({ status: 500 });
+    await delivered(14);
+    await delivered(15);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'endpoint_error')) === errorsBefore + 2, 'two endpoint errors');
+    const paidBefore = await balance();
+    const seen = uplinks().length;
+    // Within the back-off: recorded, not bought, not sent.
+    await hear(deviceUplink(16, Uint8Array.of(1)), [-80, -81]);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'endpoint_backoff')) === 1, 'endpoint_backoff drop');
+    await router.drain();
+    expect(uplinks()).toHaveLength(seen);
+    expect(await balance()).toBe(paidBefore);
+    // The endpoint is back; once the back-off is over the route's packets are bought and delivered again.
+    lns.answer = () => ({ status: 200 });
+    await new Promise((r) => setTimeout(r, 650));
+    await delivered(17);
+    expect(uplinks()[seen]!.message.frame).toMatchObject({ fCnt: 17 });
+    expect(await balance()).toBe(paidBefore - 2);
+    const packets = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?limit=5`, undefined, orgA.key);
+    expect(packets.body.data.map((p: { status: string; fCnt: number | null; dc: number }) => [p.status, p.fCnt, p.dc])).toEqual([
+      ['forwarded', 17, 2],
+      ['endpoint_backoff', 16, 0],
+      ['forwarded', 15, 2],
+      ['forwarded', 14, 2],
+      ['forwarded', 13, 2],
+    ]);
+    const stats = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);
+    expect(stats.body.totals.drops).toMatchObject({ endpoint_backoff: 1, endpoint_error: 3 });
+    expect(await (await fetch(`${node.httpBaseUrl}/metrics`)).text()).toMatch(/^cov_router_endpoint_backoffs_total(\{[^}]*\})? 1$/m);
   });
 
   it('drops bad datagrams with a counter and keeps serving', async () => {

@@ -8,6 +8,7 @@ import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
 import { BurnBatcher } from './burn-batcher';
 import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { PgBurnStore } from './burn-store';
+import { EndpointBackoff } from './endpoint-backoff';
 import { DownlinkScheduler } from './downlinks/downlink-scheduler';
 import { DownlinkService } from './downlinks/downlink-service';
 import { GwmpLnsClient } from './forwarding/gwmp-lns-client';
@@ -57,6 +58,7 @@ export class Router implements RouterHandle {
   private readonly lns: GwmpLnsClient;
   private readonly scheduler: DownlinkScheduler;
   private readonly pipeline: UplinkPipeline;
+  private readonly endpointBackoff: EndpointBackoff;
   private readonly gwmp: GwmpServer;
 
   constructor(private readonly ctx: AppContext) {
@@ -119,6 +121,11 @@ export class Router implements RouterHandle {
         }
       },
     });
+    this.endpointBackoff = new EndpointBackoff({
+      baseMs: config.ROUTER_ENDPOINT_BACKOFF_MS,
+      maxMs: Math.max(config.ROUTER_ENDPOINT_BACKOFF_MAX_MS, config.ROUTER_ENDPOINT_BACKOFF_MS),
+      failuresBeforeBackoff: config.ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF,
+    });
     this.pipeline = new UplinkPipeline({
       clock,
       logger,
@@ -132,6 +139,7 @@ export class Router implements RouterHandle {
       windowMs: config.ROUTER_DEDUP_WINDOW_MS,
       purchaseLeadMs: config.ROUTER_PURCHASE_LEAD_MS,
       monotonic,
+      endpointBackoff: this.endpointBackoff,
     });
   }
 
@@ -173,7 +181,10 @@ export class Router implements RouterHandle {
       },
       logger,
     );
-    const gauge = setInterval(() => this.metrics.openWindows.set(this.pipeline.openWindows), 1000);
+    const gauge = setInterval(() => {
+      this.metrics.openWindows.set(this.pipeline.openWindows);
+      this.metrics.endpointsBackingOff.set(this.endpointBackoff.backingOffCount(performance.now()));
+    }, 1000);
     gauge.unref();
     return [
       {

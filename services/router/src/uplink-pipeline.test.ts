@@ -4,6 +4,7 @@ import type { Rxpk } from '@cov/shared/gwmp/types';
 import { createLogger } from '@cov/shared/logger';
 import { ManualClock } from '@cov/shared/clock';
 import type { BurnBatcher, LateCopies } from './burn-batcher';
+import { EndpointBackoff } from './endpoint-backoff';
 import { NegativeCache } from './negative-cache';
 import type { RouteDecision, RouteOutcome } from './route-decision';
 import { RouteTable } from './route-table';
@@ -258,6 +259,102 @@ describe('uplink pipeline', () => {
       expect(decisions.map((d) => [d.purchaseIndex, d.bought.length])).toEqual([[0, 1]]);
       expect(pushed).toEqual(['aa555a0000000001']);
       pipeline.stop();
+    });
+  });
+
+  describe('endpoint back-off', () => {
+    /** One route buying 1 copy, window 100 ms on simulated time, an LNS the test takes down and brings back. */
+    function backoffSetup() {
+      const scheduler = new FakeScheduler();
+      const decisions: RouteDecision[] = [];
+      const drops: string[] = [];
+      const batcher = {
+        // As the real store: a decision with a drop reason is recorded, not paid.
+        submit: (d: RouteDecision) => (decisions.push(d), Promise.resolve<RouteOutcome>(d.dropReason ?? 'forwarded')),
+        countDrop: (x: { reason: string }) => drops.push(x.reason),
+        countLateCopies: () => {},
+        startNow: () => {},
+      } as unknown as BurnBatcher;
+      const lns = { down: true, pushed: 0 };
+      const lnsClient = {
+        pushCopy: (_h: string, _p: number, _eui: string, _json: string, onSent: (e: Error | null) => void) => {
+          lns.pushed++;
+          onSent(lns.down ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null);
+        },
+      };
+      const registry = new Registry();
+      const pipeline = new UplinkPipeline({
+        clock: new ManualClock(0),
+        logger: createLogger({ LOG_LEVEL: 'silent' }),
+        metrics: new RouterMetrics(registry),
+        routeTable: () => withMaxCopies(1),
+        negativeCache: new NegativeCache(60_000, () => 0),
+        batcher,
+        http: {} as never,
+        lns: lnsClient as never,
+        downlinks: {} as never,
+        windowMs: 100,
+        purchaseLeadMs: 40,
+        monotonic: () => scheduler.now(),
+        dedupScheduler: scheduler,
+        endpointBackoff: new EndpointBackoff({ baseMs: 1000, maxMs: 2000, failuresBeforeBackoff: 2 }),
+      });
+      let fCnt = 100;
+      /** One packet, heard once, through its window; what its decision's drop reason was. */
+      const packet = async () => {
+        pipeline.intake(rxpk(phy(fCnt++).toString('base64'), 1), hotspot(1));
+        await flushMicrotasks();
+        scheduler.advance(100);
+        await flushMicrotasks();
+        return decisions[decisions.length - 1]!.dropReason ?? 'bought';
+      };
+      const advance = async (ms: number) => {
+        scheduler.advance(ms);
+        await flushMicrotasks();
+      };
+      return { pipeline, lns, drops, packet, advance, registry };
+    }
+
+    it('stops buying a route whose endpoint failed in a row, doubles the pause while it keeps failing, and resumes on a success', async () => {
+      const t = backoffSetup();
+      // Two failed deliveries in a row start a 1 s back-off.
+      expect(await t.packet()).toBe('bought');
+      expect(await t.packet()).toBe('bought');
+      expect(t.lns.pushed).toBe(2);
+      expect(t.drops).toEqual(['endpoint_error', 'endpoint_error']);
+      // Meanwhile the route's packets are recorded, not bought, not sent.
+      expect(await t.packet()).toBe('endpoint_backoff');
+      await t.advance(500);
+      expect(await t.packet()).toBe('endpoint_backoff');
+      expect(t.lns.pushed).toBe(2);
+      // After it, packets are bought again; one more failure is enough for the next, twice as long.
+      await t.advance(300);
+      expect(await t.packet()).toBe('bought');
+      expect(t.lns.pushed).toBe(3);
+      await t.advance(1900);
+      expect(await t.packet()).toBe('endpoint_backoff');
+      // Capped at 2 s: the third back-off lasts 2 s as well.
+      await t.advance(100);
+      expect(await t.packet()).toBe('bought');
+      await t.advance(1900);
+      expect(await t.packet()).toBe('endpoint_backoff');
+      // The endpoint is back: the first packet after the back-off gets through and ends the episode.
+      t.lns.down = false;
+      await t.advance(100);
+      expect(await t.packet()).toBe('bought');
+      expect(await t.packet()).toBe('bought');
+      // From zero again: one failure does not back the route off.
+      t.lns.down = true;
+      expect(await t.packet()).toBe('bought');
+      expect(await t.packet()).toBe('bought');
+      expect(await t.packet()).toBe('endpoint_backoff');
+      const metrics = await t.registry.getMetricsAsJSON();
+      const value = (name: string, reason?: string) =>
+        metrics.find((m) => m.name === name)!.values.find((v) => reason === undefined || v.labels.reason === reason)?.value;
+      expect(value('cov_router_endpoint_backoffs_total')).toBe(4);
+      expect(value('cov_router_dropped_total', 'endpoint_backoff')).toBe(5);
+      await t.pipeline.drain();
+      t.pipeline.stop();
     });
   });
 });

@@ -9,6 +9,8 @@
  *           (packet-purchase.ts)
  *        -> burn batch (durable burn + records; decides insufficient_dc)
  *        -> window closed: forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
+ * A route whose endpoint keeps failing is backed off: its packets are not bought meanwhile
+ * (endpoint-backoff.ts).
  * Drops are counted by reason in metrics and, when a route is involved, in its stats.
  */
 import { hash } from 'node:crypto';
@@ -17,6 +19,7 @@ import type { Rxpk } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
 import type { BurnBatcher } from './burn-batcher';
+import type { EndpointBackoff } from './endpoint-backoff';
 import { DedupWindow, type AddOutcome, type ClosedPacket, type Scheduler } from './dedup-window';
 import { readDownlinkRequest } from './downlinks/downlink-request';
 import type { DownlinkService } from './downlinks/downlink-service';
@@ -50,6 +53,8 @@ export interface UplinkPipelineDeps {
   /** Monotonic ms. */
   monotonic(): number;
   dedupScheduler?: Scheduler;
+  /** Per-route error back-off of endpoints; without it every packet is bought whatever its endpoint did before. */
+  endpointBackoff?: EndpointBackoff;
 }
 
 /**
@@ -98,6 +103,9 @@ export class UplinkPipeline {
    * (unpadded base64) take the full path and still meet in the window, whose key is the hash.
    */
   private readonly openByData = new Map<string, string>();
+
+  /** Bound once: whether a route's endpoint is backed off now (asked per purchase). */
+  private readonly backingOff = (routeId: string): boolean => this.deps.endpointBackoff?.isBackingOff(routeId, this.deps.monotonic()) ?? false;
 
   constructor(private readonly deps: UplinkPipelineDeps) {
     this.dedup = new DedupWindow<UplinkCopy, PacketState>({
@@ -243,7 +251,7 @@ export class UplinkPipeline {
 
   /** Submits the next purchase (if a route may still buy) to the burn batch. */
   private buyNext(packet: WindowPacket, purchase: PacketPurchase): void {
-    const decisions = purchase.next(packet, this.deps.clock.nowMs());
+    const decisions = purchase.next(packet, this.deps.clock.nowMs(), this.backingOff);
     if (decisions.length === 0) return;
     purchase.inFlight = true;
     // On the window's monotonic clock, which the router gives the batcher too; a closed window's purchase starts at once.
@@ -306,19 +314,20 @@ export class UplinkPipeline {
    */
   private forward(decision: RouteDecision, frame: HeldFrame, heardAt: number): Promise<void> | undefined {
     if (decision.overMax > 0) this.deps.metrics.drop('copy_over_max', decision.overMax);
+    const startedAt = this.deps.monotonic();
     try {
       const endpoint = decision.route.endpoint;
-      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, heardAt);
-      return this.forwardHttp(decision, frame, heardAt).catch((e: unknown) => this.forwardingFailed(decision, e));
+      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, heardAt, startedAt);
+      return this.forwardHttp(decision, frame, heardAt, startedAt).catch((e: unknown) => this.forwardingFailed(decision, e, startedAt));
     } catch (e) {
-      this.forwardingFailed(decision, e);
+      this.forwardingFailed(decision, e, startedAt);
       return undefined;
     }
   }
 
-  private forwardingFailed(decision: RouteDecision, e: unknown): void {
+  private forwardingFailed(decision: RouteDecision, e: unknown, startedAt: number): void {
     this.deps.logger.error({ err: e, route: decision.route.id }, 'forwarding failed');
-    this.endpointError(decision);
+    this.endpointError(decision, startedAt);
   }
 
   /** What the router added beyond the window, once a packet's message left (heardAt: its first copy, monotonic). */
@@ -327,7 +336,7 @@ export class UplinkPipeline {
   }
 
   /** Resolves when every bought copy's datagram left (or failed to). */
-  private forwardGwmp(decision: RouteDecision, host: string, port: number, heardAt: number): Promise<void> | undefined {
+  private forwardGwmp(decision: RouteDecision, host: string, port: number, heardAt: number, startedAt: number): Promise<void> | undefined {
     const { metrics } = this.deps;
     let left = decision.bought.length;
     if (left === 0) {
@@ -339,16 +348,18 @@ export class UplinkPipeline {
       const onSent = (error: Error | null) => {
         if (error) failedCopies++;
         if (--left > 0) return;
-        if (failedCopies === 0) this.observeAddedDelay(heardAt);
         metrics.forward('gwmp', failedCopies === 0 ? 'ok' : 'error');
-        if (failedCopies > 0) this.endpointError(decision);
+        if (failedCopies === 0) {
+          this.observeAddedDelay(heardAt);
+          this.endpointOk(decision);
+        } else this.endpointError(decision, startedAt);
         resolve();
       };
       for (const c of decision.bought) this.deps.lns.pushCopy(host, port, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
     });
   }
 
-  private async forwardHttp(decision: RouteDecision, frame: HeldFrame, heardAt: number): Promise<void> {
+  private async forwardHttp(decision: RouteDecision, frame: HeldFrame, heardAt: number, startedAt: number): Promise<void> {
     const { metrics, logger } = this.deps;
     const endpoint = decision.route.endpoint;
     if (endpoint.protocol !== 'http') return;
@@ -360,10 +371,11 @@ export class UplinkPipeline {
     if (!result.ok) {
       metrics.forward('http', 'error');
       logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');
-      this.endpointError(decision);
+      this.endpointError(decision, startedAt);
       return;
     }
     metrics.forward('http', 'ok');
+    this.endpointOk(decision);
     const answer = result.body as { downlink?: unknown } | null;
     if (answer && typeof answer === 'object' && answer.downlink !== undefined && answer.downlink !== null) {
       const request = readDownlinkRequest(answer.downlink);
@@ -380,8 +392,23 @@ export class UplinkPipeline {
     }
   }
 
-  private endpointError(decision: RouteDecision): void {
-    this.deps.metrics.drop('endpoint_error');
-    this.deps.batcher.countDrop({ routeId: decision.route.id, orgId: decision.route.orgId, day: utcDay(decision.receivedAtMs), reason: 'endpoint_error', count: 1 });
+  /** A paid packet did not reach its endpoint; enough of those in a row back the route off. */
+  private endpointError(decision: RouteDecision, startedAt: number): void {
+    const { metrics, batcher, endpointBackoff } = this.deps;
+    metrics.drop('endpoint_error');
+    batcher.countDrop({ routeId: decision.route.id, orgId: decision.route.orgId, day: utcDay(decision.receivedAtMs), reason: 'endpoint_error', count: 1 });
+    if (endpointBackoff === undefined) return;
+    const effect = endpointBackoff.failed(decision.route.id, startedAt, this.deps.monotonic());
+    if (!effect.backoff) return;
+    metrics.endpointBackoffs.inc();
+    // At most one line per back-off, and back-offs of a route are at least the base apart.
+    this.deps.logger.warn(
+      { route: decision.route.id, org: decision.route.orgId, backoffMs: effect.delayMs, backoffs: effect.level },
+      'route endpoint failing: its packets are not bought until the back-off ends',
+    );
+  }
+
+  private endpointOk(decision: RouteDecision): void {
+    this.deps.endpointBackoff?.succeeded(decision.route.id);
   }
 }

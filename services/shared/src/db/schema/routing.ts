@@ -248,7 +248,7 @@ export const burnJournal = pgTable('burn_journal', {
    * as it holds max_copies, before the window closes): settling adds them to the packet log's copies heard.
    */
   lateCopies: text('late_copies').notNull().default('[]'),
-  /** One per decision, in order: 'forwarded' or the drop reason (insufficient_dc, route_inactive, route_locked). */
+  /** One per decision, in order: 'forwarded' or the drop reason (insufficient_dc, route_inactive, route_locked, endpoint_backoff). */
   outcomes: text('outcomes').array().notNull(),
   createdAtMs: bigint('created_at_ms', { mode: 'number' }).notNull(),
 });
