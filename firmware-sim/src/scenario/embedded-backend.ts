@@ -47,6 +47,10 @@ export function acceleratedTimerSettings(speed: number): Record<string, string> 
     ROUTER_DEDUP_WINDOW_MS: scaled(200, 20),
     // A quarter of the window, as the defaults (200 and 50 ms): a lead as long as the window would buy every copy apart.
     ROUTER_PURCHASE_LEAD_MS: scaled(50, 5),
+    // A hotspot's uplinks per real second grow with the speed; the limit is per simulated second.
+    ROUTER_GATEWAY_MAX_UPLINKS_PER_S: String(Math.ceil(25 * speed)),
+    ROUTER_ENDPOINT_BACKOFF_MS: scaled(1_000, 10),
+    ROUTER_ENDPOINT_BACKOFF_MAX_MS: scaled(60_000, 100),
     VERIFIER_POLL_INTERVAL_MS: scaled(5_000, 200),
     REWARDER_POLL_INTERVAL_MS: scaled(60_000, 500),
   };

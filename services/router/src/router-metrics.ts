@@ -13,6 +13,8 @@ export type DropReason =
   | 'unknown_type'
   | 'bad_field'
   | 'unknown_gateway'
+  | 'gateway_denied'
+  | 'gateway_throttled'
   | 'unexpected_type'
   | 'internal_error'
   // packet level

@@ -458,6 +458,38 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(await (await fetch(`${node.httpBaseUrl}/metrics`)).text()).toMatch(/^cov_router_endpoint_backoffs_total(\{[^}]*\})? 1$/m);
   });
 
+  it('carries no packets of a denylisted hotspot, and drops what a hotspot hands in beyond its rate', async () => {
+    const uplinks = () => lns.on('/a').filter((u) => u.message.type === 'uplink');
+    lns.answer = () => ({ status: 200 });
+    const listed = await call('POST', '/v1/admin/denylist/entries', { kind: 'key', address: hotspots[0]!.address, reason: 'fake traffic' }, node.adminKey);
+    expect(listed.status).toBe(201);
+    await router.reloadDenylist();
+    let seen = uplinks().length;
+    await hear(deviceUplink(18, Uint8Array.of(1)), [-60, -81, -82]);
+    await waitFor(() => uplinks().length === seen + 1, 'uplink without the denied hotspot');
+    // The strongest copy came from the denied hotspot: the two bought are the next ones.
+    expect(uplinks()[seen]!.message.copies.map((c) => c.hotspot)).toEqual([hotspots[1]!.address, hotspots[2]!.address]);
+    expect(await metric('cov_router_dropped_total', 'gateway_denied')).toBe(1);
+    // Off the list again (a new version): its copies count again.
+    expect((await call('DELETE', `/v1/admin/denylist/entries/${listed.body.entry.id}`, undefined, node.adminKey)).status).toBe(200);
+    await router.reloadDenylist();
+    seen = uplinks().length;
+    await hear(deviceUplink(19, Uint8Array.of(1)), [-60, -81, -82]);
+    await waitFor(() => uplinks().length === seen + 1, 'uplink with the hotspot back');
+    expect(uplinks()[seen]!.message.copies.map((c) => c.hotspot)).toEqual([hotspots[0]!.address, hotspots[1]!.address]);
+    await router.drain();
+
+    // 40 uplinks in one datagram from one hotspot: at most 25 a second get through (to no route here).
+    const throttledBefore = await metric('cov_router_dropped_total', 'gateway_throttled');
+    const noRouteBefore = await metric('cov_router_dropped_total', 'no_route');
+    const strangers = Array.from({ length: 40 }, (_, i) => rxpkOf(uplink('01000000', { nwkSKey: new Uint8Array(16), appSKey: new Uint8Array(16) }, i, Uint8Array.of(i)), { tmst: i, rssiDbm: -70, snrDb: 5 }));
+    await gateways[3]!.push(strangers);
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore >= 15, 'throttled uplinks');
+    const throttled = (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore;
+    expect(throttled).toBeLessThanOrEqual(40 - 24); // 25 tokens, less what the hotspot used in the last second
+    await waitFor(async () => (await metric('cov_router_dropped_total', 'no_route')) - noRouteBefore === 40 - throttled, 'the rest dropped for no route');
+  });
+
   it('drops bad datagrams with a counter and keeps serving', async () => {
     const gw = gateways[0]!;
     const pushAcks = gw.acks('PUSH_ACK');

@@ -9,6 +9,7 @@ import { BurnBatcher } from './burn-batcher';
 import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { PgBurnStore } from './burn-store';
 import { EndpointBackoff } from './endpoint-backoff';
+import { GatewayIngress, loadDeniedHotspots } from './gateway-ingress';
 import { DownlinkScheduler } from './downlinks/downlink-scheduler';
 import { DownlinkService } from './downlinks/downlink-service';
 import { GwmpLnsClient } from './forwarding/gwmp-lns-client';
@@ -29,6 +30,8 @@ export interface RouterHandle {
   gwmpKernelDrops(): number | undefined;
   /** Reloads routes now (the poll does it within ROUTER_CONFIG_POLL_INTERVAL_MS anyway). */
   reloadRoutes(): Promise<void>;
+  /** Picks up a new denylist version now (the routes poll does it within ROUTER_CONFIG_POLL_INTERVAL_MS anyway). */
+  reloadDenylist(): Promise<void>;
   /** Forgets cached gateway lookups (a hotspot onboarded after its forwarder started sending). */
   forgetGateways(): void;
   /**
@@ -59,6 +62,7 @@ export class Router implements RouterHandle {
   private readonly scheduler: DownlinkScheduler;
   private readonly pipeline: UplinkPipeline;
   private readonly endpointBackoff: EndpointBackoff;
+  private readonly ingress: GatewayIngress;
   private readonly gwmp: GwmpServer;
 
   constructor(private readonly ctx: AppContext) {
@@ -121,6 +125,7 @@ export class Router implements RouterHandle {
         }
       },
     });
+    this.ingress = new GatewayIngress({ maxUplinksPerS: config.ROUTER_GATEWAY_MAX_UPLINKS_PER_S, now: monotonic });
     this.endpointBackoff = new EndpointBackoff({
       baseMs: config.ROUTER_ENDPOINT_BACKOFF_MS,
       maxMs: Math.max(config.ROUTER_ENDPOINT_BACKOFF_MAX_MS, config.ROUTER_ENDPOINT_BACKOFF_MS),
@@ -140,6 +145,7 @@ export class Router implements RouterHandle {
       purchaseLeadMs: config.ROUTER_PURCHASE_LEAD_MS,
       monotonic,
       endpointBackoff: this.endpointBackoff,
+      ingress: this.ingress,
     });
   }
 
@@ -159,6 +165,14 @@ export class Router implements RouterHandle {
     await this.routes.refresh(true);
   }
 
+  /** Picks up a new denylist version (polled with the routes; tests call it to skip the wait). */
+  async reloadDenylist(): Promise<void> {
+    const denied = await loadDeniedHotspots(this.ctx.database.sql, this.ingress.denylistVersion);
+    if (denied === undefined) return;
+    this.ingress.setDenied(denied);
+    this.ctx.logger.info({ version: denied.version, deniedHotspots: denied.addresses.size }, 'denylist loaded: denied hotspots carry no packets');
+  }
+
   forgetGateways(): void {
     this.directory.clear();
   }
@@ -171,7 +185,15 @@ export class Router implements RouterHandle {
 
   tasks(): Task[] {
     const { config, logger, clock } = this.ctx;
-    const poll = periodicTask('router-routes-poll', config.ROUTER_CONFIG_POLL_INTERVAL_MS, async () => void (await this.routes.refresh()), logger);
+    const poll = periodicTask(
+      'router-routes-poll',
+      config.ROUTER_CONFIG_POLL_INTERVAL_MS,
+      async () => {
+        await this.routes.refresh();
+        await this.reloadDenylist();
+      },
+      logger,
+    );
     const prune = periodicTask(
       'router-packet-log-prune',
       PRUNE_INTERVAL_MS,
@@ -184,6 +206,7 @@ export class Router implements RouterHandle {
     const gauge = setInterval(() => {
       this.metrics.openWindows.set(this.pipeline.openWindows);
       this.metrics.endpointsBackingOff.set(this.endpointBackoff.backingOffCount(performance.now()));
+      this.ingress.sweep();
     }, 1000);
     gauge.unref();
     return [
@@ -191,6 +214,7 @@ export class Router implements RouterHandle {
         name: 'router-routes',
         start: async () => {
           await this.routes.refresh(true);
+          await this.reloadDenylist();
           await poll.start();
         },
         stop: () => poll.stop(),

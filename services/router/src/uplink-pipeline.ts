@@ -1,6 +1,6 @@
 /**
  * The uplink path, one stage per step:
- *   rxpk -> checks (CRC, base64, LoRaWAN frame, uplink type, negative cache)
+ *   rxpk -> checks (CRC, hotspot denylisted or over its rate, base64, LoRaWAN frame, uplink type, negative cache)
  *        -> dedup window (key = SHA-256 of the PHYPayload); its first copy:
  *           route lookup (DevAddr ranges + session-key filters, or JoinEUI/DevEUI pairs)
  *        -> per route: buy the first max_copies copies, price them, while the window is open: as
@@ -31,7 +31,7 @@ import { devAddrMissKey, joinMissKey, type NegativeCache } from './negative-cach
 import { allCopiesIn, PacketPurchase, type RoutePurchases } from './packet-purchase';
 import { utcDay, type RouteDecision, type RouteOutcome } from './route-decision';
 import type { RouteMatch, RouteTable } from './route-table';
-import type { RouterMetrics } from './router-metrics';
+import type { DropReason, RouterMetrics } from './router-metrics';
 import { byReception, toUplinkCopy, type HotspotInfo, type UplinkCopy } from './uplink-copy';
 
 export interface UplinkPipelineDeps {
@@ -53,6 +53,8 @@ export interface UplinkPipelineDeps {
   /** Monotonic ms. */
   monotonic(): number;
   dedupScheduler?: Scheduler;
+  /** Denylist and per-hotspot rate checks (gateway-ingress.ts); without it every registered hotspot's uplinks go on. */
+  ingress?: { refuse(hotspotAddress: string): DropReason | undefined };
   /** Per-route error back-off of endpoints; without it every packet is bought whatever its endpoint did before. */
   endpointBackoff?: EndpointBackoff;
 }
@@ -130,6 +132,11 @@ export class UplinkPipeline {
     this.dedup.closeDueNow();
     if (rxpk.stat !== undefined && rxpk.stat !== 1) {
       metrics.drop('crc_failed');
+      return;
+    }
+    const refused = this.deps.ingress?.refuse(hotspot.address);
+    if (refused !== undefined) {
+      metrics.drop(refused);
       return;
     }
     const openKey = this.openByData.get(rxpk.data);

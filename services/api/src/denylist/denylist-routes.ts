@@ -85,6 +85,8 @@ export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps
       schema: {
         tags,
         summary: 'Deny a hotspot key, or an edge between two hotspots (admin); creates a new version',
+        description:
+          'A denied key: the verifier refuses the hotspot\'s beacons and witnesses, and the router carries none of its packets (from the next routes poll). A denied edge: witnesses between the two are refused.',
         security,
         body: Type.Object(
           {

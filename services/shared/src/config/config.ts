@@ -127,6 +127,11 @@ export const ConfigSchema = Type.Object(
       0,
       3_600_000,
     ),
+    ROUTER_GATEWAY_MAX_UPLINKS_PER_S: Int(
+      25,
+      "Uplinks a second one hotspot may hand the router (a token bucket holding one second's worth; Helium's packet router allows 25); more are dropped as gateway_throttled. 0 for no limit.",
+      0,
+    ),
     ROUTER_ENDPOINT_BACKOFF_MAX_MS: Int(60_000, 'Longest error back-off of a failing route endpoint.', 0, 86_400_000),
     ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF: Int(3, 'Failed deliveries in a row (no success in between) before a route endpoint is first backed off.', 1, 1000),
     ROUTER_PACKET_LOG_RETENTION_MS: Int(86_400_000, 'Per-route packet log rows (recent packets) older than this are pruned; bought-copy records are kept.', 60_000),

@@ -110,8 +110,20 @@ export const suite: BenchSuite = {
       const rawRate = await rawUdpRate(worker, Math.max(50_000, throughputPackets * COPIES));
       ctx.log(`raw UDP receive: ${Math.round(rawRate)} datagrams/s`);
 
+      // The per-hotspot rate limit is off: 50 gateways stand in for the thousands of hotspots that
+      // would hand in 20,000 uplinks/s, so each sends hundreds a second.
       const node = await startNode(
-        loadConfig({ DATABASE_URL: url, PORT: '0', GWMP_PORT: '0', LOG_LEVEL: 'warn', DB_POOL_MAX: '4', DATA_DIR: '/tmp/cov-bench', ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS), ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS) }),
+        loadConfig({
+          DATABASE_URL: url,
+          PORT: '0',
+          GWMP_PORT: '0',
+          LOG_LEVEL: 'warn',
+          DB_POOL_MAX: '4',
+          DATA_DIR: '/tmp/cov-bench',
+          ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS),
+          ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS),
+          ROUTER_GATEWAY_MAX_UPLINKS_PER_S: '0',
+        }),
         { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
       );
       try {

@@ -1,0 +1,94 @@
+/**
+ * Ingress checks on a registered hotspot's uplinks before they reach the pipeline, as Helium's
+ * packet router runs them (reference §3.2):
+ * - a hotspot on the network's denylist (its `key` entries, the list the verifier applies to
+ *   proof-of-coverage) carries no packets: they would be bought and earn it data-transfer rewards;
+ * - each hotspot may hand in at most `maxUplinksPerS` uplinks a second (HPR: 25), as a token
+ *   bucket holding one second's worth, so a broken or hostile forwarder cannot flood the router
+ *   and its own share of data-transfer rewards.
+ * What is refused is counted under its drop reason; the datagram itself is still acknowledged (it
+ * was well formed).
+ */
+import type { Sql } from '@cov/shared/db/client';
+import type { DropReason } from './router-metrics';
+
+export interface GatewayIngressOptions {
+  /** Uplinks per second per hotspot; 0 for no limit. */
+  maxUplinksPerS: number;
+  /** Monotonic ms. */
+  now: () => number;
+}
+
+interface Bucket {
+  tokens: number;
+  atMs: number;
+}
+
+/** The denylist's denied keys at its latest version (version 0: nothing ever listed). */
+export interface DeniedHotspots {
+  version: number;
+  addresses: ReadonlySet<string>;
+}
+
+export class GatewayIngress {
+  private denied: DeniedHotspots = { version: 0, addresses: new Set() };
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly options: GatewayIngressOptions) {}
+
+  get denylistVersion(): number {
+    return this.denied.version;
+  }
+
+  /** Replaces the denied hotspots (a new denylist version). */
+  setDenied(denied: DeniedHotspots): void {
+    this.denied = denied;
+  }
+
+  /** Why an uplink from this hotspot is refused, or undefined when it may go on. */
+  refuse(hotspotAddress: string): DropReason | undefined {
+    if (this.denied.addresses.size > 0 && this.denied.addresses.has(hotspotAddress)) return 'gateway_denied';
+    return this.takeToken(hotspotAddress) ? undefined : 'gateway_throttled';
+  }
+
+  private takeToken(hotspotAddress: string): boolean {
+    const rate = this.options.maxUplinksPerS;
+    if (rate <= 0) return true;
+    const nowMs = this.options.now();
+    const b = this.buckets.get(hotspotAddress);
+    if (b === undefined) {
+      this.buckets.set(hotspotAddress, { tokens: rate - 1, atMs: nowMs });
+      return true;
+    }
+    b.tokens = Math.min(rate, b.tokens + ((nowMs - b.atMs) * rate) / 1000);
+    b.atMs = nowMs;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** Forgets buckets that have refilled (hotspots quiet for a second or more), to bound memory. */
+  sweep(): void {
+    const rate = this.options.maxUplinksPerS;
+    const nowMs = this.options.now();
+    for (const [address, b] of this.buckets) if (b.tokens + ((nowMs - b.atMs) * rate) / 1000 >= rate) this.buckets.delete(address);
+  }
+
+  get trackedHotspots(): number {
+    return this.buckets.size;
+  }
+}
+
+/**
+ * The denylist's denied keys if its latest version is not `knownVersion`, else undefined. Edge
+ * entries concern witnessing pairs and do not stop a hotspot from carrying packets.
+ */
+export async function loadDeniedHotspots(sql: Sql, knownVersion: number): Promise<DeniedHotspots | undefined> {
+  const [row] = await sql<{ version: number }[]>`select coalesce(max(version), 0)::int as version from denylist_versions`;
+  const version = row?.version ?? 0;
+  if (version === knownVersion) return undefined;
+  const rows = await sql<{ address: string }[]>`
+    select address from denylist_entries
+    where kind = 'key' and added_in_version <= ${version} and (removed_in_version is null or removed_in_version > ${version})`;
+  return { version, addresses: new Set(rows.map((r) => r.address)) };
+}
