@@ -383,6 +383,28 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       await router.drain();
       const stats = await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/stats`, undefined, orgB.key);
       expect(stats.body.totals).toMatchObject({ packets: 3, copies: 7, dc: 7 });
+
+      // An LNS with one gateway bridge per region: these hotspots are in EU868, so their copies go to its port.
+      const euSocket = dgram.createSocket('udp4');
+      const euPushes: GwmpPacket[] = [];
+      euSocket.on('message', (m) => {
+        const p = parseGwmpPacket(m);
+        if (p.ok && p.value.type === 'PUSH_DATA') euPushes.push(p.value);
+      });
+      await new Promise<void>((r) => euSocket.bind(0, '127.0.0.1', r));
+      try {
+        const euPort = (euSocket.address() as AddressInfo).port;
+        const mapped = await call('PATCH', `/v1/orgs/${orgB.id}/routes/${routes.b}`, { endpoint: { protocol: 'gwmp', host: '127.0.0.1', port, regionPorts: { US915: port, EU868: euPort } } }, orgB.key);
+        expect(mapped.status).toBe(200);
+        await router.reloadRoutes();
+        await hear(uplink('fc014c0a', keysB, 2, Uint8Array.of(6)), [-90, -70, -95]);
+        await waitFor(() => euPushes.length === 2, 'two PUSH_DATA at the EU868 port');
+        expect(euPushes.map((p) => (p as Extract<GwmpPacket, { type: 'PUSH_DATA' }>).gatewayEui)).toEqual([gateways[0]!.eui, gateways[1]!.eui]);
+        await router.drain();
+        expect(got.filter((g) => g.packet.type === 'PUSH_DATA')).toHaveLength(2);
+      } finally {
+        euSocket.close();
+      }
     } finally {
       lnsSocket.close();
     }

@@ -324,7 +324,7 @@ export class UplinkPipeline {
     const startedAt = this.deps.monotonic();
     try {
       const endpoint = decision.route.endpoint;
-      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, heardAt, startedAt);
+      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, endpoint.regionPorts, heardAt, startedAt);
       return this.forwardHttp(decision, frame, heardAt, startedAt).catch((e: unknown) => this.forwardingFailed(decision, e, startedAt));
     } catch (e) {
       this.forwardingFailed(decision, e, startedAt);
@@ -343,7 +343,7 @@ export class UplinkPipeline {
   }
 
   /** Resolves when every bought copy's datagram left (or failed to). */
-  private forwardGwmp(decision: RouteDecision, host: string, port: number, heardAt: number, startedAt: number): Promise<void> | undefined {
+  private forwardGwmp(decision: RouteDecision, host: string, port: number, regionPorts: Partial<Record<string, number>> | undefined, heardAt: number, startedAt: number): Promise<void> | undefined {
     const { metrics } = this.deps;
     let left = decision.bought.length;
     if (left === 0) {
@@ -362,7 +362,11 @@ export class UplinkPipeline {
         } else this.endpointError(decision, startedAt);
         resolve();
       };
-      for (const c of decision.bought) this.deps.lns.pushCopy(host, port, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
+      for (const c of decision.bought) {
+        // The hotspot's region picks the LNS's port for it when the route maps regions (one gateway bridge per region).
+        const toPort = regionPorts === undefined || c.hotspot.region === null ? port : (regionPorts[c.hotspot.region] ?? port);
+        this.deps.lns.pushCopy(host, toPort, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
+      }
     });
   }
 

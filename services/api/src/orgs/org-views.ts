@@ -6,6 +6,7 @@
  */
 import { Type } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
+import { REGION_IDS } from '@cov/shared/regions/types';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
 import type { RangeRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
 
@@ -61,8 +62,15 @@ export const HttpEndpointInput = Type.Object(
   },
   { additionalProperties: false },
 );
+const UdpPort = Type.Integer({ minimum: 1, maximum: 65535 });
+/** Region -> port; only the regions hotspots can be in (a misspelt region would silently never match). */
+const RegionPorts = Type.Object(Object.fromEntries(REGION_IDS.map((r) => [r, Type.Optional(UdpPort)])), {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'A UDP port per hotspot region, for an LNS that runs one gateway bridge per region (ChirpStack, for instance); copies heard by hotspots of other regions go to `port`.',
+});
 export const GwmpEndpointInput = Type.Object(
-  { protocol: Type.Literal('gwmp'), host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_-]+$' }), port: Type.Integer({ minimum: 1, maximum: 65535 }) },
+  { protocol: Type.Literal('gwmp'), host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_-]+$' }), port: UdpPort, regionPorts: Type.Optional(RegionPorts) },
   { additionalProperties: false },
 );
 
@@ -73,7 +81,7 @@ export const RouteView = Type.Object(
     name: Type.String(),
     endpoint: Type.Union([
       Type.Object({ protocol: Type.Literal('http'), url: Type.String(), hasAuthHeader: Type.Boolean() }),
-      Type.Object({ protocol: Type.Literal('gwmp'), host: Type.String(), port: Type.Integer() }),
+      Type.Object({ protocol: Type.Literal('gwmp'), host: Type.String(), port: Type.Integer(), regionPorts: Type.Optional(Type.Record(Type.String(), Type.Integer())) }),
     ]),
     maxCopies: Type.Integer(),
     active: Type.Boolean(),
@@ -130,7 +138,7 @@ export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: numbe
   const endpoint =
     r.endpoint.protocol === 'http'
       ? { protocol: 'http' as const, url: r.endpoint.url, hasAuthHeader: !!r.endpoint.authHeader }
-      : { protocol: 'gwmp' as const, host: r.endpoint.host, port: r.endpoint.port };
+      : { protocol: 'gwmp' as const, host: r.endpoint.host, port: r.endpoint.port, ...(r.endpoint.regionPorts ? { regionPorts: r.endpoint.regionPorts as Record<string, number> } : {}) };
   return {
     id: r.id,
     orgId: r.orgId,

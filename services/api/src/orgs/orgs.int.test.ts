@@ -109,6 +109,10 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
 
     const patched = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } }, a.key);
     expect(patched.body).toMatchObject({ active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } });
+    expect(patched.body.endpoint.regionPorts).toBeUndefined();
+    const mapped = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700, regionPorts: { US915: 1701, EU868: 1702 } } }, a.key);
+    expect(mapped.body.endpoint).toEqual({ protocol: 'gwmp', host: 'lns.example', port: 1700, regionPorts: { US915: 1701, EU868: 1702 } });
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body.endpoint.regionPorts).toEqual({ US915: 1701, EU868: 1702 });
 
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, { add: [{ joinEui: '70b3d57ed0000002', devEui: '0004A30B001C0530' }], remove: [{ joinEui: '70b3d57ed0000001', devEui: '0000000000000000' }] }, a.key)).status).toBe(204);
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, undefined, a.key)).body.data).toEqual([{ joinEui: '70b3d57ed0000002', devEui: '0004a30b001c0530' }]);
@@ -138,6 +142,10 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await post({ endpoint: { protocol: 'ftp', url: 'x' } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'http', url: 'ftp://x' } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 0 } }))).toEqual([400, 'request.invalid']);
+    // Ports per hotspot region: only known regions, valid ports, at least one.
+    expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU868: 70000 } } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: {} } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, maxCopies: 0 }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c0', end: 'fc014c07' }] }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, euiPairs: [{ joinEui: 'xyz', devEui: '0000000000000000' }] }))).toEqual([400, 'request.invalid']);

@@ -60,7 +60,11 @@ export const devaddrBlocks = pgTable(
 
 export type RouteEndpoint =
   | { protocol: 'http'; url: string; authHeader?: string }
-  | { protocol: 'gwmp'; host: string; port: number };
+  /**
+   * `regionPorts`: a UDP port per hotspot region, for an LNS that runs one gateway bridge per region
+   * (Helium's gwmp route mapping); copies from hotspots of other regions go to `port`.
+   */
+  | { protocol: 'gwmp'; host: string; port: number; regionPorts?: Partial<Record<string, number>> };
 
 export const routes = pgTable(
   'routes',
