@@ -19,6 +19,7 @@ import { HotspotView } from './registry/hotspot-view';
 import { registerRegistryRoutes } from './registry/registry-routes';
 import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
+import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
@@ -57,6 +58,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         const orgsDeps = { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
+        await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);

@@ -1,6 +1,7 @@
 /**
  * The live feed's source: polls the verdict, reward and routing tables for what happened since the
- * last look and hands each event to the subscribers. Polling (once a second) rather than an
+ * last look and hands each event to the subscribers: the public feed's (PoC, epochs, router totals)
+ * and, separately, each organisation's own packets (never on the public feed). Polling (once a second) rather than an
  * in-process channel means the API sees events from verifier, rewarder and router processes the
  * same way in embedded and server mode, and a restarted API simply starts from "now".
  */
@@ -8,6 +9,7 @@ import { cellToParent, getResolution } from 'h3-js';
 import type { Database } from '@cov/shared/db/client';
 import type { Logger } from '@cov/shared/logger';
 import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
+import type { RoutedPacketRow } from '../orgs/routes-repository';
 
 export type LiveEvent =
   | {
@@ -18,7 +20,19 @@ export type LiveEvent =
       owners: string[];
     }
   | { type: 'epoch'; epoch: number; emission: string; hotspotsRewarded: number; manifestHash: string; merkleRoot: string }
+  /**
+   * Packets the router recorded since the previous router event (its packet log follows the burns
+   * by about 0.2 s, so these are by recording, not by the time a packet was heard).
+   */
   | { type: 'router'; fromMs: number; toMs: number; forwarded: number; dropped: Record<string, number>; dcBurned: number };
+
+/** One packet on one of an organisation's routes, as the router first recorded it (the packet log's row). */
+export interface OrgPacketEvent {
+  type: 'packet';
+  routeId: string;
+  packet: RoutedPacketRow;
+}
+type OrgListener = { orgId: string; routeId: string | undefined; listener: (e: OrgPacketEvent) => void };
 
 export interface EventFilter {
   types?: Set<LiveEvent['type']>;
@@ -53,6 +67,10 @@ export class LiveEvents {
   private beaconMark: { verifiedAtMs: number; beaconId: string } | undefined;
   private epochMark: number | undefined;
   private routerMarkMs: number | undefined;
+  /** Last packet log row (routed_packets.id) counted in a router event / handed to an org. */
+  private routerMarkId = 0;
+  private packetMarkId = 0;
+  private readonly orgListeners = new Set<OrgListener>();
   readonly task: Task;
 
   constructor(
@@ -72,6 +90,17 @@ export class LiveEvents {
     return this.listeners.size;
   }
 
+  /** An organisation's packets (on one of its routes, or all of them) as the router records them. */
+  subscribePackets(orgId: string, routeId: string | undefined, listener: (e: OrgPacketEvent) => void): () => void {
+    const entry: OrgListener = { orgId, routeId, listener };
+    this.orgListeners.add(entry);
+    return () => this.orgListeners.delete(entry);
+  }
+
+  get packetSubscribers(): number {
+    return this.orgListeners.size;
+  }
+
   async poll(): Promise<void> {
     const { sql } = this.database;
     const now = this.nowMs();
@@ -82,16 +111,31 @@ export class LiveEvents {
       const [epoch] = await sql<{ e: number | null }[]>`select max(epoch) as e from reward_epochs`;
       this.epochMark = epoch?.e ?? -1;
       this.routerMarkMs = now;
+      this.routerMarkId = this.packetMarkId = await this.lastPacketId();
       return;
     }
+    // Only the packet log's newest id is read when nobody listens to it.
+    const lastPacketId = await this.lastPacketId();
     if (this.listeners.size === 0) {
       // Nobody listening: keep the marks moving without building events.
       await this.skipAhead(now);
-      return;
+      this.routerMarkId = lastPacketId;
+    } else {
+      await this.pollPocs();
+      await this.pollEpochs();
+      await this.pollRouter(now, lastPacketId);
     }
-    await this.pollPocs();
-    await this.pollEpochs();
-    await this.pollRouter(now);
+    if (this.orgListeners.size === 0) this.packetMarkId = lastPacketId;
+    else await this.pollPackets(lastPacketId);
+  }
+
+  /**
+   * The packet log's newest id. Its rows are only written by the burn journal's settle, and settlers
+   * take turns on a lock, so ids become visible in order: a mark on them misses nothing.
+   */
+  private async lastPacketId(): Promise<number> {
+    const [row] = await this.database.sql<{ id: string | null }[]>`select max(id)::text as id from routed_packets`;
+    return Number(row?.id ?? 0);
   }
 
   private emit(e: LiveEvent): void {
@@ -150,13 +194,20 @@ export class LiveEvents {
     }
   }
 
-  private async pollRouter(now: number): Promise<void> {
+  /**
+   * Router totals of the packet log rows recorded since the last event. By row id, not by the
+   * time a packet was heard: rows are written about 0.2 s after that, so a window on heard time
+   * missed the packets heard just before each poll.
+   */
+  private async pollRouter(now: number, lastPacketId: number): Promise<void> {
     const from = this.routerMarkMs ?? now;
-    if (now <= from) return;
+    const fromId = this.routerMarkId;
+    this.routerMarkMs = now;
+    this.routerMarkId = lastPacketId;
+    if (lastPacketId <= fromId) return;
     const rows = await this.database.sql<{ status: string; n: number; dc: string }[]>`
       select status, count(*)::int as n, coalesce(sum(dc), 0)::text as dc from routed_packets
-      where received_at_ms >= ${from} and received_at_ms < ${now} group by status`;
-    this.routerMarkMs = now;
+      where id > ${fromId} and id <= ${lastPacketId} group by status`;
     if (rows.length === 0) return;
     const dropped: Record<string, number> = {};
     let forwarded = 0;
@@ -167,5 +218,41 @@ export class LiveEvents {
       else dropped[r.status] = r.n;
     }
     this.emit({ type: 'router', fromMs: from, toMs: now, forwarded, dropped, dcBurned });
+  }
+
+  /** The subscribed organisations' new packet log rows, oldest first, at most MAX_EVENTS_PER_POLL per poll. */
+  private async pollPackets(lastPacketId: number): Promise<void> {
+    if (lastPacketId <= this.packetMarkId) return;
+    const orgs = [...new Set([...this.orgListeners].map((l) => l.orgId))];
+    const rows = await this.database.sql<
+      { id: string; packet_hash: Uint8Array; route_id: string; org_id: string; kind: string; dev_addr: string | null; join_eui: string | null; dev_eui: string | null; f_cnt: number | null; f_port: number | null; payload_bytes: number; copies_heard: number; copies_bought: number; dc: number; status: string; received_at_ms: string }[]
+    >`
+      select id::text, packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms::text
+      from routed_packets where id > ${this.packetMarkId} and id <= ${lastPacketId} and org_id = any(${orgs}::uuid[])
+      order by id limit ${MAX_EVENTS_PER_POLL}`;
+    // A full page: the rest comes next poll; otherwise everything up to the newest id was seen.
+    this.packetMarkId = rows.length === MAX_EVENTS_PER_POLL ? Number(rows[rows.length - 1]!.id) : lastPacketId;
+    for (const r of rows) {
+      const packet: RoutedPacketRow = {
+        id: Number(r.id),
+        packetHash: r.packet_hash,
+        routeId: r.route_id,
+        orgId: r.org_id,
+        kind: r.kind,
+        devAddr: r.dev_addr,
+        joinEui: r.join_eui,
+        devEui: r.dev_eui,
+        fCnt: r.f_cnt,
+        fPort: r.f_port,
+        payloadBytes: r.payload_bytes,
+        copiesHeard: r.copies_heard,
+        copiesBought: r.copies_bought,
+        dc: r.dc,
+        status: r.status,
+        receivedAtMs: Number(r.received_at_ms),
+      };
+      const event: OrgPacketEvent = { type: 'packet', routeId: r.route_id, packet };
+      for (const l of this.orgListeners) if (l.orgId === r.org_id && (l.routeId === undefined || l.routeId === r.route_id)) l.listener(event);
+    }
   }
 }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
+
+describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organisation (%s)', (mode) => {
+  let node: TestNode;
+  let orgA: { id: string; key: string };
+  let orgB: { id: string; key: string };
+  const routes: Record<string, string> = {};
+  const call = (method: string, path: string, body?: unknown, key?: string) => node.call(method, path, body, key);
+  const wsUrl = (path: string) => `${node.httpBaseUrl.replace('http', 'ws')}${path}`;
+
+  /** A packet log row as the router's settle writes it: heard `agoMs` ago, recorded now. */
+  const record = async (routeId: string, orgId: string, fCnt: number, status: string, agoMs = 5000) => {
+    const hash = Buffer.alloc(32, fCnt);
+    await node.ctx.database.sql`
+      insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms)
+      values (${hash}, ${routeId}, ${orgId}, 'uplink', 'fc014c01', ${fCnt}, 2, 10, 3, ${status === 'forwarded' ? 2 : 0}, ${status === 'forwarded' ? 2 : 0}, ${status}, ${Date.now() - agoMs})`;
+  };
+  const open = async (path: string, key: string) => {
+    const ws = new WebSocket(wsUrl(path), { headers: { authorization: `Bearer ${key}` } });
+    const messages: any[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    return { ws, messages };
+  };
+  const refusal = (path: string, key: string) =>
+    new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl(path), { headers: { authorization: `Bearer ${key}` } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => reject(new Error('upgraded')));
+    });
+
+  beforeAll(async () => {
+    node = await startTestNode(mode, { services: ['api'] });
+    const a = await call('POST', '/v1/admin/orgs', { name: 'Org A', devAddrCount: 8 }, node.adminKey);
+    const b = await call('POST', '/v1/admin/orgs', { name: 'Org B', devAddrCount: 8 }, node.adminKey);
+    orgA = { id: a.body.org.id, key: a.body.apiKey };
+    orgB = { id: b.body.org.id, key: b.body.apiKey };
+    const route = async (org: { id: string; key: string }, name: string) => {
+      const r = await call('POST', `/v1/orgs/${org.id}/routes`, { name, endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/uplink' }, maxCopies: 2 }, org.key);
+      expect(r.status).toBe(201);
+      routes[name] = r.body.id;
+    };
+    await route(orgA, 'a1');
+    await route(orgA, 'a2');
+    await route(orgB, 'b1');
+    await new Promise((r) => setTimeout(r, 1200)); // the feed starts from "now"
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('refuses a missing or foreign key and another org’s route before upgrading', async () => {
+    expect(await refusal(`/v1/orgs/${orgA.id}/stream`, 'not-a-key')).toBe(401);
+    expect(await refusal(`/v1/orgs/${orgA.id}/stream`, orgB.key)).toBe(403);
+    expect(await refusal(`/v1/orgs/${orgA.id}/stream?route=${routes.b1}`, orgA.key)).toBe(404);
+    expect(await refusal(`/v1/orgs/${orgA.id}/stream?route=nope`, orgA.key)).toBe(400);
+  });
+
+  it('streams the org’s own packets only, per route on request, and the public feed counts every packet recorded', async () => {
+    const all = await open(`/v1/orgs/${orgA.id}/stream`, orgA.key);
+    const one = await open(`/v1/orgs/${orgA.id}/stream?route=${routes.a2}`, orgA.key);
+    const pub = await open('/v1/stream?types=router', orgB.key);
+    await expect.poll(() => all.messages.length).toBe(1);
+    expect(all.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: null });
+    expect(one.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: routes.a2 });
+    // Heard seconds ago, recorded now (the packet log follows the window and the burn).
+    await record(routes.a1!, orgA.id, 1, 'forwarded');
+    await record(routes.b1!, orgB.id, 2, 'forwarded');
+    await record(routes.a2!, orgA.id, 3, 'insufficient_dc');
+    await expect.poll(() => all.messages.length, { timeout: 10_000 }).toBe(3);
+    expect(all.messages.slice(1).map((m) => [m.type, m.routeId, m.packet.fCnt, m.packet.status])).toEqual([
+      ['packet', routes.a1, 1, 'forwarded'],
+      ['packet', routes.a2, 3, 'insufficient_dc'],
+    ]);
+    expect(all.messages[1].packet).toMatchObject({ id: '01'.repeat(32), kind: 'uplink', devAddr: 'fc014c01', copiesHeard: 3, copiesBought: 2, dc: 2 });
+    await expect.poll(() => one.messages.length, { timeout: 10_000 }).toBe(2);
+    expect(one.messages[1]).toMatchObject({ type: 'packet', routeId: routes.a2, packet: { fCnt: 3 } });
+    // Router totals count packets by when they were recorded, so none heard before the poll is missed.
+    await expect.poll(() => pub.messages.filter((m) => m.type === 'router').length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const totals = pub.messages.filter((m) => m.type === 'router');
+    expect(totals.reduce((n, m) => n + m.forwarded, 0)).toBe(2);
+    expect(totals.reduce((n, m) => n + (m.dropped.insufficient_dc ?? 0), 0)).toBe(1);
+    // Nothing of org A's reaches org B's feed.
+    const other = await open(`/v1/orgs/${orgB.id}/stream`, orgB.key);
+    await record(routes.a1!, orgA.id, 4, 'forwarded');
+    await record(routes.b1!, orgB.id, 5, 'forwarded');
+    await expect.poll(() => other.messages.length, { timeout: 10_000 }).toBe(2);
+    expect(other.messages[1]).toMatchObject({ type: 'packet', routeId: routes.b1, packet: { fCnt: 5 } });
+    for (const s of [all, one, pub, other]) s.ws.close();
+  });
+});
