@@ -23,7 +23,7 @@ import type { EndpointBackoff } from './endpoint-backoff';
 import { DedupWindow, type AddOutcome, type ClosedPacket, type Scheduler } from './dedup-window';
 import { readDownlinkRequest } from './downlinks/downlink-request';
 import type { DownlinkService } from './downlinks/downlink-service';
-import type { GwmpLnsClient } from './forwarding/gwmp-lns-client';
+import { lnsPortFor, type GwmpEndpoint, type GwmpLnsClient } from './forwarding/gwmp-lns-client';
 import type { HttpForwarder } from './forwarding/http-forwarder';
 import { lnsRxpkJson, webhookMessage, type RoutedFrame } from './forwarding/webhook-message';
 import { fullFrame, holdFrame, type HeldFrame } from './held-frame';
@@ -324,7 +324,7 @@ export class UplinkPipeline {
     const startedAt = this.deps.monotonic();
     try {
       const endpoint = decision.route.endpoint;
-      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint.host, endpoint.port, endpoint.regionPorts, heardAt, startedAt);
+      if (endpoint.protocol === 'gwmp') return this.forwardGwmp(decision, endpoint, heardAt, startedAt);
       return this.forwardHttp(decision, frame, heardAt, startedAt).catch((e: unknown) => this.forwardingFailed(decision, e, startedAt));
     } catch (e) {
       this.forwardingFailed(decision, e, startedAt);
@@ -343,7 +343,7 @@ export class UplinkPipeline {
   }
 
   /** Resolves when every bought copy's datagram left (or failed to). */
-  private forwardGwmp(decision: RouteDecision, host: string, port: number, regionPorts: Partial<Record<string, number>> | undefined, heardAt: number, startedAt: number): Promise<void> | undefined {
+  private forwardGwmp(decision: RouteDecision, endpoint: GwmpEndpoint, heardAt: number, startedAt: number): Promise<void> | undefined {
     const { metrics } = this.deps;
     let left = decision.bought.length;
     if (left === 0) {
@@ -362,11 +362,7 @@ export class UplinkPipeline {
         } else this.endpointError(decision, startedAt);
         resolve();
       };
-      for (const c of decision.bought) {
-        // The hotspot's region picks the LNS's port for it when the route maps regions (one gateway bridge per region).
-        const toPort = regionPorts === undefined || c.hotspot.region === null ? port : (regionPorts[c.hotspot.region] ?? port);
-        this.deps.lns.pushCopy(host, toPort, c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
-      }
+      for (const c of decision.bought) this.deps.lns.pushCopy(endpoint.host, lnsPortFor(endpoint, c.hotspot.region), c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
     });
   }
 

@@ -6,7 +6,7 @@ import type { GwmpPacket, Rxpk } from '@cov/shared/gwmp/types';
 import { createLogger } from '@cov/shared/logger';
 import { ackDatagram } from '../gwmp-server';
 import type { UplinkCopy } from '../uplink-copy';
-import { GwmpLnsClient, pushDataDatagram, pushDataDatagramOf } from './gwmp-lns-client';
+import { GwmpLnsClient, lnsPortFor, pushDataDatagram, pushDataDatagramOf } from './gwmp-lns-client';
 import { lnsMeta, lnsRxpkJson } from './webhook-message';
 
 const rxpk: Rxpk = { time: '2026-11-21T09:00:00.000000Z', tmst: 4_000_000_123, freq: 868.3, chan: 2, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', rssi: -97, lsnr: -3.5, size: 3, data: 'QAEC' };
@@ -108,5 +108,17 @@ describe('GWMP LNS client', () => {
       lns.close();
       stranger.close();
     }
+  });
+});
+
+describe('the LNS port of a copy', () => {
+  it('follows the route’s region mapping, and its port for unmapped or unknown regions', () => {
+    const plain = { protocol: 'gwmp' as const, host: 'lns', port: 1700 };
+    const mapped = { ...plain, regionPorts: { EU868: 1701, US915: 1702 } };
+    expect(lnsPortFor(plain, 'EU868')).toBe(1700);
+    expect(lnsPortFor(mapped, 'EU868')).toBe(1701);
+    expect(lnsPortFor(mapped, 'US915')).toBe(1702);
+    expect(lnsPortFor(mapped, 'AU915')).toBe(1700);
+    expect(lnsPortFor(mapped, null)).toBe(1700);
   });
 });

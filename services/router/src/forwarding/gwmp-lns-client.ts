@@ -19,6 +19,7 @@ import { isIP } from 'node:net';
 import { GWMP_IDENTIFIERS, GWMP_VERSION, encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import type { Rxpk, Txpk, TxpkAck } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
+import type { RouteEndpoint } from '@cov/shared/db/schema/routing';
 import { ipLiteralLookup } from '../udp-lookup';
 
 export interface LnsRelay {
@@ -76,6 +77,17 @@ export function pushDataDatagramOf(token: number, euiBytes: Buffer, rxpkJson: re
   euiBytes.copy(out, 4, 0, 8);
   json.copy(out, 12);
   return out;
+}
+
+export type GwmpEndpoint = Extract<RouteEndpoint, { protocol: 'gwmp' }>;
+
+/**
+ * The LNS port for a copy heard by a hotspot of `region`: the route's port for that region when it
+ * maps regions (an LNS running one gateway bridge per region), else its port.
+ */
+export function lnsPortFor(endpoint: GwmpEndpoint, region: string | null): number {
+  if (endpoint.regionPorts === undefined || region === null) return endpoint.port;
+  return endpoint.regionPorts[region] ?? endpoint.port;
 }
 
 /** PUSH_DATA for one rxpk. */
