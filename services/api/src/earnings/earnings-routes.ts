@@ -13,6 +13,7 @@ import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { toCsv } from '../http/csv';
 import { parseTimeRange, type TimeRange } from '../http/time-range';
+import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
 import { summarise } from './earnings-stats';
 
@@ -27,6 +28,8 @@ const TimeQuery = {
 };
 const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' });
 const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
+const DATA_LIMITS = { defaultSpanMs: 7 * DAY_MS, maxSpanMs: 93 * DAY_MS };
+const DataBucketParam = Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { default: 'day' });
 
 /**
  * End of the last computed epoch, re-read at most every few seconds: every earnings answer needs
@@ -120,6 +123,46 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
           : [JSON.stringify({ bucket: request.query.bucket, data, totals: totalsOf(rows) }), 'application/json; charset=utf-8'];
       if (immutable) return remember(reply, request.url, body, contentType);
       return reply.header('cache-control', 'public, max-age=60').type(contentType).send(body);
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/data',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: 'Device traffic a hotspot carried (copies bought from it, and their DC) per hour, day or week',
+        description:
+          'Each packet copy the router bought from the hotspot, with the data credits it was paid: data-transfer rewards are shared by DC. Recorded about 0.2 s after the packet was heard. Default range the last 7 days, at most 93.',
+        params: Type.Object({ address: Type.String({ maxLength: 128 }) }),
+        querystring: Type.Object({
+          min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative (-7 day); default max_time - 7 days; up to 93 days' })),
+          max_time: TimeQuery.max_time,
+          bucket: DataBucketParam,
+          format: FormatParam,
+        }),
+        response: {
+          200: Type.Object({
+            bucket: Type.String(),
+            data: Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), packets: Type.Integer(), dc: Type.Integer() })),
+            totals: Type.Object({ packets: Type.Integer(), dc: Type.Integer() }),
+          }),
+          400: ErrorRef,
+          404: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      const range = parseTimeRange(request.query, deps.clock.nowMs(), DATA_LIMITS);
+      const [, rows] = await Promise.all([
+        requireKnownHotspot(deps.db, request.params.address),
+        dataTransferByBucket(deps.database.sql, request.params.address, range, request.query.bucket as DataBucket),
+      ]);
+      const data = rows.map((r) => ({ start: new Date(r.startMs).toISOString(), packets: r.packets, dc: r.dc }));
+      void reply.header('cache-control', 'public, max-age=60');
+      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(['start', 'packets', 'dc'], data.map((d) => [d.start, d.packets, d.dc])));
+      const totals = rows.reduce((t, r) => ({ packets: t.packets + r.packets, dc: t.dc + r.dc }), { packets: 0, dc: 0 });
+      return { bucket: request.query.bucket, data, totals };
     },
   );
 

@@ -77,6 +77,47 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect(hotspotTotal).toBe(BIG + 408n);
   });
 
+  it('shows the device traffic a hotspot carried per hour, day or week, as JSON or CSV', async () => {
+    const { sql } = node.ctx.database;
+    const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour, 30);
+    const copies: [string, number, number][] = [
+      [a.address, at(20, 9), 2],
+      [a.address, at(20, 9), 1],
+      [a.address, at(20, 17), 0], // a join: carried, free
+      [a.address, at(21, 3), 4],
+      [b.address, at(20, 9), 9], // another hotspot
+      [a.address, at(10, 9), 5], // before the range
+    ];
+    for (const [i, [h, t, dc]] of copies.entries()) {
+      await sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+        values (${Buffer.alloc(32, i + 1)}, '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', ${h}, ${dc}, -80, 5, 904300000, 'SF9BW125', ${t})`;
+    }
+    const byDay = await get(`/v1/hotspots/${a.address}/data?min_time=2026-11-19&max_time=2026-11-22`);
+    expect(byDay.status).toBe(200);
+    expect(byDay.body).toEqual({
+      bucket: 'day',
+      data: [
+        { start: '2026-11-20T00:00:00.000Z', packets: 3, dc: 3 },
+        { start: '2026-11-21T00:00:00.000Z', packets: 1, dc: 4 },
+      ],
+      totals: { packets: 4, dc: 7 },
+    });
+    const byHour = await get(`/v1/hotspots/${a.address}/data?min_time=2026-11-20&max_time=2026-11-21&bucket=hour`);
+    expect(byHour.body.data.map((r: any) => [r.start.slice(11, 13), r.packets, r.dc])).toEqual([
+      ['09', 2, 3],
+      ['17', 1, 0],
+    ]);
+    // The default range is the last 7 days before now (2026-11-22 12:00): the copy of the 10th is out.
+    const byWeek = await get(`/v1/hotspots/${a.address}/data?bucket=week`);
+    expect(byWeek.body.data).toEqual([{ start: '2026-11-16T00:00:00.000Z', packets: 4, dc: 7 }]);
+    const csv = await get(`/v1/hotspots/${a.address}/data?min_time=2026-11-19&max_time=2026-11-22&format=csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.text.trim().split('\r\n')).toEqual(['start,packets,dc', '2026-11-20T00:00:00.000Z,3,3', '2026-11-21T00:00:00.000Z,1,4']);
+    expect((await get(`/v1/hotspots/${owner.address}/data`)).status).toBe(404);
+    expect((await get(`/v1/hotspots/${a.address}/data?min_time=-100 day`)).body.error.code).toBe('request.invalid');
+    expect((await get(`/v1/hotspots/${a.address}/data?bucket=month`)).status).toBe(400);
+  });
+
   it('answers bad input with stable codes', async () => {
     expect((await get(`/v1/hotspots/${a.address}/rewards?bucket=month`)).status).toBe(400);
     expect((await get(`/v1/hotspots/${a.address}/rewards?min_time=-5 week&max_time=-6 week`)).body.error.code).toBe('request.invalid');
