@@ -287,7 +287,10 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await hear(deviceUplink(4, payload), [-80, -81]);
     await waitFor(() => lns.on('/a').filter((u) => u.message.type === 'uplink').length === 3, 'uplink after the top-up');
     await router.drain();
-    expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(98);
+    const org = (await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body;
+    expect(org.balanceDc).toBe(98);
+    // How fast the balance goes, from the route stats: 12 DC burned, today (or yesterday, had the test run over midnight UTC).
+    expect(org.spending.burnedTodayDc + org.spending.burnedLast7DaysDc).toBe(12);
 
     // The ledger: purchase 10, burns 4 and 4, top-up 100, burn 4; each row's balance follows.
     const ledger = await call('GET', `/v1/orgs/${orgA.id}/dc`, undefined, orgA.key);

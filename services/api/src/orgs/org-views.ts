@@ -26,6 +26,17 @@ export const OrgView = Type.Object(
     balanceDc: Type.Integer(),
     createdAt: Type.String({ format: 'date-time' }),
     devAddrBlocks: Type.Array(Type.Ref('DevAddrBlock')),
+    spending: Type.Optional(
+      Type.Object(
+        {
+          burnedTodayDc: Type.Integer({ description: 'DC burned so far today (UTC).' }),
+          burnedLast7DaysDc: Type.Integer({ description: 'DC burned over the last 7 full UTC days.' }),
+          averageDailyDc: Type.Number({ description: 'Their daily average.' }),
+          estimatedDaysLeft: Type.Union([Type.Number(), Type.Null()], { description: 'Balance over the daily average: when packets would stop being forwarded without a top-up. Null when nothing was burned.' }),
+        },
+        { description: 'How fast the balance goes (GET of one organisation only). From the daily route stats, which follow the burns by about 0.2 s.' },
+      ),
+    ),
   },
   { $id: 'Org' },
 );

@@ -8,6 +8,7 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { allocateDevaddrBlock, createOrg, creditOrg, issueOrgApiKey, requireOrg, revokeKey } from './create-org';
+import { orgDcSpending } from './dc-spending';
 import { authorizeOrg } from './org-access';
 import { toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
@@ -88,12 +89,19 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
   app.get(
     '/v1/orgs/:orgId',
     {
-      schema: { tags: ['device makers'], summary: 'An organisation: balance, NetID, DevAddr blocks', security, params: OrgParams, response: { 200: Type.Ref('Org'), ...errors(400, 401, 403, 404) } },
+      schema: {
+        tags: ['device makers'],
+        summary: 'An organisation: balance, how fast it is spent and how long it lasts, NetID, DevAddr blocks',
+        security,
+        params: OrgParams,
+        response: { 200: Type.Ref('Org'), ...errors(400, 401, 403, 404) },
+      },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       const org = await requireOrg(deps.db, request.params.orgId);
-      return toOrgView(org, await listDevaddrBlocks(deps.db, org.id));
+      const blocks = await listDevaddrBlocks(deps.db, org.id);
+      return { ...toOrgView(org, blocks), spending: await orgDcSpending(deps.db, org.id, org.dcBalance, deps.clock.nowMs()) };
     },
   );
 

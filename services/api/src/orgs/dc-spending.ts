@@ -1,0 +1,52 @@
+/**
+ * How fast an organisation spends its data credits and how long its balance lasts at that pace:
+ * what a device maker needs to top up before its packets stop being forwarded (the router cuts an
+ * org off when its balance cannot pay). From the daily route stats (DC burned per route and UTC
+ * day), so it costs a few rows per route whatever the traffic.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '@cov/shared/db/client';
+
+/** Full days the average is taken over (today, still running, is shown apart). */
+export const SPENDING_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export interface DcSpending {
+  /** DC burned so far today (UTC). */
+  burnedTodayDc: number;
+  /** DC burned over the last SPENDING_DAYS full days (UTC). */
+  burnedLast7DaysDc: number;
+  /** Average DC a day over those days. */
+  averageDailyDc: number;
+  /** Balance / average daily burn, in days (one decimal); null when nothing was burned. */
+  estimatedDaysLeft: number | null;
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The rule, from the daily burns (`day` as YYYY-MM-DD). */
+export function dcSpending(balanceDc: number, burns: readonly { day: string; dc: number }[], nowMs: number): DcSpending {
+  const today = dayOf(nowMs);
+  const firstDay = dayOf(nowMs - SPENDING_DAYS * DAY_MS);
+  let burnedTodayDc = 0;
+  let burnedLast7DaysDc = 0;
+  for (const b of burns) {
+    if (b.day === today) burnedTodayDc += b.dc;
+    else if (b.day >= firstDay && b.day < today) burnedLast7DaysDc += b.dc;
+  }
+  const averageDailyDc = burnedLast7DaysDc / SPENDING_DAYS;
+  const estimatedDaysLeft = averageDailyDc > 0 ? Math.round((Math.max(0, balanceDc) / averageDailyDc) * 10) / 10 : null;
+  return { burnedTodayDc, burnedLast7DaysDc, averageDailyDc: Math.round(averageDailyDc * 10) / 10, estimatedDaysLeft };
+}
+
+/** DC burned per UTC day since `fromMs`, over the org's routes (through their stats' primary key). */
+export async function orgDailyBurns(db: Db, orgId: string, fromMs: number): Promise<{ day: string; dc: number }[]> {
+  const rows = await db.execute<{ day: string; dc: string }>(sql`
+    select s.day::text as day, sum(s.dc)::text as dc from route_stats_daily s join routes r on r.id = s.route_id
+    where r.org_id = ${orgId} and s.day >= ${dayOf(fromMs)}::date group by s.day`);
+  return [...rows].map((r) => ({ day: r.day, dc: Number(r.dc) }));
+}
+
+export async function orgDcSpending(db: Db, orgId: string, balanceDc: number, nowMs: number): Promise<DcSpending> {
+  return dcSpending(balanceDc, await orgDailyBurns(db, orgId, nowMs - SPENDING_DAYS * DAY_MS), nowMs);
+}
