@@ -113,12 +113,22 @@ describe('GWMP fuzzing (embedded)', () => {
     const n = lns.on('/fuzz').length;
     const clean = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr: 'fc014c05', fCnt: 70_000 & 0xffff, fPort: 9, payload: Uint8Array.of(0xaa, 0xbb) }, keys);
     if (!clean.ok) throw clean.error;
-    await gw.push([rxpkOf(clean.value, { tmst: 42, rssiDbm: -70, snrDb: 3 })]);
-    const last = await waitFor(() => lns.on('/fuzz').find((u, i) => i >= n && u.message.frame.mtype === 'UnconfirmedDataUp' && (u.message.frame as { fPort: number }).fPort === 9), 'clean uplink after fuzzing');
+    // The burst spent the hotspot's rate (ROUTER_GATEWAY_MAX_UPLINKS_PER_S): its next uplinks are
+    // refused until the bucket refills, so send again each second, as a device's next uplink would.
+    let sentAt = 0;
+    const last = await waitFor(async () => {
+      const found = lns.on('/fuzz').find((u, i) => i >= n && u.message.frame.mtype === 'UnconfirmedDataUp' && (u.message.frame as { fPort: number }).fPort === 9);
+      if (found) return found;
+      if (Date.now() - sentAt > 1000) {
+        sentAt = Date.now();
+        await gw.push([rxpkOf(clean.value, { tmst: 42, rssiDbm: -70, snrDb: 3 })]);
+      }
+      return undefined;
+    }, 'clean uplink after fuzzing');
     expect(last.message.payloadBytes).toBe(2);
 
     const after = await metrics();
-    for (const reason of ['bad_version', 'truncated', 'bad_json', 'bad_field', 'lorawan_malformed', 'crc_failed', 'bad_payload', 'unknown_gateway', 'unexpected_type']) {
+    for (const reason of ['bad_version', 'truncated', 'bad_json', 'bad_field', 'lorawan_malformed', 'crc_failed', 'bad_payload', 'unknown_gateway', 'unexpected_type', 'gateway_throttled']) {
       expect([reason, dropped(after, reason) > dropped(before, reason)]).toEqual([reason, true]);
     }
     expect(dropped(after, 'internal_error')).toBe(0);

@@ -511,7 +511,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await gateways[3]!.push(strangers);
     await waitFor(async () => (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore >= 15, 'throttled uplinks');
     const throttled = (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore;
-    expect(throttled).toBeLessThanOrEqual(40 - 24); // 25 tokens, less what the hotspot used in the last second
+    expect(throttled).toBeLessThanOrEqual(40 - 20); // 25 tokens, less the few copies the hotspot handed in over the last second
     await waitFor(async () => (await metric('cov_router_dropped_total', 'no_route')) - noRouteBefore === 40 - throttled, 'the rest dropped for no route');
   });
 
