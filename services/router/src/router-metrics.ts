@@ -81,7 +81,7 @@ export class RouterMetrics {
     this.copiesBought = new Counter({ name: 'cov_router_copies_bought_total', help: 'Copies bought (paid and forwarded).', registers: [registry], collect: () => this.collectBought() });
     this.dcBurned = new Counter({ name: 'cov_router_dc_burned_total', help: 'Data credits burned.', registers: [registry], collect: () => this.collectBought() });
     this.forwarded = tallied(new Counter({ name: 'cov_router_forwarded_total', help: 'Messages sent to device makers\' endpoints, by protocol and outcome.', labelNames: ['protocol', 'outcome'], registers: [registry], collect }));
-    this.downlinks = new Counter({ name: 'cov_router_downlinks_total', help: 'Downlink events (sent_rx1, sent_rx2, acked, tx_error, expired, no_gateway, too_late).', labelNames: ['outcome'], registers: [registry] });
+    this.downlinks = new Counter({ name: 'cov_router_downlinks_total', help: 'Downlink events (sent_rx1, sent_rx2, acked, tx_error, expired, no_gateway, too_late, already_scheduled, invalid).', labelNames: ['outcome'], registers: [registry] });
     this.flushSeconds = new Histogram({ name: 'cov_router_burn_flush_seconds', help: 'Time to commit one batch of burns (balances, ledger, journal row) before its copies are forwarded.', buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
     this.settleSeconds = new Histogram({ name: 'cov_router_burn_settle_seconds', help: 'Time to expand journaled burn batches into the packet log, bought copies and stats (one statement).', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry] });
     this.addedDelaySeconds = new Histogram({

@@ -342,7 +342,12 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(code(await call('POST', '/v1/router/downlinks', { ...body, payload: msg.message.phyPayload }, orgA.key))).toEqual([400, 'downlinks.invalid_payload']);
     expect(code(await call('POST', '/v1/router/downlinks', body))).toEqual([401, 'auth.missing_key']);
     expect(code(await call('POST', '/v1/router/downlinks', body, 'org_nope'))).toEqual([401, 'auth.bad_key']);
-    expect(code(await call('POST', '/v1/router/downlinks', { ...body, rx1: { delayMs: 1 }, rx2: null }, orgA.key))).toEqual([409, 'downlinks.too_late']);
+    // One downlink per uplink: the device listens once.
+    expect(code(await call('POST', '/v1/router/downlinks', body, orgA.key))).toEqual([409, 'downlinks.already_scheduled']);
+    expect(gateways[1]!.downlinks.length).toBe(before + 1);
+    await hear(deviceUplink(7, Uint8Array.of(9)), [-70, -60]);
+    const late = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'uplink' && (u.message.frame as { fCnt: number }).fCnt === 7), 'uplink 7');
+    expect(code(await call('POST', '/v1/router/downlinks', { ...body, uplinkId: late.message.id, rx1: { delayMs: 1 }, rx2: null }, orgA.key))).toEqual([409, 'downlinks.too_late']);
     const ro = await call('POST', `/v1/orgs/${orgA.id}/api-keys`, { scope: 'read' }, orgA.key);
     expect(code(await call('POST', '/v1/router/downlinks', body, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
     expect(code(await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/packets`, undefined, orgA.key))).toEqual([403, 'auth.forbidden']);

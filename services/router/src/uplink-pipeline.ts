@@ -393,7 +393,7 @@ export class UplinkPipeline {
       }
       const sent = this.deps.downlinks.send(context, request.value);
       if (!sent.ok) {
-        metrics.downlinks.inc({ outcome: sent.error.code === 'downlinks.too_late' ? 'too_late' : 'no_gateway' });
+        metrics.downlinks.inc({ outcome: sent.error.code === 'downlinks.too_late' ? 'too_late' : sent.error.code === 'downlinks.already_scheduled' ? 'already_scheduled' : 'no_gateway' });
         logger.debug({ route: decision.route.id, code: sent.error.code }, 'downlink in a webhook answer not sent');
       }
     }

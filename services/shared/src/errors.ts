@@ -60,6 +60,7 @@ export const errorCatalog = {
   'downlinks.unknown_uplink': 404,
   'downlinks.too_late': 409,
   'downlinks.no_gateway': 409,
+  'downlinks.already_scheduled': 409,
   'downlinks.invalid_payload': 400,
   // protocol decoding (also used as drop reasons where there is no HTTP answer)
   'lorawan.malformed': 400,

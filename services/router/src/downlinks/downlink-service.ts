@@ -18,6 +18,8 @@ export interface UplinkContext {
   copies: UplinkCopy[];
   /** Monotonic ms when the first copy arrived. */
   heardAt: number;
+  /** A downlink for this uplink was scheduled through this context. */
+  downlinkScheduled?: boolean;
 }
 
 export interface DownlinkAccepted {
@@ -61,7 +63,15 @@ export class DownlinkService {
     return this.contexts.get(packetId)?.find((c) => c.orgId === orgId && (routeId === undefined || c.routeId === routeId));
   }
 
+  /**
+   * Schedules a downlink answering `ctx`'s uplink. One per uplink, whichever route or org asks
+   * first: a class A device opens its receive windows once per uplink, so a second downlink could
+   * only collide with the first on the hotspot's radio (and spend its airtime).
+   */
   send(ctx: UplinkContext, request: DownlinkRequest): Result<DownlinkAccepted> {
+    if (this.contexts.get(ctx.packetId)?.some((c) => c.downlinkScheduled) || ctx.downlinkScheduled) {
+      return err(new AppError('downlinks.already_scheduled', 'a downlink was already scheduled for this uplink; a class A device listens for one per uplink'));
+    }
     const elapsedMs = this.now() - ctx.heardAt;
     const reachable = ctx.copies.filter((c) => this.scheduler.canReach(c.hotspot.gatewayEui));
     const best = reachable[0];
@@ -77,6 +87,7 @@ export class DownlinkService {
     if (!this.scheduler.schedule(best.hotspot.gatewayEui, request.payload, windows, this.onResult)) {
       return err(new AppError('downlinks.no_gateway', 'the hotspot that heard this packet best cannot be reached'));
     }
+    ctx.downlinkScheduled = true;
     return ok({ window: first.name, hotspotAddress: best.hotspotAddress, gatewayEui: best.hotspot.gatewayEui.toUpperCase(), tmst: first.tmst, frequencyHz: first.frequencyHz, dataRate: first.dataRate });
   }
 

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { UplinkCopy } from '../uplink-copy';
+import { DownlinkService, UPLINK_CONTEXT_TTL_MS, type UplinkContext } from './downlink-service';
+import type { DownlinkRequest } from './downlink-request';
+import type { DownlinkScheduler } from './downlink-scheduler';
+
+const copy = { hotspotAddress: 'h1', hotspot: { address: 'h1', gatewayEui: 'aa555a0000000001', locationCell: null, region: 'EU868' }, frequencyHz: 868_100_000, dataRate: 'SF7BW125', tmst: 1_000_000 } as unknown as UplinkCopy;
+const request: DownlinkRequest = { kind: 'data', payload: Uint8Array.of(0x60, 1, 2, 3, 4), rx1: { delayMs: 1000 }, rx2: undefined } as unknown as DownlinkRequest;
+
+function setup() {
+  let nowMs = 0;
+  const scheduled: string[] = [];
+  const scheduler = { canReach: () => true, schedule: (eui: string) => (scheduled.push(eui), true) } as unknown as DownlinkScheduler;
+  const service = new DownlinkService(scheduler, () => nowMs);
+  const context = (orgId: string, routeId: string): UplinkContext => ({ packetId: 'p1', orgId, routeId, copies: [copy], heardAt: 0 });
+  return { service, scheduled, context, at: (ms: number) => (nowMs = ms) };
+}
+
+describe('downlink service', () => {
+  it('schedules one downlink per uplink, whichever route asks first', () => {
+    const t = setup();
+    const a = t.context('o1', 'r1');
+    const b = t.context('o2', 'r2');
+    t.service.remember(a);
+    t.service.remember(b);
+    t.at(300);
+    const first = t.service.send(a, request);
+    expect(first.ok).toBe(true);
+    const again = t.service.send(t.service.find('p1', 'o1')!, request);
+    expect(again.ok ? undefined : again.error.code).toBe('downlinks.already_scheduled');
+    const other = t.service.send(t.service.find('p1', 'o2')!, request);
+    expect(other.ok ? undefined : other.error.code).toBe('downlinks.already_scheduled');
+    expect(t.scheduled).toEqual(['aa555a0000000001']);
+  });
+
+  it('forgets an uplink after its time, and a refused attempt does not use up the uplink', () => {
+    const t = setup();
+    const a = t.context('o1', 'r1');
+    t.service.remember(a);
+    t.at(1200); // RX1 (1 s) has passed and no RX2 was asked for
+    const late = t.service.send(a, { ...request, rx2: null } as DownlinkRequest);
+    expect(late.ok ? undefined : late.error.code).toBe('downlinks.too_late');
+    t.at(1300);
+    expect(t.service.send(a, request).ok).toBe(true); // RX2 (2 s) is still ahead
+    t.at(UPLINK_CONTEXT_TTL_MS + 1);
+    expect(t.service.find('p1', 'o1')).toBeUndefined();
+  });
+});
