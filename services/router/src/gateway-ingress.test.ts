@@ -36,6 +36,19 @@ describe('gateway ingress', () => {
     expect(ingress.trackedHotspots).toBe(0);
   });
 
+  it('sweeps a bounded number of buckets per call, going on where it stopped', () => {
+    let nowMs = 0;
+    const ingress = new GatewayIngress({ maxUplinksPerS: 10, now: () => nowMs });
+    for (const h of ['a', 'b', 'c', 'd', 'e']) ingress.refuse(h);
+    nowMs = 5000;
+    ingress.sweep(2);
+    expect(ingress.trackedHotspots).toBe(3);
+    ingress.sweep(2);
+    expect(ingress.trackedHotspots).toBe(1);
+    ingress.sweep(2);
+    expect(ingress.trackedHotspots).toBe(0);
+  });
+
   it('has no limit at 0, and refuses denied hotspots whatever their rate', () => {
     const ingress = new GatewayIngress({ maxUplinksPerS: 0, now: () => 0 });
     for (let i = 0; i < 1000; i++) expect(ingress.refuse('a')).toBeUndefined();

@@ -12,6 +12,9 @@
 import type { Sql } from '@cov/shared/db/client';
 import type { DropReason } from './router-metrics';
 
+/** Buckets looked at per sweep (once a second): a full pass over 400,000 hotspots takes 80 s. */
+const SWEEP_ENTRIES_PER_CALL = 5000;
+
 export interface GatewayIngressOptions {
   /** Uplinks per second per hotspot; 0 for no limit. */
   maxUplinksPerS: number;
@@ -33,6 +36,7 @@ export interface DeniedHotspots {
 export class GatewayIngress {
   private denied: DeniedHotspots = { version: 0, addresses: new Set() };
   private readonly buckets = new Map<string, Bucket>();
+  private sweeping: MapIterator<[string, Bucket]> | undefined;
 
   constructor(private readonly options: GatewayIngressOptions) {}
 
@@ -67,11 +71,25 @@ export class GatewayIngress {
     return true;
   }
 
-  /** Forgets buckets that have refilled (hotspots quiet for a second or more), to bound memory. */
-  sweep(): void {
+  /**
+   * Forgets buckets that have refilled (hotspots quiet for a second or more), to bound memory: at
+   * most `maxEntries` per call, going on from where the last call stopped, so a network of
+   * hundreds of thousands of hotspots never costs one long pause of the event loop.
+   */
+  sweep(maxEntries = SWEEP_ENTRIES_PER_CALL): void {
     const rate = this.options.maxUplinksPerS;
     const nowMs = this.options.now();
-    for (const [address, b] of this.buckets) if (b.tokens + ((nowMs - b.atMs) * rate) / 1000 >= rate) this.buckets.delete(address);
+    this.sweeping ??= this.buckets.entries();
+    for (let i = 0; i < maxEntries; i++) {
+      const next = this.sweeping.next();
+      if (next.done) {
+        this.sweeping = undefined; // a new pass next time
+        return;
+      }
+      const [address, b] = next.value;
+      // A Map iterator stays valid while entries are deleted, the current one included.
+      if (b.tokens + ((nowMs - b.atMs) * rate) / 1000 >= rate) this.buckets.delete(address);
+    }
   }
 
   get trackedHotspots(): number {
