@@ -282,6 +282,18 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       ['forwarded', null],
     ]);
     expect(packets.body.data[1]).toMatchObject({ kind: 'uplink', devAddr: DEV_ADDR, payloadBytes: 30, copiesHeard: 4, copiesBought: 2, dc: 4 });
+    // One device's packets, or one outcome's.
+    const only = async (query: string) =>
+      (await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?${query}`, undefined, orgA.key)).body.data.map((p: { status: string; fCnt: number | null }) => [p.status, p.fCnt]);
+    expect(await only(`devAddr=${DEV_ADDR.toUpperCase()}`)).toEqual([
+      ['insufficient_dc', 3],
+      ['forwarded', 2],
+      ['forwarded', 1],
+    ]);
+    expect(await only(`devEui=${DEV_EUI}`)).toEqual([['forwarded', null]]);
+    expect(await only('status=insufficient_dc')).toEqual([['insufficient_dc', 3]]);
+    expect(await only(`devAddr=${DEV_ADDR}&status=forwarded&limit=1`)).toEqual([['forwarded', 2]]);
+    expect((await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?devAddr=xyz`, undefined, orgA.key)).status).toBe(400);
 
     await call('POST', `/v1/admin/orgs/${orgA.id}/dc`, { amountDc: 100 }, node.adminKey);
     await hear(deviceUplink(4, payload), [-80, -81]);

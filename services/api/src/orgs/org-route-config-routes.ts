@@ -284,10 +284,16 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     {
       schema: {
         tags: ['device makers'],
-        summary: 'Recent packets of a route, newest first (keyset paginated)',
+        summary: 'Recent packets of a route, newest first (keyset paginated), optionally of one device or one outcome',
         security,
         params: RouteParams,
-        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+        querystring: Type.Object({
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          devAddr: Type.Optional(DevAddrHex),
+          devEui: Type.Optional(Eui),
+          status: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}$', description: '"forwarded" or a drop reason' })),
+        }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('RoutedPacket')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404) },
       },
     },
@@ -295,7 +301,9 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       await orgRoute(request.params.orgId, request.params.routeId);
       const before = decodeCursor(request.query.cursor, (v): v is { t: number; i: number } => Number.isInteger((v as { t?: unknown })?.t) && Number.isInteger((v as { i?: unknown })?.i));
-      const rows = await listRoutedPackets(deps.db, request.params.routeId, before, request.query.limit + 1);
+      const { devAddr, devEui, status } = request.query;
+      const filter = { devAddr: devAddr?.toLowerCase(), devEui: devEui?.toLowerCase(), status };
+      const rows = await listRoutedPackets(deps.db, request.params.routeId, before, request.query.limit + 1, filter);
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
       return { data: page.map(toRoutedPacketView), cursor: rows.length > request.query.limit && last ? encodeCursor({ t: last.receivedAtMs, i: last.id }) : null };

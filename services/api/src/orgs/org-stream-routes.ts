@@ -2,7 +2,7 @@
  * WebSocket /v1/orgs/:orgId/stream: an organisation's packets as the router records them (the
  * packet log's rows: forwarded or the drop reason, copies heard and bought, DC), for watching a
  * device's traffic live while debugging, as device makers do in their network server's console.
- * `?route=<id>` narrows it to one route. The org's read key (or the admin key) is checked before
+ * `?route=<id>` narrows it to one route, `?devAddr=` or `?devEui=` to one device. The org's read key (or the admin key) is checked before
  * the upgrade, so a bad key or another org's route gets a normal HTTP error with its code. The
  * public /v1/stream never carries these. A subscriber that cannot keep up is closed with 1013
  * `stream.slow_consumer`, as there.
@@ -13,12 +13,17 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { LiveEvents } from '../stream/live-events';
 import { MAX_BUFFERED_BYTES } from '../stream/stream-routes';
 import { authorizeOrg } from './org-access';
-import { toRoutedPacketView } from './org-views';
+import { DevAddrHex, Eui, toRoutedPacketView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { findOrgRoute } from './routes-repository';
 
 const Params = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
-const Query = Type.Object({ route: Type.Optional(Type.String({ format: 'uuid', description: 'Only this route’s packets.' })) });
+const Query = Type.Object({
+  route: Type.Optional(Type.String({ format: 'uuid', description: 'Only this route’s packets.' })),
+  devAddr: Type.Optional(DevAddrHex),
+  devEui: Type.Optional(Eui),
+});
+type StreamQuery = { route?: string; devAddr?: string; devEui?: string };
 
 export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, events: LiveEvents): Promise<void> {
   app.get(
@@ -29,7 +34,7 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, e
         tags: ['device makers'],
         summary: "Live packets of an organisation's routes (WebSocket)",
         description:
-          'Connect with a WebSocket and the org API key (read scope) in the usual header. First message `{type:"hello", orgId, routeId}`, then `{type:"packet", routeId, packet}` per packet log row as the router records it (about 0.2 s after the packet\'s window, polled once a second; a packet\'s later purchases are not sent again). `route` narrows it to one route. Slow consumers are closed with 1013 stream.slow_consumer.',
+          'Connect with a WebSocket and the org API key (read scope) in the usual header. First message `{type:"hello", orgId, routeId}`, then `{type:"packet", routeId, packet}` per packet log row as the router records it (about 0.2 s after the packet\'s window, polled once a second; a packet\'s later purchases are not sent again). `route` narrows it to one route, `devAddr` or `devEui` to one device. Slow consumers are closed with 1013 stream.slow_consumer.',
         security: [{ apiKey: [] }],
         params: Params,
         querystring: Query,
@@ -44,9 +49,11 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, e
     },
     (socket, request) => {
       const { orgId } = request.params as { orgId: string };
-      const { route } = request.query as { route?: string };
-      socket.send(JSON.stringify({ type: 'hello', orgId, routeId: route ?? null }));
+      const { route, devAddr, devEui } = request.query as StreamQuery;
+      const [addr, eui] = [devAddr?.toLowerCase(), devEui?.toLowerCase()];
+      socket.send(JSON.stringify({ type: 'hello', orgId, routeId: route ?? null, devAddr: addr ?? null, devEui: eui ?? null }));
       const unsubscribe = events.subscribePackets(orgId, route, (event) => {
+        if ((addr !== undefined && event.packet.devAddr !== addr) || (eui !== undefined && event.packet.devEui !== eui)) return;
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           socket.close(1013, 'stream.slow_consumer');
           unsubscribe();

@@ -11,11 +11,11 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
   const wsUrl = (path: string) => `${node.httpBaseUrl.replace('http', 'ws')}${path}`;
 
   /** A packet log row as the router's settle writes it: heard `agoMs` ago, recorded now. */
-  const record = async (routeId: string, orgId: string, fCnt: number, status: string, agoMs = 5000) => {
+  const record = async (routeId: string, orgId: string, fCnt: number, status: string, agoMs = 5000, devAddr = 'fc014c01') => {
     const hash = Buffer.alloc(32, fCnt);
     await node.ctx.database.sql`
       insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms)
-      values (${hash}, ${routeId}, ${orgId}, 'uplink', 'fc014c01', ${fCnt}, 2, 10, 3, ${status === 'forwarded' ? 2 : 0}, ${status === 'forwarded' ? 2 : 0}, ${status}, ${Date.now() - agoMs})`;
+      values (${hash}, ${routeId}, ${orgId}, 'uplink', ${devAddr}, ${fCnt}, 2, 10, 3, ${status === 'forwarded' ? 2 : 0}, ${status === 'forwarded' ? 2 : 0}, ${status}, ${Date.now() - agoMs})`;
   };
   const open = async (path: string, key: string) => {
     const ws = new WebSocket(wsUrl(path), { headers: { authorization: `Bearer ${key}` } });
@@ -63,24 +63,30 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     const one = await open(`/v1/orgs/${orgA.id}/stream?route=${routes.a2}`, orgA.key);
     const pub = await open('/v1/stream?types=router', orgB.key);
     await expect.poll(() => all.messages.length).toBe(1);
-    expect(all.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: null });
-    expect(one.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: routes.a2 });
+    expect(all.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: null, devAddr: null, devEui: null });
+    expect(one.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: routes.a2, devAddr: null, devEui: null });
+    const device = await open(`/v1/orgs/${orgA.id}/stream?devAddr=FC014C02`, orgA.key);
     // Heard seconds ago, recorded now (the packet log follows the window and the burn).
     await record(routes.a1!, orgA.id, 1, 'forwarded');
     await record(routes.b1!, orgB.id, 2, 'forwarded');
     await record(routes.a2!, orgA.id, 3, 'insufficient_dc');
-    await expect.poll(() => all.messages.length, { timeout: 10_000 }).toBe(3);
+    await record(routes.a1!, orgA.id, 6, 'forwarded', 5000, 'fc014c02');
+    await expect.poll(() => all.messages.length, { timeout: 10_000 }).toBe(4);
     expect(all.messages.slice(1).map((m) => [m.type, m.routeId, m.packet.fCnt, m.packet.status])).toEqual([
       ['packet', routes.a1, 1, 'forwarded'],
       ['packet', routes.a2, 3, 'insufficient_dc'],
+      ['packet', routes.a1, 6, 'forwarded'],
     ]);
+    // One device only.
+    await expect.poll(() => device.messages.length, { timeout: 10_000 }).toBe(2);
+    expect(device.messages[1]).toMatchObject({ packet: { fCnt: 6, devAddr: 'fc014c02' } });
     expect(all.messages[1].packet).toMatchObject({ id: '01'.repeat(32), kind: 'uplink', devAddr: 'fc014c01', copiesHeard: 3, copiesBought: 2, dc: 2 });
     await expect.poll(() => one.messages.length, { timeout: 10_000 }).toBe(2);
     expect(one.messages[1]).toMatchObject({ type: 'packet', routeId: routes.a2, packet: { fCnt: 3 } });
     // Router totals count packets by when they were recorded, so none heard before the poll is missed.
     await expect.poll(() => pub.messages.filter((m) => m.type === 'router').length, { timeout: 10_000 }).toBeGreaterThan(0);
     const totals = pub.messages.filter((m) => m.type === 'router');
-    expect(totals.reduce((n, m) => n + m.forwarded, 0)).toBe(2);
+    expect(totals.reduce((n, m) => n + m.forwarded, 0)).toBe(3);
     expect(totals.reduce((n, m) => n + (m.dropped.insufficient_dc ?? 0), 0)).toBe(1);
     // Nothing of org A's reaches org B's feed.
     const other = await open(`/v1/orgs/${orgB.id}/stream`, orgB.key);
@@ -88,6 +94,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     await record(routes.b1!, orgB.id, 5, 'forwarded');
     await expect.poll(() => other.messages.length, { timeout: 10_000 }).toBe(2);
     expect(other.messages[1]).toMatchObject({ type: 'packet', routeId: routes.b1, packet: { fCnt: 5 } });
-    for (const s of [all, one, pub, other]) s.ws.close();
+    for (const s of [all, one, pub, other, device]) s.ws.close();
+    expect(await refusal(`/v1/orgs/${orgA.id}/stream?devEui=nothex`, orgA.key)).toBe(400);
   });
 });

@@ -104,14 +104,26 @@ export async function routeStatsSince(db: Db, routeId: string, fromDay: string) 
 }
 
 /** Newest first (uses the route/time index); pass the last row's (receivedAtMs, id) to page on. */
-export async function listRoutedPackets(db: Db, routeId: string, before: { t: number; i: number } | undefined, limit: number): Promise<RoutedPacketRow[]> {
+/** Narrows a route's packet log to one device or one outcome (lower-case hex ids). */
+export interface RoutedPacketFilter {
+  devAddr?: string;
+  devEui?: string;
+  status?: string;
+}
+
+export async function listRoutedPackets(db: Db, routeId: string, before: { t: number; i: number } | undefined, limit: number, filter: RoutedPacketFilter = {}): Promise<RoutedPacketRow[]> {
+  // The route's time index drives the scan; the filters only skip rows of it (the log holds one retention period).
   return db
     .select()
     .from(routedPackets)
     .where(
-      before === undefined
-        ? eq(routedPackets.routeId, routeId)
-        : and(eq(routedPackets.routeId, routeId), sql`(${routedPackets.receivedAtMs}, ${routedPackets.id}) < (${before.t}, ${before.i})`),
+      and(
+        eq(routedPackets.routeId, routeId),
+        before === undefined ? undefined : sql`(${routedPackets.receivedAtMs}, ${routedPackets.id}) < (${before.t}, ${before.i})`,
+        filter.devAddr === undefined ? undefined : eq(routedPackets.devAddr, filter.devAddr),
+        filter.devEui === undefined ? undefined : eq(routedPackets.devEui, filter.devEui),
+        filter.status === undefined ? undefined : eq(routedPackets.status, filter.status),
+      ),
     )
     .orderBy(desc(routedPackets.receivedAtMs), desc(routedPackets.id))
     .limit(limit);
