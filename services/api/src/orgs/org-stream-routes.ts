@@ -2,9 +2,9 @@
  * WebSocket /v1/orgs/:orgId/stream: an organisation's packets as the router records them (the
  * packet log's rows: forwarded or the drop reason, copies heard and bought, DC), for watching a
  * device's traffic live while debugging, as device makers do in their network server's console.
- * `?route=<id>` narrows it to one route, `?devAddr=` or `?devEui=` to one device. The org's read key (or the admin key) is checked before
- * the upgrade, so a bad key or another org's route gets a normal HTTP error with its code. The
- * public /v1/stream never carries these. A subscriber that cannot keep up is closed with 1013
+ * `?route=<id>` narrows it to one route, `?devAddr=` or `?devEui=` to one device. The org's read
+ * key (or the admin key) is checked before the upgrade, so a bad key or another org's route gets a
+ * normal HTTP error with its code. The public /v1/stream never carries these. A subscriber that cannot keep up is closed with 1013
  * `stream.slow_consumer`, as there.
  */
 import { Type } from 'typebox';
@@ -34,7 +34,7 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, e
         tags: ['device makers'],
         summary: "Live packets of an organisation's routes (WebSocket)",
         description:
-          'Connect with a WebSocket and the org API key (read scope) in the usual header. First message `{type:"hello", orgId, routeId}`, then `{type:"packet", routeId, packet}` per packet log row as the router records it (about 0.2 s after the packet\'s window, polled once a second; a packet\'s later purchases are not sent again). `route` narrows it to one route, `devAddr` or `devEui` to one device. Slow consumers are closed with 1013 stream.slow_consumer.',
+          'Connect with a WebSocket and the org API key (read scope) in the usual header. First message `{type:"hello", orgId, routeId, devAddr, devEui}`, then `{type:"packet", routeId, packet}` per packet log row as the router records it (about 0.2 s after the packet\'s window, polled once a second; a packet\'s later purchases are not sent again). `route` narrows it to one route, `devAddr` or `devEui` to one device. Slow consumers are closed with 1013 stream.slow_consumer.',
         security: [{ apiKey: [] }],
         params: Params,
         querystring: Query,

@@ -1,14 +1,16 @@
 /**
  * The live feed's source: polls the verdict, reward and routing tables for what happened since the
  * last look and hands each event to the subscribers: the public feed's (PoC, epochs, router totals)
- * and, separately, each organisation's own packets (never on the public feed). Polling (once a second) rather than an
- * in-process channel means the API sees events from verifier, rewarder and router processes the
+ * and, separately, each organisation's own packets (never on the public feed). Polling (once a
+ * second) rather than an in-process channel means the API sees events from verifier, rewarder and router processes the
  * same way in embedded and server mode, and a restarted API simply starts from "now".
  */
 import { cellToParent, getResolution } from 'h3-js';
 import type { Database } from '@cov/shared/db/client';
 import type { Logger } from '@cov/shared/logger';
 import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
+import { and, asc, gt, inArray, lte } from 'drizzle-orm';
+import { routedPackets } from '@cov/shared/db/schema/routing';
 import type { RoutedPacketRow } from '../orgs/routes-repository';
 
 export type LiveEvent =
@@ -97,10 +99,6 @@ export class LiveEvents {
     return () => this.orgListeners.delete(entry);
   }
 
-  get packetSubscribers(): number {
-    return this.orgListeners.size;
-  }
-
   async poll(): Promise<void> {
     const { sql } = this.database;
     const now = this.nowMs();
@@ -114,7 +112,7 @@ export class LiveEvents {
       this.routerMarkId = this.packetMarkId = await this.lastPacketId();
       return;
     }
-    // Only the packet log's newest id is read when nobody listens to it.
+    // The packet log's newest id bounds this poll's router totals and organisations' packets.
     const lastPacketId = await this.lastPacketId();
     if (this.listeners.size === 0) {
       // Nobody listening: keep the marks moving without building events.
@@ -224,35 +222,17 @@ export class LiveEvents {
   private async pollPackets(lastPacketId: number): Promise<void> {
     if (lastPacketId <= this.packetMarkId) return;
     const orgs = [...new Set([...this.orgListeners].map((l) => l.orgId))];
-    const rows = await this.database.sql<
-      { id: string; packet_hash: Uint8Array; route_id: string; org_id: string; kind: string; dev_addr: string | null; join_eui: string | null; dev_eui: string | null; f_cnt: number | null; f_port: number | null; payload_bytes: number; copies_heard: number; copies_bought: number; dc: number; status: string; received_at_ms: string }[]
-    >`
-      select id::text, packet_hash, route_id, org_id, kind, dev_addr, join_eui, dev_eui, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms::text
-      from routed_packets where id > ${this.packetMarkId} and id <= ${lastPacketId} and org_id = any(${orgs}::uuid[])
-      order by id limit ${MAX_EVENTS_PER_POLL}`;
+    const rows = await this.database.db
+      .select()
+      .from(routedPackets)
+      .where(and(gt(routedPackets.id, this.packetMarkId), lte(routedPackets.id, lastPacketId), inArray(routedPackets.orgId, orgs)))
+      .orderBy(asc(routedPackets.id))
+      .limit(MAX_EVENTS_PER_POLL);
     // A full page: the rest comes next poll; otherwise everything up to the newest id was seen.
-    this.packetMarkId = rows.length === MAX_EVENTS_PER_POLL ? Number(rows[rows.length - 1]!.id) : lastPacketId;
-    for (const r of rows) {
-      const packet: RoutedPacketRow = {
-        id: Number(r.id),
-        packetHash: r.packet_hash,
-        routeId: r.route_id,
-        orgId: r.org_id,
-        kind: r.kind,
-        devAddr: r.dev_addr,
-        joinEui: r.join_eui,
-        devEui: r.dev_eui,
-        fCnt: r.f_cnt,
-        fPort: r.f_port,
-        payloadBytes: r.payload_bytes,
-        copiesHeard: r.copies_heard,
-        copiesBought: r.copies_bought,
-        dc: r.dc,
-        status: r.status,
-        receivedAtMs: Number(r.received_at_ms),
-      };
-      const event: OrgPacketEvent = { type: 'packet', routeId: r.route_id, packet };
-      for (const l of this.orgListeners) if (l.orgId === r.org_id && (l.routeId === undefined || l.routeId === r.route_id)) l.listener(event);
+    this.packetMarkId = rows.length === MAX_EVENTS_PER_POLL ? rows[rows.length - 1]!.id : lastPacketId;
+    for (const packet of rows) {
+      const event: OrgPacketEvent = { type: 'packet', routeId: packet.routeId, packet };
+      for (const l of this.orgListeners) if (l.orgId === packet.orgId && (l.routeId === undefined || l.routeId === packet.routeId)) l.listener(event);
     }
   }
 }
