@@ -20,7 +20,7 @@
  *   nor lengthens it.
  *
  * State lives in the router process (like the dedup windows) and only for routes that failed:
- * a route id and four numbers.
+ * a route id and three numbers.
  */
 
 export interface EndpointBackoffOptions {

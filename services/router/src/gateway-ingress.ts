@@ -1,6 +1,7 @@
 /**
- * Ingress checks on a registered hotspot's uplinks before they reach the pipeline, as Helium's
- * packet router runs them (reference §3.2):
+ * Ingress checks on a registered hotspot's uplinks, first in the pipeline after the CRC check
+ * (so a forwarder passing on bad-CRC frames does not spend its rate), as Helium's packet router
+ * runs them (reference §3.2):
  * - a hotspot on the network's denylist (its `key` entries, the list the verifier applies to
  *   proof-of-coverage) carries no packets: they would be bought and earn it data-transfer rewards;
  * - each hotspot may hand in at most `maxUplinksPerS` uplinks a second (HPR: 25), as a token
