@@ -34,6 +34,29 @@ describe('endpoint back-off', () => {
     expect(b.failed('r', 9400, 9500)).toEqual({ backoff: true, delayMs: 1000, level: 1 });
   });
 
+  it('tells when an outage starts a back-off, with the error, and when it is over', () => {
+    const events: unknown[] = [];
+    const b = new EndpointBackoff({
+      baseMs: 1000,
+      maxMs: 4000,
+      failuresBeforeBackoff: 2,
+      onBackoff: (routeId, x) => events.push(['backoff', routeId, x]),
+      onRecovered: (routeId) => events.push(['recovered', routeId]),
+    });
+    b.failed('r', 0, 10, 'status_500');
+    b.succeeded('r'); // a success before any back-off: nothing to tell
+    b.failed('r', 20, 30, 'timeout');
+    b.failed('r', 30, 40, 'timeout');
+    b.failed('r', 1100, 1200, 'ECONNREFUSED');
+    b.succeeded('r');
+    b.succeeded('r');
+    expect(events).toEqual([
+      ['backoff', 'r', { delayMs: 1000, level: 1, error: 'timeout' }],
+      ['backoff', 'r', { delayMs: 2000, level: 2, error: 'ECONNREFUSED' }],
+      ['recovered', 'r'],
+    ]);
+  });
+
   it('is off with a base of 0', () => {
     const b = new EndpointBackoff({ baseMs: 0, maxMs: 60_000, failuresBeforeBackoff: 1 });
     for (let i = 0; i < 10; i++) expect(b.failed('r', i, i)).toEqual({ backoff: false });

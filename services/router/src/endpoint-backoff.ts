@@ -30,6 +30,10 @@ export interface EndpointBackoffOptions {
   maxMs: number;
   /** Failed deliveries in a row before the first back-off (1: the first failure starts it). */
   failuresBeforeBackoff: number;
+  /** A back-off started; `error` is what the failure that started it got. */
+  onBackoff?(routeId: string, backoff: { delayMs: number; level: number; error: string }): void;
+  /** The endpoint took a packet after one or more back-offs: the outage is over. */
+  onRecovered?(routeId: string): void;
 }
 
 interface RouteFailures {
@@ -57,10 +61,10 @@ export class EndpointBackoff {
   }
 
   /**
-   * A delivery to the route's endpoint failed. `startedAtMs`: when that delivery was sent
-   * (monotonic), to tell failures of the current outage already counted from new ones.
+   * A delivery to the route's endpoint failed with `error`. `startedAtMs`: when that delivery was
+   * sent (monotonic), to tell failures of the current outage already counted from new ones.
    */
-  failed(routeId: string, startedAtMs: number, nowMs: number): FailureEffect {
+  failed(routeId: string, startedAtMs: number, nowMs: number, error = 'error'): FailureEffect {
     const { baseMs, maxMs, failuresBeforeBackoff } = this.options;
     if (baseMs <= 0) return { backoff: false };
     let r = this.routes.get(routeId);
@@ -76,12 +80,17 @@ export class EndpointBackoff {
     r.level++;
     r.failures = 0;
     r.untilMs = nowMs + delayMs;
+    this.options.onBackoff?.(routeId, { delayMs, level: r.level, error });
     return { backoff: true, delayMs, level: r.level };
   }
 
   /** A delivery to the route's endpoint succeeded: the episode is over. */
   succeeded(routeId: string): void {
-    if (this.routes.size > 0) this.routes.delete(routeId);
+    if (this.routes.size === 0) return;
+    const r = this.routes.get(routeId);
+    if (r === undefined) return;
+    this.routes.delete(routeId);
+    if (r.level > 0) this.options.onRecovered?.(routeId);
   }
 
   /** Routes with failures on record (monitoring). */

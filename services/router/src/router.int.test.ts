@@ -481,11 +481,21 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await router.drain();
     expect(uplinks()).toHaveLength(seen);
     expect(await balance()).toBe(paidBefore);
+    // The route says why: backed off, and what its endpoint answered.
+    const routeView = () => call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}`, undefined, orgA.key);
+    const during = await waitFor(async () => (await routeView()).body.delivery ?? undefined, 'the route delivery record');
+    expect(during).toMatchObject({ backingOff: true, backoffs: 1, lastError: 'status_500', recoveredAt: null });
+    expect(Date.parse(during.backoffUntil)).toBeGreaterThan(Date.parse(during.lastErrorAt));
     // The endpoint is back; once the back-off is over the route's packets are bought and delivered again.
     lns.answer = () => ({ status: 200 });
     await new Promise((r) => setTimeout(r, 650));
     await delivered(17);
     expect(uplinks()[seen]!.message.frame).toMatchObject({ fCnt: 17 });
+    const after = await waitFor(async () => {
+      const d = (await routeView()).body.delivery;
+      return d?.recoveredAt ? d : undefined;
+    }, 'the recovery on the route');
+    expect(after).toMatchObject({ backingOff: false, backoffUntil: null, lastError: 'status_500' });
     expect(await balance()).toBe(paidBefore - 2);
     const packets = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?limit=5`, undefined, orgA.key);
     expect(packets.body.data.map((p: { status: string; fCnt: number | null; dc: number }) => [p.status, p.fCnt, p.dc])).toEqual([

@@ -10,6 +10,7 @@ import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { PgBurnStore } from './burn-store';
 import { EndpointBackoff } from './endpoint-backoff';
 import { GatewayIngress, loadDeniedHotspots } from './gateway-ingress';
+import { recordBackoff, recordRecovery } from './route-delivery-repository';
 import { DownlinkScheduler } from './downlinks/downlink-scheduler';
 import { DownlinkService } from './downlinks/downlink-service';
 import { GwmpLnsClient } from './forwarding/gwmp-lns-client';
@@ -130,6 +131,16 @@ export class Router implements RouterHandle {
       baseMs: config.ROUTER_ENDPOINT_BACKOFF_MS,
       maxMs: Math.max(config.ROUTER_ENDPOINT_BACKOFF_MAX_MS, config.ROUTER_ENDPOINT_BACKOFF_MS),
       failuresBeforeBackoff: config.ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF,
+      onBackoff: (routeId, { delayMs, level, error }) => {
+        // At most one line per back-off, and back-offs of a route are at least the base apart.
+        logger.warn({ route: routeId, backoffMs: delayMs, backoffs: level, error }, 'route endpoint failing: its packets are not bought until the back-off ends');
+        const atMs = clock.nowMs();
+        recordBackoff(ctx.database.sql, routeId, { error, atMs, level, untilMs: atMs + delayMs }).catch((e: unknown) => logger.warn({ err: e, route: routeId }, 'could not record a route back-off'));
+      },
+      onRecovered: (routeId) => {
+        logger.info({ route: routeId }, 'route endpoint takes packets again');
+        recordRecovery(ctx.database.sql, routeId, clock.nowMs()).catch((e: unknown) => logger.warn({ err: e, route: routeId }, 'could not record a route recovery'));
+      },
     });
     this.pipeline = new UplinkPipeline({
       clock,

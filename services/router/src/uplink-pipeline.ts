@@ -334,7 +334,7 @@ export class UplinkPipeline {
 
   private forwardingFailed(decision: RouteDecision, e: unknown, startedAt: number): void {
     this.deps.logger.error({ err: e, route: decision.route.id }, 'forwarding failed');
-    this.endpointError(decision, startedAt);
+    this.endpointError(decision, startedAt, 'internal_error');
   }
 
   /** What the router added beyond the window, once a packet's message left (heardAt: its first copy, monotonic). */
@@ -352,14 +352,18 @@ export class UplinkPipeline {
     }
     return new Promise<void>((resolve) => {
       let failedCopies = 0;
+      let lastError = '';
       const onSent = (error: Error | null) => {
-        if (error) failedCopies++;
+        if (error) {
+          failedCopies++;
+          lastError = (error as NodeJS.ErrnoException).code ?? 'send_failed';
+        }
         if (--left > 0) return;
         metrics.forward('gwmp', failedCopies === 0 ? 'ok' : 'error');
         if (failedCopies === 0) {
           this.observeAddedDelay(heardAt);
           this.endpointOk(decision);
-        } else this.endpointError(decision, startedAt);
+        } else this.endpointError(decision, startedAt, lastError);
         resolve();
       };
       for (const c of decision.bought) this.deps.lns.pushCopy(endpoint.host, lnsPortFor(endpoint, c.hotspot.region), c.hotspot.gatewayEui, lnsRxpkJson(c), onSent);
@@ -378,7 +382,7 @@ export class UplinkPipeline {
     if (!result.ok) {
       metrics.forward('http', 'error');
       logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');
-      this.endpointError(decision, startedAt);
+      this.endpointError(decision, startedAt, result.error);
       return;
     }
     metrics.forward('http', 'ok');
@@ -399,20 +403,12 @@ export class UplinkPipeline {
     }
   }
 
-  /** A paid packet did not reach its endpoint; enough of those in a row back the route off. */
-  private endpointError(decision: RouteDecision, startedAt: number): void {
+  /** A paid packet did not reach its endpoint (`error` says how); enough of those in a row back the route off. */
+  private endpointError(decision: RouteDecision, startedAt: number, error: string): void {
     const { metrics, batcher, endpointBackoff } = this.deps;
     metrics.drop('endpoint_error');
     batcher.countDrop({ routeId: decision.route.id, orgId: decision.route.orgId, day: utcDay(decision.receivedAtMs), reason: 'endpoint_error', count: 1 });
-    if (endpointBackoff === undefined) return;
-    const effect = endpointBackoff.failed(decision.route.id, startedAt, this.deps.monotonic());
-    if (!effect.backoff) return;
-    metrics.endpointBackoffs.inc();
-    // At most one line per back-off, and back-offs of a route are at least the base apart.
-    this.deps.logger.warn(
-      { route: decision.route.id, org: decision.route.orgId, backoffMs: effect.delayMs, backoffs: effect.level },
-      'route endpoint failing: its packets are not bought until the back-off ends',
-    );
+    if (endpointBackoff?.failed(decision.route.id, startedAt, this.deps.monotonic(), error).backoff) metrics.endpointBackoffs.inc();
   }
 
   private endpointOk(decision: RouteDecision): void {

@@ -15,7 +15,7 @@ import { DevAddrHex, Eui, GwmpEndpointInput, HttpEndpointInput, toRoutedPacketVi
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
-import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRoutedPackets, listSkfs, type RouteRow } from './routes-repository';
+import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRouteDelivery, listRoutedPackets, listSkfs, type RouteRow } from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -35,7 +35,8 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     // Sequential on purpose: the embedded database serves one query at a time per process anyway.
     const ranges = await listRanges(deps.db, [route.id]);
     const counts = await countEuiPairs(deps.db, [route.id]);
-    return toRouteView(route, ranges, counts.get(route.id) ?? 0);
+    const delivery = await listRouteDelivery(deps.db, [route.id]);
+    return toRouteView(route, ranges, counts.get(route.id) ?? 0, delivery.get(route.id), deps.clock.nowMs());
   }
   async function orgRoute(orgId: string, routeId: string): Promise<RouteRow> {
     const route = await findOrgRoute(deps.db, orgId, routeId);
@@ -86,7 +87,8 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       const ids = routes.map((r) => r.id);
       const ranges = await listRanges(deps.db, ids);
       const counts = await countEuiPairs(deps.db, ids);
-      return { data: routes.map((r) => toRouteView(r, ranges, counts.get(r.id) ?? 0)) };
+      const delivery = await listRouteDelivery(deps.db, ids);
+      return { data: routes.map((r) => toRouteView(r, ranges, counts.get(r.id) ?? 0, delivery.get(r.id), deps.clock.nowMs())) };
     },
   );
 

@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
-import type { RangeRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
+import type { RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
 
 export const DevAddrHex = Type.String({ pattern: '^[0-9A-Fa-f]{8}$', description: 'DevAddr, 8 hex, most significant byte first' });
 export const Eui = Type.String({ pattern: '^[0-9A-Fa-f]{16}$' });
@@ -99,6 +99,20 @@ export const RouteView = Type.Object(
     locked: Type.Boolean(),
     devAddrRanges: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
     euiPairCount: Type.Integer(),
+    delivery: Type.Union(
+      [
+        Type.Object({
+          backingOff: Type.Boolean({ description: 'The router is not buying this route’s packets right now (drop reason endpoint_backoff).' }),
+          backoffUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          backoffs: Type.Integer({ description: 'Back-offs in the current or last outage (each twice as long as the one before).' }),
+          lastError: Type.String({ description: 'What the endpoint answered last when it failed: status_500, timeout, ECONNREFUSED, ...' }),
+          lastErrorAt: Type.String({ format: 'date-time' }),
+          recoveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        }),
+        Type.Null(),
+      ],
+      { description: 'The endpoint’s last outage, as the router’s error back-off saw it; null when it never had one.' },
+    ),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -145,7 +159,20 @@ export function toLedgerView(e: DcLedgerRow) {
   return { id: e.id, kind: e.kind, amountDc: e.amountDc, balanceAfterDc: e.balanceAfterDc, copies: e.copies, memo: e.memo, createdAt: new Date(e.createdAtMs).toISOString() };
 }
 
-export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: number) {
+function toDeliveryView(d: RouteDeliveryRow | undefined, nowMs: number) {
+  if (d === undefined) return null;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    backingOff: d.backoffUntilMs !== null && d.backoffUntilMs > nowMs,
+    backoffUntil: iso(d.backoffUntilMs),
+    backoffs: d.backoffs,
+    lastError: d.lastError,
+    lastErrorAt: new Date(d.lastErrorAtMs).toISOString(),
+    recoveredAt: iso(d.recoveredAtMs),
+  };
+}
+
+export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: number, delivery: RouteDeliveryRow | undefined, nowMs: number) {
   const endpoint =
     r.endpoint.protocol === 'http'
       ? { protocol: 'http' as const, url: r.endpoint.url, hasAuthHeader: !!r.endpoint.authHeader }
@@ -160,6 +187,7 @@ export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: numbe
     locked: r.locked,
     devAddrRanges: ranges.filter((x) => x.routeId === r.id).map((x) => ({ start: formatDevAddr(x.startAddr), end: formatDevAddr(x.endAddr) })),
     euiPairCount,
+    delivery: toDeliveryView(delivery, nowMs),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

@@ -1,13 +1,21 @@
 // DB functions for routes and what hangs off them: DevAddr ranges, EUI pairs, session-key filters, stats and the packet log.
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
-import { routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
+import { routeDelivery, routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
 
 export type RouteRow = typeof routes.$inferSelect;
 export type RangeRow = typeof routeDevaddrRanges.$inferSelect;
 export type EuiPairRow = typeof routeEuiPairs.$inferSelect;
 export type SkfRow = typeof routeSkfs.$inferSelect;
 export type RoutedPacketRow = typeof routedPackets.$inferSelect;
+export type RouteDeliveryRow = typeof routeDelivery.$inferSelect;
+
+/** The router's record of each route's endpoint outages (routes that never had one have none). */
+export async function listRouteDelivery(db: Db, routeIds: string[]): Promise<Map<string, RouteDeliveryRow>> {
+  if (routeIds.length === 0) return new Map();
+  const rows = await db.select().from(routeDelivery).where(inArray(routeDelivery.routeId, routeIds));
+  return new Map(rows.map((r) => [r.routeId, r]));
+}
 
 export async function insertRoute(db: Db, route: { orgId: string; name: string; endpoint: RouteEndpoint; maxCopies: number; active: boolean; now: Date }): Promise<RouteRow> {
   const [row] = await db

@@ -221,6 +221,27 @@ export const routeStatsDaily = pgTable(
   (t) => [primaryKey({ columns: [t.routeId, t.day] })],
 );
 
+/**
+ * How a route's endpoint has been taking its packets, as far as the router's error back-off goes:
+ * written by the router when it backs a failing endpoint off and when the endpoint takes a packet
+ * again (a few writes per outage, none per packet), read by the API so a device maker can see why
+ * its packets are dropped as `endpoint_backoff` and what its server answered.
+ */
+export const routeDelivery = pgTable('route_delivery', {
+  routeId: uuid('route_id')
+    .primaryKey()
+    .references(() => routes.id, { onDelete: 'cascade' }),
+  /** What the last failed delivery got: `status_500`, `timeout`, `ECONNREFUSED`, ... */
+  lastError: text('last_error').notNull(),
+  lastErrorAtMs: bigint('last_error_at_ms', { mode: 'number' }).notNull(),
+  /** Back-offs in the current (or last) outage. */
+  backoffs: integer('backoffs').notNull(),
+  /** End of the current back-off (UTC ms); null once the endpoint took a packet again. */
+  backoffUntilMs: bigint('backoff_until_ms', { mode: 'number' }),
+  /** When the endpoint last took a packet again after a back-off. */
+  recoveredAtMs: bigint('recovered_at_ms', { mode: 'number' }),
+});
+
 /** Per route, UTC day and reason: packets (or copies, for copy-level reasons) not forwarded. */
 export const routeDropsDaily = pgTable(
   'route_drops_daily',
