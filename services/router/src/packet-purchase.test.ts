@@ -96,4 +96,54 @@ describe('a packet purchase', () => {
     const locked = new PacketPurchase([route('c', 1, { locked: true })]);
     expect(locked.next(packet(1), 0, () => true)[0]!.dropReason).toBe('route_locked');
   });
+
+  describe('with copies claimed on the shared multi-buy counter', () => {
+    it('keeps a decision whose copies were all granted as it is', () => {
+      const p = new PacketPurchase([route('a', 2)]);
+      const [d] = p.next(packet(2), 0);
+      expect(p.maxCopiesOf(d!)).toBe(2);
+      expect(p.granted(d!, 2)).toBe(d);
+      expect(p.routes[0]!.full).toBe(false);
+    });
+
+    it('buys only the granted copies, counts the rest over max_copies, and buys nothing more of the packet', () => {
+      const p = new PacketPurchase([route('a', 3)]);
+      const [d] = p.next(packet(2), 0);
+      const kept = p.granted(d!, 1)!;
+      expect(kept.bought.map((c) => c.hotspotAddress)).toEqual(['h1']);
+      expect([kept.copiesHeard, kept.overMax, kept.purchaseIndex]).toEqual([2, 1, 0]);
+      expect(d!.bought).toHaveLength(2); // the original decision is left alone
+      p.settled(kept, 'forwarded');
+      // Another router holds the rest of max_copies: a third copy here is not bought.
+      expect(p.hasRoom(3)).toBe(false);
+      expect(p.forwardable(p.routes[0]!)!.bought.map((c) => c.hotspotAddress)).toEqual(['h1']);
+    });
+
+    it('leaves a packet whose copies other routers bought to them: nothing to submit, record or forward', () => {
+      const p = new PacketPurchase([route('a', 2), route('b', 2)]);
+      const [da, db] = p.next(packet(1), 0);
+      expect(p.granted(da!, 0)).toBeUndefined();
+      expect(p.granted(db!, 1)).toBe(db);
+      p.settled(db!, 'forwarded');
+      const [ra, rb] = p.routes;
+      expect([ra!.boughtElsewhere, ra!.bought, ra!.full]).toEqual([true, 0, true]);
+      expect(p.forwardable(ra!)).toBeUndefined();
+      expect(p.forwardable(rb!)).toBe(db);
+      // Route b still has room; route a never buys the packet again.
+      expect(p.next(packet(2), 0).map((d) => d.route.id)).toEqual(['b']);
+    });
+
+    it('gives a later purchase bought elsewhere back, so its copies are heard over max_copies at the close', () => {
+      const p = new PacketPurchase([route('a', 3)]);
+      const [d0] = p.next(packet(1), 0);
+      p.settled(d0!, 'forwarded');
+      const [d1] = p.next(packet(3), 0);
+      expect(d1!.bought.map((c) => c.hotspotAddress)).toEqual(['h2', 'h3']);
+      expect(p.granted(d1!, 0)).toBeUndefined();
+      const r = p.routes[0]!;
+      expect([r.bought, r.heardAtLastPurchase, r.boughtElsewhere, r.full]).toEqual([1, 1, false, true]);
+      expect(p.hasRoom(4)).toBe(false);
+      expect(p.forwardable(r)).toBe(d0);
+    });
+  });
 });

@@ -13,6 +13,10 @@
  * Copies heard after a route's last purchase (it was full, or refused) are recorded as heard at
  * the close.
  *
+ * With several routers, each purchase's copies are first claimed on the shared multi-buy counter
+ * (multi-buy-counter.ts): copies other routers already bought for the route are not bought here
+ * (`granted`), and the route buys nothing more of the packet.
+ *
  * This file holds the rules (what to buy next, what the packet's state is after an outcome, what
  * to forward); the uplink pipeline submits the decisions and forwards.
  */
@@ -34,6 +38,12 @@ export interface RoutePurchases {
   status: RouteOutcome | undefined;
   /** A later purchase was not paid: nothing more is bought, and copies heard after it are not over max_copies. */
   refused: boolean;
+  /** Copies the window held before the last purchase (to give a purchase back when its copies were bought elsewhere). */
+  heardBeforeLastPurchase: number;
+  /** The shared multi-buy counter says the route's max_copies are bought (partly through other routers): nothing more to buy. */
+  full: boolean;
+  /** Other routers bought every copy of the packet this route may have: nothing of it is bought or recorded here. */
+  boughtElsewhere: boolean;
   /** Paid decisions, in order. */
   readonly paid: RouteDecision[];
 }
@@ -56,7 +66,17 @@ export class PacketPurchase {
   closed = false;
 
   constructor(matches: readonly RouteMatch[]) {
-    this.routes = matches.map((match) => ({ match, bought: 0, heardAtLastPurchase: 0, status: undefined, refused: false, paid: [] }));
+    this.routes = matches.map((match) => ({
+      match,
+      bought: 0,
+      heardAtLastPurchase: 0,
+      heardBeforeLastPurchase: 0,
+      status: undefined,
+      refused: false,
+      full: false,
+      boughtElsewhere: false,
+      paid: [],
+    }));
   }
 
   /** Whether a route may still buy one of `copiesHeard` copies. */
@@ -67,7 +87,7 @@ export class PacketPurchase {
 
   private mayBuy(r: RoutePurchases, copiesHeard: number): boolean {
     if (this.made === 0) return true;
-    return r.status === 'forwarded' && !r.refused && r.bought < r.match.maxCopies && r.bought < copiesHeard;
+    return r.status === 'forwarded' && !r.refused && !r.full && r.bought < r.match.maxCopies && r.bought < copiesHeard;
   }
 
   /**
@@ -108,6 +128,7 @@ export class PacketPurchase {
       else if (!route.active) decision.dropReason = 'route_inactive';
       else if (this.made === 0 && backingOff?.(route.id)) decision.dropReason = 'endpoint_backoff';
       r.bought += bought.length;
+      r.heardBeforeLastPurchase = r.heardAtLastPurchase;
       r.heardAtLastPurchase = copies.length;
       decisions.push(decision);
     }
@@ -115,9 +136,38 @@ export class PacketPurchase {
     return decisions;
   }
 
+  /** The max_copies that applies to a decision's route for this packet (a session-key filter's, or the route's). */
+  maxCopiesOf(decision: RouteDecision): number {
+    return this.routeOf(decision)?.match.maxCopies ?? 0;
+  }
+
+  /**
+   * What is left of a decision once the shared multi-buy counter granted `granted` of its copies:
+   * the decision itself when all were granted; its first `granted` copies (the rest over
+   * max_copies) when some were; undefined when none were, as other routers bought them. The
+   * route then buys nothing more of the packet. A first purchase with nothing granted leaves no
+   * trace here (the packet is another router's to record and forward); a later one is given back,
+   * so the copies it meant to buy count as heard over max_copies at the close.
+   */
+  granted(decision: RouteDecision, granted: number): RouteDecision | undefined {
+    const denied = decision.bought.length - granted;
+    const r = this.routeOf(decision);
+    if (denied <= 0 || r === undefined) return decision;
+    r.bought -= denied;
+    r.full = true;
+    if (granted > 0) return { ...decision, bought: decision.bought.slice(0, granted), overMax: decision.overMax + denied };
+    if (decision.purchaseIndex === 0) r.boughtElsewhere = true;
+    else r.heardAtLastPurchase = r.heardBeforeLastPurchase;
+    return undefined;
+  }
+
+  private routeOf(decision: RouteDecision): RoutePurchases | undefined {
+    return this.routes.find((x) => x.match.route === decision.route);
+  }
+
   /** Records a settled decision's outcome on its route. */
   settled(decision: RouteDecision, outcome: RouteOutcome): void {
-    const r = this.routes.find((x) => x.match.route === decision.route);
+    const r = this.routeOf(decision);
     if (r === undefined) return;
     if (decision.purchaseIndex === 0) r.status = outcome;
     else if (outcome !== 'forwarded') r.refused = true;

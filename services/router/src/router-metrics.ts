@@ -56,6 +56,9 @@ export class RouterMetrics {
   readonly openWindows: Gauge;
   readonly endpointBackoffs: Counter;
   readonly endpointsBackingOff: Gauge;
+  readonly multiBuyDenied: Counter;
+  readonly multiBuyUnavailable: Counter;
+  readonly multiBuyClaimSeconds: Histogram;
 
   // The per-packet counters are tallied here and handed to prom-client when /metrics is read:
   // prom-client hashes the labels on every inc(), even of a bound child, which showed up at tens of
@@ -103,6 +106,22 @@ export class RouterMetrics {
       registers: [registry],
     });
     this.endpointsBackingOff = new Gauge({ name: 'cov_router_endpoints_backing_off', help: 'Routes whose endpoint is in error back-off right now.', registers: [registry] });
+    this.multiBuyDenied = new Counter({
+      name: 'cov_router_multibuy_denied_total',
+      help: "Copies this router heard and did not buy because other routers had bought the route's max_copies of the packet (shared multi-buy counter).",
+      registers: [registry],
+    });
+    this.multiBuyUnavailable = new Counter({
+      name: 'cov_router_multibuy_unavailable_total',
+      help: "Purchases made with the router's own count because the shared multi-buy counter (Redis) did not answer in ROUTER_MULTIBUY_TIMEOUT_MS or was unreachable (fail open).",
+      registers: [registry],
+    });
+    this.multiBuyClaimSeconds = new Histogram({
+      name: 'cov_router_multibuy_claim_seconds',
+      help: "Time to claim a purchase's copies on the shared multi-buy counter (a Redis round trip), before paying for them.",
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05],
+      registers: [registry],
+    });
   }
 
   drop(reason: DropReason, count = 1): void {

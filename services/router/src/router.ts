@@ -17,11 +17,12 @@ import { GwmpLnsClient } from './forwarding/gwmp-lns-client';
 import { HttpForwarder } from './forwarding/http-forwarder';
 import { GatewayDirectory, registryLookup } from './gateway-directory';
 import { GwmpServer } from './gwmp-server';
+import { RedisMultiBuyCounter } from './multi-buy-counter';
 import { NegativeCache } from './negative-cache';
 import { pruneRoutedPackets } from './packet-log-pruner';
 import { RouteConfigCache } from './route-config-cache';
 import { RouterMetrics } from './router-metrics';
-import { UplinkPipeline } from './uplink-pipeline';
+import { LATE_COPY_MEMORY_MS, UplinkPipeline } from './uplink-pipeline';
 
 export interface RouterHandle {
   /** UDP port the GWMP socket is bound to (useful with GWMP_PORT=0). */
@@ -49,6 +50,8 @@ const HTTP_MAX_SOCKETS_PER_ENDPOINT = 128;
 const JOURNAL_SWEEP_MS = 5_000;
 /** Journal rows (burn batches) expanded per statement. */
 const JOURNAL_ROWS_PER_SETTLE = 200;
+/** At most one log line this often while the shared multi-buy counter is unavailable (the metric counts every purchase). */
+const MULTIBUY_WARN_INTERVAL_MS = 10_000;
 
 export class Router implements RouterHandle {
   readonly metrics: RouterMetrics;
@@ -65,6 +68,7 @@ export class Router implements RouterHandle {
   private readonly endpointBackoff: EndpointBackoff;
   private readonly ingress: GatewayIngress;
   private readonly gwmp: GwmpServer;
+  private readonly multiBuy: RedisMultiBuyCounter | undefined;
 
   constructor(private readonly ctx: AppContext) {
     const { config, logger, clock } = ctx;
@@ -142,6 +146,26 @@ export class Router implements RouterHandle {
         recordRecovery(ctx.database.sql, routeId, clock.nowMs()).catch((e: unknown) => logger.warn({ err: e, route: routeId }, 'could not record a route recovery'));
       },
     });
+    // Several routers share one count of each packet's copies per route in Redis (one router alone needs none).
+    let multiBuyWarnedAt = -Infinity;
+    this.multiBuy =
+      config.REDIS_URL && config.ROUTER_MULTIBUY === 'shared'
+        ? new RedisMultiBuyCounter({
+            url: config.REDIS_URL,
+            prefix: config.QUEUE_PREFIX,
+            timeoutMs: config.ROUTER_MULTIBUY_TIMEOUT_MS,
+            // A packet's counters last as long as this router takes its copies for copies of it: after that an
+            // identical frame is a new packet (a retransmission), to be bought again.
+            keepMs: LATE_COPY_MEMORY_MS,
+            onUnavailable: (error) => {
+              metrics.multiBuyUnavailable.inc();
+              const nowMs = monotonic();
+              if (nowMs - multiBuyWarnedAt < MULTIBUY_WARN_INTERVAL_MS) return;
+              multiBuyWarnedAt = nowMs;
+              logger.warn({ err: error }, 'shared multi-buy counter unavailable: buying with this router\'s own count (a packet heard through several routers may be bought more than max_copies times)');
+            },
+          })
+        : undefined;
     this.pipeline = new UplinkPipeline({
       clock,
       logger,
@@ -157,6 +181,7 @@ export class Router implements RouterHandle {
       monotonic,
       endpointBackoff: this.endpointBackoff,
       ingress: this.ingress,
+      ...(this.multiBuy ? { multiBuy: this.multiBuy } : {}),
     });
   }
 
@@ -235,6 +260,7 @@ export class Router implements RouterHandle {
         start: async () => {
           // Batches a previous run journaled but did not expand (a crash) are settled first.
           this.settler.start();
+          if (this.multiBuy && (await this.multiBuy.connect())) logger.info('multi-buy counter shared with other routers in Redis');
           await this.gwmp.start();
         },
         stop: async () => {
@@ -248,6 +274,7 @@ export class Router implements RouterHandle {
           this.scheduler.stop();
           this.lns.close();
           this.http.close();
+          await this.multiBuy?.close();
         },
       },
       prune,

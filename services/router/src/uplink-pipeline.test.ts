@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import type { Rxpk } from '@cov/shared/gwmp/types';
@@ -11,6 +12,35 @@ import { RouteTable } from './route-table';
 import { RouterMetrics } from './router-metrics';
 import { FakeScheduler } from './testing/fake-scheduler';
 import { UplinkPipeline } from './uplink-pipeline';
+import type { MultiBuyClaim, MultiBuyCounter } from './multi-buy-counter';
+
+/**
+ * The shared multi-buy counter as Redis keeps it (a count per packet and route, capped at
+ * max_copies), with copies another router already bought set by the test.
+ */
+class FakeMultiBuy implements MultiBuyCounter {
+  readonly counts = new Map<string, number>();
+  readonly claims: MultiBuyClaim[] = [];
+  claim(claims: readonly MultiBuyClaim[]): Promise<number[]> {
+    this.claims.push(...claims);
+    return Promise.resolve(
+      claims.map((c) => {
+        const key = `${c.packetId}:${c.routeId}`;
+        const have = this.counts.get(key) ?? 0;
+        const grant = Math.max(0, Math.min(c.wanted, c.maxCopies - have));
+        this.counts.set(key, have + grant);
+        return grant;
+      }),
+    );
+  }
+  boughtElsewhere(packetId: string, routeId: string, copies: number): void {
+    this.counts.set(`${packetId}:${routeId}`, copies);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+const PACKET_20 = createHash('sha256').update(phy(20)).digest('hex');
 
 const ROUTE = { id: 'r1', orgId: 'o1', endpoint: { protocol: 'gwmp' as const, host: '127.0.0.1', port: 1 }, maxCopies: 5, active: true, locked: false };
 const table = new RouteTable({ version: 1, routes: [ROUTE], devAddrRanges: [{ routeId: 'r1', startAddr: 0xfc014c00, endAddr: 0xfc014c07 }], euiPairs: [], skfs: [] });
@@ -57,7 +87,7 @@ const withMaxCopies = (maxCopies: number) =>
  * A pipeline on simulated time (window 100 ms, purchases 40 ms before the close) whose burn
  * outcomes the test hands out one decision at a time, to see what is bought when.
  */
-function steppedSetup(maxCopies: number) {
+function steppedSetup(maxCopies: number, multiBuy?: MultiBuyCounter) {
   const scheduler = new FakeScheduler();
   const submitted: { decision: RouteDecision; settle(outcome: RouteOutcome): void }[] = [];
   const lateCopies: LateCopies[] = [];
@@ -83,6 +113,7 @@ function steppedSetup(maxCopies: number) {
     purchaseLeadMs: 40,
     monotonic: () => scheduler.now(),
     dedupScheduler: scheduler,
+    ...(multiBuy ? { multiBuy } : {}),
   });
   const data = phy(20).toString('base64');
   /** A copy from hotspot i, then the microtasks it sets off. */
@@ -353,6 +384,62 @@ describe('uplink pipeline', () => {
         metrics.find((m) => m.name === name)!.values.find((v) => reason === undefined || v.labels.reason === reason)?.value;
       expect(value('cov_router_endpoint_backoffs_total')).toBe(4);
       expect(value('cov_router_dropped_total', 'endpoint_backoff')).toBe(5);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+  });
+
+  describe('with a multi-buy counter shared with other routers', () => {
+    it('claims each purchase’s copies and buys only what other routers left of max_copies', async () => {
+      const multiBuy = new FakeMultiBuy();
+      multiBuy.boughtElsewhere(PACKET_20, 'r1', 2); // other routers bought two copies already
+      const t = steppedSetup(3, multiBuy);
+      await t.hear(1);
+      await t.hear(2);
+      await t.advance(60); // the lead: both copies claimed, one granted
+      expect(multiBuy.claims).toEqual([{ packetId: PACKET_20, routeId: 'r1', wanted: 2, maxCopies: 3 }]);
+      expect(t.purchases()).toEqual([[0, 2, ['hotspot-1']]]);
+      expect(t.submitted[0]!.decision.overMax).toBe(1);
+      await t.settle(0, 'forwarded');
+      await t.hear(3); // the route's max_copies are bought in all: not claimed, not bought
+      expect(multiBuy.claims).toHaveLength(1);
+      expect(t.purchases()).toHaveLength(1);
+      await t.advance(40);
+      expect(t.pushed).toEqual(['aa555a0000000001']);
+      expect(t.lateCopies).toMatchObject([{ packetId: PACKET_20, routeId: 'r1', count: 1, forwarded: true }]);
+      await t.pipeline.drain();
+      t.pipeline.stop();
+    });
+
+    it('leaves a packet whose copies other routers bought alone: nothing paid, forwarded or recorded here', async () => {
+      const multiBuy = new FakeMultiBuy();
+      multiBuy.boughtElsewhere(PACKET_20, 'r1', 2);
+      const t = steppedSetup(2, multiBuy);
+      await t.hear(1);
+      await t.hear(2); // max_copies heard: claimed at once, none granted
+      expect(multiBuy.claims).toHaveLength(1);
+      expect(t.purchases()).toEqual([]);
+      await t.hear(3);
+      await t.advance(100);
+      await t.pipeline.drain();
+      expect(t.purchases()).toEqual([]);
+      expect(t.pushed).toEqual([]);
+      expect(t.lateCopies).toEqual([]);
+      t.pipeline.stop();
+    });
+
+    it('changes nothing for a router alone: every claim is granted in full', async () => {
+      const multiBuy = new FakeMultiBuy();
+      const t = steppedSetup(3, multiBuy);
+      await t.hear(1);
+      await t.advance(60);
+      await t.settle(0, 'forwarded');
+      await t.hear(2);
+      await t.settle(1, 'forwarded');
+      await t.advance(40);
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']], [1, 2, ['hotspot-2']]]);
+      expect(multiBuy.claims.map((c) => c.wanted)).toEqual([1, 1]);
+      expect(t.pushed).toEqual(['aa555a0000000001', 'aa555a0000000002']);
       await t.pipeline.drain();
       t.pipeline.stop();
     });

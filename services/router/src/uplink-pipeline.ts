@@ -7,6 +7,8 @@
  *           soon as it holds as many as any route may buy, else `purchaseLeadMs` before it closes;
  *           copies heard after that are bought in later purchases while a route has room
  *           (packet-purchase.ts)
+ *        -> with several routers: the purchase's copies claimed on the shared multi-buy counter
+ *           (multi-buy-counter.ts); copies other routers bought for the route are not bought here
  *        -> burn batch (durable burn + records; decides insufficient_dc)
  *        -> window closed: forward (HTTP webhook, or GWMP to the LNS) -> downlink from the answer, if any.
  * A route whose endpoint keeps failing is backed off: its packets are not bought meanwhile
@@ -20,6 +22,7 @@ import type { Logger } from '@cov/shared/logger';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
 import type { BurnBatcher } from './burn-batcher';
 import type { EndpointBackoff } from './endpoint-backoff';
+import type { MultiBuyClaim, MultiBuyCounter } from './multi-buy-counter';
 import { DedupWindow, type AddOutcome, type ClosedPacket, type Scheduler } from './dedup-window';
 import { readDownlinkRequest } from './downlinks/downlink-request';
 import type { DownlinkService } from './downlinks/downlink-service';
@@ -57,6 +60,8 @@ export interface UplinkPipelineDeps {
   ingress?: { refuse(hotspotAddress: string): DropReason | undefined };
   /** Per-route error back-off of endpoints; without it every packet is bought whatever its endpoint did before. */
   endpointBackoff?: EndpointBackoff;
+  /** The multi-buy counter routers share (several routers); without it this router's own count decides. */
+  multiBuy?: MultiBuyCounter;
 }
 
 /**
@@ -256,11 +261,50 @@ export class UplinkPipeline {
     this.buyNext(packet, purchase);
   }
 
-  /** Submits the next purchase (if a route may still buy) to the burn batch. */
+  /**
+   * Makes the next purchase (if a route may still buy): claims its copies on the shared multi-buy
+   * counter when there is one, then submits what is left to the burn batch.
+   */
   private buyNext(packet: WindowPacket, purchase: PacketPurchase): void {
     const decisions = purchase.next(packet, this.deps.clock.nowMs(), this.backingOff);
     if (decisions.length === 0) return;
     purchase.inFlight = true;
+    const multiBuy = this.deps.multiBuy;
+    let claims: MultiBuyClaim[] | undefined;
+    if (multiBuy !== undefined) {
+      for (const d of decisions) {
+        if (d.dropReason === undefined && d.bought.length > 0) (claims ??= []).push({ packetId: d.packetId, routeId: d.route.id, wanted: d.bought.length, maxCopies: purchase.maxCopiesOf(d) });
+      }
+    }
+    if (multiBuy === undefined || claims === undefined) {
+      this.submit(packet, purchase, decisions);
+      return;
+    }
+    const claimedAt = this.deps.monotonic();
+    multiBuy
+      .claim(claims)
+      .then((granted) => {
+        this.deps.metrics.multiBuyClaimSeconds.observe((this.deps.monotonic() - claimedAt) / 1000);
+        const kept: RouteDecision[] = [];
+        let i = 0;
+        for (const d of decisions) {
+          if (d.dropReason !== undefined || d.bought.length === 0) {
+            kept.push(d);
+            continue;
+          }
+          const n = granted[i++] ?? d.bought.length;
+          if (n < d.bought.length) this.deps.metrics.multiBuyDenied.inc(d.bought.length - n);
+          const left = purchase.granted(d, n);
+          if (left !== undefined) kept.push(left);
+        }
+        if (kept.length > 0) this.submit(packet, purchase, kept);
+        else this.purchaseSettled(packet, purchase, [], []); // every copy was bought through other routers
+      })
+      .catch((e: unknown) => this.deps.logger.error({ err: e, packet: packet.key }, 'packet purchase failed after its multi-buy claim'));
+  }
+
+  /** Submits a purchase's decisions to the burn batch; its outcomes come back to `purchaseSettled`. */
+  private submit(packet: WindowPacket, purchase: PacketPurchase, decisions: readonly RouteDecision[]): void {
     // On the window's monotonic clock, which the router gives the batcher too; a closed window's purchase starts at once.
     const startBy = purchase.closed ? -Infinity : packet.openedAt + this.deps.windowMs - COMMIT_ALLOWANCE_MS;
     const settled = (outcomes: RouteOutcome[]) => this.purchaseSettled(packet, purchase, decisions, outcomes);
@@ -306,6 +350,7 @@ export class UplinkPipeline {
 
   /** Copies heard after a route's last purchase: over max_copies when the packet was paid, or merely heard. */
   private lateCopiesHeard(packet: WindowPacket, r: RoutePurchases): void {
+    if (r.boughtElsewhere) return; // the packet is recorded by the routers that bought it
     const count = packet.copies.length - r.heardAtLastPurchase;
     if (count <= 0) return;
     const forwarded = r.status === 'forwarded' && !r.refused;

@@ -39,6 +39,11 @@ export interface TestNodeOptions {
   services?: readonly ServiceName[];
   clock?: Clock;
   overrides?: Partial<Record<string, string>>;
+  /**
+   * Another node whose database and Redis prefix this one uses (server mode, as processes of one
+   * deployment: e.g. a second router). It leaves them to that node: destroy() does not drop them.
+   */
+  storageOf?: TestNode;
 }
 
 export async function startTestNode(mode: TestMode, options: TestNodeOptions = {}): Promise<TestNode> {
@@ -56,11 +61,18 @@ export async function startTestNode(mode: TestMode, options: TestNodeOptions = {
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...options.overrides,
   };
-  if (mode !== 'embedded') {
+  if (options.storageOf !== undefined) {
+    if (mode === 'embedded') throw new Error('an embedded node keeps its database to itself');
+    env.DATABASE_URL = options.storageOf.config.DATABASE_URL;
+    if (mode === 'postgres+redis') {
+      env.REDIS_URL = options.storageOf.config.REDIS_URL;
+      env.QUEUE_PREFIX = options.storageOf.config.QUEUE_PREFIX;
+    }
+  } else if (mode !== 'embedded') {
     database = await createTestDatabase();
     env.DATABASE_URL = database.url;
   }
-  if (mode === 'postgres+redis') {
+  if (mode === 'postgres+redis' && options.storageOf === undefined) {
     env.REDIS_URL = base.TEST_REDIS_URL;
     env.QUEUE_PREFIX = `covtest_${database!.name}`;
   }

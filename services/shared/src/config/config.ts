@@ -134,6 +134,17 @@ export const ConfigSchema = Type.Object(
     ),
     ROUTER_ENDPOINT_BACKOFF_MAX_MS: Int(60_000, 'Longest error back-off of a failing route endpoint.', 0, 86_400_000),
     ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF: Int(3, 'Failed deliveries in a row (no success in between) before a route endpoint is first backed off.', 1, 1000),
+    ROUTER_MULTIBUY: Type.Union([Type.Literal('shared'), Type.Literal('local')], {
+      default: 'shared',
+      description:
+        "shared: with REDIS_URL, routers claim each packet's copies on a multi-buy counter in Redis before buying them, so a packet heard through several routers is still bought at most max_copies times per route in all (run several routers). local: each router counts alone (one router; saves a Redis round trip per purchase). Without REDIS_URL the count is always local.",
+    }),
+    ROUTER_MULTIBUY_TIMEOUT_MS: Int(
+      25,
+      'How long a purchase waits for the shared multi-buy counter; after that (or at once while Redis is unreachable) it goes on with the router\'s own count (fail open), counted in cov_router_multibuy_unavailable_total.',
+      1,
+      10_000,
+    ),
     ROUTER_PACKET_LOG_RETENTION_MS: Int(86_400_000, 'Per-route packet log rows (recent packets) older than this are pruned; bought-copy records are kept.', 60_000),
   },
   { additionalProperties: false },

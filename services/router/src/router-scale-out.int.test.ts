@@ -1,0 +1,134 @@
+/**
+ * Two routers of one deployment (same PostgreSQL database, same Redis), each with its own
+ * hotspots, as `docker compose up --scale router=2` runs them: a packet heard through both is
+ * bought at most max_copies times in all, thanks to the multi-buy counter they share in Redis;
+ * the balance, ledger and bought-copy records agree with what reached the device maker.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
+import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
+import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
+import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import type { RouterServiceModule } from './service';
+import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
+import { TestLns } from './testing/test-lns';
+
+const KEYS = { nwkSKey: new Uint8Array(16).fill(3), appSKey: new Uint8Array(16).fill(4) };
+const START_DC = 1000;
+const MAX_COPIES = 2;
+const ROUTER_SETTINGS = { ROUTER_DEDUP_WINDOW_MS: '200', ROUTER_PURCHASE_LEAD_MS: '50', ROUTER_CONFIG_POLL_INTERVAL_MS: '100' };
+
+describe('two routers sharing a multi-buy counter (postgres+redis)', () => {
+  let first: TestNode;
+  let second: TestNode;
+  const routers: RouterServiceModule['router'][] = [];
+  const lns = new TestLns();
+  /** Hotspots 0 and 1 hand their packets to the first router, 2 and 3 to the second. */
+  const gateways: TestGateway[] = [];
+  let org: { id: string; key: string };
+  let tmst = 1_000_000;
+
+  const routerOf = (node: TestNode) => (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
+  const metric = async (node: TestNode, name: string): Promise<number> => {
+    const text = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
+    return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  };
+  const frame = (fCnt: number) => {
+    const built = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr: 'fc014c03', fCnt, fPort: 5, payload: Uint8Array.of(fCnt) }, KEYS);
+    if (!built.ok) throw built.error;
+    return built.value;
+  };
+  /** One uplink heard by the given hotspots, in that order, a few milliseconds apart. */
+  const hear = async (fCnt: number, hotspots: number[]) => {
+    tmst += 10_000_000;
+    for (const i of hotspots) {
+      await gateways[i]!.push([rxpkOf(frame(fCnt), { tmst: tmst + i, rssiDbm: -60 - i, snrDb: 7 })]);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  const messages = (fCnt: number) => lns.on('/scale').filter((u) => (u.message.frame as { fCnt: number }).fCnt === fCnt);
+  const boughtFrom = (fCnt: number) =>
+    messages(fCnt)
+      .flatMap((u) => u.message.copies.map((c) => c.hotspot))
+      .sort();
+  const drainBoth = async () => {
+    for (const r of routers) await r.drain();
+  };
+
+  beforeAll(async () => {
+    await lns.start();
+    first = await startTestNode('postgres+redis', { services: ['api', 'router'], overrides: ROUTER_SETTINGS });
+    second = await startTestNode('postgres+redis', { services: ['router'], overrides: ROUTER_SETTINGS, storageOf: first });
+    routers.push(routerOf(first), routerOf(second));
+    const call = first.call.bind(first);
+    const maker = await call('POST', '/v1/admin/makers', { name: 'Scale-out Gateways' }, first.adminKey);
+    const owner = keypairFromLabel('router-scale-out/owner');
+    for (const i of [0, 1, 2, 3]) {
+      const h = keypairFromLabel(`router-scale-out/hotspot/${i}`);
+      const eui = `AA555A00000002${i.toString(16).padStart(2, '0')}`;
+      expect((await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, gatewayEui: eui }, maker.body.apiKey)).status).toBe(201);
+      const fields = { hotspot: h.address, owner: owner.address, lat: 48.85 + i * 0.01, lng: 2.35, gainDbiX10: 30, elevationM: 10, nonce: 1, timestampMs: Date.now() };
+      const signature = Buffer.from(sign(locationAssertionBytes(fields), owner.secretKey)).toString('base64');
+      const { hotspot: _h, ...rest } = fields;
+      expect((await call('POST', `/v1/hotspots/${h.address}/location`, { ...rest, signature })).status).toBe(200);
+      const gw = await new TestGateway(eui.toLowerCase(), '127.0.0.1', routers[i < 2 ? 0 : 1]!.gwmpPort).start();
+      await gw.pull();
+      gateways.push(gw);
+    }
+    await waitFor(() => gateways.every((g) => g.acks('PULL_ACK') === 1), 'PULL_ACKs from both routers');
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Scale-out Org', devAddrCount: 8 }, first.adminKey);
+    org = { id: created.body.org.id, key: created.body.apiKey };
+    const route = await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint: { protocol: 'http', url: lns.url('/scale') }, maxCopies: MAX_COPIES, devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }] }, org.key);
+    expect(route.status).toBe(201);
+    await call('POST', `/v1/admin/orgs/${org.id}/dc`, { amountDc: START_DC }, first.adminKey);
+    for (const r of routers) await r.reloadRoutes();
+  });
+
+  afterAll(async () => {
+    for (const gw of gateways) await gw.close();
+    await second?.destroy();
+    await first?.destroy();
+    await lns.close();
+  });
+
+  it('buys max_copies of a packet in all, however its copies are spread over the routers', async () => {
+    const hotspot = (i: number) => keypairFromLabel(`router-scale-out/hotspot/${i}`).address;
+
+    // Packet 1: the first router holds max_copies at once and buys them; the second is left none.
+    await hear(1, [0, 1]);
+    await waitFor(() => messages(1).length === 1, 'packet 1 forwarded by the first router');
+    await hear(1, [2, 3]);
+    await waitFor(async () => (await metric(second, 'cov_router_multibuy_denied_total')) === 2, 'the second router told the copies are bought');
+
+    // Packet 2: each router hears one copy; both buy theirs (one each: max_copies in all) and forward it.
+    await hear(2, [0, 2]);
+    await waitFor(() => messages(2).length === 2, 'packet 2 forwarded by both routers');
+
+    // Packet 3: all four hotspots, interleaved across the routers.
+    await hear(3, [0, 2, 1, 3]);
+    await waitFor(() => boughtFrom(3).length >= MAX_COPIES, 'packet 3 forwarded');
+    await new Promise((r) => setTimeout(r, 300)); // past both windows: nothing more may arrive
+    await drainBoth();
+
+    expect(boughtFrom(1)).toEqual([hotspot(0), hotspot(1)].sort());
+    expect(boughtFrom(2)).toEqual([hotspot(0), hotspot(2)].sort());
+    expect(boughtFrom(3)).toHaveLength(MAX_COPIES);
+    expect(await metric(first, 'cov_router_multibuy_unavailable_total')).toBe(0);
+    expect(await metric(second, 'cov_router_multibuy_unavailable_total')).toBe(0);
+
+    // The books across both routers: 2 copies per packet paid (1 DC each), recorded once each.
+    const { sql } = first.ctx.database;
+    const paidCopies = 3 * MAX_COPIES;
+    const [balance] = await sql<{ dc: string }[]>`select dc_balance::text as dc from orgs where id = ${org.id}`;
+    expect(Number(balance!.dc)).toBe(START_DC - paidCopies);
+    const [burned] = await sql<{ dc: string; copies: string }[]>`
+      select coalesce(-sum(amount_dc), 0)::text as dc, coalesce(sum(copies), 0)::text as copies from dc_ledger where org_id = ${org.id} and kind = 'burn'`;
+    expect([Number(burned!.dc), Number(burned!.copies)]).toEqual([paidCopies, paidCopies]);
+    const recorded = await sql<{ hotspot_address: string }[]>`select hotspot_address from packet_copies where org_id = ${org.id}`;
+    expect(recorded).toHaveLength(paidCopies);
+    const delivered = [1, 2, 3].flatMap(boughtFrom);
+    expect(recorded.map((r) => r.hotspot_address).sort()).toEqual(delivered.sort());
+    const [journal] = await sql<{ n: number }[]>`select count(*)::int as n from burn_journal`;
+    expect(journal!.n).toBe(0);
+  });
+});
