@@ -63,6 +63,14 @@ describe('shared multi-buy counter (redis)', () => {
     expect(multiBuyKey('p', 'ab', 'r1')).toBe('p:multibuy:{ab}:r1');
   });
 
+  it('lets the first router that asks send a packet’s downlink, and only it', async () => {
+    const [a, b] = [await counter(), await counter()];
+    const id = packet();
+    const answers = await Promise.all([a.claimDownlink(id), b.claimDownlink(id), a.claimDownlink(id)]);
+    expect(answers.filter(Boolean)).toHaveLength(1);
+    expect(await b.claimDownlink(packet())).toBe(true);
+  });
+
   it('forgets a packet after keepMs, so a later identical frame is bought again', async () => {
     const a = await counter({ keepMs: 150 });
     const id = packet();
@@ -81,6 +89,7 @@ describe('shared multi-buy counter (redis)', () => {
     counters.push(down);
     expect(await down.connect()).toBe(false);
     expect(await down.claim([{ packetId: packet(), routeId: 'r1', wanted: 2, maxCopies: 1 }])).toEqual([2]);
+    expect(await down.claimDownlink(packet())).toBe(true);
     // Refused by the client itself (no queue while disconnected), not after waiting for a reconnection.
     expect(errors.at(-1)?.message).toMatch(/enableOfflineQueue/);
   });

@@ -34,6 +34,12 @@ export interface MultiBuyCounter {
    * every claim is granted in full (fail open) and `onUnavailable` is told why.
    */
   claim(claims: readonly MultiBuyClaim[]): Promise<number[]>;
+  /**
+   * Whether this router may send the one downlink of a packet (true for the first router to ask).
+   * Routers that each forwarded copies of the packet may each get an answer with a downlink; the
+   * device listens for one. Never rejects: fails open (true) like `claim`.
+   */
+  claimDownlink(packetId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -59,6 +65,11 @@ return granted
 /** A packet's counters share a hash tag, so that one script's keys sit on one slot of a Redis Cluster. */
 export function multiBuyKey(prefix: string, packetId: string, routeId: string): string {
   return `${prefix}:multibuy:{${packetId}}:${routeId}`;
+}
+
+/** Set by the router that sends a packet's downlink. */
+export function downlinkClaimKey(prefix: string, packetId: string): string {
+  return `${prefix}:multibuy:{${packetId}}:downlink`;
 }
 
 export interface RedisMultiBuyCounterOptions {
@@ -116,6 +127,16 @@ export class RedisMultiBuyCounter implements MultiBuyCounter {
     } catch (e) {
       this.options.onUnavailable(e as Error);
       return claims.map((c) => c.wanted);
+    }
+  }
+
+  async claimDownlink(packetId: string): Promise<boolean> {
+    try {
+      const set = await this.redis.set(downlinkClaimKey(this.options.prefix, packetId), '1', 'PX', this.options.keepMs, 'NX');
+      return set === 'OK';
+    } catch (e) {
+      this.options.onUnavailable(e as Error);
+      return true;
     }
   }
 

@@ -29,12 +29,18 @@ describe('two routers sharing a multi-buy counter (postgres+redis)', () => {
   let tmst = 1_000_000;
 
   const routerOf = (node: TestNode) => (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
-  const metric = async (node: TestNode, name: string): Promise<number> => {
+  /** A metric's value, optionally of the series whose labels include `label` (e.g. `outcome="sent_rx1"`). */
+  const metric = async (node: TestNode, name: string, label = ''): Promise<number> => {
     const text = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
-    return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return Number(new RegExp(`^${name}(?:\\{[^}]*${label}[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   };
   const frame = (fCnt: number) => {
     const built = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr: 'fc014c03', fCnt, fPort: 5, payload: Uint8Array.of(fCnt) }, KEYS);
+    if (!built.ok) throw built.error;
+    return built.value;
+  };
+  const downlink = (fCnt: number) => {
+    const built = buildDataFrame({ mtype: 'UnconfirmedDataDown', devAddr: 'fc014c03', fCnt, fPort: 5, payload: Uint8Array.of(0xca) }, KEYS);
     if (!built.ok) throw built.error;
     return built.value;
   };
@@ -91,7 +97,7 @@ describe('two routers sharing a multi-buy counter (postgres+redis)', () => {
     await lns.close();
   });
 
-  it('buys max_copies of a packet in all, however its copies are spread over the routers', async () => {
+  it('buys max_copies of a packet in all, however its copies are spread over the routers, and sends one downlink per packet', async () => {
     const hotspot = (i: number) => keypairFromLabel(`router-scale-out/hotspot/${i}`).address;
 
     // Packet 1: the first router holds max_copies at once and buys them; the second is left none.
@@ -99,10 +105,28 @@ describe('two routers sharing a multi-buy counter (postgres+redis)', () => {
     await waitFor(() => messages(1).length === 1, 'packet 1 forwarded by the first router');
     await hear(1, [2, 3]);
     await waitFor(async () => (await metric(second, 'cov_router_multibuy_denied_total')) === 2, 'the second router told the copies are bought');
+    // The message names the router that holds the packet: a later downlink is posted there, and
+    // only there (the other router never heard of it).
+    const [message1] = messages(1);
+    expect(message1!.message.downlinkUrl).toBe(`${first.httpBaseUrl}/v1/router/downlinks`);
+    const later = { uplinkId: message1!.message.id, payload: Buffer.from(downlink(1)).toString('base64'), rx1: { delayMs: 3000 } };
+    const elsewhere = await second.call('POST', '/v1/router/downlinks', later, org.key);
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'downlinks.unknown_uplink']);
+    const posted = await fetch(message1!.message.downlinkUrl!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${org.key}` }, body: JSON.stringify(later) });
+    expect(posted.status).toBe(202);
+    await waitFor(() => gateways[0]!.downlinks.length + gateways[1]!.downlinks.length === 1, 'the later downlink sent through the first router');
 
-    // Packet 2: each router hears one copy; both buy theirs (one each: max_copies in all) and forward it.
+    // Packet 2: each router hears one copy; both buy theirs (one each: max_copies in all) and forward
+    // it. The LNS answers both messages with a downlink; the device listens for one, so one goes out.
+    lns.answer = (u) => ((u.message.frame as { fCnt: number }).fCnt === 2 ? { status: 200, body: { downlink: { payload: Buffer.from(downlink(2)).toString('base64'), rx1: { delayMs: 3000 } } } } : { status: 200 });
     await hear(2, [0, 2]);
     await waitFor(() => messages(2).length === 2, 'packet 2 forwarded by both routers');
+    expect(messages(2).map((u) => u.message.downlinkUrl).sort()).toEqual([first, second].map((n) => `${n.httpBaseUrl}/v1/router/downlinks`).sort());
+    const refused = async () => (await metric(first, 'cov_router_downlinks_total', 'outcome="already_scheduled"')) + (await metric(second, 'cov_router_downlinks_total', 'outcome="already_scheduled"'));
+    await waitFor(async () => (await refused()) === 1, 'the second answer refused: a downlink is scheduled');
+    await waitFor(() => gateways.reduce((n, g) => n + g.downlinks.length, 0) === 2, 'one PULL_RESP for packet 2');
+    expect(gateways[0]!.downlinks.length + gateways[2]!.downlinks.length).toBe(2); // packet 1's (through gateway 0 or 1) and packet 2's
+    lns.answer = () => ({ status: 200 });
 
     // Packet 3: all four hotspots, interleaved across the routers.
     await hear(3, [0, 2, 1, 3]);

@@ -18,6 +18,7 @@ import { HttpForwarder } from './forwarding/http-forwarder';
 import { GatewayDirectory, registryLookup } from './gateway-directory';
 import { GwmpServer } from './gwmp-server';
 import { RedisMultiBuyCounter } from './multi-buy-counter';
+import { publicBaseUrl } from './public-base-url';
 import { NegativeCache } from './negative-cache';
 import { pruneRoutedPackets } from './packet-log-pruner';
 import { RouteConfigCache } from './route-config-cache';
@@ -34,6 +35,8 @@ export interface RouterHandle {
   reloadRoutes(): Promise<void>;
   /** Picks up a new denylist version now (the routes poll does it within ROUTER_CONFIG_POLL_INTERVAL_MS anyway). */
   reloadDenylist(): Promise<void>;
+  /** Where device makers post a later downlink to this router (webhook messages' `downlinkUrl`), once known. */
+  downlinkUrl(): string | undefined;
   /** Forgets cached gateway lookups (a hotspot onboarded after its forwarder started sending). */
   forgetGateways(): void;
   /**
@@ -69,6 +72,8 @@ export class Router implements RouterHandle {
   private readonly ingress: GatewayIngress;
   private readonly gwmp: GwmpServer;
   private readonly multiBuy: RedisMultiBuyCounter | undefined;
+  /** The HTTP server's address once it listens (the downlink endpoint's, unless ROUTER_PUBLIC_URL says otherwise). */
+  private listening: { host: string; port: number } | undefined;
 
   constructor(private readonly ctx: AppContext) {
     const { config, logger, clock } = ctx;
@@ -117,7 +122,6 @@ export class Router implements RouterHandle {
       pullAddressOf: (eui) => this.gwmp.pullAddressOf(eui),
       onEvent: (event) => metrics.downlinks.inc({ outcome: event }),
     });
-    this.downlinks = new DownlinkService(this.scheduler, monotonic);
     this.lns = new GwmpLnsClient({
       logger,
       now: monotonic,
@@ -166,6 +170,7 @@ export class Router implements RouterHandle {
             },
           })
         : undefined;
+    this.downlinks = new DownlinkService(this.scheduler, monotonic, undefined, this.multiBuy ? (packetId) => this.multiBuy!.claimDownlink(packetId) : undefined);
     this.pipeline = new UplinkPipeline({
       clock,
       logger,
@@ -182,7 +187,18 @@ export class Router implements RouterHandle {
       endpointBackoff: this.endpointBackoff,
       ingress: this.ingress,
       ...(this.multiBuy ? { multiBuy: this.multiBuy } : {}),
+      downlinkUrl: () => this.downlinkUrl(),
     });
+  }
+
+  /** Called once the HTTP server listens: its address, for webhook messages' downlinkUrl. */
+  httpListening(host: string, port: number): void {
+    this.listening = { host, port };
+  }
+
+  downlinkUrl(): string | undefined {
+    const base = publicBaseUrl(this.ctx.config.ROUTER_PUBLIC_URL, this.listening);
+    return base === undefined ? undefined : `${base}/v1/router/downlinks`;
   }
 
   gwmpKernelDrops(): number | undefined {
@@ -281,3 +297,4 @@ export class Router implements RouterHandle {
     ];
   }
 }
+

@@ -20,6 +20,10 @@ export const createRouterService: ServiceFactory = async (ctx) => {
     tasks: router.tasks(),
     async registerRoutes(app) {
       await registerDownlinkRoutes(app, { db: ctx.database.db, downlinks: router.downlinks });
+      app.addHook('onListen', async () => {
+        const address = app.server.address();
+        if (address !== null && typeof address === 'object') router.httpListening(address.address, address.port);
+      });
     },
     describe: () => [`GWMP (router)  udp://${router.gwmpHost}:${router.gwmpPort}`],
   };

@@ -18,7 +18,7 @@ import type { MultiBuyClaim, MultiBuyCounter } from './multi-buy-counter';
  * The shared multi-buy counter as Redis keeps it (a count per packet and route, capped at
  * max_copies), with copies another router already bought set by the test.
  */
-class FakeMultiBuy implements MultiBuyCounter {
+class FakeMultiBuy implements Pick<MultiBuyCounter, 'claim'> {
   readonly counts = new Map<string, number>();
   readonly claims: MultiBuyClaim[] = [];
   claim(claims: readonly MultiBuyClaim[]): Promise<number[]> {
@@ -35,9 +35,6 @@ class FakeMultiBuy implements MultiBuyCounter {
   }
   boughtElsewhere(packetId: string, routeId: string, copies: number): void {
     this.counts.set(`${packetId}:${routeId}`, copies);
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 const PACKET_20 = createHash('sha256').update(phy(20)).digest('hex');
@@ -87,7 +84,7 @@ const withMaxCopies = (maxCopies: number) =>
  * A pipeline on simulated time (window 100 ms, purchases 40 ms before the close) whose burn
  * outcomes the test hands out one decision at a time, to see what is bought when.
  */
-function steppedSetup(maxCopies: number, multiBuy?: MultiBuyCounter) {
+function steppedSetup(maxCopies: number, multiBuy?: FakeMultiBuy) {
   const scheduler = new FakeScheduler();
   const submitted: { decision: RouteDecision; settle(outcome: RouteOutcome): void }[] = [];
   const lateCopies: LateCopies[] = [];

@@ -61,7 +61,9 @@ export interface UplinkPipelineDeps {
   /** Per-route error back-off of endpoints; without it every packet is bought whatever its endpoint did before. */
   endpointBackoff?: EndpointBackoff;
   /** The multi-buy counter routers share (several routers); without it this router's own count decides. */
-  multiBuy?: MultiBuyCounter;
+  multiBuy?: Pick<MultiBuyCounter, 'claim'>;
+  /** Where device makers post a later downlink to this router (given in webhook messages), if known. */
+  downlinkUrl?: () => string | undefined;
 }
 
 /**
@@ -421,7 +423,7 @@ export class UplinkPipeline {
     if (endpoint.protocol !== 'http') return;
     const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };
     this.deps.downlinks.remember(context);
-    const message = webhookMessage(decision, fullFrame(frame));
+    const message = webhookMessage(decision, fullFrame(frame), this.deps.downlinkUrl?.());
     this.observeAddedDelay(heardAt); // the request is about to be written; the endpoint's own time is not the router's
     const result = await this.deps.http.post(endpoint.url, message, endpoint.authHeader);
     if (!result.ok) {
@@ -440,7 +442,7 @@ export class UplinkPipeline {
         logger.debug({ route: decision.route.id, message: request.error.message }, 'downlink in a webhook answer refused');
         return;
       }
-      const sent = this.deps.downlinks.send(context, request.value);
+      const sent = await this.deps.downlinks.send(context, request.value);
       if (!sent.ok) {
         metrics.downlinks.inc({ outcome: sent.error.code === 'downlinks.too_late' ? 'too_late' : sent.error.code === 'downlinks.already_scheduled' ? 'already_scheduled' : 'no_gateway' });
         logger.debug({ route: decision.route.id, code: sent.error.code }, 'downlink in a webhook answer not sent');

@@ -3,6 +3,8 @@
  * a few seconds after forwarding, which hotspots it bought each packet from (strongest first); a
  * downlink for that packet goes through the strongest one that has pulled (so its forwarder can
  * be reached), in RX1, or straight in RX2 when RX1 has already passed, with RX2 as the retry.
+ * One downlink per uplink: with several routers, the first router to claim the packet's downlink
+ * on their shared counter sends it.
  */
 import { AppError, err, ok, type Result } from '@cov/shared/errors';
 import type { UplinkCopy } from '../uplink-copy';
@@ -45,6 +47,8 @@ export class DownlinkService {
     private readonly scheduler: DownlinkScheduler,
     private readonly now: () => number,
     private readonly onResult?: (r: DownlinkResult) => void,
+    /** Several routers: true when this router is the first to send a downlink for the packet (multi-buy-counter.ts). */
+    private readonly claimShared?: (packetId: string) => Promise<boolean>,
   ) {}
 
   remember(ctx: UplinkContext): void {
@@ -68,10 +72,8 @@ export class DownlinkService {
    * first: a class A device opens its receive windows once per uplink, so a second downlink could
    * only collide with the first on the hotspot's radio (and spend its airtime).
    */
-  send(ctx: UplinkContext, request: DownlinkRequest): Result<DownlinkAccepted> {
-    if (this.contexts.get(ctx.packetId)?.some((c) => c.downlinkScheduled) || ctx.downlinkScheduled) {
-      return err(new AppError('downlinks.already_scheduled', 'a downlink was already scheduled for this uplink; a class A device listens for one per uplink'));
-    }
+  async send(ctx: UplinkContext, request: DownlinkRequest): Promise<Result<DownlinkAccepted>> {
+    if (this.contexts.get(ctx.packetId)?.some((c) => c.downlinkScheduled) || ctx.downlinkScheduled) return alreadyScheduled();
     const elapsedMs = this.now() - ctx.heardAt;
     const reachable = ctx.copies.filter((c) => this.scheduler.canReach(c.hotspot.gatewayEui));
     const best = reachable[0];
@@ -84,7 +86,13 @@ export class DownlinkService {
     if (!first) {
       return err(new AppError('downlinks.too_late', `the receive windows of this packet have passed (${Math.round(elapsedMs)} ms after it was heard)`, { elapsedMs: Math.round(elapsedMs) }));
     }
+    if (this.claimShared !== undefined) {
+      // Taken before the wait, so that a second request for the packet meanwhile is refused here.
+      ctx.downlinkScheduled = true;
+      if (!(await this.claimShared(ctx.packetId))) return alreadyScheduled(' by another router');
+    }
     if (!this.scheduler.schedule(best.hotspot.gatewayEui, request.payload, windows, this.onResult)) {
+      ctx.downlinkScheduled = false;
       return err(new AppError('downlinks.no_gateway', 'the hotspot that heard this packet best cannot be reached'));
     }
     ctx.downlinkScheduled = true;
@@ -102,4 +110,8 @@ export class DownlinkService {
       this.head = 0;
     }
   }
+}
+
+function alreadyScheduled(where = ''): Result<DownlinkAccepted> {
+  return err(new AppError('downlinks.already_scheduled', `a downlink was already scheduled for this uplink${where}; a class A device listens for one per uplink`));
 }

@@ -39,10 +39,12 @@ export interface WebhookMessage {
   payloadBytes: number;
   dc: number;
   copies: WebhookCopy[];
+  /** Where a later downlink for this packet is posted: the router that forwarded it (absent when it has no known public address). */
+  downlinkUrl?: string;
 }
 
-export function webhookMessage(decision: RouteDecision, frame: RoutedFrame): WebhookMessage {
-  return {
+export function webhookMessage(decision: RouteDecision, frame: RoutedFrame, downlinkUrl?: string): WebhookMessage {
+  const message: WebhookMessage = {
     id: decision.packetId,
     type: decision.kind,
     routeId: decision.route.id,
@@ -81,6 +83,8 @@ export function webhookMessage(decision: RouteDecision, frame: RoutedFrame): Web
       dc: decision.dcPerCopy,
     })),
   };
+  if (downlinkUrl !== undefined) message.downlinkUrl = downlinkUrl;
+  return message;
 }
 
 type BoughtCopy = RouteDecision['bought'][number];

@@ -134,6 +134,10 @@ export const ConfigSchema = Type.Object(
     ),
     ROUTER_ENDPOINT_BACKOFF_MAX_MS: Int(60_000, 'Longest error back-off of a failing route endpoint.', 0, 86_400_000),
     ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF: Int(3, 'Failed deliveries in a row (no success in between) before a route endpoint is first backed off.', 1, 1000),
+    ROUTER_PUBLIC_URL: Str(
+      '',
+      "Base URL at which device makers reach this router's HTTP server; each webhook message gives them `<it>/v1/router/downlinks` as `downlinkUrl`, where a later downlink for the packet must be posted (with several routers, to the one that forwarded it). Empty: the address the server is bound to, unless that is a wildcard (0.0.0.0, ::), when messages carry no downlinkUrl.",
+    ),
     ROUTER_MULTIBUY: Type.Union([Type.Literal('shared'), Type.Literal('local')], {
       default: 'shared',
       description:
