@@ -12,9 +12,14 @@
  * the window is open. And what a copy heard after that lead costs (a later purchase): router and
  * PostgreSQL CPU per uplink when every packet's second copy comes 170 ms after its first, against
  * the run with both copies together.
+ *
+ * Then the same throughput and 2,000/s runs through a second router configured as one of several
+ * (REDIS_URL, ROUTER_MULTIBUY=shared): each purchase first claims its copies on the multi-buy
+ * counter in Redis. Its cost per uplink (router, Redis) and its latency, against the first router's.
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { startNode } from '@cov/app/compose';
 import { loadConfig } from '@cov/shared/config/config';
@@ -45,6 +50,13 @@ const HTTP_ADDRS = [0xfc014c04, 0xfc014c05, 0xfc014c06, 0xfc014c07];
 const GWMP_FEWER_ADDRS = [0xfc014c08, 0xfc014c09, 0xfc014c0a, 0xfc014c0b];
 
 const mainThreadCpuMs = (which: 'user' | 'system' | 'both' = 'both') => procStatCpuMs(`/proc/${process.pid}/task/${process.pid}/stat`, which);
+
+/** CPU seconds the Redis server has used (INFO cpu), main thread and others. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -234,6 +246,13 @@ export const suite: BenchSuite = {
         const httpLat = await run('latency', HTTP_ADDRS, 1000 * latencySeconds, 1000);
         const httpAdded = httpLat.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
 
+        // A router of several: every purchase claims its copies on the shared multi-buy counter first.
+        const shared = await sharedCounterRuns(config.TEST_REDIS_URL, url, run, worker, Math.round(throughputPackets / 2), steadyRate * latencySeconds, steadyRate);
+        ctx.log(
+          `shared multi-buy counter (Redis): GWMP forwarding ${Math.round(shared.rate)}/s (${shared.received}/${shared.sent}); CPU per uplink router ${shared.routerUs.toFixed(1)} us, ` +
+            `Redis ${shared.redisUs.toFixed(1)} us; at ${steadyRate}/s p50 ${shared.p50.toFixed(2)} ms, p99 ${shared.p99.toFixed(2)} ms; a claim's median at that rate: under ${shared.claimP50Ms.toFixed(1)} ms (histogram bucket)`,
+        );
+
         const results: BenchResult[] = [
           {
             name: `uplinks routed, GWMP forwarding (${COPIES} copies each, ${GATEWAYS} gateways)`,
@@ -296,6 +315,22 @@ export const suite: BenchSuite = {
             aim: '< 1 % (p99 < 5 ms)',
           },
           { name: 'added latency p99 beyond the dedup window, HTTP webhook, 1000/s', value: percentile(httpAdded, 99), unit: 'ms', aim: '< 5 ms' },
+          {
+            name: 'uplinks routed, GWMP, by a router sharing a multi-buy counter in Redis (several routers)',
+            value: shared.rate,
+            unit: 'uplinks/s',
+            baselineName: 'the router counting alone (run above)',
+            baselineValue: gwmpRate,
+            notes: `router ${shared.routerUs.toFixed(1)} us CPU per uplink (alone: ${routerCpuUs.toFixed(1)}), Redis ${shared.redisUs.toFixed(1)} us`,
+          },
+          {
+            name: `added latency p99 beyond the dedup window, GWMP, ${steadyRate}/s, shared multi-buy counter`,
+            value: shared.p99,
+            unit: 'ms',
+            baselineName: 'the router counting alone',
+            baselineValue: p99,
+            notes: `p50 ${shared.p50.toFixed(2)} ms; a claim's median under ${shared.claimP50Ms.toFixed(1)} ms`,
+          },
         ];
         return results;
       } finally {
@@ -308,3 +343,68 @@ export const suite: BenchSuite = {
     }
   },
 };
+
+type Run = (mode: 'throughput' | 'latency', devAddrs: number[], packets: number, ratePerS?: number) => Promise<RunResult>;
+
+/**
+ * The throughput and steady-rate runs through a second router on the same database that claims
+ * every purchase on the shared multi-buy counter in Redis (as one of several routers would).
+ */
+async function sharedCounterRuns(redisUrl: string, databaseUrl: string, run: Run, worker: ReturnType<typeof startLoadWorker>, packets: number, latencyPackets: number, ratePerS: number) {
+  const redis = new Redis(redisUrl, { lazyConnect: true });
+  await redis.connect();
+  const node = await startNode(
+    loadConfig({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: `covbench_${Date.now()}`,
+      ROUTER_MULTIBUY: 'shared',
+      PORT: '0',
+      GWMP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: '4',
+      DATA_DIR: '/tmp/cov-bench',
+      ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS),
+      ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS),
+      ROUTER_GATEWAY_MAX_UPLINKS_PER_S: '0',
+    }),
+    { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
+  );
+  try {
+    const router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
+    await request(worker, { cmd: 'target', routerPort: router.gwmpPort });
+    await run('throughput', GWMP_ADDRS, 2000); // warm-up
+    await router.drain();
+    const before = { router: mainThreadCpuMs() ?? NaN, redis: await redisCpuMs(redis) };
+    const gwmp = await run('throughput', GWMP_ADDRS, packets);
+    await router.drain();
+    const routerUs = (((mainThreadCpuMs() ?? NaN) - before.router) * 1000) / gwmp.received;
+    const redisUs = (((await redisCpuMs(redis)) - before.redis) * 1000) / gwmp.received;
+    /** The claim-time histogram's cumulative buckets (upper bound in s -> claims), and its count. */
+    const claimHistogram = async () => {
+      const values = (await node.ctx.metrics.getSingleMetric('cov_router_multibuy_claim_seconds')?.get())?.values ?? [];
+      const named = (name: string) => values.filter((v) => (v as { metricName?: string }).metricName === name);
+      return { buckets: named('cov_router_multibuy_claim_seconds_bucket').map((v) => ({ le: Number(v.labels.le), n: v.value })), count: named('cov_router_multibuy_claim_seconds_count')[0]?.value ?? 0 };
+    };
+    const claimsBefore = await claimHistogram();
+    const lat = await run('latency', GWMP_ADDRS, latencyPackets, ratePerS);
+    const added = lat.latenciesMs.map((l) => l - WINDOW_MS).sort((a, b) => a - b);
+    // The median claim of the steady-rate run, to a bucket's precision: the first bucket holding half its claims.
+    const claimsAfter = await claimHistogram();
+    const claimsInRun = claimsAfter.count - claimsBefore.count;
+    const median = claimsAfter.buckets.find((b, i) => b.n - (claimsBefore.buckets[i]?.n ?? 0) >= claimsInRun / 2)?.le;
+    return {
+      rate: gwmp.received / ((gwmp.lastReceiveMs - gwmp.firstSendMs - WINDOW_MS) / 1000),
+      received: gwmp.received,
+      sent: gwmp.sent,
+      routerUs,
+      redisUs,
+      p50: percentile(added, 50),
+      p99: percentile(added, 99),
+      claimP50Ms: (median ?? NaN) * 1000,
+    };
+  } finally {
+    await node.stop();
+    await redis.quit();
+  }
+}
