@@ -44,6 +44,7 @@ export function batchJson(batch: BurnBatch): { decisions: string; drops: string;
     ch: dec.copiesHeard,
     cb: dec.bought.length,
     ov: dec.overMax,
+    ce: dec.countedElsewhere,
     dc: dec.dropReason ? 0 : decisionDc(dec),
     pc: dec.dcPerCopy,
     at: dec.receivedAtMs,

@@ -30,12 +30,20 @@ export interface MultiBuyClaim {
   maxCopies: number;
 }
 
+/** The counter's answer to one claim. */
+export interface MultiBuyGrant {
+  /** Copies this router may buy now (0..wanted). */
+  granted: number;
+  /** Copies of the packet the route had bought before this claim, through any router (this one's earlier purchases too). */
+  boughtBefore: number;
+}
+
 export interface MultiBuyCounter {
   /**
-   * Copies granted per claim, in order (0..wanted). Never rejects: when the counter cannot answer,
-   * every claim is granted in full (fail open) and `onUnavailable` is told why.
+   * One grant per claim, in order. Never rejects: when the counter cannot answer, every claim is
+   * granted in full with nothing bought before (fail open) and `onUnavailable` is told why.
    */
-  claim(claims: readonly MultiBuyClaim[]): Promise<number[]>;
+  claim(claims: readonly MultiBuyClaim[]): Promise<MultiBuyGrant[]>;
   /**
    * Whether this router may send the one downlink of a packet (true for the first router to ask).
    * Routers that each forwarded copies of the packet may each get an answer with a downlink; the
@@ -47,8 +55,8 @@ export interface MultiBuyCounter {
 
 /**
  * KEYS: one counter per claim. ARGV[1]: time to keep a counter (ms); then per claim its wanted
- * copies and max_copies. Returns the copies granted per claim. Atomic, so two routers claiming at
- * once never grant more than max_copies between them.
+ * copies and max_copies. Returns per claim the copies granted and the count before it. Atomic, so
+ * two routers claiming at once never grant more than max_copies between them.
  */
 const CLAIM_SCRIPT = `
 local keepMs = tonumber(ARGV[1])
@@ -59,7 +67,8 @@ for i, key in ipairs(KEYS) do
   local have = tonumber(redis.call('GET', key) or '0')
   local grant = math.max(0, math.min(wanted, maxCopies - have))
   if grant > 0 then redis.call('SET', key, have + grant, 'PX', keepMs) end
-  granted[i] = grant
+  granted[2 * i - 1] = grant
+  granted[2 * i] = have
 end
 return granted
 `;
@@ -91,7 +100,7 @@ type ClaimCommand = (numKeys: number, ...args: (string | number)[]) => Promise<n
 /** Claims waiting for the next script call, with where their answers go. */
 interface PendingClaims {
   claims: readonly MultiBuyClaim[];
-  resolve(granted: number[]): void;
+  resolve(grants: MultiBuyGrant[]): void;
 }
 
 /** Keys per script call at most: a burst's claims go in several calls rather than one huge one. */
@@ -130,7 +139,7 @@ export class RedisMultiBuyCounter implements MultiBuyCounter {
     }
   }
 
-  claim(claims: readonly MultiBuyClaim[]): Promise<number[]> {
+  claim(claims: readonly MultiBuyClaim[]): Promise<MultiBuyGrant[]> {
     return new Promise((resolve) => {
       this.pending.push({ claims, resolve });
       if (this.flushScheduled) return;
@@ -160,15 +169,23 @@ export class RedisMultiBuyCounter implements MultiBuyCounter {
     for (const p of batch) for (const c of p.claims) args.push(multiBuyKey(this.options.prefix, c.packetId, c.routeId));
     args.push(this.options.keepMs);
     for (const p of batch) for (const c of p.claims) args.push(c.wanted, c.maxCopies);
-    let granted: number[] | undefined;
+    let answer: number[] | undefined;
     try {
-      granted = await this.run(keys, ...args);
+      answer = await this.run(keys, ...args);
     } catch (e) {
       for (let n = 0; n < batch.length; n++) this.options.onUnavailable(e as Error); // once per purchase made without the counter
     }
     let i = 0;
     for (const p of batch) {
-      p.resolve(p.claims.map((c) => (granted === undefined ? c.wanted : Math.min(c.wanted, Math.max(0, Number(granted[i++] ?? 0))))));
+      p.resolve(
+        p.claims.map((c) => {
+          if (answer === undefined) return { granted: c.wanted, boughtBefore: 0 };
+          const granted = Math.min(c.wanted, Math.max(0, Number(answer[i] ?? 0)));
+          const boughtBefore = Math.max(0, Number(answer[i + 1] ?? 0));
+          i += 2;
+          return { granted, boughtBefore };
+        }),
+      );
     }
   }
 

@@ -104,12 +104,14 @@ describe('a packet purchase', () => {
       expect(p.maxCopiesOf(d!)).toBe(2);
       expect(p.granted(d!, 2)).toBe(d);
       expect(p.routes[0]!.full).toBe(false);
+      expect(d!.countedElsewhere).toBeUndefined();
     });
 
     it('buys only the granted copies, counts the rest over max_copies, and buys nothing more of the packet', () => {
       const p = new PacketPurchase([route('a', 3)]);
       const [d] = p.next(packet(2), 0);
-      const kept = p.granted(d!, 1)!;
+      const kept = p.granted(d!, 1, 2)!;
+      expect(kept.countedElsewhere).toBe(true); // another router bought first: its record counts the packet
       expect(kept.bought.map((c) => c.hotspotAddress)).toEqual(['h1']);
       expect([kept.copiesHeard, kept.overMax, kept.purchaseIndex]).toEqual([2, 1, 0]);
       expect(d!.bought).toHaveLength(2); // the original decision is left alone

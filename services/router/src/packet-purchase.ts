@@ -149,7 +149,9 @@ export class PacketPurchase {
    * trace here (the packet is another router's to record and forward); a later one is given back,
    * so the copies it meant to buy count as heard over max_copies at the close.
    */
-  granted(decision: RouteDecision, granted: number): RouteDecision | undefined {
+  granted(decision: RouteDecision, granted: number, boughtBefore = 0): RouteDecision | undefined {
+    // Another router bought copies of the packet first: its record counts the packet in the stats.
+    if (decision.purchaseIndex === 0 && boughtBefore > 0 && granted > 0) decision = { ...decision, countedElsewhere: true };
     const denied = decision.bought.length - granted;
     const r = this.routeOf(decision);
     if (denied <= 0 || r === undefined) return decision;

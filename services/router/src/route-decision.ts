@@ -41,6 +41,12 @@ export interface RouteDecision {
    * endpoint in error back-off); recorded, never paid.
    */
   dropReason?: 'route_inactive' | 'route_locked' | 'endpoint_backoff';
+  /**
+   * Several routers: another router had bought copies of the packet on this route before this
+   * router's first purchase, so that router's record counts the packet in the route's stats and
+   * this one adds only copies and DC. Set only when it applies.
+   */
+  countedElsewhere?: true;
 }
 
 export function decisionDc(d: RouteDecision): number {

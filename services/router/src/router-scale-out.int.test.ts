@@ -154,5 +154,11 @@ describe('two routers sharing a multi-buy counter (postgres+redis)', () => {
     expect(recorded.map((r) => r.hotspot_address).sort()).toEqual(delivered.sort());
     const [journal] = await sql<{ n: number }[]>`select count(*)::int as n from burn_journal`;
     expect(journal!.n).toBe(0);
+    // The route's stats count each packet once, though packet 2 was bought (and logged) by both routers.
+    const [stats] = await sql<{ packets: number; copies: number; dc: number }[]>`
+      select sum(packets)::int as packets, sum(copies)::int as copies, sum(dc)::int as dc from route_stats_daily where org_id = ${org.id}`;
+    expect(stats).toEqual({ packets: 3, copies: paidCopies, dc: paidCopies });
+    const logged = await sql<{ f_cnt: number; copies_bought: number }[]>`select f_cnt, copies_bought from routed_packets where org_id = ${org.id} order by f_cnt, copies_bought`;
+    expect(logged.filter((r) => r.f_cnt === 2).map((r) => r.copies_bought)).toEqual([1, 1]);
   });
 });

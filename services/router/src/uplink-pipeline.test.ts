@@ -12,7 +12,7 @@ import { RouteTable } from './route-table';
 import { RouterMetrics } from './router-metrics';
 import { FakeScheduler } from './testing/fake-scheduler';
 import { UplinkPipeline } from './uplink-pipeline';
-import type { MultiBuyClaim, MultiBuyCounter } from './multi-buy-counter';
+import type { MultiBuyClaim, MultiBuyCounter, MultiBuyGrant } from './multi-buy-counter';
 
 /**
  * The shared multi-buy counter as Redis keeps it (a count per packet and route, capped at
@@ -21,7 +21,7 @@ import type { MultiBuyClaim, MultiBuyCounter } from './multi-buy-counter';
 class FakeMultiBuy implements Pick<MultiBuyCounter, 'claim'> {
   readonly counts = new Map<string, number>();
   readonly claims: MultiBuyClaim[] = [];
-  claim(claims: readonly MultiBuyClaim[]): Promise<number[]> {
+  claim(claims: readonly MultiBuyClaim[]): Promise<MultiBuyGrant[]> {
     this.claims.push(...claims);
     return Promise.resolve(
       claims.map((c) => {
@@ -29,7 +29,7 @@ class FakeMultiBuy implements Pick<MultiBuyCounter, 'claim'> {
         const have = this.counts.get(key) ?? 0;
         const grant = Math.max(0, Math.min(c.wanted, c.maxCopies - have));
         this.counts.set(key, have + grant);
-        return grant;
+        return { granted: grant, boughtBefore: have };
       }),
     );
   }
@@ -397,6 +397,7 @@ describe('uplink pipeline', () => {
       expect(multiBuy.claims).toEqual([{ packetId: PACKET_20, routeId: 'r1', wanted: 2, maxCopies: 3 }]);
       expect(t.purchases()).toEqual([[0, 2, ['hotspot-1']]]);
       expect(t.submitted[0]!.decision.overMax).toBe(1);
+      expect(t.submitted[0]!.decision.countedElsewhere).toBe(true); // the first router's record counts the packet
       await t.settle(0, 'forwarded');
       await t.hear(3); // the route's max_copies are bought in all: not claimed, not bought
       expect(multiBuy.claims).toHaveLength(1);
@@ -436,6 +437,7 @@ describe('uplink pipeline', () => {
       await t.advance(40);
       expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']], [1, 2, ['hotspot-2']]]);
       expect(multiBuy.claims.map((c) => c.wanted)).toEqual([1, 1]);
+      expect(t.submitted.map((s) => s.decision.countedElsewhere)).toEqual([undefined, undefined]);
       expect(t.pushed).toEqual(['aa555a0000000001', 'aa555a0000000002']);
       await t.pipeline.drain();
       t.pipeline.stop();

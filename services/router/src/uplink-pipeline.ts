@@ -285,7 +285,7 @@ export class UplinkPipeline {
     const claimedAt = this.deps.monotonic();
     multiBuy
       .claim(claims)
-      .then((granted) => {
+      .then((grants) => {
         this.deps.metrics.multiBuyClaimSeconds.observe((this.deps.monotonic() - claimedAt) / 1000);
         const kept: RouteDecision[] = [];
         let i = 0;
@@ -294,9 +294,10 @@ export class UplinkPipeline {
             kept.push(d);
             continue;
           }
-          const n = granted[i++] ?? d.bought.length;
+          const grant = grants[i++] ?? { granted: d.bought.length, boughtBefore: 0 };
+          const n = grant.granted;
           if (n < d.bought.length) this.deps.metrics.multiBuyDenied.inc(d.bought.length - n);
-          const left = purchase.granted(d, n);
+          const left = purchase.granted(d, n, grant.boughtBefore);
           if (left !== undefined) kept.push(left);
         }
         if (kept.length > 0) this.submit(packet, purchase, kept);

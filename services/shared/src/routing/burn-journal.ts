@@ -65,9 +65,9 @@ async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonl
     -- purchases and late copies and reads the decisions in order, as it would with no later purchases.
     s as (
       select j.id as jid, v.i, v.h, case when coalesce(v.t, 0) = 0 then true end as first, v.r, v.o, v.k, v.da, v.je, v.de, v.fc, v.fp, v.pb,
-             v.ch, v.cb, v.ov, v.dc, v.pc, v.at, v.d, v.c, j.outcomes[v.i] as outcome
+             v.ch, v.cb, v.ov, v.dc, v.pc, v.at, v.d, v.c, v.ce, j.outcomes[v.i] as outcome
       from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, t int, r uuid, o uuid, k text, da text, je text, de text,
-                                                                        fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json)),
+                                                                        fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json, ce boolean)),
     -- Copies heard after a packet's last purchase on a route; its purchases are in this run or an earlier one.
     late as (
       select l.h, l.r, l.o, l.at, l.d, l.f, sum(l.n)::int as n
@@ -111,10 +111,11 @@ async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonl
       from more m
       where p.route_id = m.r and p.received_at_ms = m.at and p.packet_hash = decode(m.h, 'hex')
         and not exists (select 1 from s where s.h = m.h and s.r = m.r and s.at = m.at and s.first)),
-    -- A packet is counted by its first purchase; copies and DC by every paid purchase.
+    -- A packet is counted by its first purchase (with several routers, by the first router's: ce marks
+    -- the others'); copies and DC by every paid purchase.
     stats as (
       insert into route_stats_daily (route_id, org_id, day, packets, copies, dc)
-      select r, o, d, count(first), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
+      select r, o, d, count(first) filter (where ce is not true), sum(cb), sum(dc) from s where outcome = 'forwarded' group by r, o, d order by r, d
       on conflict (route_id, day) do update set packets = route_stats_daily.packets + excluded.packets,
         copies = route_stats_daily.copies + excluded.copies, dc = route_stats_daily.dc + excluded.dc),
     -- A purchase not paid is one drop of its reason, whichever purchase it was (a later one leaves the packet forwarded).
