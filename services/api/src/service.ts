@@ -20,6 +20,7 @@ import { registerRegistryRoutes } from './registry/registry-routes';
 import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
 import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
+import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
@@ -59,6 +60,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
+        await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);

@@ -341,6 +341,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await hear(deviceUplink(6, Uint8Array.of(9)), [-70, -60]);
     const msg = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'uplink' && u.message.frame.mtype === 'UnconfirmedDataUp' && (u.message.frame as { fCnt: number }).fCnt === 6), 'uplink 6');
     const down = Buffer.from(unwrap(buildDataFrame({ mtype: 'UnconfirmedDataDown', devAddr: DEV_ADDR, fCnt: 2, fPort: 3, payload: Uint8Array.of(7) }, session))).toString('base64');
+    // The message says where to post it: this router (the node's HTTP server, bound to 127.0.0.1 in tests).
+    expect(msg.message.downlinkUrl).toBe(`${node.httpBaseUrl}/v1/router/downlinks`);
     const body = { uplinkId: msg.message.id, payload: down, rx1: { delayMs: 5000 } };
     const before = gateways[1]!.downlinks.length;
     const sent = await call('POST', '/v1/router/downlinks', body, orgA.key);
@@ -603,5 +605,42 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     }
     await router.drain();
     expect((await copies()).length).toBe(2);
+  });
+
+  it('tells a device maker which hotspots carried its packets, and whether they are online', async () => {
+    await router.drain();
+    const sql = node.ctx.database.sql;
+    // What the bought-copy records say, per hotspot, for org B (uplinks, over every test above).
+    const expected = await sql<{ address: string; copies: number; dc: number }[]>`
+      select hotspot_address as address, count(*)::int as copies, sum(dc)::int as dc from packet_copies where org_id = ${orgB.id}
+      group by 1 order by 2 desc, 1`;
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    const all = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1`, undefined, orgB.key);
+    expect(all.status).toBe(200);
+    expect(all.body.data.map((h: any) => ({ address: h.address, copies: h.copies, dc: h.dc }))).toEqual(expected);
+    expect(all.body.totals).toEqual({ hotspots: expected.length, copies: expected.reduce((n, e) => n + e.copies, 0), dc: expected.reduce((n, e) => n + e.dc, 0) });
+    const first = all.body.data[0];
+    expect(first).toMatchObject({ region: 'EU868', h3: expect.stringMatching(/^8c/), status: { online: true, lastPacketAt: expect.any(String) } });
+    expect(Date.parse(first.lastCarriedAt)).toBeLessThanOrEqual(Date.parse(first.status.lastPacketAt));
+
+    // Page by page (most copies first), as CSV, for one route, and never for another org.
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, orgB.key);
+      pages.push(...page.body.data.map((h: any) => h.address));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(pages).toEqual(expected.map((e) => e.address));
+    const csv = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1&format=csv`, undefined, orgB.key);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.text.trim().split('\r\n').slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(expected.map((e) => [e.address, 'EU868', all.body.data.find((h: any) => h.address === e.address).h3, e.copies, e.dc].join(',')));
+    const byRoute = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1&route=${routes.b}`, undefined, orgB.key);
+    const [routeB] = await sql<{ n: number }[]>`select count(*)::int as n from packet_copies where route_id = ${routes.b!}`;
+    expect(byRoute.body.totals.copies).toBe(routeB!.n);
+    const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+    expect(code(await call('GET', `/v1/orgs/${orgB.id}/hotspots?route=${routes.a}`, undefined, orgB.key))).toEqual([404, 'routes.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${orgB.id}/hotspots`, undefined, orgA.key))).toEqual([403, 'auth.forbidden']);
+    expect(code(await call('GET', `/v1/orgs/${orgB.id}/hotspots?cursor=nope`, undefined, orgB.key))[0]).toBe(400);
   });
 });

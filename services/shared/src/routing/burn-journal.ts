@@ -1,7 +1,7 @@
 /**
  * The burn journal's second half (the router's burn-store.ts writes the first): expanding journal
  * rows into bought-copy records (`packet_copies`, what data-transfer rewards are paid from), the
- * per-route packet log and the daily route stats, deleting each row in the same statement, so each
+ * per-route packet log, the daily route stats and the org's per-hotspot daily totals, deleting each row in the same statement, so each
  * row is expanded exactly once. Any number of routers and the rewarder may settle; they take turns
  * (see `settleBurnJournal`). The rewarder settles before it pays an epoch, so a burn a crashed
  * router journaled is paid for even if no router runs.
@@ -84,11 +84,20 @@ async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonl
         select h, r, at, null, 0, 0, n from late
       ) as x(h, r, at, ch, cb, dc, n)
       group by h, r, at),
-    copies as (
-      insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
-      select decode(s.h, 'hex'), s.r, s.o, c.hs, s.pc, c.rs, c.sn, c.f, c.dr, c.at
+    -- Every paid copy, expanded once for its record and for the org's per-hotspot daily totals.
+    bought as (
+      select s.h, s.r, s.o, s.pc, s.d, c.hs, c.rs, c.sn, c.f, c.dr, c.at
       from s cross join lateral json_to_recordset(s.c) as c(hs text, rs int, sn real, f bigint, dr text, at bigint)
       where s.outcome = 'forwarded'),
+    copies as (
+      insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+      select decode(h, 'hex'), r, o, hs, pc, rs, sn, f, dr, at from bought),
+    -- Which hotspots carry the org's traffic: one row per (org, day, hotspot, route) and statement.
+    carried as (
+      insert into org_hotspots_daily (org_id, day, hotspot_address, route_id, copies, dc, last_at_ms)
+      select o, d, hs, r, count(*), sum(pc), max(at) from bought group by o, d, hs, r order by o, d, hs, r
+      on conflict (org_id, day, hotspot_address, route_id) do update set copies = org_hotspots_daily.copies + excluded.copies,
+        dc = org_hotspots_daily.dc + excluded.dc, last_at_ms = greatest(org_hotspots_daily.last_at_ms, excluded.last_at_ms)),
     -- The log row, made by the first purchase with what its later purchases and late copies add in this
     -- run. The first copy's time is matched by "is not distinct from" (never null) rather than "=", so that
     -- it is checked on the few rows the hash finds rather than made a third hash key, which the planner,

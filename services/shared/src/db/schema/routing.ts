@@ -181,6 +181,26 @@ export const packetCopies = pgTable(
   (t) => [index('packet_copies_time_brin').using('brin', t.receivedAtMs), index('packet_copies_hotspot_idx').on(t.hotspotAddress, t.receivedAtMs)],
 );
 
+/**
+ * Per org, UTC day, hotspot and route: the copies the router bought from the hotspot for the org,
+ * their DC and the last one's time. Written with the bought copies when the burn journal is settled
+ * (one row per group of a settle statement, not per copy), so that a device maker can see which
+ * hotspots carry its devices' traffic without scanning `packet_copies`, which has no org index.
+ */
+export const orgHotspotsDaily = pgTable(
+  'org_hotspots_daily',
+  {
+    orgId: uuid('org_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    hotspotAddress: text('hotspot_address').notNull(),
+    routeId: uuid('route_id').notNull(),
+    copies: bigint('copies', { mode: 'number' }).notNull(),
+    dc: bigint('dc', { mode: 'number' }).notNull(),
+    lastAtMs: bigint('last_at_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.hotspotAddress, t.routeId] })],
+);
+
 /** What happened to each packet on each matching route (forwarded, or the drop reason); pruned after a retention period. */
 export const routedPackets = pgTable(
   'routed_packets',
