@@ -3,6 +3,8 @@
  * the database up to date, and stop with `database.not_migrated` (what is missing, what to run)
  * rather than fail later on a missing table. Against real PostgreSQL, on a database of its own.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config';
@@ -11,7 +13,7 @@ import { createLogger } from '../logger';
 import { createAppContext } from '../runtime/app-context';
 import { newTestDatabaseName, withDatabaseName } from '../testing/test-database-names';
 import { connectDatabase } from './client';
-import { applyMigrations, missingMigrations, shippedMigrations } from './migrate';
+import { applyMigrations, migrationsFolder, missingMigrations, shippedMigrations } from './migrate';
 
 describe('schema check at start (server mode)', () => {
   const adminUrl = loadConfig().TEST_DATABASE_ADMIN_URL;
@@ -57,5 +59,30 @@ describe('schema check at start (server mode)', () => {
     await database.sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('restored', ${last.when})`;
     const ctx = await start();
     await ctx.close();
+  });
+
+  it('backfills the per-org hotspot totals from the copies bought before they existed (0013), exactly', async () => {
+    const shipped = shippedMigrations();
+    const backfill = shipped.find((m) => m.tag.endsWith('org_hotspots_daily_backfill'))!;
+    const org = '00000000-0000-4000-8000-00000000aa01';
+    const route = '00000000-0000-4000-8000-00000000bb01';
+    const day = Date.UTC(2026, 10, 20);
+    const copy = (hotspot: string, atMs: number, dc: number) =>
+      database.sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+        values (${Buffer.alloc(32, atMs % 251)}, ${route}, ${org}, ${hotspot}, ${dc}, -70, 5, 868100000, 'SF7BW125', ${atMs})`;
+    await copy('h1', day + 1000, 2);
+    await copy('h1', day + 5000, 3);
+    await copy('h2', day + 86_400_000 - 1, 1);
+    await copy('h2', day + 86_400_000, 1); // the next UTC day
+    // As if the database had been migrated by the release before the totals existed: the backfill's
+    // own SQL, run on its own (later migrations may follow it in the folder).
+    await database.sql`delete from org_hotspots_daily`;
+    await database.sql.unsafe(readFileSync(join(migrationsFolder, `${backfill.tag}.sql`), 'utf8'));
+    const rows = await database.sql`select day::text, hotspot_address, copies::int, dc::int, last_at_ms::float8 as last from org_hotspots_daily order by 1, 2`;
+    expect(rows.map((r) => [r.day, r.hotspot_address, r.copies, r.dc, r.last])).toEqual([
+      ['2026-11-20', 'h1', 2, 5, day + 5000],
+      ['2026-11-20', 'h2', 1, 1, day + 86_400_000 - 1],
+      ['2026-11-21', 'h2', 1, 1, day + 86_400_000],
+    ]);
   });
 });
