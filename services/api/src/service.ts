@@ -21,6 +21,9 @@ import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
 import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
 import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
+import { registerBalanceAlertRoutes } from './orgs/balance-alert-routes';
+import { BalanceAlertNotifier } from './orgs/balance-alert-notifier';
+import { periodicTask } from '@cov/shared/runtime/task-runner';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
@@ -39,6 +42,17 @@ export const createApiService: ServiceFactory = async (ctx) => {
   };
   const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), ctx.logger.child({ service: 'api' }));
   let closeRateLimits: (() => void) | undefined;
+  const logger = ctx.logger.child({ service: 'api' });
+  const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.BALANCE_ALERT_TIMEOUT_MS });
+  const balanceAlertTask = periodicTask(
+    'api-balance-alerts',
+    ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS,
+    async () => {
+      const { sent, failed } = await balanceAlerts.check();
+      if (sent + failed > 0) logger.info({ sent, failed }, 'low-balance notices posted');
+    },
+    logger,
+  );
   return {
     name: 'api',
     async registerRoutes(app) {
@@ -60,6 +74,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
+        await registerBalanceAlertRoutes(scope, orgsDeps);
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
@@ -70,6 +85,6 @@ export const createApiService: ServiceFactory = async (ctx) => {
       });
     },
     describe: (base) => [`coverage map   ${base}/map`, `live feed      ${base.replace('http', 'ws')}/v1/stream`],
-    tasks: [liveEvents.task, { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
+    tasks: [liveEvents.task, balanceAlertTask, { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
   };
 };

@@ -62,6 +62,7 @@ export const errorCatalog = {
   'downlinks.no_gateway': 409,
   'downlinks.already_scheduled': 409,
   'downlinks.invalid_payload': 400,
+  'balance_alert.not_set': 404,
   // protocol decoding (also used as drop reasons where there is no HTTP answer)
   'lorawan.malformed': 400,
   'lorawan.bad_mic': 400,

@@ -149,6 +149,13 @@ export const ConfigSchema = Type.Object(
       1,
       10_000,
     ),
+    BALANCE_ALERT_CHECK_INTERVAL_MS: Int(
+      30_000,
+      "How often the API checks organisations' low-balance alerts: a balance under its threshold gets one notice posted to the org's URL (retried at the next check if the post failed); a top-up back over it arms the alert again.",
+      10,
+      3_600_000,
+    ),
+    BALANCE_ALERT_TIMEOUT_MS: Int(5000, "How long the API waits for an organisation's endpoint to take a low-balance notice.", 10, 60_000),
     ROUTER_PACKET_LOG_RETENTION_MS: Int(86_400_000, 'Per-route packet log rows (recent packets) older than this are pruned; bought-copy records are kept.', 60_000),
   },
   { additionalProperties: false },

@@ -22,6 +22,28 @@ export const orgs = pgTable('orgs', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
 });
 
+/**
+ * An org's low-balance alert: when its DC balance falls below `threshold_dc`, the API posts one
+ * notice to `url` (`armed` goes false), and arms again once the balance is back at or above the
+ * threshold (a top-up). A failed post is retried at the next check.
+ */
+export const orgBalanceAlerts = pgTable('org_balance_alerts', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => orgs.id, { onDelete: 'cascade' }),
+  thresholdDc: bigint('threshold_dc', { mode: 'number' }).notNull(),
+  url: text('url').notNull(),
+  /** Sent as the Authorization header of the notice, when set. */
+  authHeader: text('auth_header'),
+  /** True until a notice went out for the current dip below the threshold. */
+  armed: boolean('armed').notNull().default(true),
+  lastSentAtMs: bigint('last_sent_at_ms', { mode: 'number' }),
+  lastAttemptAtMs: bigint('last_attempt_at_ms', { mode: 'number' }),
+  /** What the last failed post got (`status_500`, `timeout`, `ECONNREFUSED`, ...); null after a success. */
+  lastError: text('last_error'),
+  updatedAtMs: bigint('updated_at_ms', { mode: 'number' }).notNull(),
+});
+
 /** read: GET only; write: everything an org may do to its own data. */
 export const orgApiKeyScope = pgEnum('org_api_key_scope', ['read', 'write']);
 

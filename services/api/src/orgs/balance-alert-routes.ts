@@ -1,0 +1,114 @@
+/**
+ * An organisation's low-balance alert: PUT sets it (threshold and the URL the notice is posted to),
+ * GET shows it with what happened to the last notice, DELETE removes it. Reads need a read key of
+ * the org, changes a write key. The notices themselves are posted by balance-alert-notifier.ts.
+ */
+import { Type } from 'typebox';
+import { AppError } from '@cov/shared/errors';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { deleteBalanceAlert, findBalanceAlert, upsertBalanceAlert, type BalanceAlertRow } from './balance-alerts-repository';
+import { requireOrg } from './create-org';
+import { authorizeOrg } from './org-access';
+import type { OrgsDeps } from './orgs-deps';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
+const security = [{ apiKey: [] }];
+const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const BalanceAlertView = Type.Object({
+  thresholdDc: Type.Integer(),
+  url: Type.String(),
+  authHeaderSet: Type.Boolean({ description: 'An Authorization header is sent with the notice (its value is never shown).' }),
+  state: Type.Union([Type.Literal('armed'), Type.Literal('notified')], {
+    description: 'armed: a notice goes out when the balance falls under the threshold; notified: one went out (or is being retried) for the current dip, and the alert arms again once a top-up brings the balance back to the threshold.',
+  }),
+  lastSentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'What the last failed post got (status_500, timeout, ECONNREFUSED, ...); null after a success.' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+function toView(row: BalanceAlertRow) {
+  return {
+    thresholdDc: row.thresholdDc,
+    url: row.url,
+    authHeaderSet: row.authHeader !== null,
+    state: row.armed ? ('armed' as const) : ('notified' as const),
+    lastSentAt: iso(row.lastSentAtMs),
+    lastAttemptAt: iso(row.lastAttemptAtMs),
+    lastError: row.lastError,
+    updatedAt: new Date(row.updatedAtMs).toISOString(),
+  };
+}
+
+export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
+  app.put(
+    '/v1/orgs/:orgId/balance-alert',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Be told before the DC balance runs out: set the low-balance alert (write scope)',
+        description:
+          'When the balance falls under thresholdDc, one notice is posted to url as JSON: { type: "dc_balance_low", orgId, orgName, balanceDc, thresholdDc, estimatedDaysLeft, averageDailyDc, at }, with authHeader as its Authorization header when given. Checked every 30 s by default; a failed post (not 2xx, timeout, unreachable) is retried at the next check. A top-up back to the threshold arms the alert again. Setting it arms it (a balance already under the threshold is notified at the next check).',
+        security,
+        params: OrgParams,
+        body: Type.Object(
+          {
+            thresholdDc: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+            url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
+            authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: BalanceAlertView, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'write');
+      await requireOrg(deps.db, request.params.orgId);
+      const { thresholdDc, url, authHeader } = request.body;
+      return toView(await upsertBalanceAlert(deps.db, { orgId: request.params.orgId, thresholdDc, url, authHeader: authHeader ?? null, nowMs: deps.clock.nowMs() }));
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/balance-alert',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: "The organisation's low-balance alert and what happened to its last notice",
+        security,
+        params: OrgParams,
+        response: { 200: BalanceAlertView, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'read');
+      await requireOrg(deps.db, request.params.orgId);
+      const row = await findBalanceAlert(deps.db, request.params.orgId);
+      if (!row) throw new AppError('balance_alert.not_set', 'this organisation has no low-balance alert; PUT one');
+      return toView(row);
+    },
+  );
+
+  app.delete(
+    '/v1/orgs/:orgId/balance-alert',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Remove the low-balance alert (write scope)',
+        security,
+        params: OrgParams,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'write');
+      await requireOrg(deps.db, request.params.orgId);
+      if (!(await deleteBalanceAlert(deps.db, request.params.orgId))) throw new AppError('balance_alert.not_set', 'this organisation has no low-balance alert');
+      return reply.status(204).send(null);
+    },
+  );
+}
