@@ -24,6 +24,8 @@ import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
 import { registerBalanceAlertRoutes } from './orgs/balance-alert-routes';
 import { BalanceAlertNotifier } from './orgs/balance-alert-notifier';
 import { periodicTask } from '@cov/shared/runtime/task-runner';
+import { OwnerAlertNotifier } from './owner-alerts/owner-alert-notifier';
+import { registerOwnerAlertRoutes } from './owner-alerts/owner-alert-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
@@ -43,13 +45,31 @@ export const createApiService: ServiceFactory = async (ctx) => {
   const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), ctx.logger.child({ service: 'api' }));
   let closeRateLimits: (() => void) | undefined;
   const logger = ctx.logger.child({ service: 'api' });
-  const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.BALANCE_ALERT_TIMEOUT_MS });
+  const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS });
   const balanceAlertTask = periodicTask(
     'api-balance-alerts',
     ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS,
     async () => {
       const { sent, failed } = await balanceAlerts.check();
       if (sent + failed > 0) logger.info({ sent, failed }, 'low-balance notices posted');
+    },
+    logger,
+  );
+  const ownerAlerts = new OwnerAlertNotifier({
+    sql: ctx.database.sql,
+    clock: ctx.clock,
+    logger,
+    onlineWindowMs: deps.onlineWindowMs,
+    timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS,
+    // Longer than a check can take (its owners' posts, a few at once, each at most ALERT_POST_TIMEOUT_MS), so two replicas never tell an owner twice.
+    leaseMs: Math.max(300_000, 20 * ctx.config.ALERT_POST_TIMEOUT_MS),
+  });
+  const ownerAlertTask = periodicTask(
+    'api-owner-alerts',
+    ctx.config.OWNER_ALERT_CHECK_INTERVAL_MS,
+    async () => {
+      const { sent, failed } = await ownerAlerts.check();
+      if (sent + failed > 0) logger.info({ sent, failed }, 'hotspot status notices posted');
     },
     logger,
   );
@@ -75,6 +95,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
         await registerBalanceAlertRoutes(scope, orgsDeps);
+        await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
@@ -85,6 +106,6 @@ export const createApiService: ServiceFactory = async (ctx) => {
       });
     },
     describe: (base) => [`coverage map   ${base}/map`, `live feed      ${base.replace('http', 'ws')}/v1/stream`],
-    tasks: [liveEvents.task, balanceAlertTask, { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
+    tasks: [liveEvents.task, balanceAlertTask, ownerAlertTask, { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
   };
 };

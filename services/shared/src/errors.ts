@@ -44,6 +44,8 @@ export const errorCatalog = {
   'hotspots.already_onboarded': 409,
   'hotspots.not_owner': 403,
   'hotspots.data_only': 409,
+  'owners.no_hotspots': 404,
+  'owner_alerts.not_set': 404,
   // denylist (admin)
   'denylist.entry_not_found': 404,
   'denylist.already_listed': 409,

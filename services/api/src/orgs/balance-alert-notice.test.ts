@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { balanceAlertNotice, deliveryError } from './balance-alert-notice';
+import { balanceAlertNotice } from './balance-alert-notice';
 
 describe('low-balance notice', () => {
   it('says how much is left, against what threshold, and how long it lasts at the recent pace', () => {
@@ -9,14 +9,5 @@ describe('low-balance notice', () => {
       Date.UTC(2026, 10, 21, 12),
     );
     expect(notice).toEqual({ type: 'dc_balance_low', orgId: 'o1', orgName: 'Acme', balanceDc: 900, thresholdDc: 1000, estimatedDaysLeft: 3, averageDailyDc: 300, at: '2026-11-21T12:00:00.000Z' });
-  });
-
-  it('records a failed post as one stable word', () => {
-    expect(deliveryError({ status: 503 })).toBe('status_503');
-    expect(deliveryError(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe('timeout');
-    expect(deliveryError(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe('ECONNREFUSED');
-    expect(deliveryError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))).toBe('ENOTFOUND');
-    expect(deliveryError(new TypeError('fetch failed', { cause: new Error('bad port') }))).toBe('unreachable');
-    expect(deliveryError(undefined)).toBe('unreachable');
   });
 });

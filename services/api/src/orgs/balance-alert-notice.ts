@@ -1,6 +1,5 @@
 /**
- * The JSON an organisation's endpoint receives when its DC balance falls under its alert threshold,
- * and the stable word a failed post is recorded as.
+ * The JSON an organisation's endpoint receives when its DC balance falls under its alert threshold.
  */
 import type { DcSpending } from './dc-spending';
 
@@ -28,12 +27,4 @@ export function balanceAlertNotice(alert: { orgId: string; orgName: string; bala
     averageDailyDc: spending.averageDailyDc,
     at: new Date(nowMs).toISOString(),
   };
-}
-
-/** `status_503` for an answer other than 2xx; `timeout`; a system error's code (`ECONNREFUSED`); else `unreachable`. */
-export function deliveryError(outcome: { status: number } | unknown): string {
-  if (outcome !== null && typeof outcome === 'object' && 'status' in outcome && typeof (outcome as { status: unknown }).status === 'number') return `status_${(outcome as { status: number }).status}`;
-  const e = outcome as { name?: string; code?: string; cause?: { code?: string } } | undefined;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
-  return e?.cause?.code ?? e?.code ?? 'unreachable';
 }

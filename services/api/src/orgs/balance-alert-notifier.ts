@@ -8,7 +8,8 @@ import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
 import type { Logger } from '@cov/shared/logger';
 import type postgres from 'postgres';
-import { balanceAlertNotice, deliveryError } from './balance-alert-notice';
+import { postNotice } from '../alerts/notice-delivery';
+import { balanceAlertNotice } from './balance-alert-notice';
 import { claimDueAlerts, rearmRecoveredAlerts, recordAlertFailed, recordAlertSent } from './balance-alerts-repository';
 import { orgDcSpending } from './dc-spending';
 
@@ -48,18 +49,6 @@ export class BalanceAlertNotifier {
   private async post(alert: Awaited<ReturnType<typeof claimDueAlerts>>[number]): Promise<string | undefined> {
     const nowMs = this.deps.clock.nowMs();
     const notice = balanceAlertNotice(alert, await orgDcSpending(this.deps.db, alert.orgId, alert.balanceDc, nowMs), nowMs);
-    try {
-      const res = await fetch(alert.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(alert.authHeader ? { authorization: alert.authHeader } : {}) },
-        body: JSON.stringify(notice),
-        signal: AbortSignal.timeout(this.deps.timeoutMs),
-        redirect: 'manual',
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.ok ? undefined : deliveryError(res);
-    } catch (e) {
-      return deliveryError(e);
-    }
+    return postNotice(alert.url, alert.authHeader, notice, this.deps.timeoutMs);
   }
 }

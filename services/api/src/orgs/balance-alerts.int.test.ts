@@ -33,7 +33,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    node = await startTestNode(mode, { services: ['api'], overrides: { BALANCE_ALERT_CHECK_INTERVAL_MS: '50', BALANCE_ALERT_TIMEOUT_MS: '1000' } });
+    node = await startTestNode(mode, { services: ['api'], overrides: { BALANCE_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000' } });
     const created = await call('POST', '/v1/admin/orgs', { name: 'Alert Org', devAddrCount: 8 }, node.adminKey);
     org = { id: created.body.org.id, key: created.body.apiKey };
     const second = await call('POST', '/v1/admin/orgs', { name: 'Other Org', devAddrCount: 8 }, node.adminKey);

@@ -22,23 +22,44 @@ export type HotspotStatus = Static<typeof HotspotStatus>;
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
-  const out = new Map<string, HotspotStatus>();
-  if (addresses.length === 0) return out;
+/** When each hotspot last beaconed, witnessed and carried a packet (server receive times, ms); absent when never. */
+export interface LastActivities {
+  beacons: Map<string, number>;
+  witnesses: Map<string, number>;
+  packets: Map<string, number>;
+}
+
+export async function lastActivities(sql: postgres.ISql, addresses: string[]): Promise<LastActivities> {
   const lastOf = async (table: 'beacon_reports' | 'witness_reports' | 'packet_copies') => {
     const rows = await sql<{ a: string; t: string }[]>`
       select hotspot_address as a, max(received_at_ms)::text as t from ${sql(table)} where hotspot_address = any(${addresses}) group by 1`;
     return new Map(rows.map((r) => [r.a, Number(r.t)]));
   };
-  const [beacons, witnesses, packets, lifetime] = await Promise.all([
-    lastOf('beacon_reports'),
-    lastOf('witness_reports'),
-    lastOf('packet_copies'),
+  const [beacons, witnesses, packets] = await Promise.all([lastOf('beacon_reports'), lastOf('witness_reports'), lastOf('packet_copies')]);
+  return { beacons, witnesses, packets };
+}
+
+/** The latest of a hotspot's activities (0 when it has none): what "online" is judged by. */
+export function lastSeenMs(activities: LastActivities, address: string): number {
+  return Math.max(activities.beacons.get(address) ?? 0, activities.witnesses.get(address) ?? 0, activities.packets.get(address) ?? 0);
+}
+
+/** Online: some activity within the window (two beacon intervals). */
+export function isOnline(lastSeen: number, nowMs: number, onlineWindowMs: number): boolean {
+  return lastSeen > 0 && nowMs - lastSeen <= onlineWindowMs;
+}
+
+export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
+  const out = new Map<string, HotspotStatus>();
+  if (addresses.length === 0) return out;
+  const [activities, lifetime] = await Promise.all([
+    lastActivities(sql, addresses),
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
   ]);
+  const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
   for (const a of addresses) {
-    const lastActivity = Math.max(beacons.get(a) ?? 0, witnesses.get(a) ?? 0, packets.get(a) ?? 0);
+    const lastActivity = lastSeenMs(activities, a);
     const coverage = snapshot.hotspot(a);
     out.set(a, {
       transmitScale: coverage?.scale ?? 0.2,
@@ -46,7 +67,7 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
       lastBeaconAt: iso(beacons.get(a)),
       lastWitnessAt: iso(witnesses.get(a)),
       lastPacketAt: iso(packets.get(a)),
-      online: lastActivity > 0 && nowMs - lastActivity <= onlineWindowMs,
+      online: isOnline(lastActivity, nowMs, onlineWindowMs),
       lifetimeRewards: lifetimeBy.get(a) ?? '0',
     });
   }

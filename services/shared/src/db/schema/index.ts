@@ -6,3 +6,4 @@ export * from './reports';
 export * from './verdicts';
 export * from './routing';
 export * from './rewards';
+export * from './owner-alerts';

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ownerAlertsRemoveBytes, ownerAlertsSetBytes } from '@cov/shared/registry/owner-alert-request';
+import { hotspotStatusNotice, statusChanges } from './hotspot-status-changes';
+
+describe('hotspot status changes', () => {
+  it('records hotspots seen for the first time as they are, and reports only those whose status differs from the one told', () => {
+    const told = new Map([
+      ['a', { online: true }],
+      ['b', { online: false }],
+      ['c', { online: true }],
+    ]);
+    const { changes, firstSeen } = statusChanges(
+      [
+        { address: 'a', online: false, lastSeenMs: 10 },
+        { address: 'b', online: true, lastSeenMs: 20 },
+        { address: 'c', online: true, lastSeenMs: 30 },
+        { address: 'd', online: false, lastSeenMs: 0 },
+      ],
+      told,
+    );
+    expect(changes).toEqual([
+      { address: 'a', online: false, lastSeenMs: 10 },
+      { address: 'b', online: true, lastSeenMs: 20 },
+    ]);
+    expect(firstSeen.map((h) => h.address)).toEqual(['d']);
+  });
+
+  it('tells the changes with the last activity time, null for a hotspot never heard', () => {
+    const notice = hotspotStatusNotice('owner1', [{ address: 'a', online: false, lastSeenMs: Date.UTC(2026, 10, 20) }, { address: 'b', online: false, lastSeenMs: 0 }], Date.UTC(2026, 10, 21));
+    expect(notice).toEqual({
+      type: 'hotspot_status',
+      owner: 'owner1',
+      changes: [
+        { hotspot: 'a', online: false, lastSeenAt: '2026-11-20T00:00:00.000Z' },
+        { hotspot: 'b', online: false, lastSeenAt: null },
+      ],
+      at: '2026-11-21T00:00:00.000Z',
+    });
+  });
+
+  it('signs subscriptions and removals over distinct, canonical bytes', () => {
+    const set = new TextDecoder().decode(ownerAlertsSetBytes({ owner: 'o', url: 'https://x.example/h', authHeader: null, nonce: 2, timestampMs: 5 }));
+    expect(set).toBe('{"authHeader":null,"nonce":2,"owner":"o","timestampMs":5,"type":"owner_alerts_set_v1","url":"https://x.example/h"}');
+    const remove = new TextDecoder().decode(ownerAlertsRemoveBytes({ owner: 'o', nonce: 2, timestampMs: 5 }));
+    expect(remove).toBe('{"nonce":2,"owner":"o","timestampMs":5,"type":"owner_alerts_remove_v1"}');
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Owners' hotspot status alerts: PUT subscribes a URL (signed by the owner), DELETE unsubscribes
+ * (signed), GET shows the subscription and the status last told of each hotspot. GET is public
+ * like the rest of an owner's data, so it shows the URL's origin only (a path or query often holds
+ * a secret) and never the Authorization header.
+ */
+import { Type } from 'typebox';
+import { AppError } from '@cov/shared/errors';
+import { fromBase64 } from '@cov/shared/helium/bytes';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { requireValidAddress } from '../http/address-params';
+import { knownStatuses, findOwnerAlert } from './owner-alerts-repository';
+import { subscribeOwnerAlerts, unsubscribeOwnerAlerts, type OwnerAlertsDeps } from './subscribe-owner-alerts';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
+const OwnerParam = Type.Object({ owner: Type.String({ maxLength: 128 }) });
+const Nonce = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const Signature = Type.String({ maxLength: 200, description: 'base64 ed25519 signature (64 bytes) by the owner key' });
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const OwnerAlertView = Type.Object({
+  owner: Type.String(),
+  urlOrigin: Type.String({ description: 'Scheme, host and port of the URL notices go to (the rest is not shown).' }),
+  authHeaderSet: Type.Boolean(),
+  lastSentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'What the last failed post got (status_500, timeout, ECONNREFUSED, ...); null after a success.' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  hotspots: Type.Array(Type.Object({ address: Type.String(), online: Type.Boolean(), since: Type.String({ format: 'date-time', description: 'When this status was first seen or told.' }) }), {
+    description: 'The status last told (or first seen) of each hotspot, once the API has checked it.',
+  }),
+});
+
+function signatureOf(base64: string): Uint8Array {
+  const signature = fromBase64(base64);
+  if (!signature || signature.length !== 64) throw new AppError('auth.bad_signature', 'signature must be 64 bytes, base64 encoded', { field: 'signature' });
+  return signature;
+}
+
+export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlertsDeps): Promise<void> {
+  async function view(owner: string) {
+    const row = await findOwnerAlert(deps.db, owner);
+    if (!row?.active) throw new AppError('owner_alerts.not_set', `${owner} has no hotspot status alert`);
+    const told = await knownStatuses(deps.sql, owner);
+    return {
+      owner,
+      urlOrigin: new URL(row.url).origin,
+      authHeaderSet: row.authHeader !== null,
+      lastSentAt: iso(row.lastSentAtMs),
+      lastError: row.lastError,
+      updatedAt: new Date(row.updatedAtMs).toISOString(),
+      hotspots: [...told.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, s]) => ({ address, online: s.online, since: new Date(s.changedAtMs).toISOString() })),
+    };
+  }
+
+  app.put(
+    '/v1/owners/:owner/alerts',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: "Be told when the owner's hotspots go offline or come back (signed by the owner)",
+        description:
+          'The owner signs the RFC 8785 canonical JSON of {type:"owner_alerts_set_v1", owner, url, authHeader (or null), nonce, timestampMs} with its ed25519 key; nonce must exceed the last accepted one (of this subscription, kept after an unsubscribe), timestampMs be within the published skew of server time, and the owner must own a hotspot. The API then checks the hotspots every minute by default and posts {type:"hotspot_status", owner, changes:[{hotspot, online, lastSeenAt}], at} to url when some went offline (no beacon, witness or carried packet within two beacon intervals) or came back, with authHeader as its Authorization header. A failed post is retried at the next check.',
+        params: OwnerParam,
+        body: Type.Object(
+          { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), nonce: Nonce, timestampMs: Type.Integer({ minimum: 0 }), signature: Signature },
+          { additionalProperties: false },
+        ),
+        response: { 200: OwnerAlertView, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.owner, 'owner');
+      const { url, authHeader, nonce, timestampMs, signature } = request.body;
+      await subscribeOwnerAlerts(deps, { owner: request.params.owner, url, authHeader: authHeader ?? null, nonce, timestampMs }, signatureOf(signature));
+      return view(request.params.owner);
+    },
+  );
+
+  app.get(
+    '/v1/owners/:owner/alerts',
+    {
+      schema: { tags: ['hotspots'], summary: "The owner's hotspot status alert and the status last told of each hotspot", params: OwnerParam, response: { 200: OwnerAlertView, ...errors(400, 404) } },
+    },
+    async (request) => {
+      requireValidAddress(request.params.owner, 'owner');
+      return view(request.params.owner);
+    },
+  );
+
+  app.delete(
+    '/v1/owners/:owner/alerts',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: 'Stop the hotspot status alert (signed by the owner)',
+        description: 'Signed like the subscription, over {type:"owner_alerts_remove_v1", owner, nonce, timestampMs}.',
+        params: OwnerParam,
+        body: Type.Object({ nonce: Nonce, timestampMs: Type.Integer({ minimum: 0 }), signature: Signature }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      requireValidAddress(request.params.owner, 'owner');
+      const { nonce, timestampMs, signature } = request.body;
+      await unsubscribeOwnerAlerts(deps, { owner: request.params.owner, nonce, timestampMs }, signatureOf(signature));
+      return reply.status(204).send(null);
+    },
+  );
+}

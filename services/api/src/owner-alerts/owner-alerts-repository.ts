@@ -1,0 +1,90 @@
+/**
+ * Owners' hotspot status alerts: the subscription (with the nonce that refuses replays, kept after
+ * an unsubscribe), the status last told per hotspot, and the checker's lease on an owner (several
+ * API replicas: one posts each notice).
+ */
+import { eq } from 'drizzle-orm';
+import type postgres from 'postgres';
+import type { Db, Sql } from '@cov/shared/db/client';
+import { ownerAlerts } from '@cov/shared/db/schema/owner-alerts';
+
+export type OwnerAlertRow = typeof ownerAlerts.$inferSelect;
+
+export async function findOwnerAlert(db: Db, owner: string): Promise<OwnerAlertRow | undefined> {
+  const [row] = await db.select().from(ownerAlerts).where(eq(ownerAlerts.ownerAddress, owner));
+  return row;
+}
+
+/**
+ * Sets (active) or clears (inactive) an owner's subscription if `nonce` beats the stored one, in
+ * one statement, so two concurrent requests cannot both pass. Undefined when the nonce is stale.
+ */
+export async function writeOwnerAlert(
+  sql: postgres.ISql,
+  w: { owner: string; active: boolean; url: string; authHeader: string | null; nonce: number; nowMs: number },
+): Promise<OwnerAlertRow | undefined> {
+  const [row] = await sql<{ owner_address: string }[]>`
+    insert into owner_alerts (owner_address, active, url, auth_header, nonce, updated_at_ms)
+    values (${w.owner}, ${w.active}, ${w.url}, ${w.authHeader}, ${w.nonce}, ${w.nowMs})
+    on conflict (owner_address) do update set active = excluded.active, url = excluded.url, auth_header = excluded.auth_header,
+      nonce = excluded.nonce, updated_at_ms = excluded.updated_at_ms, last_error = null
+    where owner_alerts.nonce < excluded.nonce
+    returning owner_address`;
+  return row ? { ownerAddress: row.owner_address, ...(await readBack(sql, w.owner)) } : undefined;
+}
+
+async function readBack(sql: postgres.ISql, owner: string): Promise<Omit<OwnerAlertRow, 'ownerAddress'>> {
+  const [r] = await sql<{ active: boolean; url: string; auth_header: string | null; nonce: string; updated_at_ms: string; lease_until_ms: string | null; last_sent_at_ms: string | null; last_error: string | null }[]>`
+    select active, url, auth_header, nonce::text, updated_at_ms::text, lease_until_ms::text, last_sent_at_ms::text, last_error from owner_alerts where owner_address = ${owner}`;
+  const n = (v: string | null) => (v === null ? null : Number(v));
+  return { active: r!.active, url: r!.url, authHeader: r!.auth_header, nonce: Number(r!.nonce), updatedAtMs: Number(r!.updated_at_ms), leaseUntilMs: n(r!.lease_until_ms), lastSentAtMs: n(r!.last_sent_at_ms), lastError: r!.last_error };
+}
+
+/** The status last told of an owner's hotspots (address -> online, since when). */
+export async function knownStatuses(sql: postgres.ISql, owner: string): Promise<Map<string, { online: boolean; changedAtMs: number }>> {
+  const rows = await sql<{ a: string; online: boolean; t: string }[]>`select hotspot_address as a, online, changed_at_ms::text as t from owner_alert_hotspots where owner_address = ${owner}`;
+  return new Map(rows.map((r) => [r.a, { online: r.online, changedAtMs: Number(r.t) }]));
+}
+
+export interface SubscribedOwner {
+  owner: string;
+  url: string;
+  authHeader: string | null;
+}
+
+/** Takes up to `limit` active subscriptions no other checker holds, for `leaseMs`. */
+export async function leaseOwners(sql: postgres.ISql, nowMs: number, leaseMs: number, limit: number): Promise<SubscribedOwner[]> {
+  const rows = await sql<{ owner_address: string; url: string; auth_header: string | null }[]>`
+    update owner_alerts set lease_until_ms = ${nowMs + leaseMs}
+    where owner_address in (
+      select owner_address from owner_alerts where active and coalesce(lease_until_ms, 0) < ${nowMs}
+      order by coalesce(last_sent_at_ms, 0), owner_address limit ${limit} for update skip locked)
+    returning owner_address, url, auth_header`;
+  return rows.map((r) => ({ owner: r.owner_address, url: r.url, authHeader: r.auth_header }));
+}
+
+export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (owners.length === 0) return out;
+  const rows = await sql<{ address: string; owner_address: string }[]>`select address, owner_address from hotspots where owner_address = any(${owners}) order by address`;
+  for (const r of rows) out.set(r.owner_address, [...(out.get(r.owner_address) ?? []), r.address]);
+  return out;
+}
+
+/** Records statuses as told (or first seen) and, when a notice went out, its success; releases the lease. */
+export async function recordTold(sql: Sql, owner: string, statuses: { address: string; online: boolean; changedAtMs: number }[], sentAtMs: number | null): Promise<void> {
+  await sql.begin(async (tx) => {
+    for (const s of statuses) {
+      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms) values (${s.address}, ${owner}, ${s.online}, ${s.changedAtMs})
+        on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms`;
+    }
+    if (sentAtMs !== null) await tx`update owner_alerts set last_sent_at_ms = ${sentAtMs}, last_error = null, lease_until_ms = null where owner_address = ${owner}`;
+    else await tx`update owner_alerts set lease_until_ms = null where owner_address = ${owner}`;
+  });
+}
+
+/** The post failed: no change is recorded as told (the next check tells it again), only hotspots first seen; the lease is released. */
+export async function recordFailed(sql: Sql, owner: string, error: string, firstSeen: { address: string; online: boolean; changedAtMs: number }[]): Promise<void> {
+  await recordTold(sql, owner, firstSeen, null);
+  await sql`update owner_alerts set last_error = ${error} where owner_address = ${owner}`;
+}

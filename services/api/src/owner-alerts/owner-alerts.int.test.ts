@@ -1,0 +1,141 @@
+/**
+ * Owners' hotspot status alerts end to end: an owner subscribes with a signed request, a real
+ * node's API checks its hotspots on its own schedule (on a manual clock, so "offline" comes when
+ * the test says), and posts one notice per owner with the hotspots that went offline or came back
+ * to a small HTTP server in the test. On PostgreSQL and embedded.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cov/shared/clock';
+import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
+import { ownerAlertsRemoveBytes, ownerAlertsSetBytes } from '@cov/shared/registry/owner-alert-request';
+import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
+import { waitFor } from '@cov/router/testing/test-gateway';
+import type { HotspotStatusNotice } from './hotspot-status-changes';
+
+const T0 = Date.UTC(2026, 10, 21, 8, 0, 0);
+const ONLINE_WINDOW_MS = 2 * 21_600_000; // two beacon intervals (the default 6 h)
+
+describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status alerts (%s)', (mode) => {
+  let node: TestNode;
+  const clock = new ManualClock(T0);
+  const owner = keypairFromLabel(`owner-alerts/${mode}/owner`);
+  const stranger = keypairFromLabel(`owner-alerts/${mode}/stranger`);
+  const hotspots = [0, 1].map((i) => keypairFromLabel(`owner-alerts/${mode}/hotspot/${i}`).address).sort();
+  const notices: { authorization: string | undefined; body: HotspotStatusNotice }[] = [];
+  let status = 200;
+  let nonce = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      notices.push({ authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as HotspotStatusNotice });
+      res.writeHead(status).end();
+    });
+  });
+  const url = (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  const call = (method: string, path: string, body?: unknown) => node.call(method, path, body);
+  const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  const subscribe = (fields: { url: string; authHeader?: string; nonce?: number; timestampMs?: number }, key = owner.secretKey, who = owner.address) => {
+    const f = { owner: who, url: fields.url, authHeader: fields.authHeader ?? null, nonce: fields.nonce ?? ++nonce, timestampMs: fields.timestampMs ?? clock.nowMs() };
+    const signature = b64(sign(ownerAlertsSetBytes(f), key));
+    return call('PUT', `/v1/owners/${who}/alerts`, { url: f.url, ...(fields.authHeader ? { authHeader: fields.authHeader } : {}), nonce: f.nonce, timestampMs: f.timestampMs, signature });
+  };
+  /** A carried packet: the activity that keeps a hotspot online. */
+  const carried = (address: string) =>
+    node.ctx.database.sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+      values (${Buffer.alloc(32, 1)}, '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', ${address}, 1, -70, 5, 868100000, 'SF7BW125', ${clock.nowMs()})`;
+  const alerts = async () => (await call('GET', `/v1/owners/${owner.address}/alerts`)).body;
+  const checks = () => new Promise((r) => setTimeout(r, 250)); // five checks at the 50 ms interval
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    node = await startTestNode(mode, { services: ['api'], clock, overrides: { OWNER_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000' } });
+    const maker = await node.call('POST', '/v1/admin/makers', { name: 'Alert Gateways' }, node.adminKey);
+    for (const [i, address] of hotspots.entries()) {
+      const added = await node.call('POST', '/v1/hotspots', { address, ownerAddress: owner.address, gatewayEui: `AA555A00000003${i.toString(16).padStart(2, '0')}` }, maker.body.apiKey);
+      expect(added.status).toBe(201);
+      await carried(address);
+    }
+  });
+  afterAll(async () => {
+    await node?.destroy();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('tells the owner when hotspots go offline and when one comes back, once each', async () => {
+    expect(code(await call('GET', `/v1/owners/${owner.address}/alerts`))).toEqual([404, 'owner_alerts.not_set']);
+    const set = await subscribe({ url: url('/status?token=s3cret'), authHeader: 'Bearer owner-secret' });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ owner: owner.address, urlOrigin: url('').replace(/\/$/, ''), authHeaderSet: true, lastSentAt: null });
+    expect(JSON.stringify(set.body)).not.toMatch(/s3cret|owner-secret/);
+
+    // First seen online: recorded, not told (subscribing is not news).
+    await waitFor(async () => (await alerts()).hotspots.length === 2, 'both hotspots checked');
+    expect((await alerts()).hotspots.map((h: any) => [h.address, h.online])).toEqual(hotspots.map((h) => [h, true]));
+    await checks();
+    expect(notices).toHaveLength(0);
+
+    // Nothing heard from either for longer than the online window: one notice with both.
+    clock.advance(ONLINE_WINDOW_MS + 1000);
+    await waitFor(() => notices.length === 1, 'the offline notice');
+    expect(notices[0]!.authorization).toBe('Bearer owner-secret');
+    expect(notices[0]!.body).toEqual({
+      type: 'hotspot_status',
+      owner: owner.address,
+      changes: hotspots.map((h) => ({ hotspot: h, online: false, lastSeenAt: new Date(T0).toISOString() })),
+      at: new Date(clock.nowMs()).toISOString(),
+    });
+    await waitFor(async () => (await alerts()).lastSentAt !== null, 'the notice recorded');
+    await checks();
+    expect(notices).toHaveLength(1);
+
+    // One carries a packet again: back online, told alone.
+    await carried(hotspots[1]!);
+    await waitFor(() => notices.length === 2, 'the back-online notice');
+    expect(notices[1]!.body.changes).toEqual([{ hotspot: hotspots[1], online: true, lastSeenAt: new Date(clock.nowMs()).toISOString() }]);
+    expect((await alerts()).hotspots.map((h: any) => h.online)).toEqual([false, true]);
+  });
+
+  it('tells a change again at the next checks until the endpoint takes it, and records why it failed', async () => {
+    status = 500;
+    const before = notices.length;
+    clock.advance(ONLINE_WINDOW_MS + 1000); // hotspot 1 goes quiet again
+    await waitFor(() => notices.length >= before + 2, 'two attempts');
+    await waitFor(async () => (await alerts()).lastError === 'status_500', 'the failure recorded');
+    status = 200;
+    await waitFor(async () => (await alerts()).lastError === null && (await alerts()).hotspots[1].online === false, 'delivered at last');
+    const delivered = notices.length;
+    await checks();
+    expect(notices.length).toBe(delivered);
+    expect(notices[delivered - 1]!.body.changes).toEqual([{ hotspot: hotspots[1], online: false, lastSeenAt: expect.any(String) }]);
+  });
+
+  it('takes only fresh requests signed by the owner of hotspots, and never the same request twice', async () => {
+    expect(code(await subscribe({ url: url('/x') }, stranger.secretKey))).toEqual([401, 'auth.bad_signature']);
+    expect(code(await subscribe({ url: url('/x'), timestampMs: clock.nowMs() - 600_000 }))).toEqual([400, 'auth.stale_request']);
+    expect(code(await subscribe({ url: url('/x'), nonce: 1 }))).toEqual([409, 'auth.replayed_nonce']);
+    expect(code(await subscribe({ url: url('/x') }, stranger.secretKey, stranger.address))).toEqual([404, 'owners.no_hotspots']);
+    expect(code(await subscribe({ url: 'ftp://example.net/x' }))).toEqual([400, 'request.invalid']);
+    expect(code(await call('PUT', `/v1/owners/${owner.address}/alerts`, { url: url('/x'), nonce: 99, timestampMs: clock.nowMs(), signature: 'AAAA' }))).toEqual([401, 'auth.bad_signature']);
+    expect(code(await call('GET', '/v1/owners/not-an-address/alerts'))[0]).toBe(400);
+
+    // Unsubscribing is signed too; the nonce it leaves behind still refuses the old subscription's replay.
+    const removal = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };
+    const removed = await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: removal.nonce, timestampMs: removal.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(removal), owner.secretKey)) });
+    expect(removed.status).toBe(204);
+    expect(code(await call('GET', `/v1/owners/${owner.address}/alerts`))).toEqual([404, 'owner_alerts.not_set']);
+    expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
+    const again = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };
+    expect(code(await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: again.nonce, timestampMs: again.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(again), owner.secretKey)) }))).toEqual([
+      404,
+      'owner_alerts.not_set',
+    ]);
+    // A set request's signature is not a remove request's.
+    const setBytes = ownerAlertsSetBytes({ owner: owner.address, url: url('/x'), authHeader: null, nonce: ++nonce, timestampMs: clock.nowMs() });
+    expect(code(await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce, timestampMs: clock.nowMs(), signature: b64(sign(setBytes, owner.secretKey)) }))).toEqual([401, 'auth.bad_signature']);
+  });
+});

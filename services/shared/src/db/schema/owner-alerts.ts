@@ -1,0 +1,33 @@
+/**
+ * Hotspot owners' status alerts: an owner subscribes a URL (with a request signed by the owner's
+ * key) and is told when one of its hotspots goes offline or comes back.
+ */
+import { bigint, boolean, pgTable, text } from 'drizzle-orm/pg-core';
+
+export const ownerAlerts = pgTable('owner_alerts', {
+  ownerAddress: text('owner_address').primaryKey(),
+  /** False once the owner unsubscribed: the row stays, so that its nonce still refuses replays of older requests. */
+  active: boolean('active').notNull(),
+  url: text('url').notNull(),
+  /** Sent as the Authorization header of each notice, when set. */
+  authHeader: text('auth_header'),
+  /** Nonce of the last accepted signed change; each new one must be greater (replays are refused). */
+  nonce: bigint('nonce', { mode: 'number' }).notNull(),
+  updatedAtMs: bigint('updated_at_ms', { mode: 'number' }).notNull(),
+  /** A checker holds the owner until then (several API replicas: one posts each notice). */
+  leaseUntilMs: bigint('lease_until_ms', { mode: 'number' }),
+  lastSentAtMs: bigint('last_sent_at_ms', { mode: 'number' }),
+  /** What the last failed post got (`status_500`, `timeout`, `ECONNREFUSED`, ...); null after a success. */
+  lastError: text('last_error'),
+});
+
+/**
+ * The status last told (or, for a hotspot first seen after subscribing, first seen) per hotspot of
+ * a subscribed owner: a notice goes out when the status computed now differs.
+ */
+export const ownerAlertHotspots = pgTable('owner_alert_hotspots', {
+  hotspotAddress: text('hotspot_address').primaryKey(),
+  ownerAddress: text('owner_address').notNull(),
+  online: boolean('online').notNull(),
+  changedAtMs: bigint('changed_at_ms', { mode: 'number' }).notNull(),
+});
