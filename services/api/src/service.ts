@@ -46,15 +46,18 @@ export const createApiService: ServiceFactory = async (ctx) => {
   let closeRateLimits: (() => void) | undefined;
   const logger = ctx.logger.child({ service: 'api' });
   const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS });
-  const balanceAlertTask = periodicTask(
-    'api-balance-alerts',
-    ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS,
-    async () => {
-      const { sent, failed } = await balanceAlerts.check();
-      if (sent + failed > 0) logger.info({ sent, failed }, 'low-balance notices posted');
-    },
-    logger,
-  );
+  /** A notifier's checks on a timer, logging what each posted. */
+  const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, what: string) =>
+    periodicTask(
+      name,
+      intervalMs,
+      async () => {
+        const { sent, failed } = await notifier.check();
+        if (sent + failed > 0) logger.info({ sent, failed }, `${what} posted`);
+      },
+      logger,
+    );
+  const balanceAlertTask = noticeTask('api-balance-alerts', ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS, balanceAlerts, 'low-balance notices');
   const ownerAlerts = new OwnerAlertNotifier({
     sql: ctx.database.sql,
     clock: ctx.clock,
@@ -64,15 +67,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     // Longer than a check can take (its owners' posts, a few at once, each at most ALERT_POST_TIMEOUT_MS), so two replicas never tell an owner twice.
     leaseMs: Math.max(300_000, 20 * ctx.config.ALERT_POST_TIMEOUT_MS),
   });
-  const ownerAlertTask = periodicTask(
-    'api-owner-alerts',
-    ctx.config.OWNER_ALERT_CHECK_INTERVAL_MS,
-    async () => {
-      const { sent, failed } = await ownerAlerts.check();
-      if (sent + failed > 0) logger.info({ sent, failed }, 'hotspot status notices posted');
-    },
-    logger,
-  );
+  const ownerAlertTask = noticeTask('api-owner-alerts', ctx.config.OWNER_ALERT_CHECK_INTERVAL_MS, ownerAlerts, 'hotspot status notices');
   return {
     name: 'api',
     async registerRoutes(app) {

@@ -7,13 +7,12 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@cov/shared/config/config';
-import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
 import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
-import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import type { RouterServiceModule } from './service';
 import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
 import { TestLns } from './testing/test-lns';
+import { onboardTestHotspots } from './testing/onboard-test-hotspots';
 
 const KEYS = { nwkSKey: new Uint8Array(16).fill(7), appSKey: new Uint8Array(16).fill(8) };
 const START_DC = 1000;
@@ -47,17 +46,9 @@ describe('routing through a database outage (postgres)', () => {
     dbName = new URL(node.config.DATABASE_URL!).pathname.slice(1);
     router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
     const call = node.call.bind(node);
-    const maker = await call('POST', '/v1/admin/makers', { name: 'Outage Gateways' }, node.adminKey);
-    const owner = keypairFromLabel('router-outage/owner');
-    for (const i of [0, 1]) {
-      const h = keypairFromLabel(`router-outage/hotspot/${i}`);
-      const eui = `AA555A00000001${i.toString(16).padStart(2, '0')}`;
-      expect((await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, gatewayEui: eui }, maker.body.apiKey)).status).toBe(201);
-      const fields = { hotspot: h.address, owner: owner.address, lat: 48.85 + i * 0.01, lng: 2.35, gainDbiX10: 30, elevationM: 10, nonce: 1, timestampMs: Date.now() };
-      const signature = Buffer.from(sign(locationAssertionBytes(fields), owner.secretKey)).toString('base64');
-      const { hotspot: _h, ...rest } = fields;
-      expect((await call('POST', `/v1/hotspots/${h.address}/location`, { ...rest, signature })).status).toBe(200);
-      const gw = await new TestGateway(eui.toLowerCase(), '127.0.0.1', router.gwmpPort).start();
+    const hotspots = await onboardTestHotspots(call, node.adminKey, { label: 'router-outage', euiPrefix: 'AA555A00000001', count: 2, at: { lat: 48.85, lng: 2.35 }, makerName: 'Outage Gateways' });
+    for (const h of hotspots) {
+      const gw = await new TestGateway(h.gatewayEui.toLowerCase(), '127.0.0.1', router.gwmpPort).start();
       await gw.pull();
       gateways.push(gw);
     }

@@ -5,13 +5,13 @@
  * the balance, ledger and bought-copy records agree with what reached the device maker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
-import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import type { RouterServiceModule } from './service';
 import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
 import { TestLns } from './testing/test-lns';
+import { onboardTestHotspots } from './testing/onboard-test-hotspots';
 
 const KEYS = { nwkSKey: new Uint8Array(16).fill(3), appSKey: new Uint8Array(16).fill(4) };
 const START_DC = 1000;
@@ -67,17 +67,9 @@ describe('two routers sharing a multi-buy counter (postgres+redis)', () => {
     second = await startTestNode('postgres+redis', { services: ['router'], overrides: ROUTER_SETTINGS, storageOf: first });
     routers.push(routerOf(first), routerOf(second));
     const call = first.call.bind(first);
-    const maker = await call('POST', '/v1/admin/makers', { name: 'Scale-out Gateways' }, first.adminKey);
-    const owner = keypairFromLabel('router-scale-out/owner');
-    for (const i of [0, 1, 2, 3]) {
-      const h = keypairFromLabel(`router-scale-out/hotspot/${i}`);
-      const eui = `AA555A00000002${i.toString(16).padStart(2, '0')}`;
-      expect((await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, gatewayEui: eui }, maker.body.apiKey)).status).toBe(201);
-      const fields = { hotspot: h.address, owner: owner.address, lat: 48.85 + i * 0.01, lng: 2.35, gainDbiX10: 30, elevationM: 10, nonce: 1, timestampMs: Date.now() };
-      const signature = Buffer.from(sign(locationAssertionBytes(fields), owner.secretKey)).toString('base64');
-      const { hotspot: _h, ...rest } = fields;
-      expect((await call('POST', `/v1/hotspots/${h.address}/location`, { ...rest, signature })).status).toBe(200);
-      const gw = await new TestGateway(eui.toLowerCase(), '127.0.0.1', routers[i < 2 ? 0 : 1]!.gwmpPort).start();
+    const hotspots = await onboardTestHotspots(call, first.adminKey, { label: 'router-scale-out', euiPrefix: 'AA555A00000002', count: 4, at: { lat: 48.85, lng: 2.35 }, makerName: 'Scale-out Gateways' });
+    for (const [i, h] of hotspots.entries()) {
+      const gw = await new TestGateway(h.gatewayEui.toLowerCase(), '127.0.0.1', routers[i < 2 ? 0 : 1]!.gwmpPort).start();
       await gw.pull();
       gateways.push(gw);
     }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import type { GwmpPacket } from '@cov/shared/gwmp/types';
-import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
+import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { buildDataFrame } from '@cov/shared/lorawan/frame-builder';
 import { buildJoinAccept, buildJoinRequest, decryptJoinAccept } from '@cov/shared/lorawan/join';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
@@ -17,7 +17,6 @@ import { decryptFrmPayload } from '@cov/shared/lorawan/frm-payload';
 import { deriveSessionKeys10 } from '@cov/shared/lorawan/session-keys';
 import { EndDevice } from '@cov/firmware-sim/device/end-device';
 import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
-import { locationAssertionBytes } from '@cov/shared/registry/location-assertion';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { Registry } from 'prom-client';
 import { PgBurnStore } from './burn-store';
@@ -26,6 +25,7 @@ import type { RouterServiceModule } from './service';
 import type { UplinkCopy } from './uplink-copy';
 import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
 import { TestLns } from './testing/test-lns';
+import { onboardTestHotspots } from './testing/onboard-test-hotspots';
 
 const PARIS = { lat: 48.8566, lng: 2.3522 };
 const APP_KEY = Uint8Array.from(Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex'));
@@ -42,7 +42,6 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
   const lns = new TestLns();
   const gateways: TestGateway[] = [];
   const hotspots = [0, 1, 2, 3].map((i) => keypairFromLabel(`router-e2e/${mode}/hotspot/${i}`));
-  const owner = keypairFromLabel(`router-e2e/${mode}/owner`);
   let orgA: { id: string; key: string };
   let orgB: { id: string; key: string };
   const routes: Record<string, string> = {};
@@ -96,16 +95,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(router.gwmpPort).toBeGreaterThan(0);
     expect(node.describe().join('\n')).toContain(`udp://127.0.0.1:${router.gwmpPort}`);
 
-    const maker = await call('POST', '/v1/admin/makers', { name: 'Gateway Co' }, node.adminKey);
-    for (const [i, h] of hotspots.entries()) {
-      const eui = `AA555A00000000${i.toString(16).padStart(2, '0')}`.toUpperCase();
-      expect((await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, gatewayEui: eui }, maker.body.apiKey)).status).toBe(201);
-      const fields = { hotspot: h.address, owner: owner.address, lat: PARIS.lat + i * 0.01, lng: PARIS.lng, gainDbiX10: 30, elevationM: 10, nonce: 1, timestampMs: Date.now() };
-      const signature = Buffer.from(sign(locationAssertionBytes(fields), owner.secretKey)).toString('base64');
-      const { hotspot: _h, ...rest } = fields;
-      expect((await call('POST', `/v1/hotspots/${h.address}/location`, { ...rest, signature }, undefined)).status).toBe(200);
-      gateways.push(await new TestGateway(eui.toLowerCase(), '127.0.0.1', router.gwmpPort).start());
-    }
+    const onboarded = await onboardTestHotspots(call, node.adminKey, { label: `router-e2e/${mode}`, euiPrefix: 'AA555A00000000', count: hotspots.length, at: PARIS, makerName: 'Gateway Co' });
+    expect(onboarded.map((h) => h.address)).toEqual(hotspots.map((h) => h.address));
+    for (const h of onboarded) gateways.push(await new TestGateway(h.gatewayEui.toLowerCase(), '127.0.0.1', router.gwmpPort).start());
     for (const gw of gateways) await gw.pull();
     await waitFor(() => gateways.every((g) => g.acks('PULL_ACK') === 1), 'PULL_ACKs');
 

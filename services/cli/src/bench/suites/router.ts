@@ -122,24 +122,8 @@ export const suite: BenchSuite = {
       const rawRate = await rawUdpRate(worker, Math.max(50_000, throughputPackets * COPIES));
       ctx.log(`raw UDP receive: ${Math.round(rawRate)} datagrams/s`);
 
-      // The per-hotspot rate limit is off: 50 gateways stand in for the thousands of hotspots that
-      // would hand in 20,000 uplinks/s, so each sends hundreds a second.
-      const node = await startNode(
-        loadConfig({
-          DATABASE_URL: url,
-          PORT: '0',
-          GWMP_PORT: '0',
-          LOG_LEVEL: 'warn',
-          DB_POOL_MAX: '4',
-          DATA_DIR: '/tmp/cov-bench',
-          ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS),
-          ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS),
-          ROUTER_GATEWAY_MAX_UPLINKS_PER_S: '0',
-        }),
-        { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
-      );
+      const { node, router } = await startBenchRouter(url);
       try {
-        const router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
         await request(worker, { cmd: 'target', routerPort: router.gwmpPort });
         let fCnt = 0;
         const run = async (mode: 'throughput' | 'latency', devAddrs: number[], packets: number, ratePerS?: number, lastCopyDelayMs?: number): Promise<RunResult> => {
@@ -344,6 +328,29 @@ export const suite: BenchSuite = {
   },
 };
 
+/**
+ * A router-only node on the bench database. The per-hotspot rate limit is off: 50 gateways stand in
+ * for the thousands of hotspots that would hand in 20,000 uplinks/s, so each sends hundreds a second.
+ */
+async function startBenchRouter(databaseUrl: string, extra: Record<string, string> = {}) {
+  const node = await startNode(
+    loadConfig({
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      GWMP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: '4',
+      DATA_DIR: '/tmp/cov-bench',
+      ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS),
+      ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS),
+      ROUTER_GATEWAY_MAX_UPLINKS_PER_S: '0',
+      ...extra,
+    }),
+    { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
+  );
+  return { node, router: (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router };
+}
+
 type Run = (mode: 'throughput' | 'latency', devAddrs: number[], packets: number, ratePerS?: number) => Promise<RunResult>;
 
 /**
@@ -353,25 +360,8 @@ type Run = (mode: 'throughput' | 'latency', devAddrs: number[], packets: number,
 async function sharedCounterRuns(redisUrl: string, databaseUrl: string, run: Run, worker: ReturnType<typeof startLoadWorker>, packets: number, latencyPackets: number, ratePerS: number) {
   const redis = new Redis(redisUrl, { lazyConnect: true });
   await redis.connect();
-  const node = await startNode(
-    loadConfig({
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: `covbench_${Date.now()}`,
-      ROUTER_MULTIBUY: 'shared',
-      PORT: '0',
-      GWMP_PORT: '0',
-      LOG_LEVEL: 'warn',
-      DB_POOL_MAX: '4',
-      DATA_DIR: '/tmp/cov-bench',
-      ROUTER_DEDUP_WINDOW_MS: String(WINDOW_MS),
-      ROUTER_PURCHASE_LEAD_MS: String(PURCHASE_LEAD_MS),
-      ROUTER_GATEWAY_MAX_UPLINKS_PER_S: '0',
-    }),
-    { services: ['router'], logger: createLogger({ LOG_LEVEL: 'warn' }) },
-  );
+  const { node, router } = await startBenchRouter(databaseUrl, { REDIS_URL: redisUrl, QUEUE_PREFIX: `covbench_${Date.now()}`, ROUTER_MULTIBUY: 'shared' });
   try {
-    const router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
     await request(worker, { cmd: 'target', routerPort: router.gwmpPort });
     await run('throughput', GWMP_ADDRS, 2000); // warm-up
     await router.drain();
