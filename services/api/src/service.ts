@@ -21,6 +21,7 @@ import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
 import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
 import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
+import { registerOrgDevicesRoutes } from './orgs/org-devices-routes';
 import { registerBalanceAlertRoutes } from './orgs/balance-alert-routes';
 import { BalanceAlertNotifier } from './orgs/balance-alert-notifier';
 import { periodicTask } from '@cov/shared/runtime/task-runner';
@@ -91,6 +92,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
         await registerBalanceAlertRoutes(scope, orgsDeps);
         await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs });
+        await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });

@@ -635,4 +635,37 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(code(await call('GET', `/v1/orgs/${orgB.id}/hotspots`, undefined, orgA.key))).toEqual([403, 'auth.forbidden']);
     expect(code(await call('GET', `/v1/orgs/${orgB.id}/hotspots?cursor=nope`, undefined, orgB.key))[0]).toBe(400);
   });
+
+  it('shows a device maker its devices as its traffic shows them: last heard, last FCnt, forwarded or why not', async () => {
+    await router.drain();
+    const sql = node.ctx.database.sql;
+    const listed = await call('GET', `/v1/orgs/${orgA.id}/devices?hours=1`, undefined, orgA.key);
+    expect(listed.status).toBe(200);
+    const byKey = new Map(listed.body.data.map((d: any) => [`${d.kind}:${d.devAddr ?? d.devEui}`, d]));
+    // The firmware-sim device: its join (by DevEUI) and its session's uplinks (by DevAddr), as the packet log has them.
+    const [uplinks] = await sql<{ packets: number; forwarded: number; last_fcnt: number; last_status: string }[]>`
+      select count(distinct packet_hash)::int as packets, count(distinct packet_hash) filter (where status = 'forwarded')::int as forwarded,
+        (array_agg(f_cnt order by received_at_ms desc, id desc))[1] as last_fcnt, (array_agg(status order by received_at_ms desc, id desc))[1] as last_status
+      from routed_packets where org_id = ${orgA.id} and dev_addr = ${DEV_ADDR}`;
+    expect(byKey.get(`uplink:${DEV_ADDR}`)).toMatchObject({ devAddr: DEV_ADDR, devEui: null, packets: uplinks!.packets, forwarded: uplinks!.forwarded, lastFCnt: uplinks!.last_fcnt, lastStatus: uplinks!.last_status });
+    expect(uplinks!.packets).toBeGreaterThan(uplinks!.forwarded); // the insufficient_dc test dropped some
+    expect(byKey.get(`join:${DEV_EUI}`)).toMatchObject({ kind: 'join', devEui: DEV_EUI, joinEui: JOIN_EUI, packets: 1, forwarded: 1, dc: 0, lastFCnt: null, lastStatus: 'forwarded' });
+    // Most recently heard first, and page by page the same list.
+    const times = listed.body.data.map((d: any) => Date.parse(d.lastSeenAt));
+    expect(times).toEqual([...times].sort((x: number, y: number) => y - x));
+    const keys: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await call('GET', `/v1/orgs/${orgA.id}/devices?hours=1&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, orgA.key);
+      keys.push(...page.body.data.map((d: any) => `${d.kind}:${d.devAddr ?? d.devEui}`));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(keys).toEqual([...byKey.keys()]);
+    // Another org's devices are not this org's business.
+    const b = await call('GET', `/v1/orgs/${orgB.id}/devices?hours=1`, undefined, orgB.key);
+    expect(b.body.data.every((d: any) => d.devAddr === null || !d.devAddr.startsWith('fc014c0') || parseInt(d.devAddr, 16) >= 0xfc014c08)).toBe(true);
+    const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+    expect(code(await call('GET', `/v1/orgs/${orgA.id}/devices`, undefined, orgB.key))).toEqual([403, 'auth.forbidden']);
+    expect(code(await call('GET', `/v1/orgs/${orgA.id}/devices?hours=1000`, undefined, orgA.key))).toEqual([400, 'request.invalid']);
+  });
 });
