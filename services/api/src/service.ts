@@ -46,7 +46,8 @@ export const createApiService: ServiceFactory = async (ctx) => {
   const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), ctx.logger.child({ service: 'api' }));
   let closeRateLimits: (() => void) | undefined;
   const logger = ctx.logger.child({ service: 'api' });
-  const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS });
+  const allowPrivateAddresses = ctx.config.ALERT_PRIVATE_ADDRESSES === 'allow';
+  const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS, allowPrivateAddresses });
   /** A notifier's checks on a timer, logging what each posted. */
   const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, what: string) =>
     periodicTask(
@@ -65,6 +66,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     logger,
     onlineWindowMs: deps.onlineWindowMs,
     timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS,
+    allowPrivateAddresses,
     // Longer than a check can take (its owners' posts, a few at once, each at most ALERT_POST_TIMEOUT_MS), so two replicas never tell an owner twice.
     leaseMs: Math.max(300_000, 20 * ctx.config.ALERT_POST_TIMEOUT_MS),
   });
@@ -90,8 +92,8 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
-        await registerBalanceAlertRoutes(scope, orgsDeps);
-        await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs });
+        await registerBalanceAlertRoutes(scope, { ...orgsDeps, allowPrivateAddresses });
+        await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs, allowPrivateAddresses });
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });

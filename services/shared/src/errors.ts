@@ -65,6 +65,7 @@ export const errorCatalog = {
   'downlinks.already_scheduled': 409,
   'downlinks.invalid_payload': 400,
   'balance_alert.not_set': 404,
+  'alerts.private_url': 400,
   // protocol decoding (also used as drop reasons where there is no HTTP answer)
   'lorawan.malformed': 400,
   'lorawan.bad_mic': 400,

@@ -19,6 +19,7 @@ export interface BalanceAlertNotifierDeps {
   clock: Clock;
   logger: Logger;
   timeoutMs: number;
+  allowPrivateAddresses: boolean;
 }
 
 export class BalanceAlertNotifier {
@@ -49,6 +50,6 @@ export class BalanceAlertNotifier {
   private async post(alert: Awaited<ReturnType<typeof claimDueAlerts>>[number]): Promise<string | undefined> {
     const nowMs = this.deps.clock.nowMs();
     const notice = balanceAlertNotice(alert, await orgDcSpending(this.deps.db, alert.orgId, alert.balanceDc, nowMs), nowMs);
-    return postNotice(alert.url, alert.authHeader, notice, this.deps.timeoutMs);
+    return postNotice(alert.url, alert.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses);
   }
 }

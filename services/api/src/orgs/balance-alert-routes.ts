@@ -5,6 +5,7 @@
  */
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
+import { requirePublicNoticeUrl } from '../alerts/notice-delivery';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { deleteBalanceAlert, findBalanceAlert, upsertBalanceAlert, type BalanceAlertRow } from './balance-alerts-repository';
 import { requireOrg } from './create-org';
@@ -43,7 +44,7 @@ function toView(row: BalanceAlertRow) {
   };
 }
 
-export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
+export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps & { allowPrivateAddresses: boolean }): Promise<void> {
   app.put(
     '/v1/orgs/:orgId/balance-alert',
     {
@@ -69,6 +70,7 @@ export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps
       await authorizeOrg(request, deps, request.params.orgId, 'write');
       await requireOrg(deps.db, request.params.orgId);
       const { thresholdDc, url, authHeader } = request.body;
+      requirePublicNoticeUrl(url, deps.allowPrivateAddresses);
       return toView(await upsertBalanceAlert(deps.db, { orgId: request.params.orgId, thresholdDc, url, authHeader: authHeader ?? null, nowMs: deps.clock.nowMs() }));
     },
   );

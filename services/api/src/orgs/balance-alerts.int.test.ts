@@ -33,7 +33,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    node = await startTestNode(mode, { services: ['api'], overrides: { BALANCE_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000' } });
+    node = await startTestNode(mode, { services: ['api'], overrides: { BALANCE_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000', ALERT_PRIVATE_ADDRESSES: 'allow' } });
     const created = await call('POST', '/v1/admin/orgs', { name: 'Alert Org', devAddrCount: 8 }, node.adminKey);
     org = { id: created.body.org.id, key: created.body.apiKey };
     const second = await call('POST', '/v1/admin/orgs', { name: 'Other Org', devAddrCount: 8 }, node.adminKey);
@@ -110,3 +110,28 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
     expect(code(await call('GET', `/v1/orgs/${other.id}/balance-alert`, undefined, other.key))).toEqual([404, 'balance_alert.not_set']);
   });
 });
+
+describe('low-balance alerts with private addresses refused (the default; embedded)', () => {
+  let node: TestNode;
+  let org: { id: string; key: string };
+  beforeAll(async () => {
+    node = await startTestNode('embedded', { services: ['api'], overrides: { BALANCE_ALERT_CHECK_INTERVAL_MS: '50' } });
+    const created = await node.call('POST', '/v1/admin/orgs', { name: 'Careful Org', devAddrCount: 8 }, node.adminKey);
+    org = { id: created.body.org.id, key: created.body.apiKey };
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('refuses a URL naming a private address, and never posts to a name that resolves to one', async () => {
+    const put = (url: string) => node.call('PUT', `/v1/orgs/${org.id}/balance-alert`, { thresholdDc: 10, url }, org.key);
+    for (const url of ['http://127.0.0.1:8080/x', 'http://10.0.0.7/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x']) {
+      const r = await put(url);
+      expect([url, r.status, r.body.error.code]).toEqual([url, 400, 'alerts.private_url']);
+    }
+    // A host name is taken, then checked at each post: localhost resolves to a loopback address.
+    expect((await put('http://localhost:9/hook')).status).toBe(200);
+    await waitFor(async () => (await node.call('GET', `/v1/orgs/${org.id}/balance-alert`, undefined, org.key)).body.lastError === 'private_address', 'the post refused');
+  });
+});
+

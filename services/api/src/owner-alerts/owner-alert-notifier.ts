@@ -18,6 +18,7 @@ export interface OwnerAlertNotifierDeps {
   logger: Logger;
   onlineWindowMs: number;
   timeoutMs: number;
+  allowPrivateAddresses: boolean;
   /** How long a check holds an owner (longer than a check can take). */
   leaseMs: number;
 }
@@ -49,7 +50,7 @@ export class OwnerAlertNotifier {
         await recordTold(sql, o.owner, asTold(firstSeen), null);
         return;
       }
-      const error = await postNotice(o.url, o.authHeader, hotspotStatusNotice(o.owner, changes, nowMs), this.deps.timeoutMs);
+      const error = await postNotice(o.url, o.authHeader, hotspotStatusNotice(o.owner, changes, nowMs), this.deps.timeoutMs, this.deps.allowPrivateAddresses);
       if (error === undefined) {
         sent++;
         await recordTold(sql, o.owner, asTold([...firstSeen, ...changes]), clock.nowMs());

@@ -52,7 +52,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    node = await startTestNode(mode, { services: ['api'], clock, overrides: { OWNER_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000' } });
+    node = await startTestNode(mode, { services: ['api'], clock, overrides: { OWNER_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000', ALERT_PRIVATE_ADDRESSES: 'allow' } });
     const maker = await node.call('POST', '/v1/admin/makers', { name: 'Alert Gateways' }, node.adminKey);
     for (const [i, address] of hotspots.entries()) {
       const added = await node.call('POST', '/v1/hotspots', { address, ownerAddress: owner.address, gatewayEui: `AA555A00000003${i.toString(16).padStart(2, '0')}` }, maker.body.apiKey);

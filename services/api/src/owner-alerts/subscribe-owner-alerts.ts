@@ -6,6 +6,7 @@
  * last accepted one (auth.replayed_nonce, decided in the same statement that writes).
  */
 import { AppError } from '@cov/shared/errors';
+import { requirePublicNoticeUrl } from '../alerts/notice-delivery';
 import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
 import { verify } from '@cov/shared/helium/keys';
@@ -19,6 +20,7 @@ export interface OwnerAlertsDeps {
   sql: postgres.ISql;
   clock: Clock;
   maxSkewMs: number;
+  allowPrivateAddresses: boolean;
 }
 
 async function checkSigned(deps: OwnerAlertsDeps, owner: string, timestampMs: number, bytes: Uint8Array, signature: Uint8Array): Promise<void> {
@@ -37,6 +39,7 @@ async function written(deps: OwnerAlertsDeps, owner: string, nonce: number, row:
 }
 
 export async function subscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: OwnerAlertsSetFields, signature: Uint8Array): Promise<OwnerAlertRow> {
+  requirePublicNoticeUrl(fields.url, deps.allowPrivateAddresses);
   await checkSigned(deps, fields.owner, fields.timestampMs, ownerAlertsSetBytes(fields), signature);
   const row = await writeOwnerAlert(deps.sql, { owner: fields.owner, active: true, url: fields.url, authHeader: fields.authHeader, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
   return written(deps, fields.owner, fields.nonce, row);

@@ -156,6 +156,11 @@ export const ConfigSchema = Type.Object(
       3_600_000,
     ),
     ALERT_POST_TIMEOUT_MS: Int(5000, "How long the API waits for a device maker's or hotspot owner's endpoint to take an alert notice.", 10, 60_000),
+    ALERT_PRIVATE_ADDRESSES: Type.Union([Type.Literal('refuse'), Type.Literal('allow')], {
+      default: 'refuse',
+      description:
+        'refuse: alert notices (low balance, hotspot status) are never posted to a private, loopback or link-local address, as their URLs come from users (a URL naming one is refused when set, a host name resolving to one when posting: lastError private_address). allow: for a deployment whose subscribers sit on its own network, and tests.',
+    }),
     OWNER_ALERT_CHECK_INTERVAL_MS: Int(
       60_000,
       "How often the API checks subscribed owners' hotspots: a hotspot that went offline or came back (beacons, witnesses or carried packets within two beacon intervals) is told to its owner's URL in one notice per owner (retried at the next check if the post failed).",
