@@ -217,14 +217,20 @@ async function rewarderWaits(backend: EmbeddedBackend): Promise<string> {
 
 async function dcPerOrg(sql: Sql): Promise<string> {
   if (!(await tableExists(sql, 'dc_ledger'))) return '  (no device-maker tables in this build)';
-  const rows = await sql<{ name: string; bought: string; burned: string; copies: string; balance: string }[]>`
+  // Device sessions heard (DevAddrs) and hotspots carrying the org's traffic: what GET /v1/orgs/:id/devices and /hotspots list.
+  const rows = await sql<{ name: string; bought: string; burned: string; copies: string; balance: string; devices: number; hotspots: number }[]>`
     select o.name, coalesce(sum(l.amount_dc) filter (where l.kind <> 'burn'), 0) as bought,
            coalesce(-sum(l.amount_dc) filter (where l.kind = 'burn'), 0) as burned,
-           coalesce(sum(l.copies) filter (where l.kind = 'burn'), 0) as copies, o.dc_balance as balance
+           coalesce(sum(l.copies) filter (where l.kind = 'burn'), 0) as copies, o.dc_balance as balance,
+           (select count(distinct p.dev_addr)::int from routed_packets p where p.org_id = o.id) as devices,
+           (select count(distinct h.hotspot_address)::int from org_hotspots_daily h where h.org_id = o.id) as hotspots
     from orgs o left join dc_ledger l on l.org_id = o.id group by o.id, o.name, o.dc_balance order by o.name`;
   if (rows.length === 0) return '  (no organisations)';
   // Organisation names carry the run's start time to stay unique across runs; the table drops it.
-  return table(['organisation', 'DC bought', 'DC spent', 'copies paid', 'balance'], rows.map((r) => [r.name.replace(/ \(.*\)$/, ''), r.bought, r.burned, r.copies, r.balance]));
+  return table(
+    ['organisation', 'DC bought', 'DC spent', 'copies paid', 'balance', 'DevAddrs heard', 'hotspots carrying'],
+    rows.map((r) => [r.name.replace(/ \(.*\)$/, ''), r.bought, r.burned, r.copies, r.balance, r.devices, r.hotspots]),
+  );
 }
 
 function detectionTable(score: DetectionScore): string {
