@@ -667,5 +667,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
     expect(code(await call('GET', `/v1/orgs/${orgA.id}/devices`, undefined, orgB.key))).toEqual([403, 'auth.forbidden']);
     expect(code(await call('GET', `/v1/orgs/${orgA.id}/devices?hours=1000`, undefined, orgA.key))).toEqual([400, 'request.invalid']);
+    // A made-up cursor whose time no bigint holds is refused before it reaches SQL.
+    const madeUp = Buffer.from(JSON.stringify({ t: 1e300, k: 'uplink:x' })).toString('base64url');
+    expect(code(await call('GET', `/v1/orgs/${orgA.id}/devices?cursor=${madeUp}`, undefined, orgA.key))).toEqual([400, 'request.invalid']);
   });
 });

@@ -9,11 +9,21 @@ export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/**
+ * What every cursor this API issues is: a flat object of strings and safe integers (times in ms,
+ * ids, epochs, counts). Anything else was made up, and a number past 2^53 or 1e300 would reach a
+ * bigint comparison in SQL and fail there (a 500) rather than here (a 400).
+ */
+function isSortKey(value: unknown): value is Record<string, string | number> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  return Object.values(value).every((v) => typeof v === 'string' || Number.isSafeInteger(v));
+}
+
 export function decodeCursor<K extends Record<string, string | number>>(cursor: string | undefined, isValid: (v: unknown) => v is K): K | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (isValid(value)) return value;
+    if (isSortKey(value) && isValid(value)) return value;
   } catch {
     // fall through to the coded error
   }
