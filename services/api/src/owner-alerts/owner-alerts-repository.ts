@@ -40,6 +40,10 @@ async function readBack(sql: postgres.ISql, owner: string): Promise<Omit<OwnerAl
   return { active: r!.active, url: r!.url, authHeader: r!.auth_header, nonce: Number(r!.nonce), updatedAtMs: Number(r!.updated_at_ms), leaseUntilMs: n(r!.lease_until_ms), lastSentAtMs: n(r!.last_sent_at_ms), lastError: r!.last_error };
 }
 
+export async function forgetToldStatuses(sql: postgres.ISql, owner: string): Promise<void> {
+  await sql`delete from owner_alert_hotspots where owner_address = ${owner}`;
+}
+
 /** The status last told of an owner's hotspots (address -> online, since when). */
 export async function knownStatuses(sql: postgres.ISql, owner: string): Promise<Map<string, { online: boolean; changedAtMs: number }>> {
   const rows = await sql<{ a: string; online: boolean; t: string }[]>`select hotspot_address as a, online, changed_at_ms::text as t from owner_alert_hotspots where owner_address = ${owner}`;

@@ -129,6 +129,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     const removed = await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: removal.nonce, timestampMs: removal.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(removal), owner.secretKey)) });
     expect(removed.status).toBe(204);
     expect(code(await call('GET', `/v1/owners/${owner.address}/alerts`))).toEqual([404, 'owner_alerts.not_set']);
+    // What was told is forgotten: a later subscription starts from what it first sees.
+    const [told] = await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from owner_alert_hotspots where owner_address = ${owner.address}`;
+    expect(told!.n).toBe(0);
     expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
     const again = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };
     expect(code(await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: again.nonce, timestampMs: again.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(again), owner.secretKey)) }))).toEqual([

@@ -13,7 +13,7 @@ import { verify } from '@cov/shared/helium/keys';
 import { listHotspotsByOwner } from '@cov/shared/registry/hotspots-repository';
 import { ownerAlertsRemoveBytes, ownerAlertsSetBytes, type OwnerAlertsRemoveFields, type OwnerAlertsSetFields } from '@cov/shared/registry/owner-alert-request';
 import type postgres from 'postgres';
-import { findOwnerAlert, writeOwnerAlert, type OwnerAlertRow } from './owner-alerts-repository';
+import { findOwnerAlert, forgetToldStatuses, writeOwnerAlert, type OwnerAlertRow } from './owner-alerts-repository';
 
 export interface OwnerAlertsDeps {
   db: Db;
@@ -51,4 +51,6 @@ export async function unsubscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: Owne
   if (!current?.active) throw new AppError('owner_alerts.not_set', `${fields.owner} has no hotspot status alert`);
   const row = await writeOwnerAlert(deps.sql, { owner: fields.owner, active: false, url: current.url, authHeader: null, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
   await written(deps, fields.owner, fields.nonce, row);
+  // A later subscription starts from what it first sees, not from what was told before this one ended.
+  await forgetToldStatuses(deps.sql, fields.owner);
 }
