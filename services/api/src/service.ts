@@ -43,9 +43,9 @@ export const createApiService: ServiceFactory = async (ctx) => {
     coverage,
     onlineWindowMs: 2 * ctx.config.BEACON_INTERVAL_MS,
   };
-  const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), ctx.logger.child({ service: 'api' }));
-  let closeRateLimits: (() => void) | undefined;
   const logger = ctx.logger.child({ service: 'api' });
+  const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), logger);
+  let closeRateLimits: (() => void) | undefined;
   const allowPrivateAddresses = ctx.config.ALERT_PRIVATE_ADDRESSES === 'allow';
   const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS, allowPrivateAddresses });
   /** A notifier's checks on a timer, logging what each posted. */
