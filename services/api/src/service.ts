@@ -3,6 +3,7 @@
  * /docs. This file only wires dependencies and routes; features live in their folders.
  */
 import etag from '@fastify/etag';
+import { Counter } from 'prom-client';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { registerRateLimits } from './http/rate-limits';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
@@ -48,18 +49,26 @@ export const createApiService: ServiceFactory = async (ctx) => {
   let closeRateLimits: (() => void) | undefined;
   const allowPrivateAddresses = ctx.config.ALERT_PRIVATE_ADDRESSES === 'allow';
   const balanceAlerts = new BalanceAlertNotifier({ db: ctx.database.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS, allowPrivateAddresses });
-  /** A notifier's checks on a timer, logging what each posted. */
-  const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, what: string) =>
+  const notices = new Counter({
+    name: 'cov_api_alert_notices_total',
+    help: 'Alert notices posted to subscribers (alert: balance for device makers, hotspot_status for owners), by outcome (sent, failed: retried at the next check).',
+    labelNames: ['alert', 'outcome'],
+    registers: [ctx.metrics],
+  });
+  /** A notifier's checks on a timer, counting and logging what each posted. */
+  const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, alert: 'balance' | 'hotspot_status') =>
     periodicTask(
       name,
       intervalMs,
       async () => {
         const { sent, failed } = await notifier.check();
-        if (sent + failed > 0) logger.info({ sent, failed }, `${what} posted`);
+        notices.inc({ alert, outcome: 'sent' }, sent);
+        notices.inc({ alert, outcome: 'failed' }, failed);
+        if (sent + failed > 0) logger.info({ alert, sent, failed }, 'alert notices posted');
       },
       logger,
     );
-  const balanceAlertTask = noticeTask('api-balance-alerts', ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS, balanceAlerts, 'low-balance notices');
+  const balanceAlertTask = noticeTask('api-balance-alerts', ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS, balanceAlerts, 'balance');
   const ownerAlerts = new OwnerAlertNotifier({
     sql: ctx.database.sql,
     clock: ctx.clock,
@@ -70,7 +79,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     // Longer than a check can take (its owners' posts, a few at once, each at most ALERT_POST_TIMEOUT_MS), so two replicas never tell an owner twice.
     leaseMs: Math.max(300_000, 20 * ctx.config.ALERT_POST_TIMEOUT_MS),
   });
-  const ownerAlertTask = noticeTask('api-owner-alerts', ctx.config.OWNER_ALERT_CHECK_INTERVAL_MS, ownerAlerts, 'hotspot status notices');
+  const ownerAlertTask = noticeTask('api-owner-alerts', ctx.config.OWNER_ALERT_CHECK_INTERVAL_MS, ownerAlerts, 'hotspot_status');
   return {
     name: 'api',
     async registerRoutes(app) {

@@ -71,6 +71,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
     await call('PUT', `/v1/orgs/${org.id}/balance-alert`, { thresholdDc: 200, url: url('/low') }, org.key);
     await waitFor(() => notices.length === 2, 'the second notice');
     expect(notices[1]).toMatchObject({ authorization: undefined, body: { balanceDc: 150, thresholdDc: 200 } });
+    // Counted for operators.
+    await waitFor(async () => /^cov_api_alert_notices_total\{[^}]*alert="balance"[^}]*outcome="sent"[^}]*\} 2$/m.test(await (await fetch(`${node.httpBaseUrl}/metrics`)).text()), 'two notices counted');
   });
 
   it('retries a notice the endpoint refused at the next checks, and records why it failed', async () => {
