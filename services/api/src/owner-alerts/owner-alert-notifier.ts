@@ -10,7 +10,7 @@ import type { Sql } from '@cov/shared/db/client';
 import { postNotice } from '../alerts/notice-delivery';
 import { isOnline, lastActivities, lastSeenMs } from '../registry/hotspot-status';
 import { hotspotStatusNotice, statusChanges, type HotspotSeen } from './hotspot-status-changes';
-import { knownStatuses, leaseOwners, ownersHotspots, recordFailed, recordTold } from './owner-alerts-repository';
+import { knownStatusesOf, leaseOwners, ownersHotspots, recordFailed, recordTold } from './owner-alerts-repository';
 
 export interface OwnerAlertNotifierDeps {
   sql: Sql;
@@ -37,6 +37,7 @@ export class OwnerAlertNotifier {
     if (owners.length === 0) return { sent: 0, failed: 0 };
     const hotspotsBy = await ownersHotspots(sql, owners.map((o) => o.owner));
     const activities = await lastActivities(sql, [...hotspotsBy.values()].flat());
+    const toldBy = await knownStatusesOf(sql, owners.map((o) => o.owner));
     let sent = 0;
     let failed = 0;
     const tell = async (o: (typeof owners)[number]): Promise<void> => {
@@ -44,7 +45,7 @@ export class OwnerAlertNotifier {
         const last = lastSeenMs(activities, address);
         return { address, online: isOnline(last, nowMs, this.deps.onlineWindowMs), lastSeenMs: last };
       });
-      const { changes, firstSeen } = statusChanges(seen, await knownStatuses(sql, o.owner));
+      const { changes, firstSeen } = statusChanges(seen, toldBy.get(o.owner) ?? new Map());
       const asTold = (hs: readonly { address: string; online: boolean }[]) => hs.map((h) => ({ address: h.address, online: h.online, changedAtMs: nowMs }));
       if (changes.length === 0) {
         await recordTold(sql, o.owner, asTold(firstSeen), null);

@@ -9,7 +9,7 @@ import { AppError } from '@cov/shared/errors';
 import { fromBase64 } from '@cov/shared/helium/bytes';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireValidAddress } from '../http/address-params';
-import { knownStatuses, findOwnerAlert } from './owner-alerts-repository';
+import { findOwnerAlert, knownStatuses, type OwnerAlertRow } from './owner-alerts-repository';
 import { subscribeOwnerAlerts, unsubscribeOwnerAlerts, type OwnerAlertsDeps } from './subscribe-owner-alerts';
 
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -38,8 +38,9 @@ function signatureOf(base64: string): Uint8Array {
 }
 
 export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlertsDeps): Promise<void> {
-  async function view(owner: string) {
-    const row = await findOwnerAlert(deps.db, owner);
+  /** The subscription as GET shows it; `written` is the row a PUT just wrote (not read again). */
+  async function view(owner: string, written?: OwnerAlertRow) {
+    const row = written ?? (await findOwnerAlert(deps.db, owner));
     if (!row?.active) throw new AppError('owner_alerts.not_set', `${owner} has no hotspot status alert`);
     const told = await knownStatuses(deps.sql, owner);
     return {
@@ -72,8 +73,8 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
     async (request) => {
       requireValidAddress(request.params.owner, 'owner');
       const { url, authHeader, nonce, timestampMs, signature } = request.body;
-      await subscribeOwnerAlerts(deps, { owner: request.params.owner, url, authHeader: authHeader ?? null, nonce, timestampMs }, signatureOf(signature));
-      return view(request.params.owner);
+      const row = await subscribeOwnerAlerts(deps, { owner: request.params.owner, url, authHeader: authHeader ?? null, nonce, timestampMs }, signatureOf(signature));
+      return view(request.params.owner, row);
     },
   );
 

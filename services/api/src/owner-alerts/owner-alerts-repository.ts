@@ -3,7 +3,7 @@
  * an unsubscribe), the status last told per hotspot, and the checker's lease on an owner (several
  * API replicas: one posts each notice).
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { Db, Sql } from '@cov/shared/db/client';
 import { ownerAlerts } from '@cov/shared/db/schema/owner-alerts';
@@ -20,24 +20,16 @@ export async function findOwnerAlert(db: Db, owner: string): Promise<OwnerAlertR
  * one statement, so two concurrent requests cannot both pass. Undefined when the nonce is stale.
  */
 export async function writeOwnerAlert(
-  sql: postgres.ISql,
+  db: Db,
   w: { owner: string; active: boolean; url: string; authHeader: string | null; nonce: number; nowMs: number },
 ): Promise<OwnerAlertRow | undefined> {
-  const [row] = await sql<{ owner_address: string }[]>`
-    insert into owner_alerts (owner_address, active, url, auth_header, nonce, updated_at_ms)
-    values (${w.owner}, ${w.active}, ${w.url}, ${w.authHeader}, ${w.nonce}, ${w.nowMs})
-    on conflict (owner_address) do update set active = excluded.active, url = excluded.url, auth_header = excluded.auth_header,
-      nonce = excluded.nonce, updated_at_ms = excluded.updated_at_ms, last_error = null
-    where owner_alerts.nonce < excluded.nonce
-    returning owner_address`;
-  return row ? { ownerAddress: row.owner_address, ...(await readBack(sql, w.owner)) } : undefined;
-}
-
-async function readBack(sql: postgres.ISql, owner: string): Promise<Omit<OwnerAlertRow, 'ownerAddress'>> {
-  const [r] = await sql<{ active: boolean; url: string; auth_header: string | null; nonce: string; updated_at_ms: string; lease_until_ms: string | null; last_sent_at_ms: string | null; last_error: string | null }[]>`
-    select active, url, auth_header, nonce::text, updated_at_ms::text, lease_until_ms::text, last_sent_at_ms::text, last_error from owner_alerts where owner_address = ${owner}`;
-  const n = (v: string | null) => (v === null ? null : Number(v));
-  return { active: r!.active, url: r!.url, authHeader: r!.auth_header, nonce: Number(r!.nonce), updatedAtMs: Number(r!.updated_at_ms), leaseUntilMs: n(r!.lease_until_ms), lastSentAtMs: n(r!.last_sent_at_ms), lastError: r!.last_error };
+  const values = { ownerAddress: w.owner, active: w.active, url: w.url, authHeader: w.authHeader, nonce: w.nonce, updatedAtMs: w.nowMs, lastError: null };
+  const [row] = await db
+    .insert(ownerAlerts)
+    .values(values)
+    .onConflictDoUpdate({ target: ownerAlerts.ownerAddress, set: values, setWhere: sql`${ownerAlerts.nonce} < excluded.nonce` })
+    .returning();
+  return row;
 }
 
 export async function forgetToldStatuses(sql: postgres.ISql, owner: string): Promise<void> {
@@ -46,8 +38,21 @@ export async function forgetToldStatuses(sql: postgres.ISql, owner: string): Pro
 
 /** The status last told of an owner's hotspots (address -> online, since when). */
 export async function knownStatuses(sql: postgres.ISql, owner: string): Promise<Map<string, { online: boolean; changedAtMs: number }>> {
-  const rows = await sql<{ a: string; online: boolean; t: string }[]>`select hotspot_address as a, online, changed_at_ms::text as t from owner_alert_hotspots where owner_address = ${owner}`;
-  return new Map(rows.map((r) => [r.a, { online: r.online, changedAtMs: Number(r.t) }]));
+  return (await knownStatusesOf(sql, [owner])).get(owner) ?? new Map();
+}
+
+/** The same for several owners in one query (owner -> address -> status). */
+export async function knownStatusesOf(sql: postgres.ISql, owners: string[]): Promise<Map<string, Map<string, { online: boolean; changedAtMs: number }>>> {
+  const out = new Map<string, Map<string, { online: boolean; changedAtMs: number }>>();
+  if (owners.length === 0) return out;
+  const rows = await sql<{ o: string; a: string; online: boolean; t: string }[]>`
+    select owner_address as o, hotspot_address as a, online, changed_at_ms::text as t from owner_alert_hotspots where owner_address = any(${owners})`;
+  for (const r of rows) {
+    let byAddress = out.get(r.o);
+    if (byAddress === undefined) out.set(r.o, (byAddress = new Map()));
+    byAddress.set(r.a, { online: r.online, changedAtMs: Number(r.t) });
+  }
+  return out;
 }
 
 export interface SubscribedOwner {
@@ -78,8 +83,10 @@ export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Prom
 /** Records statuses as told (or first seen) and, when a notice went out, its success; releases the lease. */
 export async function recordTold(sql: Sql, owner: string, statuses: { address: string; online: boolean; changedAtMs: number }[], sentAtMs: number | null): Promise<void> {
   await sql.begin(async (tx) => {
-    for (const s of statuses) {
-      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms) values (${s.address}, ${owner}, ${s.online}, ${s.changedAtMs})
+    // All of the owner's statuses in one statement, whatever the size of its fleet (booleans as text: postgres.js sends no boolean arrays).
+    if (statuses.length > 0) {
+      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms)
+        select a, ${owner}, o::boolean, t from unnest(${statuses.map((x) => x.address)}::text[], ${statuses.map((x) => String(x.online))}::text[], ${statuses.map((x) => x.changedAtMs)}::bigint[]) as u(a, o, t)
         on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms`;
     }
     if (sentAtMs !== null) await tx`update owner_alerts set last_sent_at_ms = ${sentAtMs}, last_error = null, lease_until_ms = null where owner_address = ${owner}`;

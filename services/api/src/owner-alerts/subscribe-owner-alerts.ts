@@ -41,7 +41,7 @@ async function written(deps: OwnerAlertsDeps, owner: string, nonce: number, row:
 export async function subscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: OwnerAlertsSetFields, signature: Uint8Array): Promise<OwnerAlertRow> {
   requirePublicNoticeUrl(fields.url, deps.allowPrivateAddresses);
   await checkSigned(deps, fields.owner, fields.timestampMs, ownerAlertsSetBytes(fields), signature);
-  const row = await writeOwnerAlert(deps.sql, { owner: fields.owner, active: true, url: fields.url, authHeader: fields.authHeader, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
+  const row = await writeOwnerAlert(deps.db, { owner: fields.owner, active: true, url: fields.url, authHeader: fields.authHeader, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
   return written(deps, fields.owner, fields.nonce, row);
 }
 
@@ -49,7 +49,7 @@ export async function unsubscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: Owne
   await checkSigned(deps, fields.owner, fields.timestampMs, ownerAlertsRemoveBytes(fields), signature);
   const current = await findOwnerAlert(deps.db, fields.owner);
   if (!current?.active) throw new AppError('owner_alerts.not_set', `${fields.owner} has no hotspot status alert`);
-  const row = await writeOwnerAlert(deps.sql, { owner: fields.owner, active: false, url: current.url, authHeader: null, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
+  const row = await writeOwnerAlert(deps.db, { owner: fields.owner, active: false, url: current.url, authHeader: null, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
   await written(deps, fields.owner, fields.nonce, row);
   // A later subscription starts from what it first sees, not from what was told before this one ended.
   await forgetToldStatuses(deps.sql, fields.owner);
