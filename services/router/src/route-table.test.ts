@@ -8,8 +8,8 @@ import { RouteTable } from './route-table';
 const key = (byte: number) => new Uint8Array(16).fill(byte);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function uplink(devAddr: string, nwkSKey: Uint8Array): DataFrame {
-  const bytes = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr, fCnt: 7, fPort: 1, payload: Uint8Array.of(1, 2, 3) }, { nwkSKey, appSKey: key(0xaa) });
+function uplink(devAddr: string, nwkSKey: Uint8Array, fCnt = 7): DataFrame {
+  const bytes = buildDataFrame({ mtype: 'UnconfirmedDataUp', devAddr, fCnt, fPort: 1, payload: Uint8Array.of(1, 2, 3) }, { nwkSKey, appSKey: key(0xaa) });
   if (!bytes.ok) throw bytes.error;
   const frame = parsePhyPayload(bytes.value);
   if (!frame.ok || frame.value.kind !== 'data') throw new Error('not a data frame');
@@ -71,6 +71,17 @@ describe('route table', () => {
     ['fc014c18', key(0x01), 'no_route'],
   ] as const)('uplink from %s (key %#) -> %j', (devAddr, nwkSKey, expected) => {
     expect(ids(table.lookupUplink(devAddr, () => uplink(devAddr, nwkSKey)))).toEqual(expected);
+  });
+
+  // The frame carries FCnt's low 16 bits, the MIC covers all 32: a device past 65,535 uplinks
+  // must still match its filter. HPR guesses the high 16 bits 0..7 (reference §2.2).
+  it.each([65_536, 197_444, 0x7ffff])("a session-key filter matches a device whose 32-bit FCnt is %i", (fCnt) => {
+    expect(ids(table.lookupUplink('fc014c01', () => uplink('fc014c01', key(0x11), fCnt)))).toEqual(['a:1', 'b:5']);
+    expect(ids(table.lookupUplink('fc014c02', () => uplink('fc014c02', key(0x33), fCnt)))).toEqual(['a:3']);
+  });
+
+  it('a session-key filter does not match beyond the FCnt high bits HPR tries (2^19 and up)', () => {
+    expect(ids(table.lookupUplink('fc014c02', () => uplink('fc014c02', key(0x33), 0x80000)))).toEqual('invalid_mic');
   });
 
   it('parses the frame for a MIC check only when a candidate route filters the DevAddr, and only once', () => {

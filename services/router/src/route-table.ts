@@ -3,7 +3,7 @@
  * - join request: routes of (JoinEUI, DevEUI) plus those of (JoinEUI, 0), the DevEUI wildcard;
  * - data uplink: routes whose DevAddr ranges contain the DevAddr; then, for each such route,
  *   its session-key filters for that DevAddr: none -> the route takes the packet; one whose
- *   NwkSKey validates the MIC -> the route takes it, with that filter's max copies when set;
+ *   NwkSKey validates the MIC (FCnt high bits guessed as HPR does) -> the route takes it, with that filter's max copies when set;
  *   filters exist but none validates -> the route is excluded. If every candidate is excluded
  *   the packet is dropped as invalid_mic.
  * Inactive and locked routes are returned too, so the router can count the packets they miss.
@@ -30,6 +30,18 @@ export type UplinkLookup = { ok: true; matches: readonly RouteMatch[] } | { ok: 
  * through young-generation collections. Bounded so that a flood of made-up addresses cannot grow it.
  */
 const MAX_REMEMBERED_LOOKUPS = 65_536;
+
+/**
+ * A frame carries only FCnt's low 16 bits; its MIC covers all 32. A filter's key is tried with the
+ * high 16 bits 0..7 (FCnt below 2^19), as HPR's `key_matches_mic` does, so a device past 65,535
+ * uplinks still matches its filter.
+ */
+const SKF_FCNT_HIGH_TRIED = 8;
+
+function skfMatches(nwkSKey: Uint8Array, frame: DataFrame): boolean {
+  for (let high = 0; high < SKF_FCNT_HIGH_TRIED; high++) if (verifyDataMic(nwkSKey, frame, high)) return true;
+  return false;
+}
 
 interface Skf {
   nwkSKey: Uint8Array;
@@ -115,7 +127,7 @@ export class RouteTable {
       }
       parsed ??= frame();
       const checked = parsed;
-      const hit = filters.find((f) => verifyDataMic(f.nwkSKey, checked));
+      const hit = filters.find((f) => skfMatches(f.nwkSKey, checked));
       if (hit) matches.push({ route, maxCopies: hit.maxCopies > 0 ? hit.maxCopies : route.maxCopies });
     }
     const found: UplinkLookup = matches.length > 0 ? { ok: true, matches } : { ok: false, reason: 'invalid_mic' };
