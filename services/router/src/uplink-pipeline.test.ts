@@ -60,10 +60,11 @@ function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded', 
     startNow: () => {},
   } as unknown as BurnBatcher;
   const lns = { pushCopy: (_h: string, _p: number, eui: string, _json: string, onSent: (e: Error | null) => void) => (pushed.push(eui), onSent(null)) };
+  const registry = new Registry();
   const pipeline = new UplinkPipeline({
     clock: new ManualClock(0),
     logger: createLogger({ LOG_LEVEL: 'silent' }),
-    metrics: new RouterMetrics(new Registry()),
+    metrics: new RouterMetrics(registry),
     routeTable: () => routes,
     negativeCache: new NegativeCache(60_000, () => 0),
     batcher,
@@ -74,7 +75,10 @@ function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded', 
     purchaseLeadMs,
     monotonic: () => performance.now(),
   });
-  return { pipeline, decisions, lateCopies, pushed };
+  /** `cov_router_dropped_total` for one reason. */
+  const dropped = async (reason: string) =>
+    (await registry.getMetricsAsJSON()).find((m) => m.name === 'cov_router_dropped_total')?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  return { pipeline, decisions, lateCopies, pushed, dropped };
 }
 
 const withMaxCopies = (maxCopies: number) =>
@@ -153,6 +157,36 @@ describe('uplink pipeline', () => {
     pipeline.intake(rxpk(padded, 6), hotspot(4));
     await pipeline.drain();
     expect(decisions).toHaveLength(2);
+    pipeline.stop();
+  });
+
+  it('neither routes nor charges an rxpk with a failed CRC or no CRC (stat -1 / 0), and routes stat 1 or absent', async () => {
+    const { pipeline, decisions, dropped } = setup();
+    pipeline.intake({ ...rxpk(phy(30).toString('base64'), 1), stat: -1 }, hotspot(1));
+    pipeline.intake({ ...rxpk(phy(31).toString('base64'), 1), stat: 0 }, hotspot(1));
+    const { stat: _stat, ...noStat } = rxpk(phy(32).toString('base64'), 1);
+    pipeline.intake(noStat, hotspot(1));
+    pipeline.intake(rxpk(phy(33).toString('base64'), 1), hotspot(1));
+    await pipeline.drain();
+    expect(decisions.map((d) => d.fCnt)).toEqual([32, 33]);
+    expect(await dropped('crc_failed')).toBe(2);
+    pipeline.stop();
+  });
+
+  it('neither routes nor charges an rxpk whose size disagrees with its data (a truncated or corrupted copy)', async () => {
+    const { pipeline, decisions, pushed, dropped } = setup();
+    const data = phy(34).toString('base64');
+    pipeline.intake({ ...rxpk(data, 1), size: 15 }, hotspot(1));
+    pipeline.intake({ ...rxpk(data, 2), size: 17 }, hotspot(2));
+    // A copy whose size agrees opens the window; later disagreeing copies do not join it.
+    pipeline.intake(rxpk(data, 3), hotspot(3));
+    pipeline.intake({ ...rxpk(data, 4), size: 200 }, hotspot(4));
+    const { size: _size, ...noSize } = rxpk(data, 5);
+    pipeline.intake(noSize, hotspot(5)); // size is optional
+    await pipeline.drain();
+    expect(decisions.map((d) => d.bought.map((c) => c.hotspotAddress))).toEqual([['hotspot-3', 'hotspot-5']]);
+    expect(pushed).toEqual(['aa555a0000000003', 'aa555a0000000005']);
+    expect(await dropped('bad_payload')).toBe(3);
     pipeline.stop();
   });
 

@@ -1,6 +1,6 @@
 /**
  * The uplink path, one stage per step:
- *   rxpk -> checks (CRC, hotspot denylisted or over its rate, base64, LoRaWAN frame, uplink type, negative cache)
+ *   rxpk -> checks (CRC, size vs data, hotspot denylisted or over its rate, base64, LoRaWAN frame, uplink type, negative cache)
  *        -> dedup window (key = SHA-256 of the PHYPayload); its first copy:
  *           route lookup (DevAddr ranges + session-key filters, or JoinEUI/DevEUI pairs)
  *        -> per route: buy the first max_copies copies, price them, while the window is open: as
@@ -139,6 +139,12 @@ export class UplinkPipeline {
     this.dedup.closeDueNow();
     if (rxpk.stat !== undefined && rxpk.stat !== 1) {
       metrics.drop('crc_failed');
+      return;
+    }
+    // `size` is optional, but a forwarder that gives one always gives the data's length: a copy
+    // that disagrees was truncated or corrupted on the way and would only fail its MIC at the LNS.
+    if (rxpk.size !== undefined && rxpk.size !== Buffer.byteLength(rxpk.data, 'base64')) {
+      metrics.drop('bad_payload');
       return;
     }
     const refused = this.deps.ingress?.refuse(hotspot.address);

@@ -95,7 +95,8 @@ export async function measureJsPath(uplinks: number): Promise<JsPathResult> {
   const datagrams: Buffer[] = [];
   const senders: number[] = [];
   for (let i = 0; i < uplinks; i++) {
-    const phy = Buffer.from(uplinkBytes(0xfc014c00 + (i % 4), i + 1)).toString('base64');
+    const bytes = uplinkBytes(0xfc014c00 + (i % 4), i + 1);
+    const phy = bytes.toString('base64');
     for (let k = 0; k < COPIES; k++) {
       const g = (i + 7 * k) % GATEWAYS;
       const r = encodeGwmpPacket({
@@ -103,7 +104,7 @@ export async function measureJsPath(uplinks: number): Promise<JsPathResult> {
         token: i & 0xffff,
         gatewayEui: hotspots[g]!.gatewayEui,
         stat: null,
-        rxpk: [{ tmst: (i * 1000) >>> 0, freq: 868.1, chan: 0, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF7BW125', codr: '4/5', rssi: -60 - k, lsnr: 5.5, size: 16, data: phy }],
+        rxpk: [{ tmst: (i * 1000) >>> 0, freq: 868.1, chan: 0, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF7BW125', codr: '4/5', rssi: -60 - k, lsnr: 5.5, size: bytes.length, data: phy }],
       });
       if (!r.ok) throw r.error;
       datagrams.push(Buffer.from(r.value));
