@@ -88,6 +88,13 @@ type WindowPacket = ClosedPacket<UplinkCopy, PacketState>;
  */
 const COMMIT_ALLOWANCE_MS = 20;
 
+/** The downlink metric's outcome for a downlink in a webhook answer the service refused, by error code. */
+const DOWNLINK_REFUSALS: Record<string, string> = {
+  'downlinks.too_late': 'too_late',
+  'downlinks.already_scheduled': 'already_scheduled',
+  'downlinks.invalid_payload': 'invalid',
+};
+
 /** How long a closed packet's hash is remembered so its late copies are not taken for a new packet. */
 export const LATE_COPY_MEMORY_MS = 10_000;
 /** Copies kept per packet; far above any sane max_copies, low enough to bound a flood's memory. */
@@ -428,7 +435,15 @@ export class UplinkPipeline {
     const { metrics, logger } = this.deps;
     const endpoint = decision.route.endpoint;
     if (endpoint.protocol !== 'http') return;
-    const context = { packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, copies: byReception(decision.bought), heardAt };
+    const context = {
+      packetId: decision.packetId,
+      routeId: decision.route.id,
+      orgId: decision.route.orgId,
+      kind: decision.kind,
+      devAddr: decision.devAddr,
+      copies: byReception(decision.bought),
+      heardAt,
+    };
     this.deps.downlinks.remember(context);
     const message = webhookMessage(decision, fullFrame(frame), this.deps.downlinkUrl?.());
     this.observeAddedDelay(heardAt); // the request is about to be written; the endpoint's own time is not the router's
@@ -451,7 +466,7 @@ export class UplinkPipeline {
       }
       const sent = await this.deps.downlinks.send(context, request.value);
       if (!sent.ok) {
-        metrics.downlinks.inc({ outcome: sent.error.code === 'downlinks.too_late' ? 'too_late' : sent.error.code === 'downlinks.already_scheduled' ? 'already_scheduled' : 'no_gateway' });
+        metrics.downlinks.inc({ outcome: DOWNLINK_REFUSALS[sent.error.code] ?? 'no_gateway' });
         logger.debug({ route: decision.route.id, code: sent.error.code }, 'downlink in a webhook answer not sent');
       }
     }

@@ -13,10 +13,10 @@ const joinRequest = b64(buildJoinRequest({ joinEui: '0102030405060708', devEui: 
 describe('downlink request', () => {
   it('reads a data downlink and a join-accept, with defaults and overrides', () => {
     const d = readDownlinkRequest({ payload: down });
-    expect(d.ok && d.value.kind).toBe('data');
+    expect(d.ok && [d.value.kind, d.value.devAddr]).toEqual(['data', 'fc014c01']);
     expect(d.ok && d.value.rx2).toEqual({});
     const j = readDownlinkRequest({ payload: accept, rx1: { delayMs: 5000 }, rx2: null, powerDbm: 20 });
-    expect(j.ok && [j.value.kind, j.value.rx1, j.value.rx2, j.value.powerDbm]).toEqual(['join_accept', { delayMs: 5000 }, null, 20]);
+    expect(j.ok && [j.value.kind, j.value.devAddr, j.value.rx1, j.value.rx2, j.value.powerDbm]).toEqual(['join_accept', null, { delayMs: 5000 }, null, 20]);
   });
 
   it.each([

@@ -10,6 +10,8 @@ import type { DownlinkKind, WindowOverride } from './rx-windows';
 export interface DownlinkRequest {
   payload: Uint8Array;
   kind: DownlinkKind;
+  /** A data downlink's DevAddr (display hex); null for a join-accept, whose DevAddr is encrypted. */
+  devAddr: string | null;
   rx1: WindowOverride;
   /** null: RX1 only, no RX2 retry. */
   rx2: WindowOverride | null;
@@ -52,9 +54,12 @@ export function readDownlinkRequest(value: unknown): Result<DownlinkRequest> {
   const frame = parsePhyPayload(payload);
   if (!frame.ok) return invalid(`payload is not a LoRaWAN frame: ${frame.error.message}`, 'payload');
   let kind: DownlinkKind;
+  let devAddr: string | null = null;
   if (frame.value.kind === 'join_accept') kind = 'join_accept';
-  else if (frame.value.kind === 'data' && frame.value.direction === 'down') kind = 'data';
-  else return invalid('payload must be a join-accept or a downlink data frame', 'payload');
+  else if (frame.value.kind === 'data' && frame.value.direction === 'down') {
+    kind = 'data';
+    devAddr = frame.value.devAddr;
+  } else return invalid('payload must be a join-accept or a downlink data frame', 'payload');
   const rx1 = readWindow(value.rx1, 'rx1');
   if (!rx1.ok) return rx1;
   let rx2: WindowOverride | null = {};
@@ -69,5 +74,5 @@ export function readDownlinkRequest(value: unknown): Result<DownlinkRequest> {
     if (typeof value.powerDbm !== 'number' || !Number.isInteger(value.powerDbm) || value.powerDbm < 0 || value.powerDbm > 36) return invalid('powerDbm must be 0..36', 'powerDbm');
     powerDbm = value.powerDbm;
   }
-  return ok({ payload, kind, rx1: rx1.value, rx2, ...(powerDbm === undefined ? {} : { powerDbm }) });
+  return ok({ payload, kind, devAddr, rx1: rx1.value, rx2, ...(powerDbm === undefined ? {} : { powerDbm }) });
 }

@@ -5,14 +5,22 @@ import type { DownlinkRequest } from './downlink-request';
 import type { DownlinkScheduler } from './downlink-scheduler';
 
 const copy = { hotspotAddress: 'h1', hotspot: { address: 'h1', gatewayEui: 'aa555a0000000001', locationCell: null, region: 'EU868' }, frequencyHz: 868_100_000, dataRate: 'SF7BW125', tmst: 1_000_000 } as unknown as UplinkCopy;
-const request: DownlinkRequest = { kind: 'data', payload: Uint8Array.of(0x60, 1, 2, 3, 4), rx1: { delayMs: 1000 }, rx2: undefined } as unknown as DownlinkRequest;
+const request: DownlinkRequest = { kind: 'data', devAddr: 'fc014c01', payload: Uint8Array.of(0x60, 1, 2, 3, 4), rx1: { delayMs: 1000 }, rx2: undefined } as unknown as DownlinkRequest;
+const joinAccept: DownlinkRequest = { kind: 'join_accept', devAddr: null, payload: new Uint8Array(17).fill(0x20, 0, 1), rx1: {}, rx2: {} };
 
 function setup(claimShared?: (packetId: string) => Promise<boolean>) {
   let nowMs = 0;
   const scheduled: string[] = [];
   const scheduler = { canReach: () => true, schedule: (eui: string) => (scheduled.push(eui), true) } as unknown as DownlinkScheduler;
   const service = new DownlinkService(scheduler, () => nowMs, undefined, claimShared);
-  const context = (orgId: string, routeId: string): UplinkContext => ({ packetId: 'p1', orgId, routeId, copies: [copy], heardAt: 0 });
+  const context = (orgId: string, routeId: string, uplink: Pick<UplinkContext, 'kind' | 'devAddr'> = { kind: 'uplink', devAddr: 'fc014c01' }): UplinkContext => ({
+    packetId: 'p1',
+    orgId,
+    routeId,
+    ...uplink,
+    copies: [copy],
+    heardAt: 0,
+  });
   return { service, scheduled, context, at: (ms: number) => (nowMs = ms) };
 }
 
@@ -71,5 +79,24 @@ describe('downlink service', () => {
     expect(elsewhere.ok ? undefined : elsewhere.error.message).toMatch(/by another router/);
     expect(claims).toEqual(['p1', 'p1']);
     expect([here.scheduled, there.scheduled]).toEqual([['aa555a0000000001'], []]);
+  });
+
+  // A class A device opens its windows 1 s after a data uplink and 5 s after a join-request, and
+  // only takes a frame for its own DevAddr: any other answer is airtime spent on nobody.
+  it.each([
+    ['a join-accept answering a data uplink', { kind: 'uplink', devAddr: 'fc014c01' }, joinAccept],
+    ['a data downlink answering a join-request', { kind: 'join', devAddr: null }, request],
+    ['a data downlink for another DevAddr', { kind: 'uplink', devAddr: 'fc014c02' }, request],
+  ] as const)('refuses %s, and the uplink can still be answered', async (_name, uplink, answer) => {
+    const t = setup();
+    const ctx = t.context('o1', 'r1', uplink);
+    t.service.remember(ctx);
+    t.at(300);
+    const refused = await t.service.send(ctx, answer);
+    expect(refused.ok ? undefined : refused.error.code).toBe('downlinks.invalid_payload');
+    expect(t.scheduled).toEqual([]);
+    const right = uplink.kind === 'join' ? joinAccept : { ...request, devAddr: uplink.devAddr };
+    expect((await t.service.send(ctx, right)).ok).toBe(true);
+    expect(t.scheduled).toEqual(['aa555a0000000001']);
   });
 });

@@ -16,6 +16,10 @@ export interface UplinkContext {
   packetId: string;
   routeId: string;
   orgId: string;
+  /** What the device sent: a join-request is answered by a join-accept, a data uplink by a data downlink. */
+  kind: 'uplink' | 'join';
+  /** The data uplink's DevAddr (display hex); null for a join-request. */
+  devAddr: string | null;
   /** Bought copies, strongest first. */
   copies: UplinkCopy[];
   /** Monotonic ms when the first copy arrived. */
@@ -73,6 +77,8 @@ export class DownlinkService {
    * only collide with the first on the hotspot's radio (and spend its airtime).
    */
   async send(ctx: UplinkContext, request: DownlinkRequest): Promise<Result<DownlinkAccepted>> {
+    const mismatch = answersNothing(ctx, request);
+    if (mismatch !== undefined) return err(new AppError('downlinks.invalid_payload', mismatch, { field: 'payload' }));
     if (this.contexts.get(ctx.packetId)?.some((c) => c.downlinkScheduled) || ctx.downlinkScheduled) return alreadyScheduled();
     const elapsedMs = this.now() - ctx.heardAt;
     const reachable = ctx.copies.filter((c) => this.scheduler.canReach(c.hotspot.gatewayEui));
@@ -110,6 +116,20 @@ export class DownlinkService {
       this.head = 0;
     }
   }
+}
+
+/**
+ * Why a downlink cannot answer this uplink, if it cannot: a class A device listens 1 s after a data
+ * uplink and 5 s after a join-request, for a frame of its own DevAddr only, so any other answer
+ * would spend the hotspot's airtime on nobody.
+ */
+function answersNothing(ctx: UplinkContext, request: DownlinkRequest): string | undefined {
+  if (ctx.kind === 'join') return request.kind === 'join_accept' ? undefined : 'a join-request is answered by a join-accept, not a data downlink';
+  if (request.kind === 'join_accept') return 'a data uplink is answered by a data downlink, not a join-accept';
+  if (request.devAddr !== null && ctx.devAddr !== null && request.devAddr !== ctx.devAddr) {
+    return `the downlink is for DevAddr ${request.devAddr}, the uplink came from ${ctx.devAddr}`;
+  }
+  return undefined;
 }
 
 function alreadyScheduled(where = ''): Result<DownlinkAccepted> {
