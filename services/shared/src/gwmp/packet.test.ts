@@ -212,7 +212,16 @@ describe('JSON body vectors', () => {
 
 describe('datr, field mappings and derived PULL_RESP datagrams', () => {
   it.each(vectors.datr.map((d) => [String(d.value), d] as const))('datr %s', (_s, d) => {
-    if (typeof d.value === 'number') return expect(d.decoded).toEqual({ fsk_bitrate: d.value });
+    if (typeof d.value === 'number') {
+      // FSK: the bit rate is a JSON number, kept as one (the router reports it as FSK<bit/s>).
+      const fsk = { tmst: 1, freq: 868.8, stat: 1, modu: 'FSK', datr: d.value, rssi: -80, size: 1, data: 'QA==' };
+      const packet = parse(bytes(`020000000102030405060708${Buffer.from(JSON.stringify({ rxpk: [fsk] })).toString('hex')}`));
+      expect(packet.type === 'PUSH_DATA' && packet.rxpk[0]?.datr).toBe((d.decoded as { fsk_bitrate: number }).fsk_bitrate);
+      // ...and a LoRa identifier is not an FSK rate, nor the other way round.
+      const swapped = [{ ...fsk, datr: 'SF7BW125' }, { ...fsk, modu: 'LORA' }];
+      for (const rx of swapped) expect(parseGwmpPacket(bytes(`020000000102030405060708${Buffer.from(JSON.stringify({ rxpk: [rx] })).toString('hex')}`)).ok).toBe(false);
+      return;
+    }
     const rate = parseLoraDatr(d.value);
     if (d.decoded === 'error') return expect(rate).toBeNull();
     const decoded = d.decoded as { spreading_factor?: number; bandwidth_khz?: number; lora?: string };
