@@ -10,7 +10,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
+import { AppError } from '../errors';
 import { errorHandler, toErrorBody } from './error-handler';
+import { findNonFiniteNumber, findUnstorableText } from './input-guards';
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -41,12 +43,25 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // A path parameter over maxParamLength, or a URL that does not decode, gets the usual error
+    // body and a stable code rather than Fastify's own.
+    frameworkErrors: errorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorResponse);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(toErrorBody('request.not_found', `no route ${request.method} ${request.url.split('?')[0]}`, request.id));
+  });
+  // What the route schemas cannot say (input-guards.ts): text PostgreSQL cannot store is refused
+  // before validation, numbers type coercion made infinite after it.
+  app.addHook('preValidation', async (request) => {
+    const field = findUnstorableText(request.params, 'params') ?? findUnstorableText(request.query, 'querystring') ?? findUnstorableText(request.body, 'body');
+    if (field !== undefined) throw new AppError('request.invalid', `${field}: text must not hold NUL characters or lone UTF-16 surrogates`, { field });
+  });
+  app.addHook('preHandler', async (request) => {
+    const field = findNonFiniteNumber(request.params, 'params') ?? findNonFiniteNumber(request.query, 'querystring') ?? findNonFiniteNumber(request.body, 'body');
+    if (field !== undefined) throw new AppError('request.invalid', `${field}: must be a finite number`, { field });
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -8,6 +8,7 @@ import { createHttpServer } from './create-http-server';
 function server() {
   const app = createHttpServer({ logger: pino({ level: 'silent' }), metrics: createMetricsRegistry('t'), readiness: [{ name: 'db', check: async () => false }], bodyLimitBytes: 1024 });
   app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (r) => r.body);
+  app.post('/text/:id', { schema: { params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.String(), shape: Type.Optional(Type.Unknown()) }) } }, async (r) => r.body);
   app.get('/coded', async () => {
     throw new AppError('hotspots.not_found', 'no such hotspot', { address: 'x' });
   });
@@ -56,5 +57,44 @@ describe('the one error mapping', () => {
     expect(ready.json()).toEqual({ status: 'not_ready', checks: { db: false } });
     const metrics = await app.inject('/metrics');
     expect(metrics.body).toContain('cov_process_cpu_user_seconds_total');
+  });
+
+  it('refuses text PostgreSQL cannot store (NUL, lone surrogates) anywhere in a request, naming where', async () => {
+    const app = server();
+    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+    const cases: [string, string, string][] = [
+      ['/text/a', '{"name":"a\\u0000b"}', 'body/name'],
+      ['/text/a', '{"name":"\\ud800"}', 'body/name'],
+      ['/text/a', '{"name":"x","shape":{"k":["ok","\\udc00x"]}}', 'body/shape/k/1'],
+      ['/text/a', '{"name":"x","shape":{"k\\u0000":1}}', 'body/shape/k\u0000'],
+      ['/text/a%00', '{"name":"x"}', 'params/id'],
+      ['/text/a?note=%00', '{"name":"x"}', 'querystring/note'],
+    ];
+    for (const [url, payload, field] of cases) {
+      const res = await post(url, payload);
+      expect([url, payload, res.statusCode, res.json().error.code, res.json().error.details]).toEqual([url, payload, 400, 'request.invalid', { field }]);
+    }
+    // A well-formed pair (an emoji) and ordinary text pass.
+    expect((await post('/text/a', '{"name":"\\ud83c\\udf89 caf\u00e9"}')).json()).toEqual({ name: '\u{1f389} caf\u00e9' });
+  });
+
+  it('refuses numbers that type coercion made infinite, which Ajv lets past minimum and maximum', async () => {
+    const app = server();
+    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+    for (const n of ['"Infinity"', '"-Infinity"', '"1e400"']) {
+      const res = await post('/echo', `{"n":${n}}`);
+      expect([n, res.statusCode, res.json().error]).toEqual([n, 400, { code: 'request.invalid', message: 'body/n: must be a finite number', details: { field: 'body/n' } }]);
+    }
+    // JSON.parse reads 1e400 as Infinity: refused where the schema leaves the value untyped.
+    expect((await post('/text/a', '{"name":"x","shape":[[1e400,0]]}')).json().error.details).toEqual({ field: 'body/shape/0/0' });
+    expect((await post('/echo', '{"n":"7"}')).json()).toEqual({ n: 7 });
+  });
+
+  it('answers over-long path parameters and undecodable URLs with the usual error body', async () => {
+    const app = server();
+    const long = await app.inject({ method: 'POST', url: `/text/${'a'.repeat(101)}`, payload: { name: 'x' } });
+    expect([long.statusCode, long.json().error.code, typeof long.json().requestId]).toEqual([400, 'request.invalid', 'string']);
+    const undecodable = await app.inject({ method: 'POST', url: '/text/%zz', payload: { name: 'x' } });
+    expect([undecodable.statusCode, undecodable.json().error.code]).toEqual([400, 'request.invalid']);
   });
 });

@@ -18,6 +18,10 @@ const fastifyCodeMap: Record<string, { code: ErrorCode; status: number }> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'request.invalid', status: 400 },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'request.invalid', status: 400 },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'request.invalid', status: 400 },
+  // Framework errors (create-http-server.ts `frameworkErrors`): a URL that does not decode, and a
+  // path parameter longer than Fastify's maxParamLength (100), which no id or address reaches.
+  FST_ERR_BAD_URL: { code: 'request.invalid', status: 400 },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'request.invalid', status: 400 },
 };
 
 export function toErrorBody(code: string, message: string, requestId: string, details?: Record<string, unknown>): ErrorBody {

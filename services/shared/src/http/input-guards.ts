@@ -1,0 +1,49 @@
+/**
+ * Request values no route schema can express, checked for every route:
+ *
+ * - Text PostgreSQL cannot store: a NUL character (text columns refuse it) or a lone UTF-16
+ *   surrogate (it has no UTF-8 form: text would silently become U+FFFD, jsonb refuses it). Either
+ *   would otherwise fail deep in a query as a 500, or change what was sent.
+ * - Numbers that are not finite after schema validation. JSON has no Infinity, but Ajv's type
+ *   coercion turns the strings "Infinity" or "1e400" into Infinity for an integer or number field
+ *   and then skips minimum/maximum (its range checks only run on finite numbers), and JSON.parse
+ *   reads a literal 1e400 as Infinity where a schema does not type the value (Type.Unknown).
+ *
+ * Each finder returns the path of the first offending value (`body/name`), or undefined.
+ */
+
+type Path = string;
+
+function walk(value: unknown, path: Path, bad: (v: unknown) => boolean, depth = 0): Path | undefined {
+  if (bad(value)) return path;
+  // Parsed JSON nests as deep as the body limit allows; past this depth nothing is ours to store.
+  if (depth > 64 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = walk(value[i], `${path}/${i}`, bad, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (bad(key)) return `${path}/${key}`;
+    const found = walk(v, `${path}/${key}`, bad, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const NUL_OR_LONE_SURROGATE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorableText = (v: unknown): boolean => typeof v === 'string' && NUL_OR_LONE_SURROGATE.test(v);
+const nonFiniteNumber = (v: unknown): boolean => typeof v === 'number' && !Number.isFinite(v);
+
+/** Where `value` holds a string (or object key) with a NUL or a lone surrogate. */
+export function findUnstorableText(value: unknown, path: Path): Path | undefined {
+  return walk(value, path, unstorableText);
+}
+
+/** Where `value` holds NaN or an infinity. */
+export function findNonFiniteNumber(value: unknown, path: Path): Path | undefined {
+  return walk(value, path, nonFiniteNumber);
+}
