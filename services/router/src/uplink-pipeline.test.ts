@@ -88,7 +88,7 @@ const withMaxCopies = (maxCopies: number) =>
  * A pipeline on simulated time (window 100 ms, purchases 40 ms before the close) whose burn
  * outcomes the test hands out one decision at a time, to see what is bought when.
  */
-function steppedSetup(maxCopies: number, multiBuy?: FakeMultiBuy) {
+function steppedSetup(maxCopies: number, multiBuy?: FakeMultiBuy, purchaseLeadMs = 40) {
   const scheduler = new FakeScheduler();
   const submitted: { decision: RouteDecision; settle(outcome: RouteOutcome): void }[] = [];
   const lateCopies: LateCopies[] = [];
@@ -111,7 +111,7 @@ function steppedSetup(maxCopies: number, multiBuy?: FakeMultiBuy) {
     lns: lns as never,
     downlinks: {} as never,
     windowMs: 100,
-    purchaseLeadMs: 40,
+    purchaseLeadMs,
     monotonic: () => scheduler.now(),
     dedupScheduler: scheduler,
     ...(multiBuy ? { multiBuy } : {}),
@@ -312,15 +312,17 @@ describe('uplink pipeline', () => {
     });
 
     it('with no lead, buys at the close and forwards once the purchase settled', async () => {
-      const { pipeline, decisions, pushed } = setup(withMaxCopies(3), 'forwarded', 0);
-      const data = phy(21).toString('base64');
-      pipeline.intake(rxpk(data, 1), hotspot(1));
-      await new Promise((r) => setTimeout(r, 20));
-      expect(decisions).toHaveLength(0);
-      await pipeline.drain();
-      expect(decisions.map((d) => [d.purchaseIndex, d.bought.length])).toEqual([[0, 1]]);
-      expect(pushed).toEqual(['aa555a0000000001']);
-      pipeline.stop();
+      const t = steppedSetup(3, undefined, 0);
+      await t.hear(1);
+      await t.advance(99);
+      expect(t.purchases()).toEqual([]); // 1 of 3 copies, and no lead: nothing bought before the close
+      await t.advance(1);
+      expect(t.purchases()).toEqual([[0, 1, ['hotspot-1']]]);
+      expect(t.pushed).toEqual([]); // closed, but not paid yet
+      await t.settle(0, 'forwarded');
+      expect(t.pushed).toEqual(['aa555a0000000001']);
+      await t.pipeline.drain();
+      t.pipeline.stop();
     });
   });
 

@@ -12,6 +12,11 @@ import { lnsMeta, lnsRxpkJson } from './webhook-message';
 const rxpk: Rxpk = { time: '2026-11-21T09:00:00.000000Z', tmst: 4_000_000_123, freq: 868.3, chan: 2, rfch: 0, stat: 1, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', rssi: -97, lsnr: -3.5, size: 3, data: 'QAEC' };
 const eui = 'aa555a0000000001';
 
+/** Polls until `done` (UDP delivery is asynchronous); bounded by the test's timeout, not by a guess of how slow the machine is. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe('GWMP forwarding datagram', () => {
   it('is a PUSH_DATA the shared codec reads back exactly, meta included', () => {
     const withMeta: Rxpk = { ...rxpk, meta: { gateway_id: 'abc', regi: 'EU868' } };
@@ -63,7 +68,7 @@ describe('GWMP LNS client', () => {
       // The first copy opens the hotspot's socket; later turns find it open.
       expect(await Promise.all(sent(1, eui))).toEqual([null]);
       expect(await Promise.all([...sent(10, eui), ...sent(2, 'aa555a0000000002')])).toEqual(Array(12).fill(null));
-      for (let i = 0; i < 100 && pushes.length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+      await until(() => pushes.length >= 4);
       expect(pushes.map((p) => [p.gatewayEui, p.rxpk.length]).sort()).toEqual([
         [eui, 1],
         [eui, 2],
@@ -91,17 +96,17 @@ describe('GWMP LNS client', () => {
     try {
       const port = (lns.address() as AddressInfo).port;
       expect(await new Promise<Error | null>((resolve) => client.pushCopy('127.0.0.1', port, eui, JSON.stringify(rxpk), resolve))).toBeNull();
-      for (let i = 0; i < 100 && clientPort === 0; i++) await new Promise((r) => setTimeout(r, 5));
-      expect(clientPort).toBeGreaterThan(0);
+      await until(() => clientPort > 0);
       const pullResp = (token: number) => {
         const r = encodeGwmpPacket({ type: 'PULL_RESP', token, txpk: { imme: true, freq: 869.525, rfch: 0, powe: 14, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', ipol: true, size: 4, data: 'AQIDBA==' } });
         if (!r.ok) throw r.error;
         return r.value;
       };
-      stranger.send(pullResp(0x1111), clientPort, '127.0.0.1');
+      // The stranger's datagram goes first: loopback queues datagrams in the order they are sent, so
+      // had it been delivered it would be relayed before the LNS's (no wait for it needed).
+      await new Promise<void>((r) => stranger.send(pullResp(0x1111), clientPort, '127.0.0.1', () => r()));
       lns.send(pullResp(0x2222), clientPort, '127.0.0.1');
-      for (let i = 0; i < 100 && relayed.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, 50)); // room for the stranger's datagram, had it been delivered
+      await until(() => relayed.length > 0);
       expect(relayed).toEqual([0x2222]);
     } finally {
       client.close();
