@@ -64,6 +64,11 @@ describe('geographic input', () => {
     expect(() => parsePolygon({ type: 'Polygon', coordinates: [[[0, 0], [200, 1], [1, 0], [0, 0]]] })).toThrow(expect.objectContaining({ code: 'geo.out_of_range' }));
     const huge = { type: 'Polygon', coordinates: [Array.from({ length: 6000 }, (_, i) => [Math.cos(i / 955) , Math.sin(i / 955)]).concat([[1, 0]])] };
     expect(() => parsePolygon(huge)).toThrow(expect.objectContaining({ code: 'geo.polygon_too_large' }));
+    // A position that is not an array was destructured before it was checked: a TypeError, a 500.
+    for (const pos of [-1, 0.5, null, true, {}, 'x', [2.4], [2.4, '48.8']]) {
+      const bad = { type: 'Polygon', coordinates: [[[2.2, 48.8], pos, [2.4, 48.9], [2.2, 48.8]]] };
+      expect(() => parsePolygon(bad), JSON.stringify(pos)).toThrow(expect.objectContaining({ code: 'geo.invalid_polygon' }));
+    }
   });
 
   it('validates H3 indexes', () => {

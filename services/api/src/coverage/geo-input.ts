@@ -56,8 +56,10 @@ export function parsePolygon(input: unknown): Feature<Polygon | MultiPolygon> {
     for (const ring of poly as unknown[][]) {
       if (!Array.isArray(ring) || ring.length < 4) throw new AppError('geo.invalid_polygon', 'each ring needs at least 4 positions (closed)', { field: 'polygon' });
       for (const pos of ring as unknown[]) {
-        const [lng, lat] = pos as [number, number];
-        if (!Array.isArray(pos) || !Number.isFinite(lng) || !Number.isFinite(lat)) throw new AppError('geo.invalid_polygon', 'positions are [lng, lat] numbers', { field: 'polygon' });
+        // Checked before destructuring: a position that is a number or null is not iterable.
+        if (!Array.isArray(pos)) throw new AppError('geo.invalid_polygon', 'positions are [lng, lat] numbers', { field: 'polygon' });
+        const [lng, lat] = pos as [unknown, unknown];
+        if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat)) throw new AppError('geo.invalid_polygon', 'positions are [lng, lat] numbers', { field: 'polygon' });
         if (lng < -180 || lng > 180 || lat < -90 || lat > 90) throw new AppError('geo.out_of_range', 'polygon coordinates out of range', { field: 'polygon' });
         vertices++;
       }

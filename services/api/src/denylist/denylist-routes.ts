@@ -13,6 +13,8 @@ const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
 const security = [{ apiKey: [] }];
 const tags = ['denylist'];
+/** Entry ids are PostgreSQL serials (int4): a larger id is no entry, not a failed query. */
+const MAX_ENTRY_ID = 2_147_483_647;
 
 export const DenylistEntryView = Type.Object(
   {
@@ -115,7 +117,7 @@ export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps
         tags,
         summary: 'Remove a denylist entry (admin); creates a new version',
         security,
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ENTRY_ID }) }),
         querystring: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }),
         response: { 200: Change, ...errors(400, 401, 404) },
       },
