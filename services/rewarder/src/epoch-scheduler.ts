@@ -2,7 +2,8 @@
  * Use case run on every rewarder tick: activate the configured parameter set, then pay every epoch
  * that is due (ended, settle delay passed), oldest first, stopping at the first one whose inputs
  * are not complete; that one is retried on the next tick, and the reason is logged and counted.
- * Also republishes the latest manifest file if it went missing from MANIFESTS_DIR.
+ * Also republishes the latest epoch's files (manifest and Helium exports) if one went missing from
+ * MANIFESTS_DIR.
  */
 import { gunzipSync } from 'node:zlib';
 import { computeEpoch, type ComputeHooks, type ComputeOutcome } from './compute-epoch';
@@ -13,7 +14,7 @@ import { heliumExportFiles } from './helium-export';
 import { activateParameterSet } from './parameter-set-activation';
 import type { SignedManifest } from './reward-manifest';
 import type { RewarderDeps } from './rewarder-deps';
-import { findEpochDocument, latestComputedEpoch } from './rewards-repository';
+import { findEpochDocument, findEpochFileNames, latestComputedEpoch } from './rewards-repository';
 
 /** The next epoch to pay: the one after the latest paid, or the epoch of the first input ever received. */
 export async function nextEpochToCompute(deps: Pick<RewarderDeps, 'sql' | 'epochLengthMs'>): Promise<number | undefined> {
@@ -64,12 +65,16 @@ function report(deps: RewarderDeps, outcome: ComputeOutcome): void {
   }
 }
 
-/** Rewrites the latest epoch's published files from the database copy if they are missing. */
+/** Rewrites the latest epoch's published files from the database copy if any of them is missing. */
 export async function republishLatest(deps: RewarderDeps): Promise<boolean> {
   const latest = await latestComputedEpoch(deps.sql);
   if (latest === undefined) return false;
+  // Every tick runs this: only the names are read while the files are there, not the gzipped
+  // manifest (tens of MB at network scale).
+  const names = await findEpochFileNames(deps.sql, latest);
+  if (!names || names.every((name) => isPublished(deps.manifestsDir, name))) return false;
   const doc = await findEpochDocument(deps.sql, latest);
-  if (!doc || isPublished(deps.manifestsDir, doc.fileName)) return false;
+  if (!doc) return false;
   const text = gunzipSync(doc.documentGz).toString('utf8');
   const signed = JSON.parse(text) as SignedManifest;
   writeFilesAtomically(deps.manifestsDir, [{ name: doc.fileName, bytes: text }, ...heliumExportFiles(signed.manifest)]);

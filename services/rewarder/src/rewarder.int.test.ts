@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -267,13 +267,27 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     expect(m.lifetime.carried.length).toBe(before.lifetime.leaves - 2);
   });
 
-  it('republishes a deleted manifest file from the database', async () => {
-    const path = manifestPath(EPOCH + 1);
-    const text = readFileSync(path, 'utf8');
-    const { rmSync } = await import('node:fs');
-    rmSync(path);
-    await runDueEpochs(deps);
-    expect(readFileSync(path, 'utf8')).toBe(text);
+  it('republishes any deleted file of the latest epoch from the database, reading the stored manifest only then', async () => {
+    const m = readManifest(EPOCH + 1).manifest;
+    const paths = [manifestPath(EPOCH + 1), ...[`iot_network_reward_shares_v1.${m.endMs}.gz`, `network_reward_manifest_v1.${m.endMs}.gz`].map((f) => join(deps.manifestsDir, f))];
+    const bytes = paths.map((p) => readFileSync(p));
+    // Every tick checks the files; the gzipped manifest (tens of MB at network scale) must not be
+    // fetched for that while they are all there.
+    const queries: string[] = [];
+    const recording = new Proxy(deps.sql, {
+      apply(target, thisArg, args: unknown[]) {
+        if (Array.isArray(args[0])) queries.push(args[0].join('$'));
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    expect(await runDueEpochs({ ...deps, sql: recording })).toEqual([]);
+    expect(queries.some((q) => q.includes('reward_epochs'))).toBe(true);
+    expect(queries.filter((q) => q.includes('document_gz'))).toEqual([]);
+    for (const [i, path] of paths.entries()) {
+      rmSync(path);
+      await runDueEpochs(deps);
+      expect(readFileSync(path), path).toEqual(bytes[i]);
+    }
   });
 
   it('records the bought copies a crashed router journaled before paying the epoch, and waits on a row it cannot record', async () => {

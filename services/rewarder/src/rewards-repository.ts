@@ -72,6 +72,13 @@ export async function findRewardEpoch(sql: Queryable, epoch: number): Promise<Re
   return row && { ...row, startMs: Number(row.startMs), endMs: Number(row.endMs), computedAtMs: Number(row.computedAtMs) };
 }
 
+/** Names of every file the epoch published (its manifest, then the Helium exports), without the document. */
+export async function findEpochFileNames(sql: Queryable, epoch: number): Promise<string[] | undefined> {
+  const [row] = await sql<{ file_name: string; helium_files: string[] | null }[]>`
+    select file_name, summary->'heliumFiles' as helium_files from reward_epochs where epoch = ${epoch}`;
+  return row && [row.file_name, ...(row.helium_files ?? [])];
+}
+
 export async function findEpochDocument(sql: Queryable, epoch: number): Promise<{ fileName: string; documentGz: Uint8Array } | undefined> {
   const [row] = await sql<{ file_name: string; document_gz: Uint8Array }[]>`select file_name, document_gz from reward_epochs where epoch = ${epoch}`;
   return row && { fileName: row.file_name, documentGz: row.document_gz };
