@@ -11,6 +11,21 @@ describe('uplink copies', () => {
     expect([f.dataRate, f.rssiDbm, f.snrDb]).toEqual(['FSK50000', -90, 0]);
   });
 
+  it("takes a multi-antenna (jver 2) forwarder's best antenna, not its first", () => {
+    const rsig = [
+      { ant: 0, chan: 5, rssic: -118, lsnr: -9.5 },
+      { ant: 1, chan: 5, rssic: -96, rssis: -99, lsnr: 4.25 },
+    ];
+    const c = toUplinkCopy({ tmst: 5, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', jver: 2, rsig, data: 'AA==' }, hotspot, 1);
+    expect([c.rssiDbm, c.snrDb]).toEqual([-99, 4.25]);
+    // Channel RSSI when no antenna reports a signal RSSI.
+    const channelOnly = toUplinkCopy({ tmst: 5, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', jver: 2, rsig: rsig.map(({ rssis: _s, ...r }) => r), data: 'AA==' }, hotspot, 1);
+    expect([channelOnly.rssiDbm, channelOnly.snrDb]).toEqual([-96, 4.25]);
+    // Top-level values, when given, win (v1 JSON).
+    const v1 = toUplinkCopy({ tmst: 5, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', rssi: -70, lsnr: 1, rsig, data: 'AA==' }, hotspot, 1);
+    expect([v1.rssiDbm, v1.snrDb]).toEqual([-70, 1]);
+  });
+
   it.each([
     [5, 0, 3, [0, 1, 2]],
     [2, 0, 3, [0, 1]],
