@@ -22,6 +22,10 @@ describe('alert notice delivery', () => {
     expect(() => requirePublicNoticeUrl('http://[::1]/x', false)).toThrow(expect.objectContaining({ code: 'alerts.private_url' }));
     expect(() => requirePublicNoticeUrl('http://127.0.0.1:8080/x', true)).not.toThrow();
     expect(() => requirePublicNoticeUrl('https://hooks.example.net/x', false)).not.toThrow(); // names are checked when posting
+    // URLs fetch cannot read were a TypeError from new URL(), a 500, whatever the setting.
+    for (const url of ['http://[', 'http://a:99999/x', 'http://%zz/', 'http://[::1/x']) {
+      for (const allow of [false, true]) expect(() => requirePublicNoticeUrl(url, allow), url).toThrow(expect.objectContaining({ code: 'request.invalid', details: { field: 'url' } }));
+    }
     // localhost resolves to a loopback address: refused before any connection is made.
     expect(await postNotice('http://localhost:9/x', null, {}, 1000, false)).toBe('private_address');
     expect(await postNotice('http://[::ffff:10.0.0.1]:9/x', null, {}, 1000, false)).toBe('private_address');

@@ -10,6 +10,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '@cov/shared/errors';
+import { requireHttpUrl } from '../http/outbound-request';
 
 /** Addresses notices never go to unless private addresses are allowed (RFC 6890 special-purpose ranges). */
 const PRIVATE = new BlockList();
@@ -45,10 +46,11 @@ export function isPrivateAddress(ip: string): boolean {
 }
 
 /**
- * Refuses, when a subscriber sets it, a notice URL naming a private address (host names are
- * checked when posting, as what they resolve to may change).
+ * Refuses, when a subscriber sets it, a URL that does not parse (request.invalid) or names a
+ * private address (host names are checked when posting, as what they resolve to may change).
  */
 export function requirePublicNoticeUrl(url: string, allowPrivate: boolean): void {
+  requireHttpUrl(url, 'url');
   const literal = literalHost(url);
   if (!allowPrivate && literal !== undefined && isPrivateAddress(literal)) {
     throw new AppError('alerts.private_url', `notices are not posted to private, loopback or link-local addresses (${literal})`, { field: 'url' });

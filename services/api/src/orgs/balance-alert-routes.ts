@@ -6,6 +6,7 @@
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
 import { requirePublicNoticeUrl } from '../alerts/notice-delivery';
+import { AuthHeaderValue } from '../http/outbound-request';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { deleteBalanceAlert, findBalanceAlert, upsertBalanceAlert, type BalanceAlertRow } from './balance-alerts-repository';
 import { requireOrg } from './create-org';
@@ -59,7 +60,7 @@ export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps
           {
             thresholdDc: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
             url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
-            authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+            authHeader: Type.Optional(AuthHeaderValue),
           },
           { additionalProperties: false },
         ),

@@ -106,6 +106,17 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
     expect(code(await put({ thresholdDc: 0, url: url('/x') }, org.key))).toEqual([400, 'request.invalid']);
     expect(code(await put({ thresholdDc: 5, url: 'ftp://example.net/x' }, org.key))).toEqual([400, 'request.invalid']);
     expect(code(await put({ thresholdDc: 5, url: url('/x'), extra: 1 }, org.key))).toEqual([400, 'request.invalid']);
+    // A URL or Authorization value fetch cannot send: a 500 (new URL threw), or stored to fail every post.
+    // What a PUT sets (the checks running meanwhile update only the delivery fields).
+    const settings = async () => {
+      const { thresholdDc, url: u, authHeaderSet, updatedAt } = (await call('GET', `/v1/orgs/${org.id}/balance-alert`, undefined, org.key)).body;
+      return { thresholdDc, url: u, authHeaderSet, updatedAt };
+    };
+    const before = await settings();
+    for (const bad of [{ url: 'http://[' }, { url: 'http://example.net:99999/x' }, { url: url('/x'), authHeader: 'Bearer a\r\nX-Evil: 1' }, { url: url('/x'), authHeader: 'Bearer €' }]) {
+      expect([bad, ...code(await put({ thresholdDc: 5, ...bad }, org.key))]).toEqual([bad, 400, 'request.invalid']);
+    }
+    expect(await settings()).toEqual(before);
     expect(code(await put({ thresholdDc: 5, url: url('/x') }, node.adminKey, '00000000-0000-4000-8000-000000000000'))).toEqual([404, 'orgs.not_found']);
     expect((await call('DELETE', `/v1/orgs/${org.id}/balance-alert`, undefined, org.key)).status).toBe(204);
     expect(code(await call('DELETE', `/v1/orgs/${org.id}/balance-alert`, undefined, org.key))).toEqual([404, 'balance_alert.not_set']);

@@ -7,6 +7,7 @@
 import { Type } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
+import { AuthHeaderValue } from '../http/outbound-request';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
 import type { RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
 
@@ -69,7 +70,7 @@ export const HttpEndpointInput = Type.Object(
   {
     protocol: Type.Literal('http'),
     url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
-    authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Sent as the Authorization header of every webhook call.' })),
+    authHeader: Type.Optional(Type.String({ ...AuthHeaderValue, description: 'Sent as the Authorization header of every webhook call.' })),
   },
   { additionalProperties: false },
 );

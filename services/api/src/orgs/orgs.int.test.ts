@@ -141,6 +141,13 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c06', end: 'fc014c08' }] }))).toEqual([422, 'routes.devaddr_outside_blocks']);
     expect(code(await post({ endpoint: { protocol: 'ftp', url: 'x' } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'http', url: 'ftp://x' } }))).toEqual([400, 'request.invalid']);
+    // Webhooks routers could never call were stored: an unparseable URL, an Authorization value with CR/LF.
+    expect(code(await post({ endpoint: { protocol: 'http', url: 'http://[' } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: { protocol: 'http', url: 'http://lns.example:70000/up' } }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: { protocol: 'http', url: 'http://lns.example/up', authHeader: 'Bearer x\r\nHost: evil' } }))).toEqual([400, 'request.invalid']);
+    // Text PostgreSQL cannot store was a 500 from the insert; a coerced "Infinity" passed maxCopies' maximum.
+    expect(code(await post({ endpoint: http, name: 'a\u0000b' }))).toEqual([400, 'request.invalid']);
+    expect(code(await post({ endpoint: http, maxCopies: 'Infinity' }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 0 } }))).toEqual([400, 'request.invalid']);
     // Ports per hotspot region: only known regions, valid ports, at least one.
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } } }))).toEqual([400, 'request.invalid']);
@@ -151,6 +158,8 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await post({ endpoint: http, euiPairs: [{ joinEui: 'xyz', devEui: '0000000000000000' }] }))).toEqual([400, 'request.invalid']);
 
     const route = (await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }] })).body;
+    expect(code(await call('PATCH', `/v1/orgs/${a.id}/routes/${route.id}`, { endpoint: { protocol: 'http', url: 'http://%zz/' } }, a.key))).toEqual([400, 'request.invalid']);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${route.id}`, undefined, a.key)).body.endpoint.url).toBe(http.url);
     const skf = (body: unknown) => call('POST', `/v1/orgs/${a.id}/routes/${route.id}/skfs`, body, a.key);
     expect(code(await skf({ add: [{ devAddr: b.block.start, sessionKey: '00'.repeat(16) }] }))).toEqual([422, 'routes.devaddr_outside_blocks']);
     expect(code(await skf({ add: [{ devAddr: 'fc014c00', sessionKey: 'abc' }] }))).toEqual([400, 'request.invalid']);

@@ -9,6 +9,7 @@ import { AppError } from '@cov/shared/errors';
 import type { Db } from '@cov/shared/db/client';
 import { bumpRoutingConfigVersion } from '@cov/shared/routing/routing-config';
 import type { RouteEndpoint } from '@cov/shared/db/schema/routing';
+import { requireHttpUrl } from '../http/outbound-request';
 import { insideBlocks } from './devaddr-allocation';
 import type { OrgCaller } from './org-access';
 import type { OrgsDeps } from './orgs-deps';
@@ -73,7 +74,13 @@ async function routeToChange(tx: Db, caller: OrgCaller, orgId: string, routeId: 
   return route;
 }
 
+/** A webhook URL routers could never post to is refused when set, not stored. */
+function checkEndpoint(endpoint: RouteEndpoint | undefined): void {
+  if (endpoint?.protocol === 'http') requireHttpUrl(endpoint.url, 'endpoint/url');
+}
+
 export async function createRoute(deps: OrgsDeps, orgId: string, input: RouteInput & { endpoint: RouteEndpoint }, euiPairs: EuiPairInput[]): Promise<RouteRow> {
+  checkEndpoint(input.endpoint);
   await requireOrg(deps.db, orgId);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
@@ -94,6 +101,7 @@ export async function createRoute(deps: OrgsDeps, orgId: string, input: RouteInp
 }
 
 export async function changeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, input: RouteInput): Promise<RouteRow> {
+  checkEndpoint(input.endpoint);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     await routeToChange(tx, caller, orgId, routeId);

@@ -9,6 +9,7 @@ import { AppError } from '@cov/shared/errors';
 import { fromBase64 } from '@cov/shared/helium/bytes';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireValidAddress } from '../http/address-params';
+import { AuthHeaderValue } from '../http/outbound-request';
 import { findOwnerAlert, knownStatuses, type OwnerAlertRow } from './owner-alerts-repository';
 import { subscribeOwnerAlerts, unsubscribeOwnerAlerts, type OwnerAlertsDeps } from './subscribe-owner-alerts';
 
@@ -64,7 +65,7 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
           'The owner signs the RFC 8785 canonical JSON of {type:"owner_alerts_set_v1", owner, url, authHeader (or null), nonce, timestampMs} with its ed25519 key; nonce must exceed the last accepted one (of this subscription, kept after an unsubscribe), timestampMs be within the published skew of server time, and the owner must own a hotspot. The API then checks the hotspots every minute by default and posts {type:"hotspot_status", owner, changes:[{hotspot, online, lastSeenAt}], at} to url when some went offline (no beacon, witness or carried packet within two beacon intervals) or came back, with authHeader as its Authorization header. A failed post is retried at the next check.',
         params: OwnerParam,
         body: Type.Object(
-          { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), nonce: Nonce, timestampMs: Type.Integer({ minimum: 0 }), signature: Signature },
+          { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), authHeader: Type.Optional(AuthHeaderValue), nonce: Nonce, timestampMs: Type.Integer({ minimum: 0 }), signature: Signature },
           { additionalProperties: false },
         ),
         response: { 200: OwnerAlertView, ...errors(400, 401, 404, 409) },

@@ -121,6 +121,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     expect(code(await subscribe({ url: url('/x'), nonce: 1 }))).toEqual([409, 'auth.replayed_nonce']);
     expect(code(await subscribe({ url: url('/x') }, stranger.secretKey, stranger.address))).toEqual([404, 'owners.no_hotspots']);
     expect(code(await subscribe({ url: 'ftp://example.net/x' }))).toEqual([400, 'request.invalid']);
+    // Signed, but a URL new URL() cannot read was a 500; an Authorization value fetch cannot send was stored.
+    expect(code(await subscribe({ url: 'http://[' }))).toEqual([400, 'request.invalid']);
+    expect(code(await subscribe({ url: url('/x'), authHeader: 'Bearer a\nX-Evil: 1' }))).toEqual([400, 'request.invalid']);
     expect(code(await call('PUT', `/v1/owners/${owner.address}/alerts`, { url: url('/x'), nonce: 99, timestampMs: clock.nowMs(), signature: 'AAAA' }))).toEqual([401, 'auth.bad_signature']);
     expect(code(await call('GET', '/v1/owners/not-an-address/alerts'))[0]).toBe(400);
 
