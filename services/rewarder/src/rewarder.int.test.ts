@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { heliumProto } from '@cov/shared/helium/interop';
 import { addressFromBinaryKey } from '@cov/shared/helium/keys';
@@ -17,6 +17,7 @@ import { parameterSetFromConfig, parameterSetHash } from './parameter-set';
 import { recomputeEpoch } from './recompute-epoch';
 import { signManifest, type SignedManifest } from './reward-manifest';
 import { rewarderDeps, type RewarderDeps } from './rewarder-deps';
+import { rewarderMetrics } from './rewarder-metrics';
 import { insertParameterSet } from './rewards-repository';
 import { DAY_MS, epochFixture, referenceShares } from './testing/epoch-fixture';
 
@@ -345,12 +346,17 @@ describe('rewarder service (postgres)', () => {
     await fx.insert(node.ctx.database.sql);
     const sql = node.ctx.database.sql;
     const paid = async () => (await sql<{ e: number }[]>`select epoch as e from reward_epochs order by epoch`).map((r) => r.e);
+    // A tick that leaves no epoch waiting sets this gauge to -1 as its last step, so a mark put
+    // there shows when a whole tick has run since (no guessing how long a tick takes).
+    const waiting = rewarderMetrics(node.ctx.metrics).waitingEpoch;
+    const until = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 30_000, interval: 50 });
     clock.set((EPOCH + 1) * DAY_MS + 1_000_000); // ended, but within the 30 min settle delay
-    await new Promise((r) => setTimeout(r, 500));
+    await until(async () => expect((await paid()).length).toBeGreaterThanOrEqual(3));
+    waiting.set(-2);
+    await until(async () => expect((await waiting.get()).values[0]?.value).toBe(-1));
     expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2]);
     clock.set((EPOCH + 1) * DAY_MS + 1_800_000);
-    for (let i = 0; i < 100 && (await paid()).length < 4; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2, EPOCH]);
+    await until(async () => expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2, EPOCH]));
     expect(node.describe().some((line) => line.includes('manifests in'))).toBe(true);
   });
 });
