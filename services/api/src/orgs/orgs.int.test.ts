@@ -61,6 +61,11 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('GET', `/v1/orgs/${nobody}`, undefined, node.adminKey))).toEqual([404, 'orgs.not_found']);
     expect(code(await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 0 }, node.adminKey))).toEqual([400, 'request.invalid']);
     expect(code(await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 5 }, a.key))).toEqual([401, 'auth.bad_key']);
+    // Each was a 500: a NUL in a text column, "Infinity" coerced past amountDc's maximum into SQL.
+    // Nothing is credited (the ledger test below starts from a zero balance).
+    expect(code(await call('POST', '/v1/admin/orgs', { name: 'Nul\u0000Org' }, node.adminKey))).toEqual([400, 'request.invalid']);
+    expect(code(await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc: 5, memo: 'x\u0000' }, node.adminKey))).toEqual([400, 'request.invalid']);
+    for (const amountDc of ['Infinity', '1e400', '-Infinity']) expect(code(await call('POST', `/v1/admin/orgs/${a.id}/dc`, { amountDc }, node.adminKey))).toEqual([400, 'request.invalid']);
   });
 
   it('keeps an append-only DC ledger whose last row is the balance', async () => {

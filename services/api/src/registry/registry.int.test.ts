@@ -38,6 +38,8 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   });
 
   it('rejects maker creation without the admin key and duplicate maker names', async () => {
+    // A NUL was a 500 from PostgreSQL's text column.
+    expect([(await call('POST', '/v1/admin/makers', { name: 'Acme\u0000' }, node.adminKey)).body.error.code]).toEqual(['request.invalid']);
     expect((await call('POST', '/v1/admin/makers', { name: 'X' })).body.error.code).toBe('auth.missing_key');
     expect((await call('POST', '/v1/admin/makers', { name: 'X' }, 'nope')).body.error.code).toBe('auth.bad_key');
     const dup = await call('POST', '/v1/admin/makers', { name: 'Acme Hotspots' }, node.adminKey);
@@ -105,6 +107,14 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const unknown = signedAssertion(owner, { hotspot: keypairFromLabel('never-onboarded').address, nonce: 1 });
     res = await call('POST', unknown.path, unknown.body);
     expect([res.status, res.body.error.code]).toEqual([404, 'hotspots.not_found']);
+
+    // Coerced from "Infinity", a nonce passed the schema's maximum and BigInt() threw: a 500.
+    const infinite = signedAssertion(owner, { hotspot: h, nonce: 2 });
+    res = await call('POST', infinite.path, { ...infinite.body, nonce: 'Infinity' });
+    expect([res.status, res.body.error.code, res.body.error.details]).toEqual([400, 'request.invalid', { field: 'body/nonce' }]);
+    // A path parameter past Fastify's length limit had Fastify's own error body, without a code.
+    res = await call('POST', `/v1/hotspots/${'1'.repeat(120)}/location`, infinite.body);
+    expect([res.status, res.body.error.code]).toEqual([400, 'request.invalid']);
 
     // None of the refusals changed what was stored.
     const stored = await call('GET', `/v1/hotspots/${h}`);
