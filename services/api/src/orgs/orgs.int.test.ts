@@ -125,6 +125,9 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     const key = '2b7e151628aed2a6abf7158809cf4f3c';
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 1 }] }, a.key)).status).toBe(204);
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([{ devAddr: 'fc014c19', sessionKeyHint: '…4f3c', maxCopies: 1 }]);
+    // The same filter twice in one request (here differing in case) was a 500 from the upsert; the last one wins.
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 2 }, { devAddr: 'FC014C19', sessionKey: key.toUpperCase(), maxCopies: 3 }] }, a.key)).status).toBe(204);
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([{ devAddr: 'fc014c19', sessionKeyHint: '…4f3c', maxCopies: 3 }]);
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { remove: [{ devAddr: 'fc014c19', sessionKey: key }] }, a.key)).status).toBe(204);
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([]);
 

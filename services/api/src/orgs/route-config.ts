@@ -147,6 +147,14 @@ export async function changeEuiPairs(deps: OrgsDeps, caller: OrgCaller, orgId: s
   });
 }
 
+/**
+ * One row per (DevAddr, session key), the last given winning as if each were added in turn: one
+ * upsert statement cannot touch a row twice (PostgreSQL refuses the whole statement).
+ */
+export function lastOfEachFilter<T extends { devAddr: number; sessionKey: string }>(skfs: T[]): T[] {
+  return [...new Map(skfs.map((s) => [`${s.devAddr}/${s.sessionKey}`, s])).values()];
+}
+
 export async function changeSkfs(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, add: SkfInput[], remove: SkfInput[]): Promise<void> {
   await deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
@@ -159,7 +167,7 @@ export async function changeSkfs(deps: OrgsDeps, caller: OrgCaller, orgId: strin
       }
     });
     await removeSkfs(tx, routeId, remove.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase() })));
-    await upsertSkfs(tx, routeId, add.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase(), maxCopies: s.maxCopies ?? 0 })));
+    await upsertSkfs(tx, routeId, lastOfEachFilter(add.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase(), maxCopies: s.maxCopies ?? 0 }))));
     await bumpRoutingConfigVersion(tx);
   });
 }
