@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
+import { connectDatabase } from '@cov/shared/db/client';
+import { createLogger } from '@cov/shared/logger';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { timestampNsFromMs } from '@cov/shared/helium/reports';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { beaconRow, cellNear, insertReports, testEntropy } from '../testing/poc-builders';
 import { analyseEpoch } from './analyse-epoch';
+import { analyseCompletedEpochs } from './epoch-analysis-task';
 
 const DAY = 86_400_000;
 const EPOCH = 20_600;
@@ -93,5 +96,26 @@ describe.each(allTestModes)('analyseEpoch (%s)', (mode) => {
 
   it('writes nothing for an epoch without verdicts', async () => {
     expect((await analyseEpoch(node.ctx.database, EPOCH + 1)).flags).toEqual([]);
+  });
+
+  it('analyses a completed epoch once when two verifiers find it complete at the same moment', async () => {
+    const settings = { epochLengthMs: DAY, staleWitnessAfterMs: 2_700_000 };
+    const nowMs = (EPOCH + 1) * DAY + 3_600_000; // the next epoch is not complete yet
+    await sql()`update beacon_reports set status = 'verified'`;
+    await sql()`insert into verifier_cursors (name, value_ms) values ('stale_witnesses', ${(EPOCH + 1) * DAY}), ('fraud_analysis', ${EPOCH * DAY})
+      on conflict (name) do update set value_ms = excluded.value_ms`;
+    const expected = await stored();
+    await sql()`delete from fraud_flags`;
+    // A second verifier process has its own pool (embedded mode runs one process: the same pool).
+    const other = mode === 'embedded' ? undefined : connectDatabase(node.config.DATABASE_URL, { maxConnections: 2 });
+    try {
+      const logger = createLogger({ LOG_LEVEL: 'silent' });
+      const runs = await Promise.all([sql(), other?.sql ?? sql()].map((s) => analyseCompletedEpochs(s, nowMs, settings, logger)));
+      expect(runs.flat()).toEqual([EPOCH]);
+    } finally {
+      await other?.close();
+    }
+    expect(await stored()).toEqual(expected);
+    expect((await sql()`select value_ms from verifier_cursors where name = 'fraud_analysis'`).map((r) => Number(r.value_ms))).toEqual([(EPOCH + 1) * DAY]);
   });
 });
