@@ -81,21 +81,22 @@ export async function registerBatchRoutes(app: HttpServer, deps: BatchRouteDeps)
         }
         deps.telemetry.received.inc({ kind, transport: 'http' }, decoded.length);
         const okIndexes = decoded.flatMap((d, i) => (d.ok ? [i] : []));
-        const accepted = await acceptReports(
-          okIndexes.map((i) => (decoded[i] as { ok: true; value: DecodedReport }).value),
-          receivedAtMs,
-          deps,
-        );
+        let accepted: Awaited<ReturnType<typeof acceptReports>>;
+        try {
+          // The key lookup and the store need the database; either failing is a retryable 503.
+          accepted = await acceptReports(
+            okIndexes.map((i) => (decoded[i] as { ok: true; value: DecodedReport }).value),
+            receivedAtMs,
+            deps,
+          );
+          await deps.store.store(accepted.flatMap((a) => (a.ok ? [a.value] : [])));
+        } catch (e) {
+          if (isAppError(e) && e.code === 'service.unavailable') void reply.header('retry-after', '1');
+          throw e;
+        }
         // Each request index's outcome: its decode failure, or what acceptReports said.
         const results = decoded.map((d): Result<{ id: string }> | undefined => (d.ok ? undefined : d));
         okIndexes.forEach((i, j) => (results[i] = accepted[j]!));
-        const toStore = accepted.flatMap((a) => (a.ok ? [a.value] : []));
-        try {
-          await deps.store.store(toStore);
-        } catch (e) {
-          void reply.header('retry-after', '1');
-          throw e;
-        }
         const answer = { accepted: [] as { index: number; id: string }[], rejected: [] as { index: number; code: string; message: string }[] };
         results.forEach((r, index) => {
           if (!r) return;

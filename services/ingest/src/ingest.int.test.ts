@@ -103,7 +103,7 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
   async function openSession(hotspot: Keypair, init: Record<string, unknown> = {}, signer: Keypair = hotspot): Promise<Client> {
     const c = await Client.open(wsUrl);
     const challenge = await c.next();
-    expect(challenge).toMatchObject({ type: 'challenge', protocolVersion: 1 });
+    expect(challenge).toMatchObject({ type: 'challenge', protocolVersion: 1, maxMessageBytes: node.config.INGEST_MAX_MESSAGE_BYTES });
     const fields = { hotspot: hotspot.address, nonce: challenge.nonce, timestampMs: clock.nowMs(), ...init };
     const signature = Buffer.from(sign(sessionInitBytes(fields as never), signer.secretKey)).toString('base64');
     c.ws.send(JSON.stringify({ type: 'init', ...fields, signature }));
@@ -283,6 +283,34 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
     expect([truncated.status, truncated.body.error.code]).toEqual([400, 'proto.malformed']);
     const many = await http('POST', '/v1/ingest/witnesses', { reports: Array.from({ length: node.config.INGEST_MAX_BATCH_REPORTS + 1 }, () => ({})) });
     expect([many.status, many.body.error.code]).toEqual([413, 'request.too_large']);
+  });
+
+  it('answers retryable errors when hotspot keys cannot be looked up, and every session goes on', async () => {
+    // Keys never looked up before, so no cached answer hides the database.
+    const [unseen, unseenToo, unseenInit] = ['a', 'b', 'c'].map((l) => keypairFromLabel(`ingest/${mode}/unseen-${l}`)) as [Keypair, Keypair, Keypair];
+    const c = await openSession(beaconer);
+    await c.nextOfType('ready');
+    const before = await countRows('beacon_reports');
+    await node.ctx.database.sql`alter table hotspots rename to hotspots_away`;
+    let batch, init;
+    try {
+      clock.advance(1);
+      c.ws.send(Buffer.concat([Buffer.from([REPORT_FRAME_TAG.beacon]), Buffer.from(encodeBeaconReport(beaconReport(unseen, { pubKeyBinary: unseen.binaryKey })))]));
+      // Was an unhandled rejection that left the session answering nothing ever again.
+      expect(await c.next()).toMatchObject({ type: 'rejected', seq: 1, code: 'service.unavailable', retryable: true });
+      // Was a 500 without Retry-After.
+      batch = await http('POST', '/v1/ingest/beacons', encodeBeaconReport(beaconReport(unseenToo, { pubKeyBinary: unseenToo.binaryKey })), { 'content-type': 'application/x-protobuf' });
+      // Was closed 4400 request.invalid, as if the init were malformed.
+      init = await (await openSession(unseenInit)).closed;
+    } finally {
+      await node.ctx.database.sql`alter table hotspots_away rename to hotspots`;
+    }
+    expect([batch.status, batch.body.error.code, batch.headers.get('retry-after')]).toEqual([503, 'service.unavailable', '1']);
+    expect(init).toEqual({ code: 1012, reason: 'service.unavailable' });
+    c.ws.send(Buffer.concat([Buffer.from([REPORT_FRAME_TAG.beacon]), Buffer.from(encodeBeaconReport(beaconReport()))]));
+    expect(await c.next()).toMatchObject({ type: 'ack', seq: 2 });
+    expect(await countRows('beacon_reports')).toBe(before + 1);
+    c.ws.close();
   });
 
   it('answers 503 with Retry-After when reports cannot be stored, stores nothing, and recovers', async () => {

@@ -42,6 +42,7 @@ export const createIngestService: ServiceFactory = async (ctx) => {
             telemetry,
             maxSkewMs: config.SIGNED_REQUEST_MAX_SKEW_MS,
             maxSessionKeyLifetimeMs: config.INGEST_SESSION_KEY_MAX_LIFETIME_MS,
+            maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES,
             latestEntropy: () => entropy.current(),
           },
           (s) => sessions.delete(s),

@@ -64,10 +64,14 @@ export interface SessionDeps {
   telemetry: IngestTelemetry;
   maxSkewMs: number;
   maxSessionKeyLifetimeMs: number;
+  /** Largest frame taken (the WebSocket layer closes 1009 past it), told in the challenge. */
+  maxMessageBytes: number;
   latestEntropy: () => Promise<EntropyView | undefined>;
 }
 
 type Answer = { type: 'ack'; seq: number; id: string } | { type: 'rejected'; seq: number; code: string; message: string; retryable: boolean };
+
+const rejection = (seq: number, e: AppError): Answer => ({ type: 'rejected', seq, code: e.code, message: e.message, retryable: e.code === 'service.unavailable' });
 
 export class HotspotSession {
   private readonly nonce = randomBytes(32).toString('base64');
@@ -86,7 +90,7 @@ export class HotspotSession {
     private readonly onClose: (s: HotspotSession) => void,
   ) {
     deps.telemetry.sessions.inc();
-    this.send({ type: 'challenge', nonce: this.nonce, serverTimeMs: deps.clock.nowMs(), protocolVersion: PROTOCOL_VERSION });
+    this.send({ type: 'challenge', nonce: this.nonce, serverTimeMs: deps.clock.nowMs(), protocolVersion: PROTOCOL_VERSION, maxMessageBytes: deps.maxMessageBytes });
     this.initTimer = setTimeout(() => this.close(new AppError('auth.stale_request', 'no init message within 10 s')), INIT_TIMEOUT_MS);
     socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     socket.on('close', (code) => {
@@ -181,7 +185,8 @@ export class HotspotSession {
       signerKey = sessionKey.value;
       this.sessionKeyExpiresAtMs = expires;
     }
-    const entropy = await this.deps.latestEntropy();
+    // Informational: a session opens without it (entropy: null) and gets the next value pushed.
+    const entropy = await this.deps.latestEntropy().catch(() => undefined);
     if (this.state !== 'awaiting_init') return;
     clearTimeout(this.initTimer);
     this.binding = { hotspotKey: hotspotKey.value, signerKey };
@@ -190,8 +195,21 @@ export class HotspotSession {
     this.send({ type: 'ready', sessionId: this.nonce.slice(0, 16), entropy: entropy ?? null });
   }
 
+  /**
+   * The answer to one report frame; never rejects, since answers go out in order on one chain and
+   * a rejected link would leave every later frame of the session unanswered.
+   */
   private async handleReport(seq: number, data: Buffer, isBinary: boolean): Promise<Answer> {
-    const reject = (e: AppError): Answer => ({ type: 'rejected', seq, code: e.code, message: e.message, retryable: e.code === 'service.unavailable' });
+    try {
+      return await this.checkAndStore(seq, data, isBinary);
+    } catch (e) {
+      if (!isAppError(e)) this.deps.logger.error({ err: e, hotspot: this.hotspotAddress }, 'ingest report failed unexpectedly');
+      return rejection(seq, isAppError(e) ? e : new AppError('internal.error', 'the report could not be processed'));
+    }
+  }
+
+  private async checkAndStore(seq: number, data: Buffer, isBinary: boolean): Promise<Answer> {
+    const reject = (e: AppError): Answer => rejection(seq, e);
     if (this.sessionKeyExpiresAtMs !== undefined && this.deps.clock.nowMs() > this.sessionKeyExpiresAtMs) {
       this.close(new AppError('auth.session_key_expired', 'the delegated session key has expired; open a new session'));
       return reject(new AppError('auth.session_key_expired', 'session key expired'));
@@ -216,13 +234,10 @@ export class HotspotSession {
     }
     this.deps.telemetry.received.inc({ kind, transport: 'ws' });
     if (!decoded.ok) return reject(decoded.error);
+    // A key lookup or store the database could not answer throws service.unavailable: retryable.
     const [accepted] = await acceptReports([decoded.value], this.deps.clock.nowMs(), this.deps, this.binding);
     if (!accepted?.ok) return reject(accepted?.error ?? new AppError('request.invalid', 'report refused'));
-    try {
-      await this.deps.store.store([accepted.value]);
-    } catch (e) {
-      return reject(isAppError(e) ? e : new AppError('service.unavailable', 'could not store; retry'));
-    }
+    await this.deps.store.store([accepted.value]);
     return { type: 'ack', seq, id: accepted.value.id };
   }
 }
