@@ -116,6 +116,16 @@ describe('route table', () => {
     expect(table.lookupJoin('70b3d57ed0000003', '0004a30b001c0530')).toEqual([]);
   });
 
+  // Joins are free, so HPR stopped applying a route's max_copies to them (#265): every route may
+  // take 50 copies of a join-request, and the LNS picks the best gateway for the join-accept.
+  it('lets every route take 50 copies of a join-request, whatever its max_copies', () => {
+    const matches = table.lookupJoin('70b3d57ed0000001', '0004a30b001c0530');
+    expect(matches.map((m) => [m.route.id, m.route.maxCopies, m.maxCopies]).sort()).toEqual([
+      ['j1', 3, 50],
+      ['j2', 3, 50],
+    ]);
+  });
+
   it('returns inactive routes too, so their misses can be counted', () => {
     const j2 = table.lookupJoin('70b3d57ed0000001', '0000000000000009');
     expect(j2[0]?.route.active).toBe(false);

@@ -1,6 +1,7 @@
 /**
  * Which routes a packet goes to (reference/lorawan-routing.md §3.3):
- * - join request: routes of (JoinEUI, DevEUI) plus those of (JoinEUI, 0), the DevEUI wildcard;
+ * - join request: routes of (JoinEUI, DevEUI) plus those of (JoinEUI, 0), the DevEUI wildcard,
+ *   each taking up to JOIN_MAX_COPIES copies (joins are free);
  * - data uplink: routes whose DevAddr ranges contain the DevAddr; then, for each such route,
  *   its session-key filters for that DevAddr: none -> the route takes the packet; one whose
  *   NwkSKey validates the MIC (FCnt high bits guessed as HPR does) -> the route takes it, with that filter's max copies when set;
@@ -37,6 +38,13 @@ const MAX_REMEMBERED_LOOKUPS = 65_536;
  * uplinks still matches its filter.
  */
 const SKF_FCNT_HIGH_TRIED = 8;
+
+/**
+ * Copies of a join-request every matching route may take, whatever its max_copies: joins are free,
+ * and the more hotspots the LNS hears a join through, the better the one it answers through (HPR's
+ * `MAX_JOIN_REQ`, since it stopped applying max_copies to joins in #265).
+ */
+export const JOIN_MAX_COPIES = 50;
 
 function skfMatches(nwkSKey: Uint8Array, frame: DataFrame): boolean {
   for (let high = 0; high < SKF_FCNT_HIGH_TRIED; high++) if (verifyDataMic(nwkSKey, frame, high)) return true;
@@ -95,7 +103,7 @@ export class RouteTable {
     const known = this.joinLookups.get(key);
     if (known) return known;
     const ids = new Set([...(this.byEuiPair.get(key) ?? []), ...(this.byEuiPair.get(euiKey(joinEui, WILDCARD_DEV_EUI)) ?? [])]);
-    const matches = [...ids].map((id) => this.routesById.get(id)!).map((route) => ({ route, maxCopies: route.maxCopies }));
+    const matches = [...ids].map((id) => this.routesById.get(id)!).map((route) => ({ route, maxCopies: JOIN_MAX_COPIES }));
     remember(this.joinLookups, key, matches);
     return matches;
   }

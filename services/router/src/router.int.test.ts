@@ -149,12 +149,13 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const received = await waitFor(() => lns.on('/a').find((u) => u.message.type === 'join'), 'the join at LNS A');
     expect(received.authorization).toBe('Bearer a-secret');
     expect(received.message).toMatchObject({ type: 'join', routeId: routes.a, dc: 0, frame: { mtype: 'JoinRequest', joinEui: JOIN_EUI, devEui: DEV_EUI, devNonce } });
-    // Two copies bought, in arrival order (max_copies 2), with their hotspots' radio data and location.
-    expect(received.message.copies.map((c) => c.hotspot)).toEqual([hotspots[0]!.address, hotspots[1]!.address]);
+    // Every copy taken, in arrival order: a join is free, so the route's max_copies (2) does not
+    // apply (up to 50 per route, as HPR); with their hotspots' radio data and location.
+    expect(received.message.copies.map((c) => c.hotspot)).toEqual(hotspots.slice(0, 4).map((h) => h.address));
     expect(received.message.copies[1]).toMatchObject({ gatewayEui: 'AA555A0000000001', rssiDbm: -58, snrDb: 5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', tmst: t + 7, region: 'EU868', dc: 0 });
     expect(received.message.copies[1]!.h3).toMatch(/^8c/);
 
-    // The join-accept goes to gateway 1 (best RSSI among bought copies) at tmst + 5 s, EU868 RX1.
+    // The join-accept goes to gateway 1 (best RSSI) at tmst + 5 s, EU868 RX1.
     const dl = await waitFor(() => gateways[1]!.downlinks[0], 'the join-accept PULL_RESP');
     expect(dl.txpk).toMatchObject({ imme: false, tmst: t + 7 + 5_000_000, freq: 868.1, datr: 'SF7BW125', ipol: true, modu: 'LORA' });
     expect(gateways[0]!.downlinks).toHaveLength(0);
@@ -265,7 +266,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect((await call('GET', `/v1/orgs/${orgA.id}`, undefined, orgA.key)).body.balanceDc).toBe(2);
 
     const stats = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);
-    expect(stats.body.totals).toMatchObject({ packets: 3, copies: 6, dc: 8, drops: { insufficient_dc: 1, copy_over_max: 6 } });
+    // The join's four copies (free, not limited by max_copies) and two of each paid uplink's four.
+    expect(stats.body.totals).toMatchObject({ packets: 3, copies: 8, dc: 8, drops: { insufficient_dc: 1, copy_over_max: 4 } });
     const packets = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?limit=10`, undefined, orgA.key);
     expect(packets.body.data.map((p: { status: string; fCnt: number | null }) => [p.status, p.fCnt])).toEqual([
       ['insufficient_dc', 3],
