@@ -127,11 +127,20 @@ describe('a dry run', () => {
   it('sends only GWMP v2 datagrams the shared codec parses', { timeout: 30_000 }, () => {
     const datagrams = result.lines.map((l) => JSON.parse(l) as { kind: string; hex: string }).filter((m) => m.kind.startsWith('gwmp.'));
     expect(datagrams.length).toBeGreaterThan(100);
+    let rxpks = 0;
     for (const d of datagrams) {
       const bytes = new Uint8Array(Buffer.from(d.hex, 'hex'));
       expect(bytes[0]).toBe(2);
-      expect(parseGwmpPacket(bytes).ok).toBe(true);
+      const parsed = parseGwmpPacket(bytes);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok || parsed.value.type !== 'PUSH_DATA') continue;
+      // What the router insists on before it buys a copy: a good CRC and a size that is the data's length.
+      for (const rx of parsed.value.rxpk) {
+        rxpks++;
+        expect([rx.stat, rx.size, rx.modu]).toEqual([1, Buffer.from(rx.data, 'base64').length, 'LORA']);
+      }
     }
+    expect(rxpks).toBeGreaterThan(10);
   });
 });
 
