@@ -51,6 +51,8 @@ describe('epoch fraud analytics on synthetic epochs with labelled cheaters', () 
   it('reports each ring once, as a ring, with its members and the numbers', () => {
     const s = score(2);
     const ringFlags = s.flags.filter((f) => f.kind === 'gaming_ring');
+    // One ring flag per member of the synthetic rings and for nobody else (so the loop below is not empty).
+    expect(ringFlags.map((f) => f.hotspotAddress).sort()).toEqual(s.epoch.rings.flat().sort());
     for (const members of s.epoch.rings) {
       for (const m of members) {
         const flags = s.flags.filter((f) => f.hotspotAddress === m);
