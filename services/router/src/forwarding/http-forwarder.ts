@@ -1,8 +1,9 @@
 /**
  * POSTs one JSON message per packet to a device maker's HTTP endpoint and hands back the parsed
  * answer (which may carry a downlink). Connections are kept alive and capped per endpoint, so a
- * burst of packets reuses sockets instead of opening thousands; an endpoint that does not answer
- * within the timeout counts as an error and frees its socket.
+ * burst of packets reuses sockets instead of opening thousands; an endpoint that has not finished
+ * its answer within the timeout (counted from when the message is handed over, however it stalls)
+ * counts as an error and frees its socket.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -34,9 +35,16 @@ export class HttpForwarder {
       const done = (r: HttpForwardResult) => {
         if (!settled) {
           settled = true;
+          clearTimeout(deadline);
           resolve(r);
         }
       };
+      // The whole exchange, from queueing for a socket to the answer's last byte, has the timeout:
+      // the socket's idle timeout alone never fires for an endpoint that trickles its answer.
+      const deadline = setTimeout(() => {
+        req.destroy(new Error('timeout'));
+        done({ ok: false, error: 'timeout' });
+      }, this.options.timeoutMs);
       const req = (isHttps ? https : http).request(
         target,
         {
