@@ -55,7 +55,13 @@ export const createApiService: ServiceFactory = async (ctx) => {
     labelNames: ['alert', 'outcome'],
     registers: [ctx.metrics],
   });
-  /** A notifier's checks on a timer, counting and logging what each posted. */
+  const noticeChecks = new Counter({
+    name: 'cov_api_alert_checks_total',
+    help: 'Alert checks completed (alert: balance, hotspot_status): shows the alert tasks are alive; tests wait on it to know a check ran.',
+    labelNames: ['alert'],
+    registers: [ctx.metrics],
+  });
+  /** A notifier's checks on a timer, counting them and what each posted. */
   const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, alert: 'balance' | 'hotspot_status') =>
     periodicTask(
       name,
@@ -64,6 +70,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         const { sent, failed } = await notifier.check();
         notices.inc({ alert, outcome: 'sent' }, sent);
         notices.inc({ alert, outcome: 'failed' }, failed);
+        noticeChecks.inc({ alert });
         if (sent + failed > 0) logger.info({ alert, sent, failed }, 'alert notices posted');
       },
       logger,

@@ -29,7 +29,15 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
   const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
   const alert = async () => (await call('GET', `/v1/orgs/${org.id}/balance-alert`, undefined, org.key)).body;
   const credit = (amountDc: number) => call('POST', `/v1/admin/orgs/${org.id}/dc`, { amountDc }, node.adminKey);
-  const checks = () => new Promise((r) => setTimeout(r, 250)); // five checks at the 50 ms interval
+  const checksDone = async () => Number(/^cov_api_alert_checks_total\{[^}]*alert="balance"[^}]*\} (\d+)$/m.exec(await (await fetch(`${node.httpBaseUrl}/metrics`)).text())?.[1] ?? 0);
+  /**
+   * Two more checks completed, so at least one ran wholly after the state the test set up (a
+   * fixed sleep could pass with no check at all on a busy machine, proving nothing).
+   */
+  const checks = async () => {
+    const from = await checksDone();
+    await waitFor(async () => (await checksDone()) >= from + 2, 'two more alert checks');
+  };
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

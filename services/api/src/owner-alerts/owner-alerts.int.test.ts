@@ -48,7 +48,15 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     node.ctx.database.sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
       values (${Buffer.alloc(32, 1)}, '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', ${address}, 1, -70, 5, 868100000, 'SF7BW125', ${clock.nowMs()})`;
   const alerts = async () => (await call('GET', `/v1/owners/${owner.address}/alerts`)).body;
-  const checks = () => new Promise((r) => setTimeout(r, 250)); // five checks at the 50 ms interval
+  const checksDone = async () => Number(/^cov_api_alert_checks_total\{[^}]*alert="hotspot_status"[^}]*\} (\d+)$/m.exec(await (await fetch(`${node.httpBaseUrl}/metrics`)).text())?.[1] ?? 0);
+  /**
+   * Two more checks completed, so at least one ran wholly after the state the test set up (a
+   * fixed sleep could pass with no check at all on a busy machine, proving nothing).
+   */
+  const checks = async () => {
+    const from = await checksDone();
+    await waitFor(async () => (await checksDone()) >= from + 2, 'two more alert checks');
+  };
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -69,8 +69,9 @@ export async function registerStreamRoutes(app: HttpServer, events: LiveEvents):
           types: Type.Optional(Type.String()),
         }),
       },
-      // Filters are checked before the upgrade so a bad one gets a normal 400 with its code.
-      preValidation: async (request) => {
+      // Filters are checked before the upgrade so a bad one gets a normal 400 with its code; after
+      // the schema, so a repeated parameter (an array, not a string) is a 400 too, not a 500.
+      preHandler: async (request) => {
         parseFilter(request.query as Record<string, string>);
       },
     },

@@ -14,7 +14,6 @@ describe.each(['postgres', 'embedded'] as const)('live feed (%s)', (mode) => {
   };
   beforeAll(async () => {
     node = await startTestNode(mode, { services: ['api'] });
-    await new Promise((r) => setTimeout(r, 1200)); // the feed starts from "now"
   });
   afterAll(async () => {
     await node?.destroy();
@@ -27,16 +26,34 @@ describe.each(['postgres', 'embedded'] as const)('live feed (%s)', (mode) => {
     await new Promise((r) => ws.once('open', r));
     await expect.poll(() => messages.length).toBe(1);
     expect(messages[0]).toMatchObject({ type: 'hello', filter: { hotspot: [a.address], types: ['poc'] } });
+    // The feed starts from what its first poll sees, so verdicts written before that are history,
+    // not news: wait until one gets through (rather than sleeping and hoping the poll ran).
+    let warmups = 0;
+    await expect.poll(async () => (await insertBeacon(a.address, `${mode}-warmup-${warmups++}`), messages.some((m) => m.type === 'poc')), { interval: 300, timeout: 15_000 }).toBe(true);
     await insertBeacon(c.address, `${mode}-c1`);
     await insertBeacon(a.address, `${mode}-a1`);
-    await expect.poll(() => messages.length, { timeout: 10_000 }).toBe(2);
-    expect(messages[1]).toMatchObject({ type: 'poc', beacon: { beaconId: `${mode}-a1`, hotspot: a.address, reason: 'not_asserted' } });
+    const a1 = () => messages.find((m) => m.beacon?.beaconId === `${mode}-a1`);
+    await expect.poll(a1, { timeout: 10_000 }).toBeDefined();
+    expect(a1()).toMatchObject({ type: 'poc', beacon: { beaconId: `${mode}-a1`, hotspot: a.address, reason: 'not_asserted' } });
+    // c1 was verified before a1, so it would have come by now: the filter kept it out.
+    expect(messages.slice(1).filter((m) => m.beacon.hotspot !== a.address)).toEqual([]);
     ws.close();
   });
 
-  it('refuses a bad filter before upgrading', async () => {
-    const ws = new WebSocket(`${node.httpBaseUrl.replace('http', 'ws')}/v1/stream?hex=nope`);
-    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
-    expect(status).toBe(400);
+  it('refuses a bad filter before upgrading, with its code', async () => {
+    const refusal = (query: string) =>
+      new Promise<[number, string]>((resolve) => {
+        const ws = new WebSocket(`${node.httpBaseUrl.replace('http', 'ws')}/v1/stream?${query}`);
+        ws.on('error', () => {});
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve([res.statusCode ?? 0, (JSON.parse(body) as { error: { code: string } }).error.code]));
+        });
+      });
+    expect(await refusal('hex=nope')).toEqual([400, 'geo.invalid_h3']);
+    // A repeated parameter reached the filter parser as an array: a 500.
+    expect(await refusal('types=poc&types=epoch')).toEqual([400, 'request.invalid']);
+    expect(await refusal('hotspot=%00')).toEqual([400, 'request.invalid']);
   });
 });
