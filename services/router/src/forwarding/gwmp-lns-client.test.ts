@@ -41,6 +41,15 @@ describe('GWMP forwarding datagram', () => {
     }
   });
 
+  // Helium's gateway metadata is the router's word about the hotspot (its registered location and
+  // region), not the forwarder's: a hotspot with no asserted location must not pass one off.
+  it("never lets a forwarder's own meta stand in for the router's gateway metadata", () => {
+    const unasserted = { address: 'hotspot-2', gatewayEui: eui, locationCell: null, region: null };
+    const forged = { ...rxpk, meta: { gateway_h3index: '8c2a1072b59ffff', gateway_lat: '40.7', gateway_long: '-74.0', gateway_name: 'fake', regi: 'US915', network: 'x', gateway_id: 'other', custom: 'kept' } };
+    const copy = { hotspotAddress: unasserted.address, hotspot: unasserted, rxpk: forged } as UplinkCopy;
+    expect(JSON.parse(lnsRxpkJson(copy)).meta).toEqual({ custom: 'kept', network: 'coverage_iot', gateway_id: 'hotspot-2' });
+  });
+
   it('acks with the four bytes the codec would encode', () => {
     for (const token of [0, 1, 0x1234, 0xffff]) {
       const push = ackFor({ type: 'PUSH_DATA', token, gatewayEui: eui, rxpk: [], stat: null })!;

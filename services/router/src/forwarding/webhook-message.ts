@@ -99,6 +99,19 @@ export function lnsMeta(copy: BoughtCopy): Record<string, string> {
   };
 }
 
+/**
+ * Keys of Helium's gateway metadata (HPR's `meta`): the router's statement about the hotspot, from
+ * the registry. A forwarder's own values for them are dropped, so a hotspot cannot pass off a
+ * location, name or region it never asserted (the router sets the ones it knows).
+ */
+const ROUTER_META_KEYS = new Set(['network', 'gateway_id', 'gateway_name', 'regi', 'gateway_h3index', 'gateway_lat', 'gateway_long']);
+
+function forwarderOwnMeta(meta: Record<string, string>): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const [key, value] of Object.entries(meta)) if (!ROUTER_META_KEYS.has(key)) own[key] = value;
+  return own;
+}
+
 /** The metadata depends on the hotspot only: serialised once per hotspot record (the gateway directory keeps them for minutes). */
 const metaJsonByHotspot = new WeakMap<BoughtCopy['hotspot'], string>();
 
@@ -108,7 +121,7 @@ const metaJsonByHotspot = new WeakMap<BoughtCopy['hotspot'], string>();
  * object per copy.
  */
 export function lnsRxpkJson(copy: BoughtCopy): string {
-  if (copy.rxpk.meta !== undefined) return JSON.stringify({ ...copy.rxpk, meta: { ...copy.rxpk.meta, ...lnsMeta(copy) } });
+  if (copy.rxpk.meta !== undefined) return JSON.stringify({ ...copy.rxpk, meta: { ...forwarderOwnMeta(copy.rxpk.meta), ...lnsMeta(copy) } });
   let meta = metaJsonByHotspot.get(copy.hotspot);
   if (meta === undefined) {
     meta = JSON.stringify(lnsMeta(copy));
