@@ -46,7 +46,7 @@ describe('GWMP forwarding datagram', () => {
   it("never lets a forwarder's own meta stand in for the router's gateway metadata", () => {
     const unasserted = { address: 'hotspot-2', gatewayEui: eui, locationCell: null, region: null };
     const forged = { ...rxpk, meta: { gateway_h3index: '8c2a1072b59ffff', gateway_lat: '40.7', gateway_long: '-74.0', gateway_name: 'fake', regi: 'US915', network: 'x', gateway_id: 'other', custom: 'kept' } };
-    const copy = { hotspotAddress: unasserted.address, hotspot: unasserted, rxpk: forged } as UplinkCopy;
+    const copy = { hotspotAddress: unasserted.address, hotspot: unasserted, rxpk: forged } as unknown as UplinkCopy;
     expect(JSON.parse(lnsRxpkJson(copy)).meta).toEqual({ custom: 'kept', network: 'coverage_iot', gateway_id: 'hotspot-2' });
   });
 
