@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
+import { waitFor } from '@cov/router/testing/test-gateway';
 
 describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organisation (%s)', (mode) => {
   let node: TestNode;
@@ -45,7 +46,15 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     await route(orgA, 'a1');
     await route(orgA, 'a2');
     await route(orgB, 'b1');
-    await new Promise((r) => setTimeout(r, 1200)); // the feed starts from "now"
+    // The feed starts from what its first poll sees, so packets recorded before that are history,
+    // not news: wait until one gets through (rather than sleeping and hoping the poll ran).
+    const warm = await open(`/v1/orgs/${orgB.id}/stream`, orgB.key);
+    for (let i = 0; warm.messages.length < 2; i++) {
+      if (i === 50) throw new Error('no packet came through the live feed');
+      await record(routes.b1!, orgB.id, 200 + i, 'forwarded');
+      await waitFor(() => warm.messages.length > 1, 'a packet through the feed', 300).catch(() => undefined);
+    }
+    warm.ws.close();
   });
   afterAll(async () => {
     await node?.destroy();
