@@ -156,20 +156,22 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
     c.ws.send(Buffer.concat([Buffer.from([REPORT_FRAME_TAG.beacon]), Buffer.from(encodeBeaconReport(beaconReport(stranger)))])); // signed by someone else
     c.ws.send(Buffer.from([REPORT_FRAME_TAG.beacon, 0xff, 0xff, 0xff]));
     c.ws.send(Buffer.from([0x07, 1, 2]));
+    c.ws.send(Buffer.from([REPORT_FRAME_TAG.beacon])); // an empty report
     c.ws.send(JSON.stringify({ type: 'witness', report: witnessReportToJson(witnessReport(beacon.data)) })); // not this session's hotspot
     c.ws.send('{"type":"beacon"');
     c.ws.send(JSON.stringify({ type: 'beacon', report: beaconReportToJson(beaconReport()) }));
 
     const answers = [];
-    for (let i = 0; i < 7; i++) answers.push(await c.next());
+    for (let i = 0; i < 8; i++) answers.push(await c.next());
     expect(answers.map((a) => [a.seq, a.type, a.code])).toEqual([
       [1, 'ack', undefined],
       [2, 'rejected', 'auth.bad_signature'],
       [3, 'rejected', 'proto.malformed'],
       [4, 'rejected', 'request.invalid'],
-      [5, 'rejected', 'ingest.wrong_hotspot'],
-      [6, 'rejected', 'request.invalid'],
-      [7, 'ack', undefined],
+      [5, 'rejected', 'proto.malformed'],
+      [6, 'rejected', 'ingest.wrong_hotspot'],
+      [7, 'rejected', 'request.invalid'],
+      [8, 'ack', undefined],
     ]);
     expect(answers[0].id).toMatch(/^[0-9a-f]{64}$/);
     const [row] = await node.ctx.database.sql`select hotspot_address, received_at_ms, tx_power_dbm, data_rate from beacon_reports where id = ${answers[0].id}`;
@@ -281,6 +283,9 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
     expect([media.status, media.body.error.code]).toEqual([415, 'request.unsupported_media_type']);
     const truncated = await http('POST', '/v1/ingest/beacons', new Uint8Array([0x80]), { 'content-type': 'application/x-protobuf-delimited' });
     expect([truncated.status, truncated.body.error.code]).toEqual([400, 'proto.malformed']);
+    // An empty message decodes with an empty pub_key: malformed, not an unknown hotspot's report.
+    const empty = await http('POST', '/v1/ingest/beacons', new Uint8Array([]), { 'content-type': 'application/x-protobuf' });
+    expect([empty.status, empty.body.rejected]).toEqual([200, [{ index: 0, code: 'proto.malformed', message: expect.stringContaining('pub_key') }]]);
     const many = await http('POST', '/v1/ingest/witnesses', { reports: Array.from({ length: node.config.INGEST_MAX_BATCH_REPORTS + 1 }, () => ({})) });
     expect([many.status, many.body.error.code]).toEqual([413, 'request.too_large']);
   });

@@ -18,7 +18,7 @@ import {
 import { beaconReportFromJson, witnessReportFromJson } from '@cov/shared/helium/report-json';
 import { reportId } from '@cov/shared/helium/report-id';
 import { bytesEqual } from '@cov/shared/helium/bytes';
-import { badSignature, checkVerifyKey, verify } from '@cov/shared/helium/keys';
+import { badSignature, BINARY_KEY_BYTES, checkVerifyKey, verify } from '@cov/shared/helium/keys';
 import type { HotspotKeyCache, KnownHotspot } from './hotspot-key-cache';
 import type { SignatureVerifier } from './signature-pool';
 
@@ -36,13 +36,23 @@ export interface AcceptedReport {
   decoded: DecodedReport;
 }
 
+/**
+ * Protobuf leaves an absent pub_key empty: such a report (an empty message, say) is malformed, not
+ * the report of a hotspot nobody onboarded, and is refused before any key lookup.
+ */
+function withHotspotKey(kind: ReportKind, decoded: DecodedReport): Result<DecodedReport> {
+  const length = decoded.report.pubKeyBinary.length;
+  if (length === BINARY_KEY_BYTES) return ok(decoded);
+  return err(new AppError('proto.malformed', `lora_${kind}_report_req_v1: pub_key must be a ${BINARY_KEY_BYTES}-byte Helium key (got ${length} bytes)`, { field: 'pub_key' }));
+}
+
 export function decodeReportBytes(kind: ReportKind, bytes: Uint8Array): Result<DecodedReport> {
   if (kind === 'beacon') {
     const r = decodeBeaconReport(bytes);
-    return r.ok ? ok({ kind, report: r.value, encoded: bytes }) : r;
+    return r.ok ? withHotspotKey(kind, { kind, report: r.value, encoded: bytes }) : r;
   }
   const r = decodeWitnessReport(bytes);
-  return r.ok ? ok({ kind, report: r.value, encoded: bytes }) : r;
+  return r.ok ? withHotspotKey(kind, { kind, report: r.value, encoded: bytes }) : r;
 }
 
 /** JSON form: the stored evidence is the protobuf encoding the signature covers. */
