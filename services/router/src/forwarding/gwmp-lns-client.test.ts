@@ -31,23 +31,24 @@ describe('GWMP forwarding datagram', () => {
     expect(parsed.ok && parsed.value).toMatchObject({ type: 'PUSH_DATA', rxpk: [rxpk, other] });
   });
 
-  it("adds the hotspot's metadata to the rxpk as the merged object would, with or without the forwarder's own meta", () => {
+  it("gives the rxpk the router's metadata of the hotspot, in place of any the forwarder sent", () => {
     const hotspot = { address: 'hotspot-1', gatewayEui: eui, locationCell: '8c1fb46622dd3ff', region: 'EU868' };
     for (const r of [rxpk, { ...rxpk, meta: { custom: 'x', regi: 'US915' } }]) {
       const copy = { hotspotAddress: hotspot.address, hotspot, rxpk: r } as UplinkCopy;
-      const merged = { ...r, meta: { ...r.meta, ...lnsMeta(copy) } };
+      const merged = { ...r, meta: lnsMeta(copy) };
       expect(JSON.parse(lnsRxpkJson(copy))).toEqual(merged);
       expect(JSON.parse(lnsRxpkJson(copy))).toEqual(merged); // cached metadata, same answer
     }
   });
 
   // Helium's gateway metadata is the router's word about the hotspot (its registered location and
-  // region), not the forwarder's: a hotspot with no asserted location must not pass one off.
+  // region), not the forwarder's: a hotspot with no asserted location must not pass one off, nor
+  // swell the datagrams the router sends the LNS with a meta map of its own.
   it("never lets a forwarder's own meta stand in for the router's gateway metadata", () => {
     const unasserted = { address: 'hotspot-2', gatewayEui: eui, locationCell: null, region: null };
-    const forged = { ...rxpk, meta: { gateway_h3index: '8c2a1072b59ffff', gateway_lat: '40.7', gateway_long: '-74.0', gateway_name: 'fake', regi: 'US915', network: 'x', gateway_id: 'other', custom: 'kept' } };
+    const forged = { ...rxpk, meta: { gateway_h3index: '8c2a1072b59ffff', gateway_lat: '40.7', gateway_long: '-74.0', gateway_name: 'fake', regi: 'US915', network: 'x', gateway_id: 'other', custom: 'x'.repeat(1000) } };
     const copy = { hotspotAddress: unasserted.address, hotspot: unasserted, rxpk: forged } as unknown as UplinkCopy;
-    expect(JSON.parse(lnsRxpkJson(copy)).meta).toEqual({ custom: 'kept', network: 'coverage_iot', gateway_id: 'hotspot-2' });
+    expect(JSON.parse(lnsRxpkJson(copy)).meta).toEqual({ network: 'coverage_iot', gateway_id: 'hotspot-2' });
   });
 
   it('acks with the four bytes the codec would encode', () => {

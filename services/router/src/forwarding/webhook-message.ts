@@ -89,7 +89,12 @@ export function webhookMessage(decision: RouteDecision, frame: RoutedFrame, down
 
 type BoughtCopy = RouteDecision['bought'][number];
 
-/** The rxpk a GWMP LNS receives for one copy: the forwarder's own, plus HPR-style metadata. */
+/**
+ * The rxpk a GWMP LNS receives for one copy: the forwarder's own, with HPR-style metadata in place
+ * of any `meta` the forwarder sent. As HPR's, it is the router's statement about the hotspot, from
+ * the registry: a forwarder's own map could pass off a location or region the hotspot never
+ * asserted, or swell the datagrams sent to the LNS until they fail (and back its route off).
+ */
 export function lnsMeta(copy: BoughtCopy): Record<string, string> {
   return {
     network: 'coverage_iot',
@@ -99,29 +104,16 @@ export function lnsMeta(copy: BoughtCopy): Record<string, string> {
   };
 }
 
-/**
- * Keys of Helium's gateway metadata (HPR's `meta`): the router's statement about the hotspot, from
- * the registry. A forwarder's own values for them are dropped, so a hotspot cannot pass off a
- * location, name or region it never asserted (the router sets the ones it knows).
- */
-const ROUTER_META_KEYS = new Set(['network', 'gateway_id', 'gateway_name', 'regi', 'gateway_h3index', 'gateway_lat', 'gateway_long']);
-
-function forwarderOwnMeta(meta: Record<string, string>): Record<string, string> {
-  const own: Record<string, string> = {};
-  for (const [key, value] of Object.entries(meta)) if (!ROUTER_META_KEYS.has(key)) own[key] = value;
-  return own;
-}
-
 /** The metadata depends on the hotspot only: serialised once per hotspot record (the gateway directory keeps them for minutes). */
 const metaJsonByHotspot = new WeakMap<BoughtCopy['hotspot'], string>();
 
 /**
  * That rxpk as JSON text, for a PUSH_DATA. The usual rxpk has no `meta` of its own, so the
- * hotspot's serialised metadata is appended to the serialised rxpk instead of building a merged
+ * hotspot's serialised metadata is appended to the serialised rxpk instead of building a new
  * object per copy.
  */
 export function lnsRxpkJson(copy: BoughtCopy): string {
-  if (copy.rxpk.meta !== undefined) return JSON.stringify({ ...copy.rxpk, meta: { ...forwarderOwnMeta(copy.rxpk.meta), ...lnsMeta(copy) } });
+  if (copy.rxpk.meta !== undefined) return JSON.stringify({ ...copy.rxpk, meta: lnsMeta(copy) });
   let meta = metaJsonByHotspot.get(copy.hotspot);
   if (meta === undefined) {
     meta = JSON.stringify(lnsMeta(copy));

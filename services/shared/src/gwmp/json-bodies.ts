@@ -62,10 +62,11 @@ class FieldReader {
     return v === undefined || (v >= 0 && v <= 0xffffffff) ? v : this.fail(key, 'a u32');
   }
 
-  str(key: string, required = false): string | undefined {
+  str(key: string, required = false, maxLength = Infinity): string | undefined {
     if (!this.present(key, required, 'a string')) return undefined;
     const v = this.obj[key];
-    return typeof v === 'string' ? v : this.fail(key, 'a string');
+    if (typeof v !== 'string') return this.fail(key, 'a string');
+    return v.length <= maxLength ? v : this.fail(key, `a string of at most ${maxLength} characters`);
   }
 
   bool(key: string, required = false): boolean | undefined {
@@ -130,6 +131,16 @@ function readRsig(value: unknown, where: string): Result<Rsig> {
   return r.problem ? badField(r.problem) : ok(rsig);
 }
 
+/**
+ * Bounds on what a forwarder may put in the rxpk fields the router passes on (to an LNS over GWMP,
+ * or in webhook messages): a time string is under 40 characters, a coding rate a few, and a
+ * concentrator has a few antennas.
+ */
+const MAX_TIME_CHARS = 64;
+/** `"4/5"`, `"4/8LI"`, `"OFF"`. */
+const MAX_CODR_CHARS = 16;
+const MAX_ANTENNAS = 16;
+
 export function readRxpk(value: unknown, where = 'rxpk'): Result<Rxpk> {
   if (!isPlainObject(value)) return badField(`${where} must be an object`);
   const r = new FieldReader(value, where);
@@ -137,6 +148,7 @@ export function readRxpk(value: unknown, where = 'rxpk'): Result<Rxpk> {
   let rsig: Rsig[] | undefined;
   if (value.rsig !== undefined && value.rsig !== null) {
     if (!Array.isArray(value.rsig)) return badField(`${where}.rsig must be an array`);
+    if (value.rsig.length > MAX_ANTENNAS) return badField(`${where}.rsig must have at most ${MAX_ANTENNAS} antennas`);
     rsig = [];
     for (const [i, item] of value.rsig.entries()) {
       const one = readRsig(item, `${where}.rsig[${i}]`);
@@ -145,7 +157,7 @@ export function readRxpk(value: unknown, where = 'rxpk'): Result<Rxpk> {
     }
   }
   const rxpk = compact<Rxpk>({
-    time: r.str('time'),
+    time: r.str('time', false, MAX_TIME_CHARS),
     tmms: r.num('tmms'),
     tmst: r.u32('tmst', true) ?? 0,
     freq: r.num('freq', true) ?? 0,
@@ -155,7 +167,7 @@ export function readRxpk(value: unknown, where = 'rxpk'): Result<Rxpk> {
     stat: r.int('stat'),
     modu: modu ?? 'LORA',
     datr: r.datr(modu) ?? '',
-    codr: r.str('codr'),
+    codr: r.str('codr', false, MAX_CODR_CHARS),
     rssi: r.num('rssi'),
     rssis: r.num('rssis'),
     lsnr: r.num('lsnr'),

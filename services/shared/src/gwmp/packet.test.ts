@@ -130,6 +130,11 @@ describe('error vectors', () => {
     ['rxpk without tmst', `020000000102030405060708${Buffer.from('{"rxpk":[{"freq":868.1,"modu":"LORA","datr":"SF7BW125","data":"QA=="}]}').toString('hex')}`, 'bad_field'],
     ['rxpk with a bad datr', `020000000102030405060708${Buffer.from('{"rxpk":[{"tmst":1,"freq":868.1,"modu":"LORA","datr":"12","data":"QA=="}]}').toString('hex')}`, 'bad_field'],
     ['rxpk with non-base64 data', `020000000102030405060708${Buffer.from('{"rxpk":[{"tmst":1,"freq":868.1,"modu":"LORA","datr":"SF7BW125","data":"!!"}]}').toString('hex')}`, 'bad_field'],
+    // Bounded so that a forwarder cannot swell what the router relays to an LNS: a concentrator has
+    // a few antennas, and a time string is under 40 characters.
+    ['rxpk with a 65-character time', `020000000102030405060708${Buffer.from(JSON.stringify({ rxpk: [{ time: `2026-11-21T09:00:00.${'1'.repeat(44)}Z`, tmst: 1, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', data: 'QA==' }] })).toString('hex')}`, 'bad_field'],
+    ['rxpk with a 17-character codr', `020000000102030405060708${Buffer.from(JSON.stringify({ rxpk: [{ tmst: 1, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', codr: '4/5'.padEnd(17, ' '), data: 'QA==' }] })).toString('hex')}`, 'bad_field'],
+    ['rxpk with 17 antennas', `020000000102030405060708${Buffer.from(JSON.stringify({ rxpk: [{ tmst: 1, freq: 868.1, modu: 'LORA', datr: 'SF7BW125', data: 'QA==', rsig: Array.from({ length: 17 }, (_, ant) => ({ ant })) }] })).toString('hex')}`, 'bad_field'],
     ['txpk with a string freq', `02000003${Buffer.from('{"txpk":{"imme":true,"freq":"869.525","modu":"LORA","datr":"SF9BW125","data":"QA=="}}').toString('hex')}`, 'bad_field'],
   ])('%s -> %s', (_name, hex, reason) => {
     const r = parseGwmpPacket(bytes(hex));
