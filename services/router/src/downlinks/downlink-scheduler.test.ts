@@ -31,6 +31,11 @@ describe('downlink scheduler', () => {
     expect(txpkFor(rx1, Uint8Array.of(1, 2, 3))).toEqual({ imme: false, tmst: 2_000_000, freq: 868.1, rfch: 0, powe: 14, modu: 'LORA', datr: 'SF7BW125', codr: '4/5', ipol: true, size: 3, data: 'AQID' });
   });
 
+  it('builds an FSK txpk for an FSK uplink (EU868 DR7): bit rate as a number, deviation, no IQ inversion, no coding rate', () => {
+    const fsk: TxWindow = { ...rx1, dataRate: 'FSK50000', frequencyHz: 868_800_000 };
+    expect(txpkFor(fsk, Uint8Array.of(1))).toEqual({ imme: false, tmst: 2_000_000, freq: 868.8, rfch: 0, powe: 14, modu: 'FSK', datr: 50000, fdev: 25000, ipol: false, size: 1, data: 'AQ==' });
+  });
+
   it('sends in RX1 and stops on a clean TX_ACK', () => {
     const { s, sent, events } = setup();
     const done = vi.fn();
