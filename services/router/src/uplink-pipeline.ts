@@ -144,7 +144,10 @@ export class UplinkPipeline {
   intake(rxpk: Rxpk, hotspot: HotspotInfo): void {
     const { metrics, logger } = this.deps;
     this.dedup.closeDueNow();
-    if (rxpk.stat !== undefined && rxpk.stat !== 1) {
+    // Only a good CRC (stat 1): without a stat the CRC is not known good, and ChirpStack's gateway
+    // bridge drops such an rxpk (it reads stat 0) while Helium's semtech-udp cannot parse one, so a
+    // GWMP LNS would drop a copy its device maker paid for.
+    if (rxpk.stat !== 1) {
       metrics.drop('crc_failed');
       return;
     }
