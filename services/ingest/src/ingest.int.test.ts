@@ -248,9 +248,11 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
       [2, 'proto.malformed'],
     ]);
 
-    const json = await http('POST', '/v1/ingest/witnesses', { reports: [witnessReportToJson(witnessReport(beacon.data)), { nope: 1 }] });
+    // Each JSON field fits its cap, but together they encode past what a protobuf report may be (2048 bytes).
+    const bloated = witnessReport(new Uint8Array(2040).fill(7));
+    const json = await http('POST', '/v1/ingest/witnesses', { reports: [witnessReportToJson(witnessReport(beacon.data)), { nope: 1 }, witnessReportToJson(bloated)] });
     expect(json.body.accepted).toHaveLength(1);
-    expect(json.body.rejected[0]).toMatchObject({ index: 1, code: 'request.invalid' });
+    expect(json.body.rejected).toEqual([expect.objectContaining({ index: 1, code: 'request.invalid' }), expect.objectContaining({ index: 2, code: 'request.too_large' })]);
   });
 
   it('verifies canonical reports over their spliced bytes and others over the re-encode; tampered ones fail either way', async () => {

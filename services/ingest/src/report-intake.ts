@@ -10,6 +10,7 @@ import {
   decodeWitnessReport,
   encodeBeaconReport,
   encodeWitnessReport,
+  MAX_REPORT_BYTES,
   receivedBeaconReportSigningBytes,
   receivedWitnessReportSigningBytes,
   type BeaconReport,
@@ -55,14 +56,21 @@ export function decodeReportBytes(kind: ReportKind, bytes: Uint8Array): Result<D
   return r.ok ? withHotspotKey(kind, { kind, report: r.value, encoded: bytes }) : r;
 }
 
+/** Each JSON field is capped alone, so together they could encode past what protobuf input may be. */
+function withinReportSize(decoded: DecodedReport): Result<DecodedReport> {
+  const bytes = decoded.encoded.length;
+  if (bytes <= MAX_REPORT_BYTES) return ok(decoded);
+  return err(new AppError('request.too_large', `lora_${decoded.kind}_report_req_v1 encodes to ${bytes} bytes; at most ${MAX_REPORT_BYTES}`, { maxBytes: MAX_REPORT_BYTES }));
+}
+
 /** JSON form: the stored evidence is the protobuf encoding the signature covers. */
 export function decodeReportJson(kind: ReportKind, json: unknown): Result<DecodedReport> {
   if (kind === 'beacon') {
     const r = beaconReportFromJson(json);
-    return r.ok ? ok({ kind, report: r.value, encoded: encodeBeaconReport(r.value) }) : r;
+    return r.ok ? withinReportSize({ kind, report: r.value, encoded: encodeBeaconReport(r.value) }) : r;
   }
   const r = witnessReportFromJson(json);
-  return r.ok ? ok({ kind, report: r.value, encoded: encodeWitnessReport(r.value) }) : r;
+  return r.ok ? withinReportSize({ kind, report: r.value, encoded: encodeWitnessReport(r.value) }) : r;
 }
 
 export interface SessionBinding {
