@@ -10,11 +10,13 @@ import { firstFreeBlock, isValidBlockSize, netIdAddrRange } from './devaddr-allo
 import type { OrgsDeps } from './orgs-deps';
 import {
   creditDc,
+  findCreditByIdempotencyKey,
   findOrg,
   insertDevaddrBlock,
   insertOrg,
   insertOrgApiKey,
   lockAndListNetIdBlocks,
+  lockOrg,
   revokeOrgApiKey,
   type DcCreditKind,
   type DcLedgerRow,
@@ -74,8 +76,39 @@ export async function revokeKey(deps: OrgsDeps, orgId: string, keyId: string): P
   }
 }
 
-export async function creditOrg(deps: OrgsDeps, orgId: string, input: { kind: DcCreditKind; amountDc: number; memo: string }): Promise<DcLedgerRow> {
-  const row = await deps.db.transaction(async (tx) => creditDc(tx as unknown as Db, { orgId, ...input, createdAtMs: deps.clock.nowMs() }));
-  if (!row) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
-  return row;
+export interface DcCreditInput {
+  kind: DcCreditKind;
+  amountDc: number;
+  memo: string;
 }
+
+/**
+ * Credits DC once per idempotency key: a retried request (the admin's payment webhook timing out,
+ * say) gets the ledger row the first one wrote instead of crediting again, and a key reused for a
+ * different credit is refused. Without a key every call credits.
+ */
+export async function creditOrg(deps: OrgsDeps, orgId: string, input: DcCreditInput, idempotencyKey?: string): Promise<{ entry: DcLedgerRow; replayed: boolean }> {
+  return deps.db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    if (!(await lockOrg(tx, orgId))) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
+    if (idempotencyKey !== undefined) {
+      const earlier = await findCreditByIdempotencyKey(tx, orgId, idempotencyKey);
+      if (earlier) {
+        if (!isSameCredit(earlier, input)) {
+          throw new AppError('dc.idempotency_key_reused', `Idempotency-Key ${idempotencyKey} was used for a different credit to this organisation`, {
+            ledgerId: earlier.id,
+            kind: earlier.kind,
+            amountDc: earlier.amountDc,
+            memo: earlier.memo,
+          });
+        }
+        return { entry: earlier, replayed: true };
+      }
+    }
+    const entry = await creditDc(tx, { orgId, ...input, createdAtMs: deps.clock.nowMs(), idempotencyKey });
+    if (!entry) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
+    return { entry, replayed: false };
+  });
+}
+
+const isSameCredit = (row: DcLedgerRow, input: DcCreditInput): boolean => row.kind === input.kind && row.amountDc === input.amountDc && row.memo === input.memo;

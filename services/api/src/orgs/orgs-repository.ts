@@ -56,8 +56,34 @@ export async function insertDevaddrBlock(db: Db, block: { orgId: string; netId: 
   return row!;
 }
 
+export interface DcCredit {
+  orgId: string;
+  kind: DcCreditKind;
+  amountDc: number;
+  memo: string;
+  createdAtMs: number;
+  idempotencyKey?: string | undefined;
+}
+
+/**
+ * Locks the org row until the caller's transaction ends (false: no such org). Credits with the same
+ * idempotency key then run one after the other, so the second sees the first's ledger row.
+ */
+export async function lockOrg(db: Db, orgId: string): Promise<boolean> {
+  const rows = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.id, orgId)).for('update');
+  return rows.length > 0;
+}
+
+export async function findCreditByIdempotencyKey(db: Db, orgId: string, idempotencyKey: string): Promise<DcLedgerRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(dcLedger)
+    .where(and(eq(dcLedger.orgId, orgId), eq(dcLedger.idempotencyKey, idempotencyKey)));
+  return row;
+}
+
 /** Adds to the balance and appends the matching ledger row, in the caller's transaction. */
-export async function creditDc(db: Db, entry: { orgId: string; kind: DcCreditKind; amountDc: number; memo: string; createdAtMs: number }): Promise<DcLedgerRow | undefined> {
+export async function creditDc(db: Db, entry: DcCredit): Promise<DcLedgerRow | undefined> {
   const [org] = await db
     .update(orgs)
     .set({ dcBalance: sql`${orgs.dcBalance} + ${entry.amountDc}` })
@@ -66,7 +92,15 @@ export async function creditDc(db: Db, entry: { orgId: string; kind: DcCreditKin
   if (!org) return undefined;
   const [row] = await db
     .insert(dcLedger)
-    .values({ orgId: entry.orgId, kind: entry.kind, amountDc: entry.amountDc, balanceAfterDc: org.balance, memo: entry.memo, createdAtMs: entry.createdAtMs })
+    .values({
+      orgId: entry.orgId,
+      kind: entry.kind,
+      amountDc: entry.amountDc,
+      balanceAfterDc: org.balance,
+      memo: entry.memo,
+      createdAtMs: entry.createdAtMs,
+      idempotencyKey: entry.idempotencyKey ?? null,
+    })
     .returning();
   return row;
 }

@@ -66,9 +66,16 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       schema: {
         tags: ['device makers'],
         summary: 'Credit data credits to an organisation (admin)',
-        description: 'kind "purchase" records DC bought (memo: the payment reference); "top_up" a grant. Both append to the ledger; a top-up restores forwarding for an org that ran out.',
+        description:
+          'kind "purchase" records DC bought (memo: the payment reference); "top_up" a grant. Both append to the ledger; a top-up restores forwarding for an org that ran out. ' +
+          'Send an `Idempotency-Key` header to make retries safe: a request repeating a key already used for this organisation credits nothing and answers with the ledger entry the first one wrote (and `Idempotent-Replayed: true`); the same key with a different amount, kind or memo is refused with 422 `dc.idempotency_key_reused`.',
         security,
         params: OrgParams,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', description: 'Printable ASCII without spaces, unique per credit (a UUID, or the payment reference).' }),
+          ),
+        }),
         body: Type.Object(
           {
             amountDc: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 }),
@@ -77,12 +84,14 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Ref('DcLedgerEntry'), ...errors(400, 401, 404) },
+        response: { 201: Type.Ref('DcLedgerEntry'), ...errors(400, 401, 404, 422) },
       },
     },
     async (request, reply) => {
       requireAdmin(request, deps.adminApiKey);
-      return reply.status(201).send(toLedgerView(await creditOrg(deps, request.params.orgId, request.body)));
+      const { entry, replayed } = await creditOrg(deps, request.params.orgId, request.body, request.headers['idempotency-key']);
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(toLedgerView(entry));
     },
   );
 

@@ -13,7 +13,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
   let a: { id: string; key: string; block: { start: string; end: string } };
   let b: { id: string; key: string; block: { start: string; end: string } };
 
-  const call = (method: string, path: string, body?: unknown, key?: string) => node.call(method, path, body, key);
+  const call = (method: string, path: string, body?: unknown, key?: string, headers?: Record<string, string>) => node.call(method, path, body, key, headers);
   const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
 
   beforeAll(async () => {
@@ -81,6 +81,42 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(page2.body.data.map((e: { amountDc: number }) => e.amountDc)).toEqual([1000]);
     expect(page2.body.cursor).toBeNull();
     expect(code(await call('GET', `/v1/orgs/${a.id}/dc?cursor=bogus`, undefined, a.key))).toEqual([400, 'request.invalid']);
+  });
+
+  it('credits once per Idempotency-Key, however often or concurrently the request is retried', async () => {
+    const credit = (body: unknown, idempotencyKey: string) => call('POST', `/v1/admin/orgs/${b.id}/dc`, body, node.adminKey, { 'idempotency-key': idempotencyKey });
+    const balance = async () => (await call('GET', `/v1/orgs/${b.id}/dc`, undefined, b.key)).body.balanceDc as number;
+    const before = await balance();
+    const body = { amountDc: 700, kind: 'purchase', memo: 'payment pi_123' };
+    const first = await credit(body, 'pay-pi_123');
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(first.body).toMatchObject({ amountDc: 700, balanceAfterDc: before + 700 });
+    // A retry answers with the entry the first request wrote and credits nothing.
+    const retry = await credit(body, 'pay-pi_123');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await balance()).toBe(before + 700);
+    // Eight copies of a new credit at once: the org row lock makes them take turns, one credits.
+    const burst = await Promise.all(Array.from({ length: 8 }, () => credit({ amountDc: 5 }, 'grant-2026-11')));
+    expect(burst.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(new Set(burst.map((r) => r.body.id)).size).toBe(1);
+    expect(burst.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(7);
+    expect(await balance()).toBe(before + 705);
+    // The same key for a different credit is refused, naming what the key was used for.
+    const reused = await credit({ ...body, amountDc: 701 }, 'pay-pi_123');
+    expect(code(reused)).toEqual([422, 'dc.idempotency_key_reused']);
+    expect(reused.body.error.details).toMatchObject({ ledgerId: first.body.id, amountDc: 700 });
+    // Keys are per organisation, and a credit without a key always credits.
+    expect((await call('POST', `/v1/admin/orgs/${a.id}/dc`, body, node.adminKey, { 'idempotency-key': 'pay-pi_123' })).headers.get('idempotent-replayed')).toBeNull();
+    await call('POST', `/v1/admin/orgs/${b.id}/dc`, { amountDc: 1 }, node.adminKey);
+    await call('POST', `/v1/admin/orgs/${b.id}/dc`, { amountDc: 1 }, node.adminKey);
+    expect(await balance()).toBe(before + 707);
+    for (const bad of ['', 'has space', 'x'.repeat(201), 'caf\u00e9']) {
+      expect(code(await credit(body, bad))).toEqual([400, 'request.invalid']);
+    }
+    expect(await balance()).toBe(before + 707);
   });
 
   it('manages routes with ranges inside the org blocks, EUI pairs and session-key filters', async () => {

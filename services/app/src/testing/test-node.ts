@@ -29,8 +29,8 @@ export interface HttpAnswer {
 export interface TestNode extends RunningNode {
   config: Config;
   adminKey: string;
-  /** An HTTP request to this node; `body` is sent as JSON, `key` as a bearer API key. */
-  call(method: string, path: string, body?: unknown, key?: string | null): Promise<HttpAnswer>;
+  /** An HTTP request to this node; `body` is sent as JSON, `key` as a bearer API key, `headers` as they are. */
+  call(method: string, path: string, body?: unknown, key?: string | null, headers?: Record<string, string>): Promise<HttpAnswer>;
   /** Stops the node and deletes its database and data folder. */
   destroy(): Promise<void>;
 }
@@ -87,10 +87,10 @@ export async function startTestNode(mode: TestMode, options: TestNodeOptions = {
     ...node,
     config,
     adminKey: config.ADMIN_API_KEY,
-    async call(method, path, body, key) {
+    async call(method, path, body, key, headers) {
       const res = await fetch(`${node.httpBaseUrl}${path}`, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();

@@ -9,7 +9,7 @@
  * report tables and have no foreign keys, so a deleted route keeps its history.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../columns';
 
 export const orgs = pgTable('orgs', {
@@ -177,8 +177,13 @@ export const dcLedger = pgTable(
     copies: integer('copies').notNull().default(0),
     memo: text('memo').notNull().default(''),
     createdAtMs: bigint('created_at_ms', { mode: 'number' }).notNull(),
+    /** Credits: the admin's Idempotency-Key, so a retried credit is recorded once. */
+    idempotencyKey: text('idempotency_key'),
   },
-  (t) => [index('dc_ledger_org_idx').on(t.orgId, t.id)],
+  (t) => [
+    index('dc_ledger_org_idx').on(t.orgId, t.id),
+    uniqueIndex('dc_ledger_idempotency_key_idx').on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+  ],
 );
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE "dc_ledger" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "dc_ledger_idempotency_key_idx" ON "dc_ledger" USING btree ("org_id","idempotency_key") WHERE "dc_ledger"."idempotency_key" is not null;
