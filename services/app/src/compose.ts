@@ -10,6 +10,7 @@ import { createAppContext, type AppContext } from '@cov/shared/runtime/app-conte
 import { createHttpServer, type HttpServer } from '@cov/shared/http/create-http-server';
 import { registerOpenApi } from '@cov/shared/http/openapi';
 import websocket from '@fastify/websocket';
+import { handleWebsocketError } from '@cov/shared/http/websocket-error-handler';
 import { TaskRunner } from '@cov/shared/runtime/task-runner';
 import type { Logger } from '@cov/shared/logger';
 import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/runtime/service';
@@ -58,8 +59,12 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
   try {
     const http = createHttpServer({ logger: ctx.logger, metrics: ctx.metrics, readiness: ctx.readiness, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
     await registerOpenApi(http);
-    // One WebSocket plugin per server (ingest sessions, live feed); frames over the limit close 1009.
-    await http.register(websocket, { options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES } });
+    // One WebSocket plugin per server (ingest sessions, live feed); frames over the limit close 1009,
+    // logged as the client's doing rather than as our error.
+    await http.register(websocket, {
+      options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES },
+      errorHandler: (error, socket, request) => handleWebsocketError(error, socket, request.log),
+    });
     const modules: ServiceModule[] = [];
     for (const name of options.services) modules.push(await (await serviceLoaders[name]())(ctx));
     for (const m of modules) await m.registerRoutes?.(http);
