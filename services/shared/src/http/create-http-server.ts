@@ -6,6 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyRouteSchemaDef } from 'fastify/types/schema';
+import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Registry } from 'prom-client';
@@ -36,6 +38,25 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse' },
 );
 
+const ajvCompilers = AjvCompiler();
+type ExternalSchemas = Parameters<typeof ajvCompilers>[0];
+type AjvCompilerOptions = { customOptions?: Record<string, unknown> } & Record<string, unknown>;
+/** What Fastify calls per route and part (the compiler's own typings describe Ajv's compile instead). */
+type RouteValidatorCompiler = (route: FastifyRouteSchemaDef<unknown>) => unknown;
+
+/**
+ * Query strings, path parameters and headers arrive as text, so their numbers, booleans and arrays
+ * are coerced from it. A JSON body carries its own types: `"5"`, `true` or `"0x10"` where an integer
+ * belongs is the client's mistake, so bodies are validated without coercion and such a field is a
+ * 400 rather than a silently different number.
+ */
+function buildValidatorWithStrictBodies(externalSchemas: ExternalSchemas, options: AjvCompilerOptions = {}): RouteValidatorCompiler {
+  const compilerFor = (opts: AjvCompilerOptions) => ajvCompilers(externalSchemas, opts) as unknown as RouteValidatorCompiler;
+  const coercing = compilerFor(options);
+  const strict = compilerFor({ ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+}
+
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -43,6 +64,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator: buildValidatorWithStrictBodies as unknown as ValidatorFactory } },
     // A path parameter over maxParamLength, or a URL that does not decode, gets the usual error
     // body and a stable code rather than Fastify's own.
     frameworkErrors: errorHandler,

@@ -8,6 +8,7 @@ import { createHttpServer } from './create-http-server';
 function server() {
   const app = createHttpServer({ logger: pino({ level: 'silent' }), metrics: createMetricsRegistry('t'), readiness: [{ name: 'db', check: async () => false }], bodyLimitBytes: 1024 });
   app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (r) => r.body);
+  app.get('/query', { schema: { querystring: Type.Object({ n: Type.Integer({ minimum: 1 }), tags: Type.Optional(Type.Array(Type.String())) }) } }, async (r) => r.query);
   app.post('/text/:id', { schema: { params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.String(), shape: Type.Optional(Type.Unknown()) }) } }, async (r) => r.body);
   app.get('/coded', async () => {
     throw new AppError('hotspots.not_found', 'no such hotspot', { address: 'x' });
@@ -80,14 +81,24 @@ describe('the one error mapping', () => {
 
   it('refuses numbers that type coercion made infinite, which Ajv lets past minimum and maximum', async () => {
     const app = server();
-    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
-    for (const n of ['"Infinity"', '"-Infinity"', '"1e400"']) {
-      const res = await post('/echo', `{"n":${n}}`);
-      expect([n, res.statusCode, res.json().error]).toEqual([n, 400, { code: 'request.invalid', message: 'body/n: must be a finite number', details: { field: 'body/n' } }]);
+    for (const n of ['Infinity', '-Infinity', '1e400']) {
+      const res = await app.inject({ method: 'GET', url: `/query?n=${n}` });
+      expect([n, res.statusCode, res.json().error]).toEqual([n, 400, { code: 'request.invalid', message: 'querystring/n: must be a finite number', details: { field: 'querystring/n' } }]);
     }
     // JSON.parse reads 1e400 as Infinity: refused where the schema leaves the value untyped.
+    const post = (url: string, payload: string) => app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
     expect((await post('/text/a', '{"name":"x","shape":[[1e400,0]]}')).json().error.details).toEqual({ field: 'body/shape/0/0' });
-    expect((await post('/echo', '{"n":"7"}')).json()).toEqual({ n: 7 });
+  });
+
+  it('coerces query strings, which are text, but takes a JSON body only with its own types', async () => {
+    const app = server();
+    expect((await app.inject({ method: 'GET', url: '/query?n=7&tags=a' })).json()).toEqual({ n: 7, tags: ['a'] });
+    const post = (payload: string) => app.inject({ method: 'POST', url: '/echo', payload, headers: { 'content-type': 'application/json' } });
+    expect((await post('{"n":7}')).json()).toEqual({ n: 7 });
+    for (const n of ['"7"', 'true', '"0x10"', '"Infinity"', '"1e400"', '[7]', 'null']) {
+      const res = await post(`{"n":${n}}`);
+      expect([n, res.statusCode, res.json().error.code, res.json().error.details]).toEqual([n, 400, 'request.invalid', { field: 'body/n' }]);
+    }
   });
 
   it('answers over-long path parameters and undecodable URLs with the usual error body', async () => {
