@@ -56,6 +56,16 @@ class FieldReader {
     return typeof v === 'number' && Number.isInteger(v) ? v : this.fail(key, 'an integer');
   }
 
+  /**
+   * A field the protocol defines as an integer (RSSI in dBm) that some forwarders send with a
+   * fraction: rounded, so what the router relays to a network server is what the protocol says
+   * (ChirpStack's bridge refuses the whole datagram otherwise).
+   */
+  roundedInt(key: string): number | undefined {
+    const v = this.num(key);
+    return v === undefined ? undefined : Math.round(v);
+  }
+
   /** Unsigned 32-bit counter such as `tmst`. */
   u32(key: string, required = false): number | undefined {
     const v = this.int(key, required);
@@ -121,8 +131,8 @@ function readRsig(value: unknown, where: string): Result<Rsig> {
   const rsig = compact<Rsig>({
     ant: r.int('ant'),
     chan: r.int('chan'),
-    rssic: r.num('rssic'),
-    rssis: r.num('rssis'),
+    rssic: r.roundedInt('rssic'),
+    rssis: r.roundedInt('rssis'),
     lsnr: r.num('lsnr'),
     etime: r.str('etime'),
     foff: r.num('foff'),
@@ -168,8 +178,8 @@ export function readRxpk(value: unknown, where = 'rxpk'): Result<Rxpk> {
     modu: modu ?? 'LORA',
     datr: r.datr(modu) ?? '',
     codr: r.str('codr', false, MAX_CODR_CHARS),
-    rssi: r.num('rssi'),
-    rssis: r.num('rssis'),
+    rssi: r.roundedInt('rssi'),
+    rssis: r.roundedInt('rssis'),
     lsnr: r.num('lsnr'),
     foff: r.num('foff'),
     size: r.int('size'),

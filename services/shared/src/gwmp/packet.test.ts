@@ -334,6 +334,20 @@ describe('encoding', () => {
   });
 });
 
+describe('fields the protocol makes integers', () => {
+  it('rounds a fractional RSSI (some forwarders send one), so what is relayed is an integer', () => {
+    const json = { rxpk: [{ tmst: 1, freq: 904.5, stat: 1, modu: 'LORA', datr: 'SF9BW125', codr: '4/5', rssi: -97.6, rssis: -101.4, lsnr: -4.2, size: 3, data: toBase64(bytes('400102')), rsig: [{ ant: 0, chan: 3, rssic: -96.5, lsnr: -4.2 }] }] };
+    const datagram = new Uint8Array([2, 0, 1, 0, ...Buffer.from('aa555a0000000001', 'hex'), ...Buffer.from(JSON.stringify(json))]);
+    const parsed = parseGwmpPacket(datagram);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok || parsed.value.type !== 'PUSH_DATA') return;
+    const rxpk = parsed.value.rxpk![0]!;
+    expect([rxpk.rssi, rxpk.rssis, rxpk.rsig?.[0]?.rssic, rxpk.lsnr]).toEqual([-98, -101, -96, -4.2]);
+    const relayed = JSON.parse(Buffer.from(encode(parsed.value).subarray(12)).toString()).rxpk[0];
+    expect([relayed.rssi, relayed.rssis, relayed.rsig[0].rssic]).toEqual([-98, -101, -96]);
+  });
+});
+
 describe('fuzz: parsing never throws', () => {
   const prng = mulberry32;
 
