@@ -5,14 +5,16 @@
  */
 import { Type } from 'typebox';
 import { booleanPointInPolygon } from '@turf/turf';
-import { cellToBoundary, cellToLatLng, cellToParent, getResolution } from 'h3-js';
+import { cellToLatLng, cellToParent, getResolution } from 'h3-js';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots, HexAggregate, HotspotCoverage } from './coverage-snapshot';
 import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm } from './coverage-rule';
-import { assertHexBudget, bboxAreaM2, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
+import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
+import { cellGeometry } from './hex-outline';
 import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
 
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -34,6 +36,16 @@ const HexProperties = Type.Object({
   pocCount: Type.Integer(),
 });
 
+/** A hex outline: a Polygon, or a MultiPolygon of its two halves when it lies across the antimeridian (RFC 7946 §3.1.9). */
+const HexGeometry = Type.Union(
+  [
+    Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Number()))) }),
+    Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))) }),
+  ],
+  { description: 'RFC 7946: [lng, lat], closed, counter-clockwise; a hex across the antimeridian is cut in two (MultiPolygon)' },
+);
+const BBOX_TEXT = 'minLng,minLat,maxLng,maxLat (decimal degrees); minLng > maxLng crosses the antimeridian (RFC 7946 §5.2), e.g. 177,-20,-178,-16';
+
 export const HexFeatureCollection = Type.Object(
   {
     type: Type.Literal('FeatureCollection'),
@@ -41,7 +53,7 @@ export const HexFeatureCollection = Type.Object(
       Type.Object({
         type: Type.Literal('Feature'),
         id: Type.String(),
-        geometry: Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Number()))) }),
+        geometry: HexGeometry,
         properties: HexProperties,
       }),
     ),
@@ -62,7 +74,7 @@ const HotspotPoint = Type.Object({
   bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
 });
 
-type HexFeature = { type: 'Feature'; id: string; geometry: { type: 'Polygon'; coordinates: number[][][] }; properties: HexAggregate };
+type HexFeature = { type: 'Feature'; id: string; geometry: Polygon | MultiPolygon; properties: HexAggregate };
 /**
  * Coordinates in hex answers carry 6 decimals (about 0.1 m, as RFC 7946 §11.2 recommends): H3
  * gives 15-17 digits, which made outlines a quarter of an answer's bytes for no map-visible gain.
@@ -73,8 +85,7 @@ const features = new WeakMap<HexAggregate, HexFeature>();
 const toFeature = (a: HexAggregate): HexFeature => {
   let f = features.get(a);
   if (!f) {
-    const outline = cellToBoundary(a.h3, true).map(([lng, lat]) => [round6(lng!), round6(lat!)]);
-    f = { type: 'Feature', id: a.h3, geometry: { type: 'Polygon', coordinates: [outline] }, properties: { ...a, lat: round6(a.lat), lng: round6(a.lng) } };
+    f = { type: 'Feature', id: a.h3, geometry: cellGeometry(a.h3), properties: { ...a, lat: round6(a.lat), lng: round6(a.lng) } };
     features.set(a, f);
   }
   return f;
@@ -96,16 +107,6 @@ const toPoint = (h: HotspotCoverage) => ({
   pocCount: h.pocCount,
   bestRssiDbm: h.bestRssiDbm,
 });
-/**
- * A coverage answer depends only on the snapshot and the request, so it is kept (as bytes, with its
- * gzip and brotli forms and its ETag) until the snapshot is replaced: a map with many viewers asks
- * for the same tiles over and over.
- */
-const answers = new PrecompressedAnswers({ maxEntries: 2_000, maxBytes: 256 * 1024 * 1024, upgradeAfterHits: 100 });
-
-async function sendCached(request: FastifyRequest, reply: FastifyReply, key: string, build: () => unknown) {
-  return sendPrecompressed(request, reply, await answers.json(key, build), CACHE);
-}
 
 /**
  * A bbox query that passed the checks, by its text: map clients ask for the same few tiles over and
@@ -132,9 +133,16 @@ function checkedBbox(text: string, res: number): CheckedBbox {
   return checked;
 }
 
-const inBbox = (lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox) => lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat;
-
 export async function registerCoverageRoutes(app: HttpServer, snapshots: CoverageSnapshots): Promise<void> {
+  /**
+   * A coverage answer depends only on the snapshot and the request, so it is kept (as bytes, with its
+   * gzip and brotli forms and its ETag) until the snapshot is replaced: a map with many viewers asks
+   * for the same tiles over and over. Kept per server, as its snapshots are: two nodes in one process
+   * (tests) build snapshots at the same instant, and shared answers made one serve the other's.
+   */
+  const answers = new PrecompressedAnswers({ maxEntries: 2_000, maxBytes: 256 * 1024 * 1024, upgradeAfterHits: 100 });
+  const sendCached = async (request: FastifyRequest, reply: FastifyReply, key: string, build: () => unknown) => sendPrecompressed(request, reply, await answers.json(key, build), CACHE);
+
   app.get(
     '/v1/coverage/hexes',
     {
@@ -144,7 +152,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         description: 'Only hexes holding at least one asserted hotspot are returned. Counts, scales and RSSI come from the same aggregation as the map and the density scaling.',
         querystring: Type.Object({
           res: Type.Integer({ minimum: MIN_RES, maximum: MAX_RES, default: 8 }),
-          bbox: Type.String({ description: 'minLng,minLat,maxLng,maxLat' }),
+          bbox: Type.String({ description: BBOX_TEXT }),
         }),
         response: { 200: Type.Ref('HexFeatureCollection'), 400: ErrorRef },
       },
@@ -166,7 +174,15 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       schema: {
         tags: ['coverage'],
         summary: 'Coverage by H3 hex inside a GeoJSON polygon',
-        body: Type.Object({ res: Type.Integer({ minimum: MIN_RES, maximum: MAX_RES, default: 8 }), polygon: Type.Unknown({ description: 'GeoJSON Polygon or MultiPolygon, or a Feature of one' }) }, { additionalProperties: false }),
+        description:
+          'Hexes whose centre lies inside the polygon. Holes and either ring winding are taken (inside is inside, RFC 7946 §3.1.6); an unclosed or self-intersecting ring is 400 geo.invalid_polygon, more than 5000 positions 400 geo.polygon_too_large, an area over the hex budget 400 geo.bbox_too_large. Edges are straight lines in longitude/latitude (RFC 7946 §3.1.1), so an area across the antimeridian is sent cut in two, as a MultiPolygon (§3.1.9).',
+        body: Type.Object(
+          {
+            res: Type.Integer({ minimum: MIN_RES, maximum: MAX_RES, default: 8 }),
+            polygon: Type.Unknown({ description: 'GeoJSON Polygon or MultiPolygon, bare or as a Feature (not a FeatureCollection); positions [lng, lat] or [lng, lat, altitude]' }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Ref('HexFeatureCollection'), 400: ErrorRef },
       },
     },
@@ -191,7 +207,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       schema: {
         tags: ['coverage'],
         summary: 'Hotspot points in a bounding box (map points layer)',
-        querystring: Type.Object({ bbox: Type.String({ description: 'minLng,minLat,maxLng,maxLat' }) }),
+        querystring: Type.Object({ bbox: Type.String({ description: BBOX_TEXT }) }),
         response: { 200: Type.Object({ data: Type.Array(HotspotPoint), truncated: Type.Boolean() }), 400: ErrorRef },
       },
     },
@@ -215,7 +231,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         response: {
           200: Type.Object({
             hex: HexProperties,
-            boundary: Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Number()))) }),
+            boundary: HexGeometry,
             parent: Type.Union([Type.String(), Type.Null()]),
             hotspots: Type.Array(HotspotPoint),
           }),
@@ -242,7 +258,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         medianRssiDbm: null,
         pocCount: members.reduce((s, m) => s + m.pocCount, 0),
       };
-      return { hex, boundary: { type: 'Polygon' as const, coordinates: [cellToBoundary(h3, true)] }, parent: res > 0 ? cellToParent(h3, res - 1) : null, hotspots: members.slice(0, 1000).map(toPoint) };
+      return { hex, boundary: cellGeometry(h3), parent: res > 0 ? cellToParent(h3, res - 1) : null, hotspots: members.slice(0, 1000).map(toPoint) };
     },
   );
 
@@ -277,9 +293,12 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
       const snapshot = await snapshots.get();
       const degLat = COVERAGE_RULE.searchRadiusM / 111_000;
-      const degLng = degLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+      // Longitude difference the short way round (across the antimeridian too); near a pole every longitude.
+      const poleward = Math.abs(lat) + degLat;
+      const degLng = poleward >= 90 ? 180 : degLat / Math.cos((poleward * Math.PI) / 180);
+      const lngApart = (other: number) => Math.min(Math.abs(other - lng), 360 - Math.abs(other - lng));
       const near = snapshot.hotspots
-        .filter((h) => h.capability === 'full' && Math.abs(h.lat - lat) <= degLat && Math.abs(h.lng - lng) <= degLng)
+        .filter((h) => h.capability === 'full' && Math.abs(h.lat - lat) <= degLat && lngApart(h.lng) <= degLng)
         .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
         .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
         .sort((a, b) => a.d - b.d)

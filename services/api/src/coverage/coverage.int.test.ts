@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellToParent, latLngToCell } from 'h3-js';
+import { cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, latLngToCell } from 'h3-js';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { computeHexDensity } from '@cov/shared/rewards/hex-density';
@@ -9,16 +9,22 @@ import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const EPOCH = Math.floor(NOW / 86_400_000);
-// Two hotspots in one res-10 cell (each scaled 0.5), one lone hotspot 3 km away, one never witnessed.
+// Two hotspots in one res-10 cell (each scaled 0.5), one lone hotspot 3 km away, one never witnessed;
+// and in Fiji, one a few metres west of the antimeridian and one 10 km east of it.
 const SITES = [
   { lat: 48.85660, lng: 2.35220, interactive: true },
   { lat: 48.85665, lng: 2.35228, interactive: true },
   { lat: 48.88000, lng: 2.35000, interactive: true },
   { lat: 48.86000, lng: 2.40000, interactive: false },
+  { lat: -16.50000, lng: 179.99990, interactive: true },
+  { lat: -16.50000, lng: -179.90000, interactive: false },
 ];
+const PARIS = SITES.slice(0, 4);
+const FIJI = SITES.slice(4);
 
 describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
   let node: TestNode;
+  const clock = new ManualClock(NOW);
   const keys = SITES.map((_, i) => keypairFromLabel(`coverage/${mode}/${i}`));
   const cells = SITES.map((s) => latLngToCell(s.lat, s.lng, 12));
   const get = async (path: string, init?: RequestInit) => {
@@ -40,7 +46,7 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     });
 
   beforeAll(async () => {
-    node = await startTestNode(mode, { services: ['api'], clock: new ManualClock(NOW) });
+    node = await startTestNode(mode, { services: ['api'], clock });
     const { sql } = node.ctx.database;
     await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000008', 'm', now())`;
     for (const [i, k] of keys.entries()) {
@@ -69,13 +75,13 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     expect(density.ok && density.value.scaleOf(cells[0]!).scale).toBe(0.5);
     expect(byHex.get(cellToParent(cells[3]!, 8))).toMatchObject({ hotspotCount: 1, interactiveCount: 0, meanTransmitScale: null, pocCount: 0 });
     const total = res.body.features.reduce((n: number, f: any) => n + f.properties.hotspotCount, 0);
-    expect(total).toBe(4);
+    expect(total).toBe(PARIS.length);
     expect(res.body.features[0].geometry.coordinates[0].length).toBe(7);
   });
 
   it('agrees between resolutions, the polygon form and the hex details', async () => {
     const res7 = await get('/v1/coverage/hexes?res=7&bbox=2.30,48.84,2.45,48.90');
-    expect(res7.body.features.reduce((n: number, f: any) => n + f.properties.hotspotCount, 0)).toBe(4);
+    expect(res7.body.features.reduce((n: number, f: any) => n + f.properties.hotspotCount, 0)).toBe(PARIS.length);
     const polygon = { type: 'Polygon', coordinates: [[[2.34, 48.85], [2.36, 48.85], [2.36, 48.865], [2.34, 48.865], [2.34, 48.85]]] };
     const inPoly = await get('/v1/coverage/hexes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ res: 8, polygon }) });
     expect(inPoly.body.features.map((f: any) => f.id)).toEqual([cellToParent(cells[0]!, 8)]);
@@ -136,6 +142,82 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     expect(near.body.nearest[0].distanceM).toBeLessThan(200);
     const far = await get('/v1/coverage/point?lat=45.0&lng=5.0');
     expect(far.body).toMatchObject({ covered: false, bestEstimatedRssiDbm: null, nearest: [] });
+  });
+
+  it('takes a bbox across the antimeridian, cuts hexes lying across it in two, and covers points on either side', async () => {
+    const fiji = await get('/v1/coverage/hexes?res=8&bbox=179.9,-16.6,-179.8,-16.4');
+    expect(fiji.status).toBe(200);
+    const ids = fiji.body.features.map((f: any) => f.id);
+    expect(ids.sort()).toEqual(cells.slice(4).map((c) => cellToParent(c, 8)).sort());
+    const across = fiji.body.features.find((f: any) => f.id === cellToParent(cells[4]!, 8));
+    expect(across.geometry.type).toBe('MultiPolygon');
+    for (const [ring] of across.geometry.coordinates) {
+      const lngs = ring.map((p: number[]) => p[0]);
+      expect(Math.max(...lngs) - Math.min(...lngs)).toBeLessThan(1);
+      expect(ring[0]).toEqual(ring[ring.length - 1]);
+    }
+    const hex = await get(`/v1/hexes/${cellToParent(cells[4]!, 8)}`);
+    expect([hex.body.boundary.type, hex.body.hex.hotspotCount]).toEqual(['MultiPolygon', 1]);
+    const points = await get('/v1/coverage/hotspots?bbox=179.9,-16.6,-179.8,-16.4');
+    expect(points.body.data.map((p: any) => p.address).sort()).toEqual([keys[4]!.address, keys[5]!.address].sort());
+    // 20 m east of a hotspot that is 10 m west of the antimeridian.
+    const point = await get('/v1/coverage/point?lat=-16.5&lng=-179.9998');
+    expect(point.body.covered).toBe(true);
+    expect(point.body.nearest[0]).toMatchObject({ address: keys[4]!.address, interactive: true });
+    expect(point.body.nearest[0].distanceM).toBeLessThan(100);
+  });
+
+  it('takes polygons with holes, either winding, altitudes, as a Feature, and one cut at the antimeridian', async () => {
+    const post = (polygon: unknown) => get('/v1/coverage/hexes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ res: 8, polygon }) });
+    const ids = (r: { body: any }) => r.body.features.map((f: any) => f.id);
+    const outer = [[2.34, 48.85], [2.36, 48.85], [2.36, 48.865], [2.34, 48.865], [2.34, 48.85]];
+    const paris = [cellToParent(cells[0]!, 8)];
+    expect(ids(await post({ type: 'Polygon', coordinates: [outer] }))).toEqual(paris);
+    // Clockwise is the same area, not the rest of the world.
+    expect(ids(await post({ type: 'Polygon', coordinates: [[...outer].reverse()] }))).toEqual(paris);
+    expect(ids(await post({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [outer.map(([lng, lat]) => [lng, lat, 35])] } }))).toEqual(paris);
+    // Hexes are in when their centre is: a hole around the centre takes the hex out.
+    const [cLat, cLng] = cellToLatLng(paris[0]!);
+    const hole = [[cLng - 0.001, cLat - 0.001], [cLng + 0.001, cLat - 0.001], [cLng + 0.001, cLat + 0.001], [cLng - 0.001, cLat + 0.001], [cLng - 0.001, cLat - 0.001]];
+    expect(ids(await post({ type: 'Polygon', coordinates: [outer, hole] }))).toEqual([]);
+    const fiji = { type: 'MultiPolygon', coordinates: [[[[179.9, -16.6], [180, -16.6], [180, -16.4], [179.9, -16.4], [179.9, -16.6]]], [[[-180, -16.6], [-179.8, -16.6], [-179.8, -16.4], [-180, -16.4], [-180, -16.6]]]] };
+    expect(ids(await post(fiji)).sort()).toEqual(cells.slice(4).map((c) => cellToParent(c, 8)).sort());
+    const collection = await post({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [outer] } }] });
+    expect([collection.status, collection.body.error.code]).toEqual([400, 'geo.invalid_polygon']);
+    expect(collection.body.error.message).toContain('Polygon or MultiPolygon');
+    const unclosed = await post({ type: 'Polygon', coordinates: [outer.slice(0, 4).concat([[2.341, 48.85]])] });
+    expect([unclosed.status, unclosed.body.error.code]).toEqual([400, 'geo.invalid_polygon']);
+  });
+
+  it('counts every asserted hotspot once in the hexes at every resolution, as /v1/stats does, until the next snapshot', async () => {
+    // A bbox around each group of sites, padded by two hex edges so every hex centre falls inside.
+    const around = (sites: typeof SITES, res: number) => {
+      const pad = (2 * getHexagonEdgeLengthAvg(res, 'km')) / 111;
+      const lats = sites.map((s) => s.lat);
+      const lngs = sites.map((s) => (s.lng < 0 && sites.some((o) => o.lng > 90) ? s.lng + 360 : s.lng));
+      const wrap = (lng: number) => (lng > 180 ? lng - 360 : lng);
+      const padLng = pad / Math.cos((Math.max(...lats.map(Math.abs)) * Math.PI) / 180);
+      return [wrap(Math.min(...lngs) - padLng), Math.min(...lats) - pad, wrap(Math.max(...lngs) + padLng), Math.max(...lats) + pad].map((n) => n.toFixed(6)).join(',');
+    };
+    const check = async () => {
+      const stats = (await get('/v1/stats')).body;
+      for (let res = 4; res <= 10; res++) {
+        const features = (await Promise.all([PARIS, FIJI].map((g) => get(`/v1/coverage/hexes?res=${res}&bbox=${around(g, res)}`)))).flatMap((r) => r.body.features);
+        expect(new Set(features.map((f: any) => f.id)).size, `res ${res}`).toBe(features.length);
+        const sum = (k: string) => features.reduce((n: number, f: any) => n + f.properties[k], 0);
+        expect([sum('hotspotCount'), sum('interactiveCount')], `res ${res}`).toEqual([stats.hotspots.asserted, stats.hotspots.interactive]);
+      }
+      return stats.hotspots.asserted;
+    };
+    expect(await check()).toBe(SITES.length);
+    // A location asserted after the snapshot was built shows in both at the next snapshot, not before.
+    const late = keypairFromLabel(`coverage/${mode}/late`);
+    const lateCell = latLngToCell(48.87, 2.36, 12);
+    await node.ctx.database.sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
+      values (${late.address}, ${Buffer.from(late.binaryKey)}, ${late.address}, '00000000-0000-0000-0000-000000000008', 'full', 'AA000000000000FF', ${lateCell}, ${cellToParent(lateCell, 8)}, 30, 5, 'EU868', now())`;
+    expect(await check()).toBe(SITES.length);
+    clock.advance(node.config.COVERAGE_SNAPSHOT_TTL_MS);
+    expect(await check()).toBe(SITES.length + 1);
   });
 
   it('refuses bad geography with stable codes', async () => {

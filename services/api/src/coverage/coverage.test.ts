@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { latLngToCell } from 'h3-js';
+import { cellToBoundary, latLngToCell } from 'h3-js';
+import { booleanClockwise } from '@turf/turf';
 import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
 import { COVERAGE_RULE, distanceM, estimatedRssiDbm } from './coverage-rule';
-import { assertHexBudget, bboxAreaM2, parseBbox, parseHex, parsePolygon } from './geo-input';
+import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon } from './geo-input';
+import { cellGeometry } from './hex-outline';
 
 const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {}): HotspotCoverage => ({
   address: `h${lat}${lng}`,
@@ -33,6 +35,46 @@ describe('hex aggregation', () => {
   });
 });
 
+describe('hex outlines', () => {
+  it('are closed counter-clockwise [lng, lat] polygons, as H3 draws them', () => {
+    const cell = latLngToCell(48.8566, 2.3522, 8);
+    const g = cellGeometry(cell);
+    expect(g.type).toBe('Polygon');
+    const ring = g.coordinates[0] as number[][];
+    expect(ring).toHaveLength(7);
+    expect(ring[0]).toEqual(ring[6]);
+    expect(booleanClockwise(ring)).toBe(false);
+    expect(ring[0]![0]).toBeCloseTo(cellToBoundary(cell, true)[0]![0]!, 6);
+  });
+
+  it('are cut in two at the antimeridian (RFC 7946 §3.1.9), not drawn as a band around the world', () => {
+    for (const [lat, lng, res] of [[0, 179.99, 6], [-17, -179.999, 4], [65, 180, 10], [-16.5, 179.9999, 8]] as const) {
+      const cell = latLngToCell(lat, lng, res);
+      const g = cellGeometry(cell);
+      expect(g.type, cell).toBe('MultiPolygon');
+      const parts = g.coordinates as number[][][][];
+      expect(parts).toHaveLength(2);
+      for (const [ring] of parts) {
+        const lngs = ring!.map((p) => p[0]!);
+        expect(Math.max(...lngs) - Math.min(...lngs), cell).toBeLessThan(1);
+        expect(ring![0]).toEqual(ring![ring!.length - 1]);
+        expect(booleanClockwise(ring!)).toBe(false);
+      }
+      expect(parts.map(([ring]) => Math.sign(ring![0]![0]!)).sort()).toEqual([-1, 1]);
+    }
+  });
+
+  it('keep a cell around a pole whole, down to the pole', () => {
+    const g = cellGeometry(latLngToCell(89.99, 0, 4));
+    const rings = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).map((p) => p[0]!);
+    const lngs = rings.flat().map((p) => p[0]!);
+    expect(Math.min(...lngs)).toBe(-180);
+    expect(Math.max(...lngs)).toBe(180);
+    expect(rings.flat().some((p) => p[1] === 90)).toBe(true);
+    for (const ring of rings) expect(booleanClockwise(ring)).toBe(false);
+  });
+});
+
 describe('coverage rule', () => {
   it('estimates weaker signals further away and states its threshold', () => {
     expect(estimatedRssiDbm(500, 3)).toBeGreaterThan(estimatedRssiDbm(5000, 3));
@@ -47,10 +89,28 @@ describe('geographic input', () => {
   it('parses and bounds bboxes', () => {
     expect(parseBbox('2.2,48.8,2.4,48.9')).toEqual([2.2, 48.8, 2.4, 48.9]);
     expect(() => parseBbox('1,2,3')).toThrow(expect.objectContaining({ code: 'request.invalid' }));
-    expect(() => parseBbox('2.4,48.8,2.2,48.9')).toThrow(expect.objectContaining({ code: 'request.invalid' }));
+    // West edge east of the east edge: the box the other way round the world, bounded like any other.
+    expect(() => assertHexBudget(bboxAreaM2(parseBbox('2.4,48.8,2.2,48.9')), 8)).toThrow(expect.objectContaining({ code: 'geo.bbox_too_large' }));
     expect(() => parseBbox('-190,0,0,1')).toThrow(expect.objectContaining({ code: 'geo.out_of_range' }));
     expect(() => assertHexBudget(bboxAreaM2([-10, 35, 30, 60]), 10)).toThrow(expect.objectContaining({ code: 'geo.bbox_too_large' }));
     expect(() => assertHexBudget(bboxAreaM2([2.2, 48.8, 2.4, 48.9]), 8)).not.toThrow();
+  });
+
+  it('takes a bbox crossing the antimeridian (minLng > maxLng, RFC 7946 §5.2) and refuses what is not four plain numbers', () => {
+    const fiji = parseBbox('177,-20,-178,-16');
+    expect(fiji).toEqual([177, -20, -178, -16]);
+    expect([inBbox(-17, 178, fiji), inBbox(-17, -179, fiji), inBbox(-17, 0, fiji), inBbox(-17, 176, fiji)]).toEqual([true, true, false, false]);
+    // 5 degrees wide, not 355.
+    expect(bboxAreaM2(fiji)).toBeCloseTo(bboxAreaM2([0, -20, 5, -16]), -3);
+    expect(parseBbox('-180,-90,180,90')).toEqual([-180, -90, 180, 90]);
+    expect(parseBbox(' 1e1, 2 ,30,4')).toEqual([10, 2, 30, 4]);
+    // An empty part was read as 0, hex as a number.
+    for (const text of ['-1,2,,4', ',,,', '0x1,2,3,4', '1,2,3,Infinity', 'NaN,1,2,3', '1,2,3', '1,2,3,4,5', '1,2,3,4,', '']) {
+      expect(() => parseBbox(text), text).toThrow(expect.objectContaining({ code: 'request.invalid' }));
+    }
+    // Zero area or south above north: refused with what is wrong.
+    for (const text of ['1,2,1,4', '180,2,-180,4', '1,4,3,2', '1,2,3,2']) expect(() => parseBbox(text), text).toThrow(expect.objectContaining({ code: 'request.invalid' }));
+    for (const text of ['-180.1,0,0,1', '0,-90.5,1,1', '0,0,1,91']) expect(() => parseBbox(text), text).toThrow(expect.objectContaining({ code: 'geo.out_of_range' }));
   });
 
   it('accepts valid polygons and refuses invalid ones with stable codes', () => {

@@ -12,24 +12,46 @@ import { AppError } from '@cov/shared/errors';
 export const MAX_HEXES_PER_REQUEST = 50_000;
 export const MAX_POLYGON_VERTICES = 5_000;
 
+/**
+ * minLng,minLat,maxLng,maxLat. As in RFC 7946 §5.2, minLng > maxLng is a box crossing the
+ * antimeridian: 177,-20,-178,-16 is the 5 degrees around Fiji, not the 355 degrees between.
+ */
 export type BBox = [minLng: number, minLat: number, maxLng: number, maxLat: number];
 
+// A plain decimal number: Number() also reads '' as 0 and '0x10' as 16.
+const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
 export function parseBbox(text: string): BBox {
-  const parts = text.split(',').map((p) => Number(p.trim()));
-  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
-    throw new AppError('request.invalid', 'bbox must be minLng,minLat,maxLng,maxLat', { field: 'bbox' });
+  const texts = text.split(',');
+  if (texts.length !== 4 || texts.some((t) => !DECIMAL.test(t))) {
+    throw new AppError('request.invalid', 'bbox must be minLng,minLat,maxLng,maxLat (four decimal numbers)', { field: 'bbox' });
   }
-  const [minLng, minLat, maxLng, maxLat] = parts as BBox;
-  if (minLng < -180 || maxLng > 180 || minLat < -90 || maxLat > 90) throw new AppError('geo.out_of_range', 'bbox coordinates out of range', { field: 'bbox' });
-  if (minLng >= maxLng || minLat >= maxLat) throw new AppError('request.invalid', 'bbox min must be below max', { field: 'bbox' });
+  const [minLng, minLat, maxLng, maxLat] = texts.map(Number) as BBox;
+  if ([minLng, maxLng].some((n) => n < -180 || n > 180) || [minLat, maxLat].some((n) => n < -90 || n > 90)) {
+    throw new AppError('geo.out_of_range', 'bbox coordinates out of range (lng -180..180, lat -90..90)', { field: 'bbox' });
+  }
+  if (minLat >= maxLat) throw new AppError('request.invalid', 'bbox minLat must be below maxLat', { field: 'bbox' });
+  if (bboxWidthDeg([minLng, minLat, maxLng, maxLat]) === 0) {
+    throw new AppError('request.invalid', 'bbox minLng and maxLng must differ (minLng > maxLng crosses the antimeridian)', { field: 'bbox' });
+  }
   return [minLng, minLat, maxLng, maxLat];
 }
 
+/** Degrees of longitude a bbox spans, eastward from minLng (across the antimeridian when minLng > maxLng). */
+function bboxWidthDeg([minLng, , maxLng]: BBox): number {
+  return minLng <= maxLng ? maxLng - minLng : maxLng - minLng + 360;
+}
+
+export function inBbox(lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox): boolean {
+  if (lat < minLat || lat > maxLat) return false;
+  return minLng <= maxLng ? lng >= minLng && lng <= maxLng : lng >= minLng || lng <= maxLng;
+}
+
 /** Approximate area of a bbox in m² (spherical). */
-export function bboxAreaM2([minLng, minLat, maxLng, maxLat]: BBox): number {
+export function bboxAreaM2(bbox: BBox): number {
   const R = 6_371_007.18;
   const toRad = Math.PI / 180;
-  return R * R * (maxLng - minLng) * toRad * Math.abs(Math.sin(maxLat * toRad) - Math.sin(minLat * toRad));
+  return R * R * bboxWidthDeg(bbox) * toRad * Math.abs(Math.sin(bbox[3] * toRad) - Math.sin(bbox[1] * toRad));
 }
 
 export function assertHexBudget(areaM2: number, res: number): void {

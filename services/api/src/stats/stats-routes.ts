@@ -78,7 +78,8 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
       void reply.header('cache-control', 'public, max-age=30');
       return {
         at: new Date(nowMs).toISOString(),
-        hotspots: { total: counts.hotspots, full: counts.full, dataOnly: counts.dataOnly, asserted: counts.asserted, interactive: snapshot.hotspots.filter((h) => h.interactive).length },
+        // Asserted and interactive come from the coverage snapshot, so they equal the sums over its hexes.
+        hotspots: { total: counts.hotspots, full: counts.full, dataOnly: counts.dataOnly, asserted: snapshot.hotspots.length, interactive: snapshot.hotspots.filter((h) => h.interactive).length },
         last24h: { ...pocs, invalidReasons: reasons, packetCopies: data.copies, dcBurned: data.dcBurned },
         latestRewardEpoch: epoch ?? null,
       };
