@@ -12,7 +12,7 @@ import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { toCsv } from '../http/csv';
-import { parseTimeRange, type TimeRange } from '../http/time-range';
+import { isAbsoluteTimeParam, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
 import { summarise } from './earnings-stats';
@@ -49,13 +49,19 @@ class ComputedUntil {
   }
 }
 
-/** Immutable once every epoch the range could contain has been computed. */
-async function isImmutable(computed: ComputedUntil, range: TimeRange): Promise<boolean> {
-  return range.maxMs <= (await computed.get());
+type TimeParams = { min_time?: string; max_time?: string };
+
+/**
+ * Immutable once every epoch the range could contain has been computed, and only when the URL names
+ * the range by instants: `max_time=-1 day` names another range tomorrow, so its answer is never final.
+ */
+async function isImmutable(computed: ComputedUntil, query: TimeParams, range: TimeRange): Promise<boolean> {
+  const fixed = isAbsoluteTimeParam(query.max_time) && (query.min_time === undefined || query.min_time === '' || isAbsoluteTimeParam(query.min_time));
+  return fixed && range.maxMs <= (await computed.get());
 }
 
-async function cacheFor(computed: ComputedUntil, reply: FastifyReply, range: TimeRange): Promise<void> {
-  void reply.header('cache-control', (await isImmutable(computed, range)) ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+async function cacheFor(computed: ComputedUntil, reply: FastifyReply, query: TimeParams, range: TimeRange): Promise<void> {
+  void reply.header('cache-control', (await isImmutable(computed, query, range)) ? 'public, max-age=86400, immutable' : 'public, max-age=60');
 }
 
 /**
@@ -109,7 +115,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
     },
     async (request, reply) => {
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
-      const immutable = await isImmutable(computed, range);
+      const immutable = await isImmutable(computed, request.query, range);
       const hit = immutable ? IMMUTABLE_ANSWERS.get(request.url) : undefined;
       if (hit) return sendCached(reply, hit);
       const [, rows] = await Promise.all([
@@ -197,7 +203,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
         requireKnownHotspot(deps.db, request.params.address),
         earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket),
       ]);
-      await cacheFor(computed, reply, range);
+      await cacheFor(computed, reply, request.query, range);
       return { bucket: request.query.bucket, ...summarise(rows.map((r) => r.total)), split: totalsOf(rows) };
     },
   );
@@ -220,7 +226,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       requireValidAddress(request.params.owner, 'owner');
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
       const rows = await fleetEarnings(deps.database.sql, request.params.owner, range);
-      await cacheFor(computed, reply, range);
+      await cacheFor(computed, reply, request.query, range);
       const data = rows.map((r) => ({ address: r.address, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
       if (request.query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.address, d.beacon, d.witness, d.data, d.total])));

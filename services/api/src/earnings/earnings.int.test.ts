@@ -11,6 +11,7 @@ const BIG = 9_000_000_000_000_000n; // beyond 2^53: must survive as text
 
 describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) => {
   let node: TestNode;
+  const clock = new ManualClock(NOW);
   const owner = keypairFromLabel(`earn/${mode}/owner`);
   const [a, b] = [keypairFromLabel(`earn/${mode}/a`), keypairFromLabel(`earn/${mode}/b`)];
   const get = async (path: string) => {
@@ -19,7 +20,7 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     return { status: res.status, headers: res.headers, text, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };
   };
   beforeAll(async () => {
-    node = await startTestNode(mode, { services: ['api'], clock: new ManualClock(NOW) });
+    node = await startTestNode(mode, { services: ['api'], clock });
     const { sql } = node.ctx.database;
     await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000005', 'm', now())`;
     for (const [i, k] of [a, b].entries()) {
@@ -57,6 +58,27 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect(byEpoch.headers.get('cache-control')).toContain('immutable');
     const byWeek = await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&bucket=week`);
     expect(byWeek.body.data).toEqual([expect.objectContaining({ start: '2026-11-16T00:00:00.000Z', epochs: 3, total: (BIG + 408n).toString() })]);
+  });
+
+  it('answers a relative range for the time it is asked at, never from an answer cached at another time', async () => {
+    // At NOW (Sun 22nd 12:00) "-3 day .. -2 day" holds the epoch of Fri 20th; a day and an hour
+    // later, that of Sat 21st. Both epochs are paid, so both answers are final, but the URL is the same.
+    const url = `/v1/hotspots/${a.address}/rewards?min_time=-3 day&max_time=-2 day`;
+    try {
+      const before = await get(url);
+      expect(before.body.data.map((r: any) => [r.start.slice(0, 10), r.total])).toEqual([['2026-11-20', '0']]);
+      expect(before.headers.get('cache-control')).not.toContain('immutable');
+      clock.set(NOW + DAY + 3_600_000);
+      const after = await get(url);
+      expect(after.body.data.map((r: any) => [r.start.slice(0, 10), r.total])).toEqual([['2026-11-21', (BIG + 1n).toString()]]);
+      const sum = await get(`/v1/hotspots/${a.address}/rewards/sum?min_time=-3 day&max_time=-2 day`);
+      expect([sum.body.total, sum.headers.get('cache-control')]).toEqual([(BIG + 1n).toString(), 'public, max-age=60']);
+      // The same epochs asked for by absolute times are final and cached as such.
+      const fixed = await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-11-21&max_time=2026-11-22`);
+      expect([fixed.body.totals.total, fixed.headers.get('cache-control')]).toEqual([(BIG + 1n).toString(), 'public, max-age=86400, immutable']);
+    } finally {
+      clock.set(NOW);
+    }
   });
 
   it('summarises with total, min, max, median, avg and stddev', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeParam, parseTimeRange } from './time-range';
+import { isAbsoluteTimeParam, parseTimeParam, parseTimeRange } from './time-range';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const DAY = 86_400_000;
@@ -22,6 +22,11 @@ describe('time parameters', () => {
 
   it.each(['yesterday', '-7 fortnight', '2026-13-45', '11/01/2026', '1700000000'])('refuses %s with a coded error naming the field', (text) => {
     expect(() => parseTimeParam(text, NOW, 'max_time')).toThrow(expect.objectContaining({ code: 'request.invalid', details: { field: 'max_time' } }));
+  });
+
+  it('tells instants from times relative to now', () => {
+    expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 '].map(isAbsoluteTimeParam)).toEqual([true, true, true]);
+    expect(['now', '-7 day', '5 day', '', undefined].map(isAbsoluteTimeParam)).toEqual([false, false, false, false, false]);
   });
 
   it('bounds every range', () => {

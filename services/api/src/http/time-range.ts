@@ -15,6 +15,18 @@ const UNIT_MS: Record<string, number> = {
   week: 604_800_000,
 };
 
+/** Only full ISO 8601 forms with a date; Date.parse accepts too much otherwise. */
+const ABSOLUTE_FORM = /^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Whether a time parameter names an instant (ISO 8601) rather than a time relative to now (`-7 day`,
+ * `now`): only a range given by instants means the same thing whenever it is asked, so only such an
+ * answer may be cached as final.
+ */
+export function isAbsoluteTimeParam(value: string | undefined): boolean {
+  return value !== undefined && ABSOLUTE_FORM.test(value.trim().toLowerCase());
+}
+
 /** One time parameter to epoch ms, relative to `nowMs`; undefined stays undefined. */
 export function parseTimeParam(value: string | undefined, nowMs: number, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -22,8 +34,7 @@ export function parseTimeParam(value: string | undefined, nowMs: number, field: 
   if (text === 'now') return nowMs;
   const relative = /^([+-]?\d+)\s*(second|minute|hour|day|week)s?$/.exec(text);
   if (relative) return nowMs + Number(relative[1]) * UNIT_MS[relative[2]!]!;
-  // Only full ISO 8601 forms with a date; Date.parse accepts too much otherwise.
-  if (/^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+  if (isAbsoluteTimeParam(value)) {
     // A date or date-time without an offset is UTC, not the server's local time.
     const hasOffset = /(z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
     const ms = Date.parse(hasOffset ? value : `${value.trim().replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
