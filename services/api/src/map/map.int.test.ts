@@ -61,4 +61,42 @@ describe('coverage map page in headless Chromium', () => {
     await page.screenshot({ path: `${screenshotDir}map.png` });
     expect(external).toEqual([]);
   });
+
+  it('shows the hexes zoomed out to the whole world, wider than one request may ask for', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${node.httpBaseUrl}/map?lat=20&lng=0&zoom=2`);
+    await page.waitForFunction(() => !/^loading/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
+    // All 24 hotspots lie in one or two res-4 hexes.
+    expect(await page.textContent('#status')).toMatch(/^[12] hexes at res 4/);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('coverage map page with no hotspots', () => {
+  let node: TestNode;
+  let browser: Browser;
+  beforeAll(async () => {
+    node = await startTestNode('embedded', { services: ['api'], clock: new ManualClock(NOW) });
+    browser = await chromium.launch({ executablePath: loadConfig().TEST_CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.destroy();
+  });
+
+  it('opens on the whole world, says there is nothing to show, and throws nothing', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${node.httpBaseUrl}/map`);
+    await page.waitForFunction(() => document.body.hasAttribute('data-hexes') || !/^loading/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
+    expect(await page.textContent('#status')).toMatch(/^0 hexes/);
+    expect(await page.getAttribute('body', 'data-hexes')).toBe('0');
+    expect(errors).toEqual([]);
+  });
 });

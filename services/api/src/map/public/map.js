@@ -67,23 +67,51 @@
     });
   }
 
+  // The API answers at most 50,000 hexes' worth of area per request (getHexagonAreaAvg, m², res 4..10).
+  // A view wider than that (the whole world at res 4, a zoom-5 view near the equator) is asked for
+  // in longitude strips that each fit, and the answers are merged.
+  var HEX_AREA_M2 = { 4: 1770347654, 5: 252903858, 6: 36129062, 7: 5161293, 8: 737327, 9: 105332, 10: 15047 };
+  var STRIP_HEXES = 45000;
+  function stripBboxes(west, south, east, north, res) {
+    var R = 6371007.18, rad = Math.PI / 180;
+    var area = R * R * (east - west) * rad * Math.abs(Math.sin(north * rad) - Math.sin(south * rad));
+    var n = Math.max(1, Math.ceil(area / HEX_AREA_M2[res] / STRIP_HEXES));
+    var out = [];
+    for (var i = 0; i < n; i++) {
+      out.push([west + ((east - west) * i) / n, south, west + ((east - west) * (i + 1)) / n, north].map(function (v) { return v.toFixed(5); }).join(','));
+    }
+    return out;
+  }
+
+  function getJson(url) {
+    return fetch(url).then(function (r) { return r.json(); });
+  }
+
   function refresh() {
     var g = ++generation;
     var b = map.getBounds();
-    var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())].map(function (n) { return n.toFixed(5); }).join(',');
+    var west = Math.max(-180, b.getWest()), south = Math.max(-85, b.getSouth()), east = Math.min(180, b.getEast()), north = Math.min(85, b.getNorth());
+    var bbox = [west, south, east, north].map(function (n) { return n.toFixed(5); }).join(',');
     var res = resolutionFor(map.getZoom());
     statusEl.textContent = 'loading res ' + res + ' hexes...';
-    fetch('/v1/coverage/hexes?res=' + res + '&bbox=' + bbox).then(function (r) { return r.json(); }).then(function (fc) {
+    Promise.all(stripBboxes(west, south, east, north, res).map(function (strip) { return getJson('/v1/coverage/hexes?res=' + res + '&bbox=' + strip); })).then(function (answers) {
       if (g !== generation) return;
       hexLayer.clearLayers();
-      if (fc.error) { statusEl.textContent = fc.error.message; return; }
-      hexLayer.addData(fc);
-      statusEl.textContent = fc.features.length + ' hexes at res ' + res + ' (snapshot ' + fc.snapshotAt + ')';
-      document.body.setAttribute('data-hexes', String(fc.features.length));
+      var failed = answers.filter(function (fc) { return fc.error; })[0];
+      if (failed) { statusEl.textContent = failed.error.message; return; }
+      // A hex whose centre lies on a strip edge comes in both strips.
+      var seen = {};
+      var features = [];
+      answers.forEach(function (fc) { fc.features.forEach(function (f) { if (!seen[f.id]) { seen[f.id] = true; features.push(f); } }); });
+      hexLayer.addData({ type: 'FeatureCollection', features: features });
+      statusEl.textContent = features.length + ' hexes at res ' + res + ' (snapshot ' + answers[0].snapshotAt + ')';
+      document.body.setAttribute('data-hexes', String(features.length));
+    }).catch(function (e) {
+      if (g === generation) statusEl.textContent = 'could not load hexes: ' + e.message;
     });
     pointLayer.clearLayers();
     if (map.getZoom() >= 9) {
-      fetch('/v1/coverage/hotspots?bbox=' + bbox).then(function (r) { return r.json(); }).then(function (d) {
+      getJson('/v1/coverage/hotspots?bbox=' + bbox).then(function (d) {
         if (g !== generation || !d.data) return;
         d.data.forEach(function (p) {
           L.circleMarker([p.lat, p.lng], { radius: 4, color: p.interactive ? '#0d47a1' : '#616161', weight: 1, fillOpacity: 0.9 })
