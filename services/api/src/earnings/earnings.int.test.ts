@@ -143,6 +143,12 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
   it('answers bad input with stable codes', async () => {
     expect((await get(`/v1/hotspots/${a.address}/rewards?bucket=month`)).status).toBe(400);
     expect((await get(`/v1/hotspots/${a.address}/rewards?min_time=-5 week&max_time=-6 week`)).body.error.code).toBe('request.invalid');
+    // Times past what a date can hold (a 500 from the database before) and days a month lacks.
+    for (const path of ['rewards', 'rewards/sum', 'data']) {
+      expect((await get(`/v1/hotspots/${a.address}/${path}?max_time=%2B999999999999 day`)).body.error).toMatchObject({ code: 'request.invalid', details: { field: 'max_time' } });
+    }
+    expect((await get(`/v1/owners/${owner.address}/rewards?max_time=%2B999999999999 day`)).body.error.code).toBe('request.invalid');
+    expect((await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-02-30&max_time=2026-03-05`)).body.error).toMatchObject({ code: 'request.invalid', details: { field: 'min_time' } });
     expect((await get(`/v1/hotspots/${keypairFromLabel('x').address}/rewards`)).body.error.code).toBe('hotspots.not_found');
     expect((await get('/v1/owners/zzz/rewards')).body.error.code).toBe('keys.invalid_address');
   });

@@ -20,7 +20,7 @@ describe('time parameters', () => {
     expect(parseTimeParam(text, NOW, 'min_time')).toBe(expected);
   });
 
-  it.each(['yesterday', '-7 fortnight', '2026-13-45', '11/01/2026', '1700000000'])('refuses %s with a coded error naming the field', (text) => {
+  it.each(['yesterday', '-7 fortnight', '2026-13-45', '2026-02-30', '2026-04-31T00:00:00Z', '11/01/2026', '1700000000', '+999999999999 day', '-999999999999 day'])('refuses %s with a coded error naming the field', (text) => {
     expect(() => parseTimeParam(text, NOW, 'max_time')).toThrow(expect.objectContaining({ code: 'request.invalid', details: { field: 'max_time' } }));
   });
 

@@ -27,14 +27,25 @@ export function isAbsoluteTimeParam(value: string | undefined): boolean {
   return value !== undefined && ABSOLUTE_FORM.test(value.trim().toLowerCase());
 }
 
+/** The instants a Date can hold (±10^8 days around 1970): past them, times are refused, not sent to SQL. */
+const MAX_TIME_MS = 8.64e15;
+
+/** Whether an ISO date's day exists in its month (Date.parse takes 2026-02-30 as March 2nd). */
+function isRealDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /** One time parameter to epoch ms, relative to `nowMs`; undefined stays undefined. */
 export function parseTimeParam(value: string | undefined, nowMs: number, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const text = value.trim().toLowerCase();
   if (text === 'now') return nowMs;
   const relative = /^([+-]?\d+)\s*(second|minute|hour|day|week)s?$/.exec(text);
-  if (relative) return nowMs + Number(relative[1]) * UNIT_MS[relative[2]!]!;
-  if (isAbsoluteTimeParam(value)) {
+  if (relative) {
+    const ms = nowMs + Number(relative[1]) * UNIT_MS[relative[2]!]!;
+    if (Math.abs(ms) <= MAX_TIME_MS) return ms;
+  } else if (isAbsoluteTimeParam(value) && isRealDate(text)) {
     // A date or date-time without an offset is UTC, not the server's local time.
     const hasOffset = /(z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
     const ms = Date.parse(hasOffset ? value : `${value.trim().replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
