@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import type { CoverageSnapshots, HexAggregate, HotspotCoverage } from './coverage-snapshot';
+import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage } from './coverage-snapshot';
 import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
@@ -245,19 +245,8 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       const members = snapshot.hotspots.filter((h) => getResolution(h.cell) >= res && cellToParent(h.cell, res) === h3);
       const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
       const [lat, lng] = cellToLatLng(h3);
-      // Resolutions outside the aggregated range (or empty hexes) get their counts computed here.
-      const hex: HexAggregate = aggregate ?? {
-        h3,
-        res,
-        lat,
-        lng,
-        hotspotCount: members.length,
-        interactiveCount: members.filter((m) => m.interactive).length,
-        meanTransmitScale: null,
-        bestRssiDbm: null,
-        medianRssiDbm: null,
-        pocCount: members.reduce((s, m) => s + m.pocCount, 0),
-      };
+      // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
+      const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? { h3, res, lat, lng, hotspotCount: 0, interactiveCount: 0, meanTransmitScale: null, bestRssiDbm: null, medianRssiDbm: null, pocCount: 0 };
       return { hex, boundary: cellGeometry(h3), parent: res > 0 ? cellToParent(h3, res - 1) : null, hotspots: members.slice(0, 1000).map(toPoint) };
     },
   );

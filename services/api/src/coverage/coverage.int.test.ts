@@ -88,6 +88,18 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     const hex = await get(`/v1/hexes/${cellToParent(cells[0]!, 8)}`);
     expect(hex.body.hex).toMatchObject({ hotspotCount: 2, interactiveCount: 2 });
     expect(hex.body.hotspots.map((h: any) => h.transmitScale)).toEqual([0.5, 0.5]);
+    // Outside the listed resolutions (an asserted res-12 cell, a res-2 one) the details aggregate the same way.
+    const res8 = (await get(`/v1/coverage/hexes?res=8&bbox=2.30,48.84,2.45,48.90`)).body.features.find((f: any) => f.id === cellToParent(cells[0]!, 8)).properties;
+    const res11 = await get(`/v1/hexes/${cellToParent(cells[0]!, 11)}`);
+    expect(res11.body.hex).toMatchObject({ res: 11, hotspotCount: 2, interactiveCount: 2, meanTransmitScale: 0.5, bestRssiDbm: res8.bestRssiDbm, medianRssiDbm: res8.medianRssiDbm, pocCount: 2 });
+    const own = await get(`/v1/hexes/${cells[2]}`);
+    expect(own.body.hex).toMatchObject({ res: 12, hotspotCount: 1, interactiveCount: 1, meanTransmitScale: own.body.hotspots[0].transmitScale, bestRssiDbm: own.body.hotspots[0].bestRssiDbm, pocCount: 1 });
+    expect(own.body.hex.bestRssiDbm).not.toBeNull();
+    expect((await get(`/v1/hexes/${cellToParent(cells[0]!, 2)}`)).body.hex).toMatchObject({ res: 2, hotspotCount: PARIS.length, interactiveCount: 3, pocCount: 3 });
+    // A pentagon with no hotspot: its outline and zero counts.
+    const pentagon = await get('/v1/hexes/8808000001fffff');
+    expect([pentagon.status, pentagon.body.hex.hotspotCount, pentagon.body.boundary.coordinates[0].length]).toEqual([200, 0, 6]);
+    for (const notCell of ['1181fb46625fffff', '2281fb46621fffff', '0', 'ffffffffffffffff']) expect((await get(`/v1/hexes/${notCell}`)).body.error.code, notCell).toBe('geo.invalid_h3');
   });
 
   it('serves kept answers as gzip or brotli by Accept-Encoding, the same bytes once decoded, with Vary and a shared ETag', async () => {
