@@ -16,4 +16,12 @@ describe('opaque cursors', () => {
       expect(() => decodeCursor(cursor, isTimeAndId)).toThrow(expect.objectContaining({ code: 'request.invalid' }));
     }
   });
+
+  it('refuse text PostgreSQL cannot compare: a NUL or a lone surrogate in a string key', () => {
+    const isAddress = (v: unknown): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string';
+    expect(decodeCursor(made({ a: '13abc\u00e9\ud83d\ude00' }), isAddress)).toEqual({ a: '13abc\u00e9\ud83d\ude00' });
+    for (const a of ['x\u0000', '\ud800', 'x\udc00y']) {
+      expect(() => decodeCursor(made({ a }), isAddress)).toThrow(expect.objectContaining({ code: 'request.invalid' }));
+    }
+  });
 });

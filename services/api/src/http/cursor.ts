@@ -4,6 +4,7 @@
  * to decode; a cursor that does not decode is a 400, not a silently restarted listing.
  */
 import { AppError } from '@cov/shared/errors';
+import { findUnstorableText } from '@cov/shared/http/input-guards';
 
 export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -11,12 +12,13 @@ export function encodeCursor(key: Record<string, string | number>): string {
 
 /**
  * What every cursor this API issues is: a flat object of strings and safe integers (times in ms,
- * ids, epochs, counts). Anything else was made up, and a number past 2^53 or 1e300 would reach a
- * bigint comparison in SQL and fail there (a 500) rather than here (a 400).
+ * ids, epochs, counts). Anything else was made up, and a number past 2^53 or 1e300, or a string
+ * holding a NUL or a lone surrogate, would reach a comparison in SQL and fail there (a 500) rather
+ * than here (a 400).
  */
 function isSortKey(value: unknown): value is Record<string, string | number> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  return Object.values(value).every((v) => typeof v === 'string' || Number.isSafeInteger(v));
+  return Object.values(value).every((v) => typeof v === 'string' || Number.isSafeInteger(v)) && findUnstorableText(value, 'cursor') === undefined;
 }
 
 export function decodeCursor<K extends Record<string, string | number>>(cursor: string | undefined, isValid: (v: unknown) => v is K): K | undefined {
