@@ -10,7 +10,7 @@ import { AppError } from '@cov/shared/errors';
 import type { Db } from '@cov/shared/db/client';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { findHotspot } from '@cov/shared/registry/hotspots-repository';
-import { requireValidAddress } from '../http/address-params';
+import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { LifetimeProofs } from './lifetime-proofs';
 import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
@@ -105,10 +105,10 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
     },
     async (request) => {
       const after = decodeCursor(request.query.cursor, isAddressCursor);
-      if (!after && !(await findRewardEpoch(deps.db, request.params.epoch))) {
+      const rows = await listEpochHotspots(deps.db, request.params.epoch, after?.a, request.query.limit + 1);
+      if (rows.length === 0 && !(await findRewardEpoch(deps.db, request.params.epoch))) {
         throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} has no published manifest`);
       }
-      const rows = await listEpochHotspots(deps.db, request.params.epoch, after?.a, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
       return { data: page.map(toHotspotEpochReward), cursor: rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null };
@@ -145,7 +145,7 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
       },
     },
     async (request) => {
-      requireValidAddress(request.params.address);
+      await requireKnownHotspot(deps.db, request.params.address);
       return proofs.proofOf(request.query.epoch, request.params.address);
     },
   );
@@ -165,7 +165,7 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
       requireValidAddress(request.params.address);
       const before = decodeCursor(request.query.cursor, isEpochCursor);
       const rows = await listHotspotEpochRewards(deps.db, request.params.address, before?.e, request.query.limit + 1);
-      if (rows.length === 0 && !before && !(await findHotspot(deps.db, request.params.address))) {
+      if (rows.length === 0 && !(await findHotspot(deps.db, request.params.address))) {
         throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
       }
       const page = rows.slice(0, request.query.limit);

@@ -113,8 +113,14 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
       ['/v1/rewards/epochs?limit=0', 400, 'request.invalid'],
       ['/v1/rewards/epochs?cursor=zzz', 400, 'request.invalid'],
       [`/v1/rewards/epochs/${EPOCH}/hotspots?cursor=${Buffer.from('{"e":1}').toString('base64url')}`, 400, 'request.invalid'],
+      [`/v1/rewards/epochs/${EPOCH}/hotspots?cursor=${Buffer.from('{"a":"x\\u0000"}').toString('base64url')}`, 400, 'request.invalid'],
       ['/v1/hotspots/not-an-address/rewards/epochs', 400, 'keys.invalid_address'],
       [`/v1/hotspots/${stranger}/rewards/epochs`, 404, 'hotspots.not_found'],
+      // An unknown hotspot is hotspots.not_found on every /v1/hotspots/:address route, with or without a cursor.
+      [`/v1/hotspots/${stranger}/rewards/epochs?cursor=${Buffer.from(`{"e":${EPOCH}}`).toString('base64url')}`, 404, 'hotspots.not_found'],
+      [`/v1/hotspots/${stranger}/rewards/proof?epoch=${EPOCH}`, 404, 'hotspots.not_found'],
+      [`/v1/hotspots/${fx.hotspots.cheat!.address}/rewards/proof?epoch=${EPOCH}`, 404, 'rewards.not_in_manifest'],
+      [`/v1/rewards/epochs/${EPOCH + 5}/hotspots?cursor=${Buffer.from('{"a":"1"}').toString('base64url')}`, 404, 'rewards.epoch_not_found'],
       [`/v1/hotspots/${berlin}/rewards/epochs?limit=1000`, 400, 'request.invalid'],
       [`/v1/hotspots/${berlin}/rewards/epochs?cursor=${Buffer.from('{"a":"x"}').toString('base64url')}`, 400, 'request.invalid'],
     ];
