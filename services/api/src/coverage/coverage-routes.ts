@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage } from './coverage-snapshot';
-import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm } from './coverage-rule';
+import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
 import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
@@ -281,13 +281,8 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       const { lat, lng } = request.query;
       if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
       const snapshot = await snapshots.get();
-      const degLat = COVERAGE_RULE.searchRadiusM / 111_000;
-      // Longitude difference the short way round (across the antimeridian too); near a pole every longitude.
-      const poleward = Math.abs(lat) + degLat;
-      const degLng = poleward >= 90 ? 180 : degLat / Math.cos((poleward * Math.PI) / 180);
-      const lngApart = (other: number) => Math.min(Math.abs(other - lng), 360 - Math.abs(other - lng));
       const near = snapshot.hotspots
-        .filter((h) => h.capability === 'full' && Math.abs(h.lat - lat) <= degLat && lngApart(h.lng) <= degLng)
+        .filter((h) => h.capability === 'full' && mayBeWithin(lat, lng, h.lat, h.lng, COVERAGE_RULE.searchRadiusM))
         .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
         .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
         .sort((a, b) => a.d - b.d)

@@ -33,3 +33,17 @@ export function distanceM(lat1: number, lng1: number, lat2: number, lng2: number
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLng / 2) ** 2;
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }
+
+/**
+ * A cheap test before distanceM: can the second point lie within radiusM of the first? Longitudes
+ * are compared the short way round (a hotspot across the antimeridian is near), and a circle that
+ * reaches a pole takes every longitude.
+ */
+export function mayBeWithin(lat: number, lng: number, otherLat: number, otherLng: number, radiusM: number): boolean {
+  const degLat = radiusM / 111_000;
+  if (Math.abs(otherLat - lat) > degLat) return false;
+  const poleward = Math.abs(lat) + degLat;
+  if (poleward >= 90) return true;
+  const apart = Math.abs(otherLng - lng);
+  return Math.min(apart, 360 - apart) <= degLat / Math.cos((poleward * Math.PI) / 180);
+}

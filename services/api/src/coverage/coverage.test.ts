@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cellToBoundary, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
 import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
-import { COVERAGE_RULE, distanceM, estimatedRssiDbm } from './coverage-rule';
+import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon } from './geo-input';
 import { cellGeometry } from './hex-outline';
 
@@ -82,6 +82,18 @@ describe('coverage rule', () => {
     expect(estimatedRssiDbm(25_000, 3)).toBeLessThan(COVERAGE_RULE.coveredAtOrAboveDbm);
     expect(distanceM(48.8566, 2.3522, 51.5074, -0.1278)).toBeGreaterThan(340_000);
     expect(distanceM(48.8566, 2.3522, 51.5074, -0.1278)).toBeLessThan(345_000);
+  });
+
+  it('looks for hotspots across the antimeridian and around the poles', () => {
+    // Every pair is within 30 km, each the short way round.
+    for (const [lat, lng, oLat, oLng] of [[-16.5, -179.99, -16.5, 179.99], [-16.5, 179.9, -16.6, -179.9], [89.9, 0, 89.9, 90], [89.95, 10, 89.95, -170], [-89.9, 45, -89.95, -100], [60, 0.1, 60, -0.1]]) {
+      expect(distanceM(lat!, lng!, oLat!, oLng!)).toBeLessThan(30_000);
+      expect(mayBeWithin(lat!, lng!, oLat!, oLng!, 30_000), `${lat},${lng} ${oLat},${oLng}`).toBe(true);
+    }
+    for (const [lat, lng, oLat, oLng] of [[-16.5, -179.5, -16.5, 179.5], [48.85, 2.35, 48.2, 2.35], [0, 0, 0, 0.5], [89.5, 0, 89.5, 180]]) {
+      expect(distanceM(lat!, lng!, oLat!, oLng!)).toBeGreaterThan(30_000);
+      expect(mayBeWithin(lat!, lng!, oLat!, oLng!, 30_000), `${lat},${lng} ${oLat},${oLng}`).toBe(false);
+    }
   });
 });
 
