@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, latLngToCell } from 'h3-js';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { computeHexDensity } from '@cov/shared/rewards/hex-density';
@@ -230,6 +230,18 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     expect(await check()).toBe(SITES.length);
     clock.advance(node.config.COVERAGE_SNAPSHOT_TTL_MS);
     expect(await check()).toBe(SITES.length + 1);
+  });
+
+  it('answers covered anywhere in a res-6..10 hex holding an interactive hotspot', async () => {
+    for (let res = 6; res <= 10; res++) {
+      const h3 = cellToParent(cells[2]!, res);
+      const [cLat, cLng] = cellToLatLng(h3);
+      for (const [lng, lat] of cellToBoundary(h3, true)) {
+        // Each corner, a hair inside.
+        const point = await get(`/v1/coverage/point?lat=${lat! + (cLat - lat!) * 0.01}&lng=${lng! + (cLng - lng!) * 0.01}`);
+        expect(point.body.covered, `${h3} ${lat},${lng}`).toBe(true);
+      }
+    }
   });
 
   it('refuses bad geography with stable codes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellToBoundary, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
 import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
 import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
@@ -32,6 +32,22 @@ describe('hex aggregation', () => {
     );
     expect(hexes.size).toBe(1);
     expect([...hexes.values()][0]).toMatchObject({ res: 8, hotspotCount: 3, interactiveCount: 2, meanTransmitScale: 0.375, bestRssiDbm: -90, medianRssiDbm: -105, pocCount: 5 });
+  });
+});
+
+describe('hex hierarchy', () => {
+  it('counts each hex at res r-1 as the sum of its children at res r', () => {
+    const hotspots = Array.from({ length: 200 }, (_, i) => hotspot(45 + ((i * 37) % 100) / 200, 4 + ((i * 53) % 100) / 150, { interactive: i % 3 !== 0, pocCount: i % 4 }));
+    for (let res = 5; res <= 10; res++) {
+      const parents = aggregateHexes(hotspots, res - 1);
+      const sums = new Map<string, [number, number, number]>();
+      for (const child of aggregateHexes(hotspots, res).values()) {
+        const p = cellToParent(child.h3, res - 1);
+        const s = sums.get(p) ?? [0, 0, 0];
+        sums.set(p, [s[0] + child.hotspotCount, s[1] + child.interactiveCount, s[2] + child.pocCount]);
+      }
+      expect(new Map([...parents.values()].map((p) => [p.h3, [p.hotspotCount, p.interactiveCount, p.pocCount]])), `res ${res}`).toEqual(sums);
+    }
   });
 });
 
