@@ -9,4 +9,11 @@ describe('earnings summary', () => {
     expect(summarise([big, big + 2n])).toMatchObject({ total: (2n * big + 2n).toString(), median: (big + 1n).toString(), stddev: '1.000000' });
     expect(summarise([])).toMatchObject({ total: '0', buckets: 0 });
   });
+
+  it("stays exact for buckets far past 2^64 (a busy hotspot's weeks) and answers at once", () => {
+    // The integer square root behind stddev used to walk one unit at a time from a float guess,
+    // whose error grows with the amounts: tens of seconds of blocked event loop for these.
+    expect(summarise([0n, 60_000_000_000_000_000_001n]).stddev).toBe('30000000000000000000.500000');
+    expect(summarise([12_345_678_901_234_567_891n, 3n, 77_777_777_777_777_777_777n]).stddev).toBe('34129098153549427171.493974');
+  });
 });
