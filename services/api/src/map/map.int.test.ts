@@ -74,11 +74,12 @@ describe('coverage map page in headless Chromium', () => {
   });
 });
 
-describe('coverage map page with no hotspots', () => {
+describe('coverage map page with no hotspots, then two on either side of the antimeridian', () => {
   let node: TestNode;
   let browser: Browser;
+  const clock = new ManualClock(NOW);
   beforeAll(async () => {
-    node = await startTestNode('embedded', { services: ['api'], clock: new ManualClock(NOW) });
+    node = await startTestNode('embedded', { services: ['api'], clock });
     browser = await chromium.launch({ executablePath: loadConfig().TEST_CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   });
   afterAll(async () => {
@@ -97,6 +98,33 @@ describe('coverage map page with no hotspots', () => {
     await page.waitForFunction(() => document.body.hasAttribute('data-hexes') || !/^loading/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
     expect(await page.textContent('#status')).toMatch(/^0 hexes/);
     expect(await page.getAttribute('body', 'data-hexes')).toBe('0');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows hexes on both sides of the antimeridian side by side when the view is across it', async () => {
+    const { sql } = node.ctx.database;
+    await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000017', 'm', now())`;
+    for (const [i, lng] of [179.9999, -179.995].entries()) {
+      const k = keypairFromLabel(`map/fiji/${i}`);
+      const cell = latLngToCell(-16.5, lng, 12);
+      await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000017', 'full', ${`DD${String(i).padStart(14, '0')}`}, ${cell}, ${cellToParent(cell, 8)}, 30, 5, 'AS923_1', now())`;
+    }
+    clock.advance(node.config.COVERAGE_SNAPSHOT_TTL_MS);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${node.httpBaseUrl}/map?lat=-16.5&lng=180&zoom=13`);
+    await page.waitForFunction(() => document.body.hasAttribute('data-hexes'), null, { timeout: 20_000 });
+    expect(await page.textContent('#status')).toMatch(/^2 hexes at res 10/);
+    // Both drawn in the view (not one of them a world away), and the points with them.
+    const view = (await page.locator('#map').boundingBox())!;
+    for (const path of await page.locator('path.hex').all()) {
+      const box = (await path.boundingBox())!;
+      expect(box.x >= view.x && box.x + box.width <= view.x + view.width, JSON.stringify(box)).toBe(true);
+      expect(box.width).toBeLessThan(view.width / 2);
+    }
+    await page.waitForFunction(() => document.querySelectorAll('path.leaflet-interactive:not(.hex)').length === 2, null, { timeout: 10_000 });
     expect(errors).toEqual([]);
   });
 });

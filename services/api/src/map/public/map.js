@@ -6,7 +6,12 @@
   var statusEl = document.getElementById('status');
   var detailsEl = document.getElementById('details');
   var legendEl = document.getElementById('legend');
-  var hexLayer = L.geoJSON(null, { style: styleHex, onEachFeature: bindHex }).addTo(map);
+  // Leaflet draws a shape in the world copy its longitudes say; each is drawn in the copy nearest the
+  // view's centre instead, so with the view across the antimeridian, hexes on both sides (and the two
+  // halves of a hex the API cut there) are drawn side by side.
+  var centerLng = 0;
+  function nearView(lng) { return lng + 360 * Math.round((centerLng - lng) / 360); }
+  var hexLayer = L.geoJSON(null, { style: styleHex, onEachFeature: bindHex, coordsToLatLng: function (c) { return L.latLng(c[1], nearView(c[0])); } }).addTo(map);
   var pointLayer = L.layerGroup().addTo(map);
   var generation = 0;
 
@@ -72,14 +77,18 @@
   // in longitude strips that each fit, and the answers are merged.
   var HEX_AREA_M2 = { 4: 1770347654, 5: 252903858, 6: 36129062, 7: 5161293, 8: 737327, 9: 105332, 10: 15047 };
   var STRIP_HEXES = 45000;
+  // west..east run continuously (east may pass 180); each bbox sent is wrapped into -180..180, with
+  // minLng > maxLng where it crosses the antimeridian, as the API reads it.
+  function wrapLng(lng) { return lng > 180 ? lng - 360 : lng < -180 ? lng + 360 : lng; }
+  function bboxText(west, south, east, north) {
+    return [wrapLng(west), south, wrapLng(east), north].map(function (v) { return v.toFixed(5); }).join(',');
+  }
   function stripBboxes(west, south, east, north, res) {
     var R = 6371007.18, rad = Math.PI / 180;
     var area = R * R * (east - west) * rad * Math.abs(Math.sin(north * rad) - Math.sin(south * rad));
     var n = Math.max(1, Math.ceil(area / HEX_AREA_M2[res] / STRIP_HEXES));
     var out = [];
-    for (var i = 0; i < n; i++) {
-      out.push([west + ((east - west) * i) / n, south, west + ((east - west) * (i + 1)) / n, north].map(function (v) { return v.toFixed(5); }).join(','));
-    }
+    for (var i = 0; i < n; i++) out.push(bboxText(west + ((east - west) * i) / n, south, west + ((east - west) * (i + 1)) / n, north));
     return out;
   }
 
@@ -90,8 +99,10 @@
   function refresh() {
     var g = ++generation;
     var b = map.getBounds();
-    var west = Math.max(-180, b.getWest()), south = Math.max(-85, b.getSouth()), east = Math.min(180, b.getEast()), north = Math.min(85, b.getNorth());
-    var bbox = [west, south, east, north].map(function (n) { return n.toFixed(5); }).join(',');
+    var west = b.getWest(), south = Math.max(-85, b.getSouth()), east = b.getEast(), north = Math.min(85, b.getNorth());
+    if (east - west >= 360) { west = -180; east = 180; }
+    centerLng = map.getCenter().lng;
+    var bbox = bboxText(west, south, east, north);
     var res = resolutionFor(map.getZoom());
     statusEl.textContent = 'loading res ' + res + ' hexes...';
     Promise.all(stripBboxes(west, south, east, north, res).map(function (strip) { return getJson('/v1/coverage/hexes?res=' + res + '&bbox=' + strip); })).then(function (answers) {
@@ -114,7 +125,7 @@
       getJson('/v1/coverage/hotspots?bbox=' + bbox).then(function (d) {
         if (g !== generation || !d.data) return;
         d.data.forEach(function (p) {
-          L.circleMarker([p.lat, p.lng], { radius: 4, color: p.interactive ? '#0d47a1' : '#616161', weight: 1, fillOpacity: 0.9 })
+          L.circleMarker([p.lat, nearView(p.lng)], { radius: 4, color: p.interactive ? '#0d47a1' : '#616161', weight: 1, fillOpacity: 0.9 })
             .bindTooltip(p.address.slice(0, 12) + '... scale ' + p.transmitScale).addTo(pointLayer);
         });
       });
