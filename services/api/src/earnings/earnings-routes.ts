@@ -26,7 +26,11 @@ const TimeQuery = {
   min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative (-30 day); default max_time - 30 days; up to 366 days; epochs starting in [min_time, max_time)' })),
   max_time: Type.Optional(Type.String({ description: 'ISO 8601, relative or now (default)' })),
 };
-const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' });
+const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], {
+  default: 'epoch',
+  description:
+    'epoch: one row per paid epoch; day: UTC days; week: ISO weeks, from Monday 00:00 UTC. An epoch counts whole in the bucket its start falls in (with an epoch length that does not divide a day, one may run past its bucket). Only paid epochs make rows: a bucket without one is left out, a paid epoch the hotspot earned nothing in counts as zero.',
+});
 const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
 const DATA_LIMITS = { defaultSpanMs: 7 * DAY_MS, maxSpanMs: 93 * DAY_MS };
 const DataBucketParam = Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { default: 'day' });
