@@ -11,7 +11,7 @@ import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
+import type { CoverageSnapshots, HotspotCoverage } from '../coverage/coverage-snapshot';
 
 const require = createRequire(import.meta.url);
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -50,20 +50,36 @@ export async function registerMapRoutes(app: HttpServer, snapshots: CoverageSnap
       schema: {
         tags: ['coverage'],
         summary: 'Bounding box of all asserted hotspots (null when there are none)',
+        description: 'minLng,minLat,maxLng,maxLat; minLng > maxLng when the smallest box holding them crosses the antimeridian (RFC 7946 §5.2), as for hotspots in Fiji on both sides of 180.',
         response: { 200: Type.Object({ bbox: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()]), hotspots: Type.Integer() }) },
       },
     },
     async () => {
       const { hotspots } = await snapshots.get();
       if (hotspots.length === 0) return { bbox: null, hotspots: 0 };
-      let [minLng, minLat, maxLng, maxLat] = [180, 90, -180, -90];
-      for (const h of hotspots) {
-        minLng = Math.min(minLng, h.lng);
-        maxLng = Math.max(maxLng, h.lng);
-        minLat = Math.min(minLat, h.lat);
-        maxLat = Math.max(maxLat, h.lat);
-      }
-      return { bbox: [minLng, minLat, maxLng, maxLat], hotspots: hotspots.length };
+      let extent = extents.get(hotspots);
+      if (!extent) extents.set(hotspots, (extent = extentOf(hotspots)));
+      return { bbox: extent, hotspots: hotspots.length };
     },
   );
+}
+
+// One extent per snapshot (its hotspot list), as working it out sorts every longitude.
+const extents = new WeakMap<readonly HotspotCoverage[], number[]>();
+
+/**
+ * The smallest box holding every hotspot. In longitude that leaves out the widest gap between
+ * neighbouring hotspots: when that gap is not the one across the antimeridian, the box crosses it.
+ */
+export function extentOf(hotspots: readonly { lat: number; lng: number }[]): number[] {
+  const lngs = hotspots.map((h) => h.lng).sort((a, b) => a - b);
+  const n = lngs.length;
+  let gapEnd = 0;
+  let gap = lngs[0]! + 360 - lngs[n - 1]!;
+  for (let i = 1; i < n; i++) {
+    if (lngs[i]! - lngs[i - 1]! > gap) [gap, gapEnd] = [lngs[i]! - lngs[i - 1]!, i];
+  }
+  let [minLat, maxLat] = [90, -90];
+  for (const h of hotspots) [minLat, maxLat] = [Math.min(minLat, h.lat), Math.max(maxLat, h.lat)];
+  return [lngs[gapEnd]!, minLat, lngs[(gapEnd + n - 1) % n]!, maxLat];
 }

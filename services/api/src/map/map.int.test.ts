@@ -126,5 +126,17 @@ describe('coverage map page with no hotspots, then two on either side of the ant
     }
     await page.waitForFunction(() => document.querySelectorAll('path.leaflet-interactive:not(.hex)').length === 2, null, { timeout: 10_000 });
     expect(errors).toEqual([]);
+
+    // The extent of the two is the half kilometre across the antimeridian, not the world between them.
+    const extent = await (await fetch(`${node.httpBaseUrl}/v1/coverage/extent`)).json();
+    expect(extent.hotspots).toBe(2);
+    const [minLng, , maxLng] = extent.bbox;
+    expect(minLng).toBeGreaterThan(179.99);
+    expect(maxLng).toBeLessThan(-179.99);
+    // Opened with no view asked for, the map fits it: zoomed in (res 9 at its zoom cap), not the world at res 4.
+    const fitted = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await fitted.goto(`${node.httpBaseUrl}/map`);
+    await fitted.waitForFunction(() => document.body.hasAttribute('data-hexes'), null, { timeout: 20_000 });
+    expect(await fitted.textContent('#status')).toMatch(/^2 hexes at res 9/);
   });
 });

@@ -143,7 +143,8 @@
     map.on('moveend', refresh);
     var params = new URLSearchParams(location.search);
     if (params.get('lat') && params.get('lng')) map.setView([Number(params.get('lat')), Number(params.get('lng'))], Number(params.get('zoom') || 10));
-    else if (extent && extent.bbox) map.fitBounds([[extent.bbox[1], extent.bbox[0]], [extent.bbox[3], extent.bbox[2]]], { padding: [20, 20], maxZoom: 12 });
+    // An extent across the antimeridian (minLng > maxLng) is fitted running east past 180.
+    else if (extent && extent.bbox) map.fitBounds([[extent.bbox[1], extent.bbox[0]], [extent.bbox[3], extent.bbox[2] + (extent.bbox[0] > extent.bbox[2] ? 360 : 0)]], { padding: [20, 20], maxZoom: 12 });
     else refresh();
   });
 })();
