@@ -15,12 +15,12 @@ import { DAY_MS, epochFixture } from '@cov/rewarder/testing/epoch-fixture';
 const EPOCH = Math.floor(Date.UTC(2026, 10, 4) / DAY_MS); // a Wednesday
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('owner earnings agree with the signed manifest (postgres)', () => {
+describe.each(['postgres', 'embedded'] as const)('owner earnings agree with the signed manifest (%s)', (mode) => {
   let node: TestNode;
   let signed: SignedManifest;
   const clock = new ManualClock((EPOCH - 3) * DAY_MS);
-  const fx = epochFixture(EPOCH, 'earnings-consistency');
-  const owner = keypairFromLabel('earnings-consistency/owner').address;
+  const fx = epochFixture(EPOCH, `earnings-consistency/${mode}`);
+  const owner = keypairFromLabel(`earnings-consistency/${mode}/owner`).address;
   const get = async (path: string) => {
     const res = await fetch(`${node.httpBaseUrl}${path}`);
     const text = await res.text();
@@ -28,7 +28,7 @@ describe('owner earnings agree with the signed manifest (postgres)', () => {
   };
 
   beforeAll(async () => {
-    node = await startTestNode('postgres', { services: ['api'], clock });
+    node = await startTestNode(mode, { services: ['api'], clock });
     await fx.insert(node.ctx.database.sql);
     clock.set((EPOCH + 1) * DAY_MS + 3_600_000);
     const outcomes = await runDueEpochs(rewarderDeps(node.ctx));
