@@ -48,7 +48,11 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         response: {
           200: Type.Object({
             at: Type.String({ format: 'date-time' }),
-            hotspots: Type.Object({ total: Type.Integer(), full: Type.Integer(), dataOnly: Type.Integer(), asserted: Type.Integer(), interactive: Type.Integer() }),
+            hotspots: Type.Object({ total: Type.Integer(), full: Type.Integer(), dataOnly: Type.Integer(), asserted: Type.Integer({ description: 'asserted locations in the registry now' }), interactive: Type.Integer() }),
+            coverage: Type.Object(
+              { snapshotAt: Type.String({ format: 'date-time' }), asserted: Type.Integer(), interactive: Type.Integer() },
+              { description: 'The coverage snapshot hex lists, hex details and the map read (the same snapshotAt): its counts equal the sums of hotspotCount and interactiveCount over its hexes at any resolution' },
+            ),
             last24h: Type.Object({
               beacons: Type.Integer(),
               validBeacons: Type.Integer(),
@@ -76,10 +80,12 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         deps.coverage.get(),
       ]);
       void reply.header('cache-control', 'public, max-age=30');
+      const interactive = snapshot.hotspots.filter((h) => h.interactive).length;
       return {
         at: new Date(nowMs).toISOString(),
-        // Asserted and interactive come from the coverage snapshot, so they equal the sums over its hexes.
-        hotspots: { total: counts.hotspots, full: counts.full, dataOnly: counts.dataOnly, asserted: snapshot.hotspots.length, interactive: snapshot.hotspots.filter((h) => h.interactive).length },
+        hotspots: { total: counts.hotspots, full: counts.full, dataOnly: counts.dataOnly, asserted: counts.asserted, interactive },
+        // The registry's asserted count is live; hex lists count the snapshot, up to COVERAGE_SNAPSHOT_TTL_MS older.
+        coverage: { snapshotAt: new Date(snapshot.builtAtMs).toISOString(), asserted: snapshot.hotspots.length, interactive },
         last24h: { ...pocs, invalidReasons: reasons, packetCopies: data.copies, dcBurned: data.dcBurned },
         latestRewardEpoch: epoch ?? null,
       };
