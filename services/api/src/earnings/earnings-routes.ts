@@ -71,15 +71,25 @@ async function cacheFor(computed: ComputedUntil, reply: FastifyReply, query: Tim
 /**
  * Answers over fully computed epochs never change, and owners' apps ask for the same ones again and
  * again (every app open, every dashboard refresh), so they are kept, serialised, with their ETag.
- * Keyed by the whole request URL; bounded in entries and age. Ranges that reach into an epoch not
- * yet computed are never cached.
+ * Keyed by the whole request URL; bounded in entries, bytes and age (a year of epochs is ~50 kB, so
+ * the entry bound alone would let a crawler hold a gigabyte). Ranges that reach into an epoch not
+ * yet computed, or are named relative to now, are never cached.
  */
-interface CachedAnswer {
+export interface CachedAnswer {
   body: string;
   contentType: string;
   etag: string;
 }
-const IMMUTABLE_ANSWERS = new LRUCache<string, CachedAnswer>({ max: 20_000, ttl: 3_600_000 });
+export const IMMUTABLE_ANSWERS_MAX_BYTES = 64 * 1024 * 1024;
+export const createImmutableAnswers = () =>
+  new LRUCache<string, CachedAnswer>({
+    max: 20_000,
+    maxSize: IMMUTABLE_ANSWERS_MAX_BYTES,
+    // UTF-16 length: these answers are ASCII, one byte a character, plus the key and a little overhead.
+    sizeCalculation: (answer, url) => answer.body.length + url.length + 100,
+    ttl: 3_600_000,
+  });
+const IMMUTABLE_ANSWERS = createImmutableAnswers();
 
 function sendCached(reply: FastifyReply, cached: CachedAnswer) {
   return reply.header('cache-control', 'public, max-age=86400, immutable').header('etag', cached.etag).type(cached.contentType).send(cached.body);
