@@ -159,6 +159,33 @@ describe('geographic input', () => {
     }
   });
 
+  it('takes valid polygons exported data often has, and says what is wrong with the others', () => {
+    const sq = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+    // A position repeated right after itself (valid GeoJSON and OGC) was refused as invalid.
+    const repeated = parsePolygon({ type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 0], [2, 2, 10], [0, 2], [0, 0], [0, 0]]] });
+    expect(repeated.geometry.coordinates).toEqual([[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]);
+    // A hole touching its outline at one vertex (OGC valid) was refused as a kink.
+    expect(parsePolygon({ type: 'Polygon', coordinates: [sq(0, 0, 2), [[0, 0], [1, 0.5], [0.5, 1], [0, 0]]] }).geometry.type).toBe('Polygon');
+    const code = (g: unknown) => {
+      try {
+        parsePolygon(g);
+        return 'accepted';
+      } catch (e) {
+        return `${(e as { code: string }).code}: ${(e as Error).message}`;
+      }
+    };
+    expect(code({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0.5]]] })).toBe('geo.invalid_polygon: a ring is not closed: its last position must repeat its first');
+    expect(code({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 0], [0, 0]]] })).toMatch(/^geo.invalid_polygon: each ring needs at least 3 distinct positions/);
+    expect(code({ type: 'Polygon', coordinates: [] })).toMatch(/^geo.invalid_polygon: each polygon is an array of rings/);
+    expect(code({ type: 'MultiPolygon', coordinates: [] })).toMatch(/^geo.invalid_polygon: polygon has no rings/);
+    expect(code({ type: 'MultiPolygon', coordinates: [[]] })).toMatch(/^geo.invalid_polygon/);
+    const crossing = /^geo.invalid_polygon: polygon is not valid: a ring crosses itself or another ring, or parts overlap$/;
+    expect(code({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] })).toMatch(crossing);
+    expect(code({ type: 'Polygon', coordinates: [sq(0, 0, 2), sq(1, 1, 2)] })).toMatch(crossing);
+    expect(code({ type: 'Polygon', coordinates: [sq(0, 0, 4), [[1, 1], [3, 3], [3, 1], [1, 3], [1, 1]]] })).toMatch(crossing);
+    expect(code({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 1)], [sq(0.5, 0.5, 1)]] })).toMatch(crossing);
+  });
+
   it('validates H3 indexes', () => {
     expect(parseHex('881fb46625fffff', { minRes: 0, maxRes: 15 })).toEqual({ h3: '881fb46625fffff', res: 8 });
     expect(() => parseHex('zzz', { minRes: 0, maxRes: 15 })).toThrow(expect.objectContaining({ code: 'geo.invalid_h3' }));

@@ -4,8 +4,8 @@
  * refused rather than served slowly.
  */
 import { getHexagonAreaAvg, getResolution, isValidCell } from 'h3-js';
-import { area as turfArea, bbox as turfBbox, booleanValid, kinks } from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { area as turfArea, bbox as turfBbox, booleanValid, kinks, polygon as turfPolygon } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { AppError } from '@cov/shared/errors';
 
 /** Largest number of hexes one request may cover (by area), whatever their occupancy. */
@@ -64,38 +64,57 @@ export function assertHexBudget(areaM2: number, res: number): void {
   }
 }
 
-/** A GeoJSON Polygon or MultiPolygon (bare or as a Feature), valid and not self-intersecting. */
+/**
+ * A GeoJSON Polygon or MultiPolygon (bare or as a Feature), valid and not self-intersecting, with
+ * either winding. A position repeated right after itself (common in exported data, and valid) is
+ * dropped; an altitude is ignored.
+ */
 export function parsePolygon(input: unknown): Feature<Polygon | MultiPolygon> {
   const geometry = (input as { type?: string })?.type === 'Feature' ? (input as { geometry?: unknown }).geometry : input;
   const g = geometry as { type?: string; coordinates?: unknown };
   if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon') || !Array.isArray(g.coordinates)) {
     throw new AppError('geo.invalid_polygon', 'polygon must be a GeoJSON Polygon or MultiPolygon (or a Feature of one)', { field: 'polygon' });
   }
-  const rings = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown[][];
+  const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown[][];
+  const invalid = (message: string) => new AppError('geo.invalid_polygon', message, { field: 'polygon' });
   let vertices = 0;
-  for (const poly of rings) {
-    if (!Array.isArray(poly)) throw new AppError('geo.invalid_polygon', 'malformed coordinates', { field: 'polygon' });
+  const cleaned: Position[][][] = [];
+  for (const poly of polygons) {
+    if (!Array.isArray(poly) || poly.length === 0) throw invalid('each polygon is an array of rings, the first its outline');
+    const rings: Position[][] = [];
     for (const ring of poly as unknown[][]) {
-      if (!Array.isArray(ring) || ring.length < 4) throw new AppError('geo.invalid_polygon', 'each ring needs at least 4 positions (closed)', { field: 'polygon' });
+      if (!Array.isArray(ring) || ring.length < 4) throw invalid('each ring needs at least 4 positions (closed)');
+      const kept: Position[] = [];
       for (const pos of ring as unknown[]) {
         // Checked before destructuring: a position that is a number or null is not iterable.
-        if (!Array.isArray(pos)) throw new AppError('geo.invalid_polygon', 'positions are [lng, lat] numbers', { field: 'polygon' });
+        if (!Array.isArray(pos)) throw invalid('positions are [lng, lat] numbers');
         const [lng, lat] = pos as [unknown, unknown];
-        if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat)) throw new AppError('geo.invalid_polygon', 'positions are [lng, lat] numbers', { field: 'polygon' });
+        if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat)) throw invalid('positions are [lng, lat] numbers');
         if (lng < -180 || lng > 180 || lat < -90 || lat > 90) throw new AppError('geo.out_of_range', 'polygon coordinates out of range', { field: 'polygon' });
         vertices++;
+        const last = kept[kept.length - 1];
+        if (!last || last[0] !== lng || last[1] !== lat) kept.push([lng, lat]);
       }
+      const [first, end] = [kept[0]!, kept[kept.length - 1]!];
+      if (first[0] !== end[0] || first[1] !== end[1]) throw invalid('a ring is not closed: its last position must repeat its first');
+      if (kept.length < 4) throw invalid('each ring needs at least 3 distinct positions');
+      rings.push(kept);
     }
+    cleaned.push(rings);
   }
+  if (cleaned.length === 0) throw invalid('polygon has no rings');
   if (vertices > MAX_POLYGON_VERTICES) throw new AppError('geo.polygon_too_large', `polygon has ${vertices} vertices; at most ${MAX_POLYGON_VERTICES}`, { field: 'polygon' });
-  const feature: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: g as Polygon | MultiPolygon };
+  const clean: Polygon | MultiPolygon = g.type === 'Polygon' ? { type: 'Polygon', coordinates: cleaned[0]! } : { type: 'MultiPolygon', coordinates: cleaned };
+  const feature: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: clean };
   let valid = false;
   try {
-    valid = booleanValid(feature) && kinks(feature as Feature<Polygon>).features.length === 0;
+    // Each ring on its own may not cross itself; booleanValid checks rings against each other (a
+    // hole crossing its outline, parts overlapping), so a hole may touch its outline at a vertex.
+    valid = booleanValid(feature) && cleaned.every((rings) => rings.every((ring) => kinks(turfPolygon([ring])).features.length === 0));
   } catch {
     valid = false;
   }
-  if (!valid) throw new AppError('geo.invalid_polygon', 'polygon is not valid (unclosed ring, self-intersection or bad winding)', { field: 'polygon' });
+  if (!valid) throw invalid('polygon is not valid: a ring crosses itself or another ring, or parts overlap');
   return feature;
 }
 
