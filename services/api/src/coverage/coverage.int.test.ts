@@ -255,6 +255,17 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     expect((await get('/v1/coverage/hexes?res=4&bbox=-20,30,40,60')).status).toBe(200);
     expect((await get('/v1/coverage/hexes?res=10&bbox=-20,30,40,60')).body.error.code).toBe('geo.bbox_too_large');
     expect((await get('/v1/coverage/hexes?res=12&bbox=2.3,48.8,2.4,48.9')).status).toBe(400);
+    for (const res of ['3', '11', '8.5', '', 'x']) expect((await get(`/v1/coverage/hexes?res=${res}&bbox=2.3,48.8,2.4,48.9`)).body.error.code, res).toBe('request.invalid');
+    for (const path of ['/v1/coverage/hexes?res=8&bbox=', '/v1/coverage/hotspots?bbox=']) {
+      for (const [bbox, code] of [['1,2,1,4', 'request.invalid'], ['1,4,3,2', 'request.invalid'], ['-1,2,,4', 'request.invalid'], ['NaN,1,2,3', 'request.invalid'], ['1,2,3,4,5', 'request.invalid'], ['0,0,1,91', 'geo.out_of_range'], ['181,0,182,1', 'geo.out_of_range']]) {
+        expect((await get(path + bbox)).body.error.code, path + bbox).toBe(code);
+      }
+    }
+    // Touching a pole is fine.
+    expect((await get('/v1/coverage/hexes?res=4&bbox=-180,80,180,90')).body.features).toEqual([]);
+    for (const [lat, lng] of [[90, 180], [-90, -180]]) expect((await get(`/v1/coverage/point?lat=${lat}&lng=${lng}`)).body.covered).toBe(false);
+    for (const [lat, lng] of [['90.000001', '0'], ['0', '-180.000001']]) expect((await get(`/v1/coverage/point?lat=${lat}&lng=${lng}`)).body.error.code).toBe('geo.out_of_range');
+    for (const [lat, lng] of [['', '1'], ['abc', '1'], ['1', '']]) expect((await get(`/v1/coverage/point?lat=${lat}&lng=${lng}`)).body.error.code).toBe('request.invalid');
     expect((await get('/v1/hexes/not-a-cell')).body.error.code).toBe('geo.invalid_h3');
     expect((await get('/v1/coverage/point?lat=95&lng=0')).body.error.code).toBe('geo.out_of_range');
     const bad = await get('/v1/coverage/hexes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ res: 8, polygon: { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] } }) });
