@@ -57,7 +57,7 @@ export async function fleetEarnings(sql: postgres.ISql, owner: string, range: Ti
     left join hotspot_epoch_rewards r on r.hotspot_address = h.address
       and r.epoch in (select epoch from reward_epochs where start_ms >= ${range.minMs} and start_ms < ${range.maxMs})
     where h.owner_address = ${owner}
-    group by h.address order by h.address`;
+    group by h.address order by h.address collate "C"`;
   return rows.map((r) => {
     const [beacon, witness, data] = [BigInt(r.beacon), BigInt(r.witness), BigInt(r.data)];
     return { address: r.address, beacon, witness, data, total: beacon + witness + data };

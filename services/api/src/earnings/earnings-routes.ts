@@ -12,6 +12,7 @@ import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { toCsv } from '../http/csv';
+import { decodeCursor, encodeCursor } from '../http/cursor';
 import { isAbsoluteTimeParam, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
@@ -228,10 +229,23 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       schema: {
         tags: ['rewards'],
         summary: "An owner's rewards per hotspot over a range (a whole fleet in one call)",
+        description:
+          'Per hotspot of the owner, in address order, `limit` per page (follow `cursor`); `totals` and `hotspots` are always the whole fleet\'s. ' +
+          'With `format=csv` the whole fleet comes in one file (an export), and `limit`/`cursor` are ignored.',
         params: Type.Object({ owner: Type.String({ maxLength: 128 }) }),
-        querystring: Type.Object({ ...TimeQuery, format: FormatParam }),
+        querystring: Type.Object({
+          ...TimeQuery,
+          format: FormatParam,
+          cursor: Type.Optional(Type.String({ maxLength: 512 })),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+        }),
         response: {
-          200: Type.Object({ data: Type.Array(Type.Object({ address: Type.String(), ...Split })), totals: Type.Object(Split) }),
+          200: Type.Object({
+            data: Type.Array(Type.Object({ address: Type.String(), ...Split })),
+            totals: Type.Object(Split),
+            hotspots: Type.Integer({ description: 'How many hotspots the owner has (every page).' }),
+            cursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           400: ErrorRef,
         },
       },
@@ -239,13 +253,25 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
     async (request, reply) => {
       requireValidAddress(request.params.owner, 'owner');
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
+      const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
+      // The fleet totals need every hotspot's sums anyway (one grouped query); a page only bounds
+      // the answer, which for the largest fleets would otherwise be megabytes.
       const rows = await fleetEarnings(deps.database.sql, request.params.owner, range);
       await cacheFor(computed, reply, request.query, range);
-      const data = rows.map((r) => ({ address: r.address, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
+      const toView = (r: (typeof rows)[number]) => ({ address: r.address, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() });
       if (request.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.address, d.beacon, d.witness, d.data, d.total])));
+        const all = rows.map(toView);
+        return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total'], all.map((d) => [d.address, d.beacon, d.witness, d.data, d.total])));
       }
-      return { data, totals: totalsOf(rows) };
+      const rest = after === undefined ? rows : rows.filter((r) => r.address > after.a);
+      const page = rest.slice(0, request.query.limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(toView),
+        totals: totalsOf(rows),
+        hotspots: rows.length,
+        cursor: rest.length > page.length && last ? encodeCursor({ a: last.address }) : null,
+      };
     },
   );
 }

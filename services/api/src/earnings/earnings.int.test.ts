@@ -90,6 +90,14 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     const fleet = await get(`/v1/owners/${owner.address}/rewards?min_time=2026-11-19&max_time=2026-11-22`);
     expect(fleet.body.data).toHaveLength(2);
     expect(fleet.body.totals.total).toBe((BIG + 408n + 15n).toString());
+    expect([fleet.body.hotspots, fleet.body.cursor]).toEqual([2, null]);
+    // A page at a time: the same rows in the same order, fleet totals on every page.
+    const first = await get(`/v1/owners/${owner.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&limit=1`);
+    expect([first.body.data, first.body.totals, first.body.hotspots]).toEqual([[fleet.body.data[0]], fleet.body.totals, 2]);
+    const second = await get(`/v1/owners/${owner.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&limit=1&cursor=${first.body.cursor}`);
+    expect([second.body.data, second.body.totals, second.body.cursor]).toEqual([[fleet.body.data[1]], fleet.body.totals, null]);
+    expect((await get(`/v1/owners/${owner.address}/rewards?limit=1&cursor=bogus`)).body.error.code).toBe('request.invalid');
+    expect((await get(`/v1/owners/${owner.address}/rewards?limit=1001`)).body.error.code).toBe('request.invalid');
     const csv = await get(`/v1/owners/${owner.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&format=csv`);
     const lines = csv.text.trim().split('\r\n').slice(1).map((l) => l.split(','));
     const csvTotal = lines.reduce((s, l) => s + BigInt(l[4]!), 0n);
