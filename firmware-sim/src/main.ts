@@ -78,7 +78,17 @@ async function prepareTarget(o: SimCliOptions): Promise<Prepared> {
   if (!adminApiKey) throw new UsageError('--target URL needs --admin-key (or ./.data/admin.key) to register the hotspot maker');
   const clock = new PacedClock(await serverTimeMs(baseUrl), o.speed);
   const gwmp = o.gwmp ?? { host: new URL(baseUrl).hostname, port: 1700 };
-  const target = new LiveTarget({ baseUrl, adminApiKey, gwmpHost: gwmp.host, gwmpPort: gwmp.port, lnsHost: o.lnsHost, nowMs: () => clock.nowMs(), entropyRefreshMs: o.entropyIntervalMs });
+  const target = new LiveTarget({
+    baseUrl,
+    adminApiKey,
+    gwmpHost: gwmp.host,
+    gwmpPort: gwmp.port,
+    lnsHost: o.lnsHost,
+    nowMs: () => clock.nowMs(),
+    entropyRefreshMs: o.entropyIntervalMs,
+    deviceMakerStatePath: o.deviceMakerStatePath,
+    note: (message) => process.stderr.write(`simulator: ${message}\n`),
+  });
   return { target, clock, embedded: null };
 }
 

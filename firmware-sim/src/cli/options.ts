@@ -39,6 +39,8 @@ export interface SimCliOptions {
   adminKey: string | null;
   gwmp: { host: string; port: number } | null;
   lnsHost: string;
+  /** URL targets: where the device makers remember their organisations across runs; null: new ones every run. */
+  deviceMakerStatePath: string | null;
   keepaliveMs: number;
   statIntervalMs: number;
   progress: boolean;
@@ -76,6 +78,7 @@ const FLAGS = {
   'admin-key': { type: 'string' },
   gwmp: { type: 'string' },
   'lns-host': { type: 'string' },
+  'device-maker-state': { type: 'string' },
   'keepalive-ms': { type: 'string' },
   'stat-interval-ms': { type: 'string' },
   progress: { type: 'boolean' },
@@ -156,6 +159,8 @@ export function parseSimArgs(argv: readonly string[]): SimCliOptions {
   const epochRaw = str('epoch-ms');
   const epochMs = epochRaw === undefined ? null : num('epoch-ms', epochRaw, 0, { min: 60_000, integer: true });
   if (epochMs !== null && target.kind === 'url') throw new UsageError('--epoch-ms only applies to --target embedded (a running backend has its own settings)');
+  const deviceMakerStatePath = str('device-maker-state') ?? null;
+  if (deviceMakerStatePath !== null && target.kind !== 'url') throw new UsageError('--device-maker-state only applies to a URL --target (the other targets start from an empty backend)');
   const progressFlag = values.progress === true ? true : values['no-progress'] === true ? false : process.stderr.isTTY === true;
 
   return {
@@ -185,6 +190,7 @@ export function parseSimArgs(argv: readonly string[]): SimCliOptions {
     adminKey: str('admin-key') ?? null,
     gwmp: parseHostPort(str('gwmp')),
     lnsHost: str('lns-host') ?? '127.0.0.1',
+    deviceMakerStatePath,
     keepaliveMs: num('keepalive-ms', str('keepalive-ms'), 10_000, { min: 1_000, integer: true }),
     statIntervalMs: num('stat-interval-ms', str('stat-interval-ms'), 30_000, { min: 1_000, integer: true }),
     progress: progressFlag,
@@ -223,6 +229,7 @@ Time and target
   --admin-key KEY           URL targets: admin API key (default: ./.data/admin.key if present)
   --gwmp HOST:PORT          URL targets: router's GWMP address (default: the URL's host, port 1700)
   --lns-host HOST           address the router reaches the simulated network servers at (127.0.0.1)
+  --device-maker-state FILE URL targets: remember the device makers' organisations in FILE and reuse them next run
   --keepalive-ms MS         packet forwarder PULL_DATA interval, simulated (10000)
   --stat-interval-ms MS     packet forwarder stat interval, simulated (30000)
   --port N                  embedded only: HTTP port of the backend (0 = any free port)

@@ -1,13 +1,14 @@
 /** One JSON call to the backend's REST API, reduced to status, body and the stable error code. */
 import type { CallResult } from './target';
 
-export async function callJson(url: string, init: { method: string; body?: unknown; apiKey?: string }): Promise<CallResult> {
+export async function callJson(url: string, init: { method: string; body?: unknown; apiKey?: string; headers?: Record<string, string> }): Promise<CallResult> {
   try {
     const res = await fetch(url, {
       method: init.method,
       headers: {
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.apiKey ? { authorization: `Bearer ${init.apiKey}` } : {}),
+        ...init.headers,
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });

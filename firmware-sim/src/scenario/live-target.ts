@@ -27,6 +27,10 @@ export interface LiveTargetOptions {
   nowMs: () => number;
   /** How old a cached entropy value may get before HTTP hotspots fetch again (simulated ms). */
   entropyRefreshMs: number;
+  /** File where the device makers remember their organisations across runs (http-device-maker.ts); none: new ones every run. */
+  deviceMakerStatePath?: string | null;
+  /** Where the device makers say what they did with their remembered organisations. */
+  note?: (message: string) => void;
 }
 
 class UdpSocket implements DatagramSocket {
@@ -70,7 +74,14 @@ export class LiveTarget implements SimTarget {
     // A per-run secret the router presents on every webhook call, as a real LNS would require.
     const authHeader = `Bearer lns_${randomBytes(18).toString('base64url')}`;
     this.lns = new LnsHttpServer(options.lnsHost, authHeader);
-    this.deviceMaker = new HttpDeviceMaker(options.baseUrl, options.adminApiKey, authHeader, () => new Date(options.nowMs()).toISOString());
+    this.deviceMaker = new HttpDeviceMaker(
+      options.baseUrl,
+      options.adminApiKey,
+      authHeader,
+      () => new Date(options.nowMs()).toISOString(),
+      options.deviceMakerStatePath ?? null,
+      options.note,
+    );
   }
 
   get description(): string {

@@ -38,6 +38,16 @@ export interface LiveRunInputs {
   /** Share of confirmed uplinks whose application also asks for a downlink. */
   appDownlinkShare?: number;
   setupConcurrency?: number;
+  /**
+   * File where the simulated device makers remember their organisations (id, API key, route), so a
+   * run on the same backend data reuses them and points their routes at its own network server.
+   * None: every run creates new organisations (tests, the demo).
+   */
+  deviceMakerStatePath?: string | null;
+  /** Notes of the device makers about their remembered organisations. */
+  note?: (message: string) => void;
+  /** Ends the run early: simulated time stops, connections close and the network server stops. */
+  signal?: AbortSignal;
   recorder?: Recorder;
   progress?: ProgressView;
 }
@@ -63,9 +73,12 @@ export function runLiveSimulation(inputs: LiveRunInputs): Promise<{ summary: Run
       lnsHost: '127.0.0.1',
       nowMs: () => clock.nowMs(),
       entropyRefreshMs: MINUTE,
+      deviceMakerStatePath: inputs.deviceMakerStatePath ?? null,
+      ...(inputs.note ? { note: inputs.note } : {}),
     }),
     clock,
     ...(inputs.recorder ? { recorder: inputs.recorder } : {}),
+    ...(inputs.signal ? { signal: inputs.signal } : {}),
     progress: inputs.progress ?? silentProgress,
     options: {
       durationMs: inputs.durationMs,

@@ -24,6 +24,8 @@ export interface RunInputs {
   labelsPath?: string | null;
   summaryPath?: string | null;
   progress: ProgressView;
+  /** Ends simulated time early (the setup, once begun, completes). */
+  signal?: AbortSignal;
 }
 
 export async function runSimulation(inputs: RunInputs): Promise<{ summary: RunSummary; simulation: Simulation }> {
@@ -33,7 +35,7 @@ export async function runSimulation(inputs: RunInputs): Promise<{ summary: RunSu
   try {
     await simulation.setup();
     inputs.progress.stop();
-    await simulation.run();
+    await simulation.run(inputs.signal);
   } finally {
     inputs.progress.stop();
     await simulation.shutdown();

@@ -218,8 +218,11 @@ export class Simulation {
     await Promise.all(Array.from({ length: Math.min(this.options.setupConcurrency, items.length) }, worker));
   }
 
-  /** Runs simulated time from now to the end; resolves once every message sent has its answer. */
-  async run(): Promise<void> {
+  /**
+   * Runs simulated time from now to the end, or until `signal` aborts; resolves once every message
+   * sent has its answer.
+   */
+  async run(signal?: AbortSignal): Promise<void> {
     this.startRealMs = performance.now();
     const { startMs, endMs } = this.ctx;
     this.poc.scheduleBeacons();
@@ -228,11 +231,13 @@ export class Simulation {
     for (const agent of this.hotspotAgents) agent.forwarder?.start(startMs + agent.rng.lag.int(0, 5_000), endMs);
 
     let lastProgressReal = 0;
-    for (let event = this.queue.pop(); event && event.atMs <= endMs; event = this.queue.pop()) {
+    const aborted = signal ? new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))) : null;
+    for (let event = this.queue.pop(); event && event.atMs <= endMs && !signal?.aborted; event = this.queue.pop()) {
       // Virtual time: let everything the previous moment set off settle before time moves on, so
       // a dry run does not depend on how fast this machine is.
       if (this.clock.virtual && event.atMs > this.clock.nowMs()) await new Promise((r) => setImmediate(r));
-      await this.clock.sleepUntil(event.atMs);
+      await (aborted ? Promise.race([this.clock.sleepUntil(event.atMs), aborted]) : this.clock.sleepUntil(event.atMs));
+      if (signal?.aborted) break;
       try {
         const result = event.run();
         if (result instanceof Promise) this.track(result);
@@ -246,7 +251,7 @@ export class Simulation {
         this.onProgress({ phase: 'run', simNowMs: event.atMs, startMs, endMs, stats: this.stats });
       }
     }
-    await this.clock.sleepUntil(endMs);
+    if (!signal?.aborted) await this.clock.sleepUntil(endMs);
     await this.drain();
     this.onProgress({ phase: 'run', simNowMs: endMs, startMs, endMs, stats: this.stats });
     this.realElapsedMs = performance.now() - this.startRealMs;

@@ -9,7 +9,7 @@ import { applyMigrations } from '@cov/shared/db/migrate';
 import { stopOnSignals, TaskRunner } from '@cov/shared/runtime/task-runner';
 import { serviceNames, type ServiceName } from '@cov/shared/runtime/service';
 import { startNode } from './compose';
-import { simulatorOffReason, startQuickstartSimulator } from './quickstart-simulator';
+import { simulatorOffReason, startQuickstartSimulator, type QuickstartSimulator } from './quickstart-simulator';
 
 async function main(argv: string[]): Promise<void> {
   const target = argv[0] ?? 'all';
@@ -38,12 +38,17 @@ async function main(argv: string[]): Promise<void> {
   }
   const node = await startNode(config, { services, logger });
   const shutdown = new TaskRunner(logger).add({ name: 'node', start: async () => {}, stop: () => node.stop() });
+  const simulatorOff = simulatorOffReason(config, services.length, serviceNames.length);
+  let simulator: QuickstartSimulator | undefined;
+  // Added after the node, so it stops first: its hotspots and network server go before the services they talk to.
+  if (simulatorOff === null) {
+    shutdown.add({ name: 'simulator', start: async () => void (simulator = startQuickstartSimulator(node, config, logger)), stop: async () => simulator?.stop() });
+  }
   await shutdown.start();
   stopOnSignals(shutdown, logger, config.SHUTDOWN_TIMEOUT_MS);
   const lines = node.describe();
-  const simulatorOff = simulatorOffReason(config, services.length, serviceNames.length);
-  if (simulatorOff === null) lines.push(`simulator      ${startQuickstartSimulator(node, config, logger).description}`);
-  else if (config.mode === 'embedded') lines.push(`simulator      off (${simulatorOff})`);
+  if (simulator) lines.push(`simulator      ${simulator.description}`);
+  else if (config.mode === 'embedded' && simulatorOff !== null) lines.push(`simulator      off (${simulatorOff})`);
   process.stdout.write(`\ncoverage network is up (${services.length === serviceNames.length ? 'all services' : services.join(', ')})\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 

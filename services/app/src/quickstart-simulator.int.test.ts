@@ -2,7 +2,7 @@
  * `npm start` on the embedded default runs the simulated network against itself: its hotspots are
  * onboarded and asserted over the REST API and its full hotspots hold ingest sessions.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '@cov/shared/config/config';
 import { startTestNode, type TestNode } from './testing/test-node';
 import { simulatorOffReason, startQuickstartSimulator } from './quickstart-simulator';
@@ -20,6 +20,7 @@ describe('the quickstart simulator', () => {
 
   it('onboards, asserts and connects its hotspots to the node it runs beside', async () => {
     const simulator = startQuickstartSimulator(node, node.config, node.ctx.logger);
+    onTestFinished(() => simulator.stop());
     expect(simulator.description).toMatch(/^6 hotspots and 2 devices of firmware-sim's city-eu scenario/);
     let stats: { hotspots: { total: number; asserted: number; full: number } } | undefined;
     for (let i = 0; i < 60; i++) {

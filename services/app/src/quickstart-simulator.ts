@@ -7,8 +7,12 @@
  * DATABASE_URL (a real deployment, real hotspots) it never runs.
  *
  * The world is seeded, so a restart on the same DATA_DIR finds its hotspots already onboarded and
- * goes on with them.
+ * goes on with them. Its device makers remember their organisations (id, API key, route) in
+ * DATA_DIR/simulator/device-makers.json, so a restart reuses them too and points their routes at
+ * the network server of the new run, instead of creating more organisations and leaving routes
+ * aimed at the port the previous run closed.
  */
+import { join } from 'node:path';
 import type { Config } from '@cov/shared/config/config';
 import type { Logger } from '@cov/shared/logger';
 import type { RouterServiceModule } from '@cov/router/service';
@@ -24,7 +28,12 @@ export interface QuickstartSimulator {
   description: string;
   /** Resolves when the simulated span ends (or the run fails; failures are logged, never thrown). */
   done: Promise<void>;
+  /** Ends the run: simulated time stops, sessions and sockets close, the network server stops. */
+  stop(): Promise<void>;
 }
+
+/** Where the simulator's device makers remember their organisations (the file holds API keys: 0600). */
+export const deviceMakerStatePath = (config: Pick<Config, 'DATA_DIR'>) => join(config.DATA_DIR, 'simulator', 'device-makers.json');
 
 /** Why the simulator does not run, or null when it should. */
 export function simulatorOffReason(config: Config, servicesRun: number, allServices: number): string | null {
@@ -42,6 +51,7 @@ export function startQuickstartSimulator(node: RunningNode, config: Config, logg
   }
   const router = node.modules.find((m) => m.name === 'router') as RouterServiceModule | undefined;
   if (!router) throw new Error('the quickstart simulator needs the router in this process');
+  const stopping = new AbortController();
   const world = buildScenarioWorld(scenario, { seed: 'quickstart', hotspotCount: config.SIMULATOR_HOTSPOTS, deviceCount: config.SIMULATOR_DEVICES });
   const done = runLiveSimulation({
     scenario: scenario.name,
@@ -53,12 +63,20 @@ export function startQuickstartSimulator(node: RunningNode, config: Config, logg
     beaconIntervalMs: config.BEACON_INTERVAL_MS,
     entropyValidityMs: config.ENTROPY_VALIDITY_MS,
     appDownlinkShare: 0.05,
+    deviceMakerStatePath: deviceMakerStatePath(config),
+    note: (message) => logger.warn(message),
+    signal: stopping.signal,
   }).then(
-    ({ summary }) => logger.info({ beacons: summary.beacons, witnesses: summary.witnesses }, 'quickstart simulator finished its simulated span'),
-    (e: unknown) => logger.error({ err: e }, 'quickstart simulator stopped'),
+    ({ summary }) =>
+      logger.info({ beacons: summary.beacons, witnesses: summary.witnesses }, stopping.signal.aborted ? 'quickstart simulator stopped' : 'quickstart simulator finished its simulated span'),
+    (e: unknown) => logger.error({ err: e }, 'quickstart simulator failed'),
   );
   return {
     description: `${world.hotspots.length} hotspots and ${world.devices.length} devices of firmware-sim's ${scenario.name} scenario (${scenario.description}), real time; SIMULATOR_HOTSPOTS=0 turns it off`,
     done,
+    stop: () => {
+      stopping.abort();
+      return done;
+    },
   };
 }
