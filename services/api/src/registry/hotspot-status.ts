@@ -1,7 +1,8 @@
 /**
  * What an owner wants to see next to a hotspot's registry data: its current transmit scale and
  * whether it is interactive (from the coverage snapshot, so it agrees with the map), when it last
- * beaconed, witnessed and carried a packet, whether it is online, and its lifetime rewards. Built
+ * beaconed, witnessed and carried a packet, whether it is online, its lifetime rewards and whether
+ * the denylist denies it. Built
  * for a whole page of hotspots with one query per source, so a fleet listing costs the same few
  * queries whether it has one hotspot or five hundred.
  */
@@ -17,6 +18,16 @@ export const HotspotStatus = Type.Object({
   lastPacketAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   online: Type.Boolean({ description: 'Reported a beacon or witness, or carried a packet, within two beacon intervals.' }),
   lifetimeRewards: Type.String({ description: 'Token base units paid over all epochs.' }),
+  denylisted: Type.Union(
+    [
+      Type.Object({
+        since: Type.String({ format: 'date-time', description: 'When the denylist version that added it was published.' }),
+        denylistVersion: Type.Integer({ description: 'That version; PoC verdicts of it name the same version.' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'On the network denylist: its beacons and witnesses are refused and it carries no packets, so it earns nothing. null when not.' },
+  ),
 });
 export type HotspotStatus = Static<typeof HotspotStatus>;
 
@@ -52,9 +63,10 @@ export function isOnline(lastSeen: number, nowMs: number, onlineWindowMs: number
 export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
   const out = new Map<string, HotspotStatus>();
   if (addresses.length === 0) return out;
-  const [activities, lifetime] = await Promise.all([
+  const [activities, lifetime, denied] = await Promise.all([
     lastActivities(sql, addresses),
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
+    deniedKeys(sql, addresses),
   ]);
   const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
@@ -69,7 +81,21 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
       lastPacketAt: iso(packets.get(a)),
       online: isOnline(lastActivity, nowMs, onlineWindowMs),
       lifetimeRewards: lifetimeBy.get(a) ?? '0',
+      denylisted: denied.get(a) ?? null,
     });
   }
   return out;
+}
+
+/**
+ * Which of these hotspots the current denylist denies by key (denied edges only refuse single
+ * links, so they are not a hotspot's status). The entry's reason stays with the admin API: the
+ * public sees that and since when, as with Helium's published denylist.
+ */
+async function deniedKeys(sql: postgres.ISql, addresses: string[]): Promise<Map<string, NonNullable<HotspotStatus['denylisted']>>> {
+  const rows = await sql<{ a: string; v: number; t: string }[]>`
+    select e.address as a, e.added_in_version as v, dv.created_at_ms::text as t
+    from denylist_entries e join denylist_versions dv on dv.version = e.added_in_version
+    where e.kind = 'key' and e.removed_in_version is null and e.address = any(${addresses})`;
+  return new Map(rows.map((r) => [r.a, { since: new Date(Number(r.t)).toISOString(), denylistVersion: r.v }]));
 }

@@ -150,7 +150,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   it('shows each hotspot status: scale, interactivity, last activity, online and lifetime rewards', async () => {
     const h = hotspots[1]!.address;
     let res = await call('GET', `/v1/hotspots/${h}`);
-    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0' });
+    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null });
     await node.ctx.database.sql`insert into witness_reports (id, hotspot_address, received_at_ms, payload, reported_timestamp_ns, tmst, signal_dbm_x10, snr_db_x10, frequency_hz, data_rate, encoded)
       values ('status-w1', ${h}, ${clock.nowMs() - 60_000}, ${Buffer.alloc(51)}, 0, 0, -1000, 50, 867100000, 'SF12BW125', ${Buffer.alloc(1)})`;
     await node.ctx.database.sql`insert into reward_index (hotspot_address, lifetime_amount, last_epoch) values (${h}, 123456789012345, 3)`;
@@ -158,6 +158,23 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     expect(res.body.status).toMatchObject({ lastWitnessAt: new Date(clock.nowMs() - 60_000).toISOString(), online: true, lifetimeRewards: '123456789012345' });
     const fleet = await call('GET', `/v1/owners/${owner.address}/hotspots`);
     expect(fleet.body.data.find((d: { address: string }) => d.address === h).status.online).toBe(true);
+  });
+
+  it('tells an owner when the denylist denies a hotspot, and when that is lifted', async () => {
+    const [h, other] = [hotspots[0]!.address, hotspots[1]!.address];
+    const statusOf = async (address: string) => (await call('GET', `/v1/hotspots/${address}`)).body.status.denylisted;
+    const denied = await call('POST', '/v1/admin/denylist/entries', { kind: 'key', address: h, reason: 'internal case 17' }, node.adminKey);
+    expect(denied.status).toBe(201);
+    // A denied edge is about one link, not the hotspot.
+    expect((await call('POST', '/v1/admin/denylist/entries', { kind: 'edge', address: other, otherAddress: h, reason: 'link' }, node.adminKey)).status).toBe(201);
+    expect(await statusOf(h)).toEqual({ since: new Date(clock.nowMs()).toISOString(), denylistVersion: denied.body.version });
+    expect(await statusOf(other)).toBeNull();
+    const fleet = await call('GET', `/v1/owners/${owner.address}/hotspots`);
+    const byAddress = new Map(fleet.body.data.map((d: { address: string; status: { denylisted: unknown } }) => [d.address, d.status.denylisted]));
+    expect([byAddress.get(h), byAddress.get(other)]).toEqual([{ since: new Date(clock.nowMs()).toISOString(), denylistVersion: denied.body.version }, null]);
+    expect(JSON.stringify(fleet.body)).not.toContain('internal case 17');
+    expect((await call('DELETE', `/v1/admin/denylist/entries/${denied.body.entry.id}`, undefined, node.adminKey)).status).toBe(200);
+    expect(await statusOf(h)).toBeNull();
   });
 
   it('lists an owner fleet with keyset cursors', async () => {
