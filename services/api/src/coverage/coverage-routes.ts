@@ -175,7 +175,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         tags: ['coverage'],
         summary: 'Coverage by H3 hex inside a GeoJSON polygon',
         description:
-          'Hexes whose centre lies inside the polygon. Holes and either ring winding are taken (inside is inside, RFC 7946 §3.1.6); an unclosed or self-intersecting ring is 400 geo.invalid_polygon, more than 5000 positions 400 geo.polygon_too_large, an area over the hex budget 400 geo.bbox_too_large. Edges are straight lines in longitude/latitude (RFC 7946 §3.1.1), so an area across the antimeridian is sent cut in two, as a MultiPolygon (§3.1.9).',
+          'Hexes whose centre lies inside the polygon. Holes and either ring winding are taken (inside is inside, RFC 7946 §3.1.6); an unclosed or self-intersecting ring is 400 geo.invalid_polygon, more than 5000 positions in all or 1500 in one ring 400 geo.polygon_too_large (simplify longer outlines), an area over the hex budget 400 geo.bbox_too_large. Edges are straight lines in longitude/latitude (RFC 7946 §3.1.1), so an area across the antimeridian is sent cut in two, as a MultiPolygon (§3.1.9).',
         body: Type.Object(
           {
             res: Type.Integer({ minimum: MIN_RES, maximum: MAX_RES, default: 8 }),

@@ -3,7 +3,7 @@ import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
 import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
 import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
-import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon } from './geo-input';
+import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, MAX_RING_VERTICES, parseHex, parsePolygon } from './geo-input';
 import { cellGeometry } from './hex-outline';
 
 const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {}): HotspotCoverage => ({
@@ -152,6 +152,16 @@ describe('geographic input', () => {
     expect(() => parsePolygon({ type: 'Polygon', coordinates: [[[0, 0], [200, 1], [1, 0], [0, 0]]] })).toThrow(expect.objectContaining({ code: 'geo.out_of_range' }));
     const huge = { type: 'Polygon', coordinates: [Array.from({ length: 6000 }, (_, i) => [Math.cos(i / 955) , Math.sin(i / 955)]).concat([[1, 0]])] };
     expect(() => parsePolygon(huge)).toThrow(expect.objectContaining({ code: 'geo.polygon_too_large' }));
+    // One ring longer than a ring may be (its checks grow with the square of its length).
+    const circle = (n: number, cx: number) => Array.from({ length: n - 1 }, (_, i) => [cx + 0.1 * Math.cos((2 * Math.PI * i) / (n - 1)), 48 + 0.1 * Math.sin((2 * Math.PI * i) / (n - 1))]).concat([[cx + 0.1, 48]]);
+    expect(parsePolygon({ type: 'Polygon', coordinates: [circle(MAX_RING_VERTICES, 11)] }).geometry.type).toBe('Polygon');
+    expect(() => parsePolygon({ type: 'Polygon', coordinates: [circle(MAX_RING_VERTICES + 1, 11)] })).toThrow(
+      expect.objectContaining({ code: 'geo.polygon_too_large', details: expect.objectContaining({ ringPositions: MAX_RING_VERTICES + 1 }) }),
+    );
+    // Parts are still checked against each other: 400 apart are taken quickly, overlapping ones refused.
+    const box = (x: number, y: number, d: number) => [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]];
+    expect(parsePolygon({ type: 'MultiPolygon', coordinates: Array.from({ length: 400 }, (_, i) => box(11 + (i % 20) * 0.01, 48 + Math.floor(i / 20) * 0.01, 0.005)) }).geometry.type).toBe('MultiPolygon');
+    expect(() => parsePolygon({ type: 'MultiPolygon', coordinates: [box(5, 5, 1), box(0, 0, 1), box(0.5, 0.5, 1)] })).toThrow(expect.objectContaining({ code: 'geo.invalid_polygon' }));
     // A position that is not an array was destructured before it was checked: a TypeError, a 500.
     for (const pos of [-1, 0.5, null, true, {}, 'x', [2.4], [2.4, '48.8']]) {
       const bad = { type: 'Polygon', coordinates: [[[2.2, 48.8], pos, [2.4, 48.9], [2.2, 48.8]]] };
