@@ -17,7 +17,7 @@ import {
   writeDeviceMakerState,
   type RememberedOrg,
 } from './device-maker-state';
-import { euiPairChanges } from './http-device-maker';
+import { euiPairChanges, isForgottenSimulatorRoute } from './http-device-maker';
 
 const org = (index: number, id = `0000000${index}-0000-4000-8000-000000000000`): RememberedOrg => ({
   index,
@@ -114,5 +114,22 @@ describe("a reused route's EUI pairs", () => {
 
   it('are left alone when they are already the world’s', () => {
     expect(euiPairChanges([pair('b', '1')], [pair('b', '1')])).toEqual({ add: [], remove: [] });
+  });
+});
+
+describe('a route an earlier simulator run left behind', () => {
+  const left = { routeId: org(0).routeId, routeName: 'simulated network server', orgName: 'Cedar Trackers (2026-11-21T23:02:21.682Z)', endpointUrl: 'http://127.0.0.1:41234/lns/uplink' };
+
+  it.each([
+    ['the simulator made it and no state file remembers it', true, left],
+    ['the ninth organisation of a run made it', true, { ...left, orgName: 'Acme Sensors 1 (2026-11-21T23:02:21.682Z)' }],
+    ['the state file remembers it', false, { ...left, routeId: org(1).routeId }],
+    ['another name', false, { ...left, routeName: 'my network server' }],
+    ['its organisation is not named as the simulator names them', false, { ...left, orgName: 'Cedar Trackers' }],
+    ['its organisation only starts like one', false, { ...left, orgName: 'Cedar Trackers (2026-11-21T23:02:21.682Z) prod' }],
+    ['another endpoint path', false, { ...left, endpointUrl: 'http://127.0.0.1:41234/uplink' }],
+    ['a GWMP endpoint', false, { ...left, endpointUrl: null }],
+  ])('when %s: %s', (_name, expected, route) => {
+    expect(isForgottenSimulatorRoute(route, new Set([org(1).routeId]))).toBe(expected);
   });
 });

@@ -35,8 +35,26 @@ const EUI_PAIRS_PER_REQUEST = 1000;
 /** The most EUI pairs one GET of a route lists; a simulated organisation has far fewer devices. */
 const EUI_PAIRS_LISTED = 10_000;
 const MAX_COPIES = 3;
-const ROUTE_NAME = 'simulated network server';
+export const SIM_ROUTE_NAME = 'simulated network server';
 const ORG_NAMES = ['Acme Sensors', 'Blue Meters', 'Cedar Trackers', 'Delta Agritech', 'Ember Parking', 'Fjord Water', 'Granite Air', 'Harbor Logistics'];
+const SIM_ORG_NAME = new RegExp(`^(${ORG_NAMES.join('|')})( \\d+)? \\(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)$`);
+const SIM_LNS_URL = /^http:\/\/[^/\s]+\/lns\/uplink$/;
+
+/**
+ * Whether a route looks like one this simulator made for a run whose network server is gone: its
+ * name, its organisation's run-tagged name and an HTTP endpoint at the simulator's path, and it is
+ * not one of the remembered routes. Runs before the device makers kept a state file left such
+ * routes active on a closed port.
+ */
+export function isForgottenSimulatorRoute(route: { routeId: string; routeName: string; orgName: string; endpointUrl: string | null }, rememberedRouteIds: ReadonlySet<string>): boolean {
+  return (
+    route.routeName === SIM_ROUTE_NAME &&
+    SIM_ORG_NAME.test(route.orgName) &&
+    route.endpointUrl !== null &&
+    SIM_LNS_URL.test(route.endpointUrl) &&
+    !rememberedRouteIds.has(route.routeId)
+  );
+}
 
 type EuiPair = { joinEui: string; devEui: string };
 type Call = (kind: string, path: string, init: { method: string; body?: unknown; apiKey?: string; headers?: Record<string, string> }) => Promise<CallResult>;
@@ -155,7 +173,7 @@ export class HttpDeviceMaker implements DeviceMakerPort {
     }
 
     const route = {
-      name: ROUTE_NAME,
+      name: SIM_ROUTE_NAME,
       endpoint: { protocol: 'http', url: lnsUrl, authHeader: this.lnsAuthHeader },
       maxCopies: MAX_COPIES,
       active: true,
@@ -199,7 +217,7 @@ export class HttpDeviceMaker implements DeviceMakerPort {
       method: 'POST',
       apiKey: body.apiKey,
       body: {
-        name: ROUTE_NAME,
+        name: SIM_ROUTE_NAME,
         endpoint: { protocol: 'http', url: lnsUrl, authHeader: this.lnsAuthHeader },
         maxCopies: MAX_COPIES,
         devAddrRanges: [{ start: block.start, end: block.end }],

@@ -1,7 +1,8 @@
 /**
  * `npm start` twice on one DATA_DIR: the simulator's device makers remember their organisations,
  * so the second run creates none, points the remembered routes at its own network server (the
- * first run's port is closed by then) and gets its devices' packets delivered through them.
+ * first run's port is closed by then) and gets its devices' packets delivered through them. A
+ * route an older simulator run left behind is set inactive; a look-alike of the user's is not.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,19 @@ async function get(node: RunningNode, path: string, apiKey: string): Promise<{ s
   return { status: res.status, body: await res.json() };
 }
 
+async function post(node: RunningNode, path: string, apiKey: string, body: unknown): Promise<any> {
+  const res = await fetch(`${node.httpBaseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+/** An organisation with one route to a closed port, as a run before the state file left them. */
+async function orgWithDeadRoute(node: RunningNode, adminKey: string, orgName: string): Promise<{ orgId: string; routeId: string }> {
+  const created = await post(node, '/v1/admin/orgs', adminKey, { name: orgName });
+  const route = await post(node, `/v1/orgs/${created.org.id}/routes`, created.apiKey, { name: 'simulated network server', endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/lns/uplink' } });
+  return { orgId: created.org.id, routeId: route.id };
+}
+
 const route = async (node: RunningNode, org: RememberedOrg): Promise<RouteView> => (await get(node, `/v1/orgs/${org.orgId}/routes/${org.routeId}`, org.apiKey)).body;
 
 async function orgCount(node: RunningNode): Promise<number> {
@@ -62,6 +76,12 @@ describe('the quickstart simulator restarted on the same data', () => {
   it('reuses its organisations and routes them to the new run, whose device packets are delivered', async () => {
     const first = await startNode(config, { services: serviceNames, logger });
     let firstRun: { orgs: RememberedOrg[]; urls: Map<string, string | undefined>; orgCount: number };
+    const adminKey = first.ctx.adminApiKey;
+    // One route left by a simulator run from before the state file, and one of a device maker of
+    // the user's that merely looks alike (its organisation is not named as the simulator names them).
+    const leftBehind = await orgWithDeadRoute(first, adminKey, 'Blue Meters (2026-01-02T03:04:05.678Z)');
+    const users = await orgWithDeadRoute(first, adminKey, 'Blue Meters of my own');
+    const routeActive = async (node: RunningNode, r: { orgId: string; routeId: string }) => (await get(node, `/v1/orgs/${r.orgId}/routes/${r.routeId}`, adminKey)).body.active as boolean;
     try {
       const simulator = startQuickstartSimulator(first, config, logger);
       try {
@@ -72,13 +92,16 @@ describe('the quickstart simulator restarted on the same data', () => {
         const urls = new Map<string, string | undefined>();
         for (const org of orgs) urls.set(org.routeId, (await route(first, org)).endpoint.url);
         firstRun = { orgs, urls, orgCount: await orgCount(first) };
+        expect(await routeActive(first, leftBehind)).toBe(false);
+        expect(await routeActive(first, users)).toBe(true);
       } finally {
         await simulator.stop();
       }
     } finally {
       await first.stop();
     }
-    expect(firstRun.orgCount).toBe(2);
+    // The simulator's two and the two made above.
+    expect(firstRun.orgCount).toBe(4);
     // The file holds API keys.
     expect(statSync(statePath).mode & 0o777).toBe(0o600);
     const firstWrittenAtMs = statSync(statePath).mtimeMs;
@@ -115,6 +138,9 @@ describe('the quickstart simulator restarted on the same data', () => {
         const view = await route(second, org);
         expect(view.delivery?.backingOff ?? false).toBe(false);
       }
+      // The remembered routes were not taken for left-behind ones.
+      expect(routes.every((v) => v.active)).toBe(true);
+      expect(await routeActive(second, leftBehind)).toBe(false);
       expect(await orgCount(second)).toBe(firstRun.orgCount);
     } finally {
       await simulator.stop();

@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import type { Config } from '@cov/shared/config/config';
 import type { Logger } from '@cov/shared/logger';
 import type { RouterServiceModule } from '@cov/router/service';
+import { callJson } from '@cov/firmware-sim/scenario/call-json';
+import { readDeviceMakerState } from '@cov/firmware-sim/scenario/device-maker-state';
+import { isForgottenSimulatorRoute } from '@cov/firmware-sim/scenario/http-device-maker';
 import { runLiveSimulation } from '@cov/firmware-sim/scenario/run-live-simulation';
 import { buildScenarioWorld } from '@cov/firmware-sim/scenario/scenario-world';
 import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
@@ -43,6 +46,29 @@ export function simulatorOffReason(config: Config, servicesRun: number, allServi
   return null;
 }
 
+/**
+ * Before the device makers kept a state file, every start made new organisations and left the
+ * previous run's routes active on its closed network-server port. Such routes, recognised by the
+ * simulator's route and organisation names and endpoint path and not remembered in the state
+ * file, are set inactive through the API (the admin key may change any org's route), so a data
+ * folder from then stops logging failing endpoints. Organisations and their DC stay as they were.
+ */
+async function retireForgottenRoutes(node: RunningNode, statePath: string, logger: Logger): Promise<void> {
+  const remembered = new Set(readDeviceMakerState(statePath).state.orgs.map((o) => o.routeId));
+  const rows = await node.ctx.database.sql<{ routeId: string; orgId: string; routeName: string; orgName: string; endpointUrl: string | null }[]>`
+    select r.id as "routeId", r.org_id as "orgId", r.name as "routeName", o.name as "orgName", r.endpoint->>'url' as "endpointUrl"
+    from routes r join orgs o on o.id = r.org_id
+    where r.active and not r.locked`;
+  const forgotten = rows.filter((r) => isForgottenSimulatorRoute(r, remembered));
+  for (const r of forgotten) {
+    const res = await callJson(`${node.httpBaseUrl}/v1/orgs/${r.orgId}/routes/${r.routeId}`, { method: 'PATCH', apiKey: node.ctx.adminApiKey, body: { active: false } });
+    if (!res.ok) logger.warn({ route: r.routeId, status: res.status, code: res.code }, 'could not deactivate a route an earlier simulator run left behind');
+  }
+  if (forgotten.length > 0) {
+    logger.warn({ routes: forgotten.map((r) => r.routeId) }, `deactivated ${forgotten.length} route(s) earlier simulator runs left pointing at their closed network servers`);
+  }
+}
+
 export function startQuickstartSimulator(node: RunningNode, config: Config, logger: Logger): QuickstartSimulator {
   const scenario = SCENARIOS[config.SIMULATOR_SCENARIO];
   if (!scenario || scenario.area === null) {
@@ -53,24 +79,30 @@ export function startQuickstartSimulator(node: RunningNode, config: Config, logg
   if (!router) throw new Error('the quickstart simulator needs the router in this process');
   const stopping = new AbortController();
   const world = buildScenarioWorld(scenario, { seed: 'quickstart', hotspotCount: config.SIMULATOR_HOTSPOTS, deviceCount: config.SIMULATOR_DEVICES });
-  const done = runLiveSimulation({
-    scenario: scenario.name,
-    world,
-    backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.ctx.adminApiKey, gwmpHost: '127.0.0.1', gwmpPort: router.router.gwmpPort, clock: node.ctx.clock },
-    speed: 1,
-    durationMs: SIMULATED_SPAN_MS,
-    makerName: 'quickstart simulator',
-    beaconIntervalMs: config.BEACON_INTERVAL_MS,
-    entropyValidityMs: config.ENTROPY_VALIDITY_MS,
-    appDownlinkShare: 0.05,
-    deviceMakerStatePath: deviceMakerStatePath(config),
-    note: (message) => logger.warn(message),
-    signal: stopping.signal,
-  }).then(
-    ({ summary }) =>
-      logger.info({ beacons: summary.beacons, witnesses: summary.witnesses }, stopping.signal.aborted ? 'quickstart simulator stopped' : 'quickstart simulator finished its simulated span'),
-    (e: unknown) => logger.error({ err: e }, 'quickstart simulator failed'),
-  );
+  const statePath = deviceMakerStatePath(config);
+  const runSimulator = () =>
+    runLiveSimulation({
+      scenario: scenario.name,
+      world,
+      backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.ctx.adminApiKey, gwmpHost: '127.0.0.1', gwmpPort: router.router.gwmpPort, clock: node.ctx.clock },
+      speed: 1,
+      durationMs: SIMULATED_SPAN_MS,
+      makerName: 'quickstart simulator',
+      beaconIntervalMs: config.BEACON_INTERVAL_MS,
+      entropyValidityMs: config.ENTROPY_VALIDITY_MS,
+      appDownlinkShare: 0.05,
+      deviceMakerStatePath: statePath,
+      note: (message) => logger.warn(message),
+      signal: stopping.signal,
+    });
+  const done = retireForgottenRoutes(node, statePath, logger)
+    .catch((e: unknown) => logger.warn({ err: e }, 'could not look for routes earlier simulator runs left behind'))
+    .then(runSimulator)
+    .then(
+      ({ summary }) =>
+        logger.info({ beacons: summary.beacons, witnesses: summary.witnesses }, stopping.signal.aborted ? 'quickstart simulator stopped' : 'quickstart simulator finished its simulated span'),
+      (e: unknown) => logger.error({ err: e }, 'quickstart simulator failed'),
+    );
   return {
     description: `${world.hotspots.length} hotspots and ${world.devices.length} devices of firmware-sim's ${scenario.name} scenario (${scenario.description}), real time; SIMULATOR_HOTSPOTS=0 turns it off`,
     done,
