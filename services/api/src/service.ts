@@ -5,6 +5,7 @@
 import etag from '@fastify/etag';
 import { Counter } from 'prom-client';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
+import { registerCors } from './http/cors';
 import { registerRateLimits } from './http/rate-limits';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
@@ -99,6 +100,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
       await app.register(async (scope) => {
+        await registerCors(scope, ctx.config.CORS_ORIGINS);
         await scope.register(etag, { weak: true });
         closeRateLimits = await registerRateLimits(scope, { perMinute: ctx.config.RATE_LIMIT_PER_MINUTE, adminApiKey: ctx.adminApiKey, redisUrl: ctx.config.REDIS_URL, redisPrefix: ctx.config.QUEUE_PREFIX });
         await registerRegistryRoutes(scope, deps);

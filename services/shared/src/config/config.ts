@@ -54,6 +54,7 @@ export const ConfigSchema = Type.Object(
     ADMIN_API_KEY: Str('', 'Key for admin endpoints (maker onboarding, denylist). Empty: DATA_DIR/admin.key, created on first start.'),
     SIGNED_REQUEST_MAX_SKEW_MS: Int(300_000, 'Owner-signed requests must carry a timestamp within this distance of server time.', 1000),
     RATE_LIMIT_PER_MINUTE: Int(600, 'Requests per minute per client key or IP on the public API (published in RateLimit headers).', 1),
+    CORS_ORIGINS: Str('*', 'Origins browsers may call the API from: * (any; the API takes bearer keys, never cookies), a comma-separated list of origins, or none for no CORS headers.'),
 
     // ---- analysts
     COVERAGE_SNAPSHOT_TTL_MS: Int(30_000, 'The coverage aggregation (hex lists, map, point coverage) is rebuilt when older than this.', 0),
