@@ -25,6 +25,11 @@ interface Partner {
 
 const KM_PER_DEG = 111.32;
 
+/** A longitude difference (or a longitude) brought into [-180, 180), so the local plane does not tear at the antimeridian. */
+export function wrapLongitudeDeg(lng: number): number {
+  return ((((lng + 180) % 360) + 360) % 360) - 180;
+}
+
 /** Least-squares position (km, local plane) from anchors and ranges, starting at the weighted centroid. */
 export function multilaterate(anchors: readonly { x: number; y: number; rangeKm: number }[]): { x: number; y: number } {
   const weights = anchors.map((a) => 1 / Math.max(0.05, a.rangeKm) ** 2);
@@ -142,7 +147,7 @@ export function detectLocationSpoofers(allEdges: readonly EdgeEvidence[], model:
       // Read the loss with the partner's own offset from the model (its local channel).
       const pathLossDb = mean(p.pathLossDb) + (offsets.get(other) ?? 0);
       const rangeKm = Math.min(200, Math.max(0.05, impliedDistanceM(model, pathLossDb) / 1000));
-      return [{ x: (at.lng - own.lng) * cosLat * KM_PER_DEG, y: (at.lat - own.lat) * KM_PER_DEG, rangeKm }];
+      return [{ x: wrapLongitudeDeg(at.lng - own.lng) * cosLat * KM_PER_DEG, y: (at.lat - own.lat) * KM_PER_DEG, rangeKm }];
     });
     if (anchors.length < params.spoofMinPartners) continue;
     const estimate = multilaterate(anchors);
@@ -154,7 +159,7 @@ export function detectLocationSpoofers(allEdges: readonly EdgeEvidence[], model:
     if (offsetM < params.spoofMinOffsetM) continue;
 
     const estimatedLat = own.lat + estimate.y / KM_PER_DEG;
-    const estimatedLng = own.lng + estimate.x / (KM_PER_DEG * cosLat);
+    const estimatedLng = wrapLongitudeDeg(own.lng + estimate.x / (KM_PER_DEG * cosLat));
     flags.push({
       hotspotAddress: address,
       kind: 'location_spoofer',
