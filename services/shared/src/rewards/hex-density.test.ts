@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { cellToChildren, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { clipLimit, computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type HexDensityMap, type HexDensityParams } from './hex-density';
+import { clipLimit, computeHexDensity, HIP104_HEX_DENSITY_PARAMS, SCALE_DECIMALS, type HexDensityMap, type HexDensityParams } from './hex-density';
 
 interface DensityVectors {
+  parameters: {
+    max_res: number;
+    used_res: number[];
+    res_config: Record<string, { neighbors_N: number; target: number; max: number }>;
+    scaling_precision_dp: number;
+  };
   tests: Array<{
     name: string;
     inputs: Array<{ h3_hex: string; h3_u64: string }>;
@@ -27,6 +33,19 @@ const BASE12 = latLngToCell(52.52, 13.405, 12);
 const BASE10 = cellToParent(BASE12, 10);
 
 describe('computeHexDensity against Helium vectors', () => {
+  // simple_scale_check only binds res 8-10 clipping, and the reference implementation below reads
+  // HIP104_HEX_DENSITY_PARAMS itself, so the table is compared with Helium's HIP104_RES_CONFIG here.
+  it("uses Helium's HIP104_RES_CONFIG, res-11 counting and 4-decimal scales", () => {
+    const p = vectors.parameters;
+    expect(HIP104_HEX_DENSITY_PARAMS.countResolution).toBe(p.max_res);
+    expect(Object.keys(HIP104_HEX_DENSITY_PARAMS.clipping).map(Number).sort((a, b) => b - a)).toEqual(p.used_res);
+    expect(Object.keys(p.res_config).map(Number).sort((a, b) => b - a)).toEqual(p.used_res);
+    for (const [res, c] of Object.entries(p.res_config)) {
+      expect(HIP104_HEX_DENSITY_PARAMS.clipping[Number(res)], `res ${res}`).toEqual({ neighbors: c.neighbors_N, target: c.target, max: c.max });
+    }
+    expect(SCALE_DECIMALS).toBe(p.scaling_precision_dp);
+  });
+
   for (const t of vectors.tests) {
     it(`reproduces every scale of ${t.name}`, () => {
       const map = mapOf(t.inputs.map((i) => i.h3_hex));

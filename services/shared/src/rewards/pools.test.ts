@@ -10,7 +10,7 @@ import {
   type EpochRewards,
   type PoolParams,
 } from './pools';
-import { formatExact, parseDecimal, toScaled } from './rational';
+import { div, formatExact, mul, parseDecimal, rational, toScaled } from './rational';
 
 type Amounts = { beacon_amount: number; witness_amount: number; dc_transfer_amount: number };
 interface Scenario {
@@ -25,6 +25,8 @@ interface Scenario {
   expected: {
     gateway_rewards: Array<Amounts & { hotspot_key: string }> | Record<string, Amounts>;
     unallocated_poc_reward?: { amount: number };
+    invariants_asserted?: string[];
+    dc_percent_of_scheduled_rounded?: string;
     unallocated_poc_reward_amount_to_u64?: number;
     total_used_data_transfer_tokens_minus_sum_dc_amounts?: number;
     scheduled_dc_minus_sum_dc_amounts?: number;
@@ -79,6 +81,10 @@ describe('computeEpochRewards against Helium reward-shares vectors', () => {
     expect(result.rates.dataPerDc.text).toBe('14840182648.401833333333333');
     expect(result.pools.dataUnused).toBe('0');
     expect(totalOut(result)).toBe(result.emission);
+    // Helium's own invariant: hotspot amounts + unallocated poc = the PoC pools plus the whole data pool.
+    const invariant = integration.expected.invariants_asserted!.find((i) => i.startsWith('sum(beacon+witness)'))!;
+    const pocTotal = BigInt(/\(= (\d+);/.exec(invariant)![1]!);
+    expect(result.hotspots.reduce((a, h) => a + h.beaconAmount + h.witnessAmount + h.dataAmount, 0n) + result.unallocated.poc).toBe(pocTotal);
   });
 
   for (const s of vectors.scenarios.filter((x) => x.inputs.shares)) {
@@ -94,6 +100,13 @@ describe('computeEpochRewards against Helium reward-shares vectors', () => {
       if (s.expected.total_used_data_transfer_tokens_minus_sum_dc_amounts !== undefined) {
         const used = toScaled(parseDecimal(result.pools.dataValue), 0, 'down');
         expect(used - sumData(result)).toBe(BigInt(s.expected.total_used_data_transfer_tokens_minus_sum_dc_amounts));
+      }
+      if (s.expected.dc_percent_of_scheduled_rounded !== undefined) {
+        // Data transfer used 55 % of its cap; the other 45 % went to the PoC pools.
+        const cap = parseDecimal(result.pools.dataCap);
+        const percent = toScaled(div(mul(rational(sumData(result)), rational(100n)), cap), 0, 'halfEven');
+        expect(percent.toString()).toBe(s.expected.dc_percent_of_scheduled_rounded);
+        expect(result.pools.dataUnused).not.toBe('0');
       }
       if (s.expected.scheduled_dc_minus_sum_dc_amounts !== undefined) {
         expect(result.pools.dataUnused).toBe('0');
@@ -163,6 +176,13 @@ describe('pool sizes (Helium small unit tests)', () => {
     for (const c of conv.cases) {
       expect(formatExact(dataCreditValue(BigInt(c.dc) * SHARE_ONE, perBone(c.hnt_bone_price), '0.00001'))).toBe(c.expected_bones);
     }
+    // test_price_conversion: 10^8 with 8 decimals is $1 per token, $0.00000001 per bone, so 1 DC
+    // ($0.00001) is worth 0.00001 / 0.00000001 = 1 000 bones.
+    const pc = small('test_price_conversion') as unknown as { inputs: { price_in_bones: number; decimals: number }; expected: { price_per_bone: string; price_per_token: string } };
+    const price = { price: BigInt(pc.inputs.price_in_bones), decimals: pc.inputs.decimals };
+    expect(formatExact(rational(price.price, 10n ** BigInt(price.decimals)))).toBe(pc.expected.price_per_token.replace(/\.0$/, ''));
+    expect(formatExact(dataCreditValue(SHARE_ONE, price, '0.00001'))).toBe(formatExact(div(parseDecimal('0.00001'), parseDecimal(pc.expected.price_per_bone))));
+    expect(formatExact(dataCreditValue(SHARE_ONE, price, '0.00001'))).toBe('1000');
     const t = small('test_dc_hnt_conversion');
     expect(formatExact(dataCreditValue(BigInt(t.inputs!.dc_amount!) * SHARE_ONE, perBone(t.inputs!.hnt_bone_price!), '0.00001'))).toBe(
       t.expected!.dc_to_hnt_bones,
