@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getPentagons, gridDisk, latLngToCell } from 'h3-js';
+import { UNITS, getPentagons, greatCircleDistance, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import {
   cellCenterDistanceM,
@@ -22,7 +22,13 @@ import { isValidLatLng, validateLatLng } from './lat-lng';
 interface RssiVectors {
   locations: Record<string, { h3_u64: string; h3_hex: string }>;
   vectors: { id: string; inputs: Record<string, string | number>; expected: Record<string, string | number> }[];
-  derived: { cell_centres_latlng: Record<string, [number, number]>; resolutions: Record<string, number> };
+  units_and_rules: { constants: Record<string, number | string> };
+  derived: {
+    cell_centres_latlng: Record<string, [number, number]>;
+    resolutions: Record<string, number>;
+    distances_m: Record<string, number>;
+    cell_distances_res11: Record<string, number>;
+  };
 }
 const rssi = JSON.parse(
   readFileSync(fileURLToPath(new URL('../testing/vectors/rssi.json', import.meta.url)), 'utf8'),
@@ -31,6 +37,11 @@ const loc = (name: string): string => {
   const l = rssi.locations[name];
   if (!l) throw new Error(`location ${name} missing from rssi.json`);
   return l.h3_hex;
+};
+/** LOC0..LOC4, or london_loc1 / london_loc2 (the res-15 cells of the calc_distance_london vector). */
+const cellNamed = (name: string): string => {
+  const london = /^london_loc(\d)$/.exec(name);
+  return london ? String(vector('calc_distance_london').inputs[`loc${london[1]}_h3_hex`]) : loc(name);
 };
 const vector = (id: string) => {
   const v = rssi.vectors.find((x) => x.id === id);
@@ -70,12 +81,13 @@ describe('cells', () => {
   });
 
   it('cell centres and resolutions match the values derived in rssi.json', () => {
-    for (const [name, [lat, lng]] of Object.entries(rssi.derived.cell_centres_latlng)) {
-      if (name.startsWith('london')) continue;
-      const c = cellCenter(loc(name));
+    const entries = Object.entries(rssi.derived.cell_centres_latlng);
+    expect(entries).toHaveLength(7);
+    for (const [name, [lat, lng]] of entries) {
+      const c = cellCenter(cellNamed(name));
       expect(c?.lat).toBeCloseTo(lat, 12);
       expect(c?.lng).toBeCloseTo(lng, 12);
-      expect(cellResolution(loc(name))).toBe(rssi.derived.resolutions[name]);
+      expect(cellResolution(cellNamed(name))).toBe(rssi.derived.resolutions[name]);
     }
   });
 
@@ -133,6 +145,23 @@ describe('distances (rssi.json)', () => {
   ])('LOC0 to %s: %d m, %d cells (derived values)', (other, metres, cells) => {
     expect(cellCenterDistanceRoundedM(loc('LOC0'), loc(other))).toBe(metres);
     expect(gridDistanceOrFar(loc('LOC0'), loc(other), 11)).toBe(cells);
+  });
+
+  it.each(Object.keys(rssi.derived.distances_m))('%s: distance and res-11 cells as rssi.json derives them', (pair) => {
+    const [a, b] = pair.split('-') as [string, string];
+    expect(cellCenterDistanceRoundedM(cellNamed(a), cellNamed(b))).toBe(rssi.derived.distances_m[pair]);
+    expect(gridDistanceOrFar(cellNamed(a), cellNamed(b), 11)).toBe(rssi.derived.cell_distances_res11[pair]);
+  });
+
+  it('every derived pair is checked', () => {
+    expect(Object.keys(rssi.derived.distances_m)).toHaveLength(5);
+    expect(Object.keys(rssi.derived.cell_distances_res11).sort()).toEqual(Object.keys(rssi.derived.distances_m).sort());
+  });
+
+  it("uses H3's authalic Earth radius, as Helium's h3o does (rssi.json R_note), not the declared 6371 km", () => {
+    // One radian of arc along the equator is one Earth radius.
+    expect(greatCircleDistance([0, 0], [0, 180 / Math.PI], UNITS.km)).toBeCloseTo(6371.007180918475, 9);
+    expect(rssi.units_and_rules.constants.R_earth_radius_m_declared).toBe(6_371_000);
   });
 
   it('distance is symmetric and zero for the same cell', () => {

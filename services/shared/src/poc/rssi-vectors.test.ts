@@ -6,7 +6,7 @@ import type { RegionId } from '../regions/types';
 import type { WitnessLinkContext } from './context';
 import { WITNESS_CHECK_ORDER } from './reasons';
 import { FIXTURE_LOCATIONS, hotspot, witnessContext } from './test-fixtures';
-import { HELIUM_POC_THRESHOLDS } from './thresholds';
+import { DEFAULT_POC_THRESHOLDS, HELIUM_POC_THRESHOLDS } from './thresholds';
 import { verifyWitness } from './witness-checks';
 import {
   checkWitnessFrequency,
@@ -31,8 +31,11 @@ interface ListCase {
   expected: { verdict: 'valid' | 'invalid'; reason?: string };
 }
 interface RssiFile {
+  units_and_rules: {
+    constants: Record<string, number | string>;
+    witness_check_order: string[];
+  };
   locations: Record<string, { h3_hex: string }>;
-  units_and_rules: { witness_check_order: string[] };
   vectors: Vector[];
   witness_verification_list: {
     common: {
@@ -64,7 +67,12 @@ const loc = (name: string | number): string => {
 };
 /** Helium's enum names (MaxDistanceExceeded) -> our reason strings (max_distance_exceeded). */
 const snake = (helium: string): string => helium.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-const vectorsOf = (test: string) => file.vectors.filter((v) => v.id.startsWith(test));
+/** The vectors of one source test; an empty group would make its it.each run nothing, so it throws. */
+const vectorsOf = (test: string) => {
+  const group = file.vectors.filter((v) => v.id.startsWith(test));
+  if (group.length === 0) throw new Error(`no rssi.json vectors start with ${test}`);
+  return group;
+};
 
 /** A link where only the field under test matters; everything else is the valid resp12 link. */
 function link(overrides: Partial<WitnessLinkContext>): WitnessLinkContext {
@@ -191,4 +199,23 @@ it("Helium's witness check order is a subsequence of ours", () => {
   const positions = helium.map((reason) => (WITNESS_CHECK_ORDER as readonly string[]).indexOf(reason));
   expect(positions.every((p) => p >= 0)).toBe(true);
   expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+});
+
+it("Helium's constants in rssi.json are our thresholds (both sets)", () => {
+  const c = file.units_and_rules.constants;
+  for (const t of [DEFAULT_POC_THRESHOLDS, HELIUM_POC_THRESHOLDS]) {
+    expect(t.maxDistanceKm).toBe(c.POC_DISTANCE_LIMIT_km);
+    expect(t.minCellDistance).toBe(c.POC_CELL_DISTANCE_MINIMUM);
+    expect(t.cellDistanceResolution).toBe(c.POC_CELL_PARENT_RES);
+    expect(t.frequencyToleranceHz).toBe(c.frequency_tolerance_hz);
+    expect(t.rssiMarginDb).toBe(0);
+  }
+});
+
+it('every rssi.json vector has a test that runs it', () => {
+  // Groups run above; the two distance vectors run in geo/geo.test.ts, calc_expected_rssi in rf/rf.test.ts.
+  const elsewhere = ['calc_distance_london', 'calc_cell_distance_london', 'calc_expected_rssi'];
+  const here = ['witness_distance_', 'witness_cell_distance_', 'witness_rssi_', 'witness_freq_'].flatMap((p) => vectorsOf(p).map((v) => v.id));
+  expect([...here, ...elsewhere].sort()).toEqual(file.vectors.map((v) => v.id).sort());
+  expect(file.witness_verification_list.cases).toHaveLength(6);
 });

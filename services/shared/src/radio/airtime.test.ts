@@ -14,6 +14,7 @@ interface AirtimeInputs {
 }
 
 const vectors = JSON.parse(readFileSync(new URL('../testing/vectors/airtime.json', import.meta.url), 'utf8')) as {
+  counts: Record<'airtime_vectors' | 'symbol_duration' | 'preamble_duration' | 'payload_symbols', number>;
   airtime_vectors: Array<{ id: string; inputs: AirtimeInputs; expected: { airtime_ms: number } }>;
   symbol_duration: Array<{ inputs: { sf: number; bandwidth_khz: number }; expected: { symbol_duration_ns: number } }>;
   preamble_duration: Array<{ inputs: { sf: number; bandwidth_khz: number; preamble_symbols: number }; expected: { preamble_duration_ns: number } }>;
@@ -27,6 +28,13 @@ function cr(codr: string): number {
 }
 
 describe('airtime vectors', () => {
+  it('every group holds the number of vectors the file declares (none silently missing)', () => {
+    for (const [group, count] of Object.entries(vectors.counts)) {
+      expect(vectors[group as keyof typeof vectors.counts], group).toHaveLength(count);
+      expect(count).toBeGreaterThan(0);
+    }
+  });
+
   it.each(vectors.airtime_vectors.map((v) => [v.id, v] as const))('%s', (_id, v) => {
     const ms = loraAirtimeMs({
       payloadBytes: v.inputs.payload_size,
