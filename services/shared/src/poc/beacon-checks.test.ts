@@ -150,6 +150,10 @@ describe('tx_power_too_high (beyond Helium: max EIRP minus truncated gain)', () 
     ['US915, 1.2 dBi: 35 dBm ok (Helium conducted power)', 'US915', 12, 35, null],
     ['US915, 8 dBi: 29 dBm too high', 'US915', 80, 29, 'tx_power_too_high'],
     ['US915, 8 dBi: 27 dBm ok', 'US915', 80, 27, null],
+    ['US915, 8 dBi: 28 dBm = 36 - 8, exactly at the limit: ok', 'US915', 80, 28, null],
+    ['US915, 0 dBi: 36 dBm exactly at the limit: ok', 'US915', 0, 36, null],
+    ['US915, 0 dBi: 37 dBm too high', 'US915', 0, 37, 'tx_power_too_high'],
+    ['US915, -1.5 dBi (truncated to -1): 37 dBm ok', 'US915', -15, 37, null],
     ['KR920, 3 dBi: 12 dBm too high', 'KR920', 30, 12, 'tx_power_too_high'],
   ] as const)('%s', (_, region, gainDbiX10, txPowerDbm, reason) => {
     const ctx = withBeacon({ txPowerDbm }, { beaconer: hotspot({ region, gainDbiX10 }) });

@@ -1,4 +1,4 @@
-import { getPentagons, gridDisk, gridDistance } from 'h3-js';
+import { cellToCenterChild, getPentagons, gridDisk, gridDistance, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { cellCenterDistanceRoundedM } from '../geo/cell-distance';
 import { parentCell } from '../geo/h3-cells';
@@ -243,5 +243,94 @@ describe('verifyWitnessLink', () => {
   it('garbage data rate: describe still works', () => {
     expect(describeWitnessLink(measureLink(withWitness({ dataRate: '??' })))).toMatchObject({ sensitivityDbm: null, snrFloorDb: null });
     expect(verifyWitnessLink(withWitness({ dataRate: '??' }))).toMatchObject({ valid: false, reason: 'invalid_data_rate' });
+  });
+});
+
+describe('exactly at the thresholds', () => {
+  const measured = measureLink(linkContext());
+
+  it.each([
+    [100_000, null],
+    [100_999, null], // floor(100.999 km) = 100: Helium's integer-km comparison
+    [101_000, 'max_distance_exceeded'],
+    [null, 'max_distance_exceeded'], // uncomputable distance, as Helium
+  ])('max distance at %s m', (distanceM, reason) => {
+    expect(reasonOf(checkWitnessMaxDistance({ ...measured, distanceM }))).toBe(reason);
+  });
+
+  // A witness whose res-11 ancestor is exactly k grid steps from the beaconer's.
+  const atSteps = (k: number): string => {
+    const origin = parentCell(FIXTURE_LOCATIONS.LOC0, 11)!;
+    const ring = gridDisk(origin, k).filter((c) => gridDistance(origin, c) === k);
+    return cellToCenterChild(ring[0]!, 12);
+  };
+  it.each([
+    [7, 'below_min_distance'],
+    [8, null], // inclusive: 8 cells is far enough
+    [9, null],
+  ])('min distance at %d cells', (k, reason) => {
+    const m = measureLink(linkContext({ witnessHotspot: witnessAt(atSteps(k)) }));
+    expect(m.grid).toEqual({ ok: true, cells: k });
+    expect(reasonOf(checkWitnessMinDistance(m))).toBe(reason);
+  });
+
+  it.each([
+    [-826, null],
+    [-825, null], // RSSI equal to the bound is allowed (Helium: invalid only when signal > expected)
+    [-824, 'bad_rssi'],
+  ])('RSSI %d ddBm against a bound of exactly -82.5 dBm', (signalDbmX10, reason) => {
+    const m = measureLink(withWitness({ signalDbmX10 }));
+    const atBound = { ...m, budget: { ...m.budget!, expectedMaxRssiDbm: -82.5 } };
+    expect(reasonOf(checkWitnessRssi(atBound))).toBe(reason);
+  });
+});
+
+describe('gains of 0 and below', () => {
+  it.each([
+    [0, 0],
+    [-15, -1], // truncated toward zero, like Helium's integer division
+    [-9, 0], // -0 in JS; written as 0 in the details' JSON
+  ])('beaconer %d dBi x10 -> %d dB in the bound', (gainDbiX10, gainDbi) => {
+    const ctx = linkContext({
+      beaconer: { location: FIXTURE_LOCATIONS.LOC0, gainDbiX10, region: 'EU868' },
+      beacon: { frequencyHz: 867_900_000, dataRate: 'SF12BW125', txPowerDbm: 30 },
+    });
+    const budget = linkBudget(ctx)!;
+    expect(budget.beaconerGainDbi === gainDbi).toBe(true);
+    // The cap keeps EIRP (power + gain) at the region's 16.1 dBm whatever the gain's sign.
+    expect(budget.effectiveTxPowerDbm + budget.beaconerGainDbi).toBeCloseTo(16.1, 9);
+    expect(Number.isFinite(budget.expectedMaxRssiDbm)).toBe(true);
+  });
+});
+
+describe('geometry at the antimeridian and near the poles', () => {
+  const link = (a: readonly [number, number], b: readonly [number, number]) =>
+    measureLink(
+      linkContext({
+        beaconer: { location: latLngToCell(a[0], a[1], 12), gainDbiX10: 12, region: 'EU868' },
+        witnessHotspot: witnessAt(latLngToCell(b[0], b[1], 12)),
+      }),
+    );
+
+  it.each([
+    ['across ±180 at the equator', [0.01, 179.995], [0.01, -179.995]],
+    ['across ±180 in Fiji', [-16.8, 179.99], [-16.79, -179.99]],
+    ['near the north pole, across meridians', [89.99, 0], [89.99, 180]],
+    ['near the south pole', [-89.99, 45], [-89.99, -135]],
+  ] as const)('%s: short, finite and judged like any other link', (_, a, b) => {
+    const m = link(a, b);
+    expect(m.distanceM).not.toBeNull();
+    expect(m.distanceM!).toBeLessThan(5_000);
+    expect(Number.isFinite(m.budget!.expectedMaxRssiDbm)).toBe(true);
+    expect(m.grid.ok).toBe(true);
+    expect(checkWitnessMaxDistance(m)).toBeNull();
+  });
+
+  it('identical locations: 0 m and 0 cells fail below_min_distance (no NaN in the details)', () => {
+    const m = link([35.9, 14.43], [35.9, 14.43]);
+    expect(m.distanceM).toBe(0);
+    const failure = verifyWitnessLink(m.link);
+    expect(failure).toMatchObject({ valid: false, reason: 'below_min_distance', details: { cellDistance: 0, distanceM: 0 } });
+    expect(JSON.stringify(failure)).not.toMatch(/NaN/);
   });
 });
