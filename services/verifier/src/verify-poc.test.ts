@@ -136,6 +136,43 @@ describe('verifyPoc', () => {
     expect(v.beacon.witnessCount).toBe(0);
   });
 
+  it('a witness in the beaconer’s own cell: 0 m, below_min_distance, no infinite bound in the row', () => {
+    const v = verifyPoc(inputs({}, { [B.address]: info(B, { location: A.cell }) }), settings);
+    const w = v.witnesses[0]!;
+    expect([w.reason, w.distanceM, w.expectedMaxRssiDbm]).toEqual(['below_min_distance', 0, null]);
+    expect(w.details).toMatchObject({ cellDistance: 0, distanceM: 0, expectedMaxRssiDbm: null });
+  });
+
+  it('a witness without an asserted location: not_asserted, no distance, never selected', () => {
+    const v = verifyPoc(inputs({}, { [B.address]: info(B, { location: null }) }), settings);
+    expect(v.witnesses.map((w) => [w.reason, w.distanceM, w.expectedMaxRssiDbm, w.selected])).toEqual([
+      ['not_asserted', null, null, false],
+      [null, expect.any(Number), expect.any(Number), true],
+      [null, expect.any(Number), expect.any(Number), true],
+    ]);
+    expect(v.witnesses[0]!.details).toMatchObject({ side: 'witness', location: null });
+  });
+
+  it('when a witness beat the beacon report, lag counts from it (1.5 s, inclusive)', () => {
+    const v = verifyPoc(inputs({ witnesses: [heard(B, -300), heard(C, 1_200), heard(D, 1_201)] }), settings);
+    expect(v.witnesses.map((w) => [w.reason, w.details.lagMs, w.details.lagMeasuredFrom])).toEqual([
+      [null, 0, 'first_witness'],
+      [null, 1_500, 'first_witness'],
+      ['too_late', 1_501, 'first_witness'],
+    ]);
+  });
+
+  it('selects by receive time among valid witnesses only, whatever order the rows came in', () => {
+    const v = verifyPoc(inputs({ witnesses: [heard(D, 900), heard(A, 100, { id: 'self' }), heard(C, 700), heard(B, 500, { signalDbmX10: 0 })] }), settings);
+    expect(v.witnesses.map((w) => [w.hotspotAddress, w.reason, w.selected])).toEqual([
+      [A.address, 'self_witness', false],
+      [B.address, 'bad_rssi', false],
+      [C.address, null, true],
+      [D.address, null, true],
+    ]);
+    expect(v.beacon).toMatchObject({ witnessCount: 3, validWitnessCount: 2, selectedWitnessCount: 2 });
+  });
+
   it('counts the previous beacon window even when that beacon was invalid', () => {
     expect(verifyPoc(inputs({ previousBeaconAtMs: T + 1000 }), settings).beacon.reason).toBe('irregular_interval');
   });
