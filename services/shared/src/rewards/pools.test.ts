@@ -148,6 +148,25 @@ describe('pool sizes (Helium small unit tests)', () => {
     expect(r.pools.witness).toBe(t.expected!.witness);
   });
 
+  it('moves the whole data pool to PoC, 20 % / 80 %, in an epoch without data transfer', () => {
+    // Helium (reward_share.rs, PR #426): unused data-transfer rewards go to beacons and witnesses 1:4.
+    const r = computeEpochRewards({
+      emission: 100_000_000_000_000n,
+      tokenPrice: { price: 1n, decimals: 8 },
+      hotspots: [
+        { address: 'a', beaconShares: SHARE_ONE, witnessShares: 0n, dataDc: 0n },
+        { address: 'b', beaconShares: 0n, witnessShares: SHARE_ONE, dataDc: 0n },
+      ],
+    });
+    expect([r.pools.dataPaid, r.pools.dataUnused]).toEqual(['0', '50000000000000']);
+    expect([r.pools.beacon, r.pools.witness]).toEqual(['16000000000000', '64000000000000']);
+    expect(r.hotspots.map((h) => [h.address, h.beaconAmount, h.witnessAmount, h.dataAmount])).toEqual([
+      ['a', 16_000_000_000_000n, 0n, 0n],
+      ['b', 0n, 64_000_000_000_000n, 0n],
+    ]);
+    expect([r.unallocated.poc, r.unallocated.rounding]).toEqual([0n, 0n]);
+  });
+
   it('pays operations and oracles 7 % each, floored', () => {
     expect(noHotspots(BigInt(small('test_op_fund_scheduled_tokens').inputs!.epoch_emissions!)).operations).toBe(
       BigInt(small('test_op_fund_scheduled_tokens').expected!.operations as string),
