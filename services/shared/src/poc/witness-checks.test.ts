@@ -168,3 +168,13 @@ describe('checkWitness measures the link once and hands it back', () => {
     });
   });
 });
+
+it('elevation does not change a verdict (Helium ignores it; so do we)', () => {
+  for (const elevationM of [0, 1_000, -50]) {
+    const ctx = witnessContext({
+      beaconer: hotspot({ elevationM }),
+      witnessHotspot: hotspot({ pubKey: 'witness', location: FIXTURE_LOCATIONS.LOC4, gainDbiX10: 20, elevationM }),
+    });
+    expect(verifyWitness(ctx)).toEqual(verifyWitness(witnessContext()));
+  }
+});

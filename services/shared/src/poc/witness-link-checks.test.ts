@@ -334,3 +334,19 @@ describe('geometry at the antimeridian and near the poles', () => {
     expect(JSON.stringify(failure)).not.toMatch(/NaN/);
   });
 });
+
+describe('units', () => {
+  it('a witness frequency in MHz instead of Hz fails invalid_frequency before it could loosen the RSSI bound', () => {
+    const m = measureLink(withWitness({ frequencyHz: 867.9 }));
+    expect(verifyWitnessLink(m.link)).toMatchObject({ valid: false, reason: 'invalid_frequency' });
+    // The bound alone would have been 120 dB looser: FSPL scales with 20 log10(f), and f is 10^6 too small.
+    expect(m.budget!.expectedMaxRssiDbm - measureLink(linkContext()).budget!.expectedMaxRssiDbm).toBeCloseTo(120, 0);
+  });
+
+  it('RSSI and SNR are read in tenths: -1080 ddBm is -108 dBm, 35 ddB is 3.5 dB', () => {
+    const m = measureLink(linkContext());
+    expect([m.observedRssiDbm, m.observedSnrDb]).toEqual([-108, 3.5]);
+    // The same numbers taken as whole dBm / dB would be impossible (far above free space).
+    expect(checkWitnessRssi(measureLink(withWitness({ signalDbmX10: -108 })))?.reason).toBe('bad_rssi');
+  });
+});
