@@ -55,6 +55,27 @@ function asRecord(r: EpochRewards): Record<string, Amounts> {
 }
 
 describe('computeEpochRewards against Helium reward-shares vectors', () => {
+  it('has a test for every scenario and small unit test in the vector file (none skipped silently)', () => {
+    expect(vectors.scenarios.map((s) => s.id).sort()).toEqual([
+      'integration_test_poc_and_dc_rewards',
+      'unit_fixed_dc_spend_with_transfer_distribution',
+      'unit_with_data_transfer_distribution',
+      'unit_without_data_transfer_distribution',
+    ]);
+    expect(vectors.scenarios.filter((s) => s.inputs.shares).length).toBe(3);
+    expect(vectors.small_unit_tests.map((t) => t.test).sort()).toEqual([
+      'ensure_correct_conversion_of_bytes_to_bones',
+      'test_dc_hnt_conversion',
+      'test_op_fund_scheduled_tokens',
+      'test_operations',
+      'test_oracles',
+      'test_oracles_scheduled_tokens',
+      'test_poc_scheduled_tokens',
+      'test_poc_scheduled_tokens_with_dc_remainder',
+      'test_price_conversion',
+    ]);
+  });
+
   const integration = vectors.scenarios.find((s) => s.id === 'integration_test_poc_and_dc_rewards')!;
 
   it('reproduces the integration test: PoC shares from scale x units, whole DC, capped data pool', () => {

@@ -18,6 +18,10 @@ describe('pocRewardUnits', () => {
     expect(HIP15_REWARD_UNIT_PARAMS.unitCap).toBe(vectors.parameters.HIP15_TX_REWARD_UNIT_CAP);
   });
 
+  it('covers every w from 0 to 20, no gaps (none skipped silently)', () => {
+    expect(vectors.values.map((v) => v.witnesses)).toEqual(Array.from({ length: 21 }, (_, w) => w));
+  });
+
   for (const v of vectors.values) {
     it(`matches Helium for ${v.witnesses} valid witnesses: beacon ${v.beacon_reward_unit}, witness ${v.per_witness_reward_unit}`, () => {
       const units = pocRewardUnits(v.witnesses);
