@@ -117,6 +117,32 @@ describe('gaming rings', () => {
     expect(detectGamingRings(pairs.map(([a, b]) => edge(a, b, steady(110))), DEFAULT_FRAUD_PARAMS)).toEqual([]);
   });
 
+  it('flags a hotspot in two farms once: fraud_flags allows one row per (epoch, hotspot, kind)', () => {
+    // Farm 1: r1..r5, r3 tied to it by one thin mutual link. Farm 2: s1..s3 plus y, a steady
+    // (non-candidate) witness of farm 2 that r3 mostly hears. Farm 1 is found first and takes r3;
+    // farm 2's growth step used to take it again, and the duplicate (hotspot, kind) row made the
+    // epoch's analysis transaction fail on the primary key every time it ran.
+    const steadyN = (n: number) => Array.from({ length: n }, (_, i) => 110 + (i % 2 ? 0.3 : -0.3));
+    const swingN = (n: number) => Array.from({ length: n }, (_, i) => 110 + (i % 2 ? 4 : -4));
+    const edges: EdgeEvidence[] = [];
+    const both = (a: string, b: string, n: number) => edges.push(edge(a, b, swingN(n)), edge(b, a, swingN(n)));
+    const farm1 = ['r1', 'r2', 'r4', 'r5'];
+    for (const a of farm1) for (const b of farm1) if (a < b) both(a, b, 4);
+    both('r1', 'r3', 2);
+    const farm2 = ['s1', 's2', 's3'];
+    for (const a of farm2) for (const b of farm2) if (a < b) both(a, b, 4);
+    for (const x of farm2) edges.push(edge(x, 'y', steadyN(6)), edge('y', x, swingN(6)));
+    edges.push(edge('y', 'r3', swingN(20)), edge('r3', 'y', steadyN(1)));
+
+    const flags = detectGamingRings(edges, DEFAULT_FRAUD_PARAMS);
+    const keys = flags.map((f) => `${f.hotspotAddress}/${f.kind}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(flags.map((f) => [f.hotspotAddress, (f.evidence.members as string[]).join(',')])).toEqual([
+      ...['r1', 'r2', 'r3', 'r4', 'r5'].map((m) => [m, 'r1,r2,r3,r4,r5']),
+      ...['s1', 's2', 's3', 'y'].map((m) => [m, 's1,s2,s3,y']),
+    ]);
+  });
+
   it('leaves swinging hotspots alone when their reports are mostly of outsiders', () => {
     const edges = pairs.map(([a, b]) => edge(a, b, swing(110)));
     for (const m of members) for (let k = 0; k < 6; k++) edges.push(edge(`o${k}`, m, swing(115)));

@@ -64,7 +64,9 @@ export function detectGamingRings(edges: readonly EdgeEvidence[], params: FraudP
       grew = false;
       for (const m of [...members]) {
         for (const x of [...(mutual.get(m) ?? [])].sort()) {
-          if (members.has(x) || insideShareOf(x, members) < params.ringMinInsideShare) continue;
+          // A hotspot an earlier group already took stays there (as the search above does), so it
+          // is flagged once: fraud_flags holds one row per (epoch, hotspot, kind).
+          if (members.has(x) || seen.has(x) || insideShareOf(x, members) < params.ringMinInsideShare) continue;
           members.add(x);
           seen.add(x);
           group.push(x);
