@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { heliumProto } from '../helium/interop';
+import { getRegionPlan } from '../regions/region-plan';
 import { beaconRegionPlanFrom, buildBeacon, channelIndexFor, checkBeaconConstruction, compareBeacon, selectDataRate, type BeaconRegionPlan } from './beacon';
+import { BEACON_PAYLOAD_BYTES } from './payload';
 import {
   HELIUM_BEACON_DATA_RATE,
   HELIUM_BEACON_FREQUENCY_HZ,
@@ -151,6 +153,24 @@ describe('channelIndexFor', () => {
     { payload: [5, 0], count: 1, index: 0 },
   ])('$payload mod $count = $index', ({ payload, count, index }) => {
     expect(channelIndexFor(Uint8Array.from(payload), count)).toBe(index);
+  });
+});
+
+describe("our regions' PoC channel and beacon data rate (what the verifier rebuilds a beacon with)", () => {
+  // selector = u16 little-endian of payload bytes 0-1, modulo the region's PoC channels
+  it.each([
+    ['EU868', 0, 0, 867_100_000, 'SF12BW125'],
+    ['EU868', 5, 0, 868_100_000, 'SF12BW125'],
+    ['EU868', 0x07, 0x01, 868_500_000, 'SF12BW125'], // 263 % 8 = 7
+    ['US915', 0x01, 0x00, 904_100_000, 'SF9BW125'],
+    ['US915', 0x00, 0x01, 903_900_000, 'SF9BW125'], // 256 % 8 = 0: byte 1 is the high byte
+    ['IN865', 0x04, 0x00, 865_402_500, 'SF9BW125'], // 4 % 3 = 1
+    ['AS923_2', 0x02, 0x00, 921_800_000, 'SF9BW125'],
+  ] as const)('%s bytes %d,%d -> %d Hz %s', (region, b0, b1, frequencyHz, dataRate) => {
+    const plan = beaconRegionPlanFrom(getRegionPlan(region));
+    const payload = new Uint8Array(BEACON_PAYLOAD_BYTES);
+    [payload[0], payload[1]] = [b0, b1];
+    expect([plan.channelsHz[channelIndexFor(payload, plan.channelsHz.length)], selectDataRate(plan, BEACON_PAYLOAD_BYTES)]).toEqual([frequencyHz, { ok: true, value: dataRate }]);
   });
 });
 

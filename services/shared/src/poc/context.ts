@@ -49,7 +49,7 @@ export interface WitnessReportFields {
   receivedAtMs: number;
 }
 
-/** The beacon as the verifier regenerates it from the entropies and the region (see beacon-radio-params.ts). */
+/** The beacon as the verifier regenerates it from the entropies and the region (see beacon/beacon.ts: channel from the payload's first two bytes, the first data rate that fits). */
 export interface ExpectedBeacon {
   payload: Uint8Array;
   frequencyHz: number;
