@@ -228,7 +228,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
     {
       schema: {
         tags: ['rewards'],
-        summary: "An owner's rewards per hotspot over a range (a whole fleet in one call)",
+        summary: "An owner's rewards per hotspot over a range (the whole fleet, paged; CSV in one file)",
         description:
           'Per hotspot of the owner, in address order, `limit` per page (follow `cursor`); `totals` and `hotspots` are always the whole fleet\'s. ' +
           'With `format=csv` the whole fleet comes in one file (an export), and `limit`/`cursor` are ignored.',

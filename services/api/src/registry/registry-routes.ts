@@ -175,7 +175,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
     {
       schema: {
         tags: ['hotspots'],
-        summary: "An owner's hotspots (one call for a whole fleet, keyset paginated)",
+        summary: "An owner's hotspots (the whole fleet, keyset paginated: up to 1,000 per page)",
         params: Type.Object({ owner: Type.String({ minLength: 1, maxLength: 128 }) }),
         querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 512 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }) }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
