@@ -62,6 +62,11 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/hotspots', '/v1/hotspots/{address}', '/v1/hotspots/{address}/location', '/v1/owners/{owner}/hotspots']));
       expect(doc.components.schemas).toHaveProperty('Hotspot');
+      // The WebSocket feeds written up for clients are documented (the plugin hides them all);
+      // the hotspot ingest session is not (its protocol has its own document).
+      expect(doc.paths['/v1/stream']?.get?.description).toContain('WebSocket');
+      expect(doc.paths['/v1/orgs/{orgId}/stream']?.get?.parameters?.length).toBeGreaterThan(0);
+      expect(doc.paths).not.toHaveProperty('/v1/ingest/session');
       // A structurally valid OpenAPI 3.1 document whose $refs all resolve.
       await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
       expect((await fetch(`${node.httpBaseUrl}/docs`)).status).toBe(200);

@@ -23,6 +23,18 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url, route }) => ({ schema: (documentedWebsocket(route, schema as Record<string, unknown> | undefined) as typeof schema | undefined) ?? schema, url }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+/**
+ * @fastify/websocket hides every WebSocket route from the document. The feeds written up for
+ * clients (tagged: the live feed, an org's packet stream) are put back, marked as upgrades; the
+ * hotspot ingest session stays out (untagged; services/ingest/PROTOCOL.md describes it).
+ */
+function documentedWebsocket(route: { websocket?: boolean }, schema: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!route.websocket || !schema || !Array.isArray(schema.tags) || schema.tags.length === 0) return undefined;
+  const description = typeof schema.description === 'string' ? `${schema.description} ` : '';
+  return { ...schema, hide: false, description: `${description}A WebSocket: open it with GET and \`Upgrade: websocket\`; messages are JSON text frames.` };
 }
