@@ -182,6 +182,7 @@ export class DryTarget implements SimTarget {
   }
 
   readonly registry: RegistryPort = {
+    registeredHotspot: async () => null,
     createMaker: async () => ({ ok: true, status: 201, apiKey: 'mk_dry' }),
     onboardHotspot: async () => ({ ok: true, status: 201 }),
     assertLocation: async () => ({ ok: true, status: 200 }),

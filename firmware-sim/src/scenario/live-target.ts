@@ -89,6 +89,13 @@ export class LiveTarget implements SimTarget {
   }
 
   readonly registry: RegistryPort = {
+    registeredHotspot: async (address) => {
+      // The admin key: a large simulated fleet's lookups must not run into the public rate limit.
+      const r = await callJson(`${this.options.baseUrl}/v1/hotspots/${encodeURIComponent(address)}`, { method: 'GET', apiKey: this.options.adminApiKey });
+      if (!r.ok) return null;
+      const location = (r.body as { location?: { cell: string; gainDbiX10: number; elevationM: number } | null } | null)?.location ?? null;
+      return { location: location && { cell: location.cell, gainDbiX10: location.gainDbiX10, elevationM: location.elevationM } };
+    },
     createMaker: async (name) => {
       const r = await callJson(`${this.options.baseUrl}/v1/admin/makers`, { method: 'POST', body: { name }, apiKey: this.options.adminApiKey });
       const apiKey = (r.body as { apiKey?: string } | null)?.apiKey;

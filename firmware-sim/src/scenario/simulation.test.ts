@@ -17,7 +17,7 @@ import { AREA_PRESETS } from '../world/area';
 import { buildWorld, type SimWorld } from '../world/world';
 import { DryTarget } from './dry-target';
 import { MemoryRecorder } from './recorder';
-import { Simulation } from './simulation';
+import { isSameLocation, Simulation } from './simulation';
 import { VirtualClock } from './sim-clock';
 import { silentProgress } from '../cli/progress';
 import { runSimulation } from './run-simulation';
@@ -278,5 +278,16 @@ describe('every cheater leaves its trace', () => {
     expect(spammerMax).toBeGreaterThan(1);
     // A beacon sent in the last seconds of a window can arrive in the next one, hence <= 2 for honest.
     for (const [key, n] of perWindow) if (!spammers.has(key.split('|')[0]!)) expect(n).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('isSameLocation (a restart does not assert an unchanged location again)', () => {
+  const asserted = { lat: 52.52, lng: 13.405, gainDbiX10: 30, elevationM: 12 };
+  const held = { cell: latLngToCell(52.52, 13.405, 12), gainDbiX10: 30, elevationM: 12 };
+  it('is the same cell, gain and elevation', () => {
+    expect(isSameLocation(held, asserted)).toBe(true);
+    expect(isSameLocation({ ...held, cell: latLngToCell(52.53, 13.405, 12) }, asserted)).toBe(false);
+    expect(isSameLocation({ ...held, gainDbiX10: 31 }, asserted)).toBe(false);
+    expect(isSameLocation({ ...held, elevationM: 0 }, asserted)).toBe(false);
   });
 });

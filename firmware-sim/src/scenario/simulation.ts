@@ -5,6 +5,7 @@
  * downlinks, keepalives. Events run in simulated-time order; the clock decides how that maps to
  * real time.
  */
+import { latLngToCell } from 'h3-js';
 import { beaconRegionPlanFrom } from '@cov/shared/beacon/beacon';
 import { toBase64 } from '@cov/shared/helium/bytes';
 import { bytesToHex } from '@cov/shared/lorawan/bytes';
@@ -26,7 +27,7 @@ import type { Recorder } from './recorder';
 import type { SimClock } from './sim-clock';
 import type { SimContext, TrafficSettings } from './sim-context';
 import { SimStats } from './sim-stats';
-import type { OrgSetup, SimTarget } from './target';
+import type { OrgSetup, RegisteredHotspot, SimTarget } from './target';
 
 export interface SimulationOptions extends TrafficSettings {
   durationMs: number;
@@ -45,6 +46,8 @@ export interface SetupReport {
   alreadyOnboarded: number;
   onboardFailed: Record<string, number>;
   locationsAsserted: number;
+  /** Hotspots a backend already held where the world puts them (a restart): nothing asserted again. */
+  locationsUnchanged: number;
   assertFailed: Record<string, number>;
   ingestOpened: number;
   ingestFailed: number;
@@ -114,6 +117,7 @@ export class Simulation {
       alreadyOnboarded: 0,
       onboardFailed: {},
       locationsAsserted: 0,
+      locationsUnchanged: 0,
       assertFailed: {},
       ingestOpened: 0,
       ingestFailed: 0,
@@ -121,22 +125,34 @@ export class Simulation {
       orgs: null,
     };
     this.setupReport = report;
-    // Unique per run start, so runs against one backend never collide on the maker name.
-    const makerBody = { name: `${this.options.makerName} @ ${new Date(this.ctx.startMs).toISOString()}` };
-    this.ctx.record({ kind: 'registry.create_maker', simTimeMs: this.clock.nowMs(), hotspot: null, body: makerBody });
-    const maker = await target.registry.createMaker(makerBody.name);
-    if (!maker.ok || !maker.apiKey) throw new Error(`could not create the hotspot maker: ${maker.status} ${maker.code ?? ''} ${maker.message ?? ''}`);
-    report.makerCreated = true;
-    const apiKey = maker.apiKey;
+    // A backend that already holds the world (a restart on the same data) needs no new maker, and
+    // hotspots still where the world puts them need no new location assertion in their history.
+    const registered = new Map<string, RegisteredHotspot | null>();
+    await this.forEachLimited(world.hotspots, 'looking up hotspots', async (h) => void registered.set(h.address, await target.registry.registeredHotspot(h.address)));
+    let apiKey: string | null = null;
+    if (world.hotspots.some((h) => !registered.get(h.address))) {
+      // Unique per run start, so runs against one backend never collide on the maker name.
+      const makerBody = { name: `${this.options.makerName} @ ${new Date(this.ctx.startMs).toISOString()}` };
+      this.ctx.record({ kind: 'registry.create_maker', simTimeMs: this.clock.nowMs(), hotspot: null, body: makerBody });
+      const maker = await target.registry.createMaker(makerBody.name);
+      if (!maker.ok || !maker.apiKey) throw new Error(`could not create the hotspot maker: ${maker.status} ${maker.code ?? ''} ${maker.message ?? ''}`);
+      report.makerCreated = true;
+      apiKey = maker.apiKey;
+    }
     const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
     await this.forEachLimited(world.hotspots, 'onboarding hotspots', async (h) => {
-      const body = { address: h.address, ownerAddress: world.owners[h.owner]!.address, capability: h.capability, gatewayEui: h.gatewayEui };
-      this.ctx.record({ kind: 'registry.onboard_hotspot', simTimeMs: this.clock.nowMs(), hotspot: h.address, body });
-      const onboarded = await target.registry.onboardHotspot(apiKey, body);
-      if (onboarded.ok) report.onboarded++;
-      else if (onboarded.code === 'hotspots.already_onboarded') report.alreadyOnboarded++;
-      else return void bump(report.onboardFailed, onboarded.code ?? String(onboarded.status));
+      const known = registered.get(h.address) ?? null;
+      if (known) report.alreadyOnboarded++;
+      else {
+        const body = { address: h.address, ownerAddress: world.owners[h.owner]!.address, capability: h.capability, gatewayEui: h.gatewayEui };
+        this.ctx.record({ kind: 'registry.onboard_hotspot', simTimeMs: this.clock.nowMs(), hotspot: h.address, body });
+        const onboarded = await target.registry.onboardHotspot(apiKey!, body);
+        if (onboarded.ok) report.onboarded++;
+        else if (onboarded.code === 'hotspots.already_onboarded') report.alreadyOnboarded++;
+        else return void bump(report.onboardFailed, onboarded.code ?? String(onboarded.status));
+      }
+      if (known?.location && isSameLocation(known.location, h.asserted)) return void report.locationsUnchanged++;
       const owner = world.owners[h.owner]!;
       // The nonce must beat the last accepted one: simulated time in ms only grows, even across runs.
       const nowMs = this.clock.nowMs();
@@ -275,4 +291,9 @@ export class Simulation {
     await this.target.close();
     await this.recorder.close();
   }
+}
+
+/** The backend's asserted location is the one the world asserts (same res-12 cell, gain and elevation). */
+export function isSameLocation(held: NonNullable<RegisteredHotspot['location']>, asserted: { lat: number; lng: number; gainDbiX10: number; elevationM: number }): boolean {
+  return held.cell === latLngToCell(asserted.lat, asserted.lng, 12) && held.gainDbiX10 === asserted.gainDbiX10 && held.elevationM === asserted.elevationM;
 }

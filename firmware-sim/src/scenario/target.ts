@@ -21,7 +21,14 @@ export interface CallResult {
   body?: unknown;
 }
 
+/** What the backend already holds for a hotspot (its asserted location: res-12 cell, gain, elevation). */
+export interface RegisteredHotspot {
+  location: { cell: string; gainDbiX10: number; elevationM: number } | null;
+}
+
 export interface RegistryPort {
+  /** The hotspot as the backend has it, or null when it is not onboarded (or the lookup failed). */
+  registeredHotspot(address: string): Promise<RegisteredHotspot | null>;
   createMaker(name: string): Promise<CallResult & { apiKey?: string }>;
   onboardHotspot(makerApiKey: string, body: { address: string; ownerAddress: string; capability: 'full' | 'data_only'; gatewayEui: string }): Promise<CallResult>;
   assertLocation(

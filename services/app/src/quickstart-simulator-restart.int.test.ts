@@ -56,6 +56,15 @@ async function orgCount(node: RunningNode): Promise<number> {
   return row!.n;
 }
 
+/** Hotspot makers and location assertions stored: a restart of the same world adds neither. */
+async function registryRows(node: RunningNode): Promise<{ makers: number; assertions: number }> {
+  const [row] = await node.ctx.database.sql<{ makers: number; assertions: number }[]>`
+    select (select count(*)::int from makers) as makers, (select count(*)::int from location_assertions) as assertions`;
+  return row!;
+}
+
+const HOTSPOTS = 6;
+
 describe('the quickstart simulator restarted on the same data', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cov-quickstart-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -65,7 +74,7 @@ describe('the quickstart simulator restarted on the same data', () => {
     DATA_DIR: dataDir,
     ADMIN_API_KEY: 'test-admin-key',
     RATE_LIMIT_PER_MINUTE: '1000000',
-    SIMULATOR_HOTSPOTS: '6',
+    SIMULATOR_HOTSPOTS: String(HOTSPOTS),
     SIMULATOR_DEVICES: '2',
     SIMULATOR_SCENARIO: 'city-eu',
   });
@@ -75,7 +84,7 @@ describe('the quickstart simulator restarted on the same data', () => {
 
   it('reuses its organisations and routes them to the new run, whose device packets are delivered', async () => {
     const first = await startNode(config, { services: serviceNames, logger });
-    let firstRun: { orgs: RememberedOrg[]; urls: Map<string, string | undefined>; orgCount: number };
+    let firstRun: { orgs: RememberedOrg[]; urls: Map<string, string | undefined>; orgCount: number; registry: { makers: number; assertions: number } };
     const adminKey = first.ctx.adminApiKey;
     // One route left by a simulator run from before the state file, and one of a device maker of
     // the user's that merely looks alike (its organisation is not named as the simulator names them).
@@ -91,7 +100,10 @@ describe('the quickstart simulator restarted on the same data', () => {
         });
         const urls = new Map<string, string | undefined>();
         for (const org of orgs) urls.set(org.routeId, (await route(first, org)).endpoint.url);
-        firstRun = { orgs, urls, orgCount: await orgCount(first) };
+        firstRun = { orgs, urls, orgCount: await orgCount(first), registry: await until('the first run to assert its hotspots', async () => {
+          const rows = await registryRows(first);
+          return rows.assertions >= HOTSPOTS ? rows : undefined;
+        }) };
         expect(await routeActive(first, leftBehind)).toBe(false);
         expect(await routeActive(first, users)).toBe(true);
       } finally {
@@ -134,6 +146,8 @@ describe('the quickstart simulator restarted on the same data', () => {
         return undefined;
       });
       expect(delivered.kind).toMatch(/join|uplink/);
+      // Its hotspots were found where the world puts them: no second maker, no repeated assertions.
+      expect(await registryRows(second)).toEqual(firstRun.registry);
       for (const org of firstRun.orgs) {
         const view = await route(second, org);
         expect(view.delivery?.backingOff ?? false).toBe(false);
