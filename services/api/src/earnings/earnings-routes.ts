@@ -1,6 +1,6 @@
 /**
  * Owners' earnings: per hotspot by epoch, day or week (beacon / witness / data split), summary
- * statistics, and a whole fleet in one call. CSV (`?format=csv`) carries exactly the JSON rows, so
+ * statistics, and a whole fleet (paged, with fleet totals on every page). CSV (`?format=csv`) carries exactly the JSON rows, so
  * its column sums equal the JSON totals to the last base unit. Past ranges never change and are
  * cached long.
  */

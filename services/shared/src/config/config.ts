@@ -152,7 +152,7 @@ export const ConfigSchema = Type.Object(
     ),
     BALANCE_ALERT_CHECK_INTERVAL_MS: Int(
       30_000,
-      "How often the API checks organisations' low-balance alerts: a balance under its threshold gets one notice posted to the org's URL (retried at the next check if the post failed); a top-up back over it arms the alert again.",
+      "How often the API checks organisations' low-balance alerts: a balance under its threshold gets one notice posted to the org's URL (retried at the next check if the post failed); a top-up back to it or above arms the alert again.",
       10,
       3_600_000,
     ),
