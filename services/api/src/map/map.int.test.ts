@@ -9,6 +9,13 @@ import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+/** Debian's Chromium, headless, making no requests of its own (the page must need none either). */
+const launchChromium = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: loadConfig().TEST_CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 const EPOCH = Math.floor(NOW / 86_400_000);
 const screenshotDir = fileURLToPath(new URL('../../../../screenshots/', import.meta.url));
 
@@ -32,10 +39,7 @@ describe('coverage map page in headless Chromium', () => {
       await sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10, distance_m, location_cell)
         values (${`b${i}`}, ${`w${i}`}, ${k.address}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', true, ${-850 - i * 15}, 50, 1000, null)`;
     }
-    browser = await chromium.launch({
-      executablePath: loadConfig().TEST_CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -80,7 +84,7 @@ describe('coverage map page with no hotspots, then two on either side of the ant
   const clock = new ManualClock(NOW);
   beforeAll(async () => {
     node = await startTestNode('embedded', { services: ['api'], clock });
-    browser = await chromium.launch({ executablePath: loadConfig().TEST_CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
