@@ -14,24 +14,32 @@
 
 type Path = string;
 
-function walk(value: unknown, path: Path, bad: (v: unknown) => boolean, depth = 0): Path | undefined {
-  if (bad(value)) return path;
+/**
+ * The keys leading to the first value `bad` flags, or undefined. The path is built only for a
+ * finding, on the way back up: this runs on every request (ingest batches included), and almost
+ * every request has nothing to find.
+ */
+function walk(value: unknown, bad: (v: unknown) => boolean, depth = 0): (string | number)[] | undefined {
+  if (bad(value)) return [];
   // Parsed JSON nests as deep as the body limit allows; past this depth nothing is ours to store.
   if (depth > 64 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = walk(value[i], `${path}/${i}`, bad, depth + 1);
-      if (found !== undefined) return found;
+      const found = walk(value[i], bad, depth + 1);
+      if (found !== undefined) return [i, ...found];
     }
     return undefined;
   }
-  for (const [key, v] of Object.entries(value)) {
-    if (bad(key)) return `${path}/${key}`;
-    const found = walk(v, `${path}/${key}`, bad, depth + 1);
-    if (found !== undefined) return found;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (bad(key)) return [key];
+    const found = walk((value as Record<string, unknown>)[key], bad, depth + 1);
+    if (found !== undefined) return [key, ...found];
   }
   return undefined;
 }
+
+const found = (path: Path, keys: (string | number)[] | undefined): Path | undefined => (keys === undefined ? undefined : [path, ...keys].join('/'));
 
 /** A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const NUL_OR_LONE_SURROGATE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -40,10 +48,10 @@ const nonFiniteNumber = (v: unknown): boolean => typeof v === 'number' && !Numbe
 
 /** Where `value` holds a string (or object key) with a NUL or a lone surrogate. */
 export function findUnstorableText(value: unknown, path: Path): Path | undefined {
-  return walk(value, path, unstorableText);
+  return found(path, walk(value, unstorableText));
 }
 
 /** Where `value` holds NaN or an infinity. */
 export function findNonFiniteNumber(value: unknown, path: Path): Path | undefined {
-  return walk(value, path, nonFiniteNumber);
+  return found(path, walk(value, nonFiniteNumber));
 }
