@@ -4,7 +4,8 @@
  * channel RSSI as gateway-rs does; a multi-antenna forwarder's best antenna), plus the raw rxpk for
  * GWMP forwarding.
  */
-import type { Rsig, Rxpk } from '@cov/shared/gwmp/types';
+import { rxpkRssiDbm, rxpkSnrDb } from '@cov/shared/gwmp/json-bodies';
+import type { Rxpk } from '@cov/shared/gwmp/types';
 
 export interface HotspotInfo {
   address: string;
@@ -37,8 +38,8 @@ export function toUplinkCopy(rxpk: Rxpk, hotspot: HotspotInfo, receivedAtMs: num
   return {
     hotspotAddress: hotspot.address,
     hotspot,
-    rssiDbm: Math.round(rxpk.rssis ?? rxpk.rssi ?? (rxpk.rsig ? bestAntennaRssi(rxpk.rsig) : undefined) ?? 0),
-    snrDb: rxpk.lsnr ?? (rxpk.rsig ? bestOf(rxpk.rsig, 'lsnr') : undefined) ?? 0,
+    rssiDbm: Math.round(rxpkRssiDbm(rxpk) ?? 0),
+    snrDb: rxpkSnrDb(rxpk) ?? 0,
     frequencyHz: Math.round(rxpk.freq * 1_000_000),
     dataRate: typeof rxpk.datr === 'number' ? `FSK${rxpk.datr}` : rxpk.datr,
     codingRate: rxpk.codr ?? null,
@@ -47,21 +48,6 @@ export function toUplinkCopy(rxpk: Rxpk, hotspot: HotspotInfo, receivedAtMs: num
     receivedAtMs,
     rxpk,
   };
-}
-
-/** The largest value of one field over a multi-antenna forwarder's antennas (`rsig[]`, jver 2), if any reports it. */
-function bestOf(rsig: readonly Rsig[], key: 'rssis' | 'rssic' | 'lsnr'): number | undefined {
-  let best: number | undefined;
-  for (const antenna of rsig) {
-    const v = antenna[key];
-    if (v !== undefined && (best === undefined || v > best)) best = v;
-  }
-  return best;
-}
-
-/** The best antenna's RSSI: signal RSSI where reported, else channel RSSI (as for top-level fields). */
-function bestAntennaRssi(rsig: readonly Rsig[]): number | undefined {
-  return bestOf(rsig, 'rssis') ?? bestOf(rsig, 'rssic');
 }
 
 /**

@@ -292,16 +292,26 @@ export function toBase64(bytes: Uint8Array): string {
  * report per antenna, the best antenna's.
  */
 export function rxpkSnrDb(rxpk: Rxpk): number | undefined {
-  if (rxpk.lsnr !== undefined) return rxpk.lsnr;
-  const values = (rxpk.rsig ?? []).map((s) => s.lsnr).filter((v): v is number => v !== undefined);
-  return values.length > 0 ? Math.max(...values) : undefined;
+  return rxpk.lsnr ?? (rxpk.rsig ? bestAntenna(rxpk.rsig, 'lsnr') : undefined);
 }
 
-/** RSSI of a received packet: `rssi`, else the best antenna's channel RSSI (`rsig[].rssic`). */
+/**
+ * RSSI of a received packet: signal RSSI (`rssis`) over channel RSSI (`rssi`), as gateway-rs
+ * reads them; for `jver` 2 forwarders that only report per antenna, the best antenna's, again
+ * signal RSSI first.
+ */
 export function rxpkRssiDbm(rxpk: Rxpk): number | undefined {
-  if (rxpk.rssi !== undefined) return rxpk.rssi;
-  const values = (rxpk.rsig ?? []).map((s) => s.rssic).filter((v): v is number => v !== undefined);
-  return values.length > 0 ? Math.max(...values) : undefined;
+  return rxpk.rssis ?? rxpk.rssi ?? (rxpk.rsig ? (bestAntenna(rxpk.rsig, 'rssis') ?? bestAntenna(rxpk.rsig, 'rssic')) : undefined);
+}
+
+/** The largest value of one field over the antennas that report it. */
+function bestAntenna(rsig: readonly Rsig[], key: 'rssis' | 'rssic' | 'lsnr'): number | undefined {
+  let best: number | undefined;
+  for (const antenna of rsig) {
+    const v = antenna[key];
+    if (v !== undefined && (best === undefined || v > best)) best = v;
+  }
+  return best;
 }
 
 export type TxAckOutcome =
