@@ -80,11 +80,17 @@ export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Prom
   return out;
 }
 
-/** Records statuses as told (or first seen) and, when a notice went out, its success; releases the lease. */
+/**
+ * Records statuses as told (or first seen) and, when a notice went out, its success; releases the
+ * lease. The subscription row is locked first and nothing is recorded once it is inactive: an
+ * owner who unsubscribed while this check was posting would otherwise get the statuses back
+ * after the unsubscribe forgot them, and a later subscription would start from them.
+ */
 export async function recordTold(sql: Sql, owner: string, statuses: { address: string; online: boolean; changedAtMs: number }[], sentAtMs: number | null): Promise<void> {
   await sql.begin(async (tx) => {
+    const [subscription] = await tx<{ active: boolean }[]>`select active from owner_alerts where owner_address = ${owner} for update`;
     // All of the owner's statuses in one statement, whatever the size of its fleet (booleans as text: postgres.js sends no boolean arrays).
-    if (statuses.length > 0) {
+    if (statuses.length > 0 && subscription?.active) {
       await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms)
         select a, ${owner}, o::boolean, t from unnest(${statuses.map((x) => x.address)}::text[], ${statuses.map((x) => String(x.online))}::text[], ${statuses.map((x) => x.changedAtMs)}::bigint[]) as u(a, o, t)
         on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms`;

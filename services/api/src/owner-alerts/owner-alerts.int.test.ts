@@ -13,6 +13,7 @@ import { ownerAlertsRemoveBytes, ownerAlertsSetBytes } from '@cov/shared/registr
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { waitFor } from '@cov/router/testing/test-gateway';
 import type { HotspotStatusNotice } from './hotspot-status-changes';
+import { recordTold } from './owner-alerts-repository';
 
 const T0 = Date.UTC(2026, 10, 21, 8, 0, 0);
 const ONLINE_WINDOW_MS = 2 * 21_600_000; // two beacon intervals (the default 6 h)
@@ -141,8 +142,11 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     expect(removed.status).toBe(204);
     expect(code(await call('GET', `/v1/owners/${owner.address}/alerts`))).toEqual([404, 'owner_alerts.not_set']);
     // What was told is forgotten: a later subscription starts from what it first sees.
-    const [told] = await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from owner_alert_hotspots where owner_address = ${owner.address}`;
-    expect(told!.n).toBe(0);
+    const toldCount = async () => (await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from owner_alert_hotspots where owner_address = ${owner.address}`)[0]!.n;
+    expect(await toldCount()).toBe(0);
+    // A check that leased the owner before the unsubscribe and finishes after it records nothing.
+    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs() }], clock.nowMs());
+    expect(await toldCount()).toBe(0);
     expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
     const again = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };
     expect(code(await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: again.nonce, timestampMs: again.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(again), owner.secretKey)) }))).toEqual([
