@@ -4,19 +4,19 @@
  * density map, splits the emission, and builds, signs and serialises the manifest. Both the
  * rewarder (inside its paying transaction) and `verify-manifest --recompute` run exactly this.
  */
-import { getResolution, isValidCell } from 'h3-js';
-import { computeHexDensity, normalizeCell } from '@cov/shared/rewards/hex-density';
+import { computeHexDensity } from '@cov/shared/rewards/hex-density';
 import { computeEpochRewards } from '@cov/shared/rewards/pools';
 import { pocRewardUnits } from '@cov/shared/rewards/reward-units';
 import { dataTransferDc } from './data-transfer-input';
 import { interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
-import { fraudFlagsOf, maxSelectedWitnesses, pocShares, type UnitsRow } from './epoch-inputs-repository';
+import { densityCells, scaleTable } from './density-cells';
+import { fraudFlagsOf, maxSelectedWitnesses, pocShares, rewardedBeaconCells, type UnitsRow } from './epoch-inputs-repository';
 import type { EpochWindow } from './epoch-window';
 import { applyFraudPolicy } from './fraud-policy';
 import { heliumExportFiles, type ExportFile } from './helium-export';
 import { mergeInputRows } from './hotspot-input-row';
 import { inputDigest } from './input-digest';
-import { emissionOf, tokenPriceOf } from './parameter-set';
+import { densityCellsOf, emissionOf, tokenPriceOf } from './parameter-set';
 import type { Queryable } from './queryable';
 import { buildRewardManifest, manifestFileName, signManifest, type BuiltManifest, type SignedManifest } from './reward-manifest';
 import type { StoredParameterSet } from './rewards-repository';
@@ -31,11 +31,6 @@ export interface AssembledEpoch {
   /** Seconds spent per phase, and the process RSS (MB) after each, for logs and the benchmark. */
   timings: Record<string, number>;
   rssMb: Record<string, number>;
-}
-
-function usableCell(cell: string, countResolution: number): string | undefined {
-  const c = normalizeCell(cell);
-  return c.length === 15 && isValidCell(c) && getResolution(c) >= countResolution ? c : undefined;
 }
 
 export async function assembleEpoch(
@@ -59,27 +54,20 @@ export async function assembleEpoch(
   const excluded = values.fraudPolicy === 'exclude' ? flags : new Map<string, string[]>();
   // Excluded hotspots do not count as interactive: they would otherwise dilute honest neighbours.
   const interactive = (await interactiveHotspotsAt(sql, window.endMs, values.interactivityWindowMs, args.epochLengthMs)).filter((h) => !excluded.has(h.address));
+  const rule = densityCellsOf(values);
+  const beaconCells = rule === 'latest-beacon' ? [] : await rewardedBeaconCells(sql, window.epoch);
   lap('interactiveSeconds');
-  const cells: string[] = [];
-  for (const h of interactive) {
-    const c = usableCell(h.cell, density.countResolution);
-    if (c) cells.push(c);
-  }
-  const map = computeHexDensity(cells, density);
+  const counted = densityCells(interactive, beaconCells, rule, density.countResolution);
+  const map = computeHexDensity(counted.counted, density);
   if (!map.ok) throw map.error; // cannot happen: cells were validated above
+  const scales = scaleTable(map.value, beaconCells, rule);
   lap('densitySeconds');
-  const scaleCells: string[] = [];
-  const scalesE4: number[] = [];
-  for (const [cell, scale] of map.value.scales) {
-    scaleCells.push(cell);
-    scalesE4.push(scale.scaleE4);
-  }
 
   const units: UnitsRow[] = [];
   const maxW = await maxSelectedWitnesses(sql, window.epoch);
   for (let w = 1; w <= maxW; w++) units.push({ witnesses: w, ...pocRewardUnits(w, values.rewards.rewardUnits) });
 
-  const poc = await pocShares(sql, window.epoch, { cells: scaleCells, scalesE4 }, units, density.defaultScaleE4);
+  const poc = await pocShares(sql, window.epoch, scales, units, density.defaultScaleE4);
   lap('pocSharesSeconds');
   const data = await dataTransferDc(sql, window);
   const rows = mergeInputRows(poc.rows, data);
@@ -92,6 +80,7 @@ export async function assembleEpoch(
     endMs: window.endMs,
     parameterSetHash: parameterSet.paramsHash,
     interactive,
+    proofCells: counted.proofCells,
     rows,
     flags: policy.actions,
   });
@@ -107,7 +96,8 @@ export async function assembleEpoch(
     inputs: {
       digest,
       interactiveHotspots: interactive.length,
-      skippedCells: interactive.length - cells.length,
+      skippedCells: counted.skipped,
+      ...(rule === 'latest-beacon' ? {} : { proofCells: counted.proofCells.length }),
       rewardedBeacons: poc.rewardedBeacons,
       rewardedWitnesses: poc.rewardedWitnesses,
       hotspotsWithInputs: rows.length,

@@ -6,6 +6,7 @@
  * A PoC belongs to the epoch of its beacon (beacon_verdicts.epoch), and so do its witnesses, even a
  * witness received just after the boundary.
  */
+import type { HotspotCell } from './density-cells';
 import type { EpochWindow } from './epoch-window';
 import type { HotspotInputRow } from './hotspot-input-row';
 import type { Queryable } from './queryable';
@@ -108,6 +109,17 @@ export async function pocShares(
     return { address: r.address, beacons: r.beacons, beaconSharesE8: BigInt(r.beacon_shares), witnesses: r.witnesses, witnessSharesE8: BigInt(r.witness_shares), dataDc: 0n };
   });
   return { rows: out, rewardedBeacons, rewardedWitnesses };
+}
+
+/**
+ * Distinct (hotspot, cell) of the epoch's rewarded beacons: valid, with at least one valid selected
+ * witness (the beacons `pocShares` pays), in the cell the verifier recorded for each.
+ */
+export async function rewardedBeaconCells(sql: Queryable, epoch: number): Promise<HotspotCell[]> {
+  return sql<HotspotCell[]>`
+    select distinct hotspot_address as address, location_cell as cell
+    from beacon_verdicts
+    where epoch = ${epoch} and valid and selected_witness_count > 0 and location_cell is not null`;
 }
 
 /** Fraud flags raised for the epoch: hotspot → flag kinds. */

@@ -32,6 +32,20 @@ describe('inputDigest', () => {
     expect(inputDigest(base)).toBe(bytesToHex(sha256(new TextEncoder().encode(lines.map((l) => `${l}\n`).join('')))));
   });
 
+  it('adds a proofCell line per extra density cell after the interactive lines, and none without them', () => {
+    const lines = [
+      '["epoch",7,700,800,"ff"]',
+      '["interactive","a","8c2"]',
+      '["interactive","b","8c1"]',
+      '["proofCell","b","8c9"]',
+      '["hotspot","a",0,"0",3,"12","4"]',
+      '["hotspot","b",1,"5",0,"0","0"]',
+      '["flag","a","y","z"]',
+    ];
+    expect(inputDigest({ ...base, proofCells: [{ address: 'b', cell: '8c9' }] })).toBe(bytesToHex(sha256(new TextEncoder().encode(lines.map((l) => `${l}\n`).join('')))));
+    expect(inputDigest({ ...base, proofCells: [] })).toBe(inputDigest(base));
+  });
+
   it('does not depend on the order rows were read in', () => {
     expect(inputDigest({ ...base, interactive: [...base.interactive].reverse(), rows: [...base.rows].reverse() })).toBe(inputDigest(base));
   });

@@ -8,6 +8,7 @@
  * sha256 over UTF-8 lines, each a JSON array of strings and numbers followed by "\n", in this order:
  *   ["epoch", epoch, startMs, endMs, parameterSetHash]
  *   ["interactive", address, cell]                      sorted by address
+ *   ["proofCell", address, cell]                        sorted by address, then cell (only hotspots that moved)
  *   ["hotspot", address, beacons, beaconSharesE8, witnesses, witnessSharesE8, dataDc]   sorted by address
  *   ["flag", address, kind, kind...]                    sorted by address, kinds sorted
  * (share and DC values are decimal strings).
@@ -15,6 +16,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { InteractiveHotspot } from '@cov/shared/coverage/interactive-hotspots';
+import type { HotspotCell } from './density-cells';
 import type { FraudAction } from './fraud-policy';
 import type { HotspotInputRow } from './hotspot-input-row';
 import { compareAddresses } from './hotspot-input-row';
@@ -26,6 +28,8 @@ export interface DigestInput {
   endMs: number;
   parameterSetHash: string;
   interactive: readonly InteractiveHotspot[];
+  /** Extra density-map cells of hotspots that moved (`density-cells.ts`); none under the older rule. */
+  proofCells?: readonly HotspotCell[];
   rows: readonly HotspotInputRow[];
   flags: readonly FraudAction[];
 }
@@ -46,6 +50,7 @@ export function inputDigest(input: DigestInput): string {
   };
   line(['epoch', input.epoch, input.startMs, input.endMs, input.parameterSetHash]);
   for (const h of [...input.interactive].sort((a, b) => compareAddresses(a.address, b.address))) line(['interactive', h.address, h.cell]);
+  for (const c of input.proofCells ?? []) line(['proofCell', c.address, c.cell]);
   for (const r of [...input.rows].sort((a, b) => compareAddresses(a.address, b.address))) {
     line(['hotspot', r.address, r.beacons, r.beaconSharesE8.toString(), r.witnesses, r.witnessSharesE8.toString(), r.dataDc.toString()]);
   }

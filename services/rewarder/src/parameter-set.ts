@@ -15,6 +15,17 @@ import { parseDecimal, toScaled, mul, rational, formatExact } from '@cov/shared/
 
 export type FraudPolicy = 'exclude' | 'downgrade' | 'ignore';
 
+/**
+ * Where the density map counts each interactive hotspot (`density-cells.ts`):
+ * - `latest-beacon`: only the cell of its latest witnessed beacon. A hotspot that moved during the
+ *   epoch had its beacons from the old cell scaled by the default 0.2, as if the map did not know
+ *   it. Sets stored before this field existed have it absent, which means this.
+ * - `latest-and-rewarded-beacons`: also every other res-11 cell its rewarded beacons of the epoch
+ *   came from, so each proof is scaled by the density where it was made (Helium scored each beacon
+ *   with the map of its own time).
+ */
+export type DensityCellsRule = 'latest-beacon' | 'latest-and-rewarded-beacons';
+
 
 export interface ProtocolParameterSet {
   format: 'cov-protocol-params-v1';
@@ -35,6 +46,8 @@ export interface ProtocolParameterSet {
    * paid in every case: device makers paid for those packets.
    */
   fraudPolicy: FraudPolicy;
+  /** Absent in sets stored before it existed: `latest-beacon`. */
+  densityCells?: DensityCellsRule;
   rewards: RewardProtocolParams;
   poc: { thresholds: PocThresholds; maxWitnessesPerPoc: number };
 }
@@ -50,6 +63,7 @@ export function parameterSetFromConfig(
     token: { priceUsd: config.REWARD_TOKEN_PRICE_USD, decimals: config.REWARD_TOKEN_DECIMALS },
     interactivityWindowMs: INTERACTIVITY_WINDOW_MS,
     fraudPolicy: config.FRAUD_POLICY,
+    densityCells: 'latest-and-rewarded-beacons',
     rewards: HELIUM_IOT_REWARD_PARAMS,
     poc: { thresholds: { ...DEFAULT_POC_THRESHOLDS, beaconIntervalMs: config.BEACON_INTERVAL_MS }, maxWitnessesPerPoc: config.MAX_WITNESSES_PER_POC },
   };
@@ -59,6 +73,10 @@ export function parameterSetFromConfig(
 
 export function parameterSetHash(set: ProtocolParameterSet): string {
   return manifestHash(set).hex;
+}
+
+export function densityCellsOf(set: Pick<ProtocolParameterSet, 'densityCells'>): DensityCellsRule {
+  return set.densityCells ?? 'latest-beacon';
 }
 
 /** The oracle-style integer price pools.ts takes: USD per token × 10^decimals. */

@@ -55,6 +55,11 @@ export interface ManifestInputs {
   interactiveHotspots: number;
   /** Cells of interactive hotspots the density map could not use (not valid H3 at res >= 11). */
   skippedCells: number;
+  /**
+   * Cells hotspots that moved during the epoch were also counted in, for their rewarded beacons
+   * from there (`densityCells` rule `latest-and-rewarded-beacons` only; absent under the older rule).
+   */
+  proofCells?: number;
   /** Valid beacons with at least one rewarded witness. */
   rewardedBeacons: number;
   rewardedWitnesses: number;

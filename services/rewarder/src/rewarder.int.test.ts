@@ -6,6 +6,7 @@ import { ManualClock } from '@cov/shared/clock';
 import { heliumProto } from '@cov/shared/helium/interop';
 import { addressFromBinaryKey } from '@cov/shared/helium/keys';
 import { verifyMerkleProof, buildMerkleTree } from '@cov/shared/rewards/merkle';
+import { pocRewardUnits } from '@cov/shared/rewards/reward-units';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { PgBurnStore } from '@cov/router/burn-store';
 import type { UplinkCopy } from '@cov/router/uplink-copy';
@@ -18,7 +19,7 @@ import { recomputeEpoch } from './recompute-epoch';
 import { signManifest, type SignedManifest } from './reward-manifest';
 import { rewarderDeps, type RewarderDeps } from './rewarder-deps';
 import { rewarderMetrics } from './rewarder-metrics';
-import { insertParameterSet } from './rewards-repository';
+import { insertParameterSet, parameterSetForEpoch } from './rewards-repository';
 import { DAY_MS, epochFixture, referenceShares } from './testing/epoch-fixture';
 
 const EPOCH = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
@@ -131,7 +132,16 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     const paris = m.hotspots.find((h) => h.address === fx.hotspots.p1!.address)!;
     expect(paris.beaconSharesE8).toBe(String(3333n * 5000n)); // w = 2: 0.5 beacon units
     expect(m.inputs.flagged).toEqual([{ address: cheat, kinds: ['location_spoofing'], action: 'exclude' }]);
-    expect(m.inputs.interactiveHotspots).toBe(9);
+    expect(m.inputs.interactiveHotspots).toBe(11);
+    // A hotspot that moved during the epoch is scaled where each proof was made: alone in Lisbon
+    // before its move and alone in Oslo after it, 1.0 both times (not the default 0.2 for Lisbon,
+    // which its latest beacon no longer names); likewise after a move within one res-11 cell.
+    const beaconUnits = (w: number) => BigInt(pocRewardUnits(w).beaconUnitsE4);
+    const sharesOf = (label: string) => m.hotspots.find((h) => h.address === fx.hotspots[label]!.address)!.beaconSharesE8;
+    expect(sharesOf('mover')).toBe(String(10_000n * (beaconUnits(2) + beaconUnits(3))));
+    expect(sharesOf('nudged')).toBe(String(10_000n * (beaconUnits(2) + beaconUnits(1))));
+    expect(m.inputs.proofCells).toBe(1); // Lisbon; the Prague move stayed in its res-11 cell
+    expect(m.parameters.values.densityCells).toBe('latest-and-rewarded-beacons');
     expect(m.accounting.dcBurned).toBe('1235');
     const parts = m.hotspots.reduce((n, h) => n + BigInt(h.beaconAmount) + BigInt(h.witnessAmount) + BigInt(h.dataAmount), 0n);
     expect(parts + BigInt(m.operations) + BigInt(m.oracles) + BigInt(m.unallocated.total)).toBe(BigInt(node.config.REWARD_EMISSION_PER_EPOCH));
@@ -358,5 +368,48 @@ describe('rewarder service (postgres)', () => {
     clock.set((EPOCH + 1) * DAY_MS + 1_800_000);
     await until(async () => expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2, EPOCH]));
     expect(node.describe().some((line) => line.includes('manifests in'))).toBe(true);
+  });
+});
+
+describe('rewarder under a parameter set stored before densityCells existed (postgres)', () => {
+  let node: TestNode;
+  let deps: RewarderDeps;
+  const clock = new ManualClock(FIRST * DAY_MS);
+  const fx = epochFixture(EPOCH, 'rewarder-legacy-density');
+
+  beforeAll(async () => {
+    node = await startTestNode('postgres', { services: [], clock, overrides: { ORACLE_KEY_PATH: keyPath } });
+    deps = rewarderDeps(node.ctx);
+    const { densityCells: _newRule, ...legacy } = parameterSetFromConfig(node.config);
+    await insertParameterSet(deps.sql, legacy, parameterSetHash(legacy), 0, clock.nowMs());
+    await fx.insert(deps.sql);
+    clock.set((EPOCH + 1) * DAY_MS + 3_600_000);
+  });
+  afterAll(async () => {
+    await node?.destroy();
+  });
+
+  it('pays epochs of that set as before: proofs from a cell the hotspot left get the default scale', async () => {
+    expect((await runDueEpochs(deps)).map((o) => [o.epoch, o.status]).at(-1)).toEqual([EPOCH, 'computed']);
+    const file = join(deps.manifestsDir, `epoch-${String(EPOCH).padStart(8, '0')}.manifest.json`);
+    const m = (JSON.parse(readFileSync(file, 'utf8')) as SignedManifest).manifest;
+    expect(m.parameters.values.densityCells).toBeUndefined();
+    expect(m.inputs.proofCells).toBeUndefined();
+    const expected = referenceShares(fx, 'latest-beacon');
+    for (const h of m.hotspots) {
+      const e = expected.get(h.address)!;
+      expect([h.beaconSharesE8, h.witnessSharesE8], h.address).toEqual([e.beaconSharesE8.toString(), e.witnessSharesE8.toString()]);
+    }
+    const beaconUnits = (w: number) => BigInt(pocRewardUnits(w).beaconUnitsE4);
+    const mover = m.hotspots.find((h) => h.address === fx.hotspots.mover!.address)!;
+    expect(mover.beaconSharesE8).toBe(String(2_000n * beaconUnits(2) + 10_000n * beaconUnits(3)));
+    // The two rules pay this fixture differently, so the check above cannot pass by accident.
+    expect(referenceShares(fx).get(mover.address)!.beaconSharesE8).not.toBe(BigInt(mover.beaconSharesE8));
+
+    const again = await recomputeEpoch(deps.sql, EPOCH, DAY_MS, deps.oracleKey.secretKey);
+    expect(again.text).toBe(readFileSync(file, 'utf8'));
+    // The settings now describe the newer rule: it takes effect from the current epoch, not from a paid one.
+    expect((await parameterSetForEpoch(deps.sql, EPOCH))!.params.densityCells).toBeUndefined();
+    expect((await parameterSetForEpoch(deps.sql, EPOCH + 1))!.params.densityCells).toBe('latest-and-rewarded-beacons');
   });
 });

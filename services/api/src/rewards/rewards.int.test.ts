@@ -43,7 +43,7 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     expect(s.accounting).toMatchObject({ dcBurned: '1235', dcBurnedUsd: '0.01235', tokensEmitted: node.config.REWARD_EMISSION_PER_EPOCH });
     const t = s.totals;
     expect(BigInt(t.beacon) + BigInt(t.witness) + BigInt(t.data) + BigInt(t.operations) + BigInt(t.oracles) + BigInt(t.unallocated)).toBe(BigInt(t.emission));
-    expect(s.inputs).toMatchObject({ interactiveHotspots: 9, flaggedHotspots: 1 });
+    expect(s.inputs).toMatchObject({ interactiveHotspots: 11, flaggedHotspots: 1 });
 
     const list = await get('/v1/rewards/epochs?limit=3');
     expect(list.body.data.map((e: { epoch: number }) => e.epoch)).toEqual([EPOCH, EPOCH - 1, EPOCH - 2]);

@@ -7,14 +7,17 @@
  *
  * Layout: three hotspots in one res-12 cell in Paris (scale 0.3333 each), two in different res-11
  * cells of one res-10 cell in Lyon (0.5 each), lone hotspots in Berlin, Madrid, Rome, Vienna (1.0),
- * a hotspot whose beacons are never validly witnessed (not interactive), a flagged one, and a
- * data-only hotspot that only carries packets.
+ * a hotspot whose beacons are never validly witnessed (not interactive), a flagged one, a
+ * data-only hotspot that only carries packets, and two that moved during the epoch: `mover` beaconed
+ * from Lisbon before asserting Oslo (alone in both), `nudged` from another res-12 cell of the
+ * res-11 cell it then asserted in Prague.
  */
 import { createHash } from 'node:crypto';
 import { cellToCenterChild, cellToChildren, cellToParent, latLngToCell } from 'h3-js';
 import type { Sql } from '@cov/shared/db/client';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { computeHexDensity } from '@cov/shared/rewards/hex-density';
+import type { DensityCellsRule } from '../parameter-set';
 import { pocRewardUnits } from '@cov/shared/rewards/reward-units';
 
 export const DAY_MS = 86_400_000;
@@ -42,6 +45,8 @@ interface PlannedBeacon {
   offsetMs: number;
   valid: boolean;
   witnesses: PlannedWitness[];
+  /** Where the beaconer stood, when not at its (latest) asserted cell: it moved since. */
+  cell?: string;
 }
 
 export interface EpochFixture {
@@ -73,6 +78,8 @@ function cellsOfLayout(): Record<string, string> {
     quiet: latLngToCell(50.8503, 4.3517, 12), // Brussels
     cheat: latLngToCell(47.3769, 8.5417, 12), // Zurich
     data: latLngToCell(53.3498, -6.2603, 12), // Dublin
+    mover: latLngToCell(59.9139, 10.7522, 12), // Oslo, asserted after beaconing from Lisbon
+    nudged: latLngToCell(50.0755, 14.4378, 12), // Prague
   };
 }
 
@@ -86,8 +93,10 @@ export function epochFixture(epoch: number, labelPrefix = 'rewarder-fixture'): E
   const w = (hotspot: string, valid = true, selected = valid, late = false): PlannedWitness => ({ hotspot, valid, selected, late });
   const hour = 3_600_000;
   const beacons: PlannedBeacon[] = [];
-  const beacon = (beaconer: string, e: number, offsetMs: number, witnesses: PlannedWitness[], valid = true) =>
-    beacons.push({ id: hexId(`${labelPrefix}/beacon/${beacons.length}`), beaconer, epoch: e, offsetMs, valid, witnesses });
+  const beacon = (beaconer: string, e: number, offsetMs: number, witnesses: PlannedWitness[], valid = true, cell?: string) =>
+    beacons.push({ id: hexId(`${labelPrefix}/beacon/${beacons.length}`), beaconer, epoch: e, offsetMs, valid, witnesses, cell });
+  const lisbon = latLngToCell(38.7223, -9.1393, 12);
+  const pragueNextDoor = cellToChildren(cellToParent(cells.nudged!, 11), 12).find((c) => c !== cells.nudged)!;
 
   // Epoch under test.
   beacon('p0', epoch, 1 * hour, [w('berlin'), w('madrid'), w('l0')]);
@@ -103,6 +112,10 @@ export function epochFixture(epoch: number, labelPrefix = 'rewarder-fixture'): E
   beacon('quiet', epoch, 10 * hour, [w('berlin', false), w('rome', false)]); // no valid witness: not interactive
   beacon('cheat', epoch, 11 * hour, [w('madrid'), w('rome'), w('vienna')]);
   beacon('berlin', epoch, 23 * hour + 59 * 60_000 + 59_000, [w('madrid', true, true, true)]); // its witness arrives after the boundary
+  beacon('mover', epoch, 2 * hour + 30 * 60_000, [w('madrid'), w('rome')], true, lisbon); // before its move
+  beacon('mover', epoch, 14 * hour, [w('berlin'), w('vienna'), w('p0')]);
+  beacon('nudged', epoch, 3 * hour + 30 * 60_000, [w('vienna'), w('berlin')], true, pragueNextDoor);
+  beacon('nudged', epoch, 16 * hour, [w('vienna')]);
   // The day before, within the 60 h interactivity window, and three days before, outside it.
   beacon('quiet', epoch - 1, 12 * hour, [w('berlin', false)]);
   beacon('data', epoch - 3, 12 * hour, [w('berlin')]);
@@ -140,7 +153,7 @@ async function insertFixture(sql: Sql, fx: EpochFixture, epochLengthMs: number, 
       insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell,
         witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
       values (${b.id}, ${addr(b.beaconer)}, ${receivedAtMs}, ${b.epoch}, ${b.valid}, ${b.valid ? null : 'bad_rssi'}, ${"{}"}::jsonb,
-        ${fx.hotspots[b.beaconer]!.cell}, ${b.witnesses.length}, ${b.valid ? valid.length : 0}, ${b.valid ? selected.length : 0}, 0, ${receivedAtMs + 200_000})`;
+        ${b.cell ?? fx.hotspots[b.beaconer]!.cell}, ${b.witnesses.length}, ${b.valid ? valid.length : 0}, ${b.valid ? selected.length : 0}, 0, ${receivedAtMs + 200_000})`;
     for (const [i, x] of b.witnesses.entries()) {
       const at = receivedAtMs + 500 + i;
       const witnessAt = x.late ? (b.epoch + 1) * epochLengthMs + 100 : at;
@@ -185,23 +198,38 @@ export interface ReferenceShares {
 
 /**
  * Expected shares computed the slow, obvious way from the plan (not from the rows), for the epoch,
- * with flagged hotspots excluded (FRAUD_POLICY=exclude).
+ * with flagged hotspots excluded (FRAUD_POLICY=exclude). Under `latest-and-rewarded-beacons` the map
+ * counts each interactive hotspot in every res-11 cell it stood in for its latest or a rewarded
+ * beacon, and a beacon is scaled by its res-11 cell; under `latest-beacon` only the latest cell
+ * counts and a beacon from any other res-12 cell gets the default.
  */
-export function referenceShares(fx: EpochFixture, epochLengthMs = DAY_MS, windowMs = 60 * 3_600_000): Map<string, ReferenceShares> {
+export function referenceShares(fx: EpochFixture, rule: DensityCellsRule = 'latest-and-rewarded-beacons', epochLengthMs = DAY_MS, windowMs = 60 * 3_600_000): Map<string, ReferenceShares> {
   const endMs = (fx.epoch + 1) * epochLengthMs;
   const at = (b: PlannedBeacon) => b.epoch * epochLengthMs + b.offsetMs;
   const flagged = new Set(fx.flagged);
-  const interactiveCells: string[] = [];
-  const seen = new Set<string>();
+  const cellOf = (b: PlannedBeacon) => b.cell ?? fx.hotspots[b.beaconer]!.cell;
+  const rewarded = (b: PlannedBeacon) => b.witnesses.filter((x) => x.valid && x.selected);
+  // Latest witnessed beacon's cell per interactive hotspot.
+  const latest = new Map<string, string>();
   for (const b of [...fx.beacons].sort((x, y) => at(y) - at(x))) {
-    if (seen.has(b.beaconer) || flagged.has(b.beaconer)) continue;
-    if (b.valid && b.witnesses.some((x) => x.valid) && at(b) >= endMs - windowMs && at(b) < endMs) {
-      seen.add(b.beaconer);
-      interactiveCells.push(fx.hotspots[b.beaconer]!.cell);
+    if (latest.has(b.beaconer) || flagged.has(b.beaconer)) continue;
+    if (b.valid && b.witnesses.some((x) => x.valid) && at(b) >= endMs - windowMs && at(b) < endMs) latest.set(b.beaconer, cellOf(b));
+  }
+  // Counted as res-11 cells: one per hotspot and res-11 cell it stood in.
+  const counted = new Set<string>();
+  for (const [label, cell] of latest) counted.add(`${label}/${cellToParent(cell, 11)}`);
+  if (rule === 'latest-and-rewarded-beacons') {
+    for (const b of fx.beacons) {
+      if (b.epoch === fx.epoch && b.valid && rewarded(b).length > 0 && latest.has(b.beaconer)) counted.add(`${b.beaconer}/${cellToParent(cellOf(b), 11)}`);
     }
   }
-  const map = computeHexDensity(interactiveCells);
+  const map = computeHexDensity([...counted].map((k) => k.split('/')[1]!));
   if (!map.ok) throw map.error;
+  const latestCells = new Set(latest.values());
+  const scaleE4Of = (cell: string): bigint => {
+    if (rule === 'latest-beacon') return BigInt(latestCells.has(cell) ? map.value.scaleOf(cellToParent(cell, 11)).scaleE4 : 2000);
+    return BigInt(map.value.scaleOf(cellToParent(cell, 11)).scaleE4);
+  };
   const out = new Map<string, ReferenceShares>();
   const entry = (label: string) => {
     const address = fx.hotspots[label]!.address;
@@ -211,14 +239,14 @@ export function referenceShares(fx: EpochFixture, epochLengthMs = DAY_MS, window
   };
   for (const b of fx.beacons) {
     if (b.epoch !== fx.epoch || !b.valid) continue;
-    const rewarded = b.witnesses.filter((x) => x.valid && x.selected);
-    if (rewarded.length === 0) continue;
-    const scaleE4 = BigInt(map.value.scaleOf(fx.hotspots[b.beaconer]!.cell).scaleE4);
-    const units = pocRewardUnits(rewarded.length);
+    const paidWitnesses = rewarded(b);
+    if (paidWitnesses.length === 0) continue;
+    const scaleE4 = scaleE4Of(cellOf(b));
+    const units = pocRewardUnits(paidWitnesses.length);
     const beaconer = entry(b.beaconer);
     beaconer.beacons += 1;
     if (!flagged.has(b.beaconer)) beaconer.beaconSharesE8 += scaleE4 * BigInt(units.beaconUnitsE4);
-    for (const x of rewarded) {
+    for (const x of paidWitnesses) {
       const e = entry(x.hotspot);
       e.witnesses += 1;
       if (!flagged.has(x.hotspot)) e.witnessSharesE8 += scaleE4 * BigInt(units.perWitnessUnitsE4);

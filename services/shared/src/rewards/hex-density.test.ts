@@ -98,6 +98,19 @@ describe('computeHexDensity small cases', () => {
     expect(map.explain(elsewhere)).toBeUndefined();
   });
 
+  it('gives any cell of a counted res-11 cell that cell’s scale by scaleInCountCell, and undefined elsewhere', () => {
+    const map = mapOf([a!, b!]);
+    const [, sibling] = cellToChildren(cellToParent(a!, 11), 12);
+    expect(map.scaleOf(sibling!).scaleText).toBe('0.2000'); // not an input: scaleOf knows only inputs
+    expect(map.scaleInCountCell(sibling!)?.scaleText).toBe('0.5000');
+    expect(map.scaleInCountCell(cellToChildren(sibling!, 14)[3]!)?.scaleText).toBe('0.5000');
+    expect(map.scaleInCountCell(cellToParent(a!, 11))?.scaleText).toBe('0.5000');
+    expect(map.scaleInCountCell(a!.toUpperCase())?.scaleText).toBe('0.5000');
+    expect(map.scaleInCountCell(latLngToCell(48.85, 2.35, 12))).toBeUndefined();
+    expect(map.scaleInCountCell(cellToParent(a!, 10))).toBeUndefined(); // coarser than the count resolution
+    expect(map.scaleInCountCell('not a cell')).toBeUndefined();
+  });
+
   it('accepts upper-case hex and keys the result in lower case', () => {
     const map = mapOf([BASE12.toUpperCase()]);
     expect([...map.scales.keys()]).toEqual([BASE12]);

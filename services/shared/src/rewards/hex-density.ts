@@ -27,7 +27,7 @@ export interface HexDensityParams {
   countResolution: number;
   /** Clipping rules for every resolution from countResolution - 1 down to the coarsest key, contiguous. */
   clipping: Readonly<Record<number, HexResConfig>>;
-  /** Scale for a hotspot missing from the map (not interactive, just moved), × 10 000. */
+  /** Scale for a hotspot missing from the map (not interactive, or a fraud-policy downgrade), × 10 000. */
   defaultScaleE4: number;
 }
 
@@ -74,6 +74,12 @@ export interface HexDensityMap {
   readonly scales: ReadonlyMap<string, HexScale>;
   /** The cell's scale, or the default scale when the cell held no counted hotspot. */
   scaleOf(cell: string): HexScale;
+  /**
+   * The scale of the count-resolution cell holding `cell` (any cell at res >= countResolution,
+   * in the map's input or not), or undefined when no counted hotspot is in that cell or `cell` is
+   * not a valid H3 cell that fine. Every cell of one count cell has the same scale.
+   */
+  scaleInCountCell(cell: string): HexScale | undefined;
   /** The clipped/unclipped counts behind a cell's scale, from the count resolution upwards; undefined if not in the map. */
   explain(cell: string): DensityLevel[] | undefined;
 }
@@ -204,6 +210,13 @@ function addCount(level: Level, key: number, n: number): number {
 
 const UNIT: Ratio = { num: 1, den: 1 };
 
+/** Key of the count-resolution cell holding a valid `cell` at res >= countRes. */
+function countKeyOf(cell: string, countRes: number): number {
+  const res = getResolution(cell);
+  const key = keyOf(cell);
+  return parentKey(res > KEY_DIGITS ? key - (res - KEY_DIGITS) * RES_UNIT : key, countRes);
+}
+
 /** Lower case without leading zeros, the form h3-js prints. */
 export function normalizeCell(cell: string): string {
   const lower = cell.toLowerCase();
@@ -237,8 +250,7 @@ export function computeHexDensity(
       if (cell.length !== 15 || !isValidCell(cell)) return err(invalidCell(raw, i, 'not a valid H3 cell index'));
       const res = getResolution(cell);
       if (res < countRes) return err(invalidCell(raw, i, `resolution ${res} is coarser than ${countRes}`));
-      const key = keyOf(cell);
-      id = addCount(base, parentKey(res > KEY_DIGITS ? key - (res - KEY_DIGITS) * RES_UNIT : key, countRes), 0);
+      id = addCount(base, countKeyOf(cell, countRes), 0);
       countIdOf.set(cell, id);
     }
     base.unclipped[id]! += 1;
@@ -305,6 +317,14 @@ export function computeHexDensity(
     params,
     scales,
     scaleOf: (cell) => scales.get(normalizeCell(cell)) ?? defaultScale,
+    scaleInCountCell: (raw) => {
+      const cell = normalizeCell(raw);
+      const known = scales.get(cell);
+      if (known) return known;
+      if (cell.length !== 15 || !isValidCell(cell) || getResolution(cell) < countRes) return undefined;
+      const id = base.idOf.get(countKeyOf(cell, countRes));
+      return id === undefined ? undefined : scaleOfId[id];
+    },
     explain: (cell) => {
       let id = countIdOf.get(normalizeCell(cell));
       if (id === undefined) return undefined;
