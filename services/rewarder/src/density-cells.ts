@@ -31,7 +31,7 @@ export interface DensityCells {
   proofCells: HotspotCell[];
 }
 
-export function usableCell(cell: string, countResolution: number): string | undefined {
+function usableCell(cell: string, countResolution: number): string | undefined {
   const c = normalizeCell(cell);
   return c.length === 15 && isValidCell(c) && getResolution(c) >= countResolution ? c : undefined;
 }
