@@ -59,6 +59,8 @@ export function densityCells(
     // Hotspots that are not interactive (or that the fraud policy excludes) are not counted anywhere.
     if (!latestCell.has(b.address)) continue;
     const latest = latestCell.get(b.address);
+    // Most hotspots never move: their beacons name the latest cell verbatim, and skip validation.
+    if (b.cell === latest) continue;
     const c = usableCell(b.cell, countResolution);
     if (!c || c === latest) continue;
     let seen = countCellsOf.get(b.address);
