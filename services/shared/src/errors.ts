@@ -44,6 +44,7 @@ export const errorCatalog = {
   'hotspots.already_onboarded': 409,
   'hotspots.not_owner': 403,
   'hotspots.data_only': 409,
+  'hotspots.same_owner': 422,
   'owners.no_hotspots': 404,
   'owner_alerts.not_set': 404,
   // denylist (admin)

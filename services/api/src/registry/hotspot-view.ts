@@ -20,6 +20,7 @@ export const HotspotView = Type.Object(
   {
     address: Type.String({ description: 'Helium base58check address of the hotspot key.' }),
     ownerAddress: Type.String(),
+    transferNonce: Type.String({ description: 'Nonce of the last ownership transfer ("0" if never transferred); the next must exceed it.' }),
     makerId: Type.String(),
     capability: Type.Union([Type.Literal('full'), Type.Literal('data_only')]),
     gatewayEui: Type.String({ description: 'Gateway EUI reported by its packet forwarder (GWMP).' }),
@@ -50,6 +51,7 @@ export function toHotspotView(row: HotspotRow, status?: HotspotStatus): HotspotV
   return {
     address: row.address,
     ownerAddress: row.ownerAddress,
+    transferNonce: row.transferNonce.toString(),
     makerId: row.makerId,
     capability: row.capability,
     gatewayEui: row.gatewayEui,

@@ -1,12 +1,12 @@
 /**
  * HTTP handlers for the hotspot registry: admin creates makers, makers onboard hotspots, owners
- * assert locations with signed requests, anyone reads. Handlers only translate HTTP to use cases.
+ * assert locations and transfer hotspots with signed requests, anyone reads. Handlers only translate HTTP to use cases.
  */
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { fromBase64 } from '@cov/shared/helium/bytes';
-import { findHotspot, listHotspotsByOwner, listLocationAssertions } from '@cov/shared/registry/hotspots-repository';
+import { findHotspot, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions } from '@cov/shared/registry/hotspots-repository';
 import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
 import { requireValidAddress } from '../http/address-params';
@@ -15,6 +15,7 @@ import { assertLocation } from './assert-location';
 import { createMaker, issueMakerApiKey } from './create-maker';
 import { findMakerByKeyHash } from './makers-repository';
 import { onboardHotspot } from './onboard-hotspot';
+import { transferHotspot } from './transfer-hotspot';
 import { HotspotView, toHotspotView } from './hotspot-view';
 import { hotspotStatuses } from './hotspot-status';
 
@@ -120,6 +121,71 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       const { signature: _s, ...fields } = request.body;
       const row = await assertLocation(deps, { ...fields, hotspot: request.params.address }, signature);
       return toHotspotView(row);
+    },
+  );
+
+  app.post(
+    '/v1/hotspots/:address/transfer',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Hand a hotspot to another owner (signed by the owner)',
+        description:
+          'The owner signs the RFC 8785 canonical JSON of {type:"transfer_hotspot_v1", hotspot, owner, newOwner, nonce, timestampMs} with its ed25519 key. nonce must exceed the hotspot\'s transferNonce; timestampMs must be within the published skew of server time. The hotspot keeps its location, history and earnings; it moves to the new owner\'s fleet, alerts and earnings views, and only the new owner can assert its location or transfer it again.',
+        params: AddressParam,
+        body: Type.Object(
+          {
+            owner: Type.String({ description: 'Helium address of the current owner, the signer.' }),
+            newOwner: Type.String({ description: 'Helium address of the owner to hand the hotspot to.' }),
+            nonce: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+            timestampMs: Type.Integer({ minimum: 0 }),
+            signature: Type.String({ description: 'base64 ed25519 signature (64 bytes)' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Hotspot'), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address, 'address');
+      requireValidAddress(request.body.owner, 'owner');
+      requireValidAddress(request.body.newOwner, 'newOwner');
+      const signature = fromBase64(request.body.signature);
+      if (!signature || signature.length !== 64) throw new AppError('auth.bad_signature', 'signature must be 64 bytes, base64 encoded', { field: 'signature' });
+      const { signature: _s, ...fields } = request.body;
+      const row = await transferHotspot(deps, { ...fields, hotspot: request.params.address }, signature);
+      return toHotspotView(row);
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/transfers',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: 'Ownership transfer history, newest first',
+        params: AddressParam,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                nonce: Type.String(),
+                fromOwner: Type.String(),
+                toOwner: Type.String(),
+                transferredAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.address, 'address');
+      if (!(await findHotspot(deps.db, request.params.address))) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
+      const rows = await listHotspotTransfers(deps.db, request.params.address, request.query.limit);
+      return { data: rows.map((r) => ({ nonce: r.nonce.toString(), fromOwner: r.fromOwner, toOwner: r.toOwner, transferredAt: r.transferredAt.toISOString() })) };
     },
   );
 

@@ -1,15 +1,16 @@
 /**
- * DB functions for the hotspot registry (hotspots and location_assertions). Shared by every service
+ * DB functions for the hotspot registry (hotspots, location_assertions and hotspot_transfers). Shared by every service
  * that needs to know a hotspot: the API, ingest (keys), the verifier (locations) and the router
  * (gateway EUIs). Functions take a drizzle handle so they run on the pool or inside a transaction.
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { hotspots, locationAssertions } from '../db/schema/hotspots';
+import { hotspots, hotspotTransfers, locationAssertions } from '../db/schema/hotspots';
 
 export type HotspotRow = typeof hotspots.$inferSelect;
 export type NewHotspot = typeof hotspots.$inferInsert;
 export type LocationAssertionRow = typeof locationAssertions.$inferSelect;
+export type HotspotTransferRow = typeof hotspotTransfers.$inferSelect;
 
 type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'execute'>;
 
@@ -57,6 +58,28 @@ export async function listLocationAssertions(db: Tx, address: string, limit: num
     .from(locationAssertions)
     .where(eq(locationAssertions.hotspotAddress, address))
     .orderBy(sql`${locationAssertions.nonce} desc`)
+    .limit(limit);
+}
+
+/**
+ * Hands the hotspot to `transfer.toOwner`: the row keeps its history and rewards (they belong to the
+ * hotspot), the owner and transfer nonce change, and the transfer is kept. The previous owner's
+ * alert statuses for it are dropped: its alerts no longer cover the hotspot, and the new owner's
+ * first check records it as first seen.
+ */
+export async function recordHotspotTransfer(db: Tx, transfer: HotspotTransferRow): Promise<void> {
+  await db.insert(hotspotTransfers).values(transfer);
+  await db.update(hotspots).set({ ownerAddress: transfer.toOwner, transferNonce: transfer.nonce }).where(eq(hotspots.address, transfer.hotspotAddress));
+  await db.execute(sql`delete from owner_alert_hotspots where owner_address = ${transfer.fromOwner} and hotspot_address = ${transfer.hotspotAddress}`);
+}
+
+/** A hotspot's transfers, newest first. */
+export async function listHotspotTransfers(db: Tx, address: string, limit: number): Promise<HotspotTransferRow[]> {
+  return db
+    .select()
+    .from(hotspotTransfers)
+    .where(eq(hotspotTransfers.hotspotAddress, address))
+    .orderBy(desc(hotspotTransfers.nonce))
     .limit(limit);
 }
 

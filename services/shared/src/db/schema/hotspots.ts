@@ -1,7 +1,8 @@
 /**
  * The hotspot registry: identity (Helium address and binary ed25519 key), owner, maker, capability,
  * and the current asserted location. Every assertion is also kept in location_assertions so the
- * history can be shown and past epochs can be recomputed with the location that was current then.
+ * history can be shown and past epochs can be recomputed with the location that was current then;
+ * every change of owner is kept in hotspot_transfers.
  */
 import { pgTable, text, timestamp, integer, bigint, index, uniqueIndex, pgEnum, smallint, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
@@ -35,6 +36,8 @@ export const hotspots = pgTable(
     /** Nonce of the last accepted location assertion; each new one must be greater. */
     assertNonce: bigint('assert_nonce', { mode: 'bigint' }).notNull().default(sql`0`),
     locationAssertedAt: timestamp('location_asserted_at', { withTimezone: true, mode: 'date' }),
+    /** Nonce of the last accepted ownership transfer; each new one must be greater. */
+    transferNonce: bigint('transfer_nonce', { mode: 'bigint' }).notNull().default(sql`0`),
     onboardedAt: timestamp('onboarded_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [index('hotspots_owner_idx').on(t.ownerAddress, t.address), index('hotspots_location_res8_idx').on(t.locationCellRes8)],
@@ -59,3 +62,19 @@ export const locationAssertions = pgTable(
   (t) => [uniqueIndex('location_assertions_pk').on(t.hotspotAddress, t.nonce), index('location_assertions_time_idx').on(t.hotspotAddress, t.assertedAt)],
 );
 
+
+export const hotspotTransfers = pgTable(
+  'hotspot_transfers',
+  {
+    hotspotAddress: text('hotspot_address')
+      .notNull()
+      .references(() => hotspots.address),
+    nonce: bigint('nonce', { mode: 'bigint' }).notNull(),
+    fromOwner: text('from_owner').notNull(),
+    toOwner: text('to_owner').notNull(),
+    /** ed25519 signature by the previous owner over the canonical request bytes (kept as evidence). */
+    signature: bytea('signature').notNull(),
+    transferredAt: timestamp('transferred_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [uniqueIndex('hotspot_transfers_pk').on(t.hotspotAddress, t.nonce)],
+);
