@@ -72,6 +72,7 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     const one = await open(`/v1/orgs/${orgA.id}/stream?route=${routes.a2}`, orgA.key);
     const pub = await open('/v1/stream?types=router', orgB.key);
     await expect.poll(() => all.messages.length).toBe(1);
+    await expect.poll(() => one.messages.length).toBe(1);
     expect(all.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: null, devAddr: null, devEui: null });
     expect(one.messages[0]).toEqual({ type: 'hello', orgId: orgA.id, routeId: routes.a2, devAddr: null, devEui: null });
     const device = await open(`/v1/orgs/${orgA.id}/stream?devAddr=FC014C02`, orgA.key);
@@ -93,10 +94,10 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     await expect.poll(() => one.messages.length, { timeout: 10_000 }).toBe(2);
     expect(one.messages[1]).toMatchObject({ type: 'packet', routeId: routes.a2, packet: { fCnt: 3 } });
     // Router totals count packets by when they were recorded, so none heard before the poll is missed.
-    await expect.poll(() => pub.messages.filter((m) => m.type === 'router').length, { timeout: 10_000 }).toBeGreaterThan(0);
-    const totals = pub.messages.filter((m) => m.type === 'router');
-    expect(totals.reduce((n, m) => n + m.forwarded, 0)).toBe(3);
-    expect(totals.reduce((n, m) => n + (m.dropped.insufficient_dc ?? 0), 0)).toBe(1);
+    // The four records may land in different polls, so in several totals messages: wait for all.
+    const totals = () => pub.messages.filter((m) => m.type === 'router');
+    await expect.poll(() => totals().reduce((n, m) => n + m.forwarded, 0), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => totals().reduce((n, m) => n + (m.dropped.insufficient_dc ?? 0), 0), { timeout: 10_000 }).toBe(1);
     // Nothing of org A's reaches org B's feed.
     const other = await open(`/v1/orgs/${orgB.id}/stream`, orgB.key);
     await record(routes.a1!, orgA.id, 4, 'forwarded');
