@@ -31,6 +31,7 @@ import { OwnerAlertNotifier } from './owner-alerts/owner-alert-notifier';
 import { registerOwnerAlertRoutes } from './owner-alerts/owner-alert-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
+import { ParameterSetView, registerParameterSetRoutes } from './rewards/parameter-set-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
@@ -96,6 +97,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
       app.addSchema(HexFeatureCollection);
       for (const schema of orgViewSchemas) app.addSchema(schema);
       for (const schema of rewardSchemas) app.addSchema(schema);
+      app.addSchema(ParameterSetView);
       app.addSchema(DenylistEntryView);
       // ETags and rate limits apply to the API routes registered in this scope only: ingest,
       // entropy and operational routes (health, metrics) are not throttled by public limits.
@@ -115,6 +117,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
+        await registerParameterSetRoutes(scope, { sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
         await registerStreamRoutes(scope, liveEvents);

@@ -75,6 +75,7 @@ export const errorCatalog = {
   'proto.malformed': 400,
   // rewards
   'rewards.epoch_not_found': 404,
+  'rewards.parameter_set_not_found': 404,
   'rewards.not_in_manifest': 404,
 } as const satisfies Record<string, number>;
 
