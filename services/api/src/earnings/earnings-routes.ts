@@ -13,7 +13,7 @@ import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { toCsv } from '../http/csv';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { isAbsoluteTimeParam, parseTimeRange, type TimeRange } from '../http/time-range';
+import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
 import { summarise } from './earnings-stats';
@@ -61,8 +61,7 @@ type TimeParams = { min_time?: string; max_time?: string };
  * the range by instants: `max_time=-1 day` names another range tomorrow, so its answer is never final.
  */
 async function isImmutable(computed: ComputedUntil, query: TimeParams, range: TimeRange): Promise<boolean> {
-  const fixed = isAbsoluteTimeParam(query.max_time) && (query.min_time === undefined || query.min_time === '' || isAbsoluteTimeParam(query.min_time));
-  return fixed && range.maxMs <= (await computed.get());
+  return isFixedTimeRange(query) && range.maxMs <= (await computed.get());
 }
 
 async function cacheFor(computed: ComputedUntil, reply: FastifyReply, query: TimeParams, range: TimeRange): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAbsoluteTimeParam, parseTimeParam, parseTimeRange } from './time-range';
+import { isAbsoluteTimeParam, isFixedTimeRange, parseTimeParam, parseTimeRange } from './time-range';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const DAY = 86_400_000;
@@ -27,6 +27,11 @@ describe('time parameters', () => {
   it('tells instants from times relative to now', () => {
     expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 '].map(isAbsoluteTimeParam)).toEqual([true, true, true]);
     expect(['now', '-7 day', '5 day', '', undefined].map(isAbsoluteTimeParam)).toEqual([false, false, false, false, false]);
+  });
+
+  it('tells ranges that name the same instants whenever asked', () => {
+    expect([{ max_time: '2026-11-01' }, { min_time: '2026-10-01', max_time: '2026-11-01' }, { min_time: '', max_time: '2026-11-01T00:00:00Z' }].map(isFixedTimeRange)).toEqual([true, true, true]);
+    expect([{}, { min_time: '2026-10-01' }, { min_time: '-7 day', max_time: '2026-11-01' }, { max_time: '-1 day' }].map(isFixedTimeRange)).toEqual([false, false, false, false]);
   });
 
   it('bounds every range', () => {

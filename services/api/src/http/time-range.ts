@@ -27,6 +27,15 @@ export function isAbsoluteTimeParam(value: string | undefined): boolean {
   return value !== undefined && ABSOLUTE_FORM.test(value.trim().toLowerCase());
 }
 
+/**
+ * Whether a query's range means the same instants whenever it is asked: max_time an instant, and
+ * min_time an instant or absent (then a fixed span before max_time). Only then may an answer over it
+ * be cached as final.
+ */
+export function isFixedTimeRange(query: { min_time?: string; max_time?: string }): boolean {
+  return isAbsoluteTimeParam(query.max_time) && (query.min_time === undefined || query.min_time === '' || isAbsoluteTimeParam(query.min_time));
+}
+
 /** The instants a Date can hold (±10^8 days around 1970): past them, times are refused, not sent to SQL. */
 const MAX_TIME_MS = 8.64e15;
 

@@ -1,15 +1,15 @@
 /**
  * GET /v1/stats (the network now: hotspots, interactive, PoCs and invalid reasons over the last
  * 24 h, data transfer, the latest reward epoch) and GET /v1/stats/history (one row per epoch).
- * Past epochs never change, so a history whose range ends before the current epoch is cached long.
+ * Paid epochs never change, so a history over paid epochs, named by instants, is cached long.
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
-import { parseTimeRange } from '../http/time-range';
-import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows } from './stats-repository';
+import { isFixedTimeRange, parseTimeRange } from '../http/time-range';
+import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs } from './stats-repository';
 
 const DAY_MS = 86_400_000;
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -126,12 +126,15 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
       const range = parseTimeRange(request.query, nowMs, { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS });
       const fromEpoch = Math.floor(range.minMs / deps.epochLengthMs);
       const toEpoch = Math.floor((range.maxMs - 1) / deps.epochLengthMs);
-      const [pocs, rewards] = await Promise.all([pocsByEpoch(sql, fromEpoch, toEpoch), rewardEpochRows(sql, fromEpoch, toEpoch, toEpoch - fromEpoch + 1)]);
+      const [pocs, rewards, paidUntilMs] = await Promise.all([pocsByEpoch(sql, fromEpoch, toEpoch), rewardEpochRows(sql, fromEpoch, toEpoch, toEpoch - fromEpoch + 1), rewardsPaidUntilMs(sql)]);
       const rewardBy = new Map(rewards.map((r) => [r.epoch, r]));
       const epochs = [...new Set([...pocs.map((p) => p.epoch), ...rewards.map((r) => r.epoch)])].sort((a, b) => a - b);
       const pocBy = new Map(pocs.map((p) => [p.epoch, p]));
-      const currentEpoch = Math.floor(nowMs / deps.epochLengthMs);
-      void reply.header('cache-control', toEpoch < currentEpoch ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+      // Final only once every epoch in the range is paid (an ended epoch is paid about 45 min later,
+      // after its last beacons are verified: until then its PoC counts grow and its rewards are
+      // null) and the URL names the range by instants (`max_time=-1 day` names another one tomorrow).
+      const final = isFixedTimeRange(request.query) && (toEpoch + 1) * deps.epochLengthMs <= paidUntilMs;
+      void reply.header('cache-control', final ? 'public, max-age=86400, immutable' : 'public, max-age=60');
       return {
         data: epochs.map((epoch) => {
           const p = pocBy.get(epoch);
