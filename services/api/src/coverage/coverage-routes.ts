@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage } from './coverage-snapshot';
-import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
+import { COVERAGE_RULE_TEXT, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
 import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
@@ -281,23 +281,8 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       const { lat, lng } = request.query;
       if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
       const snapshot = await snapshots.get();
-      const near = snapshot.hotspots
-        .filter((h) => h.capability === 'full' && mayBeWithin(lat, lng, h.lat, h.lng, COVERAGE_RULE.searchRadiusM))
-        .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
-        .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
-        .sort((a, b) => a.d - b.d)
-        .slice(0, 5)
-        .map(({ h, d }) => ({
-          address: h.address,
-          distanceM: Math.round(d),
-          interactive: h.interactive,
-          // Antenna gain is not in the snapshot; a typical 3 dBi is assumed for the estimate.
-          estimatedRssiDbm: estimatedRssiDbm(d, 3),
-          bestObservedRssiDbm: h.bestRssiDbm,
-        }));
-      const candidates = near.filter((n) => n.interactive).map((n) => n.estimatedRssiDbm);
-      const best = candidates.length ? Math.max(...candidates) : null;
-      return { covered: best !== null && best >= COVERAGE_RULE.coveredAtOrAboveDbm, rule: COVERAGE_RULE_TEXT, bestEstimatedRssiDbm: best, nearest: near };
+      const { covered, bestEstimatedRssiDbm, nearest } = pointCoverage(lat, lng, snapshot.hotspots);
+      return { covered, rule: COVERAGE_RULE_TEXT, bestEstimatedRssiDbm, nearest };
     },
   );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
 import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
-import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
+import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, MAX_RING_VERTICES, parseHex, parsePolygon } from './geo-input';
 import { cellGeometry } from './hex-outline';
 
@@ -12,6 +12,7 @@ const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {})
   lat,
   lng,
   capability: 'full',
+  gainDbi: 3,
   interactive: true,
   scale: 1,
   pocCount: 1,
@@ -98,6 +99,27 @@ describe('coverage rule', () => {
     expect(estimatedRssiDbm(25_000, 3)).toBeLessThan(COVERAGE_RULE.coveredAtOrAboveDbm);
     expect(distanceM(48.8566, 2.3522, 51.5074, -0.1278)).toBeGreaterThan(340_000);
     expect(distanceM(48.8566, 2.3522, 51.5074, -0.1278)).toBeLessThan(345_000);
+  });
+
+  it('counts an interactive hotspot in reach even when idle hotspots nearer fill the nearest list', () => {
+    // Five idle hotspots 150-250 m away, one interactive 3 km away (well within the -120 dBm reach).
+    const idle = [0, 1, 2, 3, 4].map((i) => hotspot(48.8566 + 0.0015 + i * 0.0002, 2.3522, { address: `idle${i}`, interactive: false }));
+    const far = hotspot(48.8566 + 0.027, 2.3522, { address: 'far' });
+    const answer = pointCoverage(48.8566, 2.3522, [...idle, far]);
+    expect(answer.nearest.map((n) => n.address)).toEqual(['idle0', 'idle1', 'idle2', 'idle3', 'idle4']);
+    expect(answer.bestEstimatedRssiDbm).toBe(estimatedRssiDbm(distanceM(48.8566, 2.3522, far.lat, far.lng), 3));
+    expect(answer.covered).toBe(true);
+  });
+
+  it("estimates with each hotspot's asserted antenna gain, as the rule says", () => {
+    const [lat, lng] = [48.8566, 2.3522];
+    const h = hotspot(lat + 0.05, lng, { gainDbi: 8 });
+    const d = distanceM(lat, lng, h.lat, h.lng);
+    const answer = pointCoverage(lat, lng, [h]);
+    expect(answer.bestEstimatedRssiDbm).toBe(estimatedRssiDbm(d, 8));
+    expect(answer.nearest[0]!.estimatedRssiDbm).toBe(estimatedRssiDbm(d, 8));
+    expect(pointCoverage(lat, lng, [{ ...h, interactive: false }]).bestEstimatedRssiDbm).toBeNull();
+    expect(pointCoverage(lat, lng, [{ ...h, capability: 'data_only' }]).nearest).toEqual([]);
   });
 
   it('looks for hotspots across the antimeridian and around the poles', () => {
