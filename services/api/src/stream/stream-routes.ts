@@ -24,7 +24,9 @@ export function parseFilter(query: { hotspot?: string; owner?: string; hex?: str
   for (const [field, values] of [['hotspot', hotspots], ['owner', owners], ['hex', hexes]] as const) {
     if (values && values.length > MAX_FILTER_VALUES) throw new AppError('request.invalid', `at most ${MAX_FILTER_VALUES} values in ${field}`, { field });
   }
-  for (const a of [...(hotspots ?? []), ...(owners ?? [])]) if (!isValidAddress(a)) throw new AppError('keys.invalid_address', `${a} is not a valid address`, { field: 'hotspot' });
+  for (const [field, values] of [['hotspot', hotspots], ['owner', owners]] as const) {
+    for (const a of values ?? []) if (!isValidAddress(a)) throw new AppError('keys.invalid_address', `${a} is not a valid address`, { field });
+  }
   for (const h of hexes ?? []) if (!isValidCell(h)) throw new AppError('geo.invalid_h3', `${h} is not a valid H3 cell`, { field: 'hex' });
   const allowed = ['poc', 'epoch', 'router'];
   for (const t of types ?? []) if (!allowed.includes(t)) throw new AppError('request.invalid', `types are ${allowed.join(', ')}`, { field: 'types' });

@@ -27,7 +27,9 @@ describe('live feed filters', () => {
   });
 
   it('refuses bad filters with stable codes', () => {
-    expect(() => parseFilter({ hotspot: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address' }));
+    expect(() => parseFilter({ hotspot: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address', details: { field: 'hotspot' } }));
+    // A bad owner is named as the owner, not as a hotspot.
+    expect(() => parseFilter({ hotspot: owner.address, owner: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address', details: { field: 'owner' } }));
     expect(() => parseFilter({ hex: 'nope' })).toThrow(expect.objectContaining({ code: 'geo.invalid_h3' }));
     expect(() => parseFilter({ types: 'gossip' })).toThrow(expect.objectContaining({ code: 'request.invalid' }));
   });
