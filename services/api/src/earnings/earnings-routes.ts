@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
-import { toCsv } from '../http/csv';
+import { csvFormatParam, toCsv } from '../http/csv';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
@@ -32,7 +32,7 @@ const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type
   description:
     'epoch: one row per paid epoch; day: UTC days; week: ISO weeks, from Monday 00:00 UTC. An epoch counts whole in the bucket its start falls in (with an epoch length that does not divide a day, one may run past its bucket). Only paid epochs make rows: a bucket without one is left out, a paid epoch the hotspot earned nothing in counts as zero.',
 });
-const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
+const FormatParam = csvFormatParam('whole');
 const DATA_LIMITS = { defaultSpanMs: 7 * DAY_MS, maxSpanMs: 93 * DAY_MS };
 const DataBucketParam = Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { default: 'day' });
 
