@@ -3,6 +3,7 @@
  * assert locations with signed requests, anyone reads. Handlers only translate HTTP to use cases.
  */
 import { Type } from 'typebox';
+import { cellToLatLng } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { fromBase64 } from '@cov/shared/helium/bytes';
@@ -148,7 +149,9 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
             data: Type.Array(
               Type.Object({
                 nonce: Type.String(),
-                cell: Type.String(),
+                cell: Type.String({ description: 'Asserted location, H3 res-12 cell (hex).' }),
+                lat: Type.Number({ description: 'Centre of the res-12 cell, as the hotspot view gives it.' }),
+                lng: Type.Number(),
                 gainDbiX10: Type.Integer(),
                 elevationM: Type.Integer(),
                 region: Type.String(),
@@ -165,7 +168,10 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       if (!(await findHotspot(deps.db, request.params.address))) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
       const rows = await listLocationAssertions(deps.db, request.params.address, request.query.limit);
       return {
-        data: rows.map((r) => ({ nonce: r.nonce.toString(), cell: r.locationCell, gainDbiX10: r.gainDbiX10, elevationM: r.elevationM, region: r.region, assertedAt: r.assertedAt.toISOString() })),
+        data: rows.map((r) => {
+          const [lat, lng] = cellToLatLng(r.locationCell);
+          return { nonce: r.nonce.toString(), cell: r.locationCell, lat, lng, gainDbiX10: r.gainDbiX10, elevationM: r.elevationM, region: r.region, assertedAt: r.assertedAt.toISOString() };
+        }),
       };
     },
   );

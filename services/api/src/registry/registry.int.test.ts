@@ -129,6 +129,10 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const history = await call('GET', `/v1/hotspots/${h}/locations`);
     expect(history.body.data.map((r: { nonce: string }) => r.nonce)).toEqual(['5', '1']);
     expect(history.body.data[0]).toMatchObject({ gainDbiX10: 58, region: 'EU868' });
+    // Each past location where it was, as the hotspot view gives the current one (not only an H3 index).
+    const current = (await call('GET', `/v1/hotspots/${h}`)).body.location;
+    expect(history.body.data[0]).toMatchObject({ cell: current.cell, lat: current.lat, lng: current.lng });
+    expect(history.body.data[1].lat).toBeCloseTo(PARIS.lat, 3);
   });
 
   it('answers schema failures with 400 naming the field, and unknown routes with 404', async () => {
