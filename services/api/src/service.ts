@@ -31,6 +31,7 @@ import { OwnerAlertNotifier } from './owner-alerts/owner-alert-notifier';
 import { registerOwnerAlertRoutes } from './owner-alerts/owner-alert-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
+import { registerFraudFlagRoutes } from './rewards/fraud-flag-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
@@ -115,6 +116,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
+        await registerFraudFlagRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
         await registerStreamRoutes(scope, liveEvents);
