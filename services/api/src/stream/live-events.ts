@@ -43,9 +43,15 @@ export interface EventFilter {
   hexes?: string[];
 }
 
-/** Does an event concern what the subscriber asked for? Router totals have no place or owner. */
+/**
+ * Does an event concern what the subscriber asked for? A paid epoch concerns every hotspot (each
+ * one's rewards and lifetime total move), so hotspot, owner and hex filters let it through: an owner
+ * watching `?owner=o&types=poc,epoch` hears when to look at the new rewards. Router totals have no
+ * place or owner, so those filters leave them out.
+ */
 export function matches(event: LiveEvent, filter: EventFilter): boolean {
   if (filter.types && !filter.types.has(event.type)) return false;
+  if (event.type === 'epoch') return true;
   if (event.type !== 'poc') return !filter.hotspots && !filter.owners && !filter.hexes;
   const addresses = [event.beacon.hotspot, ...event.witnesses.map((w) => w.hotspot)];
   if (filter.hotspots && !addresses.some((a) => filter.hotspots!.has(a))) return false;

@@ -63,7 +63,8 @@ export async function registerStreamRoutes(app: HttpServer, events: LiveEvents):
       schema: {
         tags: ['network'],
         summary: 'Live feed (WebSocket): PoC verdicts, epoch results and router totals',
-        description: 'Connect with a WebSocket. Filters: hotspot, owner, hex (comma-separated), types (poc,epoch,router). Slow consumers are closed with 1013 stream.slow_consumer.',
+        description:
+          'Connect with a WebSocket. Filters: hotspot, owner, hex (comma-separated), types (poc,epoch,router). hotspot, owner and hex select PoC events; epoch events (a paid epoch concerns every hotspot) pass them, router totals (network-wide) do not. Slow consumers are closed with 1013 stream.slow_consumer.',
         querystring: Type.Object({
           hotspot: Type.Optional(Type.String()),
           owner: Type.Optional(Type.String()),

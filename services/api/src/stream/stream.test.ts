@@ -26,6 +26,14 @@ describe('live feed filters', () => {
     expect(matches(router, parseFilter({ hotspot: a.address }))).toBe(false);
   });
 
+  it('tell an owner or a hotspot watcher that an epoch was paid (it moves every hotspot\'s rewards)', () => {
+    const epoch: LiveEvent = { type: 'epoch', epoch: 20_000, emission: '100', hotspotsRewarded: 2, manifestHash: 'h', merkleRoot: 'r' };
+    expect(matches(epoch, parseFilter({ owner: owner.address, types: 'poc,epoch' }))).toBe(true);
+    expect(matches(epoch, parseFilter({ hotspot: a.address }))).toBe(true);
+    expect(matches(epoch, parseFilter({ hex: cellToParent(cell, 7) }))).toBe(true);
+    expect(matches(epoch, parseFilter({ owner: owner.address, types: 'poc' }))).toBe(false);
+  });
+
   it('refuses bad filters with stable codes', () => {
     expect(() => parseFilter({ hotspot: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address', details: { field: 'hotspot' } }));
     // A bad owner is named as the owner, not as a hotspot.
