@@ -16,6 +16,11 @@ describe('time parameters', () => {
     ['2026-11-01T06:30:00Z', Date.UTC(2026, 10, 1, 6, 30)],
     ['2026-11-01T06:30:00', Date.UTC(2026, 10, 1, 6, 30)],
     ['2026-11-01T06:30:00+02:00', Date.UTC(2026, 10, 1, 4, 30)],
+    // An offset's + typed into a URL unencoded arrives as a space.
+    ['2026-11-01T06:30:00 02:00', Date.UTC(2026, 10, 1, 4, 30)],
+    ['2026-11-01T06:30 0200', Date.UTC(2026, 10, 1, 4, 30)],
+    ['2026-11-01 06:30:00.5 02:00', Date.UTC(2026, 10, 1, 4, 30, 0, 500)],
+    ['2026-11-01T06:30:00-05:00', Date.UTC(2026, 10, 1, 11, 30)],
   ])('%s', (text, expected) => {
     expect(parseTimeParam(text, NOW, 'min_time')).toBe(expected);
   });
@@ -25,7 +30,7 @@ describe('time parameters', () => {
   });
 
   it('tells instants from times relative to now', () => {
-    expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 '].map(isAbsoluteTimeParam)).toEqual([true, true, true]);
+    expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 ', '2026-11-01T06:30:00 02:00'].map(isAbsoluteTimeParam)).toEqual([true, true, true, true]);
     expect(['now', '-7 day', '5 day', '', undefined].map(isAbsoluteTimeParam)).toEqual([false, false, false, false, false]);
   });
 
