@@ -193,4 +193,21 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const bad = await call('GET', `/v1/owners/${owner.address}/hotspots?cursor=zzz`);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'request.invalid']);
   });
+
+  it('exports the whole fleet as CSV, one row per hotspot as the fleet list shows it', async () => {
+    const json = (await call('GET', `/v1/owners/${owner.address}/hotspots`)).body.data as { address: string; location: { lat: number } | null; status: { online: boolean; lifetimeRewards: string } }[];
+    const res = await fetch(`${node.httpBaseUrl}/v1/owners/${owner.address}/hotspots?format=csv&limit=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const [header, ...lines] = (await res.text()).trimEnd().split('\r\n');
+    const columns = header!.split(',');
+    expect(columns.slice(0, 3)).toEqual(['address', 'capability', 'gateway_eui']);
+    // limit does not cut an export: every hotspot, in the list's order.
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
+    expect(rows.map((r) => r.address)).toEqual(json.map((h) => h.address));
+    for (const [i, h] of json.entries()) {
+      expect(rows[i]).toMatchObject({ online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '' });
+    }
+    expect((await fetch(`${node.httpBaseUrl}/v1/owners/${keypairFromLabel('owner-of-nothing').address}/hotspots?format=csv`).then((r) => r.text())).split('\r\n')[1]).toBe('');
+  });
 });
