@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage } from './coverage-snapshot';
+import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage, type Snapshot } from './coverage-snapshot';
 import { COVERAGE_RULE_TEXT, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
@@ -21,6 +21,8 @@ const ErrorRef = Type.Ref('ErrorResponse');
 const MIN_RES = 4;
 const MAX_RES = 10;
 const MAX_POINTS = 10_000;
+/** Hotspots one hex's details list (a res-4 hex in a dense city holds thousands). */
+export const MAX_HEX_HOTSPOTS = 1000;
 const CACHE = 'public, max-age=30';
 
 const HexProperties = Type.Object({
@@ -133,6 +135,22 @@ function checkedBbox(text: string, res: number): CheckedBbox {
   return checked;
 }
 
+/** One hex's details from a snapshot: its aggregate (zeros when empty), outline, parent and hotspots (at most MAX_HEX_HOTSPOTS). */
+export function hexDetails(snapshot: Snapshot, h3: string, res: number) {
+  const members = snapshot.hotspots.filter((h) => getResolution(h.cell) >= res && cellToParent(h.cell, res) === h3);
+  const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
+  const [lat, lng] = cellToLatLng(h3);
+  // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
+  const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? { h3, res, lat, lng, hotspotCount: 0, interactiveCount: 0, meanTransmitScale: null, bestRssiDbm: null, medianRssiDbm: null, pocCount: 0 };
+  return {
+    hex,
+    boundary: cellGeometry(h3),
+    parent: res > 0 ? cellToParent(h3, res - 1) : null,
+    hotspots: members.slice(0, MAX_HEX_HOTSPOTS).map(toPoint),
+    truncated: members.length > MAX_HEX_HOTSPOTS,
+  };
+}
+
 export async function registerCoverageRoutes(app: HttpServer, snapshots: CoverageSnapshots): Promise<void> {
   /**
    * A coverage answer depends only on the snapshot and the request, so it is kept (as bytes, with its
@@ -233,7 +251,8 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
             hex: HexProperties,
             boundary: HexGeometry,
             parent: Type.Union([Type.String(), Type.Null()]),
-            hotspots: Type.Array(HotspotPoint),
+            hotspots: Type.Array(HotspotPoint, { description: `The hex's hotspots, at most ${MAX_HEX_HOTSPOTS} (hex.hotspotCount counts them all).` }),
+            truncated: Type.Boolean({ description: `More than ${MAX_HEX_HOTSPOTS} hotspots: the list is cut (list the rest with /v1/coverage/hotspots over a smaller box).` }),
           }),
           400: ErrorRef,
         },
@@ -241,13 +260,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
     },
     async (request) => {
       const { h3, res } = parseHex(request.params.h3, { minRes: 0, maxRes: 15 });
-      const snapshot = await snapshots.get();
-      const members = snapshot.hotspots.filter((h) => getResolution(h.cell) >= res && cellToParent(h.cell, res) === h3);
-      const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
-      const [lat, lng] = cellToLatLng(h3);
-      // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
-      const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? { h3, res, lat, lng, hotspotCount: 0, interactiveCount: 0, meanTransmitScale: null, bestRssiDbm: null, medianRssiDbm: null, pocCount: 0 };
-      return { hex, boundary: cellGeometry(h3), parent: res > 0 ? cellToParent(h3, res - 1) : null, hotspots: members.slice(0, 1000).map(toPoint) };
+      return hexDetails(await snapshots.get(), h3, res);
     },
   );
 

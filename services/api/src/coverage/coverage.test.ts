@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
-import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
+import { aggregateHexes, type HotspotCoverage, type Snapshot } from './coverage-snapshot';
+import { hexDetails, MAX_HEX_HOTSPOTS } from './coverage-routes';
 import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, MAX_RING_VERTICES, parseHex, parsePolygon } from './geo-input';
 import { cellGeometry } from './hex-outline';
@@ -89,6 +90,27 @@ describe('hex outlines', () => {
     expect(Math.max(...lngs)).toBe(180);
     expect(rings.flat().some((p) => p[1] === 90)).toBe(true);
     for (const ring of rings) expect(booleanClockwise(ring)).toBe(false);
+  });
+});
+
+describe('hex details', () => {
+  const snapshotOf = (hotspots: HotspotCoverage[]): Snapshot => ({
+    builtAtMs: 0,
+    hotspots,
+    density: undefined,
+    hotspot: (a) => hotspots.find((h) => h.address === a),
+    hexes: (res) => aggregateHexes(hotspots, res),
+  });
+
+  it('say when a crowded hex lists only part of its hotspots', () => {
+    // A few metres apart, all in one res-5 hex.
+    const crowd = Array.from({ length: MAX_HEX_HOTSPOTS + 1 }, (_, i) => hotspot(48.85 + (i % 40) * 0.0002, 2.35 + Math.floor(i / 40) * 0.0002, { address: `h${i}` }));
+    const hex = cellToParent(crowd[0]!.cell, 5);
+    expect(crowd.every((h) => cellToParent(h.cell, 5) === hex)).toBe(true);
+    const details = hexDetails(snapshotOf(crowd), hex, 5);
+    expect([details.hex.hotspotCount, details.hotspots.length, details.truncated]).toEqual([MAX_HEX_HOTSPOTS + 1, MAX_HEX_HOTSPOTS, true]);
+    const few = hexDetails(snapshotOf(crowd.slice(0, 3)), hex, 5);
+    expect([few.hotspots.length, few.truncated]).toEqual([3, false]);
   });
 });
 
