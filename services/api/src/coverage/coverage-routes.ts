@@ -15,6 +15,7 @@ import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type Hotspot
 import { COVERAGE_RULE_TEXT, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
+import { INTERACTIVITY_WINDOW_MS } from '@cov/shared/coverage/interactive-hotspots';
 import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
 
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -25,17 +26,20 @@ const MAX_POINTS = 10_000;
 export const MAX_HEX_HOTSPOTS = 1000;
 const CACHE = 'public, max-age=30';
 
+/** What the PoC figures of coverage answers cover: the interactivity window before the snapshot. */
+const WINDOW_TEXT = `over the ${INTERACTIVITY_WINDOW_MS / 3_600_000} h before snapshotAt`;
+
 const HexProperties = Type.Object({
   h3: Type.String(),
   res: Type.Integer(),
-  lat: Type.Number(),
+  lat: Type.Number({ description: 'Centre of the hex.' }),
   lng: Type.Number(),
-  hotspotCount: Type.Integer(),
-  interactiveCount: Type.Integer(),
-  meanTransmitScale: Type.Union([Type.Number(), Type.Null()]),
-  bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
-  medianRssiDbm: Type.Union([Type.Number(), Type.Null()]),
-  pocCount: Type.Integer(),
+  hotspotCount: Type.Integer({ description: 'Hotspots with an asserted location in the hex (data-only ones included).' }),
+  interactiveCount: Type.Integer({ description: `Of those, hotspots with a valid beacon that had a valid witness ${WINDOW_TEXT} (HIP-17).` }),
+  meanTransmitScale: Type.Union([Type.Number(), Type.Null()], { description: 'Mean HIP-17 transmit scale of its interactive hotspots; null when none.' }),
+  bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of a valid beacon from the hex ${WINDOW_TEXT}.` }),
+  medianRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: "Median over the hex's hotspots of the median valid witness RSSI of their valid beacons." }),
+  pocCount: Type.Integer({ description: `Valid beacons from the hex ${WINDOW_TEXT}.` }),
 });
 
 /** A hex outline: a Polygon, or a MultiPolygon of its two halves when it lies across the antimeridian (RFC 7946 §3.1.9). */
@@ -66,14 +70,14 @@ export const HexFeatureCollection = Type.Object(
 
 const HotspotPoint = Type.Object({
   address: Type.String(),
-  lat: Type.Number(),
+  lat: Type.Number({ description: 'Centre of its asserted res-12 cell.' }),
   lng: Type.Number(),
   cell: Type.String(),
   capability: Type.String(),
-  interactive: Type.Boolean(),
-  transmitScale: Type.Number(),
-  pocCount: Type.Integer(),
-  bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+  interactive: Type.Boolean({ description: `A valid beacon with a valid witness ${WINDOW_TEXT} (HIP-17).` }),
+  transmitScale: Type.Number({ description: 'HIP-17 scale (0.2 when not interactive).' }),
+  pocCount: Type.Integer({ description: `Its valid beacons ${WINDOW_TEXT}.` }),
+  bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of its valid beacons ${WINDOW_TEXT}.` }),
 });
 
 type HexFeature = { type: 'Feature'; id: string; geometry: Polygon | MultiPolygon; properties: HexAggregate };
