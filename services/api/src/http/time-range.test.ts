@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAbsoluteTimeParam, isFixedTimeRange, parseTimeParam, parseTimeRange } from './time-range';
+import { epochsStartingIn, isAbsoluteTimeParam, isFixedTimeRange, parseTimeParam, parseTimeRange } from './time-range';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const DAY = 86_400_000;
@@ -37,6 +37,14 @@ describe('time parameters', () => {
   it('tells ranges that name the same instants whenever asked', () => {
     expect([{ max_time: '2026-11-01' }, { min_time: '2026-10-01', max_time: '2026-11-01' }, { min_time: '', max_time: '2026-11-01T00:00:00Z' }].map(isFixedTimeRange)).toEqual([true, true, true]);
     expect([{}, { min_time: '2026-10-01' }, { min_time: '-7 day', max_time: '2026-11-01' }, { max_time: '-1 day' }].map(isFixedTimeRange)).toEqual([false, false, false, false]);
+  });
+
+  it('selects the epochs that start in a range', () => {
+    expect(epochsStartingIn({ minMs: 2 * DAY, maxMs: 4 * DAY }, DAY)).toEqual({ fromEpoch: 2, toEpoch: 3 });
+    expect(epochsStartingIn({ minMs: 2 * DAY + 1, maxMs: 4 * DAY + 1 }, DAY)).toEqual({ fromEpoch: 3, toEpoch: 4 });
+    // A range inside one epoch holds no epoch start.
+    const inside = epochsStartingIn({ minMs: 2 * DAY + 1, maxMs: 3 * DAY - 1 }, DAY);
+    expect(inside.toEpoch).toBeLessThan(inside.fromEpoch);
   });
 
   it('bounds every range', () => {

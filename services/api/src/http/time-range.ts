@@ -95,3 +95,11 @@ export function parseTimeRange(query: { min_time?: string; max_time?: string }, 
   }
   return { minMs, maxMs };
 }
+
+/**
+ * The epochs that start in [minMs, maxMs): how every per-epoch view (earnings, network history,
+ * fraud flags) selects epochs from a time range, so one range names the same epochs in each.
+ */
+export function epochsStartingIn(range: TimeRange, epochLengthMs: number): { fromEpoch: number; toEpoch: number } {
+  return { fromEpoch: Math.ceil(range.minMs / epochLengthMs), toEpoch: Math.ceil(range.maxMs / epochLengthMs) - 1 };
+}

@@ -10,7 +10,7 @@ import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireKnownHotspot } from '../http/address-params';
-import { parseTimeRange } from '../http/time-range';
+import { epochsStartingIn, parseTimeRange } from '../http/time-range';
 
 const DAY_MS = 86_400_000;
 const LIMITS = { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS };
@@ -49,11 +49,6 @@ export async function hotspotFlags(sql: postgres.ISql, address: string, fromEpoc
     left join reward_parameter_sets ps on ps.id = e.parameter_set_id
     where f.hotspot_address = ${address} and f.epoch between ${fromEpoch} and ${toEpoch}
     order by f.epoch desc, f.kind`;
-}
-
-/** Epochs that start in [minMs, maxMs), as the earnings views select them. */
-export function epochsStartingIn(range: { minMs: number; maxMs: number }, epochLengthMs: number): { fromEpoch: number; toEpoch: number } {
-  return { fromEpoch: Math.ceil(range.minMs / epochLengthMs), toEpoch: Math.ceil(range.maxMs / epochLengthMs) - 1 };
 }
 
 export async function registerFraudFlagRoutes(app: HttpServer, deps: { db: Db; sql: postgres.ISql; clock: Clock; epochLengthMs: number }): Promise<void> {

@@ -8,7 +8,7 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
-import { isFixedTimeRange, parseTimeRange } from '../http/time-range';
+import { epochsStartingIn, isFixedTimeRange, parseTimeRange } from '../http/time-range';
 import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs } from './stats-repository';
 
 const DAY_MS = 86_400_000;
@@ -99,8 +99,8 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         tags: ['network'],
         summary: 'Network statistics per epoch: PoCs, rewards, data credits burned',
         querystring: Type.Object({
-          min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative; default max_time - 30 days; up to 366 days' })),
-          max_time: Type.Optional(Type.String()),
+          min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative; default max_time - 30 days; up to 366 days; epochs starting in [min_time, max_time), as the earnings views count them' })),
+          max_time: Type.Optional(Type.String({ description: 'ISO 8601, relative or now (default)' })),
         }),
         response: {
           200: Type.Object({
@@ -124,8 +124,7 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
     async (request, reply) => {
       const nowMs = deps.clock.nowMs();
       const range = parseTimeRange(request.query, nowMs, { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS });
-      const fromEpoch = Math.floor(range.minMs / deps.epochLengthMs);
-      const toEpoch = Math.floor((range.maxMs - 1) / deps.epochLengthMs);
+      const { fromEpoch, toEpoch } = epochsStartingIn(range, deps.epochLengthMs);
       const [pocs, rewards, paidUntilMs] = await Promise.all([pocsByEpoch(sql, fromEpoch, toEpoch), rewardEpochRows(sql, fromEpoch, toEpoch, toEpoch - fromEpoch + 1), rewardsPaidUntilMs(sql)]);
       const rewardBy = new Map(rewards.map((r) => [r.epoch, r]));
       const epochs = [...new Set([...pocs.map((p) => p.epoch), ...rewards.map((r) => r.epoch)])].sort((a, b) => a - b);

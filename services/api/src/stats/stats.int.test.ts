@@ -57,6 +57,12 @@ describe.each(['postgres', 'embedded'] as const)('network stats (%s)', (mode) =>
     expect((await get('/v1/stats/history?min_time=-2000 day')).body.error.code).toBe('request.invalid');
   });
 
+  it('counts the epochs that start in the range, as the earnings views do', async () => {
+    // From the middle of yesterday's epoch: yesterday started before the range, so only today counts.
+    const fromNoonYesterday = await get(`/v1/stats/history?min_time=${new Date(NOW - DAY).toISOString()}&max_time=${new Date(NOW).toISOString()}`);
+    expect(fromNoonYesterday.body.data.map((r: any) => r.epoch)).toEqual([EPOCH]);
+  });
+
   it('caches a past range as final only once its epochs are paid and only when it is named by instants', async () => {
     const yesterday = new Date((EPOCH - 1) * DAY).toISOString();
     const today = new Date(EPOCH * DAY).toISOString();
