@@ -77,6 +77,9 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       expect(formats.map((f) => f.path)).toEqual(expect.arrayContaining(['/v1/hotspots/{address}/pocs', '/v1/hotspots/{address}/rewards', '/v1/owners/{owner}/rewards']));
       for (const f of formats) expect(f.description, f.path).toContain('text/csv');
       expect(formats.find((f) => f.path === '/v1/hotspots/{address}/pocs')?.description).toContain('x-next-cursor');
+      // What every route shares is said once: the error shape with its details, rate limits.
+      expect(doc.info.description).toContain('details?');
+      expect(doc.info.description).toContain('429 `request.rate_limited`');
       // Coverage figures say what window they count over.
       const hexProps = doc.components.schemas.HexFeatureCollection.properties.features.items.properties.properties.properties;
       for (const field of ['pocCount', 'interactiveCount', 'bestRssiDbm']) expect(hexProps[field].description, field).toContain('60 h before snapshotAt');
