@@ -30,7 +30,7 @@ const TimeQuery = {
 const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], {
   default: 'epoch',
   description:
-    'epoch: one row per paid epoch; day: UTC days; week: ISO weeks, from Monday 00:00 UTC. An epoch counts whole in the bucket its start falls in (with an epoch length that does not divide a day, one may run past its bucket). Only paid epochs make rows: a bucket without one is left out, a paid epoch the hotspot earned nothing in counts as zero.',
+    'epoch: one row per paid epoch; day: UTC days; week: ISO weeks, from Monday 00:00 UTC. An epoch counts whole in the bucket its start falls in (with an epoch length that does not divide a day, one may run past its bucket). Only paid epochs make rows: a bucket without one is left out, a paid epoch the hotspot earned nothing in counts as zero; epochs that ended before it was onboarded do not count.',
 });
 const FormatParam = csvFormatParam('whole');
 const DATA_LIMITS = { defaultSpanMs: 7 * DAY_MS, maxSpanMs: 93 * DAY_MS };
