@@ -4,7 +4,7 @@
  * beacons and witnesses while its rewards show none (FRAUD_POLICY=exclude); without this view the
  * only place that said why was the whole epoch manifest.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type postgres from 'postgres';
 import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
@@ -31,13 +31,17 @@ const HotspotFlag = Type.Object({
   action: FraudAction,
 });
 
+/** Policies a parameter set can name; anything else (a set from before the setting) answers null, not a 500 from the response schema. */
+const POLICIES: ReadonlySet<string> = new Set(['exclude', 'downgrade', 'ignore']);
+const isPolicy = (p: string | null): p is 'exclude' | 'downgrade' | 'ignore' => p !== null && POLICIES.has(p);
+
 export interface FlagRow {
   epoch: number;
   kind: string;
   score: number;
   evidence: Record<string, unknown>;
-  /** The paid epoch's fraud policy; null when the epoch is not paid. */
-  policy: 'exclude' | 'downgrade' | 'ignore' | null;
+  /** The paid epoch's fraud policy as its parameter set names it; null when the epoch is not paid. */
+  policy: string | null;
 }
 
 /** Flags of one hotspot in epochs [fromEpoch, toEpoch], newest first, with the policy each paid epoch applied. */
@@ -49,6 +53,20 @@ export async function hotspotFlags(sql: postgres.ISql, address: string, fromEpoc
     left join reward_parameter_sets ps on ps.id = e.parameter_set_id
     where f.hotspot_address = ${address} and f.epoch between ${fromEpoch} and ${toEpoch}
     order by f.epoch desc, f.kind`;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toFlagView(r: FlagRow, epochLengthMs: number): Static<typeof HotspotFlag> {
+  return {
+    epoch: r.epoch,
+    start: iso(r.epoch * epochLengthMs),
+    end: iso((r.epoch + 1) * epochLengthMs),
+    kind: r.kind,
+    score: r.score,
+    evidence: r.evidence,
+    action: isPolicy(r.policy) ? r.policy : null,
+  };
 }
 
 export async function registerFraudFlagRoutes(app: HttpServer, deps: { db: Db; sql: postgres.ISql; clock: Clock; epochLengthMs: number }): Promise<void> {
@@ -73,18 +91,7 @@ export async function registerFraudFlagRoutes(app: HttpServer, deps: { db: Db; s
       await requireKnownHotspot(deps.db, request.params.address);
       const { fromEpoch, toEpoch } = epochsStartingIn(range, deps.epochLengthMs);
       const rows = await hotspotFlags(deps.sql, request.params.address, fromEpoch, toEpoch);
-      const iso = (ms: number) => new Date(ms).toISOString();
-      return {
-        data: rows.map((r) => ({
-          epoch: r.epoch,
-          start: iso(r.epoch * deps.epochLengthMs),
-          end: iso((r.epoch + 1) * deps.epochLengthMs),
-          kind: r.kind,
-          score: r.score,
-          evidence: r.evidence,
-          action: r.policy,
-        })),
-      };
+      return { data: rows.map((r) => toFlagView(r, deps.epochLengthMs)) };
     },
   );
 }
