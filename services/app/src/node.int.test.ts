@@ -80,6 +80,8 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       // What every route shares is said once: the error shape with its details, rate limits.
       expect(doc.info.description).toContain('details?');
       expect(doc.info.description).toContain('429 `request.rate_limited`');
+      // A witness refused because of its beacon says so, not as if the witnessing hotspot failed.
+      expect(doc.components.schemas.PocWitness.properties.reason.description).toContain('details.side = "beaconer"');
       // Coverage figures say what window they count over.
       const hexProps = doc.components.schemas.HexFeatureCollection.properties.features.items.properties.properties.properties;
       for (const field of ['pocCount', 'interactiveCount', 'bestRssiDbm']) expect(hexProps[field].description, field).toContain('60 h before snapshotAt');
