@@ -7,6 +7,7 @@ import { Counter } from 'prom-client';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { registerCors } from './http/cors';
 import { registerRateLimits } from './http/rate-limits';
+import { isLiveApiKey } from './auth/api-keys';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
@@ -103,7 +104,13 @@ export const createApiService: ServiceFactory = async (ctx) => {
       await app.register(async (scope) => {
         await registerCors(scope, ctx.config.CORS_ORIGINS);
         await scope.register(etag, { weak: true });
-        closeRateLimits = await registerRateLimits(scope, { perMinute: ctx.config.RATE_LIMIT_PER_MINUTE, adminApiKey: ctx.adminApiKey, redisUrl: ctx.config.REDIS_URL, redisPrefix: ctx.config.QUEUE_PREFIX });
+        closeRateLimits = await registerRateLimits(scope, {
+          perMinute: ctx.config.RATE_LIMIT_PER_MINUTE,
+          adminApiKey: ctx.adminApiKey,
+          redisUrl: ctx.config.REDIS_URL,
+          redisPrefix: ctx.config.QUEUE_PREFIX,
+          isKnownKey: (keyHash) => isLiveApiKey(ctx.database.sql, keyHash),
+        });
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
         await registerCoverageRoutes(scope, coverage);
