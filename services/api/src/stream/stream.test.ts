@@ -27,7 +27,7 @@ describe('live feed filters', () => {
   });
 
   it('tell an owner or a hotspot watcher that an epoch was paid (it moves every hotspot\'s rewards)', () => {
-    const epoch: LiveEvent = { type: 'epoch', epoch: 20_000, emission: '100', hotspotsRewarded: 2, manifestHash: 'h', merkleRoot: 'r' };
+    const epoch: LiveEvent = { type: 'epoch', epoch: 20_000, start: '2024-10-04T00:00:00.000Z', end: '2024-10-05T00:00:00.000Z', emission: '100', hotspotsRewarded: 2, manifestHash: 'h', merkleRoot: 'r' };
     expect(matches(epoch, parseFilter({ owner: owner.address, types: 'poc,epoch' }))).toBe(true);
     expect(matches(epoch, parseFilter({ hotspot: a.address }))).toBe(true);
     expect(matches(epoch, parseFilter({ hex: cellToParent(cell, 7) }))).toBe(true);
