@@ -154,7 +154,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   it('shows each hotspot status: scale, interactivity, last activity, online and lifetime rewards', async () => {
     const h = hotspots[1]!.address;
     let res = await call('GET', `/v1/hotspots/${h}`);
-    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null });
+    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null, flaggedLastEpoch: null });
     await node.ctx.database.sql`insert into witness_reports (id, hotspot_address, received_at_ms, payload, reported_timestamp_ns, tmst, signal_dbm_x10, snr_db_x10, frequency_hz, data_rate, encoded)
       values ('status-w1', ${h}, ${clock.nowMs() - 60_000}, ${Buffer.alloc(51)}, 0, 0, -1000, 50, 867100000, 'SF12BW125', ${Buffer.alloc(1)})`;
     await node.ctx.database.sql`insert into reward_index (hotspot_address, lifetime_amount, last_epoch) values (${h}, 123456789012345, 3)`;

@@ -11,15 +11,11 @@ import type { Db } from '@cov/shared/db/client';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireKnownHotspot } from '../http/address-params';
 import { epochsStartingIn, parseTimeRange } from '../http/time-range';
+import { asFraudAction, FraudAction } from './fraud-action';
 
 const DAY_MS = 86_400_000;
 const LIMITS = { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS };
 const ErrorRef = Type.Ref('ErrorResponse');
-
-const FraudAction = Type.Union([Type.Literal('exclude'), Type.Literal('downgrade'), Type.Literal('ignore'), Type.Null()], {
-  description:
-    "What the epoch's payment did with the flag (the fraud policy of its parameter set): exclude = no beacon or witness rewards (and left out of the density map), downgrade = beacon and witness shares scaled by 0.2, ignore = paid as usual. Data transfer is paid in every case. null while the epoch is not paid yet (flags may still change until then).",
-});
 
 const HotspotFlag = Type.Object({
   epoch: Type.Integer(),
@@ -31,9 +27,6 @@ const HotspotFlag = Type.Object({
   action: FraudAction,
 });
 
-/** Policies a parameter set can name; anything else (a set from before the setting) answers null, not a 500 from the response schema. */
-const POLICIES: ReadonlySet<string> = new Set(['exclude', 'downgrade', 'ignore']);
-const isPolicy = (p: string | null): p is 'exclude' | 'downgrade' | 'ignore' => p !== null && POLICIES.has(p);
 
 export interface FlagRow {
   epoch: number;
@@ -65,7 +58,7 @@ export function toFlagView(r: FlagRow, epochLengthMs: number): Static<typeof Hot
     kind: r.kind,
     score: r.score,
     evidence: r.evidence,
-    action: isPolicy(r.policy) ? r.policy : null,
+    action: asFraudAction(r.policy),
   };
 }
 

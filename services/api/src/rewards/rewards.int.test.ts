@@ -110,6 +110,9 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
       { epoch: EPOCH + 1, start: new Date((EPOCH + 1) * DAY_MS).toISOString(), end: new Date((EPOCH + 2) * DAY_MS).toISOString(), kind: 'gaming_ring', score: 0.5, evidence: { ring: 3 }, action: null },
       { epoch: EPOCH, start: new Date(EPOCH * DAY_MS).toISOString(), end: new Date((EPOCH + 1) * DAY_MS).toISOString(), kind: 'location_spoofing', score: expect.closeTo(0.97, 5), evidence: { note: 'fixture' }, action: 'exclude' },
     ]);
+    // The hotspot's own page says it at once, for the latest paid epoch; a clean hotspot's says null.
+    expect((await get(`/v1/hotspots/${cheat}`)).body.status.flaggedLastEpoch).toEqual({ epoch: EPOCH, kinds: ['location_spoofing'], action: 'exclude' });
+    expect((await get(`/v1/hotspots/${berlin}`)).body.status.flaggedLastEpoch).toBeNull();
     // Epochs that start in the range, as the earnings views count them.
     const only = await get(`/v1/hotspots/${cheat}/flags?min_time=${new Date(EPOCH * DAY_MS + 1).toISOString()}&max_time=${new Date((EPOCH + 2) * DAY_MS).toISOString()}`);
     expect(only.body.data.map((f: { epoch: number }) => f.epoch)).toEqual([EPOCH + 1]);
