@@ -7,6 +7,7 @@ import { Counter } from 'prom-client';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { registerCors } from './http/cors';
 import { registerRateLimits } from './http/rate-limits';
+import { isLiveApiKey } from './auth/api-keys';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
@@ -32,6 +33,7 @@ import { registerOwnerAlertRoutes } from './owner-alerts/owner-alert-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { ParameterSetView, registerParameterSetRoutes } from './rewards/parameter-set-routes';
+import { registerFraudFlagRoutes } from './rewards/fraud-flag-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
@@ -104,7 +106,13 @@ export const createApiService: ServiceFactory = async (ctx) => {
       await app.register(async (scope) => {
         await registerCors(scope, ctx.config.CORS_ORIGINS);
         await scope.register(etag, { weak: true });
-        closeRateLimits = await registerRateLimits(scope, { perMinute: ctx.config.RATE_LIMIT_PER_MINUTE, adminApiKey: ctx.adminApiKey, redisUrl: ctx.config.REDIS_URL, redisPrefix: ctx.config.QUEUE_PREFIX });
+        closeRateLimits = await registerRateLimits(scope, {
+          perMinute: ctx.config.RATE_LIMIT_PER_MINUTE,
+          adminApiKey: ctx.adminApiKey,
+          redisUrl: ctx.config.REDIS_URL,
+          redisPrefix: ctx.config.QUEUE_PREFIX,
+          isKnownKey: (keyHash) => isLiveApiKey(ctx.database.sql, keyHash),
+        });
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
         await registerCoverageRoutes(scope, coverage);
@@ -118,6 +126,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
         await registerParameterSetRoutes(scope, { sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
+        await registerFraudFlagRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
         await registerMapRoutes(scope, coverage);
         await registerStreamRoutes(scope, liveEvents);

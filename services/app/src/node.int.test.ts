@@ -67,6 +67,24 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       expect(doc.paths['/v1/stream']?.get?.description).toContain('WebSocket');
       expect(doc.paths['/v1/orgs/{orgId}/stream']?.get?.parameters?.length).toBeGreaterThan(0);
       expect(doc.paths).not.toHaveProperty('/v1/ingest/session');
+      // JSON is what the document describes; a route that also answers CSV says so on its format
+      // parameter, and a paged one where the next page's cursor goes.
+      const formats = Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; description?: string; schema?: unknown }[] }>>).flatMap(([path, ops]) =>
+        Object.values(ops).flatMap((op) =>
+          (op.parameters ?? []).filter((p) => p.name === 'format' && JSON.stringify(p.schema).includes('"csv"')).map((p) => ({ path, description: p.description ?? '' })),
+        ),
+      );
+      expect(formats.map((f) => f.path)).toEqual(expect.arrayContaining(['/v1/hotspots/{address}/pocs', '/v1/hotspots/{address}/rewards', '/v1/owners/{owner}/rewards']));
+      for (const f of formats) expect(f.description, f.path).toContain('text/csv');
+      expect(formats.find((f) => f.path === '/v1/hotspots/{address}/pocs')?.description).toContain('x-next-cursor');
+      // What every route shares is said once: the error shape with its details, rate limits.
+      expect(doc.info.description).toContain('details?');
+      expect(doc.info.description).toContain('429 `request.rate_limited`');
+      // A witness refused because of its beacon says so, not as if the witnessing hotspot failed.
+      expect(doc.components.schemas.PocWitness.properties.reason.description).toContain('details.side = "beaconer"');
+      // Coverage figures say what window they count over.
+      const hexProps = doc.components.schemas.HexFeatureCollection.properties.features.items.properties.properties.properties;
+      for (const field of ['pocCount', 'interactiveCount', 'bestRssiDbm']) expect(hexProps[field].description, field).toContain('60 h before snapshotAt');
       // A structurally valid OpenAPI 3.1 document whose $refs all resolve.
       await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
       expect((await fetch(`${node.httpBaseUrl}/docs`)).status).toBe(200);

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type postgres from 'postgres';
 import { AppError } from '@cov/shared/errors';
 
 export type ApiKeyKind = 'mk' | 'org';
@@ -33,4 +34,14 @@ export function requireAdmin(request: FastifyRequest, adminApiKey: string): void
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
     throw new AppError('auth.bad_key', 'not a valid admin API key');
   }
+}
+
+/** Whether a key hash is a maker's or an organisation's key that is not revoked (rate limits count such keys on their own). */
+export async function isLiveApiKey(sql: postgres.ISql, keyHash: string): Promise<boolean> {
+  const rows = await sql`
+    select 1 from maker_api_keys where key_hash = ${keyHash} and revoked_at is null
+    union all
+    select 1 from org_api_keys where key_hash = ${keyHash} and revoked_at is null
+    limit 1`;
+  return rows.length > 0;
 }

@@ -11,29 +11,35 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage } from './coverage-snapshot';
-import { COVERAGE_RULE, COVERAGE_RULE_TEXT, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
+import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage, type Snapshot } from './coverage-snapshot';
+import { COVERAGE_RULE_TEXT, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
+import { INTERACTIVITY_WINDOW_MS } from '@cov/shared/coverage/interactive-hotspots';
 import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const MIN_RES = 4;
 const MAX_RES = 10;
 const MAX_POINTS = 10_000;
+/** Hotspots one hex's details list (a res-4 hex in a dense city holds thousands). */
+export const MAX_HEX_HOTSPOTS = 1000;
 const CACHE = 'public, max-age=30';
+
+/** What the PoC figures of coverage answers cover: the interactivity window before the snapshot. */
+const WINDOW_TEXT = `over the ${INTERACTIVITY_WINDOW_MS / 3_600_000} h before snapshotAt`;
 
 const HexProperties = Type.Object({
   h3: Type.String(),
   res: Type.Integer(),
-  lat: Type.Number(),
+  lat: Type.Number({ description: 'Centre of the hex.' }),
   lng: Type.Number(),
-  hotspotCount: Type.Integer(),
-  interactiveCount: Type.Integer(),
-  meanTransmitScale: Type.Union([Type.Number(), Type.Null()]),
-  bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
-  medianRssiDbm: Type.Union([Type.Number(), Type.Null()]),
-  pocCount: Type.Integer(),
+  hotspotCount: Type.Integer({ description: 'Hotspots with an asserted location in the hex (data-only ones included).' }),
+  interactiveCount: Type.Integer({ description: `Of those, hotspots with a valid beacon that had a valid witness ${WINDOW_TEXT} (HIP-17).` }),
+  meanTransmitScale: Type.Union([Type.Number(), Type.Null()], { description: 'Mean HIP-17 transmit scale of its interactive hotspots; null when none.' }),
+  bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of a valid beacon from the hex ${WINDOW_TEXT}.` }),
+  medianRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: "Median over the hex's hotspots of the median valid witness RSSI of their valid beacons." }),
+  pocCount: Type.Integer({ description: `Valid beacons from the hex ${WINDOW_TEXT}.` }),
 });
 
 /** A hex outline: a Polygon, or a MultiPolygon of its two halves when it lies across the antimeridian (RFC 7946 §3.1.9). */
@@ -64,14 +70,14 @@ export const HexFeatureCollection = Type.Object(
 
 const HotspotPoint = Type.Object({
   address: Type.String(),
-  lat: Type.Number(),
+  lat: Type.Number({ description: 'Centre of its asserted res-12 cell.' }),
   lng: Type.Number(),
   cell: Type.String(),
   capability: Type.String(),
-  interactive: Type.Boolean(),
-  transmitScale: Type.Number(),
-  pocCount: Type.Integer(),
-  bestRssiDbm: Type.Union([Type.Number(), Type.Null()]),
+  interactive: Type.Boolean({ description: `A valid beacon with a valid witness ${WINDOW_TEXT} (HIP-17).` }),
+  transmitScale: Type.Number({ description: 'HIP-17 scale (0.2 when not interactive).' }),
+  pocCount: Type.Integer({ description: `Its valid beacons ${WINDOW_TEXT}.` }),
+  bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of its valid beacons ${WINDOW_TEXT}.` }),
 });
 
 type HexFeature = { type: 'Feature'; id: string; geometry: Polygon | MultiPolygon; properties: HexAggregate };
@@ -131,6 +137,22 @@ function checkedBbox(text: string, res: number): CheckedBbox {
     checkedBboxes.set(memoKey, checked);
   }
   return checked;
+}
+
+/** One hex's details from a snapshot: its aggregate (zeros when empty), outline, parent and hotspots (at most MAX_HEX_HOTSPOTS). */
+export function hexDetails(snapshot: Snapshot, h3: string, res: number) {
+  const members = snapshot.hotspots.filter((h) => getResolution(h.cell) >= res && cellToParent(h.cell, res) === h3);
+  const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
+  const [lat, lng] = cellToLatLng(h3);
+  // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
+  const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? { h3, res, lat, lng, hotspotCount: 0, interactiveCount: 0, meanTransmitScale: null, bestRssiDbm: null, medianRssiDbm: null, pocCount: 0 };
+  return {
+    hex,
+    boundary: cellGeometry(h3),
+    parent: res > 0 ? cellToParent(h3, res - 1) : null,
+    hotspots: members.slice(0, MAX_HEX_HOTSPOTS).map(toPoint),
+    truncated: members.length > MAX_HEX_HOTSPOTS,
+  };
 }
 
 export async function registerCoverageRoutes(app: HttpServer, snapshots: CoverageSnapshots): Promise<void> {
@@ -233,7 +255,8 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
             hex: HexProperties,
             boundary: HexGeometry,
             parent: Type.Union([Type.String(), Type.Null()]),
-            hotspots: Type.Array(HotspotPoint),
+            hotspots: Type.Array(HotspotPoint, { description: `The hex's hotspots, at most ${MAX_HEX_HOTSPOTS} (hex.hotspotCount counts them all).` }),
+            truncated: Type.Boolean({ description: `More than ${MAX_HEX_HOTSPOTS} hotspots: the list is cut (list the rest with /v1/coverage/hotspots over a smaller box).` }),
           }),
           400: ErrorRef,
         },
@@ -241,13 +264,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
     },
     async (request) => {
       const { h3, res } = parseHex(request.params.h3, { minRes: 0, maxRes: 15 });
-      const snapshot = await snapshots.get();
-      const members = snapshot.hotspots.filter((h) => getResolution(h.cell) >= res && cellToParent(h.cell, res) === h3);
-      const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
-      const [lat, lng] = cellToLatLng(h3);
-      // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
-      const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? { h3, res, lat, lng, hotspotCount: 0, interactiveCount: 0, meanTransmitScale: null, bestRssiDbm: null, medianRssiDbm: null, pocCount: 0 };
-      return { hex, boundary: cellGeometry(h3), parent: res > 0 ? cellToParent(h3, res - 1) : null, hotspots: members.slice(0, 1000).map(toPoint) };
+      return hexDetails(await snapshots.get(), h3, res);
     },
   );
 
@@ -281,23 +298,8 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
       const { lat, lng } = request.query;
       if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
       const snapshot = await snapshots.get();
-      const near = snapshot.hotspots
-        .filter((h) => h.capability === 'full' && mayBeWithin(lat, lng, h.lat, h.lng, COVERAGE_RULE.searchRadiusM))
-        .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
-        .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
-        .sort((a, b) => a.d - b.d)
-        .slice(0, 5)
-        .map(({ h, d }) => ({
-          address: h.address,
-          distanceM: Math.round(d),
-          interactive: h.interactive,
-          // Antenna gain is not in the snapshot; a typical 3 dBi is assumed for the estimate.
-          estimatedRssiDbm: estimatedRssiDbm(d, 3),
-          bestObservedRssiDbm: h.bestRssiDbm,
-        }));
-      const candidates = near.filter((n) => n.interactive).map((n) => n.estimatedRssiDbm);
-      const best = candidates.length ? Math.max(...candidates) : null;
-      return { covered: best !== null && best >= COVERAGE_RULE.coveredAtOrAboveDbm, rule: COVERAGE_RULE_TEXT, bestEstimatedRssiDbm: best, nearest: near };
+      const { covered, bestEstimatedRssiDbm, nearest } = pointCoverage(lat, lng, snapshot.hotspots);
+      return { covered, rule: COVERAGE_RULE_TEXT, bestEstimatedRssiDbm, nearest };
     },
   );
 }

@@ -6,6 +6,7 @@
  * threshold Helium's coverage mappers used for a usable uplink. The answer states the rule.
  */
 import { logDistancePathLossDb } from '@cov/shared/rf/path-loss';
+import type { HotspotCoverage } from './coverage-snapshot';
 
 export const COVERAGE_RULE = {
   deviceTxPowerDbm: 14,
@@ -46,4 +47,32 @@ export function mayBeWithin(lat: number, lng: number, otherLat: number, otherLng
   if (poleward >= 90) return true;
   const apart = Math.abs(otherLng - lng);
   return Math.min(apart, 360 - apart) <= degLat / Math.cos((poleward * Math.PI) / 180);
+}
+
+/** Nearest hotspots "is this point covered" lists. */
+const NEAREST_LISTED = 5;
+
+export interface PointCoverage {
+  covered: boolean;
+  bestEstimatedRssiDbm: number | null;
+  nearest: { address: string; distanceM: number; interactive: boolean; estimatedRssiDbm: number; bestObservedRssiDbm: number | null }[];
+}
+
+/**
+ * The rule applied at one point: every interactive full hotspot within the search radius counts
+ * towards the best estimate, not only the few listed as nearest (five idle hotspots next door
+ * must not hide an interactive one a little further), each with its own asserted antenna gain.
+ */
+export function pointCoverage(lat: number, lng: number, hotspots: readonly HotspotCoverage[]): PointCoverage {
+  const inReach = hotspots
+    .filter((h) => h.capability === 'full' && mayBeWithin(lat, lng, h.lat, h.lng, COVERAGE_RULE.searchRadiusM))
+    .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
+    .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
+    .map(({ h, d }) => ({ h, d, rssi: estimatedRssiDbm(d, h.gainDbi) }));
+  const best = inReach.reduce<number | null>((b, x) => (x.h.interactive && (b === null || x.rssi > b) ? x.rssi : b), null);
+  const nearest = inReach
+    .sort((a, b) => a.d - b.d)
+    .slice(0, NEAREST_LISTED)
+    .map(({ h, d, rssi }) => ({ address: h.address, distanceM: Math.round(d), interactive: h.interactive, estimatedRssiDbm: rssi, bestObservedRssiDbm: h.bestRssiDbm }));
+  return { covered: best !== null && best >= COVERAGE_RULE.coveredAtOrAboveDbm, bestEstimatedRssiDbm: best, nearest };
 }

@@ -22,6 +22,8 @@ export interface HotspotCoverage {
   lat: number;
   lng: number;
   capability: 'full' | 'data_only';
+  /** Asserted antenna gain, dBi (what "is this point covered" estimates with). */
+  gainDbi: number;
   interactive: boolean;
   /** Transmit scale the density rule gives it now (0.2 default when not interactive). */
   scale: number;
@@ -118,8 +120,8 @@ export class CoverageSnapshots {
     const { sql } = this.database;
     const fromMs = nowMs - INTERACTIVITY_WINDOW_MS;
     const [asserted, interactive, pocs] = await Promise.all([
-      sql<{ address: string; cell: string; capability: 'full' | 'data_only' }[]>`
-        select address, location_cell as cell, capability from hotspots where location_cell is not null`,
+      sql<{ address: string; cell: string; capability: 'full' | 'data_only'; gainDbiX10: number | null }[]>`
+        select address, location_cell as cell, capability, gain_dbi_x10 as "gainDbiX10" from hotspots where location_cell is not null`,
       interactiveHotspotsAt(sql, nowMs, INTERACTIVITY_WINDOW_MS, this.epochLengthMs),
       sql<{ address: string; pocs: number; best: number | null; median: number | null }[]>`
         select b.hotspot_address as address, count(distinct b.beacon_id)::int as pocs,
@@ -146,6 +148,7 @@ export class CoverageSnapshots {
         lat,
         lng,
         capability: h.capability,
+        gainDbi: (h.gainDbiX10 ?? 0) / 10,
         interactive: isInteractive,
         scale: densityMap && isInteractive ? densityMap.scaleOf(scaleCell).scale : HIP104_HEX_DENSITY_PARAMS.defaultScaleE4 / 10_000,
         pocCount: p?.pocs ?? 0,

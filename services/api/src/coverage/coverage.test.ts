@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
-import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
-import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin } from './coverage-rule';
+import { aggregateHexes, type HotspotCoverage, type Snapshot } from './coverage-snapshot';
+import { hexDetails, MAX_HEX_HOTSPOTS } from './coverage-routes';
+import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, MAX_RING_VERTICES, parseHex, parsePolygon } from './geo-input';
 import { cellGeometry } from './hex-outline';
 
@@ -12,6 +13,7 @@ const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {})
   lat,
   lng,
   capability: 'full',
+  gainDbi: 3,
   interactive: true,
   scale: 1,
   pocCount: 1,
@@ -91,6 +93,27 @@ describe('hex outlines', () => {
   });
 });
 
+describe('hex details', () => {
+  const snapshotOf = (hotspots: HotspotCoverage[]): Snapshot => ({
+    builtAtMs: 0,
+    hotspots,
+    density: undefined,
+    hotspot: (a) => hotspots.find((h) => h.address === a),
+    hexes: (res) => aggregateHexes(hotspots, res),
+  });
+
+  it('say when a crowded hex lists only part of its hotspots', () => {
+    // A few metres apart, all in one res-5 hex.
+    const crowd = Array.from({ length: MAX_HEX_HOTSPOTS + 1 }, (_, i) => hotspot(48.85 + (i % 40) * 0.0002, 2.35 + Math.floor(i / 40) * 0.0002, { address: `h${i}` }));
+    const hex = cellToParent(crowd[0]!.cell, 5);
+    expect(crowd.every((h) => cellToParent(h.cell, 5) === hex)).toBe(true);
+    const details = hexDetails(snapshotOf(crowd), hex, 5);
+    expect([details.hex.hotspotCount, details.hotspots.length, details.truncated]).toEqual([MAX_HEX_HOTSPOTS + 1, MAX_HEX_HOTSPOTS, true]);
+    const few = hexDetails(snapshotOf(crowd.slice(0, 3)), hex, 5);
+    expect([few.hotspots.length, few.truncated]).toEqual([3, false]);
+  });
+});
+
 describe('coverage rule', () => {
   it('estimates weaker signals further away and states its threshold', () => {
     expect(estimatedRssiDbm(500, 3)).toBeGreaterThan(estimatedRssiDbm(5000, 3));
@@ -98,6 +121,27 @@ describe('coverage rule', () => {
     expect(estimatedRssiDbm(25_000, 3)).toBeLessThan(COVERAGE_RULE.coveredAtOrAboveDbm);
     expect(distanceM(48.8566, 2.3522, 51.5074, -0.1278)).toBeGreaterThan(340_000);
     expect(distanceM(48.8566, 2.3522, 51.5074, -0.1278)).toBeLessThan(345_000);
+  });
+
+  it('counts an interactive hotspot in reach even when idle hotspots nearer fill the nearest list', () => {
+    // Five idle hotspots 150-250 m away, one interactive 3 km away (well within the -120 dBm reach).
+    const idle = [0, 1, 2, 3, 4].map((i) => hotspot(48.8566 + 0.0015 + i * 0.0002, 2.3522, { address: `idle${i}`, interactive: false }));
+    const far = hotspot(48.8566 + 0.027, 2.3522, { address: 'far' });
+    const answer = pointCoverage(48.8566, 2.3522, [...idle, far]);
+    expect(answer.nearest.map((n) => n.address)).toEqual(['idle0', 'idle1', 'idle2', 'idle3', 'idle4']);
+    expect(answer.bestEstimatedRssiDbm).toBe(estimatedRssiDbm(distanceM(48.8566, 2.3522, far.lat, far.lng), 3));
+    expect(answer.covered).toBe(true);
+  });
+
+  it("estimates with each hotspot's asserted antenna gain, as the rule says", () => {
+    const [lat, lng] = [48.8566, 2.3522];
+    const h = hotspot(lat + 0.05, lng, { gainDbi: 8 });
+    const d = distanceM(lat, lng, h.lat, h.lng);
+    const answer = pointCoverage(lat, lng, [h]);
+    expect(answer.bestEstimatedRssiDbm).toBe(estimatedRssiDbm(d, 8));
+    expect(answer.nearest[0]!.estimatedRssiDbm).toBe(estimatedRssiDbm(d, 8));
+    expect(pointCoverage(lat, lng, [{ ...h, interactive: false }]).bestEstimatedRssiDbm).toBeNull();
+    expect(pointCoverage(lat, lng, [{ ...h, capability: 'data_only' }]).nearest).toEqual([]);
   });
 
   it('looks for hotspots across the antimeridian and around the poles', () => {

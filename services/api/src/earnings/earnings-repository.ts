@@ -1,6 +1,8 @@
 /**
- * Owners' earnings reads over the rewarder's tables. Every computed epoch in the range counts, with
- * zero for epochs in which a hotspot earned nothing, so sums, minimums and medians are honest.
+ * Owners' earnings reads over the rewarder's tables. Every computed epoch in the range since the
+ * hotspot was onboarded counts, with zero for epochs in which it earned nothing, so sums, minimums
+ * and medians are honest: a hotspot onboarded yesterday has one or two epochs, not 29 zeros before
+ * it existed dragging its median to 0.
  * Amounts are token base units, summed exactly (numeric) and returned as decimal strings.
  */
 import type postgres from 'postgres';
@@ -33,6 +35,8 @@ export async function earningsByBucket(sql: postgres.ISql, hotspot: string, rang
     from reward_epochs e
     left join hotspot_epoch_rewards r on r.epoch = e.epoch and r.hotspot_address = ${hotspot}
     where e.start_ms >= ${range.minMs} and e.start_ms < ${range.maxMs}
+      -- An epoch that ended before the hotspot was onboarded is not one it earned nothing in.
+      and (r.hotspot_address is not null or e.end_ms > (select extract(epoch from h.onboarded_at) * 1000 from hotspots h where h.address = ${hotspot}))
     group by 1 order by 1`;
   return rows.map((r) => {
     const [beacon, witness, data] = [BigInt(r.beacon), BigInt(r.witness), BigInt(r.data)];

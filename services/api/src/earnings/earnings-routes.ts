@@ -11,9 +11,9 @@ import { LRUCache } from 'lru-cache';
 import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
-import { toCsv } from '../http/csv';
+import { csvFormatParam, toCsv } from '../http/csv';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { isAbsoluteTimeParam, parseTimeRange, type TimeRange } from '../http/time-range';
+import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
 import { summarise } from './earnings-stats';
@@ -30,9 +30,9 @@ const TimeQuery = {
 const BucketParam = Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], {
   default: 'epoch',
   description:
-    'epoch: one row per paid epoch; day: UTC days; week: ISO weeks, from Monday 00:00 UTC. An epoch counts whole in the bucket its start falls in (with an epoch length that does not divide a day, one may run past its bucket). Only paid epochs make rows: a bucket without one is left out, a paid epoch the hotspot earned nothing in counts as zero.',
+    'epoch: one row per paid epoch; day: UTC days; week: ISO weeks, from Monday 00:00 UTC. An epoch counts whole in the bucket its start falls in (with an epoch length that does not divide a day, one may run past its bucket). Only paid epochs make rows: a bucket without one is left out, a paid epoch the hotspot earned nothing in counts as zero; epochs that ended before it was onboarded do not count.',
 });
-const FormatParam = Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' });
+const FormatParam = csvFormatParam('whole');
 const DATA_LIMITS = { defaultSpanMs: 7 * DAY_MS, maxSpanMs: 93 * DAY_MS };
 const DataBucketParam = Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')], { default: 'day' });
 
@@ -61,8 +61,7 @@ type TimeParams = { min_time?: string; max_time?: string };
  * the range by instants: `max_time=-1 day` names another range tomorrow, so its answer is never final.
  */
 async function isImmutable(computed: ComputedUntil, query: TimeParams, range: TimeRange): Promise<boolean> {
-  const fixed = isAbsoluteTimeParam(query.max_time) && (query.min_time === undefined || query.min_time === '' || isAbsoluteTimeParam(query.min_time));
-  return fixed && range.maxMs <= (await computed.get());
+  return isFixedTimeRange(query) && range.maxMs <= (await computed.get());
 }
 
 async function cacheFor(computed: ComputedUntil, reply: FastifyReply, query: TimeParams, range: TimeRange): Promise<void> {

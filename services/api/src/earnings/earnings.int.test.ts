@@ -13,7 +13,7 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
   let node: TestNode;
   const clock = new ManualClock(NOW);
   const owner = keypairFromLabel(`earn/${mode}/owner`);
-  const [a, b] = [keypairFromLabel(`earn/${mode}/a`), keypairFromLabel(`earn/${mode}/b`)];
+  const [a, b, late] = [keypairFromLabel(`earn/${mode}/a`), keypairFromLabel(`earn/${mode}/b`), keypairFromLabel(`earn/${mode}/late`)];
   const get = async (path: string) => {
     const res = await fetch(`${node.httpBaseUrl}${path}`);
     const text = await res.text();
@@ -25,8 +25,11 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000005', 'm', now())`;
     for (const [i, k] of [a, b].entries()) {
       await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, onboarded_at)
-        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${owner.address}, '00000000-0000-0000-0000-000000000005', 'full', ${`DD0000000000000${i}`}, now())`;
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${owner.address}, '00000000-0000-0000-0000-000000000005', 'full', ${`DD0000000000000${i}`}, '2026-11-01T00:00:00Z')`;
     }
+    // Onboarded at noon on Friday 20th (during E1), paid in E2 only.
+    await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, onboarded_at)
+      values (${late.address}, ${Buffer.from(late.binaryKey)}, ${keypairFromLabel(`earn/${mode}/late-owner`).address}, '00000000-0000-0000-0000-000000000005', 'full', 'DD00000000000009', '2026-11-20T12:00:00Z')`;
     const [set] = await sql<{ id: number }[]>`insert into reward_parameter_sets (effective_from_epoch, params, params_hash, created_at_ms) values (0, '{}', 'h', 0) returning id`;
     for (let e = E0; e <= E0 + 2; e++) {
       await sql`insert into reward_epochs (epoch, start_ms, end_ms, parameter_set_id, manifest_hash, signature, oracle_public_key, merkle_root, file_name, emission, hotspots_rewarded,
@@ -37,6 +40,7 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
       [a.address, E0, 100n, 300n, 7n],
       [a.address, E0 + 2, BIG, 1n, 0n],
       [b.address, E0 + 1, 5n, 5n, 5n],
+      [late.address, E0 + 2, 40n, 60n, 0n],
     ];
     for (const [h, e, beacon, witness, data] of rows) {
       await sql`insert into hotspot_epoch_rewards (hotspot_address, epoch, beacon_amount, witness_amount, data_amount, beacon_shares_e8, witness_shares_e8, data_dc, lifetime_amount)
@@ -84,6 +88,19 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
   it('summarises with total, min, max, median, avg and stddev', async () => {
     const sum = await get(`/v1/hotspots/${a.address}/rewards/sum?min_time=2026-11-19&max_time=2026-11-22`);
     expect(sum.body).toMatchObject({ buckets: 3, total: (BIG + 408n).toString(), min: '0', max: (BIG + 1n).toString(), median: '407', split: { beacon: (BIG + 100n).toString() } });
+  });
+
+  it('counts no epoch that ended before the hotspot was onboarded, so a new hotspot\'s summary is not dragged to zero', async () => {
+    const byEpoch = await get(`/v1/hotspots/${late.address}/rewards?min_time=2026-11-19&max_time=2026-11-22`);
+    // E0 ended before it existed; E1 it was onboarded during and earned nothing in; E2 it earned 100.
+    expect(byEpoch.body.data.map((r: any) => [r.start.slice(0, 10), r.total])).toEqual([
+      ['2026-11-20', '0'],
+      ['2026-11-21', '100'],
+    ]);
+    const sum = await get(`/v1/hotspots/${late.address}/rewards/sum?min_time=2026-11-19&max_time=2026-11-22`);
+    expect(sum.body).toMatchObject({ buckets: 2, total: '100', min: '0', max: '100', median: '50' });
+    const byWeek = await get(`/v1/hotspots/${late.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&bucket=week`);
+    expect(byWeek.body.data).toEqual([expect.objectContaining({ start: '2026-11-16T00:00:00.000Z', epochs: 2, total: '100' })]);
   });
 
   it("returns a fleet's rows in one call, and CSV columns sum to the JSON totals", async () => {

@@ -40,6 +40,12 @@ describe.each(['postgres+redis', 'embedded'] as const)('API conventions (%s)', (
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('request.rate_limited');
 
+    // A made-up key is no key: it is counted by IP like the anonymous requests before it (each
+    // such key used to get a fresh tenfold budget, so rotating keys was never limited).
+    for (const madeUp of ['whatever', `mk_${'A'.repeat(32)}`, `org_${'b'.repeat(32)}`]) {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${madeUp}` } });
+      expect([madeUp, res.status, res.headers.get('ratelimit-limit')]).toEqual([madeUp, 429, '5']);
+    }
     // A keyed client has its own, larger budget; the admin key is not limited.
     const keyed = await fetch(url, { headers: { authorization: `Bearer ${makerKey}` } });
     expect([keyed.status, keyed.headers.get('ratelimit-limit')]).toEqual([200, '50']);

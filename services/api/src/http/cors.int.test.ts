@@ -41,6 +41,11 @@ describe('cross-origin calls from browser apps', () => {
     expect(res.headers.get('access-control-expose-headers')?.split(/,\s*/)).toEqual(expect.arrayContaining(['etag', 'ratelimit-remaining', 'retry-after', 'x-request-id']));
   });
 
+  it('lets a browser app read the next-page cursor of a paged CSV export', async () => {
+    const res = await fetch(`${open.httpBaseUrl}/v1/stats`, { headers: { origin: 'https://explorer.example' } });
+    expect(res.headers.get('access-control-expose-headers')?.split(/,\s*/)).toContain('x-next-cursor');
+  });
+
   it('answers a preflight for a keyed write with the methods and headers it may send', async () => {
     const res = await preflight(open, 'https://console.example', 'POST', 'authorization,content-type,idempotency-key');
     expect(res.status).toBe(204);

@@ -26,8 +26,9 @@ export async function registerCors(scope: HttpServer, setting: string): Promise<
     credentials: false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'idempotency-key', 'if-none-match', 'x-request-id'],
-    // What a browser script may read of an answer: caching, rate limits, retries and request ids.
-    exposedHeaders: ['etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'x-request-id', 'idempotent-replayed'],
+    // What a browser script may read of an answer: caching, rate limits, retries, request ids, and
+    // the next page's cursor of a paged CSV (which has no JSON body to carry it).
+    exposedHeaders: ['etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'x-request-id', 'idempotent-replayed', 'x-next-cursor'],
     maxAge: 600,
   });
 }

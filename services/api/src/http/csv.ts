@@ -1,3 +1,18 @@
+import { Type } from 'typebox';
+
+/**
+ * The `format` query parameter of routes that also answer CSV. The OpenAPI document describes each
+ * answer's JSON only, so the parameter says what the CSV is and, for a paged one, where its next
+ * page's cursor goes (a CSV has no body field to carry it).
+ */
+export function csvFormatParam(csv: 'whole' | 'paged', rows = 'the rows of `data`') {
+  const description =
+    csv === 'paged'
+      ? `csv: text/csv (RFC 4180) with ${rows} of this page, one per line after a header line; the next page's cursor is in the x-next-cursor response header (none on the last page).`
+      : `csv: text/csv (RFC 4180) with ${rows}, one per line after a header line.`;
+  return Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description });
+}
+
 /**
  * CSV answers (`?format=csv`). Built from exactly the rows the JSON answer carries, so totals match
  * to the last unit. RFC 4180 quoting; bigints and decimals as their exact text.

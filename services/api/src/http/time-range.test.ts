@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAbsoluteTimeParam, parseTimeParam, parseTimeRange } from './time-range';
+import { epochsStartingIn, isAbsoluteTimeParam, isFixedTimeRange, parseTimeParam, parseTimeRange } from './time-range';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const DAY = 86_400_000;
@@ -16,6 +16,11 @@ describe('time parameters', () => {
     ['2026-11-01T06:30:00Z', Date.UTC(2026, 10, 1, 6, 30)],
     ['2026-11-01T06:30:00', Date.UTC(2026, 10, 1, 6, 30)],
     ['2026-11-01T06:30:00+02:00', Date.UTC(2026, 10, 1, 4, 30)],
+    // An offset's + typed into a URL unencoded arrives as a space.
+    ['2026-11-01T06:30:00 02:00', Date.UTC(2026, 10, 1, 4, 30)],
+    ['2026-11-01T06:30 0200', Date.UTC(2026, 10, 1, 4, 30)],
+    ['2026-11-01 06:30:00.5 02:00', Date.UTC(2026, 10, 1, 4, 30, 0, 500)],
+    ['2026-11-01T06:30:00-05:00', Date.UTC(2026, 10, 1, 11, 30)],
   ])('%s', (text, expected) => {
     expect(parseTimeParam(text, NOW, 'min_time')).toBe(expected);
   });
@@ -25,8 +30,21 @@ describe('time parameters', () => {
   });
 
   it('tells instants from times relative to now', () => {
-    expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 '].map(isAbsoluteTimeParam)).toEqual([true, true, true]);
+    expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 ', '2026-11-01T06:30:00 02:00'].map(isAbsoluteTimeParam)).toEqual([true, true, true, true]);
     expect(['now', '-7 day', '5 day', '', undefined].map(isAbsoluteTimeParam)).toEqual([false, false, false, false, false]);
+  });
+
+  it('tells ranges that name the same instants whenever asked', () => {
+    expect([{ max_time: '2026-11-01' }, { min_time: '2026-10-01', max_time: '2026-11-01' }, { min_time: '', max_time: '2026-11-01T00:00:00Z' }].map(isFixedTimeRange)).toEqual([true, true, true]);
+    expect([{}, { min_time: '2026-10-01' }, { min_time: '-7 day', max_time: '2026-11-01' }, { max_time: '-1 day' }].map(isFixedTimeRange)).toEqual([false, false, false, false]);
+  });
+
+  it('selects the epochs that start in a range', () => {
+    expect(epochsStartingIn({ minMs: 2 * DAY, maxMs: 4 * DAY }, DAY)).toEqual({ fromEpoch: 2, toEpoch: 3 });
+    expect(epochsStartingIn({ minMs: 2 * DAY + 1, maxMs: 4 * DAY + 1 }, DAY)).toEqual({ fromEpoch: 3, toEpoch: 4 });
+    // A range inside one epoch holds no epoch start.
+    const inside = epochsStartingIn({ minMs: 2 * DAY + 1, maxMs: 3 * DAY - 1 }, DAY);
+    expect(inside.toEpoch).toBeLessThan(inside.fromEpoch);
   });
 
   it('bounds every range', () => {

@@ -24,7 +24,25 @@ const ABSOLUTE_FORM = /^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-
  * answer may be cached as final.
  */
 export function isAbsoluteTimeParam(value: string | undefined): boolean {
-  return value !== undefined && ABSOLUTE_FORM.test(value.trim().toLowerCase());
+  return value !== undefined && ABSOLUTE_FORM.test(withOffsetSign(value).toLowerCase());
+}
+
+/**
+ * A query string decodes `+` as a space, so `2026-11-01T06:30:00+02:00` typed into a URL arrives as
+ * `2026-11-01T06:30:00 02:00`. A space between a time and hh:mm can mean nothing else, so it is read
+ * back as the `+` it was (a `-` offset arrives intact).
+ */
+function withOffsetSign(value: string): string {
+  return value.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/, '$1+$2');
+}
+
+/**
+ * Whether a query's range means the same instants whenever it is asked: max_time an instant, and
+ * min_time an instant or absent (then a fixed span before max_time). Only then may an answer over it
+ * be cached as final.
+ */
+export function isFixedTimeRange(query: { min_time?: string; max_time?: string }): boolean {
+  return isAbsoluteTimeParam(query.max_time) && (query.min_time === undefined || query.min_time === '' || isAbsoluteTimeParam(query.min_time));
 }
 
 /** The instants a Date can hold (±10^8 days around 1970): past them, times are refused, not sent to SQL. */
@@ -39,16 +57,17 @@ function isRealDate(text: string): boolean {
 /** One time parameter to epoch ms, relative to `nowMs`; undefined stays undefined. */
 export function parseTimeParam(value: string | undefined, nowMs: number, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const text = value.trim().toLowerCase();
+  const instant = withOffsetSign(value);
+  const text = instant.toLowerCase();
   if (text === 'now') return nowMs;
   const relative = /^([+-]?\d+)\s*(second|minute|hour|day|week)s?$/.exec(text);
   if (relative) {
     const ms = nowMs + Number(relative[1]) * UNIT_MS[relative[2]!]!;
     if (Math.abs(ms) <= MAX_TIME_MS) return ms;
-  } else if (isAbsoluteTimeParam(value) && isRealDate(text)) {
+  } else if (isAbsoluteTimeParam(instant) && isRealDate(text)) {
     // A date or date-time without an offset is UTC, not the server's local time.
     const hasOffset = /(z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
-    const ms = Date.parse(hasOffset ? value : `${value.trim().replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
+    const ms = Date.parse(hasOffset ? instant.replace(' ', 'T') : `${instant.replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
     if (Number.isFinite(ms)) return ms;
   }
   throw new AppError('request.invalid', `${field}: expected ISO 8601 (e.g. 2026-11-01T00:00:00Z), a relative time (e.g. -7 day) or now`, { field });
@@ -75,4 +94,12 @@ export function parseTimeRange(query: { min_time?: string; max_time?: string }, 
     });
   }
   return { minMs, maxMs };
+}
+
+/**
+ * The epochs that start in [minMs, maxMs): how every per-epoch view (earnings, network history,
+ * fraud flags) selects epochs from a time range, so one range names the same epochs in each.
+ */
+export function epochsStartingIn(range: TimeRange, epochLengthMs: number): { fromEpoch: number; toEpoch: number } {
+  return { fromEpoch: Math.ceil(range.minMs / epochLengthMs), toEpoch: Math.ceil(range.maxMs / epochLengthMs) - 1 };
 }

@@ -12,7 +12,7 @@ import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { toCsv } from '../http/csv';
+import { csvFormatParam, toCsv } from '../http/csv';
 import { HotspotStatus, hotspotStatuses } from '../registry/hotspot-status';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
@@ -55,7 +55,7 @@ export async function registerOrgHotspotsRoutes(app: HttpServer, deps: OrgHotspo
           route: Type.Optional(Type.String({ format: 'uuid' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           cursor: Type.Optional(Type.String({ maxLength: 400 })),
-          format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          format: csvFormatParam('paged'),
         }),
         response: {
           200: Type.Object({

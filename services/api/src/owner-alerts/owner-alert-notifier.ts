@@ -48,17 +48,17 @@ export class OwnerAlertNotifier {
       const { changes, firstSeen } = statusChanges(seen, toldBy.get(o.owner) ?? new Map());
       const asTold = (hs: readonly { address: string; online: boolean }[]) => hs.map((h) => ({ address: h.address, online: h.online, changedAtMs: nowMs }));
       if (changes.length === 0) {
-        await recordTold(sql, o.owner, asTold(firstSeen), null);
+        await recordTold(sql, o.owner, asTold(firstSeen), null, nowMs);
         return;
       }
       const error = await postNotice(o.url, o.authHeader, hotspotStatusNotice(o.owner, changes, nowMs), this.deps.timeoutMs, this.deps.allowPrivateAddresses);
       if (error === undefined) {
         sent++;
-        await recordTold(sql, o.owner, asTold([...firstSeen, ...changes]), clock.nowMs());
+        await recordTold(sql, o.owner, asTold([...firstSeen, ...changes]), clock.nowMs(), nowMs);
       } else {
         failed++;
         this.deps.logger.warn({ owner: o.owner, error }, 'hotspot status notice not delivered; told again at the next check');
-        await recordFailed(sql, o.owner, error, asTold(firstSeen));
+        await recordFailed(sql, o.owner, error, asTold(firstSeen), nowMs);
       }
     };
     // A few posts at once: one slow endpoint must not hold every other owner's notice.

@@ -61,13 +61,18 @@ export interface SubscribedOwner {
   authHeader: string | null;
 }
 
-/** Takes up to `limit` active subscriptions no other checker holds, for `leaseMs`. */
+/**
+ * Takes up to `limit` active subscriptions no other checker holds, for `leaseMs`: those checked
+ * longest ago first (a released lease keeps the time it ended; never checked comes first). Ordering
+ * by the last notice sent instead put owners whose hotspots never changed at the front every time,
+ * so past the first `limit` of them (by address) an owner was never checked at all.
+ */
 export async function leaseOwners(sql: postgres.ISql, nowMs: number, leaseMs: number, limit: number): Promise<SubscribedOwner[]> {
   const rows = await sql<{ owner_address: string; url: string; auth_header: string | null }[]>`
     update owner_alerts set lease_until_ms = ${nowMs + leaseMs}
     where owner_address in (
-      select owner_address from owner_alerts where active and coalesce(lease_until_ms, 0) < ${nowMs}
-      order by coalesce(last_sent_at_ms, 0), owner_address limit ${limit} for update skip locked)
+      select owner_address from owner_alerts where active and coalesce(lease_until_ms, 0) <= ${nowMs}
+      order by coalesce(lease_until_ms, 0), owner_address limit ${limit} for update skip locked)
     returning owner_address, url, auth_header`;
   return rows.map((r) => ({ owner: r.owner_address, url: r.url, authHeader: r.auth_header }));
 }
@@ -86,7 +91,7 @@ export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Prom
  * owner who unsubscribed while this check was posting would otherwise get the statuses back
  * after the unsubscribe forgot them, and a later subscription would start from them.
  */
-export async function recordTold(sql: Sql, owner: string, statuses: { address: string; online: boolean; changedAtMs: number }[], sentAtMs: number | null): Promise<void> {
+export async function recordTold(sql: Sql, owner: string, statuses: { address: string; online: boolean; changedAtMs: number }[], sentAtMs: number | null, checkedAtMs: number): Promise<void> {
   await sql.begin(async (tx) => {
     const [subscription] = await tx<{ active: boolean }[]>`select active from owner_alerts where owner_address = ${owner} for update`;
     // All of the owner's statuses in one statement, whatever the size of its fleet (booleans as text: postgres.js sends no boolean arrays).
@@ -95,13 +100,14 @@ export async function recordTold(sql: Sql, owner: string, statuses: { address: s
         select a, ${owner}, o::boolean, t from unnest(${statuses.map((x) => x.address)}::text[], ${statuses.map((x) => String(x.online))}::text[], ${statuses.map((x) => x.changedAtMs)}::bigint[]) as u(a, o, t)
         on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms`;
     }
-    if (sentAtMs !== null) await tx`update owner_alerts set last_sent_at_ms = ${sentAtMs}, last_error = null, lease_until_ms = null where owner_address = ${owner}`;
-    else await tx`update owner_alerts set lease_until_ms = null where owner_address = ${owner}`;
+    // Released: the lease ends at the check, and that time puts the owner at the back of the queue.
+    if (sentAtMs !== null) await tx`update owner_alerts set last_sent_at_ms = ${sentAtMs}, last_error = null, lease_until_ms = ${checkedAtMs} where owner_address = ${owner}`;
+    else await tx`update owner_alerts set lease_until_ms = ${checkedAtMs} where owner_address = ${owner}`;
   });
 }
 
 /** The post failed: no change is recorded as told (the next check tells it again), only hotspots first seen; the lease is released. */
-export async function recordFailed(sql: Sql, owner: string, error: string, firstSeen: { address: string; online: boolean; changedAtMs: number }[]): Promise<void> {
-  await recordTold(sql, owner, firstSeen, null);
+export async function recordFailed(sql: Sql, owner: string, error: string, firstSeen: { address: string; online: boolean; changedAtMs: number }[], checkedAtMs: number): Promise<void> {
+  await recordTold(sql, owner, firstSeen, null, checkedAtMs);
   await sql`update owner_alerts set last_error = ${error} where owner_address = ${owner}`;
 }

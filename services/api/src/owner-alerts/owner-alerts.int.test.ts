@@ -145,7 +145,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     const toldCount = async () => (await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from owner_alert_hotspots where owner_address = ${owner.address}`)[0]!.n;
     expect(await toldCount()).toBe(0);
     // A check that leased the owner before the unsubscribe and finishes after it records nothing.
-    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs() }], clock.nowMs());
+    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs() }], clock.nowMs(), clock.nowMs());
     expect(await toldCount()).toBe(0);
     expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
     const again = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };

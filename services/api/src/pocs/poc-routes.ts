@@ -8,7 +8,7 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { toCsv } from '../http/csv';
+import { csvFormatParam, toCsv } from '../http/csv';
 import { parseTimeRange } from '../http/time-range';
 import { linkSummaries, listBeaconVerdicts, listWitnessVerdicts, witnessVerdictsOfBeacons, type PageAfter } from './pocs-repository';
 import { LinkView, PocBeacon, PocWitness, toBeaconView, toLinkView, toWitnessView } from './poc-views';
@@ -36,7 +36,7 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
           role: Type.Union([Type.Literal('beaconer'), Type.Literal('witness')], { default: 'beaconer' }),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           cursor: Type.Optional(Type.String({ maxLength: 512 })),
-          format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          format: csvFormatParam('paged', 'one row per witness of each beacon (a beacon without witnesses: one row), or per witness verdict with role=witness,'),
         }),
         response: {
           200: Type.Object({

@@ -12,7 +12,10 @@ export const PocWitness = Type.Object(
     beaconer: Type.String(),
     receivedAt: Type.String({ format: 'date-time' }),
     valid: Type.Boolean(),
-    reason: Type.Union([Type.String(), Type.Null()], { description: 'Stable reason code when invalid.' }),
+    reason: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'Stable reason code when invalid. With details.side = "beaconer" it is the beacon\'s own reason (its beaconer failed a check, e.g. gateway_no_valid_witnesses): the witness is refused with its beacon, not for anything the witnessing hotspot did.',
+    }),
     selected: Type.Boolean({ description: 'Among the rewarded witnesses of the beacon.' }),
     rssiDbm: Type.Number(),
     snrDb: Type.Number(),

@@ -1,14 +1,15 @@
 /**
  * What an owner wants to see next to a hotspot's registry data: its current transmit scale and
  * whether it is interactive (from the coverage snapshot, so it agrees with the map), when it last
- * beaconed, witnessed and carried a packet, whether it is online, its lifetime rewards and whether
- * the denylist denies it. Built
+ * beaconed, witnessed and carried a packet, whether it is online, its lifetime rewards, whether
+ * the denylist denies it and whether fraud analytics flagged it in the latest paid epoch. Built
  * for a whole page of hotspots with one query per source, so a fleet listing costs the same few
  * queries whether it has one hotspot or five hundred.
  */
 import { Type, type Static } from 'typebox';
 import type postgres from 'postgres';
 import type { Snapshot } from '../coverage/coverage-snapshot';
+import { asFraudAction, FraudAction } from '../rewards/fraud-action';
 
 export const HotspotStatus = Type.Object({
   transmitScale: Type.Number({ description: 'HIP-17 scale its beacons and witnesses earn with now (0.2 when not interactive).' }),
@@ -27,6 +28,20 @@ export const HotspotStatus = Type.Object({
       Type.Null(),
     ],
     { description: 'On the network denylist: its beacons and witnesses are refused and it carries no packets, so it earns nothing. null when not.' },
+  ),
+  flaggedLastEpoch: Type.Union(
+    [
+      Type.Object({
+        epoch: Type.Integer({ description: 'The latest paid epoch.' }),
+        kinds: Type.Array(Type.String(), { description: 'Fraud analytics checks that flagged it (location_spoofer, gaming_ring, ...).' }),
+        action: FraudAction,
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'Flagged by fraud analytics in the latest paid epoch (so its valid PoCs may have earned nothing; evidence at /v1/hotspots/:address/flags). transmitScale and interactive are figures of the coverage map, which does not apply flags. null when not flagged.',
+    },
   ),
 });
 export type HotspotStatus = Static<typeof HotspotStatus>;
@@ -63,10 +78,11 @@ export function isOnline(lastSeen: number, nowMs: number, onlineWindowMs: number
 export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
   const out = new Map<string, HotspotStatus>();
   if (addresses.length === 0) return out;
-  const [activities, lifetime, denied] = await Promise.all([
+  const [activities, lifetime, denied, flagged] = await Promise.all([
     lastActivities(sql, addresses),
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
     deniedKeys(sql, addresses),
+    flaggedInLastPaidEpoch(sql, addresses),
   ]);
   const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
@@ -82,7 +98,30 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
       online: isOnline(lastActivity, nowMs, onlineWindowMs),
       lifetimeRewards: lifetimeBy.get(a) ?? '0',
       denylisted: denied.get(a) ?? null,
+      flaggedLastEpoch: flagged.get(a) ?? null,
     });
+  }
+  return out;
+}
+
+/**
+ * Flags fraud analytics raised on these hotspots in the latest paid epoch, with the policy its
+ * payment applied: what explains an epoch of valid PoCs and no PoC rewards. One query through the
+ * flags' (epoch, hotspot) key.
+ */
+async function flaggedInLastPaidEpoch(sql: postgres.ISql, addresses: string[]): Promise<Map<string, NonNullable<HotspotStatus['flaggedLastEpoch']>>> {
+  const rows = await sql<{ a: string; epoch: number; kind: string; policy: string | null }[]>`
+    select f.hotspot_address as a, f.epoch, f.kind, ps.params->>'fraudPolicy' as policy
+    from fraud_flags f
+    join reward_epochs e on e.epoch = f.epoch
+    join reward_parameter_sets ps on ps.id = e.parameter_set_id
+    where f.epoch = (select max(epoch) from reward_epochs) and f.hotspot_address = any(${addresses})
+    order by f.hotspot_address, f.kind`;
+  const out = new Map<string, NonNullable<HotspotStatus['flaggedLastEpoch']>>();
+  for (const r of rows) {
+    const entry = out.get(r.a);
+    if (entry) entry.kinds.push(r.kind);
+    else out.set(r.a, { epoch: r.epoch, kinds: [r.kind], action: asFraudAction(r.policy) });
   }
   return out;
 }

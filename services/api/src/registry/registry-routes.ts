@@ -3,6 +3,8 @@
  * assert locations and transfer hotspots with signed requests, anyone reads. Handlers only translate HTTP to use cases.
  */
 import { Type } from 'typebox';
+import type { FastifyReply } from 'fastify';
+import { cellToLatLng } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { fromBase64 } from '@cov/shared/helium/bytes';
@@ -11,6 +13,7 @@ import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
 import { requireValidAddress } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { csvFormatParam, toCsv } from '../http/csv';
 import { assertLocation } from './assert-location';
 import { createMaker, issueMakerApiKey } from './create-maker';
 import { findMakerByKeyHash } from './makers-repository';
@@ -214,7 +217,9 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
             data: Type.Array(
               Type.Object({
                 nonce: Type.String(),
-                cell: Type.String(),
+                cell: Type.String({ description: 'Asserted location, H3 res-12 cell (hex).' }),
+                lat: Type.Number({ description: 'Centre of the res-12 cell, as the hotspot view gives it.' }),
+                lng: Type.Number(),
                 gainDbiX10: Type.Integer(),
                 elevationM: Type.Integer(),
                 region: Type.String(),
@@ -231,7 +236,10 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       if (!(await findHotspot(deps.db, request.params.address))) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
       const rows = await listLocationAssertions(deps.db, request.params.address, request.query.limit);
       return {
-        data: rows.map((r) => ({ nonce: r.nonce.toString(), cell: r.locationCell, gainDbiX10: r.gainDbiX10, elevationM: r.elevationM, region: r.region, assertedAt: r.assertedAt.toISOString() })),
+        data: rows.map((r) => {
+          const [lat, lng] = cellToLatLng(r.locationCell);
+          return { nonce: r.nonce.toString(), cell: r.locationCell, lat, lng, gainDbiX10: r.gainDbiX10, elevationM: r.elevationM, region: r.region, assertedAt: r.assertedAt.toISOString() };
+        }),
       };
     },
   );
@@ -243,12 +251,20 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
         tags: ['hotspots'],
         summary: "An owner's hotspots (the whole fleet, keyset paginated: up to 1,000 per page)",
         params: Type.Object({ owner: Type.String({ minLength: 1, maxLength: 128 }) }),
-        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 512 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }) }),
+        description: 'With `format=csv` the whole fleet comes in one file (an export, as for the fleet\'s rewards), and `limit`/`cursor` are ignored.',
+        querystring: Type.Object({
+          cursor: Type.Optional(Type.String({ maxLength: 512 })),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+          format: csvFormatParam('whole', 'one row per hotspot of the fleet (location, status, lifetime rewards; flagged_last_epoch: the flag kinds, space-separated)'),
+        }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       requireValidAddress(request.params.owner, 'owner');
+      if (request.query.format === 'csv') {
+        return sendCsv(reply, await fleetCsv(deps, request.params.owner));
+      }
       const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
       const rows = await listHotspotsByOwner(deps.db, request.params.owner, after?.a, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
@@ -257,6 +273,44 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       return { data: page.map((r) => toHotspotView(r, statuses.get(r.address))), cursor: rows.length > request.query.limit && last ? encodeCursor({ a: last.address }) : null };
     },
   );
+}
+
+// Untyped reply: the route's response schema describes its JSON answer only.
+const sendCsv = (reply: FastifyReply, csv: string) => reply.header('cache-control', 'public, max-age=60').type('text/csv; charset=utf-8').send(csv);
+
+/** Pages the fleet export reads the registry in (each page's statuses in one query per source). */
+const FLEET_CSV_PAGE = 1000;
+
+const FLEET_CSV_HEADER = [
+  'address', 'capability', 'gateway_eui', 'lat', 'lng', 'cell', 'region', 'gain_dbi_x10', 'elevation_m', 'location_asserted_at', 'onboarded_at',
+  'online', 'last_beacon_at', 'last_witness_at', 'last_packet_at', 'interactive', 'transmit_scale', 'lifetime_rewards', 'denylisted_since',
+  'flagged_last_epoch',
+];
+
+/** One CSV row of a hotspot as the fleet list shows it (empty cells where it has no location or activity). */
+export function fleetCsvRow(h: HotspotView): unknown[] {
+  const l = h.location;
+  const s = h.status;
+  return [
+    h.address, h.capability, h.gatewayEui, l?.lat, l?.lng, l?.cell, l?.region, l?.gainDbiX10, l?.elevationM, l?.assertedAt, h.onboardedAt,
+    s?.online, s?.lastBeaconAt, s?.lastWitnessAt, s?.lastPacketAt, s?.interactive, s?.transmitScale, s?.lifetimeRewards, s?.denylisted?.since,
+    s?.flaggedLastEpoch?.kinds.join(' '),
+  ];
+}
+
+/** The whole fleet as CSV, in address order: what an owner with many hotspots opens in a spreadsheet. */
+async function fleetCsv(deps: ApiDeps, owner: string): Promise<string> {
+  const snapshot = await deps.coverage.get();
+  const rows: unknown[][] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await listHotspotsByOwner(deps.db, owner, after, FLEET_CSV_PAGE);
+    const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), snapshot, deps.clock.nowMs(), deps.onlineWindowMs);
+    for (const r of page) rows.push(fleetCsvRow(toHotspotView(r, statuses.get(r.address))));
+    if (page.length < FLEET_CSV_PAGE) break;
+    after = page.at(-1)!.address;
+  }
+  return toCsv(FLEET_CSV_HEADER, rows);
 }
 
 export { HotspotView };

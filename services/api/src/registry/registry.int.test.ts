@@ -129,6 +129,10 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const history = await call('GET', `/v1/hotspots/${h}/locations`);
     expect(history.body.data.map((r: { nonce: string }) => r.nonce)).toEqual(['5', '1']);
     expect(history.body.data[0]).toMatchObject({ gainDbiX10: 58, region: 'EU868' });
+    // Each past location where it was, as the hotspot view gives the current one (not only an H3 index).
+    const current = (await call('GET', `/v1/hotspots/${h}`)).body.location;
+    expect(history.body.data[0]).toMatchObject({ cell: current.cell, lat: current.lat, lng: current.lng });
+    expect(history.body.data[1].lat).toBeCloseTo(PARIS.lat, 3);
   });
 
   it('answers schema failures with 400 naming the field, and unknown routes with 404', async () => {
@@ -150,7 +154,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   it('shows each hotspot status: scale, interactivity, last activity, online and lifetime rewards', async () => {
     const h = hotspots[1]!.address;
     let res = await call('GET', `/v1/hotspots/${h}`);
-    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null });
+    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null, flaggedLastEpoch: null });
     await node.ctx.database.sql`insert into witness_reports (id, hotspot_address, received_at_ms, payload, reported_timestamp_ns, tmst, signal_dbm_x10, snr_db_x10, frequency_hz, data_rate, encoded)
       values ('status-w1', ${h}, ${clock.nowMs() - 60_000}, ${Buffer.alloc(51)}, 0, 0, -1000, 50, 867100000, 'SF12BW125', ${Buffer.alloc(1)})`;
     await node.ctx.database.sql`insert into reward_index (hotspot_address, lifetime_amount, last_epoch) values (${h}, 123456789012345, 3)`;
@@ -188,5 +192,22 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     expect(seen).toEqual(hotspots.map((h) => h.address).sort());
     const bad = await call('GET', `/v1/owners/${owner.address}/hotspots?cursor=zzz`);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'request.invalid']);
+  });
+
+  it('exports the whole fleet as CSV, one row per hotspot as the fleet list shows it', async () => {
+    const json = (await call('GET', `/v1/owners/${owner.address}/hotspots`)).body.data as { address: string; location: { lat: number } | null; status: { online: boolean; lifetimeRewards: string } }[];
+    const res = await fetch(`${node.httpBaseUrl}/v1/owners/${owner.address}/hotspots?format=csv&limit=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const [header, ...lines] = (await res.text()).trimEnd().split('\r\n');
+    const columns = header!.split(',');
+    expect(columns.slice(0, 3)).toEqual(['address', 'capability', 'gateway_eui']);
+    // limit does not cut an export: every hotspot, in the list's order.
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
+    expect(rows.map((r) => r.address)).toEqual(json.map((h) => h.address));
+    for (const [i, h] of json.entries()) {
+      expect(rows[i]).toMatchObject({ online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '' });
+    }
+    expect((await fetch(`${node.httpBaseUrl}/v1/owners/${keypairFromLabel('owner-of-nothing').address}/hotspots?format=csv`).then((r) => r.text())).split('\r\n')[1]).toBe('');
   });
 });

@@ -98,6 +98,27 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     expect((await get(`/v1/hotspots/${berlin}/rewards/proof?epoch=${EPOCH}`)).body).toEqual(res.body);
   });
 
+  it("tells the owner of a flagged hotspot why it earned no PoC rewards: the flag, its evidence and the policy applied", async () => {
+    const cheat = fx.hotspots.cheat!.address;
+    // Its valid beacon counts in PoC views, yet it has no paid epoch: the flag is the reason.
+    expect((await get(`/v1/hotspots/${cheat}/rewards/epochs`)).body.data).toEqual([]);
+    // A flag of the next epoch, not paid yet: no action decided.
+    await node.ctx.database.sql`insert into fraud_flags (epoch, hotspot_address, kind, score, evidence) values (${EPOCH + 1}, ${cheat}, 'gaming_ring', 0.5, '{"ring":3}'::jsonb)`;
+    const res = await get(`/v1/hotspots/${cheat}/flags?min_time=${new Date((EPOCH - 3) * DAY_MS).toISOString()}&max_time=${new Date((EPOCH + 2) * DAY_MS).toISOString()}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      { epoch: EPOCH + 1, start: new Date((EPOCH + 1) * DAY_MS).toISOString(), end: new Date((EPOCH + 2) * DAY_MS).toISOString(), kind: 'gaming_ring', score: 0.5, evidence: { ring: 3 }, action: null },
+      { epoch: EPOCH, start: new Date(EPOCH * DAY_MS).toISOString(), end: new Date((EPOCH + 1) * DAY_MS).toISOString(), kind: 'location_spoofing', score: expect.closeTo(0.97, 5), evidence: { note: 'fixture' }, action: 'exclude' },
+    ]);
+    // The hotspot's own page says it at once, for the latest paid epoch; a clean hotspot's says null.
+    expect((await get(`/v1/hotspots/${cheat}`)).body.status.flaggedLastEpoch).toEqual({ epoch: EPOCH, kinds: ['location_spoofing'], action: 'exclude' });
+    expect((await get(`/v1/hotspots/${berlin}`)).body.status.flaggedLastEpoch).toBeNull();
+    // Epochs that start in the range, as the earnings views count them.
+    const only = await get(`/v1/hotspots/${cheat}/flags?min_time=${new Date(EPOCH * DAY_MS + 1).toISOString()}&max_time=${new Date((EPOCH + 2) * DAY_MS).toISOString()}`);
+    expect(only.body.data.map((f: { epoch: number }) => f.epoch)).toEqual([EPOCH + 1]);
+    expect((await get(`/v1/hotspots/${berlin}/flags?min_time=-30 day`)).body).toEqual({ data: [] });
+  });
+
   it('answers bad input with stable codes', async () => {
     const stranger = keypairFromLabel('rewards-api/never-onboarded').address;
     const cases: [string, number, string][] = [
@@ -122,6 +143,9 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
       [`/v1/hotspots/${fx.hotspots.cheat!.address}/rewards/proof?epoch=${EPOCH}`, 404, 'rewards.not_in_manifest'],
       [`/v1/rewards/epochs/${EPOCH + 5}/hotspots?cursor=${Buffer.from('{"a":"1"}').toString('base64url')}`, 404, 'rewards.epoch_not_found'],
       [`/v1/hotspots/${berlin}/rewards/epochs?limit=1000`, 400, 'request.invalid'],
+      [`/v1/hotspots/${stranger}/flags`, 404, 'hotspots.not_found'],
+      ['/v1/hotspots/not-an-address/flags', 400, 'keys.invalid_address'],
+      [`/v1/hotspots/${berlin}/flags?min_time=-400 day`, 400, 'request.invalid'],
       [`/v1/hotspots/${berlin}/rewards/epochs?cursor=${Buffer.from('{"a":"x"}').toString('base64url')}`, 400, 'request.invalid'],
     ];
     for (const [path, status, code] of cases) {

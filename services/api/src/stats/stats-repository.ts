@@ -87,6 +87,12 @@ export async function rewardEpochRows(sql: postgres.ISql, fromEpoch: number | un
     order by epoch desc limit ${limit}`;
 }
 
+/** End of the latest paid epoch (0 before any): epochs are paid in order, so every one before it is paid too. */
+export async function rewardsPaidUntilMs(sql: postgres.ISql): Promise<number> {
+  const [row] = await sql<{ end: string | null }[]>`select max(end_ms)::text as end from reward_epochs`;
+  return Number(row?.end ?? 0);
+}
+
 export interface EpochPocRow {
   epoch: number;
   beacons: number;

@@ -1,15 +1,15 @@
 /**
  * GET /v1/stats (the network now: hotspots, interactive, PoCs and invalid reasons over the last
  * 24 h, data transfer, the latest reward epoch) and GET /v1/stats/history (one row per epoch).
- * Past epochs never change, so a history whose range ends before the current epoch is cached long.
+ * Paid epochs never change, so a history over paid epochs, named by instants, is cached long.
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
-import { parseTimeRange } from '../http/time-range';
-import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows } from './stats-repository';
+import { epochsStartingIn, isFixedTimeRange, parseTimeRange } from '../http/time-range';
+import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs } from './stats-repository';
 
 const DAY_MS = 86_400_000;
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -99,8 +99,8 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         tags: ['network'],
         summary: 'Network statistics per epoch: PoCs, rewards, data credits burned',
         querystring: Type.Object({
-          min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative; default max_time - 30 days; up to 366 days' })),
-          max_time: Type.Optional(Type.String()),
+          min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative; default max_time - 30 days; up to 366 days; epochs starting in [min_time, max_time), as the earnings views count them' })),
+          max_time: Type.Optional(Type.String({ description: 'ISO 8601, relative or now (default)' })),
         }),
         response: {
           200: Type.Object({
@@ -124,14 +124,16 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
     async (request, reply) => {
       const nowMs = deps.clock.nowMs();
       const range = parseTimeRange(request.query, nowMs, { defaultSpanMs: 30 * DAY_MS, maxSpanMs: 366 * DAY_MS });
-      const fromEpoch = Math.floor(range.minMs / deps.epochLengthMs);
-      const toEpoch = Math.floor((range.maxMs - 1) / deps.epochLengthMs);
-      const [pocs, rewards] = await Promise.all([pocsByEpoch(sql, fromEpoch, toEpoch), rewardEpochRows(sql, fromEpoch, toEpoch, toEpoch - fromEpoch + 1)]);
+      const { fromEpoch, toEpoch } = epochsStartingIn(range, deps.epochLengthMs);
+      const [pocs, rewards, paidUntilMs] = await Promise.all([pocsByEpoch(sql, fromEpoch, toEpoch), rewardEpochRows(sql, fromEpoch, toEpoch, toEpoch - fromEpoch + 1), rewardsPaidUntilMs(sql)]);
       const rewardBy = new Map(rewards.map((r) => [r.epoch, r]));
       const epochs = [...new Set([...pocs.map((p) => p.epoch), ...rewards.map((r) => r.epoch)])].sort((a, b) => a - b);
       const pocBy = new Map(pocs.map((p) => [p.epoch, p]));
-      const currentEpoch = Math.floor(nowMs / deps.epochLengthMs);
-      void reply.header('cache-control', toEpoch < currentEpoch ? 'public, max-age=86400, immutable' : 'public, max-age=60');
+      // Final only once every epoch in the range is paid (an ended epoch is paid about 45 min later,
+      // after its last beacons are verified: until then its PoC counts grow and its rewards are
+      // null) and the URL names the range by instants (`max_time=-1 day` names another one tomorrow).
+      const final = isFixedTimeRange(request.query) && (toEpoch + 1) * deps.epochLengthMs <= paidUntilMs;
+      void reply.header('cache-control', final ? 'public, max-age=86400, immutable' : 'public, max-age=60');
       return {
         data: epochs.map((epoch) => {
           const p = pocBy.get(epoch);

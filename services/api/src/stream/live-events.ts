@@ -21,7 +21,8 @@ export type LiveEvent =
       /** Owners of the hotspots involved, for owner filters. */
       owners: string[];
     }
-  | { type: 'epoch'; epoch: number; emission: string; hotspotsRewarded: number; manifestHash: string; merkleRoot: string }
+  /** A paid epoch, with its bounds (a client cannot know EPOCH_LENGTH_MS to work them out). */
+  | { type: 'epoch'; epoch: number; start: string; end: string; emission: string; hotspotsRewarded: number; manifestHash: string; merkleRoot: string }
   /**
    * Packets the router recorded since the previous router event (its packet log follows the burns
    * by about 0.2 s, so these are by recording, not by the time a packet was heard).
@@ -43,9 +44,15 @@ export interface EventFilter {
   hexes?: string[];
 }
 
-/** Does an event concern what the subscriber asked for? Router totals have no place or owner. */
+/**
+ * Does an event concern what the subscriber asked for? A paid epoch concerns every hotspot (each
+ * one's rewards and lifetime total move), so hotspot, owner and hex filters let it through: an owner
+ * watching `?owner=o&types=poc,epoch` hears when to look at the new rewards. Router totals have no
+ * place or owner, so those filters leave them out.
+ */
 export function matches(event: LiveEvent, filter: EventFilter): boolean {
   if (filter.types && !filter.types.has(event.type)) return false;
+  if (event.type === 'epoch') return true;
   if (event.type !== 'poc') return !filter.hotspots && !filter.owners && !filter.hexes;
   const addresses = [event.beacon.hotspot, ...event.witnesses.map((w) => w.hotspot)];
   if (filter.hotspots && !addresses.some((a) => filter.hotspots!.has(a))) return false;
@@ -184,11 +191,12 @@ export class LiveEvents {
   }
 
   private async pollEpochs(): Promise<void> {
-    const rows = await this.database.sql<{ epoch: number; emission: string; hotspots_rewarded: number; manifest_hash: string; merkle_root: string }[]>`
-      select epoch, emission::text, hotspots_rewarded, manifest_hash, merkle_root from reward_epochs where epoch > ${this.epochMark ?? -1} order by epoch`;
+    const rows = await this.database.sql<{ epoch: number; start_ms: string; end_ms: string; emission: string; hotspots_rewarded: number; manifest_hash: string; merkle_root: string }[]>`
+      select epoch, start_ms::text, end_ms::text, emission::text, hotspots_rewarded, manifest_hash, merkle_root from reward_epochs where epoch > ${this.epochMark ?? -1} order by epoch`;
     for (const r of rows) {
       this.epochMark = r.epoch;
-      this.emit({ type: 'epoch', epoch: r.epoch, emission: r.emission, hotspotsRewarded: r.hotspots_rewarded, manifestHash: r.manifest_hash, merkleRoot: r.merkle_root });
+      const [start, end] = [new Date(Number(r.start_ms)).toISOString(), new Date(Number(r.end_ms)).toISOString()];
+      this.emit({ type: 'epoch', epoch: r.epoch, start, end, emission: r.emission, hotspotsRewarded: r.hotspots_rewarded, manifestHash: r.manifest_hash, merkleRoot: r.merkle_root });
     }
   }
 

@@ -24,7 +24,9 @@ export function parseFilter(query: { hotspot?: string; owner?: string; hex?: str
   for (const [field, values] of [['hotspot', hotspots], ['owner', owners], ['hex', hexes]] as const) {
     if (values && values.length > MAX_FILTER_VALUES) throw new AppError('request.invalid', `at most ${MAX_FILTER_VALUES} values in ${field}`, { field });
   }
-  for (const a of [...(hotspots ?? []), ...(owners ?? [])]) if (!isValidAddress(a)) throw new AppError('keys.invalid_address', `${a} is not a valid address`, { field: 'hotspot' });
+  for (const [field, values] of [['hotspot', hotspots], ['owner', owners]] as const) {
+    for (const a of values ?? []) if (!isValidAddress(a)) throw new AppError('keys.invalid_address', `${a} is not a valid address`, { field });
+  }
   for (const h of hexes ?? []) if (!isValidCell(h)) throw new AppError('geo.invalid_h3', `${h} is not a valid H3 cell`, { field: 'hex' });
   const allowed = ['poc', 'epoch', 'router'];
   for (const t of types ?? []) if (!allowed.includes(t)) throw new AppError('request.invalid', `types are ${allowed.join(', ')}`, { field: 'types' });
@@ -61,7 +63,8 @@ export async function registerStreamRoutes(app: HttpServer, events: LiveEvents):
       schema: {
         tags: ['network'],
         summary: 'Live feed (WebSocket): PoC verdicts, epoch results and router totals',
-        description: 'Connect with a WebSocket. Filters: hotspot, owner, hex (comma-separated), types (poc,epoch,router). Slow consumers are closed with 1013 stream.slow_consumer.',
+        description:
+          'Connect with a WebSocket. Filters: hotspot, owner, hex (comma-separated), types (poc,epoch,router). hotspot, owner and hex select PoC events; epoch events (a paid epoch concerns every hotspot) pass them, router totals (network-wide) do not. Slow consumers are closed with 1013 stream.slow_consumer.',
         querystring: Type.Object({
           hotspot: Type.Optional(Type.String()),
           owner: Type.Optional(Type.String()),

@@ -40,6 +40,33 @@ describe.each(['postgres', 'embedded'] as const)('live feed (%s)', (mode) => {
     ws.close();
   });
 
+  it('tells an owner when an epoch is paid, with the epoch\'s bounds', async () => {
+    const ws = new WebSocket(`${node.httpBaseUrl.replace('http', 'ws')}/v1/stream?owner=${a.address}&types=epoch`);
+    const messages: any[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    const { sql } = node.ctx.database;
+    const [set] = await sql<{ id: number }[]>`insert into reward_parameter_sets (effective_from_epoch, params, params_hash, created_at_ms) values (0, '{}', 'h', 0) returning id`;
+    const DAY = 86_400_000;
+    // As for verdicts, epochs paid before the feed's first poll are history: pay epochs until one comes through.
+    let epoch = 20_000;
+    await expect
+      .poll(
+        async () => {
+          const e = epoch++;
+          await sql`insert into reward_epochs (epoch, start_ms, end_ms, parameter_set_id, manifest_hash, signature, oracle_public_key, merkle_root, file_name, emission, hotspots_rewarded,
+              beacon_amount, witness_amount, data_amount, operations_amount, oracles_amount, unallocated_amount, dc_burned, dc_burned_usd, token_price_usd, emitted_usd, summary, document_gz, computed_at_ms)
+            values (${e}, ${e * DAY}, ${(e + 1) * DAY}, ${set!.id}, 'h', 's', 'k', 'r', 'f', 1000, 1, 0, 0, 0, 0, 0, 0, 0, '0', '1', '0', '{}', ${Buffer.alloc(1)}, 0)`;
+          return messages.some((m) => m.type === 'epoch');
+        },
+        { interval: 300, timeout: 15_000 },
+      )
+      .toBe(true);
+    const event = messages.find((m) => m.type === 'epoch');
+    expect(event).toMatchObject({ start: new Date(event.epoch * DAY).toISOString(), end: new Date((event.epoch + 1) * DAY).toISOString(), hotspotsRewarded: 1 });
+    ws.close();
+  });
+
   it('refuses a bad filter before upgrading, with its code', async () => {
     const refusal = (query: string) =>
       new Promise<[number, string]>((resolve) => {

@@ -26,8 +26,18 @@ describe('live feed filters', () => {
     expect(matches(router, parseFilter({ hotspot: a.address }))).toBe(false);
   });
 
+  it('tell an owner or a hotspot watcher that an epoch was paid (it moves every hotspot\'s rewards)', () => {
+    const epoch: LiveEvent = { type: 'epoch', epoch: 20_000, start: '2024-10-04T00:00:00.000Z', end: '2024-10-05T00:00:00.000Z', emission: '100', hotspotsRewarded: 2, manifestHash: 'h', merkleRoot: 'r' };
+    expect(matches(epoch, parseFilter({ owner: owner.address, types: 'poc,epoch' }))).toBe(true);
+    expect(matches(epoch, parseFilter({ hotspot: a.address }))).toBe(true);
+    expect(matches(epoch, parseFilter({ hex: cellToParent(cell, 7) }))).toBe(true);
+    expect(matches(epoch, parseFilter({ owner: owner.address, types: 'poc' }))).toBe(false);
+  });
+
   it('refuses bad filters with stable codes', () => {
-    expect(() => parseFilter({ hotspot: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address' }));
+    expect(() => parseFilter({ hotspot: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address', details: { field: 'hotspot' } }));
+    // A bad owner is named as the owner, not as a hotspot.
+    expect(() => parseFilter({ hotspot: owner.address, owner: 'nope' })).toThrow(expect.objectContaining({ code: 'keys.invalid_address', details: { field: 'owner' } }));
     expect(() => parseFilter({ hex: 'nope' })).toThrow(expect.objectContaining({ code: 'geo.invalid_h3' }));
     expect(() => parseFilter({ types: 'gossip' })).toThrow(expect.objectContaining({ code: 'request.invalid' }));
   });

@@ -9,6 +9,7 @@ function server() {
   const app = createHttpServer({ logger: pino({ level: 'silent' }), metrics: createMetricsRegistry('t'), readiness: [{ name: 'db', check: async () => false }], bodyLimitBytes: 1024 });
   app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (r) => r.body);
   app.get('/query', { schema: { querystring: Type.Object({ n: Type.Integer({ minimum: 1 }), tags: Type.Optional(Type.Array(Type.String())) }) } }, async (r) => r.query);
+  app.get('/choice', { schema: { querystring: Type.Object({ bucket: Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' }) }) } }, async (r) => r.query);
   app.post('/text/:id', { schema: { params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.String(), shape: Type.Optional(Type.Unknown()) }) } }, async (r) => r.body);
   app.get('/coded', async () => {
     throw new AppError('hotspots.not_found', 'no such hotspot', { address: 'x' });
@@ -31,6 +32,13 @@ describe('the one error mapping', () => {
     const res = await server().inject({ method: 'POST', url: '/echo', payload: { n: 0 } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'request.invalid', details: { field: 'body/n' } });
+  });
+
+  it('names the allowed values when a choice parameter gets another', async () => {
+    const res = await server().inject({ method: 'GET', url: '/choice?bucket=month' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toEqual({ code: 'request.invalid', message: 'querystring/bucket: must be one of epoch, day, week', details: { field: 'querystring/bucket', allowed: ['epoch', 'day', 'week'] } });
+    expect((await server().inject({ method: 'GET', url: '/choice?bucket=day' })).json()).toEqual({ bucket: 'day' });
   });
 
   it('maps malformed JSON, oversize bodies and wrong media types to stable codes', async () => {

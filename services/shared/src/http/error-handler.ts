@@ -28,6 +28,17 @@ export function toErrorBody(code: string, message: string, requestId: string, de
   return details ? { error: { code, message, details }, requestId } : { error: { code, message }, requestId };
 }
 
+/**
+ * The values a choice parameter takes (`bucket`, `role`, `format`, ...), when that is what failed:
+ * a union of literals fails with one "must be equal to constant" per literal, which named none of
+ * them, so a user sending bucket=month could not learn that epoch, day and week are the choices.
+ */
+function allowedValues(errors: NonNullable<FastifyError['validation']>, instancePath: string | undefined): unknown[] | undefined {
+  const consts = errors.filter((e) => e.instancePath === instancePath && e.keyword === 'const');
+  if (consts.length === 0 || errors[0]?.keyword !== 'const') return undefined;
+  return consts.map((e) => (e.params as { allowedValue?: unknown }).allowedValue);
+}
+
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (isAppError(error)) {
     if (error.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
@@ -40,6 +51,11 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     const field = first ? `${fe.validationContext ?? 'request'}${first.instancePath || ''}` : fe.validationContext ?? 'request';
     const missing = (first?.params as { requiredProperties?: string[]; missingProperty?: string } | undefined);
     const fieldName = missing?.missingProperty ? `${field}/${missing.missingProperty}` : missing?.requiredProperties ? `${field}/${missing.requiredProperties.join(',')}` : field;
+    const allowed = allowedValues(fe.validation, first?.instancePath);
+    if (allowed) {
+      void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: must be one of ${allowed.join(', ')}`, request.id, { field: fieldName, allowed }));
+      return;
+    }
     void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: ${first?.message ?? 'invalid'}`, request.id, { field: fieldName }));
     return;
   }

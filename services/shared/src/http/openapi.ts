@@ -14,7 +14,9 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
         title: 'Coverage network API',
         version: '1.0.0',
         description:
-          'Hotspot registry, proof-of-coverage reports, rewards, coverage maps and packet routing. Errors are `{ error: { code, message }, requestId }` with stable dotted codes.',
+          'Hotspot registry, proof-of-coverage reports, rewards, coverage maps and packet routing. Errors are `{ error: { code, message, details? }, requestId }` with stable dotted codes; `details.field` names the parameter at fault. ' +
+          'Any route may answer 429 `request.rate_limited` with `Retry-After`; every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`. ' +
+          'Times are UTC; `min_time`/`max_time` take ISO 8601 or relative forms (`-7 day`, `now`). Token amounts are decimal strings of base units (they exceed 2^53).',
       },
       components: {
         securitySchemes: {

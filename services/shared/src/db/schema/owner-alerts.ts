@@ -14,7 +14,10 @@ export const ownerAlerts = pgTable('owner_alerts', {
   /** Nonce of the last accepted signed change; each new one must be greater (replays are refused). */
   nonce: bigint('nonce', { mode: 'number' }).notNull(),
   updatedAtMs: bigint('updated_at_ms', { mode: 'number' }).notNull(),
-  /** A checker holds the owner until then (several API replicas: one posts each notice). */
+  /**
+   * A checker holds the owner until then (several API replicas: one posts each notice); once
+   * released, when its last check ended, so checks take owners round-robin.
+   */
   leaseUntilMs: bigint('lease_until_ms', { mode: 'number' }),
   lastSentAtMs: bigint('last_sent_at_ms', { mode: 'number' }),
   /** What the last failed post got (`status_500`, `timeout`, `ECONNREFUSED`, ...); null after a success. */
