@@ -39,11 +39,15 @@ export function dcSpending(balanceDc: number, burns: readonly { day: string; dc:
   return { burnedTodayDc, burnedLast7DaysDc, averageDailyDc: Math.round(averageDailyDc * 10) / 10, estimatedDaysLeft };
 }
 
-/** DC burned per UTC day since `fromMs`, over the org's routes (through their stats' primary key). */
+/**
+ * DC burned per UTC day since `fromMs`, over every route the org has had (through the stats' org
+ * index): going through the org's current routes lost what a deleted route had burned, so
+ * replacing a route made the org's spending drop and its days left look longer.
+ */
 export async function orgDailyBurns(db: Db, orgId: string, fromMs: number): Promise<{ day: string; dc: number }[]> {
   const rows = await db.execute<{ day: string; dc: string }>(sql`
-    select s.day::text as day, sum(s.dc)::text as dc from route_stats_daily s join routes r on r.id = s.route_id
-    where r.org_id = ${orgId} and s.day >= ${dayOf(fromMs)}::date group by s.day`);
+    select s.day::text as day, sum(s.dc)::text as dc from route_stats_daily s
+    where s.org_id = ${orgId} and s.day >= ${dayOf(fromMs)}::date group by s.day`);
   return [...rows].map((r) => ({ day: r.day, dc: Number(r.dc) }));
 }
 

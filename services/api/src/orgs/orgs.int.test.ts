@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { orgApiKeyHash } from '@cov/shared/routing/org-api-keys';
 import { readRoutingConfigVersion } from '@cov/shared/routing/routing-config';
+import { routeStatsDaily } from '@cov/shared/db/schema/routing';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { hashApiKey } from '../auth/api-keys';
 
@@ -174,6 +175,26 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
 
     expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).status).toBe(204);
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+  });
+
+  it('counts DC burned through a deleted route in the org spending', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Gamma Trackers' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/g' };
+    const kept = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
+    const replaced = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
+    // The router's settle step writes these: 70 DC yesterday through the route about to go, 7 today through each.
+    await node.ctx.database.db.insert(routeStatsDaily).values([
+      { routeId: replaced, orgId: org.id, day: '2026-11-01', packets: 35, copies: 70, dc: 70 },
+      { routeId: replaced, orgId: org.id, day: '2026-11-02', packets: 7, copies: 7, dc: 7 },
+      { routeId: kept, orgId: org.id, day: '2026-11-02', packets: 7, copies: 7, dc: 7 },
+    ]);
+    await call('POST', `/v1/admin/orgs/${org.id}/dc`, { amountDc: 100 }, node.adminKey);
+    const spending = { burnedTodayDc: 14, burnedLast7DaysDc: 70, averageDailyDc: 10, estimatedDaysLeft: 10 };
+    expect((await call('GET', `/v1/orgs/${org.id}`, undefined, org.key)).body.spending).toEqual(spending);
+    // Moving to a new route (a new LNS, say) does not give back what the old one burned.
+    expect((await call('DELETE', `/v1/orgs/${org.id}/routes/${replaced}`, undefined, org.key)).status).toBe(204);
+    expect((await call('GET', `/v1/orgs/${org.id}`, undefined, org.key)).body.spending).toEqual(spending);
   });
 
   it('refuses bad route configuration with stable codes', async () => {

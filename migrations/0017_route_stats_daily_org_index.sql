@@ -1,0 +1,1 @@
+CREATE INDEX "route_stats_daily_org_day_idx" ON "route_stats_daily" USING btree ("org_id","day");
