@@ -11,7 +11,7 @@ import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, Eui, GwmpEndpointInput, HttpEndpointInput, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import { DevAddrHex, EndpointInput, Eui, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
@@ -24,7 +24,6 @@ const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
 const RouteParams = Type.Object({ orgId: Type.String({ format: 'uuid' }), routeId: Type.String({ format: 'uuid' }) });
 const Range = Type.Object({ start: DevAddrHex, end: DevAddrHex }, { additionalProperties: false });
 const EuiPair = Type.Object({ joinEui: Eui, devEui: Eui }, { additionalProperties: false });
-const Endpoint = Type.Union([HttpEndpointInput, GwmpEndpointInput]);
 const MaxCopies = Type.Integer({ minimum: 1, maximum: 100, description: 'Copies bought per packet (each uplink copy is billed).' });
 const SessionKey = Type.String({ pattern: '^[0-9A-Fa-f]{32}$', description: 'NwkSKey, 32 hex' });
 const SKF_MAX_PER_REQUEST = 100;
@@ -56,7 +55,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ maxLength: 100 })),
-            endpoint: Endpoint,
+            endpoint: EndpointInput,
             maxCopies: Type.Optional(MaxCopies),
             active: Type.Optional(Type.Boolean()),
             devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),
@@ -112,7 +111,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ maxLength: 100 })),
-            endpoint: Type.Optional(Endpoint),
+            endpoint: Type.Optional(EndpointInput),
             maxCopies: Type.Optional(MaxCopies),
             active: Type.Optional(Type.Boolean()),
             devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),

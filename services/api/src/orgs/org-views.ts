@@ -4,7 +4,7 @@
  * never leave: API keys show their prefix, session keys their last 4 hex, endpoint auth headers
  * only whether one is set.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
 import { AuthHeaderValue } from '../http/outbound-request';
@@ -85,6 +85,17 @@ export const GwmpEndpointInput = Type.Object(
   { protocol: Type.Literal('gwmp'), host: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_-]+$' }), port: UdpPort, regionPorts: Type.Optional(RegionPorts) },
   { additionalProperties: false },
 );
+
+/**
+ * A route's endpoint as given: told apart by `protocol` (an OpenAPI discriminator, which Ajv
+ * honours), so a mistake in a GWMP endpoint is reported in its own field. As a plain union, Ajv
+ * reported the first branch's complaint, "endpoint/url: must have required property 'url'", for a
+ * bad GWMP port or region.
+ */
+export const EndpointInput = Type.Unsafe<Static<typeof HttpEndpointInput> | Static<typeof GwmpEndpointInput>>({
+  oneOf: [HttpEndpointInput, GwmpEndpointInput],
+  discriminator: { propertyName: 'protocol' },
+});
 
 export const RouteView = Type.Object(
   {

@@ -218,6 +218,12 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU868: 70000 } } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: {} } }))).toEqual([400, 'request.invalid']);
+    // Each named body/endpoint/url ("must have required property 'url'", the HTTP endpoint's complaint).
+    const field = async (endpoint: unknown) => (await post({ endpoint })).body.error.details.field;
+    expect(await field({ protocol: 'gwmp', host: 'lns', port: 70000 })).toBe('body/endpoint/port');
+    expect(await field({ protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } })).toBe('body/endpoint/regionPorts');
+    expect(await field({ protocol: 'gwmp', host: 'lns lns', port: 1700 })).toBe('body/endpoint/host');
+    expect(await field({ protocol: 'gwmp', port: 1700 })).toBe('body/endpoint/host');
     expect(code(await post({ endpoint: http, maxCopies: 0 }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c0', end: 'fc014c07' }] }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, euiPairs: [{ joinEui: 'xyz', devEui: '0000000000000000' }] }))).toEqual([400, 'request.invalid']);

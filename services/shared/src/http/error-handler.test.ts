@@ -10,6 +10,9 @@ function server() {
   app.post('/echo', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async (r) => r.body);
   app.get('/query', { schema: { querystring: Type.Object({ n: Type.Integer({ minimum: 1 }), tags: Type.Optional(Type.Array(Type.String())) }) } }, async (r) => r.query);
   app.post('/text/:id', { schema: { params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.String(), shape: Type.Optional(Type.Unknown()) }) } }, async (r) => r.body);
+  const Http = Type.Object({ protocol: Type.Literal('http'), url: Type.String() }, { additionalProperties: false });
+  const Udp = Type.Object({ protocol: Type.Literal('udp'), port: Type.Integer({ maximum: 65535 }) }, { additionalProperties: false });
+  app.post('/endpoint', { schema: { body: Type.Object({ endpoint: Type.Unsafe({ oneOf: [Http, Udp], discriminator: { propertyName: 'protocol' } }) }) } }, async (r) => r.body);
   app.get('/coded', async () => {
     throw new AppError('hotspots.not_found', 'no such hotspot', { address: 'x' });
   });
@@ -31,6 +34,17 @@ describe('the one error mapping', () => {
     const res = await server().inject({ method: 'POST', url: '/echo', payload: { n: 0 } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'request.invalid', details: { field: 'body/n' } });
+  });
+
+  it('names the failing field of the member a discriminated union names, not of its first member', async () => {
+    const app = server();
+    const field = async (endpoint: unknown) => (await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint } })).json().error?.details?.field;
+    expect(await field({ protocol: 'udp', port: 70000 })).toBe('body/endpoint/port');
+    expect(await field({ protocol: 'udp', port: 1, url: 'x' })).toBe('body/endpoint');
+    expect(await field({ protocol: 'http' })).toBe('body/endpoint/url');
+    expect(await field({ protocol: 'ftp', url: 'x' })).toBe('body/endpoint/protocol');
+    expect(await field({ url: 'x' })).toBe('body/endpoint/protocol');
+    expect((await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint: { protocol: 'udp', port: 1700 } } })).statusCode).toBe(200);
   });
 
   it('maps malformed JSON, oversize bodies and wrong media types to stable codes', async () => {
