@@ -497,8 +497,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(packets.body.data.map((p: { status: string; fCnt: number | null; dc: number }) => [p.status, p.fCnt, p.dc])).toEqual([
       ['forwarded', 17, 2],
       ['endpoint_backoff', 16, 0],
-      ['forwarded', 15, 2],
-      ['forwarded', 14, 2],
+      // Paid, but the endpoint answered 500: the log says so per packet, as the stats count it.
+      ['endpoint_error', 15, 2],
+      ['endpoint_error', 14, 2],
       ['forwarded', 13, 2],
     ]);
     const stats = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);

@@ -24,7 +24,7 @@ const DeviceView = Type.Object({
   devEui: Type.Union([Type.String(), Type.Null()]),
   joinEui: Type.Union([Type.String(), Type.Null()]),
   packets: Type.Integer({ description: 'Distinct packets heard in the span (one routed to two of the org’s routes counts once).' }),
-  forwarded: Type.Integer(),
+  forwarded: Type.Integer({ description: 'Packets forwarded that the endpoint took (a refused one is endpoint_error, not counted here).' }),
   copiesBought: Type.Integer(),
   dc: Type.Integer(),
   lastSeenAt: Type.String({ format: 'date-time' }),

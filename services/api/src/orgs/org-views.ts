@@ -147,7 +147,10 @@ export const RoutedPacketView = Type.Object(
     }),
     copiesBought: Type.Integer({ description: 'Copies bought (and forwarded) for this route, over all its purchases of the packet: at most its max_copies; 0 when not forwarded.' }),
     dc: Type.Integer(),
-    status: Type.String({ description: '"forwarded" or the drop reason' }),
+    status: Type.String({
+      description:
+        '"forwarded" or the drop reason; "endpoint_error": paid and sent, but the endpoint refused it or did not answer (recorded with the router\'s next burn batch, so a row may read "forwarded" for a moment first).',
+    }),
     receivedAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'RoutedPacket' },
