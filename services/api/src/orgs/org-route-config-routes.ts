@@ -11,7 +11,7 @@ import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, EndpointInput, Eui, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import { DevAddrHex, EndpointInput, Eui, PacketStatus, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
@@ -293,7 +293,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           devAddr: Type.Optional(DevAddrHex),
           devEui: Type.Optional(Eui),
-          status: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}$', description: '"forwarded" or a drop reason' })),
+          status: Type.Optional({ ...PacketStatus, description: '"forwarded" or a drop reason' }),
         }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('RoutedPacket')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404) },
       },

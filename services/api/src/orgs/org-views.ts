@@ -131,6 +131,14 @@ export const RouteView = Type.Object(
   { $id: 'Route' },
 );
 
+/**
+ * What the packet log's status can be (the router's route outcomes, and endpoint_error once a
+ * delivery failed). The packets filter takes only these: a misspelt one matched nothing and
+ * answered an empty page, as if the route had no such packets.
+ */
+export const PACKET_STATUSES = ['forwarded', 'insufficient_dc', 'burn_failed', 'route_inactive', 'route_locked', 'endpoint_backoff', 'endpoint_error'] as const;
+export const PacketStatus = Type.Union(PACKET_STATUSES.map((s) => Type.Literal(s)));
+
 export const RoutedPacketView = Type.Object(
   {
     id: Type.String({ description: 'SHA-256 of the PHYPayload (the webhook message id).' }),

@@ -172,6 +172,9 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([routeId]);
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/stats`, undefined, a.key)).body).toMatchObject({ routeId, totals: { packets: 0, copies: 0, dc: 0, drops: {} }, days: [] });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets`, undefined, a.key)).body).toEqual({ data: [], cursor: null });
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=endpoint_error`, undefined, a.key)).status).toBe(200);
+    // A misspelt status answered an empty page, as if the route had none of those packets.
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=insufficient_credit`, undefined, a.key))).toEqual([400, 'request.invalid']);
 
     expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).status).toBe(204);
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
