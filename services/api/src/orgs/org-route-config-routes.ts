@@ -15,7 +15,7 @@ import { DevAddrHex, EndpointInput, Eui, PacketStatus, toRoutedPacketView, toRou
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
-import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRouteDelivery, listRoutedPackets, listSkfs, type RouteRow } from './routes-repository';
+import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRouteDelivery, listRoutedPackets, listSkfs, sessionKeyDigest, type RouteRow } from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -27,6 +27,10 @@ const EuiPair = Type.Object({ joinEui: Eui, devEui: Eui }, { additionalPropertie
 const MaxCopies = Type.Integer({ minimum: 1, maximum: 100, description: 'Copies bought per packet (each uplink copy is billed).' });
 const SessionKey = Type.String({ pattern: '^[0-9A-Fa-f]{32}$', description: 'NwkSKey, 32 hex' });
 const SKF_MAX_PER_REQUEST = 100;
+// What the cursors of the EUI pair and filter lists hold; anything else was not issued here.
+const isEuiHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v);
+const isDigestHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+const isDevAddrNumber = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const EUI_MAX_PER_REQUEST = 1000;
 
 export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
@@ -160,17 +164,25 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     {
       schema: {
         tags: ['device makers'],
-        summary: "A route's JoinEUI/DevEUI pairs",
+        summary: "A route's JoinEUI/DevEUI pairs, in EUI order (keyset paginated)",
         security,
         params: RouteParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
-        response: { 200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })) }), ...errors(400, 401, 403, 404) },
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })), cursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errors(400, 401, 403, 404),
+        },
       },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       await orgRoute(request.params.orgId, request.params.routeId);
-      return { data: (await listEuiPairs(deps.db, request.params.routeId, request.query.limit)).map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })) };
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { j: string; d: string } => isEuiHex((v as { j?: unknown })?.j) && isEuiHex((v as { d?: unknown })?.d));
+      const rows = await listEuiPairs(deps.db, request.params.routeId, after, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { data: page.map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })), cursor: rows.length > limit && last ? encodeCursor({ j: last.joinEui, d: last.devEui }) : null };
     },
   );
 
@@ -201,12 +213,15 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     {
       schema: {
         tags: ['device makers'],
-        summary: "A route's session-key filters (keys shown by their last 4 hex)",
+        summary: "A route's session-key filters (keys shown by their last 4 hex), in DevAddr order (keyset paginated)",
         security,
         params: RouteParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
         response: {
-          200: Type.Object({ data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })) }),
+          200: Type.Object({
+            data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })),
+            cursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...errors(400, 401, 403, 404),
         },
       },
@@ -214,7 +229,12 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       await orgRoute(request.params.orgId, request.params.routeId);
-      return { data: (await listSkfs(deps.db, request.params.routeId, request.query.limit)).map(toSkfView) };
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { a: number; k: string } => isDevAddrNumber((v as { a?: unknown })?.a) && isDigestHex((v as { k?: unknown })?.k));
+      const rows = await listSkfs(deps.db, request.params.routeId, after, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toSkfView), cursor: rows.length > limit && last ? encodeCursor({ a: last.devAddr, k: sessionKeyDigest(last.sessionKey) }) : null };
     },
   );
 

@@ -200,6 +200,39 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect((await call('GET', `/v1/orgs/${org.id}`, undefined, org.key)).body.spending).toEqual(spending);
   });
 
+  it('pages through a route\'s EUI pairs and session-key filters, without a key in any cursor', async () => {
+    const route = (await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/p' } }, a.key)).body.id as string;
+    const pairs = ['0000000000000003', '0000000000000001', '00000000000000ff', '0000000000000002', '0000000000000000'].map((devEui, i) => ({ joinEui: `70b3d57ed000000${i % 2}`, devEui }));
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${route}/eui-pairs`, { add: pairs }, a.key)).status).toBe(204);
+    const keys = ['11', '22', '33', '44'].map((b) => b.repeat(16));
+    const skfs = [{ devAddr: 'fc014c03', sessionKey: keys[0] }, { devAddr: 'fc014c01', sessionKey: keys[1] }, { devAddr: 'fc014c03', sessionKey: keys[2] }, { devAddr: 'fc014c03', sessionKey: keys[3] }];
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${route}/skfs`, { add: skfs }, a.key)).status).toBe(204);
+    // Listing stopped at `limit` (at most 10,000) with no way to the rest: a big fleet's pairs could not all be read back.
+    const all = async (what: string) => {
+      const seen: unknown[] = [];
+      let cursor: string | null = '';
+      for (let pages = 0; cursor !== null; pages++) {
+        expect(pages).toBeLessThan(5);
+        const r = await call('GET', `/v1/orgs/${a.id}/routes/${route}/${what}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, a.key);
+        expect(r.status).toBe(200);
+        expect(r.body.data.length).toBeLessThanOrEqual(2);
+        seen.push(...r.body.data);
+        cursor = r.body.cursor;
+        if (cursor) for (const k of keys) expect(Buffer.from(cursor, 'base64url').toString()).not.toContain(k);
+      }
+      return seen;
+    };
+    const sorted = [...pairs].sort((x, y) => (x.joinEui + x.devEui).localeCompare(y.joinEui + y.devEui));
+    expect(await all('eui-pairs')).toEqual(sorted);
+    const listed = (await all('skfs')) as { devAddr: string; sessionKeyHint: string }[];
+    expect(listed.map((s) => s.devAddr)).toEqual(['fc014c01', 'fc014c03', 'fc014c03', 'fc014c03']);
+    expect(new Set(listed.map((s) => s.sessionKeyHint))).toEqual(new Set(keys.map((k) => `…${k.slice(-4)}`)));
+    for (const what of ['eui-pairs', 'skfs']) {
+      expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/${what}?cursor=bogus`, undefined, a.key))).toEqual([400, 'request.invalid']);
+    }
+    expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${route}`, undefined, a.key)).status).toBe(204);
+  });
+
   it('refuses bad route configuration with stable codes', async () => {
     const http = { protocol: 'http', url: 'http://127.0.0.1:9/x' };
     const post = (body: unknown) => call('POST', `/v1/orgs/${a.id}/routes`, body, a.key);

@@ -1,4 +1,5 @@
 // DB functions for routes and what hangs off them: DevAddr ranges, EUI pairs, session-key filters, stats and the packet log.
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
 import { routeDelivery, routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
@@ -65,8 +66,14 @@ export async function countEuiPairs(db: Db, routeIds: string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.routeId, r.n]));
 }
 
-export async function listEuiPairs(db: Db, routeId: string, limit: number): Promise<EuiPairRow[]> {
-  return db.select().from(routeEuiPairs).where(eq(routeEuiPairs.routeId, routeId)).orderBy(asc(routeEuiPairs.joinEui), asc(routeEuiPairs.devEui)).limit(limit);
+/** In (JoinEUI, DevEUI) order (the primary key's); `after` is the last pair of the page before. */
+export async function listEuiPairs(db: Db, routeId: string, after: { j: string; d: string } | undefined, limit: number): Promise<EuiPairRow[]> {
+  return db
+    .select()
+    .from(routeEuiPairs)
+    .where(and(eq(routeEuiPairs.routeId, routeId), after === undefined ? undefined : sql`(${routeEuiPairs.joinEui}, ${routeEuiPairs.devEui}) > (${after.j}, ${after.d})`))
+    .orderBy(asc(routeEuiPairs.joinEui), asc(routeEuiPairs.devEui))
+    .limit(limit);
 }
 
 export async function addEuiPairs(db: Db, routeId: string, pairs: { joinEui: string; devEui: string }[]): Promise<void> {
@@ -79,8 +86,23 @@ export async function removeEuiPairs(db: Db, routeId: string, pairs: { joinEui: 
   }
 }
 
-export async function listSkfs(db: Db, routeId: string, limit: number): Promise<SkfRow[]> {
-  return db.select().from(routeSkfs).where(eq(routeSkfs.routeId, routeId)).orderBy(asc(routeSkfs.devAddr), asc(routeSkfs.sessionKey)).limit(limit);
+/** SHA-256 of a session key (hex): what a page of filters ends on, as the key itself is never shown. */
+export function sessionKeyDigest(sessionKey: string): string {
+  return createHash('sha256').update(Buffer.from(sessionKey, 'hex')).digest('hex');
+}
+
+/**
+ * In (DevAddr, key digest) order; `after` is the last filter of the page before, its key by
+ * sessionKeyDigest, so that a cursor never carries a session key.
+ */
+export async function listSkfs(db: Db, routeId: string, after: { a: number; k: string } | undefined, limit: number): Promise<SkfRow[]> {
+  const digest = sql`sha256(decode(${routeSkfs.sessionKey}, 'hex'))`;
+  return db
+    .select()
+    .from(routeSkfs)
+    .where(and(eq(routeSkfs.routeId, routeId), after === undefined ? undefined : sql`(${routeSkfs.devAddr}, ${digest}) > (${after.a}::bigint, decode(${after.k}, 'hex'))`))
+    .orderBy(asc(routeSkfs.devAddr), asc(digest))
+    .limit(limit);
 }
 
 export async function upsertSkfs(db: Db, routeId: string, skfs: { devAddr: number; sessionKey: string; maxCopies: number }[]): Promise<void> {
