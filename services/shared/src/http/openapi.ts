@@ -4,7 +4,20 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { errorCatalog } from '../errors';
 import type { HttpServer } from './create-http-server';
+
+/**
+ * Every error code with the HTTP status it is answered with, for the document's description: the
+ * routes' responses name only statuses, and a client switches on codes (what a 409 or a 422 means
+ * differs from route to route).
+ */
+export function errorCodeTable(catalog: Record<string, number> = errorCatalog): string {
+  const rows = Object.entries(catalog)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, status]) => `| \`${code}\` | ${status} |`);
+  return ['| code | HTTP status |', '|---|---|', ...rows].join('\n');
+}
 
 export async function registerOpenApi(app: HttpServer): Promise<void> {
   await app.register(swagger, {
@@ -14,7 +27,9 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
         title: 'Coverage network API',
         version: '1.0.0',
         description:
-          'Hotspot registry, proof-of-coverage reports, rewards, coverage maps and packet routing. Errors are `{ error: { code, message }, requestId }` with stable dotted codes.',
+          'Hotspot registry, proof-of-coverage reports, rewards, coverage maps and packet routing. Errors are `{ error: { code, message, details? }, requestId }` with stable dotted codes; ' +
+          'any route may also answer 429 `request.rate_limited` (with `Retry-After`) and 500 `internal.error`. A bad field is 400 `request.invalid` naming it in `details.field`.\n\n' +
+          errorCodeTable(),
       },
       components: {
         securitySchemes: {
