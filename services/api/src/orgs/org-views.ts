@@ -32,8 +32,10 @@ export const OrgView = Type.Object(
         {
           burnedTodayDc: Type.Integer({ description: 'DC burned so far today (UTC).' }),
           burnedLast7DaysDc: Type.Integer({ description: 'DC burned over the last 7 full UTC days.' }),
-          averageDailyDc: Type.Number({ description: 'Their daily average.' }),
-          estimatedDaysLeft: Type.Union([Type.Number(), Type.Null()], { description: 'Balance over the daily average: when packets would stop being forwarded without a top-up. Null when nothing was burned.' }),
+          averageDailyDc: Type.Number({ description: 'Their daily average; over the full UTC days since the organisation was created when it is younger than 7 days.' }),
+          estimatedDaysLeft: Type.Union([Type.Number(), Type.Null()], {
+            description: 'Balance over the daily average: when packets would stop being forwarded without a top-up. Null when nothing was burned on those days, or the organisation is not a full UTC day old.',
+          }),
         },
         { description: 'How fast the balance goes (GET of one organisation only). From the daily route stats, which follow the burns by about 0.2 s.' },
       ),

@@ -110,7 +110,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       const org = await requireOrg(deps.db, request.params.orgId);
       const blocks = await listDevaddrBlocks(deps.db, org.id);
-      return { ...toOrgView(org, blocks), spending: await orgDcSpending(deps.db, org.id, org.dcBalance, deps.clock.nowMs()) };
+      return { ...toOrgView(org, blocks), spending: await orgDcSpending(deps.db, { id: org.id, createdAtMs: org.createdAt.getTime() }, org.dcBalance, deps.clock.nowMs()) };
     },
   );
 

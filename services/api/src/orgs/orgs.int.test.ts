@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { orgApiKeyHash } from '@cov/shared/routing/org-api-keys';
 import { readRoutingConfigVersion } from '@cov/shared/routing/routing-config';
-import { routeStatsDaily } from '@cov/shared/db/schema/routing';
+import { eq } from 'drizzle-orm';
+import { orgs, routeStatsDaily } from '@cov/shared/db/schema/routing';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { hashApiKey } from '../auth/api-keys';
 
@@ -183,6 +184,8 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
   it('counts DC burned through a deleted route in the org spending', async () => {
     const created = await call('POST', '/v1/admin/orgs', { name: 'Gamma Trackers' }, node.adminKey);
     const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    // Old enough for a seven-day average.
+    await node.ctx.database.db.update(orgs).set({ createdAt: new Date(T0 - 30 * 86_400_000) }).where(eq(orgs.id, org.id));
     const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/g' };
     const kept = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
     const replaced = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
