@@ -61,7 +61,7 @@ async function checkedRanges(db: Db, orgId: string, ranges: HexRange[]): Promise
     const end = addr(r.end);
     if (start > end) throw new AppError('routes.invalid_range', `devAddrRanges[${i}]: start ${r.start} is after end ${r.end}`, { field: `devAddrRanges/${i}` });
     if (!insideBlocks({ start, end }, blocks)) {
-      throw new AppError('routes.devaddr_outside_blocks', `devAddrRanges[${i}] ${r.start}-${r.end} is not inside one of the organisation's DevAddr blocks`, { field: `devAddrRanges/${i}` });
+      throw new AppError('routes.devaddr_outside_blocks', `devAddrRanges[${i}] ${r.start}-${r.end} is not all inside the organisation's DevAddr blocks`, { field: `devAddrRanges/${i}` });
     }
     return { startAddr: start, endAddr: end };
   });
@@ -163,7 +163,7 @@ export async function changeSkfs(deps: OrgsDeps, caller: OrgCaller, orgId: strin
     add.forEach((s, i) => {
       const a = addr(s.devAddr);
       if (!insideBlocks({ start: a, end: a }, blocks)) {
-        throw new AppError('routes.devaddr_outside_blocks', `add[${i}].devAddr ${s.devAddr} is not inside one of the organisation's DevAddr blocks`, { field: `add/${i}/devAddr` });
+        throw new AppError('routes.devaddr_outside_blocks', `add[${i}].devAddr ${s.devAddr} is not in the organisation's DevAddr blocks`, { field: `add/${i}/devAddr` });
       }
     });
     await removeSkfs(tx, routeId, remove.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase() })));
