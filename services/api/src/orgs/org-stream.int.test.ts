@@ -33,7 +33,8 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     });
 
   beforeAll(async () => {
-    node = await startTestNode(mode, { services: ['api'] });
+    // Keys are checked again every 50 ms on open streams (10 s by default).
+    node = await startTestNode(mode, { services: ['api'], overrides: { ORG_STREAM_KEY_CHECK_INTERVAL_MS: '50' } });
     const a = await call('POST', '/v1/admin/orgs', { name: 'Org A', devAddrCount: 8 }, node.adminKey);
     const b = await call('POST', '/v1/admin/orgs', { name: 'Org B', devAddrCount: 8 }, node.adminKey);
     orgA = { id: a.body.org.id, key: a.body.apiKey };
@@ -105,5 +106,19 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     expect(other.messages[1]).toMatchObject({ type: 'packet', routeId: routes.b1, packet: { fCnt: 5 } });
     for (const s of [all, one, pub, other, device]) s.ws.close();
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?devEui=nothex`, orgA.key)).toBe(400);
+  });
+
+  it('closes the streams of a key once it is revoked, and only those', async () => {
+    const issued = await call('POST', `/v1/orgs/${orgA.id}/api-keys`, { scope: 'read' }, orgA.key);
+    const leaked = await open(`/v1/orgs/${orgA.id}/stream`, issued.body.apiKey);
+    const kept = await open(`/v1/orgs/${orgA.id}/stream`, orgA.key);
+    const closed = new Promise<[number, string]>((resolve) => leaked.ws.once('close', (code, reason) => resolve([code, reason.toString()])));
+    expect((await call('DELETE', `/v1/orgs/${orgA.id}/api-keys/${issued.body.key.id}`, undefined, orgA.key)).status).toBe(204);
+    // It kept receiving the org's packets for as long as the socket lived.
+    expect(await closed).toEqual([1008, 'auth.bad_key']);
+    expect(kept.ws.readyState).toBe(WebSocket.OPEN);
+    await record(routes.a1!, orgA.id, 7, 'forwarded');
+    await expect.poll(() => kept.messages.length, { timeout: 10_000 }).toBe(2);
+    kept.ws.close();
   });
 });
