@@ -85,6 +85,40 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('GET', `/v1/orgs/${a.id}/dc?cursor=bogus`, undefined, a.key))).toEqual([400, 'request.invalid']);
   });
 
+  it('narrows the ledger to a time range and a kind, for a month\'s accounts', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Delta Ledger' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    const rows: [string, number, number][] = [
+      ['purchase', 1000, Date.UTC(2026, 8, 30, 23)],
+      ['burn', -10, Date.UTC(2026, 9, 1)],
+      ['top_up', 50, Date.UTC(2026, 9, 15)],
+      ['burn', -20, Date.UTC(2026, 9, 31, 23, 59)],
+      ['burn', -5, Date.UTC(2026, 10, 1)],
+    ];
+    let balance = 0;
+    for (const [kind, amount, at] of rows) {
+      balance += amount;
+      await node.ctx.database.sql`insert into dc_ledger (org_id, kind, amount_dc, balance_after_dc, created_at_ms) values (${org.id}, ${kind}, ${amount}, ${balance}, ${at})`;
+    }
+    const amounts = async (query: string) => {
+      const r = await call('GET', `/v1/orgs/${org.id}/dc?${query}`, undefined, org.key);
+      expect(r.status).toBe(200);
+      return r.body.data.map((e: { amountDc: number }) => e.amountDc);
+    };
+    // October: only the whole ledger, newest first, page after page, could be had.
+    expect(await amounts('min_time=2026-10-01&max_time=2026-11-01')).toEqual([-20, 50, -10]);
+    expect(await amounts('min_time=2026-10-01&max_time=2026-11-01&kind=burn')).toEqual([-20, -10]);
+    expect(await amounts('kind=purchase')).toEqual([1000]);
+    expect(await amounts('max_time=2026-10-01')).toEqual([1000]);
+    const page = await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-10-01&limit=2`, undefined, org.key);
+    expect(page.body.data.map((e: { amountDc: number }) => e.amountDc)).toEqual([-5, -20]);
+    expect(await amounts(`min_time=2026-10-01&limit=2&cursor=${page.body.cursor}`)).toEqual([50, -10]);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-11-01&max_time=2026-10-01`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=2024-01-01&max_time=2026-10-01`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=yesterday`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?kind=refund`, undefined, org.key))).toEqual([400, 'request.invalid']);
+  });
+
   it('credits once per Idempotency-Key, however often or concurrently the request is retried', async () => {
     const credit = (body: unknown, idempotencyKey: string) => call('POST', `/v1/admin/orgs/${b.id}/dc`, body, node.adminKey, { 'idempotency-key': idempotencyKey });
     const balance = async () => (await call('GET', `/v1/orgs/${b.id}/dc`, undefined, b.key)).body.balanceDc as number;
