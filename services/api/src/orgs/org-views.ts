@@ -48,6 +48,7 @@ export const ApiKeyView = Type.Object(
   {
     id: Type.String(),
     prefix: Type.String(),
+    name: Type.String({ description: 'Given when the key was issued; "" when none was.' }),
     scope: Type.Union([Type.Literal('read'), Type.Literal('write')]),
     createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -177,7 +178,7 @@ export function toOrgView(org: OrgRow, blocks: DevaddrBlockRow[]) {
 }
 
 export function toApiKeyView(k: OrgApiKeyRow) {
-  return { id: k.id, prefix: k.keyPrefix, scope: k.scope, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null };
+  return { id: k.id, prefix: k.keyPrefix, name: k.name, scope: k.scope, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null };
 }
 
 export function toLedgerView(e: DcLedgerRow) {

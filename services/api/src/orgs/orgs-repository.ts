@@ -19,7 +19,7 @@ export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
   return row;
 }
 
-export async function insertOrgApiKey(db: Db, key: { orgId: string; keyHash: string; keyPrefix: string; scope: 'read' | 'write'; createdAt: Date }): Promise<OrgApiKeyRow> {
+export async function insertOrgApiKey(db: Db, key: { orgId: string; keyHash: string; keyPrefix: string; name?: string; scope: 'read' | 'write'; createdAt: Date }): Promise<OrgApiKeyRow> {
   const [row] = await db.insert(orgApiKeys).values(key).returning();
   return row!;
 }

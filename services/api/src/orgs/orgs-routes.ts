@@ -148,16 +148,20 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
     {
       schema: {
         tags: ['device makers'],
-        summary: 'Issue an API key for the organisation (write scope)',
+        summary: 'Issue an API key for the organisation: read scope unless asked for write (needs a write key)',
+        description: 'Name keys (`name`: "CI", "dashboard") to tell them apart in the list, where only their prefix shows.',
         security,
         params: OrgParams,
-        body: Type.Object({ scope: Type.Union([Type.Literal('read'), Type.Literal('write')], { default: 'read' }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { scope: Type.Union([Type.Literal('read'), Type.Literal('write')], { default: 'read' }), name: Type.String({ maxLength: 100, default: '' }) },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Object({ apiKey: Type.String({ description: 'Shown once; store it.' }), key: Type.Ref('OrgApiKey') }), ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
       await authorizeOrg(request, deps, request.params.orgId, 'write');
-      const { apiKey, row } = await issueOrgApiKey(deps, request.params.orgId, request.body.scope);
+      const { apiKey, row } = await issueOrgApiKey(deps, request.params.orgId, request.body);
       return reply.status(201).send({ apiKey, key: toApiKeyView(row) });
     },
   );

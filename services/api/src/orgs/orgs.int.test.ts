@@ -350,15 +350,18 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
   });
 
   it('issues read-only and write keys, and revokes them', async () => {
-    const ro = await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'read' }, a.key);
+    const ro = await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'read', name: 'grafana dashboard' }, a.key);
     expect(ro.status).toBe(201);
-    expect(ro.body.key).toMatchObject({ scope: 'read', revokedAt: null });
+    expect(ro.body.key).toMatchObject({ scope: 'read', name: 'grafana dashboard', revokedAt: null });
     expect(ro.body.apiKey.startsWith(ro.body.key.prefix)).toBe(true);
     expect((await call('GET', `/v1/orgs/${a.id}/routes`, undefined, ro.body.apiKey)).status).toBe(200);
     expect(code(await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://x/' } }, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
     expect(code(await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'write' }, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
     const keys = await call('GET', `/v1/orgs/${a.id}/api-keys`, undefined, a.key);
     expect(keys.body.data).toHaveLength(2);
+    // Only prefixes showed: keys could not be told apart by what they are for.
+    expect(keys.body.data.map((k: { name: string }) => k.name)).toEqual(['', 'grafana dashboard']);
+    expect(code(await call('POST', `/v1/orgs/${a.id}/api-keys`, { name: 'x'.repeat(101) }, a.key))).toEqual([400, 'request.invalid']);
     expect(JSON.stringify(keys.body)).not.toContain(ro.body.apiKey);
     expect((await call('DELETE', `/v1/orgs/${a.id}/api-keys/${ro.body.key.id}`, undefined, a.key)).status).toBe(204);
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes`, undefined, ro.body.apiKey))).toEqual([401, 'auth.bad_key']);

@@ -56,6 +56,8 @@ export const orgApiKeys = pgTable(
       .references(() => orgs.id),
     keyHash: text('key_hash').notNull().unique(),
     keyPrefix: text('key_prefix').notNull(),
+    /** What the org calls the key ("CI", "dashboard"), so it can tell its keys apart; '' when not named. */
+    name: text('name').notNull().default(''),
     scope: orgApiKeyScope('scope').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
