@@ -11,11 +11,24 @@ import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, EndpointInput, Eui, PacketStatus, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import { DevAddrHex, EndpointInput, Eui, PacketStatus, toPacketCopyView, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
-import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRouteDelivery, listRoutedPackets, listSkfs, sessionKeyDigest, type RouteRow } from './routes-repository';
+import {
+  countEuiPairs,
+  findOrgRoute,
+  findRoutedPacket,
+  listEuiPairs,
+  listOrgRoutes,
+  listPacketCopies,
+  listRanges,
+  listRouteDelivery,
+  listRoutedPackets,
+  listSkfs,
+  sessionKeyDigest,
+  type RouteRow,
+} from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -33,7 +46,7 @@ const isDigestHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9
 const isDevAddrNumber = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const EUI_MAX_PER_REQUEST = 1000;
 
-export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
+export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps & { dedupWindowMs: number }): Promise<void> {
   async function view(route: RouteRow) {
     // Sequential on purpose: the embedded database serves one query at a time per process anyway.
     const ranges = await listRanges(deps.db, [route.id]);
@@ -328,6 +341,34 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
       return { data: page.map(toRoutedPacketView), cursor: rows.length > request.query.limit && last ? encodeCursor({ t: last.receivedAtMs, i: last.id }) : null };
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId/packets/:packetId',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'One packet of a route with the copies bought of it: which hotspots heard it, how strongly, on which channel',
+        description:
+          'packetId is the packet\'s `id` (in the packet list, the stream and the webhook message). `copies`, strongest first, are the copies the route bought (none when it bought none); the packet log keeps packets for its retention, after which this is 404 `packets.not_found`.',
+        security,
+        params: Type.Object({ orgId: Type.String({ format: 'uuid' }), routeId: Type.String({ format: 'uuid' }), packetId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        response: {
+          200: Type.Object({ packet: Type.Ref('RoutedPacket'), copies: Type.Array(Type.Ref('PacketCopy')) }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { orgId, routeId, packetId } = request.params;
+      await authorizeOrg(request, deps, orgId, 'read');
+      await orgRoute(orgId, routeId);
+      const packet = await findRoutedPacket(deps.db, routeId, packetId);
+      if (!packet) throw new AppError('packets.not_found', `route ${routeId} has no packet ${packetId} in its packet log`);
+      // Copies are heard (and bought) within the packet's dedup window; a second's slack covers routers' clocks.
+      const copies = packet.copiesBought === 0 ? [] : await listPacketCopies(deps.db, { routeId, packetHashHex: packetId, fromMs: packet.receivedAtMs - 1000, toMs: packet.receivedAtMs + deps.dedupWindowMs + 1000 });
+      return { packet: toRoutedPacketView(packet), copies: copies.map(toPacketCopyView) };
     },
   );
 }

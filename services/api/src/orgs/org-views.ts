@@ -9,7 +9,7 @@ import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
 import { AuthHeaderValue } from '../http/outbound-request';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
-import type { RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
+import type { PacketCopyRow, RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
 
 export const DevAddrHex = Type.String({ pattern: '^[0-9A-Fa-f]{8}$', description: 'DevAddr, 8 hex, most significant byte first' });
 export const Eui = Type.String({ pattern: '^[0-9A-Fa-f]{16}$' });
@@ -167,7 +167,20 @@ export const RoutedPacketView = Type.Object(
   { $id: 'RoutedPacket' },
 );
 
-export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, RoutedPacketView];
+export const PacketCopyView = Type.Object(
+  {
+    hotspot: Type.String(),
+    rssiDbm: Type.Integer(),
+    snrDb: Type.Number(),
+    frequencyHz: Type.Integer(),
+    dataRate: Type.String(),
+    receivedAt: Type.String({ format: 'date-time' }),
+    dc: Type.Integer(),
+  },
+  { $id: 'PacketCopy' },
+);
+
+export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, RoutedPacketView, PacketCopyView];
 
 export function toBlockView(b: DevaddrBlockRow) {
   return { id: b.id, start: formatDevAddr(b.startAddr), end: formatDevAddr(b.endAddr), size: b.endAddr - b.startAddr + 1, allocatedAt: b.allocatedAt.toISOString() };
@@ -239,4 +252,8 @@ export function toRoutedPacketView(p: RoutedPacketRow) {
     status: p.status,
     receivedAt: new Date(p.receivedAtMs).toISOString(),
   };
+}
+
+export function toPacketCopyView(c: PacketCopyRow) {
+  return { hotspot: c.hotspotAddress, rssiDbm: c.rssiDbm, snrDb: c.snrDb, frequencyHz: c.frequencyHz, dataRate: c.dataRate, receivedAt: new Date(c.receivedAtMs).toISOString(), dc: c.dc };
 }

@@ -270,6 +270,38 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${route}`, undefined, a.key)).status).toBe(204);
   });
 
+  it('shows one packet with the hotspots that carried it, strongest first', async () => {
+    const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/c' };
+    const route = (await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint }, a.key)).body.id as string;
+    const other = (await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint }, a.key)).body.id as string;
+    const sql = node.ctx.database.sql;
+    const hash = Buffer.alloc(32, 0xab);
+    const at = T0 - 60_000;
+    // As the router's settle writes them: the log row, and one row per bought copy.
+    await sql`insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms)
+      values (${hash}, ${route}, ${a.id}, 'uplink', 'fc014c01', 7, 2, 10, 3, 2, 2, 'forwarded', ${at})`;
+    const copy = (routeId: string, hotspot: string, rssiDbm: number, ms: number) =>
+      sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+        values (${hash}, ${routeId}, ${a.id}, ${hotspot}, 1, ${rssiDbm}, 5.5, 868100000, 'SF7BW125', ${ms})`;
+    await copy(route, 'hotspot-far', -110, at + 40);
+    await copy(route, 'hotspot-near', -60, at + 5);
+    await copy(other, 'hotspot-other-route', -50, at + 5);
+    await copy(route, 'hotspot-an-hour-later', -40, at + 3_600_000);
+    const id = hash.toString('hex');
+    const r = await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${id}`, undefined, a.key);
+    expect(r.status).toBe(200);
+    expect(r.body.packet).toMatchObject({ id, fCnt: 7, status: 'forwarded', copiesBought: 2 });
+    expect(r.body.copies).toEqual([
+      { hotspot: 'hotspot-near', rssiDbm: -60, snrDb: 5.5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', receivedAt: new Date(at + 5).toISOString(), dc: 1 },
+      { hotspot: 'hotspot-far', rssiDbm: -110, snrDb: 5.5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', receivedAt: new Date(at + 40).toISOString(), dc: 1 },
+    ]);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${other}/packets/${id}`, undefined, a.key))).toEqual([404, 'packets.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${'cd'.repeat(32)}`, undefined, a.key))).toEqual([404, 'packets.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${id.toUpperCase()}`, undefined, a.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${id}`, undefined, b.key))).toEqual([403, 'auth.forbidden']);
+    for (const r2 of [route, other]) expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${r2}`, undefined, a.key)).status).toBe(204);
+  });
+
   it('refuses bad route configuration with stable codes', async () => {
     const http = { protocol: 'http', url: 'http://127.0.0.1:9/x' };
     const post = (body: unknown) => call('POST', `/v1/orgs/${a.id}/routes`, body, a.key);

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
-import { routeDelivery, routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
+import { packetCopies, routeDelivery, routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
 
 export type RouteRow = typeof routes.$inferSelect;
 export type RangeRow = typeof routeDevaddrRanges.$inferSelect;
@@ -10,6 +10,7 @@ export type EuiPairRow = typeof routeEuiPairs.$inferSelect;
 export type SkfRow = typeof routeSkfs.$inferSelect;
 export type RoutedPacketRow = typeof routedPackets.$inferSelect;
 export type RouteDeliveryRow = typeof routeDelivery.$inferSelect;
+export type PacketCopyRow = typeof packetCopies.$inferSelect;
 
 /** The router's record of each route's endpoint outages (routes that never had one have none). */
 export async function listRouteDelivery(db: Db, routeIds: string[]): Promise<Map<string, RouteDeliveryRow>> {
@@ -157,4 +158,39 @@ export async function listRoutedPackets(db: Db, routeId: string, before: { t: nu
     )
     .orderBy(desc(routedPackets.receivedAtMs), desc(routedPackets.id))
     .limit(limit);
+}
+
+/**
+ * A route's packet by its id (the PHYPayload's SHA-256), the latest when the same payload was heard
+ * again later (a device repeating an unconfirmed frame). Through the route's time index: the scan
+ * is over one route's packet log, which holds one retention period.
+ */
+export async function findRoutedPacket(db: Db, routeId: string, packetHashHex: string): Promise<RoutedPacketRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(routedPackets)
+    .where(and(eq(routedPackets.routeId, routeId), eq(routedPackets.packetHash, Buffer.from(packetHashHex, 'hex'))))
+    .orderBy(desc(routedPackets.receivedAtMs), desc(routedPackets.id))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The copies a route bought of a packet, with how each hotspot heard it. `fromMs`/`toMs` bound the
+ * copies' times (the packet's dedup window), so the time index narrows the scan of a table written
+ * at the network's packet rate to a few seconds of it.
+ */
+export async function listPacketCopies(db: Db, q: { routeId: string; packetHashHex: string; fromMs: number; toMs: number }): Promise<PacketCopyRow[]> {
+  return db
+    .select()
+    .from(packetCopies)
+    .where(
+      and(
+        gte(packetCopies.receivedAtMs, q.fromMs),
+        sql`${packetCopies.receivedAtMs} <= ${q.toMs}`,
+        eq(packetCopies.packetHash, Buffer.from(q.packetHashHex, 'hex')),
+        eq(packetCopies.routeId, q.routeId),
+      ),
+    )
+    .orderBy(desc(packetCopies.rssiDbm), desc(packetCopies.snrDb), asc(packetCopies.hotspotAddress));
 }
