@@ -3,7 +3,7 @@ import { ManualClock } from '@cov/shared/clock';
 import { orgApiKeyHash } from '@cov/shared/routing/org-api-keys';
 import { readRoutingConfigVersion } from '@cov/shared/routing/routing-config';
 import { eq } from 'drizzle-orm';
-import { orgs, routeStatsDaily } from '@cov/shared/db/schema/routing';
+import { orgs, routes, routeStatsDaily } from '@cov/shared/db/schema/routing';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { hashApiKey } from '../auth/api-keys';
 
@@ -17,6 +17,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
 
   const call = (method: string, path: string, body?: unknown, key?: string, headers?: Record<string, string>) => node.call(method, path, body, key, headers);
   const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+  const setRouteUpdatedAt = (routeId: string, ms: number) => node.ctx.database.db.update(routes).set({ updatedAt: new Date(ms) }).where(eq(routes.id, routeId));
 
   beforeAll(async () => {
     node = await startTestNode(mode, { services: ['api'], clock });
@@ -191,11 +192,17 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(mapped.body.endpoint).toEqual({ protocol: 'gwmp', host: 'lns.example', port: 1700, regionPorts: { US915: 1701, EU868: 1702 } });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body.endpoint.regionPorts).toEqual({ US915: 1701, EU868: 1702 });
 
+    const updatedAt = async () => (await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body.updatedAt as string;
+    await setRouteUpdatedAt(routeId, T0 - 3_600_000);
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, { add: [{ joinEui: '70b3d57ed0000002', devEui: '0004A30B001C0530' }], remove: [{ joinEui: '70b3d57ed0000001', devEui: '0000000000000000' }] }, a.key)).status).toBe(204);
+    // EUI pairs and filters are the route's configuration: changing them moves its updatedAt (it stayed put).
+    expect(await updatedAt()).toBe(new Date(T0).toISOString());
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, undefined, a.key)).body.data).toEqual([{ joinEui: '70b3d57ed0000002', devEui: '0004a30b001c0530' }]);
 
     const key = '2b7e151628aed2a6abf7158809cf4f3c';
+    await setRouteUpdatedAt(routeId, T0 - 3_600_000);
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 1 }] }, a.key)).status).toBe(204);
+    expect(await updatedAt()).toBe(new Date(T0).toISOString());
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([{ devAddr: 'fc014c19', sessionKeyHint: '…4f3c', maxCopies: 1 }]);
     // The same filter twice in one request (here differing in case) was a 500 from the upsert; the last one wins.
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 2 }, { devAddr: 'FC014C19', sessionKey: key.toUpperCase(), maxCopies: 3 }] }, a.key)).status).toBe(204);

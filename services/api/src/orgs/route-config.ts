@@ -133,6 +133,14 @@ export async function removeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: stri
   });
 }
 
+/**
+ * EUI pairs and session-key filters are part of the route: changing them moves its updatedAt, as a
+ * client syncing its configuration by updatedAt would otherwise never see them change.
+ */
+async function touchRoute(tx: Db, deps: OrgsDeps, routeId: string): Promise<void> {
+  await updateRoute(tx, routeId, { updatedAt: new Date(deps.clock.nowMs()) });
+}
+
 function normalizePair(p: EuiPairInput): EuiPairInput {
   return { joinEui: p.joinEui.toLowerCase(), devEui: p.devEui.toLowerCase() };
 }
@@ -143,6 +151,7 @@ export async function changeEuiPairs(deps: OrgsDeps, caller: OrgCaller, orgId: s
     await routeToChange(tx, caller, orgId, routeId);
     await removeEuiPairs(tx, routeId, remove.map(normalizePair));
     await addEuiPairs(tx, routeId, add.map(normalizePair));
+    await touchRoute(tx, deps, routeId);
     await bumpRoutingConfigVersion(tx);
   });
 }
@@ -168,6 +177,7 @@ export async function changeSkfs(deps: OrgsDeps, caller: OrgCaller, orgId: strin
     });
     await removeSkfs(tx, routeId, remove.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase() })));
     await upsertSkfs(tx, routeId, lastOfEachFilter(add.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase(), maxCopies: s.maxCopies ?? 0 }))));
+    await touchRoute(tx, deps, routeId);
     await bumpRoutingConfigVersion(tx);
   });
 }
