@@ -17,6 +17,7 @@ import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setR
 import { routeStats } from './route-stats';
 import {
   countEuiPairs,
+  countSkfs,
   findOrgRoute,
   findRoutedPacket,
   listEuiPairs,
@@ -51,8 +52,9 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     // Sequential on purpose: the embedded database serves one query at a time per process anyway.
     const ranges = await listRanges(deps.db, [route.id]);
     const counts = await countEuiPairs(deps.db, [route.id]);
+    const skfCounts = await countSkfs(deps.db, [route.id]);
     const delivery = await listRouteDelivery(deps.db, [route.id]);
-    return toRouteView(route, ranges, counts.get(route.id) ?? 0, delivery.get(route.id), deps.clock.nowMs());
+    return toRouteView(route, ranges, { euiPairs: counts.get(route.id) ?? 0, skfs: skfCounts.get(route.id) ?? 0 }, delivery.get(route.id), deps.clock.nowMs());
   }
   async function orgRoute(orgId: string, routeId: string): Promise<RouteRow> {
     const route = await findOrgRoute(deps.db, orgId, routeId);
@@ -103,8 +105,9 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       const ids = routes.map((r) => r.id);
       const ranges = await listRanges(deps.db, ids);
       const counts = await countEuiPairs(deps.db, ids);
+      const skfCounts = await countSkfs(deps.db, ids);
       const delivery = await listRouteDelivery(deps.db, ids);
-      return { data: routes.map((r) => toRouteView(r, ranges, counts.get(r.id) ?? 0, delivery.get(r.id), deps.clock.nowMs())) };
+      return { data: routes.map((r) => toRouteView(r, ranges, { euiPairs: counts.get(r.id) ?? 0, skfs: skfCounts.get(r.id) ?? 0 }, delivery.get(r.id), deps.clock.nowMs())) };
     },
   );
 

@@ -114,6 +114,7 @@ export const RouteView = Type.Object(
     locked: Type.Boolean(),
     devAddrRanges: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
     euiPairCount: Type.Integer(),
+    skfCount: Type.Integer({ description: 'Session-key filters (GET .../skfs lists them).' }),
     delivery: Type.Union(
       [
         Type.Object({
@@ -211,7 +212,7 @@ function toDeliveryView(d: RouteDeliveryRow | undefined, nowMs: number) {
   };
 }
 
-export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: number, delivery: RouteDeliveryRow | undefined, nowMs: number) {
+export function toRouteView(r: RouteRow, ranges: RangeRow[], counts: { euiPairs: number; skfs: number }, delivery: RouteDeliveryRow | undefined, nowMs: number) {
   const endpoint =
     r.endpoint.protocol === 'http'
       ? { protocol: 'http' as const, url: r.endpoint.url, hasAuthHeader: !!r.endpoint.authHeader }
@@ -225,7 +226,8 @@ export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: numbe
     active: r.active,
     locked: r.locked,
     devAddrRanges: ranges.filter((x) => x.routeId === r.id).map((x) => ({ start: formatDevAddr(x.startAddr), end: formatDevAddr(x.endAddr) })),
-    euiPairCount,
+    euiPairCount: counts.euiPairs,
+    skfCount: counts.skfs,
     delivery: toDeliveryView(delivery, nowMs),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

@@ -180,6 +180,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
       locked: false,
       devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }],
       euiPairCount: 1,
+      skfCount: 0,
     });
     expect(JSON.stringify(created.body)).not.toContain('lns-secret');
     expect(await readRoutingConfigVersion(node.ctx.database.db)).toBeGreaterThan(before);
@@ -203,6 +204,8 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     await setRouteUpdatedAt(routeId, T0 - 3_600_000);
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 1 }] }, a.key)).status).toBe(204);
     expect(await updatedAt()).toBe(new Date(T0).toISOString());
+    // The route counted its EUI pairs but not its filters, so an upload could not be checked at a glance.
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body).toMatchObject({ euiPairCount: 1, skfCount: 1 });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([{ devAddr: 'fc014c19', sessionKeyHint: '…4f3c', maxCopies: 1 }]);
     // The same filter twice in one request (here differing in case) was a 500 from the upsert; the last one wins.
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 2 }, { devAddr: 'FC014C19', sessionKey: key.toUpperCase(), maxCopies: 3 }] }, a.key)).status).toBe(204);

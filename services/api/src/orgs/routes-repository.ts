@@ -68,6 +68,17 @@ export async function countEuiPairs(db: Db, routeIds: string[]): Promise<Map<str
 }
 
 /** In (JoinEUI, DevEUI) order (the primary key's); `after` is the last pair of the page before. */
+/** Session-key filters per route (routes without any are absent). */
+export async function countSkfs(db: Db, routeIds: string[]): Promise<Map<string, number>> {
+  if (routeIds.length === 0) return new Map();
+  const rows = await db
+    .select({ routeId: routeSkfs.routeId, n: sql<number>`count(*)::int` })
+    .from(routeSkfs)
+    .where(inArray(routeSkfs.routeId, routeIds))
+    .groupBy(routeSkfs.routeId);
+  return new Map(rows.map((r) => [r.routeId, r.n]));
+}
+
 export async function listEuiPairs(db: Db, routeId: string, after: { j: string; d: string } | undefined, limit: number): Promise<EuiPairRow[]> {
   return db
     .select()
