@@ -11,9 +11,8 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { deviceActivity, deviceKey } from './org-devices-repository';
+import { deviceActivity, deviceKey, orgRouteIdsSince } from './org-devices-repository';
 import type { OrgsDeps } from './orgs-deps';
-import { listOrgRoutes } from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const HOUR_MS = 3_600_000;
@@ -58,7 +57,7 @@ export async function registerOrgDevicesRoutes(app: HttpServer, deps: OrgsDeps &
       const { hours, limit, cursor } = request.query;
       const sinceMs = deps.clock.nowMs() - hours * HOUR_MS;
       const after = decodeCursor(cursor, (v): v is { t: number; k: string } => Number.isFinite((v as { t?: unknown })?.t) && typeof (v as { k?: unknown })?.k === 'string');
-      const routeIds = (await listOrgRoutes(deps.db, orgId)).map((r) => r.id);
+      const routeIds = await orgRouteIdsSince(deps.sql, orgId, new Date(sinceMs).toISOString().slice(0, 10));
       const rows = await deviceActivity(deps.sql, routeIds, sinceMs, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];

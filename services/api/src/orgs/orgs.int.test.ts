@@ -312,6 +312,23 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     for (const r2 of [route, other]) expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${r2}`, undefined, a.key)).status).toBe(204);
   });
 
+  it('lists the devices heard through a route the org has since deleted', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Epsilon Meters' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/e' };
+    const old = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
+    await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key);
+    // As the router's settle writes them: the packet log row and the day's stats.
+    await node.ctx.database.sql`insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms)
+      values (${Buffer.alloc(32, 0xe1)}, ${old}, ${org.id}, 'uplink', 'fc014c05', 41, 2, 10, 2, 2, 2, 'forwarded', ${T0 - 60_000})`;
+    await node.ctx.database.db.insert(routeStatsDaily).values({ routeId: old, orgId: org.id, day: '2026-11-02', packets: 1, copies: 2, dc: 2 });
+    const devices = async () => (await call('GET', `/v1/orgs/${org.id}/devices`, undefined, org.key)).body.data.map((d: { devAddr: string; lastFCnt: number }) => [d.devAddr, d.lastFCnt]);
+    expect(await devices()).toEqual([['fc014c05', 41]]);
+    // Moving to a new route emptied the list, as if the device had gone quiet.
+    expect((await call('DELETE', `/v1/orgs/${org.id}/routes/${old}`, undefined, org.key)).status).toBe(204);
+    expect(await devices()).toEqual([['fc014c05', 41]]);
+  });
+
   it('refuses bad route configuration with stable codes', async () => {
     const http = { protocol: 'http', url: 'http://127.0.0.1:9/x' };
     const post = (body: unknown) => call('POST', `/v1/orgs/${a.id}/routes`, body, a.key);
