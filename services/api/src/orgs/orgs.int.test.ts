@@ -218,6 +218,11 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/stats`, undefined, a.key)).body).toMatchObject({ routeId, totals: { packets: 0, copies: 0, dc: 0, drops: {} }, days: [] });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets`, undefined, a.key)).body).toEqual({ data: [], cursor: null });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=endpoint_error`, undefined, a.key)).status).toBe(200);
+    // A misspelt filter was ignored: the answer came unfiltered, looking like the filtered one.
+    for (const path of [`routes/${routeId}/packets?devaddr=fc014c01`, `routes/${routeId}/packets?dev_addr=fc014c01`, 'devices?hour=1', 'hotspots?route_id=x', 'dc?kinds=burn', `routes/${routeId}/stats?day=1`]) {
+      const r = await call('GET', `/v1/orgs/${a.id}/${path}`, undefined, a.key);
+      expect([path, ...code(r), r.body.error.details.field]).toEqual([path, 400, 'request.invalid', `querystring/${path.split('?')[1]!.split('=')[0]}`]);
+    }
     // A misspelt status answered an empty page, as if the route had none of those packets.
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=insufficient_credit`, undefined, a.key))).toEqual([400, 'request.invalid']);
 
@@ -353,7 +358,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     // Each named body/endpoint/url ("must have required property 'url'", the HTTP endpoint's complaint).
     const field = async (endpoint: unknown) => (await post({ endpoint })).body.error.details.field;
     expect(await field({ protocol: 'gwmp', host: 'lns', port: 70000 })).toBe('body/endpoint/port');
-    expect(await field({ protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } })).toBe('body/endpoint/regionPorts');
+    expect(await field({ protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } })).toBe('body/endpoint/regionPorts/EU869');
     expect(await field({ protocol: 'gwmp', host: 'lns lns', port: 1700 })).toBe('body/endpoint/host');
     expect(await field({ protocol: 'gwmp', port: 1700 })).toBe('body/endpoint/host');
     expect(code(await post({ endpoint: http, maxCopies: 0 }))).toEqual([400, 'request.invalid']);

@@ -40,11 +40,17 @@ describe('the one error mapping', () => {
     const app = server();
     const field = async (endpoint: unknown) => (await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint } })).json().error?.details?.field;
     expect(await field({ protocol: 'udp', port: 70000 })).toBe('body/endpoint/port');
-    expect(await field({ protocol: 'udp', port: 1, url: 'x' })).toBe('body/endpoint');
+    expect(await field({ protocol: 'udp', port: 1, url: 'x' })).toBe('body/endpoint/url');
     expect(await field({ protocol: 'http' })).toBe('body/endpoint/url');
     expect(await field({ protocol: 'ftp', url: 'x' })).toBe('body/endpoint/protocol');
     expect(await field({ url: 'x' })).toBe('body/endpoint/protocol');
     expect((await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint: { protocol: 'udp', port: 1700 } } })).statusCode).toBe(200);
+  });
+
+  it('names a property the schema does not take', async () => {
+    const app = server();
+    const res = await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint: { protocol: 'udp', port: 1, url: 'x' } } });
+    expect(res.json().error).toMatchObject({ code: 'request.invalid', message: 'body/endpoint/url: not a field this route takes', details: { field: 'body/endpoint/url' } });
   });
 
   it('maps malformed JSON, oversize bodies and wrong media types to stable codes', async () => {

@@ -38,17 +38,20 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (fe.validation) {
     const first = fe.validation[0];
     const field = first ? `${fe.validationContext ?? 'request'}${first.instancePath || ''}` : fe.validationContext ?? 'request';
-    // A missing property, or a discriminated union's tag (absent or naming no member), is named
-    // as the field itself rather than the object holding it.
-    const missing = (first?.params as { requiredProperties?: string[]; missingProperty?: string; tag?: string } | undefined);
+    // A missing property, one the schema does not take, or a discriminated union's tag (absent or
+    // naming no member), is named as the field itself rather than the object holding it.
+    const missing = (first?.params as { requiredProperties?: string[]; missingProperty?: string; additionalProperty?: string; tag?: string } | undefined);
     const fieldName = missing?.missingProperty
       ? `${field}/${missing.missingProperty}`
       : missing?.requiredProperties
         ? `${field}/${missing.requiredProperties.join(',')}`
-        : first?.keyword === 'discriminator' && missing?.tag
-          ? `${field}/${missing.tag}`
-          : field;
-    void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: ${first?.message ?? 'invalid'}`, request.id, { field: fieldName }));
+        : missing?.additionalProperty
+          ? `${field}/${missing.additionalProperty}`
+          : first?.keyword === 'discriminator' && missing?.tag
+            ? `${field}/${missing.tag}`
+            : field;
+    const message = missing?.additionalProperty ? `not a ${fe.validationContext === 'querystring' ? 'parameter' : 'field'} this route takes` : (first?.message ?? 'invalid');
+    void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: ${message}`, request.id, { field: fieldName }));
     return;
   }
   const mapped = fe.code ? fastifyCodeMap[fe.code] : undefined;
