@@ -11,7 +11,7 @@ import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, EndpointInput, Eui, OrgQuery, PacketStatus, toPacketCopyView, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import { DevAddrHex, EndpointInput, EndpointPatchInput, Eui, OrgQuery, PacketStatus, toPacketCopyView, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
@@ -126,12 +126,13 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       schema: {
         tags: ['device makers'],
         summary: 'Change a route (write scope); devAddrRanges, when given, replace the old ones',
+        description: 'An HTTP endpoint given without authHeader keeps the route\'s current Authorization header; `authHeader: null` removes it.',
         security,
         params: RouteParams,
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ maxLength: 100 })),
-            endpoint: Type.Optional(EndpointInput),
+            endpoint: Type.Optional(EndpointPatchInput),
             maxCopies: Type.Optional(MaxCopies),
             active: Type.Optional(Type.Boolean()),
             devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),

@@ -107,6 +107,28 @@ export const EndpointInput = Type.Unsafe<Static<typeof HttpEndpointInput> | Stat
   discriminator: { propertyName: 'protocol' },
 });
 
+/**
+ * An endpoint as PATCH takes it. Left out, an HTTP endpoint's authHeader is kept (when the route's
+ * endpoint already was HTTP); null removes it. Changing only the webhook URL used to drop the
+ * header with it, and the LNS then refused every packet, each of them paid (endpoint_error).
+ */
+const HttpEndpointPatch = Type.Object(
+  {
+    protocol: Type.Literal('http'),
+    url: HttpEndpointInput.properties.url,
+    authHeader: Type.Optional(
+      Type.Union([Type.String({ ...AuthHeaderValue }), Type.Null()], {
+        description: 'Sent as the Authorization header of every webhook call. Left out: the route keeps the one it has; null: none is sent.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const EndpointPatchInput = Type.Unsafe<Static<typeof HttpEndpointPatch> | Static<typeof GwmpEndpointInput>>({
+  oneOf: [HttpEndpointPatch, GwmpEndpointInput],
+  discriminator: { propertyName: 'protocol' },
+});
+
 export const RouteView = Type.Object(
   {
     id: Type.String(),

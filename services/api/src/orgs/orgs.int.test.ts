@@ -186,6 +186,15 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(await readRoutingConfigVersion(node.ctx.database.db)).toBeGreaterThan(before);
     const routeId = created.body.id as string;
 
+    // A new URL alone keeps the route's Authorization header (it was dropped, and the LNS refused every paid packet); null removes it.
+    const moved = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/v2' } }, a.key);
+    expect(moved.body.endpoint).toEqual({ protocol: 'http', url: 'http://127.0.0.1:9/v2', hasAuthHeader: true });
+    const [stored] = await node.ctx.database.db.select().from(routes).where(eq(routes.id, routeId));
+    expect(stored!.endpoint).toEqual({ protocol: 'http', url: 'http://127.0.0.1:9/v2', authHeader: 'Bearer lns-secret' });
+    const bare = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/v2', authHeader: null } }, a.key);
+    expect(bare.body.endpoint).toEqual({ protocol: 'http', url: 'http://127.0.0.1:9/v2', hasAuthHeader: false });
+    expect(code(await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/x', authHeader: null } }, a.key))).toEqual([400, 'request.invalid']);
+
     const patched = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } }, a.key);
     expect(patched.body).toMatchObject({ active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } });
     expect(patched.body.endpoint.regionPorts).toBeUndefined();

@@ -33,6 +33,9 @@ export interface HexRange {
   end: string;
 }
 
+/** An endpoint as PATCH gives it: an HTTP one's authHeader null to remove it, left out to keep it. */
+export type EndpointPatch = RouteEndpoint | { protocol: 'http'; url: string; authHeader?: string | null };
+
 export interface RouteInput {
   name?: string;
   endpoint?: RouteEndpoint;
@@ -75,7 +78,7 @@ async function routeToChange(tx: Db, caller: OrgCaller, orgId: string, routeId: 
 }
 
 /** A webhook URL routers could never post to is refused when set, not stored. */
-function checkEndpoint(endpoint: RouteEndpoint | undefined): void {
+function checkEndpoint(endpoint: EndpointPatch | undefined): void {
   if (endpoint?.protocol === 'http') requireHttpUrl(endpoint.url, 'endpoint/url');
 }
 
@@ -100,14 +103,30 @@ export async function createRoute(deps: OrgsDeps, orgId: string, input: RouteInp
   });
 }
 
-export async function changeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, input: RouteInput): Promise<RouteRow> {
+/**
+ * The endpoint a PATCH leaves the route with: the one given, where an HTTP endpoint without an
+ * authHeader keeps the route's current one (null removes it).
+ */
+export function patchedEndpoint(current: RouteEndpoint, patch: EndpointPatch): RouteEndpoint {
+  if (patch.protocol !== 'http') return patch;
+  const { authHeader, ...rest } = patch;
+  if (authHeader === null) return rest;
+  if (authHeader !== undefined) return { ...rest, authHeader };
+  return current.protocol === 'http' && current.authHeader !== undefined ? { ...rest, authHeader: current.authHeader } : rest;
+}
+
+export async function changeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, input: Omit<RouteInput, 'endpoint'> & { endpoint?: EndpointPatch }): Promise<RouteRow> {
   checkEndpoint(input.endpoint);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    await routeToChange(tx, caller, orgId, routeId);
+    const current = await routeToChange(tx, caller, orgId, routeId);
     if (input.devAddrRanges) await replaceRanges(tx, routeId, await checkedRanges(tx, orgId, input.devAddrRanges));
-    const { devAddrRanges: _r, ...fields } = input;
-    const updated = await updateRoute(tx, routeId, { ...fields, updatedAt: new Date(deps.clock.nowMs()) });
+    const { devAddrRanges: _r, endpoint, ...fields } = input;
+    const updated = await updateRoute(tx, routeId, {
+      ...fields,
+      ...(endpoint === undefined ? {} : { endpoint: patchedEndpoint(current.endpoint, endpoint) }),
+      updatedAt: new Date(deps.clock.nowMs()),
+    });
     await bumpRoutingConfigVersion(tx);
     return updated;
   });
