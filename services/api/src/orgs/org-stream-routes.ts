@@ -20,6 +20,7 @@ import { DevAddrHex, Eui, OrgQuery, toRoutedPacketView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { findOrgRoute } from './routes-repository';
 
+const ErrorRef = Type.Ref('ErrorResponse');
 const Params = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
 const Query = OrgQuery({
   route: Type.Optional(Type.String({ format: 'uuid', description: 'Only this route’s packets.' })),
@@ -41,6 +42,8 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps & 
         security: [{ apiKey: [] }],
         params: Params,
         querystring: Query,
+        // Refusals come before the upgrade, as plain HTTP answers (the document listed none of them).
+        response: { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef, 404: ErrorRef },
       },
       // After validation (a malformed org or route id is a 400), before the upgrade.
       preHandler: async (request) => {

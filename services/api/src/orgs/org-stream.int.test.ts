@@ -66,6 +66,9 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     expect(await refusal(`/v1/orgs/${orgA.id}/stream`, orgB.key)).toBe(403);
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?route=${routes.b1}`, orgA.key)).toBe(404);
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?route=nope`, orgA.key)).toBe(400);
+    // As the document says (it listed a 200 only).
+    const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/stream'].get.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404']));
   });
 
   it('streams the org’s own packets only, per route on request, and the public feed counts every packet recorded', async () => {
