@@ -19,6 +19,8 @@ import { EndDevice } from '@cov/firmware-sim/device/end-device';
 import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { Registry } from 'prom-client';
+import { Value } from 'typebox/value';
+import { WebhookMessageSchema } from '@cov/shared/routing/webhook-message-schema';
 import { PgBurnStore } from './burn-store';
 import { Router } from './router';
 import type { RouterServiceModule } from './service';
@@ -184,6 +186,10 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(uplinks).toHaveLength(1);
     expect(got.message).toMatchObject({ payloadBytes: 29, dc: 4, frame: { devAddr: DEV_ADDR, fCnt: 1, fPort: 2 } });
     expect(got.message.copies).toHaveLength(2);
+    // What the OpenAPI document publishes as the webhook's body is what the endpoint got (joins too).
+    for (const u of lns.on('/a')) expect([...Value.Errors(WebhookMessageSchema, u.message)]).toEqual([]);
+    const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
+    expect(doc.webhooks['route-uplink'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['id', 'frame', 'copies']));
     // The LNS can decrypt what it got with the session keys.
     const frame = unwrap(parsePhyPayload(Uint8Array.from(Buffer.from(got.message.phyPayload, 'base64'))));
     if (frame.kind !== 'data') throw new Error('not data');

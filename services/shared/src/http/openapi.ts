@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { errorCatalog } from '../errors';
+import { routeWebhookDocument } from '../routing/webhook-message-schema';
 import type { HttpServer } from './create-http-server';
 
 /**
@@ -31,6 +32,9 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
           'any route may also answer 429 `request.rate_limited` (with `Retry-After`) and 500 `internal.error`. A bad field is 400 `request.invalid` naming it in `details.field`.\n\n' +
           errorCodeTable(),
       },
+      // What device makers' endpoints are sent (OpenAPI 3.1 webhooks). A TypeBox schema is JSON
+      // Schema, which openapi-types does not know its classes as.
+      webhooks: routeWebhookDocument as unknown as Record<string, never>,
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'Maker, organisation or admin API key.' },
