@@ -190,6 +190,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     for (const u of lns.on('/a')) expect([...Value.Errors(WebhookMessageSchema, u.message)]).toEqual([]);
     const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
     expect(doc.webhooks['route-uplink'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['id', 'frame', 'copies']));
+    // The downlink POST sits with the rest of the device makers' API (it had a 'routing' section of its own).
+    expect(doc.paths['/v1/router/downlinks'].post.tags).toEqual(['device makers']);
     // The LNS can decrypt what it got with the session keys.
     const frame = unwrap(parsePhyPayload(Uint8Array.from(Buffer.from(got.message.phyPayload, 'base64'))));
     if (frame.kind !== 'data') throw new Error('not data');
