@@ -118,8 +118,8 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerCoverageRoutes(scope, coverage);
         const orgsDeps = { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
-        await registerOrgRouteConfigRoutes(scope, orgsDeps);
-        await registerOrgStreamRoutes(scope, orgsDeps, liveEvents);
+        await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });
+        await registerOrgStreamRoutes(scope, { ...orgsDeps, keyCheckIntervalMs: ctx.config.ORG_STREAM_KEY_CHECK_INTERVAL_MS }, liveEvents);
         await registerBalanceAlertRoutes(scope, { ...orgsDeps, allowPrivateAddresses });
         await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs, allowPrivateAddresses });
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });

@@ -43,6 +43,11 @@ export interface LateCopies {
   receivedAtMs: number;
   count: number;
   forwarded: boolean;
+  /**
+   * A paid packet its endpoint did not take (count 0): its packet log row's status becomes
+   * endpoint_error, so the device maker sees which packets its server missed, not only how many.
+   */
+  endpointError?: boolean;
 }
 
 export interface BurnBatch {
@@ -130,6 +135,16 @@ export class BurnBatcher {
   countLateCopies(late: LateCopies): void {
     if (late.count <= 0) return;
     this.lateCopies.push(late);
+    if (!this.stopped) this.schedule();
+  }
+
+  /**
+   * A paid packet whose delivery failed, for its packet log row. It goes with the late copies (a
+   * fact about one packet on one route, learnt after its purchase, settled after it) as one with
+   * no copies, so the journal needs no other column.
+   */
+  countDeliveryFailure(packet: Pick<LateCopies, 'packetId' | 'routeId' | 'orgId' | 'receivedAtMs'>): void {
+    this.lateCopies.push({ ...packet, count: 0, forwarded: false, endpointError: true });
     if (!this.stopped) this.schedule();
   }
 

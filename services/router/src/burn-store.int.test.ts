@@ -129,6 +129,33 @@ describe.each(['postgres', 'embedded'] as TestMode[])('burn batch statement (%s)
     expect(stats.map((r) => [Number(r.packets), Number(r.copies), Number(r.dc)])).toEqual([[4, 6, 11]]);
   });
 
+  it('marks the log row of a paid packet its endpoint did not take endpoint_error, settled with its purchase or after it', async () => {
+    const sql = node.ctx.database.sql;
+    const a = routes.a!;
+    await sql`update orgs set dc_balance = 100 where id = ${orgs.a}`;
+    const failure = (d: RouteDecision) => ({ packetId: d.packetId, routeId: a.id, orgId: a.orgId, receivedAtMs: d.receivedAtMs, count: 0, forwarded: false, endpointError: true });
+    const status = async (d: RouteDecision) => (await sql`select status, copies_bought, dc, copies_heard from routed_packets where packet_hash = decode(${d.packetId}, 'hex')`)[0];
+    // Both journal rows settled in one run: the log row is inserted with the failure.
+    const sameRun = decision(a, 2, 1, { overMax: 0 });
+    const taken = decision(a, 1, 1, { overMax: 0 });
+    await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [sameRun, taken] });
+    await store.commit({ nowMs: T + 1, drops: [], lateCopies: [failure(sameRun)], decisions: [] });
+    await store.settle(10);
+    expect(await status(sameRun)).toEqual({ status: 'endpoint_error', copies_bought: 2, dc: 2, copies_heard: 3 });
+    expect((await status(taken))!.status).toBe('forwarded');
+    // The purchase settled first: its row is updated in place, still paid for.
+    const later = decision(a, 2, 1, { overMax: 0 });
+    await store.commit({ nowMs: T, drops: [], lateCopies: [], decisions: [later] });
+    await store.settle(10);
+    expect((await status(later))!.status).toBe('forwarded');
+    await store.commit({ nowMs: T + 1, drops: [], lateCopies: [failure(later)], decisions: [] });
+    await store.settle(10);
+    expect(await status(later)).toEqual({ status: 'endpoint_error', copies_bought: 2, dc: 2, copies_heard: 3 });
+    // A failure counts no copies heard and no copy_over_max drop.
+    const overMax = await sql`select count(*)::int as n from route_drops_daily where route_id = ${a.id} and reason = 'copy_over_max' and count = 0`;
+    expect(overMax[0]!.n).toBe(0);
+  });
+
   it('writes nothing when the batch fails', async () => {
     const sql = node.ctx.database.sql;
     const before = await sql`select (select count(*) from routed_packets) as p, (select count(*) from burn_journal) as j, (select dc_balance from orgs where id = ${orgs.a}) as b`;

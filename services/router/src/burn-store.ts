@@ -52,7 +52,16 @@ export function batchJson(batch: BurnBatch): { decisions: string; drops: string;
     c: dec.dropReason ? null : dec.bought.map((c) => ({ hs: c.hotspotAddress, rs: c.rssiDbm, sn: c.snrDb, f: c.frequencyHz, dr: c.dataRate, at: c.receivedAtMs })),
   }));
   const drops = batch.drops.map((x) => ({ r: x.routeId, o: x.orgId, d: x.day, re: x.reason, n: x.count }));
-  const lateCopies = batch.lateCopies.map((x) => ({ h: x.packetId, r: x.routeId, o: x.orgId, at: x.receivedAtMs, d: utcDay(x.receivedAtMs), n: x.count, f: x.forwarded }));
+  const lateCopies = batch.lateCopies.map((x) => ({
+    h: x.packetId,
+    r: x.routeId,
+    o: x.orgId,
+    at: x.receivedAtMs,
+    d: utcDay(x.receivedAtMs),
+    n: x.count,
+    f: x.forwarded,
+    ...(x.endpointError ? { e: true } : {}),
+  }));
   return { decisions: JSON.stringify(decisions), drops: JSON.stringify(drops), lateCopies: JSON.stringify(lateCopies) };
 }
 

@@ -19,6 +19,8 @@ import { EndDevice } from '@cov/firmware-sim/device/end-device';
 import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { Registry } from 'prom-client';
+import { Value } from 'typebox/value';
+import { WebhookMessageSchema } from '@cov/shared/routing/webhook-message-schema';
 import { PgBurnStore } from './burn-store';
 import { Router } from './router';
 import type { RouterServiceModule } from './service';
@@ -184,6 +186,12 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(uplinks).toHaveLength(1);
     expect(got.message).toMatchObject({ payloadBytes: 29, dc: 4, frame: { devAddr: DEV_ADDR, fCnt: 1, fPort: 2 } });
     expect(got.message.copies).toHaveLength(2);
+    // What the OpenAPI document publishes as the webhook's body is what the endpoint got (joins too).
+    for (const u of lns.on('/a')) expect([...Value.Errors(WebhookMessageSchema, u.message)]).toEqual([]);
+    const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
+    expect(doc.webhooks['route-uplink'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['id', 'frame', 'copies']));
+    // The downlink POST sits with the rest of the device makers' API (it had a 'routing' section of its own).
+    expect(doc.paths['/v1/router/downlinks'].post.tags).toEqual(['device makers']);
     // The LNS can decrypt what it got with the session keys.
     const frame = unwrap(parsePhyPayload(Uint8Array.from(Buffer.from(got.message.phyPayload, 'base64'))));
     if (frame.kind !== 'data') throw new Error('not data');
@@ -497,8 +505,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(packets.body.data.map((p: { status: string; fCnt: number | null; dc: number }) => [p.status, p.fCnt, p.dc])).toEqual([
       ['forwarded', 17, 2],
       ['endpoint_backoff', 16, 0],
-      ['forwarded', 15, 2],
-      ['forwarded', 14, 2],
+      // Paid, but the endpoint answered 500: the log says so per packet, as the stats count it.
+      ['endpoint_error', 15, 2],
+      ['endpoint_error', 14, 2],
       ['forwarded', 13, 2],
     ]);
     const stats = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/stats`, undefined, orgA.key);

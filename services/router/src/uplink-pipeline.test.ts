@@ -57,6 +57,7 @@ function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded', 
     submit: (d: RouteDecision) => (decisions.push(d), Promise.resolve(outcome)),
     countDrop: () => {},
     countLateCopies: (l: LateCopies) => lateCopies.push(l),
+    countDeliveryFailure: () => {},
     startNow: () => {},
   } as unknown as BurnBatcher;
   const lns = { pushCopy: (_h: string, _p: number, eui: string, _json: string, onSent: (e: Error | null) => void) => (pushed.push(eui), onSent(null)) };
@@ -97,6 +98,7 @@ function steppedSetup(maxCopies: number, multiBuy?: FakeMultiBuy, purchaseLeadMs
     submit: (decision: RouteDecision) => new Promise<RouteOutcome>((settle) => submitted.push({ decision, settle })),
     countDrop: () => {},
     countLateCopies: (l: LateCopies) => lateCopies.push(l),
+    countDeliveryFailure: () => {},
     startNow: () => {},
   } as unknown as BurnBatcher;
   const lns = { pushCopy: (_h: string, _p: number, eui: string, _json: string, onSent: (e: Error | null) => void) => (pushed.push(eui), onSent(null)) };
@@ -335,11 +337,13 @@ describe('uplink pipeline', () => {
       const scheduler = new FakeScheduler();
       const decisions: RouteDecision[] = [];
       const drops: string[] = [];
+      const failedPackets: string[] = [];
       const batcher = {
         // As the real store: a decision with a drop reason is recorded, not paid.
         submit: (d: RouteDecision) => (decisions.push(d), Promise.resolve<RouteOutcome>(d.dropReason ?? 'forwarded')),
         countDrop: (x: { reason: string }) => drops.push(x.reason),
         countLateCopies: () => {},
+        countDeliveryFailure: (x: { packetId: string }) => failedPackets.push(x.packetId),
         startNow: () => {},
       } as unknown as BurnBatcher;
       const lns = { down: true, pushed: 0 };
@@ -379,7 +383,7 @@ describe('uplink pipeline', () => {
         scheduler.advance(ms);
         await flushMicrotasks();
       };
-      return { pipeline, lns, drops, packet, advance, registry };
+      return { pipeline, lns, drops, failedPackets, decisions, packet, advance, registry };
     }
 
     it('stops buying a route whose endpoint failed in a row, doubles the pause while it keeps failing, and resumes on a success', async () => {
@@ -389,6 +393,8 @@ describe('uplink pipeline', () => {
       expect(await t.packet()).toBe('bought');
       expect(t.lns.pushed).toBe(2);
       expect(t.drops).toEqual(['endpoint_error', 'endpoint_error']);
+      // Each named, so its packet log row can say endpoint_error.
+      expect(t.failedPackets).toEqual(t.decisions.map((d) => d.packetId));
       // Meanwhile the route's packets are recorded, not bought, not sent.
       expect(await t.packet()).toBe('endpoint_backoff');
       await t.advance(500);

@@ -480,6 +480,7 @@ export class UplinkPipeline {
     const { metrics, batcher, endpointBackoff } = this.deps;
     metrics.drop('endpoint_error');
     batcher.countDrop({ routeId: decision.route.id, orgId: decision.route.orgId, day: utcDay(decision.receivedAtMs), reason: 'endpoint_error', count: 1 });
+    batcher.countDeliveryFailure({ packetId: decision.packetId, routeId: decision.route.id, orgId: decision.route.orgId, receivedAtMs: decision.receivedAtMs });
     if (endpointBackoff?.failed(decision.route.id, startedAt, this.deps.monotonic(), error).backoff) metrics.endpointBackoffs.inc();
   }
 

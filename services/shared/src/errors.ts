@@ -55,6 +55,7 @@ export const errorCatalog = {
   'orgs.already_exists': 409,
   'orgs.api_key_not_found': 404,
   'routes.not_found': 404,
+  'packets.not_found': 404,
   'routes.locked': 409,
   'routes.invalid_range': 400,
   'routes.devaddr_outside_blocks': 422,

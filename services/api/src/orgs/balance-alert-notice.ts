@@ -9,7 +9,7 @@ export interface BalanceAlertNotice {
   orgName: string;
   balanceDc: number;
   thresholdDc: number;
-  /** Balance / average daily burn over the last 7 days; null when nothing was burned. */
+  /** Balance / average daily burn over the last 7 full days (fewer for a younger org); null when nothing was burned. */
   estimatedDaysLeft: number | null;
   averageDailyDc: number;
   /** When the API noticed (UTC). */

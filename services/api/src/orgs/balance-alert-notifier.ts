@@ -49,7 +49,7 @@ export class BalanceAlertNotifier {
 
   private async post(alert: Awaited<ReturnType<typeof claimDueAlerts>>[number]): Promise<string | undefined> {
     const nowMs = this.deps.clock.nowMs();
-    const notice = balanceAlertNotice(alert, await orgDcSpending(this.deps.db, alert.orgId, alert.balanceDc, nowMs), nowMs);
+    const notice = balanceAlertNotice(alert, await orgDcSpending(this.deps.db, { id: alert.orgId, createdAtMs: alert.orgCreatedAtMs }, alert.balanceDc, nowMs), nowMs);
     return postNotice(alert.url, alert.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses);
   }
 }

@@ -43,6 +43,7 @@ export async function rearmRecoveredAlerts(sql: postgres.ISql): Promise<number> 
 export interface DueAlert {
   orgId: string;
   orgName: string;
+  orgCreatedAtMs: number;
   balanceDc: number;
   thresholdDc: number;
   url: string;
@@ -51,11 +52,19 @@ export interface DueAlert {
 
 /** Disarms and returns the armed alerts whose org's balance is under the threshold: this caller posts them. */
 export async function claimDueAlerts(sql: postgres.ISql, nowMs: number): Promise<DueAlert[]> {
-  const rows = await sql<{ org_id: string; name: string; balance: string; threshold: string; url: string; auth_header: string | null }[]>`
+  const rows = await sql<{ org_id: string; name: string; created_ms: string; balance: string; threshold: string; url: string; auth_header: string | null }[]>`
     update org_balance_alerts a set armed = false, last_attempt_at_ms = ${nowMs}
     from orgs o where o.id = a.org_id and a.armed and o.dc_balance < a.threshold_dc
-    returning a.org_id, o.name, o.dc_balance::text as balance, a.threshold_dc::text as threshold, a.url, a.auth_header`;
-  return rows.map((r) => ({ orgId: r.org_id, orgName: r.name, balanceDc: Number(r.balance), thresholdDc: Number(r.threshold), url: r.url, authHeader: r.auth_header }));
+    returning a.org_id, o.name, (extract(epoch from o.created_at) * 1000)::bigint::text as created_ms, o.dc_balance::text as balance, a.threshold_dc::text as threshold, a.url, a.auth_header`;
+  return rows.map((r) => ({
+    orgId: r.org_id,
+    orgName: r.name,
+    orgCreatedAtMs: Number(r.created_ms),
+    balanceDc: Number(r.balance),
+    thresholdDc: Number(r.threshold),
+    url: r.url,
+    authHeader: r.auth_header,
+  }));
 }
 
 export async function recordAlertSent(sql: postgres.ISql, orgId: string, nowMs: number): Promise<void> {

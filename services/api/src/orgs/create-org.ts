@@ -63,10 +63,10 @@ export async function allocateDevaddrBlock(deps: OrgsDeps, orgId: string, count:
   return deps.db.transaction(async (tx) => allocateIn(tx as unknown as Db, deps, orgId, count));
 }
 
-export async function issueOrgApiKey(deps: OrgsDeps, orgId: string, scope: 'read' | 'write'): Promise<{ apiKey: string; row: OrgApiKeyRow }> {
+export async function issueOrgApiKey(deps: OrgsDeps, orgId: string, input: { scope: 'read' | 'write'; name: string }): Promise<{ apiKey: string; row: OrgApiKeyRow }> {
   await requireOrg(deps.db, orgId);
   const { key, hash, prefix } = generateApiKey('org');
-  const row = await insertOrgApiKey(deps.db, { orgId, keyHash: hash, keyPrefix: prefix, scope, createdAt: new Date(deps.clock.nowMs()) });
+  const row = await insertOrgApiKey(deps.db, { orgId, keyHash: hash, keyPrefix: prefix, name: input.name, scope: input.scope, createdAt: new Date(deps.clock.nowMs()) });
   return { apiKey: key, row };
 }
 

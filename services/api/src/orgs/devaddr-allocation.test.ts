@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstFreeBlock, insideBlocks, isValidBlockSize, netIdAddrRange } from './devaddr-allocation';
+import { firstFreeBlock, insideBlocks, isValidBlockSize, mergeTouching, netIdAddrRange } from './devaddr-allocation';
 
 describe('DevAddr block allocation', () => {
   it('knows the ranges of the Helium NetIDs', () => {
@@ -50,5 +50,21 @@ describe('DevAddr block allocation', () => {
     expect(insideBlocks({ start: 0xfc014c03, end: 0xfc014c03 }, blocks)).toBe(true);
     expect(insideBlocks({ start: 0xfc014c04, end: 0xfc014c08 }, blocks)).toBe(false);
     expect(insideBlocks({ start: 0xfc014bff, end: 0xfc014c00 }, blocks)).toBe(false);
+  });
+
+  it('takes a range across blocks that touch, as the org owns every address of it', () => {
+    const grown = [
+      { start: 0xfc014c08, end: 0xfc014c0f },
+      { start: 0xfc014c00, end: 0xfc014c07 },
+      { start: 0xfc014c20, end: 0xfc014c27 },
+    ];
+    expect(insideBlocks({ start: 0xfc014c00, end: 0xfc014c0f }, grown)).toBe(true);
+    expect(insideBlocks({ start: 0xfc014c04, end: 0xfc014c0b }, grown)).toBe(true);
+    // A gap between blocks is someone else's.
+    expect(insideBlocks({ start: 0xfc014c00, end: 0xfc014c20 }, grown)).toBe(false);
+    expect(mergeTouching(grown)).toEqual([
+      { start: 0xfc014c00, end: 0xfc014c0f },
+      { start: 0xfc014c20, end: 0xfc014c27 },
+    ]);
   });
 });

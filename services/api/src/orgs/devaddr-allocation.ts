@@ -43,7 +43,22 @@ export function firstFreeBlock(range: AddrBlock, taken: readonly AddrBlock[], co
   return end <= range.end ? { start: cursor, end } : null;
 }
 
-/** True when [start, end] lies inside one of the blocks (ranges given to routes must). */
+/**
+ * True when every address of [start, end] is in one of the blocks (ranges given to routes must be).
+ * Blocks that touch count as one: an org that grew by a block right after its first owns the two
+ * as one span, and was refused a route range across them.
+ */
 export function insideBlocks(range: AddrBlock, blocks: readonly AddrBlock[]): boolean {
-  return blocks.some((b) => range.start >= b.start && range.end <= b.end);
+  return mergeTouching(blocks).some((b) => range.start >= b.start && range.end <= b.end);
+}
+
+/** The blocks as the fewest spans: sorted, overlapping or adjacent ones merged. */
+export function mergeTouching(blocks: readonly AddrBlock[]): AddrBlock[] {
+  const spans: AddrBlock[] = [];
+  for (const b of [...blocks].sort((x, y) => x.start - y.start)) {
+    const last = spans[spans.length - 1];
+    if (last && b.start <= last.end + 1) last.end = Math.max(last.end, b.end);
+    else spans.push({ start: b.start, end: b.end });
+  }
+  return spans;
 }

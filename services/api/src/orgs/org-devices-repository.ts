@@ -62,6 +62,20 @@ export async function deviceActivity(sql: postgres.ISql, routeIds: string[], fro
   }));
 }
 
+/**
+ * The org's routes whose packets may be in the log since `fromDay`: its routes now, and any it has
+ * deleted since that forwarded packets (their daily stats stay, by org). Through the current routes
+ * alone, replacing a route (a new LNS, say) emptied the list of every device heard through the old
+ * one, as if they had gone quiet. A deleted route that only dropped packets is not found.
+ */
+export async function orgRouteIdsSince(sql: postgres.ISql, orgId: string, fromDay: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from routes where org_id = ${orgId}
+    union
+    select distinct route_id from route_stats_daily where org_id = ${orgId} and day >= ${fromDay}::date`;
+  return rows.map((r) => r.id);
+}
+
 export function deviceKey(d: Pick<DeviceActivity, 'kind' | 'devAddr' | 'devEui'>): string {
   return `${d.kind}:${d.devAddr ?? d.devEui ?? ''}`;
 }

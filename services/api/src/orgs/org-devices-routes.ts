@@ -10,10 +10,10 @@ import type postgres from 'postgres';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
+import { OrgQuery } from './org-views';
 import { authorizeOrg } from './org-access';
-import { deviceActivity, deviceKey } from './org-devices-repository';
+import { deviceActivity, deviceKey, orgRouteIdsSince } from './org-devices-repository';
 import type { OrgsDeps } from './orgs-deps';
-import { listOrgRoutes } from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const HOUR_MS = 3_600_000;
@@ -24,7 +24,7 @@ const DeviceView = Type.Object({
   devEui: Type.Union([Type.String(), Type.Null()]),
   joinEui: Type.Union([Type.String(), Type.Null()]),
   packets: Type.Integer({ description: 'Distinct packets heard in the span (one routed to two of the org’s routes counts once).' }),
-  forwarded: Type.Integer(),
+  forwarded: Type.Integer({ description: 'Packets forwarded that the endpoint took (a refused one is endpoint_error, not counted here).' }),
   copiesBought: Type.Integer(),
   dc: Type.Integer(),
   lastSeenAt: Type.String({ format: 'date-time' }),
@@ -43,7 +43,7 @@ export async function registerOrgDevicesRoutes(app: HttpServer, deps: OrgsDeps &
         description: `Per DevAddr (uplinks) and per DevEUI (joins), over the last \`hours\` (at most the packet log's retention, ${maxHours} h here): packets, forwarded, copies bought, DC, and the last packet's time, FCnt and outcome. Keyset paginated.`,
         security: [{ apiKey: [] }],
         params: Type.Object({ orgId: Type.String({ format: 'uuid' }) }),
-        querystring: Type.Object({
+        querystring: OrgQuery({
           hours: Type.Integer({ minimum: 1, maximum: maxHours, default: Math.min(24, maxHours) }),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           cursor: Type.Optional(Type.String({ maxLength: 400 })),
@@ -58,7 +58,7 @@ export async function registerOrgDevicesRoutes(app: HttpServer, deps: OrgsDeps &
       const { hours, limit, cursor } = request.query;
       const sinceMs = deps.clock.nowMs() - hours * HOUR_MS;
       const after = decodeCursor(cursor, (v): v is { t: number; k: string } => Number.isFinite((v as { t?: unknown })?.t) && typeof (v as { k?: unknown })?.k === 'string');
-      const routeIds = (await listOrgRoutes(deps.db, orgId)).map((r) => r.id);
+      const routeIds = await orgRouteIdsSince(deps.sql, orgId, new Date(sinceMs).toISOString().slice(0, 10));
       const rows = await deviceActivity(deps.sql, routeIds, sinceMs, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];

@@ -11,11 +11,25 @@ import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, Eui, GwmpEndpointInput, HttpEndpointInput, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import { DevAddrHex, EndpointInput, EndpointPatchInput, Eui, OrgQuery, PacketStatus, toPacketCopyView, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
-import { countEuiPairs, findOrgRoute, listEuiPairs, listOrgRoutes, listRanges, listRouteDelivery, listRoutedPackets, listSkfs, type RouteRow } from './routes-repository';
+import {
+  countEuiPairs,
+  countSkfs,
+  findOrgRoute,
+  findRoutedPacket,
+  listEuiPairs,
+  listOrgRoutes,
+  listPacketCopies,
+  listRanges,
+  listRouteDelivery,
+  listRoutedPackets,
+  listSkfs,
+  sessionKeyDigest,
+  type RouteRow,
+} from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -24,19 +38,23 @@ const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
 const RouteParams = Type.Object({ orgId: Type.String({ format: 'uuid' }), routeId: Type.String({ format: 'uuid' }) });
 const Range = Type.Object({ start: DevAddrHex, end: DevAddrHex }, { additionalProperties: false });
 const EuiPair = Type.Object({ joinEui: Eui, devEui: Eui }, { additionalProperties: false });
-const Endpoint = Type.Union([HttpEndpointInput, GwmpEndpointInput]);
 const MaxCopies = Type.Integer({ minimum: 1, maximum: 100, description: 'Copies bought per packet (each uplink copy is billed).' });
 const SessionKey = Type.String({ pattern: '^[0-9A-Fa-f]{32}$', description: 'NwkSKey, 32 hex' });
 const SKF_MAX_PER_REQUEST = 100;
+// What the cursors of the EUI pair and filter lists hold; anything else was not issued here.
+const isEuiHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v);
+const isDigestHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+const isDevAddrNumber = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const EUI_MAX_PER_REQUEST = 1000;
 
-export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
+export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps & { dedupWindowMs: number }): Promise<void> {
   async function view(route: RouteRow) {
     // Sequential on purpose: the embedded database serves one query at a time per process anyway.
     const ranges = await listRanges(deps.db, [route.id]);
     const counts = await countEuiPairs(deps.db, [route.id]);
+    const skfCounts = await countSkfs(deps.db, [route.id]);
     const delivery = await listRouteDelivery(deps.db, [route.id]);
-    return toRouteView(route, ranges, counts.get(route.id) ?? 0, delivery.get(route.id), deps.clock.nowMs());
+    return toRouteView(route, ranges, { euiPairs: counts.get(route.id) ?? 0, skfs: skfCounts.get(route.id) ?? 0 }, delivery.get(route.id), deps.clock.nowMs());
   }
   async function orgRoute(orgId: string, routeId: string): Promise<RouteRow> {
     const route = await findOrgRoute(deps.db, orgId, routeId);
@@ -56,7 +74,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ maxLength: 100 })),
-            endpoint: Endpoint,
+            endpoint: EndpointInput,
             maxCopies: Type.Optional(MaxCopies),
             active: Type.Optional(Type.Boolean()),
             devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),
@@ -87,8 +105,9 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       const ids = routes.map((r) => r.id);
       const ranges = await listRanges(deps.db, ids);
       const counts = await countEuiPairs(deps.db, ids);
+      const skfCounts = await countSkfs(deps.db, ids);
       const delivery = await listRouteDelivery(deps.db, ids);
-      return { data: routes.map((r) => toRouteView(r, ranges, counts.get(r.id) ?? 0, delivery.get(r.id), deps.clock.nowMs())) };
+      return { data: routes.map((r) => toRouteView(r, ranges, { euiPairs: counts.get(r.id) ?? 0, skfs: skfCounts.get(r.id) ?? 0 }, delivery.get(r.id), deps.clock.nowMs())) };
     },
   );
 
@@ -107,12 +126,13 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       schema: {
         tags: ['device makers'],
         summary: 'Change a route (write scope); devAddrRanges, when given, replace the old ones',
+        description: 'An HTTP endpoint given without authHeader keeps the route\'s current Authorization header; `authHeader: null` removes it.',
         security,
         params: RouteParams,
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ maxLength: 100 })),
-            endpoint: Type.Optional(Endpoint),
+            endpoint: Type.Optional(EndpointPatchInput),
             maxCopies: Type.Optional(MaxCopies),
             active: Type.Optional(Type.Boolean()),
             devAddrRanges: Type.Optional(Type.Array(Range, { maxItems: 100 })),
@@ -161,17 +181,25 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     {
       schema: {
         tags: ['device makers'],
-        summary: "A route's JoinEUI/DevEUI pairs",
+        summary: "A route's JoinEUI/DevEUI pairs, in EUI order (keyset paginated)",
         security,
         params: RouteParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
-        response: { 200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })) }), ...errors(400, 401, 403, 404) },
+        querystring: OrgQuery({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })), cursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errors(400, 401, 403, 404),
+        },
       },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       await orgRoute(request.params.orgId, request.params.routeId);
-      return { data: (await listEuiPairs(deps.db, request.params.routeId, request.query.limit)).map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })) };
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { j: string; d: string } => isEuiHex((v as { j?: unknown })?.j) && isEuiHex((v as { d?: unknown })?.d));
+      const rows = await listEuiPairs(deps.db, request.params.routeId, after, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { data: page.map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })), cursor: rows.length > limit && last ? encodeCursor({ j: last.joinEui, d: last.devEui }) : null };
     },
   );
 
@@ -202,12 +230,15 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     {
       schema: {
         tags: ['device makers'],
-        summary: "A route's session-key filters (keys shown by their last 4 hex)",
+        summary: "A route's session-key filters (keys shown by their last 4 hex), in DevAddr order (keyset paginated)",
         security,
         params: RouteParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        querystring: OrgQuery({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
         response: {
-          200: Type.Object({ data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })) }),
+          200: Type.Object({
+            data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })),
+            cursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...errors(400, 401, 403, 404),
         },
       },
@@ -215,7 +246,12 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       await orgRoute(request.params.orgId, request.params.routeId);
-      return { data: (await listSkfs(deps.db, request.params.routeId, request.query.limit)).map(toSkfView) };
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { a: number; k: string } => isDevAddrNumber((v as { a?: unknown })?.a) && isDigestHex((v as { k?: unknown })?.k));
+      const rows = await listSkfs(deps.db, request.params.routeId, after, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { data: page.map(toSkfView), cursor: rows.length > limit && last ? encodeCursor({ a: last.devAddr, k: sessionKeyDigest(last.sessionKey) }) : null };
     },
   );
 
@@ -259,7 +295,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           'Drop reasons: insufficient_dc (the balance could not pay), route_inactive, route_locked, copy_over_max (copies heard beyond max_copies, counted per copy), endpoint_error (the endpoint refused or did not answer a paid packet), endpoint_backoff (not bought: the endpoint had failed several times in a row, so the route was backed off for a while, 1 s doubling up to a minute by default, to save its DC).',
         security,
         params: RouteParams,
-        querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
+        querystring: OrgQuery({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
         response: {
           200: Type.Object({
             routeId: Type.String(),
@@ -289,12 +325,12 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         summary: 'Recent packets of a route, newest first (keyset paginated), optionally of one device or one outcome',
         security,
         params: RouteParams,
-        querystring: Type.Object({
+        querystring: OrgQuery({
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           devAddr: Type.Optional(DevAddrHex),
           devEui: Type.Optional(Eui),
-          status: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}$', description: '"forwarded" or a drop reason' })),
+          status: Type.Optional({ ...PacketStatus, description: '"forwarded" or a drop reason' }),
         }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('RoutedPacket')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404) },
       },
@@ -309,6 +345,34 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
       return { data: page.map(toRoutedPacketView), cursor: rows.length > request.query.limit && last ? encodeCursor({ t: last.receivedAtMs, i: last.id }) : null };
+    },
+  );
+
+  app.get(
+    '/v1/orgs/:orgId/routes/:routeId/packets/:packetId',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'One packet of a route with the copies bought of it: which hotspots heard it, how strongly, on which channel',
+        description:
+          'packetId is the packet\'s `id` (in the packet list, the stream and the webhook message). `copies`, strongest first, are the copies the route bought (none when it bought none); the packet log keeps packets for its retention, after which this is 404 `packets.not_found`.',
+        security,
+        params: Type.Object({ orgId: Type.String({ format: 'uuid' }), routeId: Type.String({ format: 'uuid' }), packetId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
+        response: {
+          200: Type.Object({ packet: Type.Ref('RoutedPacket'), copies: Type.Array(Type.Ref('PacketCopy')) }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { orgId, routeId, packetId } = request.params;
+      await authorizeOrg(request, deps, orgId, 'read');
+      await orgRoute(orgId, routeId);
+      const packet = await findRoutedPacket(deps.db, routeId, packetId);
+      if (!packet) throw new AppError('packets.not_found', `route ${routeId} has no packet ${packetId} in its packet log`);
+      // Copies are heard (and bought) within the packet's dedup window; a second's slack covers routers' clocks.
+      const copies = packet.copiesBought === 0 ? [] : await listPacketCopies(deps.db, { routeId, packetHashHex: packetId, fromMs: packet.receivedAtMs - 1000, toMs: packet.receivedAtMs + deps.dedupWindowMs + 1000 });
+      return { packet: toRoutedPacketView(packet), copies: copies.map(toPacketCopyView) };
     },
   );
 }

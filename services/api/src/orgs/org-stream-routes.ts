@@ -4,28 +4,32 @@
  * device's traffic live while debugging, as device makers do in their network server's console.
  * `?route=<id>` narrows it to one route, `?devAddr=` or `?devEui=` to one device. The org's read
  * key (or the admin key) is checked before the upgrade, so a bad key or another org's route gets a
- * normal HTTP error with its code. The public /v1/stream never carries these. A subscriber that cannot keep up is closed with 1013
+ * normal HTTP error with its code, and checked again every `keyCheckIntervalMs` while the stream
+ * is open: a key revoked (say, because it leaked) closes its streams with 1008 and the error code,
+ * where it used to keep receiving the org's packets for as long as the socket lived. The public
+ * /v1/stream never carries these. A subscriber that cannot keep up is closed with 1013
  * `stream.slow_consumer`, as there.
  */
 import { Type } from 'typebox';
-import { AppError } from '@cov/shared/errors';
+import { AppError, isAppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { LiveEvents } from '../stream/live-events';
 import { MAX_BUFFERED_BYTES } from '../stream/stream-routes';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, Eui, toRoutedPacketView } from './org-views';
+import { DevAddrHex, Eui, OrgQuery, toRoutedPacketView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { findOrgRoute } from './routes-repository';
 
+const ErrorRef = Type.Ref('ErrorResponse');
 const Params = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
-const Query = Type.Object({
+const Query = OrgQuery({
   route: Type.Optional(Type.String({ format: 'uuid', description: 'Only this route’s packets.' })),
   devAddr: Type.Optional(DevAddrHex),
   devEui: Type.Optional(Eui),
 });
 type StreamQuery = { route?: string; devAddr?: string; devEui?: string };
 
-export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, events: LiveEvents): Promise<void> {
+export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps & { keyCheckIntervalMs: number }, events: LiveEvents): Promise<void> {
   app.get(
     '/v1/orgs/:orgId/stream',
     {
@@ -38,6 +42,8 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, e
         security: [{ apiKey: [] }],
         params: Params,
         querystring: Query,
+        // Refusals come before the upgrade, as plain HTTP answers (the document listed none of them).
+        response: { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef, 404: ErrorRef },
       },
       // After validation (a malformed org or route id is a 400), before the upgrade.
       preHandler: async (request) => {
@@ -52,6 +58,24 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, e
       const { route, devAddr, devEui } = request.query as StreamQuery;
       const [addr, eui] = [devAddr?.toLowerCase(), devEui?.toLowerCase()];
       socket.send(JSON.stringify({ type: 'hello', orgId, routeId: route ?? null, devAddr: addr ?? null, devEui: eui ?? null }));
+      // The key's code when it no longer opens this stream; undefined while it does, or when the
+      // check itself failed (the database briefly down is no reason to drop a debugging session).
+      const keyRefusal = async (): Promise<string | undefined> => {
+        try {
+          await authorizeOrg(request, deps, orgId, 'read');
+          return undefined;
+        } catch (e) {
+          return isAppError(e) ? e.code : undefined;
+        }
+      };
+      const keyCheck = setInterval(() => {
+        void keyRefusal().then((code) => {
+          if (code === undefined) return;
+          socket.close(1008, code);
+          stop();
+        });
+      }, deps.keyCheckIntervalMs);
+      keyCheck.unref();
       const unsubscribe = events.subscribePackets(orgId, route, (event) => {
         if ((addr !== undefined && event.packet.devAddr !== addr) || (eui !== undefined && event.packet.devEui !== eui)) return;
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -61,8 +85,12 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps, e
         }
         socket.send(JSON.stringify({ type: 'packet', routeId: event.routeId, packet: toRoutedPacketView(event.packet) }));
       });
-      socket.on('close', unsubscribe);
-      socket.on('error', unsubscribe);
+      function stop(): void {
+        clearInterval(keyCheck);
+        unsubscribe();
+      }
+      socket.on('close', stop);
+      socket.on('error', stop);
     },
   );
 }

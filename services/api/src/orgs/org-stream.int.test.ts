@@ -33,7 +33,8 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     });
 
   beforeAll(async () => {
-    node = await startTestNode(mode, { services: ['api'] });
+    // Keys are checked again every 50 ms on open streams (10 s by default).
+    node = await startTestNode(mode, { services: ['api'], overrides: { ORG_STREAM_KEY_CHECK_INTERVAL_MS: '50' } });
     const a = await call('POST', '/v1/admin/orgs', { name: 'Org A', devAddrCount: 8 }, node.adminKey);
     const b = await call('POST', '/v1/admin/orgs', { name: 'Org B', devAddrCount: 8 }, node.adminKey);
     orgA = { id: a.body.org.id, key: a.body.apiKey };
@@ -49,11 +50,16 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     // The feed starts from what its first poll sees, so packets recorded before that are history,
     // not news: wait until one gets through (rather than sleeping and hoping the poll ran).
     const warm = await open(`/v1/orgs/${orgB.id}/stream`, orgB.key);
+    let recorded = 0;
     for (let i = 0; warm.messages.length < 2; i++) {
       if (i === 50) throw new Error('no packet came through the live feed');
       await record(routes.b1!, orgB.id, 200 + i, 'forwarded');
+      recorded++;
       await waitFor(() => warm.messages.length > 1, 'a packet through the feed', 300).catch(() => undefined);
     }
+    // On a busy machine a second warm-up packet may be recorded before the first comes through; had
+    // it not come through before the tests open their feeds, their router totals would count it.
+    await waitFor(() => warm.messages.length === recorded + 1, 'every warm-up packet through the feed', 10_000);
     warm.ws.close();
   });
   afterAll(async () => {
@@ -65,6 +71,9 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     expect(await refusal(`/v1/orgs/${orgA.id}/stream`, orgB.key)).toBe(403);
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?route=${routes.b1}`, orgA.key)).toBe(404);
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?route=nope`, orgA.key)).toBe(400);
+    // As the document says (it listed a 200 only).
+    const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/stream'].get.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404']));
   });
 
   it('streams the org’s own packets only, per route on request, and the public feed counts every packet recorded', async () => {
@@ -106,5 +115,19 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     expect(other.messages[1]).toMatchObject({ type: 'packet', routeId: routes.b1, packet: { fCnt: 5 } });
     for (const s of [all, one, pub, other, device]) s.ws.close();
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?devEui=nothex`, orgA.key)).toBe(400);
+  });
+
+  it('closes the streams of a key once it is revoked, and only those', async () => {
+    const issued = await call('POST', `/v1/orgs/${orgA.id}/api-keys`, { scope: 'read' }, orgA.key);
+    const leaked = await open(`/v1/orgs/${orgA.id}/stream`, issued.body.apiKey);
+    const kept = await open(`/v1/orgs/${orgA.id}/stream`, orgA.key);
+    const closed = new Promise<[number, string]>((resolve) => leaked.ws.once('close', (code, reason) => resolve([code, reason.toString()])));
+    expect((await call('DELETE', `/v1/orgs/${orgA.id}/api-keys/${issued.body.key.id}`, undefined, orgA.key)).status).toBe(204);
+    // It kept receiving the org's packets for as long as the socket lived.
+    expect(await closed).toEqual([1008, 'auth.bad_key']);
+    expect(kept.ws.readyState).toBe(WebSocket.OPEN);
+    await record(routes.a1!, orgA.id, 7, 'forwarded');
+    await expect.poll(() => kept.messages.length, { timeout: 10_000 }).toBe(2);
+    kept.ws.close();
   });
 });

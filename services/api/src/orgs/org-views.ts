@@ -4,12 +4,19 @@
  * never leave: API keys show their prefix, session keys their last 4 hex, endpoint auth headers
  * only whether one is set.
  */
-import { Type } from 'typebox';
+import { Type, type Static, type TProperties } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
 import { AuthHeaderValue } from '../http/outbound-request';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
-import type { RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
+import type { PacketCopyRow, RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
+
+/**
+ * A device-maker route's query string: a parameter the route does not take is a 400 naming it. A
+ * misspelt filter (`?devaddr=`, `?dev_addr=`) was ignored, so the answer came unfiltered and looked
+ * like the filtered one.
+ */
+export const OrgQuery = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 export const DevAddrHex = Type.String({ pattern: '^[0-9A-Fa-f]{8}$', description: 'DevAddr, 8 hex, most significant byte first' });
 export const Eui = Type.String({ pattern: '^[0-9A-Fa-f]{16}$' });
@@ -32,8 +39,10 @@ export const OrgView = Type.Object(
         {
           burnedTodayDc: Type.Integer({ description: 'DC burned so far today (UTC).' }),
           burnedLast7DaysDc: Type.Integer({ description: 'DC burned over the last 7 full UTC days.' }),
-          averageDailyDc: Type.Number({ description: 'Their daily average.' }),
-          estimatedDaysLeft: Type.Union([Type.Number(), Type.Null()], { description: 'Balance over the daily average: when packets would stop being forwarded without a top-up. Null when nothing was burned.' }),
+          averageDailyDc: Type.Number({ description: 'Their daily average; over the full UTC days since the organisation was created when it is younger than 7 days.' }),
+          estimatedDaysLeft: Type.Union([Type.Number(), Type.Null()], {
+            description: 'Balance over the daily average: when packets would stop being forwarded without a top-up. Null when nothing was burned on those days, or the organisation is not a full UTC day old.',
+          }),
         },
         { description: 'How fast the balance goes (GET of one organisation only). From the daily route stats, which follow the burns by about 0.2 s.' },
       ),
@@ -46,6 +55,7 @@ export const ApiKeyView = Type.Object(
   {
     id: Type.String(),
     prefix: Type.String(),
+    name: Type.String({ description: 'Given when the key was issued; "" when none was.' }),
     scope: Type.Union([Type.Literal('read'), Type.Literal('write')]),
     createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -86,6 +96,42 @@ export const GwmpEndpointInput = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A route's endpoint as given: told apart by `protocol` (an OpenAPI discriminator, which Ajv
+ * honours), so a mistake in a GWMP endpoint is reported in its own field. As a plain union, Ajv
+ * reported the first branch's complaint, "endpoint/url: must have required property 'url'", for a
+ * bad GWMP port or region.
+ */
+export const EndpointInput = Type.Unsafe<Static<typeof HttpEndpointInput> | Static<typeof GwmpEndpointInput>>({
+  // `type` too: Ajv's strict mode wants a discriminator on an object schema (it warned at every start).
+  type: 'object',
+  oneOf: [HttpEndpointInput, GwmpEndpointInput],
+  discriminator: { propertyName: 'protocol' },
+});
+
+/**
+ * An endpoint as PATCH takes it. Left out, an HTTP endpoint's authHeader is kept (when the route's
+ * endpoint already was HTTP); null removes it. Changing only the webhook URL used to drop the
+ * header with it, and the LNS then refused every packet, each of them paid (endpoint_error).
+ */
+const HttpEndpointPatch = Type.Object(
+  {
+    protocol: Type.Literal('http'),
+    url: HttpEndpointInput.properties.url,
+    authHeader: Type.Optional(
+      Type.Union([Type.String({ ...AuthHeaderValue }), Type.Null()], {
+        description: 'Sent as the Authorization header of every webhook call. Left out: the route keeps the one it has; null: none is sent.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const EndpointPatchInput = Type.Unsafe<Static<typeof HttpEndpointPatch> | Static<typeof GwmpEndpointInput>>({
+  type: 'object',
+  oneOf: [HttpEndpointPatch, GwmpEndpointInput],
+  discriminator: { propertyName: 'protocol' },
+});
+
 export const RouteView = Type.Object(
   {
     id: Type.String(),
@@ -100,6 +146,7 @@ export const RouteView = Type.Object(
     locked: Type.Boolean(),
     devAddrRanges: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
     euiPairCount: Type.Integer(),
+    skfCount: Type.Integer({ description: 'Session-key filters (GET .../skfs lists them).' }),
     delivery: Type.Union(
       [
         Type.Object({
@@ -120,6 +167,14 @@ export const RouteView = Type.Object(
   { $id: 'Route' },
 );
 
+/**
+ * What the packet log's status can be (the router's route outcomes, and endpoint_error once a
+ * delivery failed). The packets filter takes only these: a misspelt one matched nothing and
+ * answered an empty page, as if the route had no such packets.
+ */
+export const PACKET_STATUSES = ['forwarded', 'insufficient_dc', 'burn_failed', 'route_inactive', 'route_locked', 'endpoint_backoff', 'endpoint_error'] as const;
+export const PacketStatus = Type.Union(PACKET_STATUSES.map((s) => Type.Literal(s)));
+
 export const RoutedPacketView = Type.Object(
   {
     id: Type.String({ description: 'SHA-256 of the PHYPayload (the webhook message id).' }),
@@ -136,13 +191,29 @@ export const RoutedPacketView = Type.Object(
     }),
     copiesBought: Type.Integer({ description: 'Copies bought (and forwarded) for this route, over all its purchases of the packet: at most its max_copies; 0 when not forwarded.' }),
     dc: Type.Integer(),
-    status: Type.String({ description: '"forwarded" or the drop reason' }),
+    status: Type.String({
+      description:
+        '"forwarded" or the drop reason; "endpoint_error": paid and sent, but the endpoint refused it or did not answer (recorded with the router\'s next burn batch, so a row may read "forwarded" for a moment first).',
+    }),
     receivedAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'RoutedPacket' },
 );
 
-export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, RoutedPacketView];
+export const PacketCopyView = Type.Object(
+  {
+    hotspot: Type.String(),
+    rssiDbm: Type.Integer(),
+    snrDb: Type.Number(),
+    frequencyHz: Type.Integer(),
+    dataRate: Type.String(),
+    receivedAt: Type.String({ format: 'date-time' }),
+    dc: Type.Integer(),
+  },
+  { $id: 'PacketCopy' },
+);
+
+export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, RoutedPacketView, PacketCopyView];
 
 export function toBlockView(b: DevaddrBlockRow) {
   return { id: b.id, start: formatDevAddr(b.startAddr), end: formatDevAddr(b.endAddr), size: b.endAddr - b.startAddr + 1, allocatedAt: b.allocatedAt.toISOString() };
@@ -153,7 +224,7 @@ export function toOrgView(org: OrgRow, blocks: DevaddrBlockRow[]) {
 }
 
 export function toApiKeyView(k: OrgApiKeyRow) {
-  return { id: k.id, prefix: k.keyPrefix, scope: k.scope, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null };
+  return { id: k.id, prefix: k.keyPrefix, name: k.name, scope: k.scope, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null };
 }
 
 export function toLedgerView(e: DcLedgerRow) {
@@ -173,7 +244,7 @@ function toDeliveryView(d: RouteDeliveryRow | undefined, nowMs: number) {
   };
 }
 
-export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: number, delivery: RouteDeliveryRow | undefined, nowMs: number) {
+export function toRouteView(r: RouteRow, ranges: RangeRow[], counts: { euiPairs: number; skfs: number }, delivery: RouteDeliveryRow | undefined, nowMs: number) {
   const endpoint =
     r.endpoint.protocol === 'http'
       ? { protocol: 'http' as const, url: r.endpoint.url, hasAuthHeader: !!r.endpoint.authHeader }
@@ -187,7 +258,8 @@ export function toRouteView(r: RouteRow, ranges: RangeRow[], euiPairCount: numbe
     active: r.active,
     locked: r.locked,
     devAddrRanges: ranges.filter((x) => x.routeId === r.id).map((x) => ({ start: formatDevAddr(x.startAddr), end: formatDevAddr(x.endAddr) })),
-    euiPairCount,
+    euiPairCount: counts.euiPairs,
+    skfCount: counts.skfs,
     delivery: toDeliveryView(delivery, nowMs),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -214,4 +286,8 @@ export function toRoutedPacketView(p: RoutedPacketRow) {
     status: p.status,
     receivedAt: new Date(p.receivedAtMs).toISOString(),
   };
+}
+
+export function toPacketCopyView(c: PacketCopyRow) {
+  return { hotspot: c.hotspotAddress, rssiDbm: c.rssiDbm, snrDb: c.snrDb, frequencyHz: c.frequencyHz, dataRate: c.dataRate, receivedAt: new Date(c.receivedAtMs).toISOString(), dc: c.dc };
 }

@@ -1,5 +1,5 @@
 // DB functions for organisations: the org row and balance, its API keys, DevAddr blocks and DC ledger.
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
 import { dcLedger, devaddrBlocks, orgApiKeys, orgs } from '@cov/shared/db/schema/routing';
 
@@ -19,7 +19,7 @@ export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
   return row;
 }
 
-export async function insertOrgApiKey(db: Db, key: { orgId: string; keyHash: string; keyPrefix: string; scope: 'read' | 'write'; createdAt: Date }): Promise<OrgApiKeyRow> {
+export async function insertOrgApiKey(db: Db, key: { orgId: string; keyHash: string; keyPrefix: string; name?: string; scope: 'read' | 'write'; createdAt: Date }): Promise<OrgApiKeyRow> {
   const [row] = await db.insert(orgApiKeys).values(key).returning();
   return row!;
 }
@@ -105,12 +105,27 @@ export async function creditDc(db: Db, entry: DcCredit): Promise<DcLedgerRow | u
   return row;
 }
 
+/** Narrows the ledger to entries written in [minMs, maxMs) and of one kind, each when given. */
+export interface LedgerFilter {
+  minMs?: number | undefined;
+  maxMs?: number | undefined;
+  kind?: DcLedgerRow['kind'] | undefined;
+}
+
 /** Newest first; pass the last id seen to page on. */
-export async function listLedger(db: Db, orgId: string, beforeId: number | undefined, limit: number): Promise<DcLedgerRow[]> {
+export async function listLedger(db: Db, orgId: string, beforeId: number | undefined, limit: number, filter: LedgerFilter = {}): Promise<DcLedgerRow[]> {
   return db
     .select()
     .from(dcLedger)
-    .where(beforeId === undefined ? eq(dcLedger.orgId, orgId) : and(eq(dcLedger.orgId, orgId), lt(dcLedger.id, beforeId)))
+    .where(
+      and(
+        eq(dcLedger.orgId, orgId),
+        beforeId === undefined ? undefined : lt(dcLedger.id, beforeId),
+        filter.minMs === undefined ? undefined : gte(dcLedger.createdAtMs, filter.minMs),
+        filter.maxMs === undefined ? undefined : lt(dcLedger.createdAtMs, filter.maxMs),
+        filter.kind === undefined ? undefined : eq(dcLedger.kind, filter.kind),
+      ),
+    )
     .orderBy(desc(dcLedger.id))
     .limit(limit);
 }

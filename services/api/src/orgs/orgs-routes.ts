@@ -7,10 +7,11 @@ import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { parseTimeParam, parseTimeRange } from '../http/time-range';
 import { allocateDevaddrBlock, createOrg, creditOrg, issueOrgApiKey, requireOrg, revokeKey } from './create-org';
 import { orgDcSpending } from './dc-spending';
 import { authorizeOrg } from './org-access';
-import { toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
+import { OrgQuery, toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { listDevaddrBlocks, listLedger, listOrgApiKeys } from './orgs-repository';
 
@@ -18,6 +19,16 @@ const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
 const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
 const security = [{ apiKey: [] }];
+
+/** The ledger is one list from the first credit on, so its bounds are each optional; a span given by both is bounded. */
+const LEDGER_MAX_SPAN_MS = 366 * 86_400_000;
+
+export function ledgerTimeRange(query: { min_time?: string; max_time?: string }, nowMs: number): { minMs?: number; maxMs?: number } {
+  const minMs = parseTimeParam(query.min_time, nowMs, 'min_time');
+  const maxMs = parseTimeParam(query.max_time, nowMs, 'max_time');
+  if (minMs !== undefined && maxMs !== undefined) parseTimeRange(query, nowMs, { defaultSpanMs: LEDGER_MAX_SPAN_MS, maxSpanMs: LEDGER_MAX_SPAN_MS });
+  return { ...(minMs === undefined ? {} : { minMs }), ...(maxMs === undefined ? {} : { maxMs }) };
+}
 
 export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promise<void> {
   app.post(
@@ -110,7 +121,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       const org = await requireOrg(deps.db, request.params.orgId);
       const blocks = await listDevaddrBlocks(deps.db, org.id);
-      return { ...toOrgView(org, blocks), spending: await orgDcSpending(deps.db, org.id, org.dcBalance, deps.clock.nowMs()) };
+      return { ...toOrgView(org, blocks), spending: await orgDcSpending(deps.db, { id: org.id, createdAtMs: org.createdAt.getTime() }, org.dcBalance, deps.clock.nowMs()) };
     },
   );
 
@@ -137,16 +148,20 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
     {
       schema: {
         tags: ['device makers'],
-        summary: 'Issue an API key for the organisation (write scope)',
+        summary: 'Issue an API key for the organisation: read scope unless asked for write (needs a write key)',
+        description: 'Name keys (`name`: "CI", "dashboard") to tell them apart in the list, where only their prefix shows.',
         security,
         params: OrgParams,
-        body: Type.Object({ scope: Type.Union([Type.Literal('read'), Type.Literal('write')], { default: 'read' }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { scope: Type.Union([Type.Literal('read'), Type.Literal('write')], { default: 'read' }), name: Type.String({ maxLength: 100, default: '' }) },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Object({ apiKey: Type.String({ description: 'Shown once; store it.' }), key: Type.Ref('OrgApiKey') }), ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
       await authorizeOrg(request, deps, request.params.orgId, 'write');
-      const { apiKey, row } = await issueOrgApiKey(deps, request.params.orgId, request.body.scope);
+      const { apiKey, row } = await issueOrgApiKey(deps, request.params.orgId, request.body);
       return reply.status(201).send({ apiKey, key: toApiKeyView(row) });
     },
   );
@@ -174,11 +189,19 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
     {
       schema: {
         tags: ['device makers'],
-        summary: 'Data-credit balance and ledger, newest first (keyset paginated)',
-        description: 'The ledger is append-only: purchases and top-ups (positive), burns (negative, one row per router batch). balanceAfterDc of the newest row equals the balance.',
+        summary: 'Data-credit balance and ledger, newest first (keyset paginated), optionally of a time range or one kind',
+        description:
+          'The ledger is append-only: purchases and top-ups (positive), burns (negative, one row per router batch). balanceAfterDc of the newest row equals the balance. ' +
+          '`min_time`/`max_time` (ISO 8601 or relative, e.g. `-30 day`; each optional, at most 366 days apart when both are given) keep the entries written in [min_time, max_time); `kind` keeps one kind (`purchase`, `top_up` or `burn`).',
         security,
         params: OrgParams,
-        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+        querystring: OrgQuery({
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          min_time: Type.Optional(Type.String({ maxLength: 64 })),
+          max_time: Type.Optional(Type.String({ maxLength: 64 })),
+          kind: Type.Optional(Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn')])),
+        }),
         response: {
           200: Type.Object({ balanceDc: Type.Integer(), data: Type.Array(Type.Ref('DcLedgerEntry')), cursor: Type.Union([Type.String(), Type.Null()]) }),
           ...errors(400, 401, 403, 404),
@@ -189,7 +212,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       const org = await requireOrg(deps.db, request.params.orgId);
       const after = decodeCursor(request.query.cursor, (v): v is { i: number } => Number.isInteger((v as { i?: unknown })?.i));
-      const rows = await listLedger(deps.db, org.id, after?.i, request.query.limit + 1);
+      const rows = await listLedger(deps.db, org.id, after?.i, request.query.limit + 1, { ...ledgerTimeRange(request.query, deps.clock.nowMs()), kind: request.query.kind });
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
       return { balanceDc: org.dcBalance, data: page.map(toLedgerView), cursor: rows.length > request.query.limit && last ? encodeCursor({ i: last.id }) : null };

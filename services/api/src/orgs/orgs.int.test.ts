@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { orgApiKeyHash } from '@cov/shared/routing/org-api-keys';
 import { readRoutingConfigVersion } from '@cov/shared/routing/routing-config';
+import { eq } from 'drizzle-orm';
+import { orgs, routes, routeStatsDaily } from '@cov/shared/db/schema/routing';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { hashApiKey } from '../auth/api-keys';
 
@@ -15,6 +17,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
 
   const call = (method: string, path: string, body?: unknown, key?: string, headers?: Record<string, string>) => node.call(method, path, body, key, headers);
   const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
+  const setRouteUpdatedAt = (routeId: string, ms: number) => node.ctx.database.db.update(routes).set({ updatedAt: new Date(ms) }).where(eq(routes.id, routeId));
 
   beforeAll(async () => {
     node = await startTestNode(mode, { services: ['api'], clock });
@@ -83,6 +86,40 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('GET', `/v1/orgs/${a.id}/dc?cursor=bogus`, undefined, a.key))).toEqual([400, 'request.invalid']);
   });
 
+  it('narrows the ledger to a time range and a kind, for a month\'s accounts', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Delta Ledger' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    const rows: [string, number, number][] = [
+      ['purchase', 1000, Date.UTC(2026, 8, 30, 23)],
+      ['burn', -10, Date.UTC(2026, 9, 1)],
+      ['top_up', 50, Date.UTC(2026, 9, 15)],
+      ['burn', -20, Date.UTC(2026, 9, 31, 23, 59)],
+      ['burn', -5, Date.UTC(2026, 10, 1)],
+    ];
+    let balance = 0;
+    for (const [kind, amount, at] of rows) {
+      balance += amount;
+      await node.ctx.database.sql`insert into dc_ledger (org_id, kind, amount_dc, balance_after_dc, created_at_ms) values (${org.id}, ${kind}, ${amount}, ${balance}, ${at})`;
+    }
+    const amounts = async (query: string) => {
+      const r = await call('GET', `/v1/orgs/${org.id}/dc?${query}`, undefined, org.key);
+      expect(r.status).toBe(200);
+      return r.body.data.map((e: { amountDc: number }) => e.amountDc);
+    };
+    // October: only the whole ledger, newest first, page after page, could be had.
+    expect(await amounts('min_time=2026-10-01&max_time=2026-11-01')).toEqual([-20, 50, -10]);
+    expect(await amounts('min_time=2026-10-01&max_time=2026-11-01&kind=burn')).toEqual([-20, -10]);
+    expect(await amounts('kind=purchase')).toEqual([1000]);
+    expect(await amounts('max_time=2026-10-01')).toEqual([1000]);
+    const page = await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-10-01&limit=2`, undefined, org.key);
+    expect(page.body.data.map((e: { amountDc: number }) => e.amountDc)).toEqual([-5, -20]);
+    expect(await amounts(`min_time=2026-10-01&limit=2&cursor=${page.body.cursor}`)).toEqual([50, -10]);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-11-01&max_time=2026-10-01`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=2024-01-01&max_time=2026-10-01`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=yesterday`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${org.id}/dc?kind=refund`, undefined, org.key))).toEqual([400, 'request.invalid']);
+  });
+
   it('credits once per Idempotency-Key, however often or concurrently the request is retried', async () => {
     const credit = (body: unknown, idempotencyKey: string) => call('POST', `/v1/admin/orgs/${b.id}/dc`, body, node.adminKey, { 'idempotency-key': idempotencyKey });
     const balance = async () => (await call('GET', `/v1/orgs/${b.id}/dc`, undefined, b.key)).body.balanceDc as number;
@@ -143,10 +180,20 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
       locked: false,
       devAddrRanges: [{ start: 'fc014c00', end: 'fc014c07' }],
       euiPairCount: 1,
+      skfCount: 0,
     });
     expect(JSON.stringify(created.body)).not.toContain('lns-secret');
     expect(await readRoutingConfigVersion(node.ctx.database.db)).toBeGreaterThan(before);
     const routeId = created.body.id as string;
+
+    // A new URL alone keeps the route's Authorization header (it was dropped, and the LNS refused every paid packet); null removes it.
+    const moved = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/v2' } }, a.key);
+    expect(moved.body.endpoint).toEqual({ protocol: 'http', url: 'http://127.0.0.1:9/v2', hasAuthHeader: true });
+    const [stored] = await node.ctx.database.db.select().from(routes).where(eq(routes.id, routeId));
+    expect(stored!.endpoint).toEqual({ protocol: 'http', url: 'http://127.0.0.1:9/v2', authHeader: 'Bearer lns-secret' });
+    const bare = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/v2', authHeader: null } }, a.key);
+    expect(bare.body.endpoint).toEqual({ protocol: 'http', url: 'http://127.0.0.1:9/v2', hasAuthHeader: false });
+    expect(code(await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/x', authHeader: null } }, a.key))).toEqual([400, 'request.invalid']);
 
     const patched = await call('PATCH', `/v1/orgs/${a.id}/routes/${routeId}`, { active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } }, a.key);
     expect(patched.body).toMatchObject({ active: false, devAddrRanges: [{ start: 'fc014c18', end: 'fc014c21' }], endpoint: { protocol: 'gwmp', host: 'lns.example', port: 1700 } });
@@ -155,11 +202,19 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(mapped.body.endpoint).toEqual({ protocol: 'gwmp', host: 'lns.example', port: 1700, regionPorts: { US915: 1701, EU868: 1702 } });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body.endpoint.regionPorts).toEqual({ US915: 1701, EU868: 1702 });
 
+    const updatedAt = async () => (await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body.updatedAt as string;
+    await setRouteUpdatedAt(routeId, T0 - 3_600_000);
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, { add: [{ joinEui: '70b3d57ed0000002', devEui: '0004A30B001C0530' }], remove: [{ joinEui: '70b3d57ed0000001', devEui: '0000000000000000' }] }, a.key)).status).toBe(204);
+    // EUI pairs and filters are the route's configuration: changing them moves its updatedAt (it stayed put).
+    expect(await updatedAt()).toBe(new Date(T0).toISOString());
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/eui-pairs`, undefined, a.key)).body.data).toEqual([{ joinEui: '70b3d57ed0000002', devEui: '0004a30b001c0530' }]);
 
     const key = '2b7e151628aed2a6abf7158809cf4f3c';
+    await setRouteUpdatedAt(routeId, T0 - 3_600_000);
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 1 }] }, a.key)).status).toBe(204);
+    expect(await updatedAt()).toBe(new Date(T0).toISOString());
+    // The route counted its EUI pairs but not its filters, so an upload could not be checked at a glance.
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).body).toMatchObject({ euiPairCount: 1, skfCount: 1 });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, undefined, a.key)).body.data).toEqual([{ devAddr: 'fc014c19', sessionKeyHint: '…4f3c', maxCopies: 1 }]);
     // The same filter twice in one request (here differing in case) was a 500 from the upsert; the last one wins.
     expect((await call('POST', `/v1/orgs/${a.id}/routes/${routeId}/skfs`, { add: [{ devAddr: 'fc014c19', sessionKey: key, maxCopies: 2 }, { devAddr: 'FC014C19', sessionKey: key.toUpperCase(), maxCopies: 3 }] }, a.key)).status).toBe(204);
@@ -171,9 +226,121 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([routeId]);
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/stats`, undefined, a.key)).body).toMatchObject({ routeId, totals: { packets: 0, copies: 0, dc: 0, drops: {} }, days: [] });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets`, undefined, a.key)).body).toEqual({ data: [], cursor: null });
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=endpoint_error`, undefined, a.key)).status).toBe(200);
+    // A misspelt filter was ignored: the answer came unfiltered, looking like the filtered one.
+    for (const path of [`routes/${routeId}/packets?devaddr=fc014c01`, `routes/${routeId}/packets?dev_addr=fc014c01`, 'devices?hour=1', 'hotspots?route_id=x', 'dc?kinds=burn', `routes/${routeId}/stats?day=1`]) {
+      const r = await call('GET', `/v1/orgs/${a.id}/${path}`, undefined, a.key);
+      expect([path, ...code(r), r.body.error.details.field]).toEqual([path, 400, 'request.invalid', `querystring/${path.split('?')[1]!.split('=')[0]}`]);
+    }
+    // A misspelt status answered an empty page, as if the route had none of those packets.
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=insufficient_credit`, undefined, a.key))).toEqual([400, 'request.invalid']);
 
     expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).status).toBe(204);
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+  });
+
+  it('counts DC burned through a deleted route in the org spending', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Gamma Trackers' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    // Old enough for a seven-day average.
+    await node.ctx.database.db.update(orgs).set({ createdAt: new Date(T0 - 30 * 86_400_000) }).where(eq(orgs.id, org.id));
+    const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/g' };
+    const kept = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
+    const replaced = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
+    // The router's settle step writes these: 70 DC yesterday through the route about to go, 7 today through each.
+    await node.ctx.database.db.insert(routeStatsDaily).values([
+      { routeId: replaced, orgId: org.id, day: '2026-11-01', packets: 35, copies: 70, dc: 70 },
+      { routeId: replaced, orgId: org.id, day: '2026-11-02', packets: 7, copies: 7, dc: 7 },
+      { routeId: kept, orgId: org.id, day: '2026-11-02', packets: 7, copies: 7, dc: 7 },
+    ]);
+    await call('POST', `/v1/admin/orgs/${org.id}/dc`, { amountDc: 100 }, node.adminKey);
+    const spending = { burnedTodayDc: 14, burnedLast7DaysDc: 70, averageDailyDc: 10, estimatedDaysLeft: 10 };
+    expect((await call('GET', `/v1/orgs/${org.id}`, undefined, org.key)).body.spending).toEqual(spending);
+    // Moving to a new route (a new LNS, say) does not give back what the old one burned.
+    expect((await call('DELETE', `/v1/orgs/${org.id}/routes/${replaced}`, undefined, org.key)).status).toBe(204);
+    expect((await call('GET', `/v1/orgs/${org.id}`, undefined, org.key)).body.spending).toEqual(spending);
+  });
+
+  it('pages through a route\'s EUI pairs and session-key filters, without a key in any cursor', async () => {
+    const route = (await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/p' } }, a.key)).body.id as string;
+    const pairs = ['0000000000000003', '0000000000000001', '00000000000000ff', '0000000000000002', '0000000000000000'].map((devEui, i) => ({ joinEui: `70b3d57ed000000${i % 2}`, devEui }));
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${route}/eui-pairs`, { add: pairs }, a.key)).status).toBe(204);
+    const keys = ['11', '22', '33', '44'].map((b) => b.repeat(16));
+    const skfs = [{ devAddr: 'fc014c03', sessionKey: keys[0] }, { devAddr: 'fc014c01', sessionKey: keys[1] }, { devAddr: 'fc014c03', sessionKey: keys[2] }, { devAddr: 'fc014c03', sessionKey: keys[3] }];
+    expect((await call('POST', `/v1/orgs/${a.id}/routes/${route}/skfs`, { add: skfs }, a.key)).status).toBe(204);
+    // Listing stopped at `limit` (at most 10,000) with no way to the rest: a big fleet's pairs could not all be read back.
+    const all = async (what: string) => {
+      const seen: unknown[] = [];
+      let cursor: string | null = '';
+      for (let pages = 0; cursor !== null; pages++) {
+        expect(pages).toBeLessThan(5);
+        const r = await call('GET', `/v1/orgs/${a.id}/routes/${route}/${what}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, a.key);
+        expect(r.status).toBe(200);
+        expect(r.body.data.length).toBeLessThanOrEqual(2);
+        seen.push(...r.body.data);
+        cursor = r.body.cursor;
+        if (cursor) for (const k of keys) expect(Buffer.from(cursor, 'base64url').toString()).not.toContain(k);
+      }
+      return seen;
+    };
+    const sorted = [...pairs].sort((x, y) => (x.joinEui + x.devEui).localeCompare(y.joinEui + y.devEui));
+    expect(await all('eui-pairs')).toEqual(sorted);
+    const listed = (await all('skfs')) as { devAddr: string; sessionKeyHint: string }[];
+    expect(listed.map((s) => s.devAddr)).toEqual(['fc014c01', 'fc014c03', 'fc014c03', 'fc014c03']);
+    expect(new Set(listed.map((s) => s.sessionKeyHint))).toEqual(new Set(keys.map((k) => `…${k.slice(-4)}`)));
+    for (const what of ['eui-pairs', 'skfs']) {
+      expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/${what}?cursor=bogus`, undefined, a.key))).toEqual([400, 'request.invalid']);
+    }
+    expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${route}`, undefined, a.key)).status).toBe(204);
+  });
+
+  it('shows one packet with the hotspots that carried it, strongest first', async () => {
+    const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/c' };
+    const route = (await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint }, a.key)).body.id as string;
+    const other = (await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint }, a.key)).body.id as string;
+    const sql = node.ctx.database.sql;
+    const hash = Buffer.alloc(32, 0xab);
+    const at = T0 - 60_000;
+    // As the router's settle writes them: the log row, and one row per bought copy.
+    await sql`insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms)
+      values (${hash}, ${route}, ${a.id}, 'uplink', 'fc014c01', 7, 2, 10, 3, 2, 2, 'forwarded', ${at})`;
+    const copy = (routeId: string, hotspot: string, rssiDbm: number, ms: number) =>
+      sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
+        values (${hash}, ${routeId}, ${a.id}, ${hotspot}, 1, ${rssiDbm}, 5.5, 868100000, 'SF7BW125', ${ms})`;
+    await copy(route, 'hotspot-far', -110, at + 40);
+    await copy(route, 'hotspot-near', -60, at + 5);
+    await copy(other, 'hotspot-other-route', -50, at + 5);
+    await copy(route, 'hotspot-an-hour-later', -40, at + 3_600_000);
+    const id = hash.toString('hex');
+    const r = await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${id}`, undefined, a.key);
+    expect(r.status).toBe(200);
+    expect(r.body.packet).toMatchObject({ id, fCnt: 7, status: 'forwarded', copiesBought: 2 });
+    expect(r.body.copies).toEqual([
+      { hotspot: 'hotspot-near', rssiDbm: -60, snrDb: 5.5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', receivedAt: new Date(at + 5).toISOString(), dc: 1 },
+      { hotspot: 'hotspot-far', rssiDbm: -110, snrDb: 5.5, frequencyHz: 868_100_000, dataRate: 'SF7BW125', receivedAt: new Date(at + 40).toISOString(), dc: 1 },
+    ]);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${other}/packets/${id}`, undefined, a.key))).toEqual([404, 'packets.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${'cd'.repeat(32)}`, undefined, a.key))).toEqual([404, 'packets.not_found']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${id.toUpperCase()}`, undefined, a.key))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${route}/packets/${id}`, undefined, b.key))).toEqual([403, 'auth.forbidden']);
+    for (const r2 of [route, other]) expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${r2}`, undefined, a.key)).status).toBe(204);
+  });
+
+  it('lists the devices heard through a route the org has since deleted', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Epsilon Meters' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    const endpoint = { protocol: 'http', url: 'http://127.0.0.1:9/e' };
+    const old = (await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key)).body.id as string;
+    await call('POST', `/v1/orgs/${org.id}/routes`, { endpoint }, org.key);
+    // As the router's settle writes them: the packet log row and the day's stats.
+    await node.ctx.database.sql`insert into routed_packets (packet_hash, route_id, org_id, kind, dev_addr, f_cnt, f_port, payload_bytes, copies_heard, copies_bought, dc, status, received_at_ms)
+      values (${Buffer.alloc(32, 0xe1)}, ${old}, ${org.id}, 'uplink', 'fc014c05', 41, 2, 10, 2, 2, 2, 'forwarded', ${T0 - 60_000})`;
+    await node.ctx.database.db.insert(routeStatsDaily).values({ routeId: old, orgId: org.id, day: '2026-11-02', packets: 1, copies: 2, dc: 2 });
+    const devices = async () => (await call('GET', `/v1/orgs/${org.id}/devices`, undefined, org.key)).body.data.map((d: { devAddr: string; lastFCnt: number }) => [d.devAddr, d.lastFCnt]);
+    expect(await devices()).toEqual([['fc014c05', 41]]);
+    // Moving to a new route emptied the list, as if the device had gone quiet.
+    expect((await call('DELETE', `/v1/orgs/${org.id}/routes/${old}`, undefined, org.key)).status).toBe(204);
+    expect(await devices()).toEqual([['fc014c05', 41]]);
   });
 
   it('refuses bad route configuration with stable codes', async () => {
@@ -197,6 +364,12 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU868: 70000 } } }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: { protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: {} } }))).toEqual([400, 'request.invalid']);
+    // Each named body/endpoint/url ("must have required property 'url'", the HTTP endpoint's complaint).
+    const field = async (endpoint: unknown) => (await post({ endpoint })).body.error.details.field;
+    expect(await field({ protocol: 'gwmp', host: 'lns', port: 70000 })).toBe('body/endpoint/port');
+    expect(await field({ protocol: 'gwmp', host: 'lns', port: 1700, regionPorts: { EU869: 1701 } })).toBe('body/endpoint/regionPorts/EU869');
+    expect(await field({ protocol: 'gwmp', host: 'lns lns', port: 1700 })).toBe('body/endpoint/host');
+    expect(await field({ protocol: 'gwmp', port: 1700 })).toBe('body/endpoint/host');
     expect(code(await post({ endpoint: http, maxCopies: 0 }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, devAddrRanges: [{ start: 'fc014c0', end: 'fc014c07' }] }))).toEqual([400, 'request.invalid']);
     expect(code(await post({ endpoint: http, euiPairs: [{ joinEui: 'xyz', devEui: '0000000000000000' }] }))).toEqual([400, 'request.invalid']);
@@ -250,15 +423,18 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
   });
 
   it('issues read-only and write keys, and revokes them', async () => {
-    const ro = await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'read' }, a.key);
+    const ro = await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'read', name: 'grafana dashboard' }, a.key);
     expect(ro.status).toBe(201);
-    expect(ro.body.key).toMatchObject({ scope: 'read', revokedAt: null });
+    expect(ro.body.key).toMatchObject({ scope: 'read', name: 'grafana dashboard', revokedAt: null });
     expect(ro.body.apiKey.startsWith(ro.body.key.prefix)).toBe(true);
     expect((await call('GET', `/v1/orgs/${a.id}/routes`, undefined, ro.body.apiKey)).status).toBe(200);
     expect(code(await call('POST', `/v1/orgs/${a.id}/routes`, { endpoint: { protocol: 'http', url: 'http://x/' } }, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
     expect(code(await call('POST', `/v1/orgs/${a.id}/api-keys`, { scope: 'write' }, ro.body.apiKey))).toEqual([403, 'auth.forbidden']);
     const keys = await call('GET', `/v1/orgs/${a.id}/api-keys`, undefined, a.key);
     expect(keys.body.data).toHaveLength(2);
+    // Only prefixes showed: keys could not be told apart by what they are for.
+    expect(keys.body.data.map((k: { name: string }) => k.name)).toEqual(['', 'grafana dashboard']);
+    expect(code(await call('POST', `/v1/orgs/${a.id}/api-keys`, { name: 'x'.repeat(101) }, a.key))).toEqual([400, 'request.invalid']);
     expect(JSON.stringify(keys.body)).not.toContain(ro.body.apiKey);
     expect((await call('DELETE', `/v1/orgs/${a.id}/api-keys/${ro.body.key.id}`, undefined, a.key)).status).toBe(204);
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes`, undefined, ro.body.apiKey))).toEqual([401, 'auth.bad_key']);

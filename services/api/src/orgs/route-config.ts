@@ -33,6 +33,9 @@ export interface HexRange {
   end: string;
 }
 
+/** An endpoint as PATCH gives it: an HTTP one's authHeader null to remove it, left out to keep it. */
+export type EndpointPatch = RouteEndpoint | { protocol: 'http'; url: string; authHeader?: string | null };
+
 export interface RouteInput {
   name?: string;
   endpoint?: RouteEndpoint;
@@ -61,7 +64,7 @@ async function checkedRanges(db: Db, orgId: string, ranges: HexRange[]): Promise
     const end = addr(r.end);
     if (start > end) throw new AppError('routes.invalid_range', `devAddrRanges[${i}]: start ${r.start} is after end ${r.end}`, { field: `devAddrRanges/${i}` });
     if (!insideBlocks({ start, end }, blocks)) {
-      throw new AppError('routes.devaddr_outside_blocks', `devAddrRanges[${i}] ${r.start}-${r.end} is not inside one of the organisation's DevAddr blocks`, { field: `devAddrRanges/${i}` });
+      throw new AppError('routes.devaddr_outside_blocks', `devAddrRanges[${i}] ${r.start}-${r.end} is not all inside the organisation's DevAddr blocks`, { field: `devAddrRanges/${i}` });
     }
     return { startAddr: start, endAddr: end };
   });
@@ -75,7 +78,7 @@ async function routeToChange(tx: Db, caller: OrgCaller, orgId: string, routeId: 
 }
 
 /** A webhook URL routers could never post to is refused when set, not stored. */
-function checkEndpoint(endpoint: RouteEndpoint | undefined): void {
+function checkEndpoint(endpoint: EndpointPatch | undefined): void {
   if (endpoint?.protocol === 'http') requireHttpUrl(endpoint.url, 'endpoint/url');
 }
 
@@ -100,14 +103,30 @@ export async function createRoute(deps: OrgsDeps, orgId: string, input: RouteInp
   });
 }
 
-export async function changeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, input: RouteInput): Promise<RouteRow> {
+/**
+ * The endpoint a PATCH leaves the route with: the one given, where an HTTP endpoint without an
+ * authHeader keeps the route's current one (null removes it).
+ */
+export function patchedEndpoint(current: RouteEndpoint, patch: EndpointPatch): RouteEndpoint {
+  if (patch.protocol !== 'http') return patch;
+  const { authHeader, ...rest } = patch;
+  if (authHeader === null) return rest;
+  if (authHeader !== undefined) return { ...rest, authHeader };
+  return current.protocol === 'http' && current.authHeader !== undefined ? { ...rest, authHeader: current.authHeader } : rest;
+}
+
+export async function changeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string, input: Omit<RouteInput, 'endpoint'> & { endpoint?: EndpointPatch }): Promise<RouteRow> {
   checkEndpoint(input.endpoint);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    await routeToChange(tx, caller, orgId, routeId);
+    const current = await routeToChange(tx, caller, orgId, routeId);
     if (input.devAddrRanges) await replaceRanges(tx, routeId, await checkedRanges(tx, orgId, input.devAddrRanges));
-    const { devAddrRanges: _r, ...fields } = input;
-    const updated = await updateRoute(tx, routeId, { ...fields, updatedAt: new Date(deps.clock.nowMs()) });
+    const { devAddrRanges: _r, endpoint, ...fields } = input;
+    const updated = await updateRoute(tx, routeId, {
+      ...fields,
+      ...(endpoint === undefined ? {} : { endpoint: patchedEndpoint(current.endpoint, endpoint) }),
+      updatedAt: new Date(deps.clock.nowMs()),
+    });
     await bumpRoutingConfigVersion(tx);
     return updated;
   });
@@ -133,6 +152,14 @@ export async function removeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: stri
   });
 }
 
+/**
+ * EUI pairs and session-key filters are part of the route: changing them moves its updatedAt, as a
+ * client syncing its configuration by updatedAt would otherwise never see them change.
+ */
+async function touchRoute(tx: Db, deps: OrgsDeps, routeId: string): Promise<void> {
+  await updateRoute(tx, routeId, { updatedAt: new Date(deps.clock.nowMs()) });
+}
+
 function normalizePair(p: EuiPairInput): EuiPairInput {
   return { joinEui: p.joinEui.toLowerCase(), devEui: p.devEui.toLowerCase() };
 }
@@ -143,6 +170,7 @@ export async function changeEuiPairs(deps: OrgsDeps, caller: OrgCaller, orgId: s
     await routeToChange(tx, caller, orgId, routeId);
     await removeEuiPairs(tx, routeId, remove.map(normalizePair));
     await addEuiPairs(tx, routeId, add.map(normalizePair));
+    await touchRoute(tx, deps, routeId);
     await bumpRoutingConfigVersion(tx);
   });
 }
@@ -163,11 +191,12 @@ export async function changeSkfs(deps: OrgsDeps, caller: OrgCaller, orgId: strin
     add.forEach((s, i) => {
       const a = addr(s.devAddr);
       if (!insideBlocks({ start: a, end: a }, blocks)) {
-        throw new AppError('routes.devaddr_outside_blocks', `add[${i}].devAddr ${s.devAddr} is not inside one of the organisation's DevAddr blocks`, { field: `add/${i}/devAddr` });
+        throw new AppError('routes.devaddr_outside_blocks', `add[${i}].devAddr ${s.devAddr} is not in the organisation's DevAddr blocks`, { field: `add/${i}/devAddr` });
       }
     });
     await removeSkfs(tx, routeId, remove.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase() })));
     await upsertSkfs(tx, routeId, lastOfEachFilter(add.map((s) => ({ devAddr: addr(s.devAddr), sessionKey: s.sessionKey.toLowerCase(), maxCopies: s.maxCopies ?? 0 }))));
+    await touchRoute(tx, deps, routeId);
     await bumpRoutingConfigVersion(tx);
   });
 }

@@ -1,7 +1,8 @@
 // DB functions for routes and what hangs off them: DevAddr ranges, EUI pairs, session-key filters, stats and the packet log.
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
-import { routeDelivery, routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
+import { packetCopies, routeDelivery, routeDevaddrRanges, routeDropsDaily, routedPackets, routeEuiPairs, routes, routeSkfs, routeStatsDaily, type RouteEndpoint } from '@cov/shared/db/schema/routing';
 
 export type RouteRow = typeof routes.$inferSelect;
 export type RangeRow = typeof routeDevaddrRanges.$inferSelect;
@@ -9,6 +10,7 @@ export type EuiPairRow = typeof routeEuiPairs.$inferSelect;
 export type SkfRow = typeof routeSkfs.$inferSelect;
 export type RoutedPacketRow = typeof routedPackets.$inferSelect;
 export type RouteDeliveryRow = typeof routeDelivery.$inferSelect;
+export type PacketCopyRow = typeof packetCopies.$inferSelect;
 
 /** The router's record of each route's endpoint outages (routes that never had one have none). */
 export async function listRouteDelivery(db: Db, routeIds: string[]): Promise<Map<string, RouteDeliveryRow>> {
@@ -65,8 +67,25 @@ export async function countEuiPairs(db: Db, routeIds: string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.routeId, r.n]));
 }
 
-export async function listEuiPairs(db: Db, routeId: string, limit: number): Promise<EuiPairRow[]> {
-  return db.select().from(routeEuiPairs).where(eq(routeEuiPairs.routeId, routeId)).orderBy(asc(routeEuiPairs.joinEui), asc(routeEuiPairs.devEui)).limit(limit);
+/** In (JoinEUI, DevEUI) order (the primary key's); `after` is the last pair of the page before. */
+/** Session-key filters per route (routes without any are absent). */
+export async function countSkfs(db: Db, routeIds: string[]): Promise<Map<string, number>> {
+  if (routeIds.length === 0) return new Map();
+  const rows = await db
+    .select({ routeId: routeSkfs.routeId, n: sql<number>`count(*)::int` })
+    .from(routeSkfs)
+    .where(inArray(routeSkfs.routeId, routeIds))
+    .groupBy(routeSkfs.routeId);
+  return new Map(rows.map((r) => [r.routeId, r.n]));
+}
+
+export async function listEuiPairs(db: Db, routeId: string, after: { j: string; d: string } | undefined, limit: number): Promise<EuiPairRow[]> {
+  return db
+    .select()
+    .from(routeEuiPairs)
+    .where(and(eq(routeEuiPairs.routeId, routeId), after === undefined ? undefined : sql`(${routeEuiPairs.joinEui}, ${routeEuiPairs.devEui}) > (${after.j}, ${after.d})`))
+    .orderBy(asc(routeEuiPairs.joinEui), asc(routeEuiPairs.devEui))
+    .limit(limit);
 }
 
 export async function addEuiPairs(db: Db, routeId: string, pairs: { joinEui: string; devEui: string }[]): Promise<void> {
@@ -79,8 +98,23 @@ export async function removeEuiPairs(db: Db, routeId: string, pairs: { joinEui: 
   }
 }
 
-export async function listSkfs(db: Db, routeId: string, limit: number): Promise<SkfRow[]> {
-  return db.select().from(routeSkfs).where(eq(routeSkfs.routeId, routeId)).orderBy(asc(routeSkfs.devAddr), asc(routeSkfs.sessionKey)).limit(limit);
+/** SHA-256 of a session key (hex): what a page of filters ends on, as the key itself is never shown. */
+export function sessionKeyDigest(sessionKey: string): string {
+  return createHash('sha256').update(Buffer.from(sessionKey, 'hex')).digest('hex');
+}
+
+/**
+ * In (DevAddr, key digest) order; `after` is the last filter of the page before, its key by
+ * sessionKeyDigest, so that a cursor never carries a session key.
+ */
+export async function listSkfs(db: Db, routeId: string, after: { a: number; k: string } | undefined, limit: number): Promise<SkfRow[]> {
+  const digest = sql`sha256(decode(${routeSkfs.sessionKey}, 'hex'))`;
+  return db
+    .select()
+    .from(routeSkfs)
+    .where(and(eq(routeSkfs.routeId, routeId), after === undefined ? undefined : sql`(${routeSkfs.devAddr}, ${digest}) > (${after.a}::bigint, decode(${after.k}, 'hex'))`))
+    .orderBy(asc(routeSkfs.devAddr), asc(digest))
+    .limit(limit);
 }
 
 export async function upsertSkfs(db: Db, routeId: string, skfs: { devAddr: number; sessionKey: string; maxCopies: number }[]): Promise<void> {
@@ -135,4 +169,39 @@ export async function listRoutedPackets(db: Db, routeId: string, before: { t: nu
     )
     .orderBy(desc(routedPackets.receivedAtMs), desc(routedPackets.id))
     .limit(limit);
+}
+
+/**
+ * A route's packet by its id (the PHYPayload's SHA-256), the latest when the same payload was heard
+ * again later (a device repeating an unconfirmed frame). Through the route's time index: the scan
+ * is over one route's packet log, which holds one retention period.
+ */
+export async function findRoutedPacket(db: Db, routeId: string, packetHashHex: string): Promise<RoutedPacketRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(routedPackets)
+    .where(and(eq(routedPackets.routeId, routeId), eq(routedPackets.packetHash, Buffer.from(packetHashHex, 'hex'))))
+    .orderBy(desc(routedPackets.receivedAtMs), desc(routedPackets.id))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The copies a route bought of a packet, with how each hotspot heard it. `fromMs`/`toMs` bound the
+ * copies' times (the packet's dedup window), so the time index narrows the scan of a table written
+ * at the network's packet rate to a few seconds of it.
+ */
+export async function listPacketCopies(db: Db, q: { routeId: string; packetHashHex: string; fromMs: number; toMs: number }): Promise<PacketCopyRow[]> {
+  return db
+    .select()
+    .from(packetCopies)
+    .where(
+      and(
+        gte(packetCopies.receivedAtMs, q.fromMs),
+        sql`${packetCopies.receivedAtMs} <= ${q.toMs}`,
+        eq(packetCopies.packetHash, Buffer.from(q.packetHashHex, 'hex')),
+        eq(packetCopies.routeId, q.routeId),
+      ),
+    )
+    .orderBy(desc(packetCopies.rssiDbm), desc(packetCopies.snrDb), asc(packetCopies.hotspotAddress));
 }

@@ -33,7 +33,7 @@ export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; do
     '/v1/router/downlinks',
     {
       schema: {
-        tags: ['routing'],
+        tags: ['device makers'],
         summary: 'Send a downlink for a received packet (org API key, write scope)',
         description:
           'Posted to the `downlinkUrl` of the webhook message (the router that forwarded the packet; another router does not know it). uplinkId is the `id` of the webhook message. The downlink goes through the bought hotspot that heard the packet best, in RX1 (uplink tmst + 1 s, +5 s for a join-accept) or RX2 if RX1 has passed, retried in RX2 when the gateway reports a TX error. rx1/rx2 override the region defaults; rx2 null disables the retry. One downlink per uplink (409 downlinks.already_scheduled after the first, including one given in the webhook answer): a class A device listens once.',

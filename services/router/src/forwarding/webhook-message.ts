@@ -10,38 +10,9 @@ import type { RouteDecision } from '../route-decision';
 
 export type RoutedFrame = DataFrame | JoinRequestFrame;
 
-export interface WebhookCopy {
-  hotspot: string;
-  gatewayEui: string;
-  /** Asserted location, H3 res-12 cell; null until asserted. */
-  h3: string | null;
-  region: string | null;
-  rssiDbm: number;
-  snrDb: number;
-  frequencyHz: number;
-  dataRate: string;
-  codingRate: string | null;
-  tmst: number;
-  gatewayTime: string | null;
-  receivedAt: string;
-  dc: number;
-}
-
-export interface WebhookMessage {
-  id: string;
-  type: 'uplink' | 'join';
-  routeId: string;
-  receivedAt: string;
-  phyPayload: string;
-  frame:
-    | { mtype: string; devAddr: string; fCnt: number; fPort: number | null; confirmed: boolean; adr: boolean; ack: boolean; fOpts: string; frmPayload: string; mic: string }
-    | { mtype: 'JoinRequest'; joinEui: string; devEui: string; devNonce: number; mic: string };
-  payloadBytes: number;
-  dc: number;
-  copies: WebhookCopy[];
-  /** Where a later downlink for this packet is posted: the router that forwarded it (absent when it has no known public address). */
-  downlinkUrl?: string;
-}
+// The message's shape is a schema in the shared library, which the OpenAPI document publishes.
+export type { WebhookCopy, WebhookMessage } from '@cov/shared/routing/webhook-message-schema';
+import type { WebhookMessage } from '@cov/shared/routing/webhook-message-schema';
 
 export function webhookMessage(decision: RouteDecision, frame: RoutedFrame, downlinkUrl?: string): WebhookMessage {
   const message: WebhookMessage = {

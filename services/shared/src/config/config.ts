@@ -156,6 +156,12 @@ export const ConfigSchema = Type.Object(
       10,
       3_600_000,
     ),
+    ORG_STREAM_KEY_CHECK_INTERVAL_MS: Int(
+      10_000,
+      "How often an organisation's open packet stream checks that the API key it was opened with is still live: a revoked key's stream is closed (1008 auth.bad_key) at the next check.",
+      10,
+      3_600_000,
+    ),
     ALERT_POST_TIMEOUT_MS: Int(5000, "How long the API waits for a device maker's or hotspot owner's endpoint to take an alert notice.", 10, 60_000),
     ALERT_PRIVATE_ADDRESSES: Type.Union([Type.Literal('refuse'), Type.Literal('allow')], {
       default: 'refuse',

@@ -63,7 +63,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     bodyLimit: options.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // discriminator: a union told apart by one property (an OpenAPI `discriminator` over `oneOf`)
+    // is checked against the one member it names, so its errors are that member's.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, discriminator: true } },
     schemaController: { compilersFactory: { buildValidator: buildValidatorWithStrictBodies as unknown as ValidatorFactory } },
     // A path parameter over maxParamLength, or a URL that does not decode, gets the usual error
     // body and a stable code rather than Fastify's own.

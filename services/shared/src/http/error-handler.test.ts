@@ -11,6 +11,9 @@ function server() {
   app.get('/query', { schema: { querystring: Type.Object({ n: Type.Integer({ minimum: 1 }), tags: Type.Optional(Type.Array(Type.String())) }) } }, async (r) => r.query);
   app.get('/choice', { schema: { querystring: Type.Object({ bucket: Type.Union([Type.Literal('epoch'), Type.Literal('day'), Type.Literal('week')], { default: 'epoch' }) }) } }, async (r) => r.query);
   app.post('/text/:id', { schema: { params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.String(), shape: Type.Optional(Type.Unknown()) }) } }, async (r) => r.body);
+  const Http = Type.Object({ protocol: Type.Literal('http'), url: Type.String() }, { additionalProperties: false });
+  const Udp = Type.Object({ protocol: Type.Literal('udp'), port: Type.Integer({ maximum: 65535 }) }, { additionalProperties: false });
+  app.post('/endpoint', { schema: { body: Type.Object({ endpoint: Type.Unsafe({ type: 'object', oneOf: [Http, Udp], discriminator: { propertyName: 'protocol' } }) }) } }, async (r) => r.body);
   app.get('/coded', async () => {
     throw new AppError('hotspots.not_found', 'no such hotspot', { address: 'x' });
   });
@@ -39,6 +42,23 @@ describe('the one error mapping', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toEqual({ code: 'request.invalid', message: 'querystring/bucket: must be one of epoch, day, week', details: { field: 'querystring/bucket', allowed: ['epoch', 'day', 'week'] } });
     expect((await server().inject({ method: 'GET', url: '/choice?bucket=day' })).json()).toEqual({ bucket: 'day' });
+  });
+
+  it('names the failing field of the member a discriminated union names, not of its first member', async () => {
+    const app = server();
+    const field = async (endpoint: unknown) => (await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint } })).json().error?.details?.field;
+    expect(await field({ protocol: 'udp', port: 70000 })).toBe('body/endpoint/port');
+    expect(await field({ protocol: 'udp', port: 1, url: 'x' })).toBe('body/endpoint/url');
+    expect(await field({ protocol: 'http' })).toBe('body/endpoint/url');
+    expect(await field({ protocol: 'ftp', url: 'x' })).toBe('body/endpoint/protocol');
+    expect(await field({ url: 'x' })).toBe('body/endpoint/protocol');
+    expect((await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint: { protocol: 'udp', port: 1700 } } })).statusCode).toBe(200);
+  });
+
+  it('names a property the schema does not take', async () => {
+    const app = server();
+    const res = await app.inject({ method: 'POST', url: '/endpoint', payload: { endpoint: { protocol: 'udp', port: 1, url: 'x' } } });
+    expect(res.json().error).toMatchObject({ code: 'request.invalid', message: 'body/endpoint/url: not a field this route takes', details: { field: 'body/endpoint/url' } });
   });
 
   it('maps malformed JSON, oversize bodies and wrong media types to stable codes', async () => {

@@ -49,14 +49,25 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (fe.validation) {
     const first = fe.validation[0];
     const field = first ? `${fe.validationContext ?? 'request'}${first.instancePath || ''}` : fe.validationContext ?? 'request';
-    const missing = (first?.params as { requiredProperties?: string[]; missingProperty?: string } | undefined);
-    const fieldName = missing?.missingProperty ? `${field}/${missing.missingProperty}` : missing?.requiredProperties ? `${field}/${missing.requiredProperties.join(',')}` : field;
+    // A missing property, one the schema does not take, or a discriminated union's tag (absent or
+    // naming no member), is named as the field itself rather than the object holding it.
+    const missing = (first?.params as { requiredProperties?: string[]; missingProperty?: string; additionalProperty?: string; tag?: string } | undefined);
+    const fieldName = missing?.missingProperty
+      ? `${field}/${missing.missingProperty}`
+      : missing?.requiredProperties
+        ? `${field}/${missing.requiredProperties.join(',')}`
+        : missing?.additionalProperty
+          ? `${field}/${missing.additionalProperty}`
+          : first?.keyword === 'discriminator' && missing?.tag
+            ? `${field}/${missing.tag}`
+            : field;
     const allowed = allowedValues(fe.validation, first?.instancePath);
     if (allowed) {
       void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: must be one of ${allowed.join(', ')}`, request.id, { field: fieldName, allowed }));
       return;
     }
-    void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: ${first?.message ?? 'invalid'}`, request.id, { field: fieldName }));
+    const message = missing?.additionalProperty ? `not a ${fe.validationContext === 'querystring' ? 'parameter' : 'field'} this route takes` : (first?.message ?? 'invalid');
+    void reply.status(400).send(toErrorBody('request.invalid', `${fieldName}: ${message}`, request.id, { field: fieldName }));
     return;
   }
   const mapped = fe.code ? fastifyCodeMap[fe.code] : undefined;

@@ -4,7 +4,21 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { errorCatalog } from '../errors';
+import { routeWebhookDocument } from '../routing/webhook-message-schema';
 import type { HttpServer } from './create-http-server';
+
+/**
+ * Every error code with the HTTP status it is answered with, for the document's description: the
+ * routes' responses name only statuses, and a client switches on codes (what a 409 or a 422 means
+ * differs from route to route).
+ */
+export function errorCodeTable(catalog: Record<string, number> = errorCatalog): string {
+  const rows = Object.entries(catalog)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, status]) => `| \`${code}\` | ${status} |`);
+  return ['| code | HTTP status |', '|---|---|', ...rows].join('\n');
+}
 
 export async function registerOpenApi(app: HttpServer): Promise<void> {
   await app.register(swagger, {
@@ -14,10 +28,14 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
         title: 'Coverage network API',
         version: '1.0.0',
         description:
-          'Hotspot registry, proof-of-coverage reports, rewards, coverage maps and packet routing. Errors are `{ error: { code, message, details? }, requestId }` with stable dotted codes; `details.field` names the parameter at fault. ' +
-          'Any route may answer 429 `request.rate_limited` with `Retry-After`; every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`. ' +
-          'Times are UTC; `min_time`/`max_time` take ISO 8601 or relative forms (`-7 day`, `now`). Token amounts are decimal strings of base units (they exceed 2^53).',
+          'Hotspot registry, proof-of-coverage reports, rewards, coverage maps and packet routing. Errors are `{ error: { code, message, details? }, requestId }` with stable dotted codes; `details.field` names the parameter at fault (a bad field is 400 `request.invalid`). ' +
+          'Any route may answer 429 `request.rate_limited` with `Retry-After`, and 500 `internal.error`; every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`. ' +
+          'Times are UTC; `min_time`/`max_time` take ISO 8601 or relative forms (`-7 day`, `now`). Token amounts are decimal strings of base units (they exceed 2^53).\n\n' +
+          errorCodeTable(),
       },
+      // What device makers' endpoints are sent (OpenAPI 3.1 webhooks). A TypeBox schema is JSON
+      // Schema, which openapi-types does not know its classes as.
+      webhooks: routeWebhookDocument as unknown as Record<string, never>,
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'Maker, organisation or admin API key.' },

@@ -15,8 +15,10 @@
  * packet's log row (its status is the packet's) and counts a packet in the stats. A later one adds
  * its copies and DC to that row (when paid) and to the stats, and raises the row's copies heard to
  * its own. Copies heard after the route's last purchase ("late copies", in a later journal row
- * still) are added to the row's copies heard. Both go into the row as it is inserted when the
- * first purchase settles in the same run, and update it in place when that settled earlier.
+ * still) are added to the row's copies heard. A paid packet its endpoint did not take comes the
+ * same way (a late entry `e` with no copies) and turns the row's status from forwarded to
+ * endpoint_error. All go into the row as it is inserted when the first purchase settles in the
+ * same run, and update it in place when that settled earlier.
  */
 import type postgres from 'postgres';
 import type { Sql } from '../db/client';
@@ -68,21 +70,23 @@ async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonl
              v.ch, v.cb, v.ov, v.dc, v.pc, v.at, v.d, v.c, v.ce, j.outcomes[v.i] as outcome
       from j cross join lateral json_to_recordset(j.decisions::json) as v(i int, h text, t int, r uuid, o uuid, k text, da text, je text, de text,
                                                                         fc int, fp int, pb int, ch int, cb int, ov int, dc bigint, pc int, at bigint, d date, c json, ce boolean)),
-    -- Copies heard after a packet's last purchase on a route; its purchases are in this run or an earlier one.
+    -- Copies heard after a packet's last purchase on a route, and (e) paid packets the route's endpoint
+    -- did not take; its purchases are in this run or an earlier one.
     late as (
-      select l.h, l.r, l.o, l.at, l.d, l.f, sum(l.n)::int as n
-      from j cross join lateral json_to_recordset(j.late_copies::json) as l(h text, r uuid, o uuid, at bigint, d date, n int, f boolean)
+      select l.h, l.r, l.o, l.at, l.d, l.f, sum(l.n)::int as n, bool_or(coalesce(l.e, false)) as e
+      from j cross join lateral json_to_recordset(j.late_copies::json) as l(h text, r uuid, o uuid, at bigint, d date, n int, f boolean, e boolean)
       group by 1, 2, 3, 4, 5, 6),
     -- What later purchases and late copies add to a packet's log row, one row per log row (packet,
     -- route and first copy's time): the most copies heard at a later purchase, the copies and DC of
-    -- the paid ones, the late copies. Empty in the common case (one purchase, no late copies).
+    -- the paid ones, the late copies, whether a delivery failed. Empty in the common case (one
+    -- purchase, no late copies, the endpoint took it).
     more as (
-      select h, r, at, max(ch) as ch, sum(cb)::int as cb, sum(dc)::int as dc, sum(n)::int as n from (
-        select h, r, at, ch, case when outcome = 'forwarded' then cb else 0 end, case when outcome = 'forwarded' then dc else 0 end, 0
+      select h, r, at, max(ch) as ch, sum(cb)::int as cb, sum(dc)::int as dc, sum(n)::int as n, bool_or(e) as e from (
+        select h, r, at, ch, case when outcome = 'forwarded' then cb else 0 end, case when outcome = 'forwarded' then dc else 0 end, 0, false
         from s where first is null
         union all
-        select h, r, at, null, 0, 0, n from late
-      ) as x(h, r, at, ch, cb, dc, n)
+        select h, r, at, null, 0, 0, n, e from late
+      ) as x(h, r, at, ch, cb, dc, n, e)
       group by h, r, at),
     -- Every paid copy, expanded once for its record and for the org's per-hotspot daily totals.
     bought as (
@@ -107,7 +111,8 @@ async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonl
                                   copies_heard, copies_bought, dc, status, received_at_ms)
       select decode(s.h, 'hex'), s.r, s.o, s.k, s.da, s.je, s.de, s.fc, s.fp, s.pb, greatest(s.ch, m.ch) + coalesce(m.n, 0),
              case when s.outcome = 'forwarded' then s.cb else 0 end + coalesce(m.cb, 0),
-             case when s.outcome = 'forwarded' then s.dc else 0 end + coalesce(m.dc, 0), s.outcome, s.at
+             case when s.outcome = 'forwarded' then s.dc else 0 end + coalesce(m.dc, 0),
+             case when m.e and s.outcome = 'forwarded' then 'endpoint_error' else s.outcome end, s.at
       from s left join more m on m.h = s.h and m.r = s.r and m.at is not distinct from s.at
       where s.first is not null order by s.jid, s.i),
     -- Packets whose first purchase settled in an earlier run: their log row is there to update (found
@@ -116,7 +121,8 @@ async function settleStatement(sql: Queryable, maxRows: number, skipIds: readonl
     -- Should the first purchase's row have been set aside (a row the database refused), no log row is
     -- found and the log keeps what the others recorded; the stats and drops below count anyway.
     logged as (
-      update routed_packets p set copies_heard = greatest(p.copies_heard, m.ch) + m.n, copies_bought = p.copies_bought + m.cb, dc = p.dc + m.dc
+      update routed_packets p set copies_heard = greatest(p.copies_heard, m.ch) + m.n, copies_bought = p.copies_bought + m.cb, dc = p.dc + m.dc,
+        status = case when m.e and p.status = 'forwarded' then 'endpoint_error' else p.status end
       from more m
       where p.route_id = m.r and p.received_at_ms = m.at and p.packet_hash = decode(m.h, 'hex')
         and not exists (select 1 from s where s.h = m.h and s.r = m.r and s.at = m.at and s.first)),

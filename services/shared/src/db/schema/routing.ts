@@ -56,6 +56,8 @@ export const orgApiKeys = pgTable(
       .references(() => orgs.id),
     keyHash: text('key_hash').notNull().unique(),
     keyPrefix: text('key_prefix').notNull(),
+    /** What the org calls the key ("CI", "dashboard"), so it can tell its keys apart; '' when not named. */
+    name: text('name').notNull().default(''),
     scope: orgApiKeyScope('scope').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
@@ -254,7 +256,11 @@ export const routedPackets = pgTable(
   (t) => [index('routed_packets_route_idx').on(t.routeId, t.receivedAtMs), index('routed_packets_time_brin').using('brin', t.receivedAtMs)],
 );
 
-/** Per route and UTC day: packets forwarded, copies bought, DC burned. */
+/**
+ * Per route and UTC day: packets forwarded, copies bought, DC burned. Kept when its route is
+ * deleted: an org's spending is read by org and day (the org index), so DC burned through a route
+ * the org has since removed still counts.
+ */
 export const routeStatsDaily = pgTable(
   'route_stats_daily',
   {
@@ -265,7 +271,7 @@ export const routeStatsDaily = pgTable(
     copies: bigint('copies', { mode: 'number' }).notNull().default(sql`0`),
     dc: bigint('dc', { mode: 'number' }).notNull().default(sql`0`),
   },
-  (t) => [primaryKey({ columns: [t.routeId, t.day] })],
+  (t) => [primaryKey({ columns: [t.routeId, t.day] }), index('route_stats_daily_org_day_idx').on(t.orgId, t.day)],
 );
 
 /**
