@@ -6,7 +6,7 @@
  */
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
-import { fromBase64 } from '@cov/shared/helium/bytes';
+import { OwnerSignedFields, ownerSignature } from '../http/owner-signed-request';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireValidAddress } from '../http/address-params';
 import { AuthHeaderValue } from '../http/outbound-request';
@@ -16,8 +16,6 @@ import { subscribeOwnerAlerts, unsubscribeOwnerAlerts, type OwnerAlertsDeps } fr
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
 const OwnerParam = Type.Object({ owner: Type.String({ maxLength: 128 }) });
-const Nonce = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-const Signature = Type.String({ maxLength: 200, description: 'base64 ed25519 signature (64 bytes) by the owner key' });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const OwnerAlertView = Type.Object({
@@ -31,12 +29,6 @@ const OwnerAlertView = Type.Object({
     description: 'The status last told (or first seen) of each hotspot, once the API has checked it.',
   }),
 });
-
-function signatureOf(base64: string): Uint8Array {
-  const signature = fromBase64(base64);
-  if (!signature || signature.length !== 64) throw new AppError('auth.bad_signature', 'signature must be 64 bytes, base64 encoded', { field: 'signature' });
-  return signature;
-}
 
 export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlertsDeps): Promise<void> {
   /** The subscription as GET shows it; `written` is the row a PUT just wrote (not read again). */
@@ -65,7 +57,7 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
           'The owner signs the RFC 8785 canonical JSON of {type:"owner_alerts_set_v1", owner, url, authHeader (or null), nonce, timestampMs} with its ed25519 key; nonce must exceed the last accepted one (of this subscription, kept after an unsubscribe), timestampMs be within the published skew of server time, and the owner must own a hotspot. The API then checks the hotspots every minute by default and posts {type:"hotspot_status", owner, changes:[{hotspot, online, lastSeenAt}], at} to url when some went offline (no beacon, witness or carried packet within two beacon intervals) or came back, with authHeader as its Authorization header. A failed post is retried at the next check.',
         params: OwnerParam,
         body: Type.Object(
-          { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), authHeader: Type.Optional(AuthHeaderValue), nonce: Nonce, timestampMs: Type.Integer({ minimum: 0 }), signature: Signature },
+          { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), authHeader: Type.Optional(AuthHeaderValue), ...OwnerSignedFields },
           { additionalProperties: false },
         ),
         response: { 200: OwnerAlertView, ...errors(400, 401, 404, 409) },
@@ -74,7 +66,7 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
     async (request) => {
       requireValidAddress(request.params.owner, 'owner');
       const { url, authHeader, nonce, timestampMs, signature } = request.body;
-      const row = await subscribeOwnerAlerts(deps, { owner: request.params.owner, url, authHeader: authHeader ?? null, nonce, timestampMs }, signatureOf(signature));
+      const row = await subscribeOwnerAlerts(deps, { owner: request.params.owner, url, authHeader: authHeader ?? null, nonce, timestampMs }, ownerSignature(signature));
       return view(request.params.owner, row);
     },
   );
@@ -98,14 +90,14 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
         summary: 'Stop the hotspot status alert (signed by the owner)',
         description: 'Signed like the subscription, over {type:"owner_alerts_remove_v1", owner, nonce, timestampMs}.',
         params: OwnerParam,
-        body: Type.Object({ nonce: Nonce, timestampMs: Type.Integer({ minimum: 0 }), signature: Signature }, { additionalProperties: false }),
+        body: Type.Object({ ...OwnerSignedFields }, { additionalProperties: false }),
         response: { 204: Type.Null(), ...errors(400, 401, 404, 409) },
       },
     },
     async (request, reply) => {
       requireValidAddress(request.params.owner, 'owner');
       const { nonce, timestampMs, signature } = request.body;
-      await unsubscribeOwnerAlerts(deps, { owner: request.params.owner, nonce, timestampMs }, signatureOf(signature));
+      await unsubscribeOwnerAlerts(deps, { owner: request.params.owner, nonce, timestampMs }, ownerSignature(signature));
       return reply.status(204).send(null);
     },
   );

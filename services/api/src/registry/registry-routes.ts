@@ -7,11 +7,11 @@ import type { FastifyReply } from 'fastify';
 import { cellToLatLng } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { fromBase64 } from '@cov/shared/helium/bytes';
 import { findHotspot, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions } from '@cov/shared/registry/hotspots-repository';
 import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
 import { requireValidAddress } from '../http/address-params';
+import { OwnerSignedFields, ownerSignature } from '../http/owner-signed-request';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, toCsv } from '../http/csv';
 import { assertLocation } from './assert-location';
@@ -107,9 +107,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
             lng: Type.Number(),
             gainDbiX10: Type.Integer(),
             elevationM: Type.Integer(),
-            nonce: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-            timestampMs: Type.Integer({ minimum: 0 }),
-            signature: Type.String({ description: 'base64 ed25519 signature (64 bytes)' }),
+            ...OwnerSignedFields,
           },
           { additionalProperties: false },
         ),
@@ -119,10 +117,8 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
     async (request) => {
       requireValidAddress(request.params.address, 'address');
       requireValidAddress(request.body.owner, 'owner');
-      const signature = fromBase64(request.body.signature);
-      if (!signature || signature.length !== 64) throw new AppError('auth.bad_signature', 'signature must be 64 bytes, base64 encoded', { field: 'signature' });
-      const { signature: _s, ...fields } = request.body;
-      const row = await assertLocation(deps, { ...fields, hotspot: request.params.address }, signature);
+      const { signature, ...fields } = request.body;
+      const row = await assertLocation(deps, { ...fields, hotspot: request.params.address }, ownerSignature(signature));
       return toHotspotView(row);
     },
   );
@@ -140,9 +136,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
           {
             owner: Type.String({ description: 'Helium address of the current owner, the signer.' }),
             newOwner: Type.String({ description: 'Helium address of the owner to hand the hotspot to.' }),
-            nonce: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-            timestampMs: Type.Integer({ minimum: 0 }),
-            signature: Type.String({ description: 'base64 ed25519 signature (64 bytes)' }),
+            ...OwnerSignedFields,
           },
           { additionalProperties: false },
         ),
@@ -153,10 +147,8 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       requireValidAddress(request.params.address, 'address');
       requireValidAddress(request.body.owner, 'owner');
       requireValidAddress(request.body.newOwner, 'newOwner');
-      const signature = fromBase64(request.body.signature);
-      if (!signature || signature.length !== 64) throw new AppError('auth.bad_signature', 'signature must be 64 bytes, base64 encoded', { field: 'signature' });
-      const { signature: _s, ...fields } = request.body;
-      const row = await transferHotspot(deps, { ...fields, hotspot: request.params.address }, signature);
+      const { signature, ...fields } = request.body;
+      const row = await transferHotspot(deps, { ...fields, hotspot: request.params.address }, ownerSignature(signature));
       return toHotspotView(row);
     },
   );
