@@ -34,6 +34,9 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
         querystring: Type.Object({
           ...TimeQuery,
           role: Type.Union([Type.Literal('beaconer'), Type.Literal('witness')], { default: 'beaconer' }),
+          valid: Type.Optional(
+            Type.Boolean({ description: "Only valid (true) or only invalid (false) verdicts: the hotspot's beacons, or with role=witness its witness reports; each beacon still lists all its witnesses. Both when absent." }),
+          ),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           cursor: Type.Optional(Type.String({ maxLength: 512 })),
           format: csvFormatParam('paged', 'one row per witness of each beacon (a beacon without witnesses: one row), or per witness verdict with role=witness,'),
@@ -60,7 +63,7 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
       let cursor: string | null = null;
 
       if (q.role === 'witness') {
-        const rows = await listWitnessVerdicts(deps.db, address, range, after, q.limit + 1);
+        const rows = await listWitnessVerdicts(deps.db, address, range, after, q.limit + 1, q.valid);
         const page = rows.slice(0, q.limit);
         const last = page.at(-1);
         if (rows.length > q.limit && last) cursor = encodeCursor({ t: last.receivedAtMs, i: last.witnessId });
@@ -69,7 +72,7 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
         return { role: q.role, witnesses, cursor };
       }
 
-      const beacons = await listBeaconVerdicts(deps.db, address, range, after, q.limit + 1);
+      const beacons = await listBeaconVerdicts(deps.db, address, range, after, q.limit + 1, q.valid);
       const page = beacons.slice(0, q.limit);
       const last = page.at(-1);
       if (beacons.length > q.limit && last) cursor = encodeCursor({ t: last.receivedAtMs, i: last.beaconId });

@@ -17,7 +17,8 @@ export interface PageAfter {
   id: string;
 }
 
-export async function listBeaconVerdicts(db: Db, hotspot: string, range: TimeRange, after: PageAfter | undefined, limit: number): Promise<BeaconVerdictRow[]> {
+/** `valid` narrows to valid or invalid verdicts; undefined lists both. */
+export async function listBeaconVerdicts(db: Db, hotspot: string, range: TimeRange, after: PageAfter | undefined, limit: number, valid?: boolean): Promise<BeaconVerdictRow[]> {
   return db
     .select()
     .from(beaconVerdicts)
@@ -26,6 +27,7 @@ export async function listBeaconVerdicts(db: Db, hotspot: string, range: TimeRan
         eq(beaconVerdicts.hotspotAddress, hotspot),
         gte(beaconVerdicts.receivedAtMs, range.minMs),
         lt(beaconVerdicts.receivedAtMs, range.maxMs),
+        valid === undefined ? undefined : eq(beaconVerdicts.valid, valid),
         after ? or(lt(beaconVerdicts.receivedAtMs, after.receivedAtMs), and(eq(beaconVerdicts.receivedAtMs, after.receivedAtMs), lt(beaconVerdicts.beaconId, after.id))) : undefined,
       ),
     )
@@ -38,7 +40,7 @@ export async function witnessVerdictsOfBeacons(db: Db, beaconIds: string[]): Pro
   return db.select().from(witnessVerdicts).where(inArray(witnessVerdicts.beaconId, beaconIds)).orderBy(witnessVerdicts.receivedAtMs, witnessVerdicts.witnessId);
 }
 
-export async function listWitnessVerdicts(db: Db, hotspot: string, range: TimeRange, after: PageAfter | undefined, limit: number): Promise<WitnessVerdictRow[]> {
+export async function listWitnessVerdicts(db: Db, hotspot: string, range: TimeRange, after: PageAfter | undefined, limit: number, valid?: boolean): Promise<WitnessVerdictRow[]> {
   return db
     .select()
     .from(witnessVerdicts)
@@ -47,6 +49,7 @@ export async function listWitnessVerdicts(db: Db, hotspot: string, range: TimeRa
         eq(witnessVerdicts.hotspotAddress, hotspot),
         gte(witnessVerdicts.receivedAtMs, range.minMs),
         lt(witnessVerdicts.receivedAtMs, range.maxMs),
+        valid === undefined ? undefined : eq(witnessVerdicts.valid, valid),
         after ? or(lt(witnessVerdicts.receivedAtMs, after.receivedAtMs), and(eq(witnessVerdicts.receivedAtMs, after.receivedAtMs), lt(witnessVerdicts.witnessId, after.id))) : undefined,
       ),
     )

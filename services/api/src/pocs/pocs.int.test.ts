@@ -78,6 +78,19 @@ describe.each(['postgres', 'embedded'] as const)('proof-of-coverage reads (%s)',
     expect(hears.body.data).toEqual([expect.objectContaining({ hotspot: a.address, reports: 3 })]);
   });
 
+  it('narrows to valid or invalid verdicts, page by page', async () => {
+    const ids = (r: { body: { beacons?: { beaconId: string }[]; witnesses?: { witnessId: string }[] } }) => r.body.beacons?.map((x) => x.beaconId) ?? r.body.witnesses?.map((x) => x.witnessId) ?? [];
+    expect(ids(await get(`/v1/hotspots/${a.address}/pocs?valid=false`))).toEqual([]);
+    const first = await get(`/v1/hotspots/${a.address}/pocs?valid=true&limit=2`);
+    expect(ids(first)).toEqual(['beacon-2', 'beacon-1']);
+    expect(ids(await get(`/v1/hotspots/${a.address}/pocs?valid=true&limit=2&cursor=${first.body.cursor}`))).toEqual(['beacon-0']);
+    // C's only witness report was refused: that is what its owner looks for.
+    expect((await get(`/v1/hotspots/${c.address}/pocs?role=witness&valid=false`)).body.witnesses).toEqual([expect.objectContaining({ witnessId: 'w-c-2', reason: 'bad_rssi' })]);
+    expect(ids(await get(`/v1/hotspots/${c.address}/pocs?role=witness&valid=true`))).toEqual([]);
+    expect(ids(await get(`/v1/hotspots/${b.address}/pocs?role=witness&valid=true`))).toEqual(['w-b-2', 'w-b-1', 'w-b-0']);
+    expect((await get(`/v1/hotspots/${a.address}/pocs?valid=maybe`)).body.error.code).toBe('request.invalid');
+  });
+
   it('exports CSV with exactly the JSON rows', async () => {
     const json = await get(`/v1/hotspots/${a.address}/pocs`);
     const csv = await get(`/v1/hotspots/${a.address}/pocs?format=csv`);

@@ -9,7 +9,7 @@ import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
 import { epochsStartingIn, isFixedTimeRange, parseTimeRange } from '../http/time-range';
-import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs } from './stats-repository';
+import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs, type EpochRewardSummary } from './stats-repository';
 
 const DAY_MS = 86_400_000;
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -17,8 +17,10 @@ const Counts = Type.Record(Type.String(), Type.Integer());
 
 const RewardEpoch = Type.Object({
   epoch: Type.Integer(),
-  startMs: Type.Number(),
-  endMs: Type.Number(),
+  start: Type.String({ format: 'date-time', description: 'As every other view gives an epoch (UTC).' }),
+  end: Type.String({ format: 'date-time', description: 'Exclusive.' }),
+  startMs: Type.Number({ description: 'start in ms since 1970 (kept for existing clients).' }),
+  endMs: Type.Number({ description: 'end in ms since 1970 (kept for existing clients).' }),
   emission: Type.String({ description: 'token base units' }),
   hotspotsRewarded: Type.Integer(),
   beaconAmount: Type.String(),
@@ -29,6 +31,9 @@ const RewardEpoch = Type.Object({
   emittedUsd: Type.String(),
   manifestHash: Type.String(),
 });
+
+/** An epoch's reward summary with its bounds as ISO instants, as the rewards and earnings views give them. */
+const withDates = (r: EpochRewardSummary) => ({ ...r, start: new Date(r.startMs).toISOString(), end: new Date(r.endMs).toISOString() });
 
 export interface StatsDeps {
   database: Database;
@@ -87,7 +92,7 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         // The registry's asserted count is live; hex lists count the snapshot, up to COVERAGE_SNAPSHOT_TTL_MS older.
         coverage: { snapshotAt: new Date(snapshot.builtAtMs).toISOString(), asserted: snapshot.hotspots.length, interactive },
         last24h: { ...pocs, invalidReasons: reasons, packetCopies: data.copies, dcBurned: data.dcBurned },
-        latestRewardEpoch: epoch ?? null,
+        latestRewardEpoch: epoch ? withDates(epoch) : null,
       };
     },
   );
@@ -145,7 +150,7 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
             witnesses: p?.witnesses ?? 0,
             validWitnesses: p?.validWitnesses ?? 0,
             selectedWitnesses: p?.selectedWitnesses ?? 0,
-            rewards: rewardBy.get(epoch) ?? null,
+            rewards: rewardBy.has(epoch) ? withDates(rewardBy.get(epoch)!) : null,
           };
         }),
       };

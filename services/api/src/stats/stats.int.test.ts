@@ -76,7 +76,9 @@ describe.each(['postgres', 'embedded'] as const)('network stats (%s)', (mode) =>
         beacon_amount, witness_amount, data_amount, operations_amount, oracles_amount, unallocated_amount, dc_burned, dc_burned_usd, token_price_usd, emitted_usd, summary, document_gz, computed_at_ms)
       values (${EPOCH - 1}, ${(EPOCH - 1) * DAY}, ${EPOCH * DAY}, ${set!.id}, 'h', 's', 'k', 'r', 'f', 1000, 1, 0, 0, 0, 0, 0, 0, 0, '0', '1', '0', '{}', ${Buffer.alloc(1)}, 0)`;
     const paid = await get(`/v1/stats/history?min_time=${yesterday}&max_time=${today}`);
-    expect(paid.body.data[0].rewards).toMatchObject({ epoch: EPOCH - 1 });
+    // Its bounds as every other view gives an epoch's, ISO 8601 (ms kept for existing clients).
+    expect(paid.body.data[0].rewards).toMatchObject({ epoch: EPOCH - 1, start: yesterday, end: today, startMs: (EPOCH - 1) * DAY });
+    expect((await get('/v1/stats')).body.latestRewardEpoch).toMatchObject({ epoch: EPOCH - 1, start: yesterday, end: today });
     expect(paid.headers.get('cache-control')).toContain('immutable');
     // The same epochs named relative to now are another range tomorrow.
     const relative = await get('/v1/stats/history?min_time=-36 hour&max_time=-12 hour');
