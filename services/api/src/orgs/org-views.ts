@@ -103,6 +103,8 @@ export const GwmpEndpointInput = Type.Object(
  * bad GWMP port or region.
  */
 export const EndpointInput = Type.Unsafe<Static<typeof HttpEndpointInput> | Static<typeof GwmpEndpointInput>>({
+  // type: Ajv's strict mode wants it beside a discriminator (it warned on every start without).
+  type: 'object',
   oneOf: [HttpEndpointInput, GwmpEndpointInput],
   discriminator: { propertyName: 'protocol' },
 });
@@ -125,6 +127,7 @@ const HttpEndpointPatch = Type.Object(
   { additionalProperties: false },
 );
 export const EndpointPatchInput = Type.Unsafe<Static<typeof HttpEndpointPatch> | Static<typeof GwmpEndpointInput>>({
+  type: 'object',
   oneOf: [HttpEndpointPatch, GwmpEndpointInput],
   discriminator: { propertyName: 'protocol' },
 });

@@ -12,7 +12,7 @@ function server() {
   app.post('/text/:id', { schema: { params: Type.Object({ id: Type.String() }), body: Type.Object({ name: Type.String(), shape: Type.Optional(Type.Unknown()) }) } }, async (r) => r.body);
   const Http = Type.Object({ protocol: Type.Literal('http'), url: Type.String() }, { additionalProperties: false });
   const Udp = Type.Object({ protocol: Type.Literal('udp'), port: Type.Integer({ maximum: 65535 }) }, { additionalProperties: false });
-  app.post('/endpoint', { schema: { body: Type.Object({ endpoint: Type.Unsafe({ oneOf: [Http, Udp], discriminator: { propertyName: 'protocol' } }) }) } }, async (r) => r.body);
+  app.post('/endpoint', { schema: { body: Type.Object({ endpoint: Type.Unsafe({ type: 'object', oneOf: [Http, Udp], discriminator: { propertyName: 'protocol' } }) }) } }, async (r) => r.body);
   app.get('/coded', async () => {
     throw new AppError('hotspots.not_found', 'no such hotspot', { address: 'x' });
   });
