@@ -73,6 +73,15 @@ describe('route table', () => {
     expect(ids(table.lookupUplink(devAddr, () => uplink(devAddr, nwkSKey)))).toEqual(expected);
   });
 
+  it('names the routes whose session-key filters all refused the frame', () => {
+    const mismatched = (devAddr: string, nwkSKey: Uint8Array) => table.lookupUplink(devAddr, () => uplink(devAddr, nwkSKey)).mismatched.map((r) => r.id).sort();
+    expect(mismatched('fc014c01', key(0x99))).toEqual(['a']);
+    expect(mismatched('fc014c01', key(0x11))).toEqual([]);
+    expect(mismatched('fc014c02', key(0x44))).toEqual(['a', 'b']);
+    expect(mismatched('fc014c05', key(0x01))).toEqual([]);
+    expect(mismatched('fc014c20', key(0x01))).toEqual([]);
+  });
+
   // The frame carries FCnt's low 16 bits, the MIC covers all 32: a device past 65,535 uplinks
   // must still match its filter. HPR guesses the high 16 bits 0..7 (reference §2.2).
   it.each([65_536, 197_444, 0x7ffff])("a session-key filter matches a device whose 32-bit FCnt is %i", (fCnt) => {

@@ -22,7 +22,16 @@ export interface RouteMatch {
   maxCopies: number;
 }
 
-export type UplinkLookup = { ok: true; matches: readonly RouteMatch[] } | { ok: false; reason: 'no_route' | 'invalid_mic' };
+/**
+ * `mismatched`: routes that cover the DevAddr but have session-key filters for it none of which
+ * validates the frame's MIC (the device rejoined and the LNS has not sent the new key yet, say):
+ * left out, and counted on those routes so their org can see its packets go elsewhere or nowhere.
+ */
+export type UplinkLookup =
+  | { ok: true; matches: readonly RouteMatch[]; mismatched: readonly RouteConfig[] }
+  | { ok: false; reason: 'no_route' | 'invalid_mic'; mismatched: readonly RouteConfig[] };
+
+const NONE: readonly RouteConfig[] = [];
 
 /**
  * Lookups remembered per DevAddr (without session-key filters) or EUI pair: a table never changes
@@ -123,8 +132,9 @@ export class RouteTable {
     if (known) return known;
     const addr = parseDevAddr(devAddr);
     const candidates = addr === null ? [] : this.byDevAddr.find(addr);
-    if (candidates.length === 0) return remember(this.uplinkLookups, devAddr, { ok: false, reason: 'no_route' });
+    if (candidates.length === 0) return remember(this.uplinkLookups, devAddr, { ok: false, reason: 'no_route', mismatched: NONE });
     const matches: RouteMatch[] = [];
+    const mismatched: RouteConfig[] = [];
     let parsed: DataFrame | undefined;
     for (const id of candidates) {
       const route = this.routesById.get(id)!;
@@ -137,8 +147,9 @@ export class RouteTable {
       const checked = parsed;
       const hit = filters.find((f) => skfMatches(f.nwkSKey, checked));
       if (hit) matches.push({ route, maxCopies: hit.maxCopies > 0 ? hit.maxCopies : route.maxCopies });
+      else mismatched.push(route);
     }
-    const found: UplinkLookup = matches.length > 0 ? { ok: true, matches } : { ok: false, reason: 'invalid_mic' };
+    const found: UplinkLookup = matches.length > 0 ? { ok: true, matches, mismatched } : { ok: false, reason: 'invalid_mic', mismatched };
     // With filters the answer depends on the frame's MIC, so it is this packet's alone.
     return parsed === undefined ? remember(this.uplinkLookups, devAddr, found) : found;
   }

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import type { Rxpk } from '@cov/shared/gwmp/types';
 import { createLogger } from '@cov/shared/logger';
 import { ManualClock } from '@cov/shared/clock';
-import type { BurnBatcher, LateCopies } from './burn-batcher';
+import type { BurnBatcher, DropCount, LateCopies } from './burn-batcher';
 import { EndpointBackoff } from './endpoint-backoff';
 import { NegativeCache } from './negative-cache';
 import type { RouteDecision, RouteOutcome } from './route-decision';
@@ -52,10 +52,11 @@ const hotspot = (i: number) => ({ address: `hotspot-${i}`, gatewayEui: `aa555a00
 function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded', purchaseLeadMs = 0) {
   const decisions: RouteDecision[] = [];
   const lateCopies: LateCopies[] = [];
+  const drops: DropCount[] = [];
   const pushed: string[] = [];
   const batcher = {
     submit: (d: RouteDecision) => (decisions.push(d), Promise.resolve(outcome)),
-    countDrop: () => {},
+    countDrop: (d: DropCount) => drops.push(d),
     countLateCopies: (l: LateCopies) => lateCopies.push(l),
     countDeliveryFailure: () => {},
     startNow: () => {},
@@ -79,7 +80,7 @@ function setup(routes: RouteTable = table, outcome: RouteOutcome = 'forwarded', 
   /** `cov_router_dropped_total` for one reason. */
   const dropped = async (reason: string) =>
     (await registry.getMetricsAsJSON()).find((m) => m.name === 'cov_router_dropped_total')?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
-  return { pipeline, decisions, lateCopies, pushed, dropped };
+  return { pipeline, decisions, lateCopies, drops, pushed, dropped };
 }
 
 const withMaxCopies = (maxCopies: number) =>
@@ -213,6 +214,33 @@ describe('uplink pipeline', () => {
     expect(pushed).toEqual(['aa555a0000000001', 'aa555a0000000002']);
     expect(lateCopies).toEqual([{ packetId: decisions[0]!.packetId, routeId: 'r1', orgId: 'o1', receivedAtMs: 0, count: 2, forwarded: true }]);
     pipeline.stop();
+  });
+
+  it('counts a packet a route\'s session-key filters all refused as one session_key_mismatch on that route, however many copies', async () => {
+    // r1 filters fc014c01 by a key that does not validate the frame's MIC; r2 has no filter.
+    const r2 = { ...ROUTE, id: 'r2', orgId: 'o2' };
+    const ranges = [
+      { routeId: 'r1', startAddr: 0xfc014c00, endAddr: 0xfc014c07 },
+      { routeId: 'r2', startAddr: 0xfc014c00, endAddr: 0xfc014c07 },
+    ];
+    const skfs = [{ routeId: 'r1', devAddr: 0xfc014c01, sessionKey: '00'.repeat(16), maxCopies: 0 }];
+    const shared = new RouteTable({ version: 1, routes: [ROUTE, r2], devAddrRanges: ranges, euiPairs: [], skfs });
+    const { pipeline, decisions, drops } = setup(shared);
+    const data = phy(11).toString('base64');
+    for (const i of [1, 2, 3]) pipeline.intake(rxpk(data, i), hotspot(i));
+    await pipeline.drain();
+    expect(decisions.map((d) => d.route.id)).toEqual(['r2']);
+    // It was left out of r1 without a trace its org could see.
+    expect(drops).toEqual([{ routeId: 'r1', orgId: 'o1', day: '1970-01-01', reason: 'session_key_mismatch', count: 1 }]);
+    // With no other route the packet is dropped (invalid_mic), and still counted on r1.
+    const alone = setup(new RouteTable({ version: 1, routes: [ROUTE], devAddrRanges: [ranges[0]!], euiPairs: [], skfs }));
+    for (const i of [1, 2]) alone.pipeline.intake(rxpk(phy(12).toString('base64'), i), hotspot(i));
+    await alone.pipeline.drain();
+    expect(alone.decisions).toEqual([]);
+    expect(await alone.dropped('invalid_mic')).toBe(1);
+    expect(alone.drops.map((d) => [d.routeId, d.reason, d.count])).toEqual([['r1', 'session_key_mismatch', 1]]);
+    pipeline.stop();
+    alone.pipeline.stop();
   });
 
   it('records copies heard after a purchase the org could not pay as heard, and forwards nothing', async () => {

@@ -20,6 +20,7 @@ import type { Clock } from '@cov/shared/clock';
 import type { Rxpk } from '@cov/shared/gwmp/types';
 import type { Logger } from '@cov/shared/logger';
 import { parsePhyPayload } from '@cov/shared/lorawan/phy-payload';
+import type { RouteConfig } from '@cov/shared/routing/routing-config';
 import type { BurnBatcher } from './burn-batcher';
 import type { EndpointBackoff } from './endpoint-backoff';
 import type { MultiBuyClaim, MultiBuyCounter } from './multi-buy-counter';
@@ -76,10 +77,14 @@ type PacketRouting = readonly RouteMatch[] | 'no_route' | 'invalid_mic';
 interface PacketState {
   frame: HeldFrame;
   routing: PacketRouting;
+  /** Routes covering the DevAddr whose session-key filters all refused the frame (counted at the close). */
+  skfMismatched: readonly RouteConfig[];
   purchase: PacketPurchase | undefined;
 }
 
 type WindowPacket = ClosedPacket<UplinkCopy, PacketState>;
+
+const NO_ROUTES: readonly RouteConfig[] = [];
 
 /**
  * Time a burn commit is given before its packet's window closes: a purchase's batch starts at the
@@ -193,7 +198,8 @@ export class UplinkPipeline {
     }
     // One-shot hash: no Hash object per packet (Node >= 20.12).
     const key = hash('sha256', bytes, 'hex');
-    const state: PacketState = { frame: holdFrame(frame, rxpk.data), routing: this.routePacket(frame), purchase: undefined };
+    const { routing, skfMismatched } = this.routePacket(frame);
+    const state: PacketState = { frame: holdFrame(frame, rxpk.data), routing, skfMismatched, purchase: undefined };
     const outcome = this.dedup.add(key, toUplinkCopy(rxpk, hotspot, this.deps.clock.nowMs()), state);
     if (outcome === 'opened') this.openByData.set(rxpk.data, key);
     else this.countJoin(outcome);
@@ -219,14 +225,25 @@ export class UplinkPipeline {
    * then anyway (a session-key filter's MIC check needs it), and knowing the routes' max copies
    * lets the purchase start as soon as enough copies are in.
    */
-  private routePacket(frame: RoutedFrame): PacketRouting {
+  private routePacket(frame: RoutedFrame): { routing: PacketRouting; skfMismatched: readonly RouteConfig[] } {
     const table = this.deps.routeTable();
     if (frame.kind === 'join_request') {
       const matches = table.lookupJoin(frame.joinEui, frame.devEui);
-      return matches.length > 0 ? matches : 'no_route';
+      return { routing: matches.length > 0 ? matches : 'no_route', skfMismatched: NO_ROUTES };
     }
     const found = table.lookupUplink(frame.devAddr, () => frame);
-    return found.ok ? found.matches : found.reason;
+    return { routing: found.ok ? found.matches : found.reason, skfMismatched: found.mismatched };
+  }
+
+  /**
+   * A packet a route's session-key filters all refused is one `session_key_mismatch` drop in that
+   * route's stats, once per packet: nothing else of it reaches the org (no decision, no packet log
+   * row), so a stale filter after a rejoin made the device's packets vanish without a trace.
+   */
+  private countSkfMismatches(state: PacketState, firstCopyAtMs: number): void {
+    for (const route of state.skfMismatched) {
+      this.deps.batcher.countDrop({ routeId: route.id, orgId: route.orgId, day: utcDay(firstCopyAtMs), reason: 'session_key_mismatch', count: 1 });
+    }
   }
 
   /**
@@ -255,6 +272,8 @@ export class UplinkPipeline {
     const opener = packet.copies[0]?.rxpk.data;
     if (opener !== undefined) this.openByData.delete(opener);
     const state = packet.frame;
+    const firstCopy = packet.copies[0];
+    if (firstCopy !== undefined) this.countSkfMismatches(state, firstCopy.receivedAtMs);
     if (typeof state.routing === 'string') {
       const frame = state.frame;
       if (state.routing === 'no_route') this.deps.negativeCache.add(frame.kind === 'data' ? devAddrMissKey(frame.devAddr) : joinMissKey(frame.joinEui, frame.devEui));

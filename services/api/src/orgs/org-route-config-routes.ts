@@ -292,7 +292,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         tags: ['device makers'],
         summary: 'Route stats per UTC day: packets forwarded, copies bought, DC burned, drops by reason',
         description:
-          'Drop reasons: insufficient_dc (the balance could not pay), route_inactive, route_locked, copy_over_max (copies heard beyond max_copies, counted per copy), endpoint_error (the endpoint refused or did not answer a paid packet), endpoint_backoff (not bought: the endpoint had failed several times in a row, so the route was backed off for a while, 1 s doubling up to a minute by default, to save its DC).',
+          'Drop reasons: insufficient_dc (the balance could not pay), route_inactive, route_locked, copy_over_max (copies heard beyond max_copies, counted per copy), endpoint_error (the endpoint refused or did not answer a paid packet), endpoint_backoff (not bought: the endpoint had failed several times in a row, so the route was backed off for a while, 1 s doubling up to a minute by default, to save its DC), session_key_mismatch (packets of a DevAddr the route has session-key filters for, none of which validated the MIC: a stale filter after a rejoin; these packets are not in the route\'s packet log).',
         security,
         params: RouteParams,
         querystring: OrgQuery({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
