@@ -103,6 +103,8 @@ export class CoverageSnapshots {
     private readonly clock: Clock,
     private readonly epochLengthMs: number,
     private readonly ttlMs: number,
+    /** The settings' FRAUD_POLICY: under `exclude` flagged hotspots count as the rewarder counts them, not at all. */
+    private readonly fraudPolicy: 'exclude' | 'downgrade' | 'ignore' = 'ignore',
   ) {}
 
   /** The current snapshot, rebuilt (once, however many callers wait) when older than the TTL. */
@@ -116,10 +118,25 @@ export class CoverageSnapshots {
     return this.current;
   }
 
+  /**
+   * Hotspots fraud analytics flagged in the latest epoch they have analysed (the verifier's
+   * `fraud_analysis` cursor is that epoch's end). The rewarder leaves an epoch's flagged hotspots out
+   * of its density map and its interactive count under `exclude`; the live view does the same with
+   * the latest flags there are, so the scales it shows neighbours are the ones they are paid at, and
+   * a cheater's claimed coverage covers no point.
+   */
+  private async flaggedInLatestAnalysedEpoch(): Promise<Set<string>> {
+    const rows = await this.database.sql<{ address: string }[]>`
+      select distinct f.hotspot_address as address
+      from fraud_flags f, verifier_cursors c
+      where c.name = 'fraud_analysis' and f.epoch = floor((c.value_ms - 1) / ${this.epochLengthMs})`;
+    return new Set(rows.map((r) => r.address));
+  }
+
   private async build(nowMs: number): Promise<Snapshot> {
     const { sql } = this.database;
     const fromMs = nowMs - INTERACTIVITY_WINDOW_MS;
-    const [asserted, interactive, pocs] = await Promise.all([
+    const [asserted, interactiveNow, pocs] = await Promise.all([
       sql<{ address: string; cell: string; capability: 'full' | 'data_only'; gainDbiX10: number | null }[]>`
         select address, location_cell as cell, capability, gain_dbi_x10 as "gainDbiX10" from hotspots where location_cell is not null`,
       interactiveHotspotsAt(sql, nowMs, INTERACTIVITY_WINDOW_MS, this.epochLengthMs),
@@ -132,6 +149,8 @@ export class CoverageSnapshots {
         where b.valid and b.received_at_ms >= ${fromMs} and b.received_at_ms < ${nowMs}
         group by b.hotspot_address`,
     ]);
+    const excluded = this.fraudPolicy === 'exclude' ? await this.flaggedInLatestAnalysedEpoch() : new Set<string>();
+    const interactive = interactiveNow.filter((h) => !excluded.has(h.address));
     const density = interactive.length ? computeHexDensity(interactive.map((h) => h.cell), HIP104_HEX_DENSITY_PARAMS) : undefined;
     const densityMap = density?.ok ? density.value : undefined;
     const interactiveSet = new Set(interactive.map((h) => h.address));

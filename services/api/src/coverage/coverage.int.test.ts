@@ -271,4 +271,20 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     const bad = await get('/v1/coverage/hexes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ res: 8, polygon: { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] } }) });
     expect(bad.body.error.code).toBe('geo.invalid_polygon');
   });
+
+  it('leaves hotspots flagged in the latest analysed epoch out of the density and the interactive set, as the rewarder does (FRAUD_POLICY=exclude)', async () => {
+    const { sql } = node.ctx.database;
+    const status = async (i: number) => (await get(`/v1/hotspots/${keys[i]!.address}`)).body.status as { interactive: boolean; transmitScale: number };
+    expect([await status(0), await status(1)]).toMatchObject([{ interactive: true, transmitScale: 0.5 }, { interactive: true, transmitScale: 0.5 }]);
+    // Flagged in the epoch before; the verifier has analysed through its end.
+    await sql`insert into fraud_flags (epoch, hotspot_address, kind, score, evidence) values (${EPOCH - 1}, ${keys[1]!.address}, 'gaming_ring', 0.9, '{}')`;
+    await sql`insert into verifier_cursors (name, value_ms) values ('fraud_analysis', ${EPOCH * 86_400_000}) on conflict (name) do update set value_ms = excluded.value_ms`;
+    clock.advance(node.config.COVERAGE_SNAPSHOT_TTL_MS + 1);
+    expect([await status(0), await status(1)]).toMatchObject([{ interactive: true, transmitScale: 1 }, { interactive: false, transmitScale: 0.2 }]);
+    // Flags of an older epoch than the latest analysed one no longer count.
+    await sql`update verifier_cursors set value_ms = ${(EPOCH + 1) * 86_400_000} where name = 'fraud_analysis'`;
+    clock.advance(node.config.COVERAGE_SNAPSHOT_TTL_MS + 1);
+    expect([await status(0), await status(1)]).toMatchObject([{ interactive: true, transmitScale: 0.5 }, { interactive: true, transmitScale: 0.5 }]);
+    await sql`delete from fraud_flags where hotspot_address = ${keys[1]!.address}`;
+  });
 });

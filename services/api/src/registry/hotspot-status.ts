@@ -40,7 +40,7 @@ export const HotspotStatus = Type.Object({
     ],
     {
       description:
-        'Flagged by fraud analytics in the latest paid epoch (so its valid PoCs may have earned nothing; evidence at /v1/hotspots/:address/flags). transmitScale and interactive are figures of the coverage map, which does not apply flags. null when not flagged.',
+        'Flagged by fraud analytics in the latest paid epoch (so its valid PoCs may have earned nothing; evidence at /v1/hotspots/:address/flags). transmitScale and interactive are figures of the coverage map, which (under FRAUD_POLICY=exclude, as the rewarder) leaves out hotspots flagged in the latest epoch fraud analytics have analysed: such a hotspot shows interactive false. null when not flagged.',
     },
   ),
 });
