@@ -67,6 +67,7 @@ export const errorCatalog = {
   'downlinks.already_scheduled': 409,
   'downlinks.invalid_payload': 400,
   'dc.idempotency_key_reused': 422,
+  'dc.correction_exceeds_balance': 422,
   'balance_alert.not_set': 404,
   'alerts.private_url': 400,
   // protocol decoding (also used as drop reasons where there is no HTTP answer)

@@ -87,7 +87,24 @@ export interface DcCreditInput {
  * say) gets the ledger row the first one wrote instead of crediting again, and a key reused for a
  * different credit is refused. Without a key every call credits.
  */
+/**
+ * Purchases and top-ups add DC. A correction, for the admin's mistakes (a credit to the wrong org,
+ * a doubled payment) or goodwill (DC back for packets an endpoint never got), may be negative but
+ * not zero, and must say why: the ledger stays append-only, so a mistake is undone by a second row
+ * that anyone reading the ledger can see, never by editing the first.
+ */
+export function checkCredit(input: DcCreditInput): void {
+  const bad = (message: string, field: string) => new AppError('request.invalid', message, { field });
+  if (input.kind === 'correction') {
+    if (input.amountDc === 0) throw bad('a correction must change the balance (amountDc not 0)', 'body/amountDc');
+    if (input.memo.trim() === '') throw bad('a correction must say why (memo)', 'body/memo');
+  } else if (input.amountDc < 1) {
+    throw bad(`a ${input.kind} adds DC (amountDc at least 1); take DC back with kind "correction"`, 'body/amountDc');
+  }
+}
+
 export async function creditOrg(deps: OrgsDeps, orgId: string, input: DcCreditInput, idempotencyKey?: string): Promise<{ entry: DcLedgerRow; replayed: boolean }> {
+  checkCredit(input);
   return deps.db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     if (!(await lockOrg(tx, orgId))) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
@@ -106,7 +123,11 @@ export async function creditOrg(deps: OrgsDeps, orgId: string, input: DcCreditIn
       }
     }
     const entry = await creditDc(tx, { orgId, ...input, createdAtMs: deps.clock.nowMs(), idempotencyKey });
-    if (!entry) throw new AppError('orgs.not_found', `no organisation ${orgId}`);
+    if (!entry) {
+      // The org row is locked and exists: only a correction larger than the balance leaves no row.
+      const balanceDc = (await findOrg(tx, orgId))?.dcBalance ?? 0;
+      throw new AppError('dc.correction_exceeds_balance', `the correction takes ${-input.amountDc} DC, the balance is ${balanceDc}`, { balanceDc });
+    }
     return { entry, replayed: false };
   });
 }

@@ -66,7 +66,7 @@ export const ApiKeyView = Type.Object(
 export const LedgerEntryView = Type.Object(
   {
     id: Type.Integer(),
-    kind: Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn')]),
+    kind: Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn'), Type.Literal('correction')]),
     amountDc: Type.Integer({ description: 'Positive for credits, negative for burns.' }),
     balanceAfterDc: Type.Integer(),
     copies: Type.Integer({ description: 'Burns: bought copies paid by this row.' }),

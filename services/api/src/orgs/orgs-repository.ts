@@ -7,7 +7,7 @@ export type OrgRow = typeof orgs.$inferSelect;
 export type OrgApiKeyRow = typeof orgApiKeys.$inferSelect;
 export type DevaddrBlockRow = typeof devaddrBlocks.$inferSelect;
 export type DcLedgerRow = typeof dcLedger.$inferSelect;
-export type DcCreditKind = 'purchase' | 'top_up';
+export type DcCreditKind = 'purchase' | 'top_up' | 'correction';
 
 export async function insertOrg(db: Db, name: string, netId: string, createdAt: Date): Promise<OrgRow | undefined> {
   const [row] = await db.insert(orgs).values({ name, netId, createdAt }).onConflictDoNothing().returning();
@@ -82,12 +82,16 @@ export async function findCreditByIdempotencyKey(db: Db, orgId: string, idempote
   return row;
 }
 
-/** Adds to the balance and appends the matching ledger row, in the caller's transaction. */
+/**
+ * Adds to the balance (a negative correction takes from it, never below zero) and appends the
+ * matching ledger row, in the caller's transaction. Undefined when the org is missing or a negative
+ * amount exceeds its balance.
+ */
 export async function creditDc(db: Db, entry: DcCredit): Promise<DcLedgerRow | undefined> {
   const [org] = await db
     .update(orgs)
     .set({ dcBalance: sql`${orgs.dcBalance} + ${entry.amountDc}` })
-    .where(eq(orgs.id, entry.orgId))
+    .where(and(eq(orgs.id, entry.orgId), sql`${orgs.dcBalance} + ${entry.amountDc} >= 0`))
     .returning({ balance: orgs.dcBalance });
   if (!org) return undefined;
   const [row] = await db

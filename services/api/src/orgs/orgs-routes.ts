@@ -79,6 +79,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
         summary: 'Credit data credits to an organisation (admin)',
         description:
           'kind "purchase" records DC bought (memo: the payment reference); "top_up" a grant. Both append to the ledger; a top-up restores forwarding for an org that ran out. ' +
+          '"correction" undoes a mistake (a credit to the wrong org, a payment recorded twice) or gives DC back (packets an endpoint never got): amountDc may be negative, not 0, memo must say why, and it cannot take more than the balance (422 `dc.correction_exceeds_balance`); the ledger keeps both rows. ' +
           'Send an `Idempotency-Key` header to make retries safe: a request repeating a key already used for this organisation credits nothing and answers with the ledger entry the first one wrote (and `Idempotent-Replayed: true`); the same key with a different amount, kind or memo is refused with 422 `dc.idempotency_key_reused`.',
         security,
         params: OrgParams,
@@ -89,8 +90,8 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
         }),
         body: Type.Object(
           {
-            amountDc: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 }),
-            kind: Type.Union([Type.Literal('purchase'), Type.Literal('top_up')], { default: 'top_up' }),
+            amountDc: Type.Integer({ minimum: -1_000_000_000_000, maximum: 1_000_000_000_000, description: 'At least 1, except for a correction (negative takes DC back; never 0).' }),
+            kind: Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('correction')], { default: 'top_up' }),
             memo: Type.String({ maxLength: 200, default: '' }),
           },
           { additionalProperties: false },
@@ -200,7 +201,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           min_time: Type.Optional(Type.String({ maxLength: 64 })),
           max_time: Type.Optional(Type.String({ maxLength: 64 })),
-          kind: Type.Optional(Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn')])),
+          kind: Type.Optional(Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn'), Type.Literal('correction')])),
         }),
         response: {
           200: Type.Object({ balanceDc: Type.Integer(), data: Type.Array(Type.Ref('DcLedgerEntry')), cursor: Type.Union([Type.String(), Type.Null()]) }),

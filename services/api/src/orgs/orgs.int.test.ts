@@ -120,6 +120,38 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('GET', `/v1/orgs/${org.id}/dc?kind=refund`, undefined, org.key))).toEqual([400, 'request.invalid']);
   });
 
+  it('takes DC back or gives it with a correction that says why, never below zero, and keeps both rows', async () => {
+    const created = await call('POST', '/v1/admin/orgs', { name: 'Epsilon Corrections' }, node.adminKey);
+    const org = { id: created.body.org.id as string, key: created.body.apiKey as string };
+    const credit = (body: unknown) => call('POST', `/v1/admin/orgs/${org.id}/dc`, body, node.adminKey);
+    const balance = async () => (await call('GET', `/v1/orgs/${org.id}/dc`, undefined, org.key)).body.balanceDc as number;
+    expect((await credit({ amountDc: 5000, kind: 'purchase', memo: 'invoice 88, meant for Acme' })).status).toBe(201);
+    // Before: a mistaken credit could not be undone (the amount had to be at least 1).
+    const back = await credit({ amountDc: -4000, kind: 'correction', memo: 'invoice 88 belonged to Acme' });
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ kind: 'correction', amountDc: -4000, balanceAfterDc: 1000, memo: 'invoice 88 belonged to Acme' });
+    const tooMuch = await credit({ amountDc: -1001, kind: 'correction', memo: 'more than there is' });
+    expect(code(tooMuch)).toEqual([422, 'dc.correction_exceeds_balance']);
+    expect(tooMuch.body.error.details).toEqual({ balanceDc: 1000 });
+    expect((await credit({ amountDc: 3, kind: 'correction', memo: 'packets 17-19 never reached the LNS' })).body).toMatchObject({ balanceAfterDc: 1003 });
+    for (const [body, field] of [
+      [{ amountDc: 0, kind: 'correction', memo: 'nothing' }, 'body/amountDc'],
+      [{ amountDc: -5, kind: 'correction' }, 'body/memo'],
+      [{ amountDc: -5, kind: 'correction', memo: '   ' }, 'body/memo'],
+      [{ amountDc: -5, kind: 'top_up' }, 'body/amountDc'],
+      [{ amountDc: 0, kind: 'purchase', memo: 'x' }, 'body/amountDc'],
+    ] as const) {
+      const r = await credit(body);
+      expect([...code(r), r.body.error?.details?.field]).toEqual([400, 'request.invalid', field]);
+    }
+    expect(await balance()).toBe(1003);
+    const ledger = await call('GET', `/v1/orgs/${org.id}/dc?kind=correction`, undefined, org.key);
+    expect(ledger.body.data.map((e: { amountDc: number; balanceAfterDc: number }) => [e.amountDc, e.balanceAfterDc])).toEqual([
+      [3, 1003],
+      [-4000, 1000],
+    ]);
+  });
+
   it('credits once per Idempotency-Key, however often or concurrently the request is retried', async () => {
     const credit = (body: unknown, idempotencyKey: string) => call('POST', `/v1/admin/orgs/${b.id}/dc`, body, node.adminKey, { 'idempotency-key': idempotencyKey });
     const balance = async () => (await call('GET', `/v1/orgs/${b.id}/dc`, undefined, b.key)).body.balanceDc as number;

@@ -162,7 +162,8 @@ export const routingConfigVersion = pgTable('routing_config_version', {
   version: bigint('version', { mode: 'number' }).notNull(),
 });
 
-export const dcLedgerKind = pgEnum('dc_ledger_kind', ['purchase', 'top_up', 'burn']);
+/** `correction`: an admin's signed adjustment (reversing a mistaken credit, crediting back a failed delivery). */
+export const dcLedgerKind = pgEnum('dc_ledger_kind', ['purchase', 'top_up', 'burn', 'correction']);
 
 /** Append-only: credits are positive, burns negative; balance_after_dc is the org balance after the row. */
 export const dcLedger = pgTable(

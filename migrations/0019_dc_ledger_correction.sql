@@ -1,0 +1,1 @@
+ALTER TYPE "public"."dc_ledger_kind" ADD VALUE 'correction';
