@@ -11,6 +11,7 @@ import { createHttpServer, type HttpServer } from '@cov/shared/http/create-http-
 import { registerOpenApi } from '@cov/shared/http/openapi';
 import websocket from '@fastify/websocket';
 import { handleWebsocketError } from '@cov/shared/http/websocket-error-handler';
+import { chooseProtocol } from '@cov/shared/http/websocket-key-protocol';
 import { TaskRunner } from '@cov/shared/runtime/task-runner';
 import type { Logger } from '@cov/shared/logger';
 import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/runtime/service';
@@ -62,7 +63,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
     // One WebSocket plugin per server (ingest sessions, live feed); frames over the limit close 1009,
     // logged as the client's doing rather than as our error.
     await http.register(websocket, {
-      options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES },
+      options: { maxPayload: config.INGEST_MAX_MESSAGE_BYTES, handleProtocols: chooseProtocol },
       errorHandler: (error, socket, request) => handleWebsocketError(error, socket, request.log),
     });
     const modules: ServiceModule[] = [];

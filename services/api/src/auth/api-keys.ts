@@ -7,6 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type postgres from 'postgres';
 import { AppError } from '@cov/shared/errors';
+import { keyFromProtocols } from '@cov/shared/http/websocket-key-protocol';
 
 export type ApiKeyKind = 'mk' | 'org';
 
@@ -25,7 +26,12 @@ export function presentedApiKey(request: FastifyRequest): string {
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header) return header.trim();
-  throw new AppError('auth.missing_key', 'an API key is required: send Authorization: Bearer <key>');
+  // A browser's WebSocket can only carry it as a subprotocol (websocket-key-protocol.ts).
+  if (request.headers.upgrade?.toLowerCase() === 'websocket') {
+    const fromProtocol = keyFromProtocols(request.headers['sec-websocket-protocol']);
+    if (fromProtocol) return fromProtocol;
+  }
+  throw new AppError('auth.missing_key', 'an API key is required: send Authorization: Bearer <key> (a browser WebSocket: the subprotocol cov.key.<key>)');
 }
 
 export function requireAdmin(request: FastifyRequest, adminApiKey: string): void {

@@ -117,6 +117,26 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     expect(await refusal(`/v1/orgs/${orgA.id}/stream?devEui=nothex`, orgA.key)).toBe(400);
   });
 
+  it('takes the key as a subprotocol, the one header a browser WebSocket can set, without echoing it', async () => {
+    const ws = new WebSocket(wsUrl(`/v1/orgs/${orgA.id}/stream`), ['cov.v1', `cov.key.${orgA.key}`]);
+    const messages: any[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    expect(ws.protocol).toBe('cov.v1');
+    await expect.poll(() => messages.length).toBe(1);
+    expect(messages[0]).toMatchObject({ type: 'hello', orgId: orgA.id });
+    ws.close();
+    const refusedWith = (protocols: string[]) =>
+      new Promise<number>((resolve, reject) => {
+        const bad = new WebSocket(wsUrl(`/v1/orgs/${orgA.id}/stream`), protocols);
+        bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        bad.on('open', () => reject(new Error('upgraded')));
+      });
+    expect(await refusedWith(['cov.v1', 'cov.key.ok_not-a-key'])).toBe(401);
+    expect(await refusedWith(['cov.v1', `cov.key.${orgB.key}`])).toBe(403);
+    expect(await refusedWith(['cov.v1'])).toBe(401);
+  });
+
   it('closes the streams of a key once it is revoked, and only those', async () => {
     const issued = await call('POST', `/v1/orgs/${orgA.id}/api-keys`, { scope: 'read' }, orgA.key);
     const leaked = await open(`/v1/orgs/${orgA.id}/stream`, issued.body.apiKey);
