@@ -38,7 +38,7 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps & 
         tags: ['device makers'],
         summary: "Live packets of an organisation's routes (WebSocket)",
         description:
-          'Connect with a WebSocket and the org API key (read scope) in the usual header. First message `{type:"hello", orgId, routeId, devAddr, devEui}`, then `{type:"packet", routeId, packet}` per packet log row as the router records it (about 0.2 s after the packet\'s window, polled once a second; a packet\'s later purchases are not sent again). `route` narrows it to one route, `devAddr` or `devEui` to one device. Slow consumers are closed with 1013 stream.slow_consumer.',
+          'Connect with a WebSocket and the org API key (read scope) in the usual header; a browser, which cannot set headers on a WebSocket, offers it as a subprotocol beside another: `new WebSocket(url, [\'cov.v1\', \'cov.key.\' + key])` (the answer picks cov.v1, never the key). First message `{type:"hello", orgId, routeId, devAddr, devEui}`, then `{type:"packet", routeId, packet}` per packet log row as the router records it (about 0.2 s after the packet\'s window, polled once a second; a packet\'s later purchases are not sent again). `route` narrows it to one route, `devAddr` or `devEui` to one device. Slow consumers are closed with 1013 stream.slow_consumer.',
         security: [{ apiKey: [] }],
         params: Params,
         querystring: Query,
