@@ -10,7 +10,6 @@ import type postgres from 'postgres';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
-import { OrgQuery } from './org-views';
 import { authorizeOrg } from './org-access';
 import { deviceActivity, deviceKey, orgRouteIdsSince } from './org-devices-repository';
 import type { OrgsDeps } from './orgs-deps';
@@ -43,7 +42,7 @@ export async function registerOrgDevicesRoutes(app: HttpServer, deps: OrgsDeps &
         description: `Per DevAddr (uplinks) and per DevEUI (joins), over the last \`hours\` (at most the packet log's retention, ${maxHours} h here): packets, forwarded, copies bought, DC, and the last packet's time, FCnt and outcome. Keyset paginated.`,
         security: [{ apiKey: [] }],
         params: Type.Object({ orgId: Type.String({ format: 'uuid' }) }),
-        querystring: OrgQuery({
+        querystring: Type.Object({
           hours: Type.Integer({ minimum: 1, maximum: maxHours, default: Math.min(24, maxHours) }),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           cursor: Type.Optional(Type.String({ maxLength: 400 })),

@@ -15,7 +15,6 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, toCsv } from '../http/csv';
 import { HotspotStatus, hotspotStatuses } from '../registry/hotspot-status';
 import { requireOrg } from './create-org';
-import { OrgQuery } from './org-views';
 import { authorizeOrg } from './org-access';
 import { carriedByHotspot, carriedTotals, hotspotPlaces, type CarriedQuery } from './org-hotspots-repository';
 import type { OrgsDeps } from './orgs-deps';
@@ -51,7 +50,7 @@ export async function registerOrgHotspotsRoutes(app: HttpServer, deps: OrgHotspo
           'Per hotspot: copies bought from it for the org, their DC, when it last carried one, where it is, and its status as its owner sees it (online if it beaconed, witnessed or carried any packet within two beacon intervals). `route` narrows to one route. Recorded about 0.2 s after the packets were heard. Keyset paginated; `totals` cover the whole range, not the page. CSV with format=csv (the page).',
         security: [{ apiKey: [] }],
         params: Type.Object({ orgId: Type.String({ format: 'uuid' }) }),
-        querystring: OrgQuery({
+        querystring: Type.Object({
           days: Type.Integer({ minimum: 1, maximum: 90, default: 7, description: 'The last N UTC days, today included.' }),
           route: Type.Optional(Type.String({ format: 'uuid' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),

@@ -11,7 +11,7 @@ import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, EndpointInput, EndpointPatchInput, Eui, OrgQuery, PacketStatus, toPacketCopyView, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
+import { DevAddrHex, EndpointInput, EndpointPatchInput, Eui, PacketStatus, toPacketCopyView, toRoutedPacketView, toRouteView, toSkfView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
@@ -184,7 +184,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         summary: "A route's JoinEUI/DevEUI pairs, in EUI order (keyset paginated)",
         security,
         params: RouteParams,
-        querystring: OrgQuery({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
         response: {
           200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })), cursor: Type.Union([Type.String(), Type.Null()]) }),
           ...errors(400, 401, 403, 404),
@@ -233,7 +233,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         summary: "A route's session-key filters (keys shown by their last 4 hex), in DevAddr order (keyset paginated)",
         security,
         params: RouteParams,
-        querystring: OrgQuery({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
         response: {
           200: Type.Object({
             data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })),
@@ -295,7 +295,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           'Drop reasons: insufficient_dc (the balance could not pay), route_inactive, route_locked, copy_over_max (copies heard beyond max_copies, counted per copy), endpoint_error (the endpoint refused or did not answer a paid packet), endpoint_backoff (not bought: the endpoint had failed several times in a row, so the route was backed off for a while, 1 s doubling up to a minute by default, to save its DC), session_key_mismatch (packets of a DevAddr the route has session-key filters for, none of which validated the MIC: a stale filter after a rejoin; these packets are not in the route\'s packet log).',
         security,
         params: RouteParams,
-        querystring: OrgQuery({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
+        querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
         response: {
           200: Type.Object({
             routeId: Type.String(),
@@ -325,7 +325,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         summary: 'Recent packets of a route, newest first (keyset paginated), optionally of one device or one outcome',
         security,
         params: RouteParams,
-        querystring: OrgQuery({
+        querystring: Type.Object({
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           devAddr: Type.Optional(DevAddrHex),

@@ -16,13 +16,13 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { LiveEvents } from '../stream/live-events';
 import { MAX_BUFFERED_BYTES } from '../stream/stream-routes';
 import { authorizeOrg } from './org-access';
-import { DevAddrHex, Eui, OrgQuery, toRoutedPacketView } from './org-views';
+import { DevAddrHex, Eui, toRoutedPacketView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { findOrgRoute } from './routes-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const Params = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
-const Query = OrgQuery({
+const Query = Type.Object({
   route: Type.Optional(Type.String({ format: 'uuid', description: 'Only this route’s packets.' })),
   devAddr: Type.Optional(DevAddrHex),
   devEui: Type.Optional(Eui),

@@ -4,19 +4,12 @@
  * never leave: API keys show their prefix, session keys their last 4 hex, endpoint auth headers
  * only whether one is set.
  */
-import { Type, type Static, type TProperties } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
 import { AuthHeaderValue } from '../http/outbound-request';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
 import type { PacketCopyRow, RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
-
-/**
- * A device-maker route's query string: a parameter the route does not take is a 400 naming it. A
- * misspelt filter (`?devaddr=`, `?dev_addr=`) was ignored, so the answer came unfiltered and looked
- * like the filtered one.
- */
-export const OrgQuery = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 export const DevAddrHex = Type.String({ pattern: '^[0-9A-Fa-f]{8}$', description: 'DevAddr, 8 hex, most significant byte first' });
 export const Eui = Type.String({ pattern: '^[0-9A-Fa-f]{16}$' });

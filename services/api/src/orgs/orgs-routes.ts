@@ -11,7 +11,7 @@ import { parseTimeParam, parseTimeRange } from '../http/time-range';
 import { allocateDevaddrBlock, createOrg, creditOrg, issueOrgApiKey, requireOrg, revokeKey } from './create-org';
 import { orgDcSpending } from './dc-spending';
 import { authorizeOrg } from './org-access';
-import { OrgQuery, toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
+import { toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
 import { listDevaddrBlocks, listLedger, listOrgApiKeys } from './orgs-repository';
 
@@ -196,7 +196,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
           '`min_time`/`max_time` (ISO 8601 or relative, e.g. `-30 day`; each optional, at most 366 days apart when both are given) keep the entries written in [min_time, max_time); `kind` keeps one kind (`purchase`, `top_up` or `burn`).',
         security,
         params: OrgParams,
-        querystring: OrgQuery({
+        querystring: Type.Object({
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           min_time: Type.Optional(Type.String({ maxLength: 64 })),

@@ -54,8 +54,28 @@ function buildValidatorWithStrictBodies(externalSchemas: ExternalSchemas, option
   const compilerFor = (opts: AjvCompilerOptions) => ajvCompilers(externalSchemas, opts) as unknown as RouteValidatorCompiler;
   const coercing = compilerFor(options);
   const strict = compilerFor({ ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
-  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+  return (route) => {
+    if (route.httpPart === 'body') return strict(route);
+    if (route.httpPart === 'querystring') return coercing({ ...route, schema: closedQuerySchema(route.schema) });
+    return coercing(route);
+  };
 }
+
+/**
+ * A query parameter the route does not take is a 400 naming it, on every route: a misspelt filter
+ * (`?hotspot=` for `?address=`, `?from=` for `?start=`) was ignored, so the answer came unfiltered
+ * and looked like the filtered one. A schema that says otherwise (`additionalProperties` set) keeps
+ * its own rule.
+ */
+export function closedQuerySchema(schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const object = schema as Record<string, unknown>;
+  if (object.type !== 'object' || 'additionalProperties' in object) return schema;
+  return { ...object, additionalProperties: false };
+}
+
+/** The query schema of a route that declares none: it takes no parameters. */
+const NO_QUERY_PARAMETERS = Type.Object({});
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
@@ -73,6 +93,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorResponse);
+  // Routes hidden from the API description (health, metrics, the map's pages and assets, the
+  // docs) are not part of it: a browser or a shared link may add parameters there.
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.querystring === undefined && route.schema?.hide !== true) route.schema = { ...route.schema, querystring: NO_QUERY_PARAMETERS };
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(toErrorBody('request.not_found', `no route ${request.method} ${request.url.split('?')[0]}`, request.id));

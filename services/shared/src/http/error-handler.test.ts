@@ -61,6 +61,20 @@ describe('the one error mapping', () => {
     expect(res.json().error).toMatchObject({ code: 'request.invalid', message: 'body/endpoint/url: not a field this route takes', details: { field: 'body/endpoint/url' } });
   });
 
+  it('refuses a query parameter the route does not take, on routes with and without a query schema', async () => {
+    const app = server();
+    app.get('/open', { schema: { querystring: Type.Object({ q: Type.Optional(Type.String()) }, { additionalProperties: true }) } }, async (r) => r.query);
+    const typo = await app.inject({ method: 'GET', url: '/query?n=1&m=2' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().error).toEqual({ code: 'request.invalid', message: 'querystring/m: not a parameter this route takes', details: { field: 'querystring/m' } });
+    const none = await app.inject({ method: 'GET', url: '/coded?verbose=1' });
+    expect([none.statusCode, none.json().error.details]).toEqual([400, { field: 'querystring/verbose' }]);
+    expect((await app.inject({ method: 'GET', url: '/query?n=1&tags=a' })).json()).toEqual({ n: 1, tags: ['a'] });
+    expect((await app.inject({ method: 'GET', url: '/coded' })).statusCode).toBe(404);
+    // A schema that opts out keeps its own rule.
+    expect((await app.inject({ method: 'GET', url: '/open?q=a&extra=b' })).json()).toEqual({ q: 'a', extra: 'b' });
+  });
+
   it('maps malformed JSON, oversize bodies and wrong media types to stable codes', async () => {
     const app = server();
     const bad = await app.inject({ method: 'POST', url: '/echo', payload: '{"n":', headers: { 'content-type': 'application/json' } });
