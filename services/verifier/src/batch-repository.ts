@@ -276,17 +276,11 @@ export async function writeVerdicts(
 }
 
 /**
- * Pending beacons whose window has closed, oldest first, at most `frontierAheadMs` past the oldest
- * pending beacon (see readiness.ts), skipping ids already handed out.
+ * Pending beacons whose window has closed and that no poller holds a live claim on, oldest first,
+ * at most `frontierAheadMs` past the oldest pending beacon (see readiness.ts). Claimed beacons
+ * still count for the frontier: they are pending until their batch commits.
  */
-export async function readyBeaconIds(
-  db: Queryable,
-  nowMs: number,
-  settings: VerifierSettings,
-  frontierAheadMs: number,
-  limit: number,
-  exclude: readonly string[],
-): Promise<string[]> {
+export async function readyBeaconIds(db: Queryable, nowMs: number, settings: VerifierSettings, frontierAheadMs: number, limit: number): Promise<string[]> {
   // Cheapest readiness bound first (a beacon is never ready before receipt + allowance); the exact
   // one (entropy window) is checked per row.
   const latestReceivedMs = nowMs - settings.witnessLagAllowanceMs;
@@ -301,7 +295,7 @@ export async function readyBeaconIds(
     where b.status = 'pending'
       and b.received_at_ms <= ${latestReceivedMs}::bigint
       and b.received_at_ms < f.oldest_ms + ${frontierAheadMs}::bigint
-      and not (b.id = any(${exclude as string[]}::text[]))
+      and (b.claimed_until_ms is null or b.claimed_until_ms <= ${nowMs}::bigint)
     order by b.received_at_ms, b.id
     limit ${limit * 4}`;
   const ready: string[] = [];
@@ -311,4 +305,37 @@ export async function readyBeaconIds(
     if (ready.length >= limit) break;
   }
   return ready;
+}
+
+/**
+ * Claims those of `ids` that are still pending and unclaimed (or whose claim has expired) until
+ * `claimUntilMs`, and returns them in the order given. One statement: of two pollers racing for the
+ * same beacons each row goes to one, as a row another transaction holds (a racing claim, or a batch
+ * verifying it) is skipped rather than waited for, and a row claimed meanwhile fails the re-checked
+ * condition under its lock.
+ */
+export async function claimBeacons(db: Queryable, ids: readonly string[], nowMs: number, claimUntilMs: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db`
+    update beacon_reports b set claimed_until_ms = ${claimUntilMs}::bigint
+    where b.id in (
+      select id from beacon_reports
+      where id = any(${ids as string[]}::text[]) and status = 'pending' and (claimed_until_ms is null or claimed_until_ms <= ${nowMs}::bigint)
+      for update skip locked
+    )
+    returning b.id`;
+  const claimed = new Set(rows.map((r) => r.id as string));
+  return ids.filter((id) => claimed.has(id));
+}
+
+/**
+ * Of the claims a poller holds (id -> the claimedUntilMs it set), those still pending under that
+ * very claim and not expired: what it still has out on the queue.
+ */
+export async function liveClaims(db: Queryable, claims: ReadonlyMap<string, number>, nowMs: number): Promise<Set<string>> {
+  if (claims.size === 0) return new Set();
+  const rows = await db`
+    select id, claimed_until_ms from beacon_reports
+    where id = any(${[...claims.keys()]}::text[]) and status = 'pending' and claimed_until_ms > ${nowMs}::bigint`;
+  return new Set(rows.filter((r) => toNumber(r.claimed_until_ms) === claims.get(r.id as string)).map((r) => r.id as string));
 }

@@ -1,13 +1,16 @@
 /**
  * Finds beacons ready for verification in the database and hands them to the verify queue in
- * batches. The database is the source of truth: a lost job only delays its beacons until this
- * poller sees them still pending and hands them out again. Also ages out unclaimed witnesses and
- * runs the fraud analytics of each epoch once its evidence is complete.
+ * batches. Every beacon handed out is first claimed in its row (`claimed_until_ms`, for
+ * VERIFIER_CLAIM_TTL_MS), so with several verifier processes each ready beacon goes to one queue
+ * job, not one per poller. The database is the source of truth: a claim expires, so a lost job
+ * (a crashed worker, a lost queue) only delays its beacons until some poller finds them pending and
+ * unclaimed and hands them out again. Also ages out unclaimed witnesses and runs the fraud
+ * analytics of each epoch once its evidence is complete.
  */
 import type { Clock } from '@cov/shared/clock';
 import type { Sql } from '@cov/shared/db/client';
 import type { Logger } from '@cov/shared/logger';
-import { readyBeaconIds } from './batch-repository';
+import { claimBeacons, liveClaims, readyBeaconIds } from './batch-repository';
 import { frontierAheadMs } from './readiness';
 import { toNumber } from './sql';
 import { analyseCompletedEpochs } from './fraud/epoch-analysis-task';
@@ -15,8 +18,6 @@ import { ageOutWitnesses } from './stale-witnesses';
 import type { VerifierTelemetry } from './telemetry';
 import type { VerifierSettings } from './verifier-settings';
 
-/** Handed-out ids still pending after this many ticks are handed out again (their job was lost). */
-const REQUEUE_AFTER_TICKS = 60;
 /** Clock time between two sweeps for unclaimed witnesses. */
 const STALE_SWEEP_EVERY_MS = 300_000;
 
@@ -36,8 +37,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 export class BeaconPoller {
-  private readonly handedOut = new Map<string, number>();
-  private tickNumber = 0;
+  /** This poller's claims still out on the queue: beacon id -> the claimedUntilMs it set. Back-pressure only. */
+  private readonly claims = new Map<string, number>();
   private lastSweepMs: number | undefined;
 
   constructor(private readonly deps: BeaconPollerDeps) {}
@@ -45,18 +46,20 @@ export class BeaconPoller {
   /** One poll: returns how many beacon ids were enqueued, witnesses aged out and epochs analysed. */
   async tick(): Promise<{ enqueued: number; agedOut: number; analysedEpochs: number[] }> {
     const { sql, settings, clock, telemetry } = this.deps;
-    this.tickNumber++;
     const nowMs = clock.nowMs();
-    await this.forgetFinished();
+    await this.forgetFinished(nowMs);
 
     // Back-pressure: enough work is queued already; the queue (not memory) holds the backlog.
-    const capacity = settings.batchBeacons * settings.concurrency * 2 - this.handedOut.size;
+    const capacity = settings.batchBeacons * settings.concurrency * 2 - this.claims.size;
     let enqueued = 0;
-    if (capacity >= settings.batchBeacons || this.handedOut.size === 0) {
-      const ids = await readyBeaconIds(sql, nowMs, settings, frontierAheadMs(settings), Math.max(capacity, settings.batchBeacons), [...this.handedOut.keys()]);
+    if (capacity >= settings.batchBeacons || this.claims.size === 0) {
+      const ready = await readyBeaconIds(sql, nowMs, settings, frontierAheadMs(settings), Math.max(capacity, settings.batchBeacons));
+      const claimUntilMs = nowMs + settings.claimTtlMs;
+      const ids = await claimBeacons(sql, ready, nowMs, claimUntilMs);
       if (ids.length > 0) {
+        // Claimed before enqueued: if the enqueue fails, the claims expire and the ids go out again.
+        for (const id of ids) this.claims.set(id, claimUntilMs);
         await this.deps.enqueue(chunk(ids, settings.batchBeacons));
-        for (const id of ids) this.handedOut.set(id, this.tickNumber);
         telemetry.enqueuedBeacons.inc(ids.length);
         enqueued = ids.length;
       }
@@ -75,15 +78,10 @@ export class BeaconPoller {
     return { enqueued, agedOut, analysedEpochs };
   }
 
-  /** Drops handed-out ids that are verified now, and ones handed out so long ago their job must be lost. */
-  private async forgetFinished(): Promise<void> {
-    if (this.handedOut.size === 0) return;
-    const ids = [...this.handedOut.keys()];
-    const stillPending = new Set(
-      (await this.deps.sql`select id from beacon_reports where id = any(${ids}::text[]) and status = 'pending'`).map((r) => r.id as string),
-    );
-    for (const [id, tick] of this.handedOut) {
-      if (!stillPending.has(id) || this.tickNumber - tick > REQUEUE_AFTER_TICKS) this.handedOut.delete(id);
-    }
+  /** Drops claims whose beacons are verified now, and expired ones (their job counts as lost). */
+  private async forgetFinished(nowMs: number): Promise<void> {
+    if (this.claims.size === 0) return;
+    const live = await liveClaims(this.deps.sql, this.claims, nowMs);
+    for (const id of this.claims.keys()) if (!live.has(id)) this.claims.delete(id);
   }
 }

@@ -10,6 +10,8 @@ export interface VerifierSettings {
   pollIntervalMs: number;
   batchBeacons: number;
   concurrency: number;
+  /** How long a poller's claim on the beacons it queued keeps other pollers off them (clock ms). */
+  claimTtlMs: number;
   maxWitnessesPerPoc: number;
   beaconIntervalMs: number;
   entropyValidityMs: number;
@@ -30,6 +32,7 @@ export function verifierSettingsFrom(config: Config): VerifierSettings {
     pollIntervalMs: config.VERIFIER_POLL_INTERVAL_MS,
     batchBeacons: config.VERIFIER_BATCH_BEACONS,
     concurrency: config.VERIFIER_CONCURRENCY,
+    claimTtlMs: config.VERIFIER_CLAIM_TTL_MS,
     maxWitnessesPerPoc: config.MAX_WITNESSES_PER_POC,
     beaconIntervalMs: config.BEACON_INTERVAL_MS,
     entropyValidityMs: config.ENTROPY_VALIDITY_MS,

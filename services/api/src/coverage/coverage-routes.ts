@@ -15,6 +15,7 @@ import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type Hotspot
 import { COVERAGE_RULE_TEXT, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
+import { PocEligibleSchema, pocEligible, transmitScaleSchema } from './poc-eligibility';
 import { INTERACTIVITY_WINDOW_MS } from '@cov/shared/coverage/interactive-hotspots';
 import { PrecompressedAnswers, sendPrecompressed } from '../http/precompressed-answers';
 
@@ -36,7 +37,7 @@ const HexProperties = Type.Object({
   lng: Type.Number(),
   hotspotCount: Type.Integer({ description: 'Hotspots with an asserted location in the hex (data-only ones included).' }),
   interactiveCount: Type.Integer({ description: `Of those, hotspots with a valid beacon that had a valid witness ${WINDOW_TEXT} (HIP-17).` }),
-  meanTransmitScale: Type.Union([Type.Number(), Type.Null()], { description: 'Mean HIP-17 transmit scale of its interactive hotspots; null when none.' }),
+  meanTransmitScale: Type.Union([Type.Number(), Type.Null()], { description: 'Mean HIP-17 transmit scale of its interactive hotspots; null when none (data-only hotspots are never interactive: they take no part in proof-of-coverage).' }),
   bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of a valid beacon from the hex ${WINDOW_TEXT}.` }),
   medianRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: "Median over the hex's hotspots of the median valid witness RSSI of their valid beacons." }),
   pocCount: Type.Integer({ description: `Valid beacons from the hex ${WINDOW_TEXT}.` }),
@@ -73,9 +74,10 @@ const HotspotPoint = Type.Object({
   lat: Type.Number({ description: 'Centre of its asserted res-12 cell.' }),
   lng: Type.Number(),
   cell: Type.String(),
-  capability: Type.String(),
+  capability: Type.Union([Type.Literal('full'), Type.Literal('data_only')]),
   interactive: Type.Boolean({ description: `A valid beacon with a valid witness ${WINDOW_TEXT} (HIP-17).` }),
-  transmitScale: Type.Number({ description: 'HIP-17 scale (0.2 when not interactive).' }),
+  transmitScale: transmitScaleSchema('the density rule gives it at snapshotAt'),
+  pocEligible: PocEligibleSchema,
   pocCount: Type.Integer({ description: `Its valid beacons ${WINDOW_TEXT}.` }),
   bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of its valid beacons ${WINDOW_TEXT}.` }),
 });
@@ -110,6 +112,7 @@ const toPoint = (h: HotspotCoverage) => ({
   capability: h.capability,
   interactive: h.interactive,
   transmitScale: h.scale,
+  pocEligible: pocEligible(h.capability),
   pocCount: h.pocCount,
   bestRssiDbm: h.bestRssiDbm,
 });

@@ -7,6 +7,7 @@
  */
 import { logDistancePathLossDb } from '@cov/shared/rf/path-loss';
 import type { HotspotCoverage } from './coverage-snapshot';
+import { pocEligible } from './poc-eligibility';
 
 export const COVERAGE_RULE = {
   deviceTxPowerDbm: 14,
@@ -65,7 +66,7 @@ export interface PointCoverage {
  */
 export function pointCoverage(lat: number, lng: number, hotspots: readonly HotspotCoverage[]): PointCoverage {
   const inReach = hotspots
-    .filter((h) => h.capability === 'full' && mayBeWithin(lat, lng, h.lat, h.lng, COVERAGE_RULE.searchRadiusM))
+    .filter((h) => pocEligible(h.capability) && mayBeWithin(lat, lng, h.lat, h.lng, COVERAGE_RULE.searchRadiusM))
     .map((h) => ({ h, d: distanceM(lat, lng, h.lat, h.lng) }))
     .filter((x) => x.d <= COVERAGE_RULE.searchRadiusM)
     .map(({ h, d }) => ({ h, d, rssi: estimatedRssiDbm(d, h.gainDbi) }));

@@ -15,6 +15,7 @@ import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import { computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type HexDensityMap } from '@cov/shared/rewards/hex-density';
 import { INTERACTIVITY_WINDOW_MS, interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
+import { shownTransmitScale } from './poc-eligibility';
 
 export interface HotspotCoverage {
   address: string;
@@ -25,8 +26,11 @@ export interface HotspotCoverage {
   /** Asserted antenna gain, dBi (what "is this point covered" estimates with). */
   gainDbi: number;
   interactive: boolean;
-  /** Transmit scale the density rule gives it now (0.2 default when not interactive). */
-  scale: number;
+  /**
+   * Transmit scale the density rule gives it now (0.2 default when not interactive); null for a
+   * data-only hotspot, which takes no part in proof-of-coverage (poc-eligibility.ts).
+   */
+  scale: number | null;
   pocCount: number;
   bestRssiDbm: number | null;
   medianRssiDbm: number | null;
@@ -39,7 +43,7 @@ export interface HexAggregate {
   lng: number;
   hotspotCount: number;
   interactiveCount: number;
-  /** Mean transmit scale of the hex's interactive hotspots (null if none). */
+  /** Mean transmit scale of the hex's interactive hotspots with a scale (null if none). */
   meanTransmitScale: number | null;
   /** Strongest valid witness RSSI of any beacon from the hex. */
   bestRssiDbm: number | null;
@@ -75,6 +79,7 @@ export function aggregateHexes(hotspots: readonly HotspotCoverage[], res: number
   const out = new Map<string, HexAggregate>();
   for (const [h3, members] of groups) {
     const interactive = members.filter((m) => m.interactive);
+    const scales = interactive.flatMap((m) => (m.scale === null ? [] : [m.scale]));
     const [lat, lng] = cellToLatLng(h3);
     const rssi = members.flatMap((m) => (m.bestRssiDbm === null ? [] : [m.bestRssiDbm]));
     const medians = members.flatMap((m) => (m.medianRssiDbm === null ? [] : [m.medianRssiDbm]));
@@ -85,7 +90,7 @@ export function aggregateHexes(hotspots: readonly HotspotCoverage[], res: number
       lng,
       hotspotCount: members.length,
       interactiveCount: interactive.length,
-      meanTransmitScale: interactive.length ? Math.round((interactive.reduce((s, m) => s + m.scale, 0) / interactive.length) * 10_000) / 10_000 : null,
+      meanTransmitScale: scales.length ? Math.round((scales.reduce((s, x) => s + x, 0) / scales.length) * 10_000) / 10_000 : null,
       bestRssiDbm: rssi.length ? Math.max(...rssi) : null,
       medianRssiDbm: median(medians),
       pocCount: members.reduce((s, m) => s + m.pocCount, 0),
@@ -169,7 +174,7 @@ export class CoverageSnapshots {
         capability: h.capability,
         gainDbi: (h.gainDbiX10 ?? 0) / 10,
         interactive: isInteractive,
-        scale: densityMap && isInteractive ? densityMap.scaleOf(scaleCell).scale : HIP104_HEX_DENSITY_PARAMS.defaultScaleE4 / 10_000,
+        scale: shownTransmitScale(h.capability, densityMap && isInteractive ? densityMap.scaleOf(scaleCell).scale : HIP104_HEX_DENSITY_PARAMS.defaultScaleE4 / 10_000),
         pocCount: p?.pocs ?? 0,
         bestRssiDbm: p?.best != null ? p.best / 10 : null,
         medianRssiDbm: p?.median != null ? Math.round(Number(p.median)) / 10 : null,

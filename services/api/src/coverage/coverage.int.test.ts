@@ -9,13 +9,14 @@ import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const EPOCH = Math.floor(NOW / 86_400_000);
-// Two hotspots in one res-10 cell (each scaled 0.5), one lone hotspot 3 km away, one never witnessed;
-// and in Fiji, one a few metres west of the antimeridian and one 10 km east of it.
+// Two hotspots in one res-10 cell (each scaled 0.5), one lone hotspot 3 km away, one data-only (it
+// takes no part in PoC, so it is never witnessed); and in Fiji, one a few metres west of the
+// antimeridian and one 10 km east of it that is full but never witnessed.
 const SITES = [
   { lat: 48.85660, lng: 2.35220, interactive: true },
   { lat: 48.85665, lng: 2.35228, interactive: true },
   { lat: 48.88000, lng: 2.35000, interactive: true },
-  { lat: 48.86000, lng: 2.40000, interactive: false },
+  { lat: 48.86000, lng: 2.40000, interactive: false, capability: 'data_only' },
   { lat: -16.50000, lng: 179.99990, interactive: true },
   { lat: -16.50000, lng: -179.90000, interactive: false },
 ];
@@ -51,7 +52,7 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     await sql`insert into makers (id, name, created_at) values ('00000000-0000-0000-0000-000000000008', 'm', now())`;
     for (const [i, k] of keys.entries()) {
       await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
-        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000008', 'full', ${`AA0000000000000${i}`}, ${cells[i]!}, ${cellToParent(cells[i]!, 8)}, 30, 5, 'EU868', now())`;
+        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000008', ${SITES[i]!.capability ?? 'full'}, ${`AA0000000000000${i}`}, ${cells[i]!}, ${cellToParent(cells[i]!, 8)}, 30, 5, 'EU868', now())`;
       if (!SITES[i]!.interactive) continue;
       await sql`insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell, witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
         values (${`b${i}`}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', ${cells[i]!}, 1, 1, 1, 0, ${NOW})`;
@@ -145,6 +146,22 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     }
     const outline = res.body.features[0].geometry.coordinates[0];
     expect(outline[0]).toEqual(outline[outline.length - 1]);
+  });
+
+  it('shows a data-only hotspot with no transmit scale and as taking no part in PoC, in every view, and full ones with theirs', async () => {
+    const [dataOnly, lone, idleFull] = [keys[3]!.address, keys[2]!.address, keys[5]!.address];
+    const points = (await get('/v1/coverage/hotspots?bbox=2.30,48.84,2.45,48.90')).body.data as any[];
+    const point = (address: string) => points.find((p) => p.address === address);
+    expect(point(dataOnly)).toMatchObject({ capability: 'data_only', interactive: false, transmitScale: null, pocEligible: false });
+    expect(point(lone)).toMatchObject({ capability: 'full', interactive: true, transmitScale: 1, pocEligible: true });
+    const hex = (await get(`/v1/hexes/${cellToParent(cells[3]!, 8)}`)).body;
+    expect(hex.hex).toMatchObject({ hotspotCount: 1, interactiveCount: 0, meanTransmitScale: null });
+    expect(hex.hotspots).toMatchObject([{ address: dataOnly, transmitScale: null, pocEligible: false }]);
+    const status = async (address: string) => (await get(`/v1/hotspots/${address}`)).body.status;
+    expect(await status(dataOnly)).toMatchObject({ interactive: false, transmitScale: null, pocEligible: false });
+    // A full hotspot that is not interactive keeps the default scale it would be paid at.
+    expect(await status(idleFull)).toMatchObject({ interactive: false, transmitScale: 0.2, pocEligible: true });
+    expect((await get('/v1/coverage/hotspots?bbox=179.9,-16.6,-179.8,-16.4')).body.data.find((p: any) => p.address === idleFull)).toMatchObject({ transmitScale: 0.2, pocEligible: true });
   });
 
   it('answers whether a point is covered, with the rule and nearest hotspots', async () => {

@@ -1,6 +1,6 @@
 /**
- * What an owner wants to see next to a hotspot's registry data: its current transmit scale and
- * whether it is interactive (from the coverage snapshot, so it agrees with the map), when it last
+ * What an owner wants to see next to a hotspot's registry data: its current transmit scale (none
+ * for a data-only hotspot, which takes no part in proof-of-coverage) and whether it is interactive (from the coverage snapshot, so it agrees with the map), when it last
  * beaconed, witnessed and carried a packet, whether it is online, its lifetime rewards, whether
  * the denylist denies it and whether fraud analytics flagged it in the latest paid epoch. Built
  * for a whole page of hotspots with one query per source, so a fleet listing costs the same few
@@ -8,11 +8,14 @@
  */
 import { Type, type Static } from 'typebox';
 import type postgres from 'postgres';
+import { HIP104_HEX_DENSITY_PARAMS } from '@cov/shared/rewards/hex-density';
 import type { Snapshot } from '../coverage/coverage-snapshot';
+import { PocEligibleSchema, pocEligible, shownTransmitScale, transmitScaleSchema, type Capability } from '../coverage/poc-eligibility';
 import { asFraudAction, FraudAction } from '../rewards/fraud-action';
 
 export const HotspotStatus = Type.Object({
-  transmitScale: Type.Number({ description: 'HIP-17 scale its beacons and witnesses earn with now (0.2 when not interactive).' }),
+  transmitScale: transmitScaleSchema('its beacons and witnesses earn with now'),
+  pocEligible: PocEligibleSchema,
   interactive: Type.Boolean({ description: 'A valid, witnessed beacon in the last 60 hours.' }),
   lastBeaconAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   lastWitnessAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -78,7 +81,9 @@ export function isOnline(lastSeen: number, nowMs: number, onlineWindowMs: number
 export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
   const out = new Map<string, HotspotStatus>();
   if (addresses.length === 0) return out;
-  const [activities, lifetime, denied, flagged] = await Promise.all([
+  const [capabilities, activities, lifetime, denied, flagged] = await Promise.all([
+    // The snapshot holds asserted hotspots only; a data-only hotspot needs no location to be one.
+    sql<{ a: string; c: Capability }[]>`select address as a, capability as c from hotspots where address = any(${addresses})`,
     lastActivities(sql, addresses),
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
     deniedKeys(sql, addresses),
@@ -86,11 +91,15 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
   ]);
   const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
+  const capabilityBy = new Map(capabilities.map((r) => [r.a, r.c]));
   for (const a of addresses) {
     const lastActivity = lastSeenMs(activities, a);
     const coverage = snapshot.hotspot(a);
+    const capability = capabilityBy.get(a) ?? 'full';
     out.set(a, {
-      transmitScale: coverage?.scale ?? 0.2,
+      // Not in the snapshot (no location asserted): the default scale of a hotspot not interactive.
+      transmitScale: coverage ? coverage.scale : shownTransmitScale(capability, HIP104_HEX_DENSITY_PARAMS.defaultScaleE4 / 10_000),
+      pocEligible: pocEligible(capability),
       interactive: coverage?.interactive ?? false,
       lastBeaconAt: iso(beacons.get(a)),
       lastWitnessAt: iso(witnesses.get(a)),

@@ -247,7 +247,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
         querystring: Type.Object({
           cursor: Type.Optional(Type.String({ maxLength: 512 })),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
-          format: csvFormatParam('whole', 'one row per hotspot of the fleet (location, status, lifetime rewards; flagged_last_epoch: the flag kinds, space-separated)'),
+          format: csvFormatParam('whole', 'one row per hotspot of the fleet (location, status, lifetime rewards; transmit_scale empty and poc_eligible false for data-only hotspots; flagged_last_epoch: the flag kinds, space-separated)'),
         }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
       },
@@ -275,7 +275,7 @@ const FLEET_CSV_PAGE = 1000;
 
 const FLEET_CSV_HEADER = [
   'address', 'capability', 'gateway_eui', 'lat', 'lng', 'cell', 'region', 'gain_dbi_x10', 'elevation_m', 'location_asserted_at', 'onboarded_at',
-  'online', 'last_beacon_at', 'last_witness_at', 'last_packet_at', 'interactive', 'transmit_scale', 'lifetime_rewards', 'denylisted_since',
+  'online', 'last_beacon_at', 'last_witness_at', 'last_packet_at', 'interactive', 'transmit_scale', 'poc_eligible', 'lifetime_rewards', 'denylisted_since',
   'flagged_last_epoch',
 ];
 
@@ -285,7 +285,7 @@ export function fleetCsvRow(h: HotspotView): unknown[] {
   const s = h.status;
   return [
     h.address, h.capability, h.gatewayEui, l?.lat, l?.lng, l?.cell, l?.region, l?.gainDbiX10, l?.elevationM, l?.assertedAt, h.onboardedAt,
-    s?.online, s?.lastBeaconAt, s?.lastWitnessAt, s?.lastPacketAt, s?.interactive, s?.transmitScale, s?.lifetimeRewards, s?.denylisted?.since,
+    s?.online, s?.lastBeaconAt, s?.lastWitnessAt, s?.lastPacketAt, s?.interactive, s?.transmitScale, s?.pocEligible, s?.lifetimeRewards, s?.denylisted?.since,
     s?.flaggedLastEpoch?.kinds.join(' '),
   ];
 }

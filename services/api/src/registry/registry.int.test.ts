@@ -154,7 +154,10 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   it('shows each hotspot status: scale, interactivity, last activity, online and lifetime rewards', async () => {
     const h = hotspots[1]!.address;
     let res = await call('GET', `/v1/hotspots/${h}`);
-    expect(res.body.status).toEqual({ transmitScale: 0.2, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null, flaggedLastEpoch: null });
+    expect(res.body.status).toEqual({ transmitScale: 0.2, pocEligible: true, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null, flaggedLastEpoch: null });
+    // A data-only hotspot (no location asserted yet) takes no part in PoC: no transmit scale applies to it.
+    const dataOnly = (await call('GET', `/v1/hotspots/${hotspots[2]!.address}`)).body;
+    expect([dataOnly.capability, dataOnly.status.transmitScale, dataOnly.status.pocEligible]).toEqual(['data_only', null, false]);
     await node.ctx.database.sql`insert into witness_reports (id, hotspot_address, received_at_ms, payload, reported_timestamp_ns, tmst, signal_dbm_x10, snr_db_x10, frequency_hz, data_rate, encoded)
       values ('status-w1', ${h}, ${clock.nowMs() - 60_000}, ${Buffer.alloc(51)}, 0, 0, -1000, 50, 867100000, 'SF12BW125', ${Buffer.alloc(1)})`;
     await node.ctx.database.sql`insert into reward_index (hotspot_address, lifetime_amount, last_epoch) values (${h}, 123456789012345, 3)`;
@@ -208,6 +211,10 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     for (const [i, h] of json.entries()) {
       expect(rows[i]).toMatchObject({ online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '' });
     }
+    // The data-only hotspot: no transmit scale, not eligible for PoC; the full ones the default.
+    const byAddress = new Map(rows.map((r) => [r.address, r]));
+    expect(byAddress.get(hotspots[2]!.address)).toMatchObject({ capability: 'data_only', transmit_scale: '', poc_eligible: 'false' });
+    expect(byAddress.get(hotspots[1]!.address)).toMatchObject({ capability: 'full', transmit_scale: '0.2', poc_eligible: 'true' });
     expect((await fetch(`${node.httpBaseUrl}/v1/owners/${keypairFromLabel('owner-of-nothing').address}/hotspots?format=csv`).then((r) => r.text())).split('\r\n')[1]).toBe('');
   });
 });

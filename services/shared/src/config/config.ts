@@ -76,6 +76,7 @@ export const ConfigSchema = Type.Object(
     VERIFIER_BATCH_BEACONS: Int(500, 'Beacons verified per batch.', 1),
     MAX_WITNESSES_PER_POC: Int(14, 'Valid witnesses selected (rewarded) per beacon.', 1),
     VERIFIER_CONCURRENCY: Int(4, 'Beacon batches one verifier process verifies at the same time.', 1, 64),
+    VERIFIER_CLAIM_TTL_MS: Int(300_000, 'A poller that puts a beacon on the verify queue claims it in the database for this long, so other verifiers do not queue it too; a beacon still unverified when its claim expires (its job was lost) is handed out again. Well above the time a batch waits in the queue and runs, retries included.', 10_000),
     VERIFIER_WITNESS_LAG_ALLOWANCE_MS: Int(10_000, 'Extra wait after a beacon\'s entropy window closes (or after the beacon arrived, if later) so witnesses still in flight are stored before it is verified.', 0),
     VERIFIER_RECIPROCITY_SETTLE_MS: Int(600_000, 'HIP-106 reciprocity counts only evidence at least this old, and the verifier runs at most this much (minus ENTROPY_VALIDITY_MS) ahead of its oldest unverified beacon, so verdicts never depend on the order concurrent batches commit in.', 60_000),
     VERIFIER_STALE_WITNESS_AFTER_MS: Int(2_700_000, 'A witness report that no verified beacon has claimed this long after it arrived is recorded as stale.', 60_000),

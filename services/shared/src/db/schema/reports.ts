@@ -29,6 +29,12 @@ export const beaconReports = pgTable(
     encoded: bytea('encoded').notNull(),
     status: beaconStatus('status').notNull().default('pending'),
     verifiedAtMs: bigint('verified_at_ms', { mode: 'number' }),
+    /**
+     * Until when (verifier clock, ms) a verifier's poller has this pending beacon out on the verify
+     * queue. Other pollers skip it until then; past it, the job counts as lost and any poller may
+     * hand the beacon out again. null: never handed out. Not part of any verdict.
+     */
+    claimedUntilMs: bigint('claimed_until_ms', { mode: 'number' }),
   },
   (t) => [
     index('beacon_reports_pending_idx').on(t.status, t.receivedAtMs),

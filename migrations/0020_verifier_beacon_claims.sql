@@ -1,0 +1,1 @@
+ALTER TABLE "beacon_reports" ADD COLUMN "claimed_until_ms" bigint;
