@@ -17,7 +17,7 @@ import {
   writeDeviceMakerState,
   type RememberedOrg,
 } from './device-maker-state';
-import { euiPairChanges, isForgottenSimulatorRoute } from './http-device-maker';
+import { euiPairChanges, isForgottenSimulatorRoute, rememberedRouteGone } from './http-device-maker';
 
 const org = (index: number, id = `0000000${index}-0000-4000-8000-000000000000`): RememberedOrg => ({
   index,
@@ -131,5 +131,11 @@ describe('a route an earlier simulator run left behind', () => {
     ['a GWMP endpoint', false, { ...left, endpointUrl: null }],
   ])('when %s: %s', (_name, expected, route) => {
     expect(isForgottenSimulatorRoute(route, new Set([org(1).routeId]))).toBe(expected);
+  });
+});
+
+describe('a remembered route the backend no longer has', () => {
+  it('is made anew when deleted (410 routes.deleted, or 404 from a backend that kept no deleted routes), not on other failures', () => {
+    expect([410, 404, 409, 403, 500, 200].map(rememberedRouteGone)).toEqual([true, true, false, false, false, false]);
   });
 });

@@ -74,6 +74,15 @@ type Outcome = { kind: 'ready'; org: ReadyOrg } | { kind: 'gone'; reason: string
 
 const failure = (what: string, r: CallResult) => `${what} failed: ${r.status} ${r.code ?? ''} ${r.message ?? ''}`.trim().replace(/ +/g, ' ');
 
+/**
+ * Whether PATCHing a remembered route says it is gone for good, so the run makes the org a new
+ * one: 410 `routes.deleted` (the backend keeps deleted routes' history and refuses to change
+ * them), or 404 from a backend that did not keep them.
+ */
+export function rememberedRouteGone(patchStatus: number): boolean {
+  return patchStatus === 410 || patchStatus === 404;
+}
+
 /** EUI pairs to add and to remove so a route holds exactly `wanted` (EUIs compared case-blind). */
 export function euiPairChanges(registered: readonly EuiPair[], wanted: readonly EuiPair[]): { add: EuiPair[]; remove: EuiPair[] } {
   const key = (p: EuiPair) => `${p.joinEui.toLowerCase()}/${p.devEui.toLowerCase()}`;
@@ -181,7 +190,7 @@ export class HttpDeviceMaker implements DeviceMakerPort {
     };
     const changed = await call('orgs.update_route', `/v1/orgs/${org.orgId}/routes/${org.routeId}`, { method: 'PATCH', apiKey: org.apiKey, body: route });
     let routeId = org.routeId;
-    if (changed.status === 404) {
+    if (rememberedRouteGone(changed.status)) {
       // The organisation is there but its route was deleted: make it a new one.
       const created = await call('orgs.create_route', `/v1/orgs/${org.orgId}/routes`, { method: 'POST', apiKey: org.apiKey, body: route });
       if (!created.ok) return { kind: 'failed', reason: failure(`creating a route for ${org.orgId}`, created) };

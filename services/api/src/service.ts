@@ -22,6 +22,7 @@ import { HotspotView } from './registry/hotspot-view';
 import { registerRegistryRoutes } from './registry/registry-routes';
 import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
+import { registerOrgDeletedRoutesRoutes } from './orgs/org-deleted-routes-routes';
 import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
 import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
 import { registerOrgDevicesRoutes } from './orgs/org-devices-routes';
@@ -119,6 +120,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         const orgsDeps = { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });
+        await registerOrgDeletedRoutesRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, { ...orgsDeps, keyCheckIntervalMs: ctx.config.ORG_STREAM_KEY_CHECK_INTERVAL_MS }, liveEvents);
         await registerBalanceAlertRoutes(scope, { ...orgsDeps, allowPrivateAddresses });
         await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs, allowPrivateAddresses });

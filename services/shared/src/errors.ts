@@ -55,6 +55,8 @@ export const errorCatalog = {
   'orgs.already_exists': 409,
   'orgs.api_key_not_found': 404,
   'routes.not_found': 404,
+  // the route existed and was deleted: its history stays readable, nothing can change it
+  'routes.deleted': 410,
   'packets.not_found': 404,
   'routes.locked': 409,
   'routes.invalid_range': 400,

@@ -63,14 +63,17 @@ export async function deviceActivity(sql: postgres.ISql, routeIds: string[], fro
 }
 
 /**
- * The org's routes whose packets may be in the log since `fromDay`: its routes now, and any it has
- * deleted since that forwarded packets (their daily stats stay, by org). Through the current routes
- * alone, replacing a route (a new LNS, say) emptied the list of every device heard through the old
- * one, as if they had gone quiet. A deleted route that only dropped packets is not found.
+ * The org's routes whose packets may be in the log since `fromDay`: its routes now, those it has
+ * deleted since (their records), and any older deleted route that forwarded packets since (its
+ * daily stats stay, by org: routes deleted before their records were kept). Through the current
+ * routes alone, replacing a route (a new LNS, say) emptied the list of every device heard through
+ * the old one, as if they had gone quiet.
  */
 export async function orgRouteIdsSince(sql: postgres.ISql, orgId: string, fromDay: string): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`
     select id from routes where org_id = ${orgId}
+    union
+    select id from deleted_routes where org_id = ${orgId} and deleted_at >= ${fromDay}::date
     union
     select distinct route_id from route_stats_daily where org_id = ${orgId} and day >= ${fromDay}::date`;
   return rows.map((r) => r.id);

@@ -8,7 +8,6 @@
  */
 import { Type } from 'typebox';
 import type postgres from 'postgres';
-import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -19,7 +18,7 @@ import { authorizeOrg } from './org-access';
 import { carriedByHotspot, carriedTotals, hotspotPlaces, type CarriedQuery } from './org-hotspots-repository';
 import type { OrgsDeps } from './orgs-deps';
 import { dayStartingDaysAgo } from './route-stats';
-import { findOrgRoute } from './routes-repository';
+import { historyOrgRoute } from './route-lookup';
 
 export interface OrgHotspotsDeps extends OrgsDeps {
   sql: postgres.ISql;
@@ -77,7 +76,8 @@ export async function registerOrgHotspotsRoutes(app: HttpServer, deps: OrgHotspo
       await authorizeOrg(request, deps, orgId, 'read');
       await requireOrg(deps.db, orgId);
       const { days, route, limit, cursor, format } = request.query;
-      if (route !== undefined && !(await findOrgRoute(deps.db, orgId, route))) throw new AppError('routes.not_found', `organisation ${orgId} has no route ${route}`);
+      // A deleted route's hotspots too: which hotspots carried it is part of its history.
+      if (route !== undefined) await historyOrgRoute(deps.db, orgId, route);
       const nowMs = deps.clock.nowMs();
       const query: CarriedQuery = { orgId, fromDay: dayStartingDaysAgo(nowMs, days), toDay: new Date(nowMs).toISOString().slice(0, 10), ...(route ? { routeId: route } : {}) };
       const after = decodeCursor(cursor, (v): v is { c: number; a: string } => Number.isInteger((v as { c?: unknown })?.c) && typeof (v as { a?: unknown })?.a === 'string');

@@ -2,7 +2,8 @@
  * HTTP handlers for an organisation's routing configuration (routes, DevAddr ranges, JoinEUI/
  * DevEUI pairs, session-key filters) and what happened on each route (stats, recent packets).
  * Reads need a read key of the org, changes a write key; the admin key can do both and alone can
- * lock a route.
+ * lock a route. A deleted route's history (stats, packets, EUI pairs) stays readable, with its
+ * `deletedAt`; the route itself, its filters and every change answer 410 `routes.deleted`.
  */
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
@@ -15,10 +16,11 @@ import { DevAddrHex, EndpointInput, EndpointPatchInput, Eui, PacketStatus, toPac
 import type { OrgsDeps } from './orgs-deps';
 import { changeEuiPairs, changeRoute, changeSkfs, createRoute, removeRoute, setRouteLocked } from './route-config';
 import { routeStats } from './route-stats';
+import { listDeletedEuiPairs } from './deleted-routes-repository';
+import { historyOrgRoute, liveOrgRoute } from './route-lookup';
 import {
   countEuiPairs,
   countSkfs,
-  findOrgRoute,
   findRoutedPacket,
   listEuiPairs,
   listOrgRoutes,
@@ -46,6 +48,9 @@ const isEuiHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f
 const isDigestHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 const isDevAddrNumber = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 const EUI_MAX_PER_REQUEST = 1000;
+const DeletedAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+  description: 'When the route was deleted (its record: GET /v1/orgs/{orgId}/deleted-routes/{routeId}); null while it is live.',
+});
 
 export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDeps & { dedupWindowMs: number }): Promise<void> {
   async function view(route: RouteRow) {
@@ -55,11 +60,6 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     const skfCounts = await countSkfs(deps.db, [route.id]);
     const delivery = await listRouteDelivery(deps.db, [route.id]);
     return toRouteView(route, ranges, { euiPairs: counts.get(route.id) ?? 0, skfs: skfCounts.get(route.id) ?? 0 }, delivery.get(route.id), deps.clock.nowMs());
-  }
-  async function orgRoute(orgId: string, routeId: string): Promise<RouteRow> {
-    const route = await findOrgRoute(deps.db, orgId, routeId);
-    if (!route) throw new AppError('routes.not_found', `organisation ${orgId} has no route ${routeId}`);
-    return route;
   }
 
   app.post(
@@ -96,7 +96,15 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
   app.get(
     '/v1/orgs/:orgId/routes',
     {
-      schema: { tags: ['device makers'], summary: "The organisation's routes", security, params: OrgParams, response: { 200: Type.Object({ data: Type.Array(Type.Ref('Route')) }), ...errors(400, 401, 403, 404) } },
+      schema: {
+        tags: ['device makers'],
+        summary: "The organisation's routes",
+        description: 'Live routes only; deleted ones are listed by GET /v1/orgs/{orgId}/deleted-routes.',
+        security,
+        params: OrgParams,
+        querystring: Type.Object({}),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Route')) }), ...errors(400, 401, 403, 404) },
+      },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
@@ -113,10 +121,19 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
 
   app.get(
     '/v1/orgs/:orgId/routes/:routeId',
-    { schema: { tags: ['device makers'], summary: 'One route', security, params: RouteParams, response: { 200: Type.Ref('Route'), ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'One route',
+        description: 'A deleted route is 410 routes.deleted, with its deletedAt and where its record is in `details`.',
+        security,
+        params: RouteParams,
+        response: { 200: Type.Ref('Route'), ...errors(400, 401, 403, 404, 410) },
+      },
+    },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
-      return view(await orgRoute(request.params.orgId, request.params.routeId));
+      return view(await liveOrgRoute(deps.db, request.params.orgId, request.params.routeId));
     },
   );
 
@@ -139,7 +156,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref('Route'), ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 200: Type.Ref('Route'), ...errors(400, 401, 403, 404, 409, 410, 422) },
       },
     },
     async (request) => {
@@ -150,7 +167,17 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
 
   app.delete(
     '/v1/orgs/:orgId/routes/:routeId',
-    { schema: { tags: ['device makers'], summary: 'Delete a route (write scope)', security, params: RouteParams, response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'Delete a route (write scope)',
+        description:
+          'Routers stop routing to it at their next configuration reload (within ROUTER_CONFIG_POLL_INTERVAL_MS), and its DevAddr ranges, EUI pairs and session-key filters are released (another route may take them). Its record (GET /v1/orgs/{orgId}/deleted-routes/{routeId}), stats, packets and EUI pairs stay readable; deleting it again is 410 routes.deleted.',
+        security,
+        params: RouteParams,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409, 410) },
+      },
+    },
     async (request, reply) => {
       const caller = await authorizeOrg(request, deps, request.params.orgId, 'write');
       await removeRoute(deps, caller, request.params.orgId, request.params.routeId);
@@ -167,7 +194,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         security,
         params: RouteParams,
         body: Type.Object({ locked: Type.Boolean() }, { additionalProperties: false }),
-        response: { 200: Type.Ref('Route'), ...errors(400, 401, 404) },
+        response: { 200: Type.Ref('Route'), ...errors(400, 401, 404, 410) },
       },
     },
     async (request) => {
@@ -182,24 +209,30 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       schema: {
         tags: ['device makers'],
         summary: "A route's JoinEUI/DevEUI pairs, in EUI order (keyset paginated)",
+        description: 'Of a deleted route, the pairs it had when deleted (released since: another route may take those joins now).',
         security,
         params: RouteParams,
         querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
         response: {
-          200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })), cursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({ data: Type.Array(Type.Object({ joinEui: Type.String(), devEui: Type.String() })), cursor: Type.Union([Type.String(), Type.Null()]), deletedAt: DeletedAt }),
           ...errors(400, 401, 403, 404),
         },
       },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
-      await orgRoute(request.params.orgId, request.params.routeId);
+      const { deletedAt } = await historyOrgRoute(deps.db, request.params.orgId, request.params.routeId);
       const { limit } = request.query;
       const after = decodeCursor(request.query.cursor, (v): v is { j: string; d: string } => isEuiHex((v as { j?: unknown })?.j) && isEuiHex((v as { d?: unknown })?.d));
-      const rows = await listEuiPairs(deps.db, request.params.routeId, after, limit + 1);
+      const list = deletedAt === null ? listEuiPairs : listDeletedEuiPairs;
+      const rows = await list(deps.db, request.params.routeId, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { data: page.map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })), cursor: rows.length > limit && last ? encodeCursor({ j: last.joinEui, d: last.devEui }) : null };
+      return {
+        data: page.map((p) => ({ joinEui: p.joinEui, devEui: p.devEui })),
+        cursor: rows.length > limit && last ? encodeCursor({ j: last.joinEui, d: last.devEui }) : null,
+        deletedAt: deletedAt?.toISOString() ?? null,
+      };
     },
   );
 
@@ -215,7 +248,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           { add: Type.Array(EuiPair, { maxItems: EUI_MAX_PER_REQUEST, default: [] }), remove: Type.Array(EuiPair, { maxItems: EUI_MAX_PER_REQUEST, default: [] }) },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409, 410) },
       },
     },
     async (request, reply) => {
@@ -231,6 +264,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       schema: {
         tags: ['device makers'],
         summary: "A route's session-key filters (keys shown by their last 4 hex), in DevAddr order (keyset paginated)",
+        description: 'A deleted route\'s filters are not kept (they hold session keys): 410 routes.deleted; its record has how many it had (skfCount).',
         security,
         params: RouteParams,
         querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 200 })), limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) }),
@@ -239,13 +273,13 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
             data: Type.Array(Type.Object({ devAddr: Type.String(), sessionKeyHint: Type.String(), maxCopies: Type.Integer() })),
             cursor: Type.Union([Type.String(), Type.Null()]),
           }),
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 410),
         },
       },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
-      await orgRoute(request.params.orgId, request.params.routeId);
+      await liveOrgRoute(deps.db, request.params.orgId, request.params.routeId);
       const { limit } = request.query;
       const after = decodeCursor(request.query.cursor, (v): v is { a: number; k: string } => isDevAddrNumber((v as { a?: unknown })?.a) && isDigestHex((v as { k?: unknown })?.k));
       const rows = await listSkfs(deps.db, request.params.routeId, after, limit + 1);
@@ -275,7 +309,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409, 410, 422) },
       },
     },
     async (request, reply) => {
@@ -299,6 +333,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         response: {
           200: Type.Object({
             routeId: Type.String(),
+            deletedAt: DeletedAt,
             from: Type.String(),
             to: Type.String(),
             totals: Type.Object({ packets: Type.Integer(), copies: Type.Integer(), dc: Type.Integer(), drops: Type.Record(Type.String(), Type.Integer()) }),
@@ -312,8 +347,8 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
-      await orgRoute(request.params.orgId, request.params.routeId);
-      return { routeId: request.params.routeId, ...(await routeStats(deps, request.params.routeId, request.query.days)) };
+      const { deletedAt } = await historyOrgRoute(deps.db, request.params.orgId, request.params.routeId);
+      return { routeId: request.params.routeId, deletedAt: deletedAt?.toISOString() ?? null, ...(await routeStats(deps, request.params.routeId, request.query.days)) };
     },
   );
 
@@ -332,19 +367,23 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
           devEui: Type.Optional(Eui),
           status: Type.Optional({ ...PacketStatus, description: '"forwarded" or a drop reason' }),
         }),
-        response: { 200: Type.Object({ data: Type.Array(Type.Ref('RoutedPacket')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404) },
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('RoutedPacket')), cursor: Type.Union([Type.String(), Type.Null()]), deletedAt: DeletedAt }), ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
-      await orgRoute(request.params.orgId, request.params.routeId);
+      const { deletedAt } = await historyOrgRoute(deps.db, request.params.orgId, request.params.routeId);
       const before = decodeCursor(request.query.cursor, (v): v is { t: number; i: number } => Number.isInteger((v as { t?: unknown })?.t) && Number.isInteger((v as { i?: unknown })?.i));
       const { devAddr, devEui, status } = request.query;
       const filter = { devAddr: devAddr?.toLowerCase(), devEui: devEui?.toLowerCase(), status };
       const rows = await listRoutedPackets(deps.db, request.params.routeId, before, request.query.limit + 1, filter);
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { data: page.map(toRoutedPacketView), cursor: rows.length > request.query.limit && last ? encodeCursor({ t: last.receivedAtMs, i: last.id }) : null };
+      return {
+        data: page.map(toRoutedPacketView),
+        cursor: rows.length > request.query.limit && last ? encodeCursor({ t: last.receivedAtMs, i: last.id }) : null,
+        deletedAt: deletedAt?.toISOString() ?? null,
+      };
     },
   );
 
@@ -359,7 +398,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
         security,
         params: Type.Object({ orgId: Type.String({ format: 'uuid' }), routeId: Type.String({ format: 'uuid' }), packetId: Type.String({ pattern: '^[0-9a-f]{64}$' }) }),
         response: {
-          200: Type.Object({ packet: Type.Ref('RoutedPacket'), copies: Type.Array(Type.Ref('PacketCopy')) }),
+          200: Type.Object({ packet: Type.Ref('RoutedPacket'), copies: Type.Array(Type.Ref('PacketCopy')), deletedAt: DeletedAt }),
           ...errors(400, 401, 403, 404),
         },
       },
@@ -367,12 +406,12 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
     async (request) => {
       const { orgId, routeId, packetId } = request.params;
       await authorizeOrg(request, deps, orgId, 'read');
-      await orgRoute(orgId, routeId);
+      const { deletedAt } = await historyOrgRoute(deps.db, orgId, routeId);
       const packet = await findRoutedPacket(deps.db, routeId, packetId);
       if (!packet) throw new AppError('packets.not_found', `route ${routeId} has no packet ${packetId} in its packet log`);
       // Copies are heard (and bought) within the packet's dedup window; a second's slack covers routers' clocks.
       const copies = packet.copiesBought === 0 ? [] : await listPacketCopies(deps.db, { routeId, packetHashHex: packetId, fromMs: packet.receivedAtMs - 1000, toMs: packet.receivedAtMs + deps.dedupWindowMs + 1000 });
-      return { packet: toRoutedPacketView(packet), copies: copies.map(toPacketCopyView) };
+      return { packet: toRoutedPacketView(packet), copies: copies.map(toPacketCopyView), deletedAt: deletedAt?.toISOString() ?? null };
     },
   );
 }

@@ -11,14 +11,14 @@
  * `stream.slow_consumer`, as there.
  */
 import { Type } from 'typebox';
-import { AppError, isAppError } from '@cov/shared/errors';
+import { isAppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { LiveEvents } from '../stream/live-events';
 import { MAX_BUFFERED_BYTES } from '../stream/stream-routes';
 import { authorizeOrg } from './org-access';
 import { DevAddrHex, Eui, toRoutedPacketView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
-import { findOrgRoute } from './routes-repository';
+import { liveOrgRoute } from './route-lookup';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const Params = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
@@ -43,14 +43,15 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps & 
         params: Params,
         querystring: Query,
         // Refusals come before the upgrade, as plain HTTP answers (the document listed none of them).
-        response: { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef, 404: ErrorRef },
+        response: { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef, 404: ErrorRef, 410: ErrorRef },
       },
       // After validation (a malformed org or route id is a 400), before the upgrade.
       preHandler: async (request) => {
         const { orgId } = request.params as { orgId: string };
         const { route } = request.query as { route?: string };
         await authorizeOrg(request, deps, orgId, 'read');
-        if (route !== undefined && !(await findOrgRoute(deps.db, orgId, route))) throw new AppError('routes.not_found', `organisation ${orgId} has no route ${route}`);
+        // A deleted route gets no more packets: 410, as for every live-only view of it.
+        if (route !== undefined) await liveOrgRoute(deps.db, orgId, route);
       },
     },
     (socket, request) => {

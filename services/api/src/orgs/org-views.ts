@@ -8,6 +8,8 @@ import { Type, type Static } from 'typebox';
 import { formatDevAddr } from '@cov/shared/lorawan/netid';
 import { REGION_IDS } from '@cov/shared/regions/types';
 import { AuthHeaderValue } from '../http/outbound-request';
+import type { DeletedRouteEndpoint, RouteEndpoint } from '@cov/shared/db/schema/routing';
+import type { DeletedRouteWithKey } from './deleted-routes-repository';
 import type { DcLedgerRow, DevaddrBlockRow, OrgApiKeyRow, OrgRow } from './orgs-repository';
 import type { PacketCopyRow, RangeRow, RouteDeliveryRow, RoutedPacketRow, RouteRow, SkfRow } from './routes-repository';
 
@@ -125,6 +127,21 @@ export const EndpointPatchInput = Type.Unsafe<Static<typeof HttpEndpointPatch> |
   discriminator: { propertyName: 'protocol' },
 });
 
+const DeliveryView = Type.Union(
+  [
+    Type.Object({
+      backingOff: Type.Boolean({ description: 'The router is not buying this route’s packets right now (drop reason endpoint_backoff).' }),
+      backoffUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      backoffs: Type.Integer({ description: 'Back-offs in the current or last outage (each twice as long as the one before).' }),
+      lastError: Type.String({ description: 'What the endpoint answered last when it failed: status_500, timeout, ECONNREFUSED, ...' }),
+      lastErrorAt: Type.String({ format: 'date-time' }),
+      recoveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+    Type.Null(),
+  ],
+  { description: 'The endpoint’s last outage, as the router’s error back-off saw it; null when it never had one.' },
+);
+
 export const RouteView = Type.Object(
   {
     id: Type.String(),
@@ -140,24 +157,46 @@ export const RouteView = Type.Object(
     devAddrRanges: Type.Array(Type.Object({ start: Type.String(), end: Type.String() })),
     euiPairCount: Type.Integer(),
     skfCount: Type.Integer({ description: 'Session-key filters (GET .../skfs lists them).' }),
-    delivery: Type.Union(
-      [
-        Type.Object({
-          backingOff: Type.Boolean({ description: 'The router is not buying this route’s packets right now (drop reason endpoint_backoff).' }),
-          backoffUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-          backoffs: Type.Integer({ description: 'Back-offs in the current or last outage (each twice as long as the one before).' }),
-          lastError: Type.String({ description: 'What the endpoint answered last when it failed: status_500, timeout, ECONNREFUSED, ...' }),
-          lastErrorAt: Type.String({ format: 'date-time' }),
-          recoveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-        }),
-        Type.Null(),
-      ],
-      { description: 'The endpoint’s last outage, as the router’s error back-off saw it; null when it never had one.' },
-    ),
+    delivery: DeliveryView,
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'Route' },
+);
+
+const DeletedBy = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('admin') }),
+    Type.Object({ kind: Type.Literal('api_key'), keyId: Type.String(), name: Type.String(), prefix: Type.String() }),
+  ],
+  { description: 'Who deleted the route: the network operator (admin key) or one of the org’s API keys.' },
+);
+
+export const DeletedRouteView = Type.Object(
+  {
+    id: Type.String(),
+    orgId: Type.String(),
+    name: Type.String(),
+    endpoint: Type.Union(
+      [
+        Type.Object({ protocol: Type.Literal('http'), url: Type.String({ description: 'Scheme, host and path: user info and query string are not kept.' }), hasAuthHeader: Type.Boolean() }),
+        Type.Object({ protocol: Type.Literal('gwmp'), host: Type.String(), port: Type.Integer(), regionPorts: Type.Optional(Type.Record(Type.String(), Type.Integer())) }),
+      ],
+      { description: 'The endpoint at deletion, without credentials.' },
+    ),
+    maxCopies: Type.Integer(),
+    active: Type.Boolean({ description: 'Whether it was active when deleted.' }),
+    locked: Type.Boolean({ description: 'Whether an admin had locked it when it was deleted.' }),
+    devAddrRanges: Type.Array(Type.Object({ start: Type.String(), end: Type.String() }), { description: 'Its ranges at deletion, since released: another route may hold them now.' }),
+    euiPairCount: Type.Integer({ description: 'JoinEUI/DevEUI pairs at deletion (GET .../routes/:routeId/eui-pairs lists them).' }),
+    skfCount: Type.Integer({ description: 'Session-key filters at deletion; the filters hold keys and are not kept.' }),
+    delivery: { ...DeliveryView, description: 'The endpoint’s last outage as it stood when the route was deleted (backingOff: at that moment); null when it never had one.' },
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time', description: 'Its last change before deletion.' }),
+    deletedAt: Type.String({ format: 'date-time' }),
+    deletedBy: DeletedBy,
+  },
+  { $id: 'DeletedRoute', description: 'A deleted route as it was when deleted. Its stats, packets and EUI pairs stay readable at /v1/orgs/{orgId}/routes/{routeId}/...; nothing can change it.' },
 );
 
 /**
@@ -206,7 +245,7 @@ export const PacketCopyView = Type.Object(
   { $id: 'PacketCopy' },
 );
 
-export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, RoutedPacketView, PacketCopyView];
+export const viewSchemas = [DevAddrBlockView, OrgView, ApiKeyView, LedgerEntryView, RouteView, DeletedRouteView, RoutedPacketView, PacketCopyView];
 
 export function toBlockView(b: DevaddrBlockRow) {
   return { id: b.id, start: formatDevAddr(b.startAddr), end: formatDevAddr(b.endAddr), size: b.endAddr - b.startAddr + 1, allocatedAt: b.allocatedAt.toISOString() };
@@ -224,7 +263,7 @@ export function toLedgerView(e: DcLedgerRow) {
   return { id: e.id, kind: e.kind, amountDc: e.amountDc, balanceAfterDc: e.balanceAfterDc, copies: e.copies, memo: e.memo, createdAt: new Date(e.createdAtMs).toISOString() };
 }
 
-function toDeliveryView(d: RouteDeliveryRow | undefined, nowMs: number) {
+function toDeliveryView(d: Omit<RouteDeliveryRow, 'routeId'> | undefined, nowMs: number) {
   if (d === undefined) return null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
@@ -237,11 +276,13 @@ function toDeliveryView(d: RouteDeliveryRow | undefined, nowMs: number) {
   };
 }
 
+function toEndpointView(e: RouteEndpoint | DeletedRouteEndpoint) {
+  if (e.protocol === 'http') return { protocol: 'http' as const, url: e.url, hasAuthHeader: 'hasAuthHeader' in e ? e.hasAuthHeader : !!e.authHeader };
+  return { protocol: 'gwmp' as const, host: e.host, port: e.port, ...(e.regionPorts ? { regionPorts: e.regionPorts as Record<string, number> } : {}) };
+}
+
 export function toRouteView(r: RouteRow, ranges: RangeRow[], counts: { euiPairs: number; skfs: number }, delivery: RouteDeliveryRow | undefined, nowMs: number) {
-  const endpoint =
-    r.endpoint.protocol === 'http'
-      ? { protocol: 'http' as const, url: r.endpoint.url, hasAuthHeader: !!r.endpoint.authHeader }
-      : { protocol: 'gwmp' as const, host: r.endpoint.host, port: r.endpoint.port, ...(r.endpoint.regionPorts ? { regionPorts: r.endpoint.regionPorts as Record<string, number> } : {}) };
+  const endpoint = toEndpointView(r.endpoint);
   return {
     id: r.id,
     orgId: r.orgId,
@@ -256,6 +297,26 @@ export function toRouteView(r: RouteRow, ranges: RangeRow[], counts: { euiPairs:
     delivery: toDeliveryView(delivery, nowMs),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export function toDeletedRouteView({ route: r, deletedByKey }: DeletedRouteWithKey) {
+  return {
+    id: r.id,
+    orgId: r.orgId,
+    name: r.name,
+    endpoint: toEndpointView(r.endpoint),
+    maxCopies: r.maxCopies,
+    active: r.active,
+    locked: r.locked,
+    devAddrRanges: r.devaddrRanges.map((x) => ({ start: formatDevAddr(x.startAddr), end: formatDevAddr(x.endAddr) })),
+    euiPairCount: r.euiPairCount,
+    skfCount: r.skfCount,
+    delivery: toDeliveryView(r.delivery ?? undefined, r.deletedAt.getTime()),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    deletedAt: r.deletedAt.toISOString(),
+    deletedBy: deletedByKey === null ? { kind: 'admin' as const } : { kind: 'api_key' as const, keyId: deletedByKey.id, name: deletedByKey.name, prefix: deletedByKey.prefix },
   };
 }
 

@@ -257,7 +257,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     const list = await call('GET', `/v1/orgs/${a.id}/routes`, undefined, a.key);
     expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([routeId]);
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/stats`, undefined, a.key)).body).toMatchObject({ routeId, totals: { packets: 0, copies: 0, dc: 0, drops: {} }, days: [] });
-    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets`, undefined, a.key)).body).toEqual({ data: [], cursor: null });
+    expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets`, undefined, a.key)).body).toEqual({ data: [], cursor: null, deletedAt: null });
     expect((await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=endpoint_error`, undefined, a.key)).status).toBe(200);
     // A misspelt filter was ignored: the answer came unfiltered, looking like the filtered one.
     for (const path of [`routes/${routeId}/packets?devaddr=fc014c01`, `routes/${routeId}/packets?dev_addr=fc014c01`, 'devices?hour=1', 'hotspots?route_id=x', 'dc?kinds=burn', `routes/${routeId}/stats?day=1`]) {
@@ -268,7 +268,8 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}/packets?status=insufficient_credit`, undefined, a.key))).toEqual([400, 'request.invalid']);
 
     expect((await call('DELETE', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key)).status).toBe(204);
-    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([404, 'routes.not_found']);
+    // Gone, not unknown (deleted-routes.int.test has the rest of a deleted route's story).
+    expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([410, 'routes.deleted']);
   });
 
   it('counts DC burned through a deleted route in the org spending', async () => {

@@ -3,7 +3,9 @@
  * the same transaction, so routers reload exactly the committed state. DevAddr ranges and
  * session-key filters must lie inside the org's own DevAddr blocks (otherwise an org could pull
  * another org's traffic to its endpoint). A locked route (set by an admin) cannot be changed by
- * its org.
+ * its org. A deleted route cannot be changed either (410 `routes.deleted`); deleting one keeps its
+ * record (`deleted_routes`) in the same transaction, and its ranges, EUI pairs and filters go with
+ * its row, free for other routes as before.
  */
 import { AppError } from '@cov/shared/errors';
 import type { Db } from '@cov/shared/db/client';
@@ -15,11 +17,17 @@ import type { OrgCaller } from './org-access';
 import type { OrgsDeps } from './orgs-deps';
 import { listDevaddrBlocks } from './orgs-repository';
 import { requireOrg } from './create-org';
+import { deletedRouteRecord } from './deleted-route-record';
+import { insertDeletedRoute } from './deleted-routes-repository';
+import { liveOrgRoute } from './route-lookup';
 import {
   addEuiPairs,
+  countEuiPairs,
+  countSkfs,
   deleteRoute,
-  findOrgRoute,
   insertRoute,
+  listRanges,
+  listRouteDelivery,
   removeEuiPairs,
   removeSkfs,
   replaceRanges,
@@ -71,8 +79,7 @@ async function checkedRanges(db: Db, orgId: string, ranges: HexRange[]): Promise
 }
 
 async function routeToChange(tx: Db, caller: OrgCaller, orgId: string, routeId: string): Promise<RouteRow> {
-  const route = await findOrgRoute(tx, orgId, routeId, true);
-  if (!route) throw new AppError('routes.not_found', `organisation ${orgId} has no route ${routeId}`);
+  const route = await liveOrgRoute(tx, orgId, routeId, true);
   if (route.locked && caller.kind !== 'admin') throw new AppError('routes.locked', `route ${routeId} is locked by the network operator`);
   return route;
 }
@@ -146,7 +153,24 @@ export async function setRouteLocked(deps: OrgsDeps, orgId: string, routeId: str
 export async function removeRoute(deps: OrgsDeps, caller: OrgCaller, orgId: string, routeId: string): Promise<void> {
   await deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    await routeToChange(tx, caller, orgId, routeId);
+    const route = await routeToChange(tx, caller, orgId, routeId);
+    // Read before the delete cascades them away.
+    const ranges = await listRanges(tx, [routeId]);
+    const euiPairs = await countEuiPairs(tx, [routeId]);
+    const skfs = await countSkfs(tx, [routeId]);
+    const delivery = await listRouteDelivery(tx, [routeId]);
+    await insertDeletedRoute(
+      tx,
+      deletedRouteRecord({
+        route,
+        ranges,
+        euiPairCount: euiPairs.get(routeId) ?? 0,
+        skfCount: skfs.get(routeId) ?? 0,
+        delivery: delivery.get(routeId),
+        deletedAt: new Date(deps.clock.nowMs()),
+        deletedByKeyId: caller.kind === 'org' ? caller.keyId : null,
+      }),
+    );
     await deleteRoute(tx, routeId);
     await bumpRoutingConfigVersion(tx);
   });

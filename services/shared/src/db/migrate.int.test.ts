@@ -85,4 +85,25 @@ describe('schema check at start (server mode)', () => {
       ['2026-11-21', 'h2', 1, 1, day + 86_400_000],
     ]);
   });
+
+  it('migrates a deployment with routes to deleted-route records (0021) leaving every route live', async () => {
+    const shipped = shippedMigrations();
+    const archive = shipped.find((m) => m.tag.endsWith('deleted_routes'))!;
+    expect(archive).toBeDefined();
+    // As the release before it left a database: no record tables, a live route with its ranges and pairs.
+    await database.sql`drop table deleted_route_eui_pairs, deleted_routes`;
+    await database.sql`delete from drizzle.__drizzle_migrations where created_at >= ${archive.when}`;
+    const [org] = await database.sql`insert into orgs (name, net_id, created_at) values ('Before 0021', 'C00053', now()) returning id`;
+    const [route] = await database.sql`insert into routes (org_id, endpoint, max_copies, created_at, updated_at) values (${org!.id}, ${JSON.stringify({ protocol: 'http', url: 'http://lns.example/up' })}::jsonb, 2, now(), now()) returning id`;
+    await database.sql`insert into route_devaddr_ranges (route_id, start_addr, end_addr) values (${route!.id}, 4227943424, 4227943431)`;
+    await database.sql`insert into route_eui_pairs (route_id, join_eui, dev_eui) values (${route!.id}, '70b3d57ed0000001', '0000000000000000')`;
+    await applyMigrations(database.db);
+    expect(await missingMigrations(database.sql)).toEqual([]);
+    const [after] = await database.sql`select
+      (select count(*)::int from routes where id = ${route!.id}) as live,
+      (select count(*)::int from route_devaddr_ranges where route_id = ${route!.id}) as ranges,
+      (select count(*)::int from route_eui_pairs where route_id = ${route!.id}) as pairs,
+      (select count(*)::int from deleted_routes) as deleted`;
+    expect(after).toEqual({ live: 1, ranges: 1, pairs: 1, deleted: 0 });
+  });
 });

@@ -6,7 +6,8 @@
  *
  * DevAddrs are unsigned 32-bit numbers here (bigint columns) so ranges compare numerically; the
  * API shows them as 8 hex characters. High-volume router tables carry epoch-ms times like the
- * report tables and have no foreign keys, so a deleted route keeps its history.
+ * report tables and have no foreign keys, so a deleted route keeps its history (and `deleted_routes`
+ * keeps the route as it was).
  */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -154,6 +155,71 @@ export const routeSkfs = pgTable(
     maxCopies: integer('max_copies').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.routeId, t.devAddr, t.sessionKey] })],
+);
+
+/** An endpoint as a deleted route's record keeps it: no credentials (see `deletedRoutes.endpoint`). */
+export type DeletedRouteEndpoint =
+  | { protocol: 'http'; url: string; hasAuthHeader: boolean }
+  | { protocol: 'gwmp'; host: string; port: number; regionPorts?: Partial<Record<string, number>> };
+
+/** The router's `route_delivery` row of a route as it stood when the route was deleted. */
+export interface DeletedRouteDelivery {
+  lastError: string;
+  lastErrorAtMs: number;
+  backoffs: number;
+  backoffUntilMs: number | null;
+  recoveredAtMs: number | null;
+}
+
+/**
+ * Routes their org (or an admin) deleted, as they were at deletion, so the device maker can still
+ * read a deleted route's history (its daily stats, drops and packet log stay, as they have no
+ * foreign keys) and tell "deleted" from "never existed". An archive rather than a `deleted_at`
+ * column on `routes`: `routes` keeps meaning "live routes", so the router's config load, the
+ * DevAddr ranges, EUI pairs and filters (which cascade away with the route, released for other
+ * routes as before), and every listing of routes need no filter that one forgotten query would miss.
+ */
+export const deletedRoutes = pgTable(
+  'deleted_routes',
+  {
+    /** The route's own id. */
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    /** Without credentials: an HTTP endpoint's URL loses user info and query string, its Authorization header is only `hasAuthHeader`. */
+    endpoint: jsonb('endpoint').$type<DeletedRouteEndpoint>().notNull(),
+    maxCopies: integer('max_copies').notNull(),
+    active: boolean('active').notNull(),
+    locked: boolean('locked').notNull(),
+    /** Inclusive unsigned 32-bit bounds, ascending: the ranges the deletion released. */
+    devaddrRanges: jsonb('devaddr_ranges').$type<{ startAddr: number; endAddr: number }[]>().notNull(),
+    euiPairCount: integer('eui_pair_count').notNull(),
+    /** Session-key filters the route had; the filters themselves hold keys and are not kept. */
+    skfCount: integer('skf_count').notNull(),
+    delivery: jsonb('delivery').$type<DeletedRouteDelivery>(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The org API key that deleted the route; null when the admin key did. */
+    deletedByKeyId: uuid('deleted_by_key_id').references(() => orgApiKeys.id),
+  },
+  // Newest first per org: the deleted-routes listing's keyset order.
+  (t) => [index('deleted_routes_org_deleted_idx').on(t.orgId, t.deletedAt, t.id)],
+);
+
+/** A deleted route's JoinEUI/DevEUI pairs at deletion (which joins it took), in the live table's shape. */
+export const deletedRouteEuiPairs = pgTable(
+  'deleted_route_eui_pairs',
+  {
+    routeId: uuid('route_id')
+      .notNull()
+      .references(() => deletedRoutes.id, { onDelete: 'cascade' }),
+    joinEui: text('join_eui').notNull(),
+    devEui: text('dev_eui').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.joinEui, t.devEui] })],
 );
 
 /** One row (id 1) bumped by every routing change, so routers reload only when something changed. */
