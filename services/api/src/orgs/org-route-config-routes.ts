@@ -47,6 +47,11 @@ const SKF_MAX_PER_REQUEST = 100;
 const isEuiHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v);
 const isDigestHex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 const isDevAddrNumber = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isRouteListKey = (v: unknown): v is { createdAtUs: number; id: string } => {
+  const k = v as { createdAtUs?: unknown; id?: unknown };
+  return Number.isSafeInteger(k?.createdAtUs) && typeof k?.id === 'string' && UUID.test(k.id);
+};
 const EUI_MAX_PER_REQUEST = 1000;
 const DeletedAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
   description: 'When the route was deleted (its record: GET /v1/orgs/{orgId}/deleted-routes/{routeId}); null while it is live.',
@@ -99,23 +104,33 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       schema: {
         tags: ['device makers'],
         summary: "The organisation's routes",
-        description: 'Live routes only; deleted ones are listed by GET /v1/orgs/{orgId}/deleted-routes.',
+        description:
+          'Live routes only, oldest first; deleted ones are listed by GET /v1/orgs/{orgId}/deleted-routes. Keyset pages: `cursor` is null on the last page, otherwise pass it back for the next.',
         security,
         params: OrgParams,
-        querystring: Type.Object({}),
-        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Route')) }), ...errors(400, 401, 403, 404) },
+        querystring: Type.Object({
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Route')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       await requireOrg(deps.db, request.params.orgId);
-      const routes = await listOrgRoutes(deps.db, request.params.orgId);
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, isRouteListKey);
+      const found = await listOrgRoutes(deps.db, request.params.orgId, after, limit + 1);
+      const page = found.slice(0, limit);
+      const last = page[page.length - 1];
+      const cursor = found.length > limit && last ? encodeCursor({ createdAtUs: last.key.createdAtUs, id: last.key.id }) : null;
+      const routes = page.map((f) => f.row);
       const ids = routes.map((r) => r.id);
       const ranges = await listRanges(deps.db, ids);
       const counts = await countEuiPairs(deps.db, ids);
       const skfCounts = await countSkfs(deps.db, ids);
       const delivery = await listRouteDelivery(deps.db, ids);
-      return { data: routes.map((r) => toRouteView(r, ranges, { euiPairs: counts.get(r.id) ?? 0, skfs: skfCounts.get(r.id) ?? 0 }, delivery.get(r.id), deps.clock.nowMs())) };
+      return { data: routes.map((r) => toRouteView(r, ranges, { euiPairs: counts.get(r.id) ?? 0, skfs: skfCounts.get(r.id) ?? 0 }, delivery.get(r.id), deps.clock.nowMs())), cursor };
     },
   );
 

@@ -272,6 +272,44 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('GET', `/v1/orgs/${a.id}/routes/${routeId}`, undefined, a.key))).toEqual([410, 'routes.deleted']);
   });
 
+  it('lists an org\'s routes in keyset pages, oldest first, ties by id, and refuses cursors it did not issue', async () => {
+    const r = await call('POST', '/v1/admin/orgs', { name: 'Paging Routes', devAddrCount: 8 }, node.adminKey);
+    const org = { id: r.body.org.id as string, key: r.body.apiKey as string };
+    const made: string[] = [];
+    // Two routes in the same millisecond of the test clock (a tie on creation time), then later ones.
+    for (let i = 0; i < 5; i++) {
+      if (i >= 2) clock.advance(1);
+      const created = await call('POST', `/v1/orgs/${org.id}/routes`, { name: `r${i}`, endpoint: { protocol: 'http', url: 'http://127.0.0.1:9/up' } }, org.key);
+      expect(created.status).toBe(201);
+      made.push(created.body.id);
+    }
+    const expected = [...made.slice(0, 2).sort(), ...made.slice(2)];
+    const seen: string[] = [];
+    const pages: number[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page: { status: number; body: any } = await call('GET', `/v1/orgs/${org.id}/routes?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, org.key);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.data.map((x: { id: string }) => x.id));
+      pages.push(page.body.data.length);
+      cursor = page.body.cursor;
+    }
+    expect(seen).toEqual(expected);
+    expect(pages).toEqual([2, 2, 1]);
+    // A route deleted between two pages does not end the listing early: the cursor holds its key, not its row.
+    const first = await call('GET', `/v1/orgs/${org.id}/routes?limit=2`, undefined, org.key);
+    expect((await call('DELETE', `/v1/orgs/${org.id}/routes/${expected[1]}`, undefined, org.key)).status).toBe(204);
+    const rest = await call('GET', `/v1/orgs/${org.id}/routes?limit=10&cursor=${first.body.cursor}`, undefined, org.key);
+    expect(rest.body.data.map((x: { id: string }) => x.id)).toEqual(expected.slice(2));
+    expect(rest.body.cursor).toBeNull();
+    // Default page: all of them at once.
+    expect((await call('GET', `/v1/orgs/${org.id}/routes`, undefined, org.key)).body.data).toHaveLength(4);
+    for (const bad of ['nope', Buffer.from(JSON.stringify({ createdAtUs: 1, id: 'x' })).toString('base64url'), Buffer.from(JSON.stringify({ createdAtUs: 1.5, id: made[0] })).toString('base64url')]) {
+      expect(code(await call('GET', `/v1/orgs/${org.id}/routes?cursor=${bad}`, undefined, org.key))).toEqual([400, 'request.invalid']);
+    }
+    expect(code(await call('GET', `/v1/orgs/${org.id}/routes?limit=501`, undefined, org.key))).toEqual([400, 'request.invalid']);
+  });
+
   it('counts DC burned through a deleted route in the org spending', async () => {
     const created = await call('POST', '/v1/admin/orgs', { name: 'Gamma Trackers' }, node.adminKey);
     const org = { id: created.body.org.id as string, key: created.body.apiKey as string };

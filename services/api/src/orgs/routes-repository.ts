@@ -34,8 +34,26 @@ export async function findOrgRoute(db: Db, orgId: string, routeId: string, forUp
   return row;
 }
 
-export async function listOrgRoutes(db: Db, orgId: string): Promise<RouteRow[]> {
-  return db.select().from(routes).where(eq(routes.orgId, orgId)).orderBy(asc(routes.createdAt), asc(routes.id));
+/** Where a page of an org's routes ends: creation time in µs since the epoch (as stored, so exact) and id. */
+export interface RouteListKey {
+  createdAtUs: number;
+  id: string;
+}
+
+/** An org's routes, oldest first, after `after` (keyset), at most `limit`; each with its sort key for the next page. */
+export async function listOrgRoutes(db: Db, orgId: string, after: RouteListKey | undefined, limit: number): Promise<{ row: RouteRow; key: RouteListKey }[]> {
+  const createdAtUs = sql<string>`(extract(epoch from ${routes.createdAt}) * 1000000)::bigint::text`;
+  const rows = await db
+    .select({ row: routes, createdAtUs })
+    .from(routes)
+    .where(
+      after === undefined
+        ? eq(routes.orgId, orgId)
+        : and(eq(routes.orgId, orgId), sql`(${routes.createdAt}, ${routes.id}) > (to_timestamp(0) + ${after.createdAtUs}::bigint * interval '1 microsecond', ${after.id}::uuid)`),
+    )
+    .orderBy(asc(routes.createdAt), asc(routes.id))
+    .limit(limit);
+  return rows.map((r) => ({ row: r.row, key: { createdAtUs: Number(r.createdAtUs), id: r.row.id } }));
 }
 
 export async function updateRoute(db: Db, routeId: string, set: Partial<Pick<RouteRow, 'name' | 'endpoint' | 'maxCopies' | 'active' | 'locked'>> & { updatedAt: Date }): Promise<RouteRow> {
