@@ -149,5 +149,7 @@ describe('the one error mapping', () => {
     expect([long.statusCode, long.json().error.code, typeof long.json().requestId]).toEqual([400, 'request.invalid', 'string']);
     const undecodable = await app.inject({ method: 'POST', url: '/text/%zz', payload: { name: 'x' } });
     expect([undecodable.statusCode, undecodable.json().error.code]).toEqual([400, 'request.invalid']);
+    // With the request id in its header, as every other answer (no route hook runs for these).
+    for (const res of [long, undecodable]) expect(res.headers['x-request-id']).toBe(res.json().requestId);
   });
 });
