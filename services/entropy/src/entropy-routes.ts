@@ -28,7 +28,8 @@ export async function registerEntropyRoutes(app: HttpServer, deps: { db: Db; val
         tags: ['proof-of-coverage'],
         summary: 'Latest entropy value (beacons must embed a fresh one)',
         querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('protobuf')], { default: 'json' }) }),
-        response: { 200: Type.Ref('Entropy'), 503: Type.Ref('ErrorResponse') },
+        // 400: a format it does not know, or a query parameter it does not take.
+        response: { 200: Type.Ref('Entropy'), 400: Type.Ref('ErrorResponse'), 503: Type.Ref('ErrorResponse') },
       },
     },
     async (request, reply) => {

@@ -51,7 +51,8 @@ export async function registerMapRoutes(app: HttpServer, snapshots: CoverageSnap
         tags: ['coverage'],
         summary: 'Bounding box of all asserted hotspots (null when there are none)',
         description: 'minLng,minLat,maxLng,maxLat; minLng > maxLng when the smallest box holding them crosses the antimeridian (RFC 7946 §5.2), as for hotspots in Fiji on both sides of 180.',
-        response: { 200: Type.Object({ bbox: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()]), hotspots: Type.Integer() }) },
+        // 400: it takes no query parameter (a misspelt filter is refused, not ignored).
+        response: { 200: Type.Object({ bbox: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()]), hotspots: Type.Integer() }), 400: Type.Ref('ErrorResponse') },
       },
     },
     async () => {

@@ -13,6 +13,7 @@
 import { Type } from 'typebox';
 import { isAppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { requireWebSocketUpgrade } from '@cov/shared/http/websocket-upgrade';
 import type { LiveEvents } from '../stream/live-events';
 import { MAX_BUFFERED_BYTES } from '../stream/stream-routes';
 import { authorizeOrg } from './org-access';
@@ -52,6 +53,7 @@ export async function registerOrgStreamRoutes(app: HttpServer, deps: OrgsDeps & 
         await authorizeOrg(request, deps, orgId, 'read');
         // A deleted route gets no more packets: 410, as for every live-only view of it.
         if (route !== undefined) await liveOrgRoute(deps.db, orgId, route);
+        requireWebSocketUpgrade(request);
       },
     },
     (socket, request) => {

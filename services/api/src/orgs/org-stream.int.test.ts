@@ -74,6 +74,10 @@ describe.each(['postgres', 'embedded'] as TestMode[])('live packets of an organi
     // As the document says (it listed a 200 only).
     const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
     expect(Object.keys(doc.paths['/v1/orgs/{orgId}/stream'].get.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404']));
+    // A plain GET with the right key: a coded 400 (it was an empty 404); the key is checked first.
+    const plain = await call('GET', `/v1/orgs/${orgA.id}/stream`, undefined, orgA.key);
+    expect([plain.status, plain.body?.error?.code, plain.body?.error?.details]).toEqual([400, 'request.invalid', { field: 'headers/upgrade' }]);
+    expect((await call('GET', `/v1/orgs/${orgA.id}/stream`, undefined, orgB.key)).status).toBe(403);
   });
 
   it('streams the org’s own packets only, per route on request, and the public feed counts every packet recorded', async () => {

@@ -70,6 +70,8 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
             }),
             latestRewardEpoch: Type.Union([RewardEpoch, Type.Null()]),
           }),
+          // It takes no query parameter (a misspelt filter is refused, not ignored).
+          400: ErrorRef,
         },
       },
     },

@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { isValidCell } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { requireWebSocketUpgrade } from '@cov/shared/http/websocket-upgrade';
 import { isValidAddress } from '@cov/shared/helium/keys';
 import { matches, type EventFilter, type LiveEvent, type LiveEvents } from './live-events';
 
@@ -71,11 +72,14 @@ export async function registerStreamRoutes(app: HttpServer, events: LiveEvents):
           hex: Type.Optional(Type.String()),
           types: Type.Optional(Type.String()),
         }),
+        // Refusals come before the upgrade, as plain HTTP answers: a bad filter, a plain GET.
+        response: { 400: Type.Ref('ErrorResponse') },
       },
       // Filters are checked before the upgrade so a bad one gets a normal 400 with its code; after
       // the schema, so a repeated parameter (an array, not a string) is a 400 too, not a 500.
       preHandler: async (request) => {
         parseFilter(request.query as Record<string, string>);
+        requireWebSocketUpgrade(request);
       },
     },
     (socket, request) => {

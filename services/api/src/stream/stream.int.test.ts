@@ -83,4 +83,11 @@ describe.each(['postgres', 'embedded'] as const)('live feed (%s)', (mode) => {
     expect(await refusal('types=poc&types=epoch')).toEqual([400, 'request.invalid']);
     expect(await refusal('hotspot=%00')).toEqual([400, 'request.invalid']);
   });
+
+  it('answers a plain GET (no upgrade) with a coded 400, as its document says, not an empty 404', async () => {
+    const res = await node.call('GET', '/v1/stream?types=poc');
+    expect([res.status, res.body?.error?.code, res.body?.error?.details]).toEqual([400, 'request.invalid', { field: 'headers/upgrade' }]);
+    const doc = (await node.call('GET', '/docs/json')).body;
+    expect(Object.keys(doc.paths['/v1/stream'].get.responses)).toContain('400');
+  });
 });

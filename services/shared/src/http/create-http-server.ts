@@ -14,7 +14,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { errorHandler, toErrorBody } from './error-handler';
-import { findNonFiniteNumber, findUnstorableText } from './input-guards';
+import { findNonFiniteNumber, findUndecodableQuery, findUnstorableText } from './input-guards';
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -102,9 +102,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(toErrorBody('request.not_found', `no route ${request.method} ${request.url.split('?')[0]}`, request.id));
   });
-  // What the route schemas cannot say (input-guards.ts): text PostgreSQL cannot store is refused
-  // before validation, numbers type coercion made infinite after it.
+  // What the route schemas cannot say (input-guards.ts): a query string that does not decode and
+  // text PostgreSQL cannot store are refused before validation, numbers type coercion made infinite
+  // after it.
   app.addHook('preValidation', async (request) => {
+    const undecodable = findUndecodableQuery(request.url);
+    if (undecodable !== undefined) throw new AppError('request.invalid', `${undecodable}: not valid percent-encoded UTF-8`, { field: undecodable });
     const field = findUnstorableText(request.params, 'params') ?? findUnstorableText(request.query, 'querystring') ?? findUnstorableText(request.body, 'body');
     if (field !== undefined) throw new AppError('request.invalid', `${field}: text must not hold NUL characters or lone UTF-16 surrogates`, { field });
   });

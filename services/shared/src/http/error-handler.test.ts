@@ -149,5 +149,14 @@ describe('the one error mapping', () => {
     expect([long.statusCode, long.json().error.code, typeof long.json().requestId]).toEqual([400, 'request.invalid', 'string']);
     const undecodable = await app.inject({ method: 'POST', url: '/text/%zz', payload: { name: 'x' } });
     expect([undecodable.statusCode, undecodable.json().error.code]).toEqual([400, 'request.invalid']);
+    // A query string that does not decode is refused too, naming the parameter: it was taken as its
+    // raw text (?note=%FF stored "%FF").
+    for (const [query, field] of [['n=1&tags=%FF', 'querystring/tags'], ['n=%E0%A4%A', 'querystring/n'], ['n=1&tags=%ED%A0%80', 'querystring/tags'], ['n=1&%FF=1', 'querystring/%FF']]) {
+      const res = await app.inject({ method: 'GET', url: `/query?${query}` });
+      expect([query, res.statusCode, res.json().error.code, res.json().error.details]).toEqual([query, 400, 'request.invalid', { field }]);
+    }
+    expect((await app.inject({ method: 'GET', url: '/query?n=1&tags=caf%C3%A9+au+lait&tags=100%25' })).json()).toEqual({ n: 1, tags: ['café au lait', '100%'] });
+    // With the request id in its header, as every other answer (no route hook runs for these).
+    for (const res of [long, undecodable]) expect(res.headers['x-request-id']).toBe(res.json().requestId);
   });
 });

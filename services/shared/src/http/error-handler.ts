@@ -40,6 +40,9 @@ function allowedValues(errors: NonNullable<FastifyError['validation']>, instance
 }
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  // Set here as well as in the server's onSend hook: Fastify answers its framework errors (a path
+  // parameter over 100 characters, an undecodable URL) before any hook of a route has run.
+  void reply.header('x-request-id', request.id);
   if (isAppError(error)) {
     if (error.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(error.httpStatus).send(toErrorBody(error.code, error.message, request.id, error.details));

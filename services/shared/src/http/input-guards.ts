@@ -55,3 +55,30 @@ export function findUnstorableText(value: unknown, path: Path): Path | undefined
 export function findNonFiniteNumber(value: unknown, path: Path): Path | undefined {
   return found(path, walk(value, nonFiniteNumber));
 }
+
+/**
+ * Where the raw query string holds a percent-escape that does not decode to UTF-8 (`%FF`, `%E0%A4%A`,
+ * the CESU form of a lone surrogate `%ED%A0%80`), as `querystring/<name>`. Fastify's query parser
+ * keeps such a value as its raw text, so `?note=%FF` was taken and stored as the three characters
+ * "%FF", not what the client meant; an undecodable path is refused by Fastify itself.
+ */
+export function findUndecodableQuery(url: string): Path | undefined {
+  const start = url.indexOf('?');
+  if (start < 0) return undefined;
+  for (const pair of url.slice(start + 1).split('&')) {
+    const eq = pair.indexOf('=');
+    const [key, value] = eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
+    const decodedKey = decodeQueryComponent(key);
+    if (decodedKey === undefined || decodeQueryComponent(value) === undefined) return `querystring/${decodedKey ?? key}`;
+  }
+  return undefined;
+}
+
+function decodeQueryComponent(text: string): string | undefined {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}

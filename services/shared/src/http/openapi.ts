@@ -43,9 +43,26 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-    transform: ({ schema, url, route }) => ({ schema: (documentedWebsocket(route, schema as Record<string, unknown> | undefined) as typeof schema | undefined) ?? schema, url }),
+    transform: ({ schema, url, route }) => {
+      const documented = (documentedWebsocket(route, schema as Record<string, unknown> | undefined) as typeof schema | undefined) ?? schema;
+      return { schema: withBodyErrors(route.method, documented as Record<string, unknown> | undefined) as typeof schema, url };
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+/** Methods whose requests Fastify reads a body of (by its content type) before the route runs. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every route of a method that carries a body may answer 413 `request.too_large` (over the body
+ * limit) and 415 `request.unsupported_media_type` (a content type no parser takes): Fastify answers
+ * them before the route runs, whether or not the route reads a body, so no route listed them.
+ */
+export function withBodyErrors(method: string | string[], schema: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!schema || schema.hide === true || !(Array.isArray(method) ? method : [method]).some((m) => BODY_METHODS.has(m.toUpperCase()))) return schema;
+  const errorResponse = { $ref: 'ErrorResponse' };
+  return { ...schema, response: { 413: errorResponse, 415: errorResponse, ...(schema.response as Record<string, unknown> | undefined) } };
 }
 
 /**
