@@ -200,6 +200,12 @@ describe.each(allTestModes)('ingest and entropy (%s)', (mode) => {
     c.ws.close();
   });
 
+  it('answers a plain GET of the session URL with the error body, not an empty 404', async () => {
+    const plain = await http('GET', '/v1/ingest/session');
+    expect([plain.status, plain.body.error.code, plain.body.error.details]).toEqual([400, 'request.invalid', { field: 'headers/upgrade' }]);
+    expect(plain.headers.get('x-request-id')).toBe(plain.body.requestId);
+  });
+
   it('closes sessions with stable codes for bad inits and oversized frames', async () => {
     const wrongNonce = await openSession(beaconer, { nonce: Buffer.alloc(32).toString('base64') });
     expect(await wrongNonce.closed).toEqual({ code: 4409, reason: 'auth.replayed_nonce' });

@@ -16,6 +16,7 @@ import { ReportStore } from './report-store';
 import { SignaturePool } from './signature-pool';
 import { HotspotSession } from './session';
 import { createIngestTelemetry } from './telemetry';
+import { requireWebSocketUpgrade } from '@cov/shared/http/websocket-upgrade';
 
 export const createIngestService: ServiceFactory = async (ctx) => {
   const { config } = ctx;
@@ -30,7 +31,8 @@ export const createIngestService: ServiceFactory = async (ctx) => {
   return {
     name: 'ingest',
     async registerRoutes(app) {
-      app.get('/v1/ingest/session', { websocket: true, schema: { hide: true } }, (socket) => {
+      // Hidden from the OpenAPI document (a WebSocket protocol; README), but a plain GET still gets the error body.
+      app.get('/v1/ingest/session', { websocket: true, schema: { hide: true }, preHandler: async (request) => requireWebSocketUpgrade(request) }, (socket) => {
         const session = new HotspotSession(
           socket,
           {
