@@ -87,7 +87,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     await embedded?.stop();
     throw e;
   }
-  const queues = createQueueFactory(config.REDIS_URL ? { kind: 'redis', url: config.REDIS_URL, prefix: config.QUEUE_PREFIX } : { kind: 'postgres', url: databaseUrl });
+  const queues = createQueueFactory(config.REDIS_URL ? { kind: 'redis', url: config.REDIS_URL, prefix: config.QUEUE_PREFIX } : { kind: 'postgres', url: databaseUrl }, { logger });
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => databaseIsReachable(database.sql) },
     { name: 'queue', check: () => queues.isReachable() },
