@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { serviceNames } from '@cov/shared/runtime/service';
-import { configKeys } from '@cov/shared/config/config';
+import { ConfigSchema, configKeys } from '@cov/shared/config/config';
 
 // No Docker engine runs here, so the deployment file is checked structurally: every service has a
 // container running it, with a health check, and starts only after the database, Redis and the
@@ -65,7 +65,16 @@ describe('docker-compose.yml with its Dockerfile and .dockerignore', () => {
     }
   });
 
-  it('keeps secrets out of the image and out of the file', () => {
+  it('lets every service drain on SIGTERM for longer than its own shutdown timeout before Docker kills it', () => {
+    const seconds = (d: string | undefined) => (d === undefined ? 10 : Number(/^(\d+)s$/.exec(d)?.[1]));
+    for (const name of serviceNames) {
+      const svc = full.services[name] as { stop_grace_period?: string; environment?: Record<string, string> };
+      const shutdownTimeoutMs = Number(svc.environment?.SHUTDOWN_TIMEOUT_MS ?? (ConfigSchema.properties.SHUTDOWN_TIMEOUT_MS as { default: number }).default);
+      expect(seconds(svc.stop_grace_period) * 1000, name).toBeGreaterThan(shutdownTimeoutMs);
+    }
+  });
+
+    it('keeps secrets out of the image and out of the file', () => {
     for (const secret of Object.values(full.secrets ?? {})) {
       const file = secret.file!.replace(/^\.\//, '');
       expect(dockerignore.some((pattern) => file === pattern || file.startsWith(`${pattern}/`)), `${file} is in .dockerignore`).toBe(true);
