@@ -69,7 +69,7 @@ describe('docker-compose.yml with its Dockerfile and .dockerignore', () => {
     const seconds = (d: string | undefined) => (d === undefined ? 10 : Number(/^(\d+)s$/.exec(d)?.[1]));
     for (const name of serviceNames) {
       const svc = full.services[name] as { stop_grace_period?: string; environment?: Record<string, string> };
-      const shutdownTimeoutMs = Number(svc.environment?.SHUTDOWN_TIMEOUT_MS ?? (ConfigSchema.properties.SHUTDOWN_TIMEOUT_MS as { default: number }).default);
+      const shutdownTimeoutMs = Number(svc.environment?.SHUTDOWN_TIMEOUT_MS ?? (ConfigSchema.properties.SHUTDOWN_TIMEOUT_MS as unknown as { default: number }).default);
       expect(seconds(svc.stop_grace_period) * 1000, name).toBeGreaterThan(shutdownTimeoutMs);
     }
   });
