@@ -15,6 +15,10 @@ COPY services/cli/package.json services/cli/
 COPY firmware-sim/package.json firmware-sim/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+# DATA_DIR of the containers (docker-compose.yml): the processes run as node and write there (the
+# rewarder's manifests, keys generated when not provided). A named volume mounted at /data or below
+# takes the owner of the image's folder, so it must exist here, owned by node.
+RUN mkdir -p /data/manifests && chown -R node:node /data
 USER node
 EXPOSE 3000 1700/udp
 ENTRYPOINT ["node", "--import", "tsx", "services/app/src/main.ts"]

@@ -10,6 +10,7 @@ import { stopOnSignals, TaskRunner } from '@cov/shared/runtime/task-runner';
 import { serviceNames, type ServiceName } from '@cov/shared/runtime/service';
 import { startNode } from './compose';
 import { simulatorOffReason, startQuickstartSimulator, type QuickstartSimulator } from './quickstart-simulator';
+import { fatalMessage } from './fatal-message';
 
 async function main(argv: string[]): Promise<void> {
   const target = argv[0] ?? 'all';
@@ -53,6 +54,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`fatal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(`${fatalMessage(e)}\n`);
   process.exit(1);
 });

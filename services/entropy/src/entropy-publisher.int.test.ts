@@ -6,7 +6,9 @@ import { keypairFromLabel, verify } from '@cov/shared/helium/keys';
 import { createLogger } from '@cov/shared/logger';
 import { createTestDatabase, type TestDatabase } from '@cov/shared/testing/test-database';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { Registry } from '@cov/shared/metrics';
 import { publishIfDue, type EntropyPublisherDeps } from './entropy-publisher';
+import { createEntropyTelemetry } from './telemetry';
 
 const INTERVAL_MS = 60_000;
 const T0 = Date.UTC(2026, 10, 1);
@@ -65,6 +67,25 @@ describe('publishIfDue (PostgreSQL server)', () => {
     const published = await Promise.all(replicas.map((r) => publishIfDue(depsOf(r.db, clock))));
     expect(published.filter((p) => p !== undefined)).toHaveLength(1);
     expect(await storedTimestamps(replicas[0]!)).toEqual([...before, clock.nowMs() / 1000]);
+  });
+
+  it('tells Prometheus the latest value\'s time in every replica, so a stalled oracle can be alerted on', async () => {
+    const gauge = async (registry: Registry, name: string) => (await registry.getSingleMetric(name)!.get()).values[0]?.value;
+    const publisher = new Registry();
+    const other = new Registry();
+    const withTelemetry = (r: Database, registry: Registry) => ({ ...depsOf(r.db, clock), telemetry: createEntropyTelemetry(registry) });
+    const publisherDeps = withTelemetry(replicas[0]!, publisher);
+    const otherDeps = withTelemetry(replicas[1]!, other);
+    clock.advance(INTERVAL_MS);
+    expect(await publishIfDue(publisherDeps)).toBeDefined();
+    expect(await publishIfDue(otherDeps)).toBeUndefined();
+    for (const registry of [publisher, other]) expect(await gauge(registry, 'cov_entropy_latest_timestamp_seconds')).toBe(clock.nowMs() / 1000);
+    expect(await gauge(publisher, 'cov_entropy_published_total')).toBe(1);
+    expect(await gauge(other, 'cov_entropy_published_total')).toBe(0);
+    // No new value while the interval runs: the gauge stays at the last one, its age grows.
+    clock.advance(INTERVAL_MS / 2);
+    await publishIfDue(publisherDeps);
+    expect(await gauge(publisher, 'cov_entropy_latest_timestamp_seconds')).toBe((clock.nowMs() - INTERVAL_MS / 2) / 1000);
   });
 });
 

@@ -14,6 +14,7 @@ import { insertEntropy, latestEntropy, type EntropyRow } from '@cov/shared/entro
 import type { Logger } from '@cov/shared/logger';
 import { periodicTask, type Task } from '@cov/shared/runtime/task-runner';
 import { entropyIsDue, nextEntropyData, signedEntropy } from './entropy-generator';
+import type { EntropyTelemetry } from './telemetry';
 
 export interface EntropyPublisherDeps {
   db: Db;
@@ -22,6 +23,7 @@ export interface EntropyPublisherDeps {
   oracleSecretKey: Uint8Array;
   intervalMs: number;
   onPublished?: (row: EntropyRow) => void;
+  telemetry?: EntropyTelemetry;
 }
 
 // pg advisory lock key ("cov-entr"): one publisher at a time decides whether a value is due.
@@ -30,17 +32,22 @@ const PUBLISH_LOCK = '7165075469517091954';
 export async function publishIfDue(deps: EntropyPublisherDeps): Promise<EntropyRow | undefined> {
   const nowMs = deps.clock.nowMs();
   // Most ticks find nothing due: a plain read decides that without taking the lock.
-  if (!entropyIsDue((await latestEntropy(deps.db))?.timestampSec, nowMs, deps.intervalMs)) return undefined;
+  const stored = await latestEntropy(deps.db);
+  if (stored !== undefined) deps.telemetry?.latestTimestampSeconds.set(stored.timestampSec);
+  if (!entropyIsDue(stored?.timestampSec, nowMs, deps.intervalMs)) return undefined;
   const row = await deps.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${PUBLISH_LOCK}::int8)`);
     // Read after the lock: a replica that waited sees the value the other one just published.
     const latest = await latestEntropy(tx);
+    if (latest !== undefined) deps.telemetry?.latestTimestampSeconds.set(latest.timestampSec);
     if (!entropyIsDue(latest?.timestampSec, nowMs, deps.intervalMs)) return undefined;
     const next = signedEntropy(nextEntropyData(randomBytes(32), latest?.data, nowMs), Math.floor(nowMs / 1000), deps.oracleSecretKey);
     await insertEntropy(tx, next);
     return next;
   });
   if (!row) return undefined;
+  deps.telemetry?.published.inc();
+  deps.telemetry?.latestTimestampSeconds.set(row.timestampSec);
   deps.logger.debug({ timestampSec: row.timestampSec }, 'entropy published');
   deps.onPublished?.(row);
   return row;

@@ -5,6 +5,7 @@
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { entropyPublisherTask } from './entropy-publisher';
 import { registerEntropyRoutes } from './entropy-routes';
+import { createEntropyTelemetry } from './telemetry';
 
 export const createEntropyService: ServiceFactory = async (ctx) => ({
   name: 'entropy',
@@ -16,6 +17,7 @@ export const createEntropyService: ServiceFactory = async (ctx) => ({
       logger: ctx.logger.child({ service: 'entropy' }),
       oracleSecretKey: ctx.oracleKey.secretKey,
       intervalMs: ctx.config.ENTROPY_INTERVAL_MS,
+      telemetry: createEntropyTelemetry(ctx.metrics),
     }),
   ],
   describe: (base) => [`entropy        ${base}/v1/entropy/latest`],

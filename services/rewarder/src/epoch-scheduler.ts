@@ -41,6 +41,12 @@ export async function runDueEpochs(deps: RewarderDeps, options: { maxEpochs?: nu
     deps.metrics.waitingEpoch.set(-1);
     deps.metrics.pendingBeacons.set(0);
   }
+  // From the database, not from what this process did: a restarted rewarder with nothing due yet
+  // showed epoch 0 as the last paid, which an 'epoch not paid' alert took for a day's delay.
+  const latest = await latestComputedEpoch(deps.sql);
+  if (latest !== undefined) deps.metrics.lastComputedEpoch.set(latest);
+  const next = await nextEpochToCompute(deps);
+  if (next !== undefined) deps.metrics.nextEpochDueSeconds.set((epochWindow(next, deps.epochLengthMs).endMs + deps.settleDelayMs) / 1000);
   return outcomes;
 }
 

@@ -8,6 +8,7 @@ export interface RewarderMetrics {
   lastComputedEpoch: Gauge<string>;
   waitingEpoch: Gauge<string>;
   pendingBeacons: Gauge<string>;
+  nextEpochDueSeconds: Gauge<string>;
 }
 
 const byRegistry = new WeakMap<Registry, RewarderMetrics>();
@@ -30,7 +31,12 @@ export function rewarderMetrics(registry: Registry): RewarderMetrics {
       buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600],
       registers,
     }),
-    lastComputedEpoch: new Gauge({ name: 'cov_rewarder_last_computed_epoch', help: 'Latest epoch whose manifest is published.', registers }),
+    lastComputedEpoch: new Gauge({ name: 'cov_rewarder_last_computed_epoch', help: 'Latest epoch whose manifest is published (read from the database at every tick, so also right after a restart).', registers }),
+    nextEpochDueSeconds: new Gauge({
+      name: 'cov_rewarder_next_epoch_due_timestamp_seconds',
+      help: 'When the next unpaid epoch becomes due (its end plus EPOCH_SETTLE_DELAY_MS), Unix seconds; updated every tick. time() minus it is how late that epoch is: alert when it exceeds an hour or so.',
+      registers,
+    }),
     waitingEpoch: new Gauge({ name: 'cov_rewarder_waiting_epoch', help: 'Due epoch waiting for complete inputs (-1 when none).', registers }),
     pendingBeacons: new Gauge({ name: 'cov_rewarder_pending_beacons', help: 'Unverified beacon reports in the epoch the rewarder waits for.', registers }),
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
+import { Registry } from '@cov/shared/metrics';
 import { heliumProto } from '@cov/shared/helium/interop';
 import { addressFromBinaryKey } from '@cov/shared/helium/keys';
 import { verifyMerkleProof, buildMerkleTree } from '@cov/shared/rewards/merkle';
@@ -257,6 +258,13 @@ describe.each(allTestModes)('rewarder (%s)', (mode) => {
     const metrics = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
     expect(metrics).toMatch(/cov_rewarder_epoch_waits_total\{reason="beacons_pending"[^}]*\} 1/);
     expect(metrics).toMatch(new RegExp(`cov_rewarder_waiting_epoch\\{[^}]*\\} ${next}`));
+    // What an 'epoch not paid' alert reads, also in a process that has paid nothing itself yet (a
+    // restarted rewarder): the latest paid epoch and when the next one became due.
+    const restarted = new Registry();
+    expect(await runDueEpochs({ ...deps, metrics: rewarderMetrics(restarted) })).toMatchObject([{ status: 'waiting', epoch: next }]);
+    const gauge = async (name: string) => (await restarted.getSingleMetric(name)!.get()).values[0]?.value;
+    expect(await gauge('cov_rewarder_last_computed_epoch')).toBe(EPOCH);
+    expect(await gauge('cov_rewarder_next_epoch_due_timestamp_seconds')).toBe(((next + 1) * DAY_MS + node.config.EPOCH_SETTLE_DELAY_MS) / 1000);
 
     await sql`update beacon_reports set status = 'verified' where id = 'pending-beacon'`;
     expect((await runDueEpochs(deps)).map((o) => o.status)).toEqual(['computed']);

@@ -17,6 +17,8 @@ export const errorCatalog = {
   'service.unavailable': 503,
   // a server-mode process started on a database `npm run db:migrate` has not brought up to date
   'database.not_migrated': 503,
+  // a setting (environment variable) or a file one names is missing or wrong: the process stops at start
+  'config.invalid': 500,
   // authentication / signatures
   'auth.missing_key': 401,
   'auth.bad_key': 401,

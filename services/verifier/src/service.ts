@@ -54,7 +54,7 @@ export const createVerifierService: ServiceFactory = async (ctx) => {
           );
         },
         async stop() {
-          await worker?.close();
+          if (worker) await ctx.queues.closeWorker(worker);
         },
       },
       periodicTask('verifier-poller', settings.pollIntervalMs, async () => void (await poller.tick()), ctx.logger),

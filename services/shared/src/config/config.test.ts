@@ -32,4 +32,27 @@ describe('config', () => {
     expect(() => loadConfig({ REWARD_EMISSION_PER_EPOCH: '-5' })).toThrow(/REWARD_EMISSION_PER_EPOCH/);
     expect(() => loadConfig({ BEACON_INTERVAL_MS: String(7 * 3600_000) })).toThrow(/divide one day/);
   });
+
+  it('refuses a database or Redis URL that is not one, naming the setting and never the value (it may hold a password)', () => {
+    const failure = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return e as { code: string; message: string };
+      }
+      throw new Error('expected a failure');
+    };
+    for (const [key, value] of [
+      ['DATABASE_URL', 'mysql://u:hunter2@db/x'],
+      ['DATABASE_URL', 'postgres://u:hunter2@db:notaport/x'],
+      ['REDIS_URL', 'u:hunter2@127.0.0.1:6379'],
+      ['ROUTER_PUBLIC_URL', 'http://u:hunter2@router:port'],
+    ] as const) {
+      const e = failure({ [key]: value });
+      expect(e.code).toBe('config.invalid');
+      expect(e.message).toContain(key);
+      expect(e.message).not.toContain('hunter2');
+    }
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/x', REDIS_URL: 'rediss://:p@cache:6380/2' }).mode).toBe('server');
+  });
 });

@@ -34,12 +34,20 @@ export const ConfigSchema = Type.Object(
     SIMULATOR_SCENARIO: Str('city-us', 'Embedded mode only: firmware-sim scenario (area, cheaters, device makers) of that simulated network.'),
 
     // ---- storage and queues
-    DATABASE_URL: Str('', 'PostgreSQL URL. Empty: embedded mode (PGlite under DATA_DIR, every service in one process).'),
+    DATABASE_URL: Type.String({
+      default: '',
+      pattern: '^(postgres|postgresql)://[^\\s]+$|^$',
+      description: 'PostgreSQL URL (postgres://user:password@host:5432/db). Empty: embedded mode (PGlite under DATA_DIR, every service in one process).',
+    }),
     DB_POOL_MAX: Int(10, 'Connections in each process\'s PostgreSQL pool.', 1, 500),
     DATA_DIR: Str('./.data', 'Folder of the embedded database, generated keys and published manifests.'),
     EMBEDDED_DB_PORT: Int(0, 'Loopback TCP port the embedded database is served on; 0 picks a free port.', 0, 65535),
     EMBEDDED_DB_MAX_CONNECTIONS: Int(64, 'Concurrent client connections the embedded database multiplexes.', 1, 1000),
-    REDIS_URL: Str('', 'Redis URL for BullMQ. Empty: BullMQ runs on its PostgreSQL backend in the same database.'),
+    REDIS_URL: Type.String({
+      default: '',
+      pattern: '^rediss?://[^\\s]+$|^$',
+      description: 'Redis URL for BullMQ (redis://host:6379, rediss:// for TLS). Empty: BullMQ runs on its PostgreSQL backend in the same database.',
+    }),
     QUEUE_PREFIX: Str('cov', 'BullMQ prefix (Redis key prefix); lets several deployments or test runs share one Redis.'),
     TEST_DATABASE_ADMIN_URL: Str('postgres://postgres@127.0.0.1:5432/postgres', 'Tests only: PostgreSQL server on which each integration test file gets its own database.'),
     TEST_LOG_LEVEL: Type.Union([Type.Literal('silent'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug')], {
@@ -201,11 +209,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked));
   if (!Value.Check(ConfigSchema, converted)) {
     const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => `${e.instancePath.slice(1) || '(root)'}: ${e.message}`);
-    throw new AppError('request.invalid', `invalid configuration: ${problems.join('; ')}`, { problems });
+    throw new AppError('config.invalid', `invalid configuration: ${problems.join('; ')}`, { problems });
   }
   const cfg = converted as Static<typeof ConfigSchema>;
+  // A URL the pattern lets through may still not parse (a port that is not a number); the drivers
+  // would fail later with a bare "Invalid URL" that names no setting. The value is never echoed:
+  // it may hold a password.
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'ROUTER_PUBLIC_URL'] as const) {
+    if (cfg[key] !== '' && !URL.canParse(cfg[key])) throw new AppError('config.invalid', `invalid configuration: ${key}: not a valid URL`, { problems: [`${key}: not a valid URL`] });
+  }
   if (86_400_000 % cfg.BEACON_INTERVAL_MS !== 0) {
-    throw new AppError('request.invalid', 'invalid configuration: BEACON_INTERVAL_MS must divide one day');
+    throw new AppError('config.invalid', 'invalid configuration: BEACON_INTERVAL_MS must divide one day');
   }
   return Object.freeze({ ...cfg, mode: cfg.DATABASE_URL ? 'server' : 'embedded' });
 }

@@ -8,7 +8,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema/index';
 
 export type Sql = postgres.Sql;
-export type Db = PostgresJsDatabase<typeof schema>;
+export type Db = PostgresJsDatabase<typeof schema> & { $client: Sql };
 
 export interface Database {
   sql: Sql;

@@ -107,3 +107,33 @@ describe('schema check at start (server mode)', () => {
     expect(after).toEqual({ live: 1, ranges: 1, pairs: 1, deleted: 0 });
   });
 });
+
+describe('two migrators at once', () => {
+  const adminUrl = loadConfig().TEST_DATABASE_ADMIN_URL;
+  const name = newTestDatabaseName();
+  const url = withDatabaseName(adminUrl, name);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+
+  beforeAll(async () => {
+    await admin.unsafe(`create database "${name}"`);
+  });
+  afterAll(async () => {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  });
+
+  it('apply each migration once: the later waits for the earlier and finds nothing left (as two `npm run db:migrate` processes)', async () => {
+    // Each as `main.ts migrate` connects: its own pool of one connection.
+    const migrators = [0, 1, 2].map(() => connectDatabase(url, { maxConnections: 1 }));
+    try {
+      const outcomes = await Promise.allSettled(migrators.map((m) => applyMigrations(m.db)));
+      expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+      const shipped = shippedMigrations();
+      const rows = await migrators[0]!.sql<{ created_at: bigint }[]>`select created_at from drizzle.__drizzle_migrations order by id`;
+      expect(rows.map((r) => Number(r.created_at))).toEqual(shipped.map((m) => m.when));
+      expect(await missingMigrations(migrators[0]!.sql)).toEqual([]);
+    } finally {
+      await Promise.all(migrators.map((m) => m.close()));
+    }
+  });
+});

@@ -28,6 +28,8 @@ export interface HttpServerOptions {
   metrics: Registry;
   readiness: ReadinessCheck[];
   bodyLimitBytes: number;
+  /** A readiness check that has not answered within this long counts as failed (default 2 s). */
+  readinessTimeoutMs?: number;
 }
 
 export const ErrorResponse = Type.Object(
@@ -119,11 +121,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     void reply.header('x-request-id', request.id);
   });
 
-  app.get('/health', { schema: { hide: true, response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  // Probes and scrapes come every few seconds from every health checker and Prometheus: their
+  // requests are not logged (two info lines each drowned the logs); a failed readiness check is.
+  const probeLogLevel = 'warn';
+  app.get('/health', { logLevel: probeLogLevel, schema: { hide: true, response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
   app.get(
     '/ready',
     {
+      logLevel: probeLogLevel,
       schema: {
         hide: true,
         response: {
@@ -132,15 +138,29 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         },
       },
     },
-    async (_request, reply) => {
-      const results = await Promise.all(options.readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const));
+    async (request, reply) => {
+      // Each check is bounded: a dependency that does not answer (a host that drops packets, a
+      // command queued until Redis returns) is not ready, rather than a probe left hanging.
+      const timeoutMs = options.readinessTimeoutMs ?? 2000;
+      const bounded = async (r: ReadinessCheck): Promise<boolean> => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          return await Promise.race([r.check(), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+        } catch {
+          return false;
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      const results = await Promise.all(options.readiness.map(async (r) => [r.name, await bounded(r)] as const));
       const checks = Object.fromEntries(results);
       const ready = results.every(([, ok]) => ok);
+      if (!ready) request.log.warn({ checks }, 'not ready');
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
     },
   );
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { logLevel: probeLogLevel, schema: { hide: true } }, async (_request, reply) => {
     void reply.header('content-type', options.metrics.contentType);
     return options.metrics.metrics();
   });

@@ -8,6 +8,7 @@ import { Queue, Worker, UnrecoverableError, createPostgresBackend, type Job, typ
 import { Redis } from 'ioredis';
 import { Value } from 'typebox/value';
 import { AppError } from '../errors';
+import type { Logger } from '../logger';
 import { queueRegistry, type PayloadOf, type QueueName } from './registry';
 
 export type QueueBackendConfig =
@@ -27,20 +28,77 @@ export interface WorkerOptions {
 export interface QueueFactory {
   queue<Q extends QueueName>(name: Q): TypedQueue<Q>;
   worker<Q extends QueueName>(name: Q, handler: (payload: PayloadOf<Q>, job: Job) => Promise<unknown>, opts?: WorkerOptions): Worker;
+  /**
+   * Stops one worker: lets its running jobs finish while the backend answers; while Redis is
+   * unreachable, drops them without waiting (they are handed out again as stalled).
+   */
+  closeWorker(worker: Worker): Promise<void>;
   /** True when the backend answers; used by /ready. */
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export function createQueueFactory(backend: QueueBackendConfig): QueueFactory {
+export interface QueueFactoryOptions {
+  /** Where connection errors go (throttled); without it they are dropped. */
+  logger?: Logger;
+  /** How long /ready waits for the queue backend to answer. */
+  readyTimeoutMs?: number;
+  /** How long adding a job may wait for the queue backend before it fails (default 10 s). */
+  addTimeoutMs?: number;
+}
+
+/** How often one repeated connection error is logged again while the backend stays down. */
+export const QUEUE_ERROR_LOG_INTERVAL_MS = 60_000;
+
+export function createQueueFactory(backend: QueueBackendConfig, options: QueueFactoryOptions = {}): QueueFactory {
   const queues = new Map<QueueName, TypedQueue<QueueName>>();
   const workers: Worker[] = [];
   const redisConnections: Redis[] = [];
+  const workerConnections = new Map<Worker, Redis>();
+  const readyTimeoutMs = options.readyTimeoutMs ?? 2000;
+
+  // BullMQ queues and workers emit 'error' for every failed reconnection attempt (several a second
+  // while Redis is down); with no listener BullMQ writes each one to stderr as a multi-line stack,
+  // outside the JSON logs. Each distinct error is logged once as a warning, then again at most once
+  // a minute with how often it recurred.
+  const lastLogged = new Map<string, { atMs: number; repeats: number }>();
+  const onBackendError = (source: string) => (error: Error) => {
+    const key = `${source}\u0000${error.message}`;
+    const now = Date.now();
+    const seen = lastLogged.get(key);
+    if (seen !== undefined && now - seen.atMs < QUEUE_ERROR_LOG_INTERVAL_MS) {
+      seen.repeats += 1;
+      return;
+    }
+    lastLogged.set(key, { atMs: now, repeats: 0 });
+    options.logger?.warn({ queueBackend: backend.kind, source, err: { message: error.message, code: (error as { code?: string }).code }, repeatsSinceLastLog: seen?.repeats ?? 0 }, 'queue backend error');
+  };
+  const addTimeoutMs = options.addTimeoutMs ?? 10_000;
+  // An add waits in ioredis's offline queue while Redis is down, for ever: the producer's tick (the
+  // verifier's poller) would never end and SIGTERM would wait for it until the shutdown timeout.
+  // After addTimeoutMs the add fails as service.unavailable; producers only enqueue work they can
+  // derive again from rows (the verifier's claims expire), and should the add still go through once
+  // Redis is back, a duplicate job finds its rows done.
+  const bounded = async <T>(pending: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new AppError('service.unavailable', `queue backend did not take the job within ${addTimeoutMs} ms`)), addTimeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const redisIsReady = () => redisConnections.every((c) => c.status === 'ready');
 
   // One connection for producers; BullMQ duplicates it for blocking worker reads.
   const redis = () => {
     if (backend.kind !== 'redis') throw new Error('not a redis backend');
     const c = new Redis(backend.url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+    c.on('error', onBackendError('redis'));
     redisConnections.push(c);
     return c;
   };
@@ -57,10 +115,24 @@ export function createQueueFactory(backend: QueueBackendConfig): QueueFactory {
     backend.kind === 'redis'
       ? new Queue(name, baseOptions() as never)
       : new (Queue as unknown as new (n: string, o: unknown, f: unknown) => Queue)(name, baseOptions(), createPostgresBackend);
-  const newWorker = (name: string, fn: (job: Job) => Promise<unknown>, extra: Record<string, unknown>): Worker =>
-    backend.kind === 'redis'
-      ? new Worker(name, fn, { ...(baseOptions() as object), connection: redis(), ...extra } as never)
-      : new (Worker as unknown as new (n: string, f: unknown, o: unknown, b: unknown) => Worker)(name, fn, { ...baseOptions(), ...extra }, createPostgresBackend);
+  const newWorker = (name: string, fn: (job: Job) => Promise<unknown>, extra: Record<string, unknown>): Worker => {
+    if (backend.kind !== 'redis') return new (Worker as unknown as new (n: string, f: unknown, o: unknown, b: unknown) => Worker)(name, fn, { ...baseOptions(), ...extra }, createPostgresBackend);
+    const connection = redis();
+    const w = new Worker(name, fn, { ...(baseOptions() as object), connection, ...extra } as never);
+    workerConnections.set(w, connection);
+    return w;
+  };
+
+  // Without Redis nothing can drain: a job's result cannot be recorded and BullMQ's close waits for
+  // the connection to come back, so SIGTERM would hang until the shutdown timeout and exit 1. Then
+  // the worker's connection is dropped first and the worker closed without waiting; its jobs stay
+  // active in Redis and are handed out again as stalled (every job can be re-derived from rows).
+  const closeWorker = async (w: Worker): Promise<void> => {
+    const connection = workerConnections.get(w);
+    const drain = connection === undefined || (connection.status === 'ready' && redisIsReady());
+    if (!drain) connection.disconnect();
+    await w.close(!drain);
+  };
 
   function check<Q extends QueueName>(name: Q, payload: unknown): asserts payload is PayloadOf<Q> {
     const schema = queueRegistry[name].payload;
@@ -75,15 +147,16 @@ export function createQueueFactory(backend: QueueBackendConfig): QueueFactory {
       const existing = queues.get(name);
       if (existing) return existing as TypedQueue<Q>;
       const raw = newQueue(queueRegistry[name].name);
+      raw.on('error', onBackendError(`queue ${queueRegistry[name].name}`));
       const typed: TypedQueue<Q> = {
         raw,
         async add(payload, opts) {
           check(name, payload);
-          await raw.add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 500 }, ...opts });
+          await bounded(raw.add(name, payload, { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 500 }, ...opts }));
         },
         async addBatch(payloads, opts) {
           for (const p of payloads) check(name, p);
-          await raw.addBulk(payloads.map((data) => ({ name, data, opts: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 500 }, ...opts } })));
+          await bounded(raw.addBulk(payloads.map((data) => ({ name, data, opts: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 500 }, ...opts } }))));
         },
       };
       queues.set(name, typed as TypedQueue<QueueName>);
@@ -102,23 +175,43 @@ export function createQueueFactory(backend: QueueBackendConfig): QueueFactory {
         },
         { concurrency: opts.concurrency ?? 1 },
       );
+      w.on('error', onBackendError(`worker ${queueRegistry[name].name}`));
       workers.push(w);
       return w;
     },
     async isReachable() {
-      try {
-        if (backend.kind === 'redis') return (await (sharedRedis ??= redis()).ping()) === 'PONG';
+      // Bounded: a command sent while Redis is down waits in ioredis's offline queue until it comes
+      // back (maxRetriesPerRequest: null, as BullMQ requires), so /ready would never answer.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), readyTimeoutMs)));
+      const probe = async (): Promise<boolean> => {
+        if (backend.kind === 'redis') {
+          const c = (sharedRedis ??= redis());
+          if (c.status === 'reconnecting' || c.status === 'close' || c.status === 'end') return false;
+          return (await c.ping()) === 'PONG';
+        }
         const q = [...queues.values()][0]?.raw ?? newQueue(queueRegistry.verifyBeacons.name);
         await q.getJobCounts('waiting');
         if (queues.size === 0) await q.close();
         return true;
+      };
+      try {
+        return await Promise.race([probe(), timeout]);
       } catch {
         return false;
+      } finally {
+        clearTimeout(timer);
       }
     },
+    closeWorker,
     async close() {
+      const drain = backend.kind !== 'redis' || redisIsReady();
+      if (!drain) {
+        options.logger?.warn('queue backend unreachable at shutdown: in-flight jobs are abandoned, to be handed out again');
+        for (const c of redisConnections) c.disconnect();
+      }
       // Workers first so in-flight jobs finish (drain) before their producers go away.
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => closeWorker(w)));
       await Promise.all([...queues.values()].map((q) => q.raw.close()));
       for (const c of redisConnections) c.disconnect();
     },

@@ -64,6 +64,9 @@ async function checkMigrated(database: Database, logger: Logger): Promise<void> 
 
 export async function createAppContext(config: Config, options: AppContextOptions): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config, options.processName);
+  // Keys first: a missing or bad key file is a setting to fix, reported before anything starts.
+  const oracleKey = loadOracleKey(config);
+  const adminApiKey = loadAdminApiKey(config);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.DATABASE_URL;
   if (config.mode === 'embedded') {
@@ -84,7 +87,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     await embedded?.stop();
     throw e;
   }
-  const queues = createQueueFactory(config.REDIS_URL ? { kind: 'redis', url: config.REDIS_URL, prefix: config.QUEUE_PREFIX } : { kind: 'postgres', url: databaseUrl });
+  const queues = createQueueFactory(config.REDIS_URL ? { kind: 'redis', url: config.REDIS_URL, prefix: config.QUEUE_PREFIX } : { kind: 'postgres', url: databaseUrl }, { logger });
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => databaseIsReachable(database.sql) },
     { name: 'queue', check: () => queues.isReachable() },
@@ -97,8 +100,8 @@ export async function createAppContext(config: Config, options: AppContextOption
     metrics: createMetricsRegistry(options.processName),
     database,
     queues,
-    oracleKey: loadOracleKey(config),
-    adminApiKey: loadAdminApiKey(config),
+    oracleKey,
+    adminApiKey,
     readiness,
     close() {
       closing ??= (async () => {
