@@ -224,7 +224,7 @@ Time and target
   --start ISO               simulated start (embedded: now; dry: 2025-01-01T00:00:00Z)
   --beacon-interval-ms MS   beacon window, must divide a day (21600000); embedded: also the backend's setting
   --epoch-ms MS             embedded only: the backend's reward epoch length
-  --entropy-interval-ms MS  embedded only: how often entropy is published (60000)
+  --entropy-interval-ms MS  how often entropy changes: embedded, the backend's; dry, the stand-in's; URL, when HTTP hotspots refetch it (60000)
   --entropy-validity-ms MS  entropy lifetime a beacon must respect (180000)
   --admin-key KEY           URL targets: admin API key (default: ./.data/admin.key if present)
   --gwmp HOST:PORT          URL targets: router's GWMP address (default: the URL's host, port 1700)

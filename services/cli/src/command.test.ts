@@ -8,6 +8,14 @@ describe('CLI option parsing', () => {
     expect(positionals).toEqual(['m.json']);
   });
 
+  it('takes a negative number after a string option as its value', () => {
+    const options = { lat: { type: 'string' }, lng: { type: 'string' }, n: { type: 'string' } } as const;
+    expect(parseOptions(['--lat', '39.74', '--lng', '-104.99', '--n', '-.5'], options).values).toEqual({ lat: '39.74', lng: '-104.99', n: '-.5' });
+    expect(parseOptions(['--lng=-104.99'], options).values).toEqual({ lng: '-104.99' });
+    expect(() => parseOptions(['--lng', '--lat', '1'], options)).toThrow(/ambiguous/);
+    expect(() => parseOptions(['--recompute', '-1'], { recompute: { type: 'boolean' } })).toThrow(UsageError);
+  });
+
   it.each([
     [['--bogus'], /Unknown option '--bogus'/],
     [['--file'], /argument missing/],

@@ -22,14 +22,34 @@ export class UsageError extends Error {}
 
 /**
  * Strict option parsing for every command: unknown options, missing values and stray positionals
- * are usage errors (exit code 2), never a stack trace.
+ * are usage errors (exit code 2), never a stack trace. A negative number after a string option is
+ * its value (`--lng -104.99`): node's parseArgs calls it ambiguous, and half the world's
+ * longitudes are negative.
  */
 export function parseOptions<const T extends ParseArgsOptionsConfig>(argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
+}
+
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+function joinNegativeValues(argv: string[], options: ParseArgsOptionsConfig): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    if (arg.startsWith('--') && options[arg.slice(2)]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /** An optional whole-number option, within [min, max] when given. */

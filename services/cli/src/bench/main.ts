@@ -5,7 +5,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { UsageError } from '../command';
+import { BENCH_USAGE, parseBenchArgs } from './bench-args';
 import type { BenchResult, BenchSuite } from './bench-suite';
 
 const suitesDir = join(dirname(fileURLToPath(import.meta.url)), 'suites');
@@ -16,15 +17,11 @@ function formatNumber(n: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { scale: { type: 'string', default: '1' } }, allowPositionals: true });
-  const scale = Number(values.scale);
   const available = readdirSync(suitesDir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .map((f) => f.slice(0, -3))
     .sort();
-  const chosen = positionals.length ? positionals : available;
-  const unknown = chosen.filter((c) => !available.includes(c));
-  if (unknown.length) throw new Error(`unknown suite(s) ${unknown.join(', ')}; available: ${available.join(', ')}`);
+  const { suites: chosen, scale } = parseBenchArgs(process.argv.slice(2), available);
 
   const all: (BenchResult & { suite: string })[] = [];
   for (const name of chosen) {
@@ -48,6 +45,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\nusage: ${BENCH_USAGE}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   },
