@@ -15,6 +15,7 @@ import { chooseProtocol } from '@cov/shared/http/websocket-key-protocol';
 import { TaskRunner } from '@cov/shared/runtime/task-runner';
 import type { Logger } from '@cov/shared/logger';
 import type { ServiceFactory, ServiceModule, ServiceName } from '@cov/shared/runtime/service';
+import { registerApiIndexRoute } from './api-index-route';
 
 /**
  * Each service's factory, imported when a process composes that service: a one-service process
@@ -69,6 +70,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
     const modules: ServiceModule[] = [];
     for (const name of options.services) modules.push(await (await serviceLoaders[name]())(ctx));
     for (const m of modules) await m.registerRoutes?.(http);
+    registerApiIndexRoute(http, options.services);
 
     // Added first, stopped last: the database and queues outlive every task that uses them.
     runner.add({ name: 'context', start: async () => {}, stop: () => ctx.close() });
@@ -91,7 +93,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
       modules,
       httpBaseUrl,
       describe: () => [
-        `API            ${httpBaseUrl}/v1`,
+        `API            ${httpBaseUrl}/v1  (where to start)`,
         `API docs       ${httpBaseUrl}/docs`,
         `health         ${httpBaseUrl}/health  ready ${httpBaseUrl}/ready  metrics ${httpBaseUrl}/metrics`,
         ...modules.flatMap((m) => m.describe?.(httpBaseUrl) ?? []),

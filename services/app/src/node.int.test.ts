@@ -58,6 +58,11 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       const metrics = await (await fetch(`${node.httpBaseUrl}/metrics`)).text();
       expect(metrics).toMatch(/^# HELP /m);
       await fetch(`${node.httpBaseUrl}/v1/hotspots/${keypairFromLabel('x').address}`);
+      // The start banner names <base>/v1 as the API: trying it says where to go (it was a 404).
+      const index = await fetch(`${node.httpBaseUrl}/v1`);
+      expect(index.status).toBe(200);
+      expect(await index.json()).toEqual({ services: node.modules.map((m) => m.name), docs: '/docs', openapi: '/docs/json', health: '/health', ready: '/ready', metrics: '/metrics' });
+      expect((await fetch(`${node.httpBaseUrl}${(await (await fetch(`${node.httpBaseUrl}/v1`)).json()).openapi}`)).status).toBe(200);
       const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/hotspots', '/v1/hotspots/{address}', '/v1/hotspots/{address}/location', '/v1/owners/{owner}/hotspots']));
