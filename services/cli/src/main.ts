@@ -35,6 +35,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`unknown command "${name}"; run \`npm run cli -- help\`\n`);
     return 2;
   }
+  // `<command> --help` (or -h) anywhere before `--`: its usage on stdout, exit 0, as for `help`.
+  const beforeSeparator = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (beforeSeparator.includes('--help') || beforeSeparator.includes('-h')) {
+    io.stdout(`${command.summary}\nusage: ${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (e) {
