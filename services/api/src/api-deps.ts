@@ -4,12 +4,13 @@ import type { Db } from '@cov/shared/db/client';
 import type { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from './coverage/coverage-snapshot';
+import type { AdminKeys } from './auth/admin-keys';
 
 export interface ApiDeps {
   db: Db;
   clock: Clock;
   regions: RegionLookup;
-  adminApiKey: string;
+  adminKeys: AdminKeys;
   maxSkewMs: number;
   database: Database;
   coverage: CoverageSnapshots;

@@ -36,14 +36,16 @@ import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
 import { ParameterSetView, registerParameterSetRoutes } from './rewards/parameter-set-routes';
 import { registerFraudFlagRoutes } from './rewards/fraud-flag-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
+import { AdminKeys } from './auth/admin-keys';
 
 export const createApiService: ServiceFactory = async (ctx) => {
+  const adminKeys = new AdminKeys(ctx.adminApiKey, ctx.config.ADMIN_API_KEY_PREVIOUS);
   const coverage = new CoverageSnapshots(ctx.database, ctx.clock, ctx.config.EPOCH_LENGTH_MS, ctx.config.COVERAGE_SNAPSHOT_TTL_MS, ctx.config.FRAUD_POLICY);
   const deps: ApiDeps = {
     db: ctx.database.db,
     clock: ctx.clock,
     regions: new RegionLookup(ctx.config.REGION_CACHE_H3_RES),
-    adminApiKey: ctx.adminApiKey,
+    adminKeys,
     maxSkewMs: ctx.config.SIGNED_REQUEST_MAX_SKEW_MS,
     database: ctx.database,
     coverage,
@@ -109,7 +111,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await scope.register(etag, { weak: true });
         closeRateLimits = await registerRateLimits(scope, {
           perMinute: ctx.config.RATE_LIMIT_PER_MINUTE,
-          adminApiKey: ctx.adminApiKey,
+          adminKeys,
           redisUrl: ctx.config.REDIS_URL,
           redisPrefix: ctx.config.QUEUE_PREFIX,
           isKnownKey: (keyHash) => isLiveApiKey(ctx.database.sql, keyHash),
@@ -117,7 +119,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
         await registerCoverageRoutes(scope, coverage);
-        const orgsDeps = { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey, netId: ctx.config.NET_ID };
+        const orgsDeps = { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });
         await registerOrgDeletedRoutesRoutes(scope, orgsDeps);
@@ -129,7 +131,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerRewardRoutes(scope, { db: deps.db });
         await registerParameterSetRoutes(scope, { sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerFraudFlagRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
-        await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminApiKey: deps.adminApiKey });
+        await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys });
         await registerMapRoutes(scope, coverage);
         await registerStreamRoutes(scope, liveEvents);
         await registerEarningsRoutes(scope, deps);

@@ -3,11 +3,12 @@
  * SHA-256 hash (they have 192 bits of entropy, so a slow password hash adds nothing) plus a short
  * prefix that identifies a key in listings without revealing it.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type postgres from 'postgres';
 import { AppError } from '@cov/shared/errors';
 import { keyFromProtocols } from '@cov/shared/http/websocket-key-protocol';
+import type { AdminKeys } from './admin-keys';
 
 export type ApiKeyKind = 'mk' | 'org';
 
@@ -34,12 +35,15 @@ export function presentedApiKey(request: FastifyRequest): string {
   throw new AppError('auth.missing_key', 'an API key is required: send Authorization: Bearer <key> (a browser WebSocket: the subprotocol cov.key.<key>)');
 }
 
-export function requireAdmin(request: FastifyRequest, adminApiKey: string): void {
-  const presented = Buffer.from(presentedApiKey(request));
-  const expected = Buffer.from(adminApiKey);
-  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-    throw new AppError('auth.bad_key', 'not a valid admin API key');
-  }
+export function requireAdmin(request: FastifyRequest, adminKeys: AdminKeys): void {
+  const match = adminKeys.match(presentedApiKey(request));
+  if (match === undefined) throw new AppError('auth.bad_key', 'not a valid admin API key');
+  if (match === 'previous') warnPreviousAdminKey(request);
+}
+
+/** Who still uses the key being rotated out, so the operator knows when to unset it. */
+export function warnPreviousAdminKey(request: FastifyRequest): void {
+  request.log.warn({ route: request.routeOptions.url, ip: request.ip }, 'admin request with ADMIN_API_KEY_PREVIOUS; move this client to ADMIN_API_KEY');
 }
 
 /** Whether a key hash is a maker's or an organisation's key that is not revoked (rate limits count such keys on their own). */

@@ -8,6 +8,7 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireAdmin } from '../auth/api-keys';
 import { addDenylistEntry, removeDenylistEntry, type DenylistDeps } from './change-denylist';
 import { currentDenylistVersion, listActiveEntries, listVersions, type DenylistEntryRow } from './denylist-repository';
+import type { AdminKeys } from '../auth/admin-keys';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -41,7 +42,7 @@ const toView = (e: DenylistEntryRow): Static<typeof DenylistEntryView> => ({
 
 const Change = Type.Object({ version: Type.Integer({ description: 'The new denylist version this change created.' }), entry: Type.Ref('DenylistEntry') });
 
-export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps & { adminApiKey: string }): Promise<void> {
+export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps & { adminKeys: AdminKeys }): Promise<void> {
   app.get(
     '/v1/admin/denylist',
     {
@@ -54,7 +55,7 @@ export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps
       },
     },
     async (request) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       const latestVersion = await currentDenylistVersion(deps.db);
       const version = request.query.version ?? latestVersion;
       if (version > latestVersion) {
@@ -76,7 +77,7 @@ export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps
       },
     },
     async (request) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       return { data: (await listVersions(deps.db, request.query.limit)).map((v) => ({ version: v.version, createdAtMs: v.createdAtMs, note: v.note })) };
     },
   );
@@ -104,7 +105,7 @@ export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps
       },
     },
     async (request, reply) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       const { version, entry } = await addDenylistEntry(deps, request.body);
       return reply.status(201).send({ version, entry: toView(entry) });
     },
@@ -123,7 +124,7 @@ export async function registerDenylistRoutes(app: HttpServer, deps: DenylistDeps
       },
     },
     async (request) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       const { version, entry } = await removeDenylistEntry(deps, request.params.id, request.query.note);
       return { version, entry: toView(entry) };
     },

@@ -15,6 +15,7 @@ import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
+import type { AdminKeys } from '../auth/admin-keys';
 
 export const KEYED_MULTIPLIER = 10;
 
@@ -27,7 +28,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
 
 export interface RateLimitOptions {
   perMinute: number;
-  adminApiKey: string;
+  adminKeys: AdminKeys;
   redisUrl: string;
   /** Namespaces the Redis counters (QUEUE_PREFIX), so deployments sharing a Redis do not share budgets. */
   redisPrefix: string;
@@ -71,7 +72,10 @@ export async function registerRateLimits(scope: HttpServer, options: RateLimitOp
       return (key ? await counterIdOf(key) : null) ?? `ip:${request.ip}`;
     },
     max: async (_request, key) => (key.startsWith('key:') ? options.perMinute * KEYED_MULTIPLIER : options.perMinute),
-    allowList: (request) => presentedKey(request) === options.adminApiKey,
+    allowList: (request) => {
+      const key = presentedKey(request);
+      return key !== undefined && options.adminKeys.match(key) !== undefined;
+    },
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',

@@ -213,7 +213,7 @@ export async function registerOrgRouteConfigRoutes(app: HttpServer, deps: OrgsDe
       },
     },
     async (request) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       return view(await setRouteLocked(deps, request.params.orgId, request.params.routeId, request.body.locked));
     },
   );

@@ -1,11 +1,12 @@
 // What the device-maker API needs, derived once from the process context.
 import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
+import type { AdminKeys } from '../auth/admin-keys';
 
 export interface OrgsDeps {
   db: Db;
   clock: Clock;
-  adminApiKey: string;
+  adminKeys: AdminKeys;
   /** NetID (6 hex) DevAddr blocks are allocated from. */
   netId: string;
 }

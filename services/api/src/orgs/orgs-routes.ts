@@ -47,7 +47,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       },
     },
     async (request, reply) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       const { org, apiKey, block } = await createOrg(deps, request.body);
       return reply.status(201).send({ org: toOrgView(org, [block]), apiKey });
     },
@@ -66,7 +66,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       },
     },
     async (request, reply) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       return reply.status(201).send(toBlockView(await allocateDevaddrBlock(deps, request.params.orgId, request.body.count)));
     },
   );
@@ -100,7 +100,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       },
     },
     async (request, reply) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       const { entry, replayed } = await creditOrg(deps, request.params.orgId, request.body, request.headers['idempotency-key']);
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(toLedgerView(entry));

@@ -41,7 +41,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       const { maker, apiKey } = await createMaker(deps, request.body.name);
       return reply.status(201).send({ maker: { id: maker.id, name: maker.name, createdAt: maker.createdAt.toISOString() }, apiKey });
     },
@@ -59,7 +59,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      requireAdmin(request, deps.adminApiKey);
+      requireAdmin(request, deps.adminKeys);
       return reply.status(201).send(await issueMakerApiKey(deps, request.params.makerId));
     },
   );

@@ -60,6 +60,10 @@ export const ConfigSchema = Type.Object(
     // ---- keys and auth
     ORACLE_KEY_PATH: Str('', 'File with the oracle\'s ed25519 secret key (hex). Empty: DATA_DIR/oracle.key, created on first start.'),
     ADMIN_API_KEY: Str('', 'Key for admin endpoints (maker onboarding, denylist). Empty: DATA_DIR/admin.key, created on first start.'),
+    ADMIN_API_KEY_PREVIOUS: Str(
+      '',
+      'During an admin key rotation: the key ADMIN_API_KEY replaces, still accepted beside it (each use logged as a warning) until every admin client has the new one; then unset it. Empty: only ADMIN_API_KEY.',
+    ),
     SIGNED_REQUEST_MAX_SKEW_MS: Int(300_000, 'Owner-signed requests must carry a timestamp within this distance of server time.', 1000),
     RATE_LIMIT_PER_MINUTE: Int(600, 'Requests per minute per client key or IP on the public API (published in RateLimit headers).', 1),
     CORS_ORIGINS: Str('*', 'Origins browsers may call the API from: * (any; the API takes bearer keys, never cookies), a comma-separated list of origins, or none for no CORS headers.'),
