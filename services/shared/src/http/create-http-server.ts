@@ -2,7 +2,7 @@
  * Base Fastify server every HTTP service builds on: TypeBox type provider, request ids (taken from
  * x-request-id when a proxy sets one), structured logs, the one error handler, and the operational
  * routes every service answers: GET /health (the process is alive), GET /ready (its database and
- * queue backend answer) and GET /metrics (Prometheus).
+ * queue backend answer) and GET /metrics (Prometheus), and requests counted and timed per route.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { errorHandler, toErrorBody } from './error-handler';
 import { findNonFiniteNumber, findUndecodableQuery, findUnstorableText } from './input-guards';
+import { registerHttpMetrics } from './http-metrics';
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -95,6 +96,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorResponse);
+  // Before any route or plugin, so every route of every service is counted (http-metrics.ts).
+  registerHttpMetrics(app, options.metrics);
   // Routes hidden from the API description (health, metrics, the map's pages and assets, the
   // docs) are not part of it: a browser or a shared link may add parameters there.
   app.addHook('onRoute', (route) => {

@@ -35,7 +35,22 @@ export interface QueueFactory {
   closeWorker(worker: Worker): Promise<void>;
   /** True when the backend answers; used by /ready. */
   isReachable(): Promise<boolean>;
+  /**
+   * How many jobs each queue this process has opened holds, by state (for /metrics). Bounded like
+   * isReachable: rejects when the backend does not answer within readyTimeoutMs.
+   */
+  jobCounts(): Promise<QueueJobCounts[]>;
   close(): Promise<void>;
+}
+
+/** The job states /metrics reports per queue. */
+export const JOB_COUNT_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+export type JobCountState = (typeof JOB_COUNT_STATES)[number];
+
+export interface QueueJobCounts {
+  /** The BullMQ queue name (queueRegistry's `name`). */
+  queue: string;
+  counts: Record<JobCountState, number>;
 }
 
 export interface QueueFactoryOptions {
@@ -199,6 +214,32 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
         return await Promise.race([probe(), timeout]);
       } catch {
         return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async jobCounts() {
+      const opened = [...queues.values()];
+      if (opened.length === 0) return [];
+      // While Redis is down a command would wait in the offline queue until it returns; a scrape
+      // gets no numbers rather than one more pending command each time.
+      const status = sharedRedis?.status;
+      if (status === 'reconnecting' || status === 'close' || status === 'end') throw new AppError('service.unavailable', 'queue backend not connected');
+      let timer: NodeJS.Timeout | undefined;
+      const read = Promise.all(
+        opened.map(async (q) => {
+          const counts = await q.raw.getJobCounts(...JOB_COUNT_STATES);
+          return { queue: q.raw.name, counts: Object.fromEntries(JOB_COUNT_STATES.map((state) => [state, counts[state] ?? 0])) as Record<JobCountState, number> };
+        }),
+      );
+      read.catch(() => {});
+      try {
+        return await Promise.race([
+          read,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new AppError('service.unavailable', `queue backend did not answer within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+          }),
+        ]);
       } finally {
         clearTimeout(timer);
       }

@@ -15,6 +15,8 @@ import { AppError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import { createMetricsRegistry } from '../metrics';
 import { createQueueFactory, type QueueFactory } from '../queue/queue-factory';
+import { registerQueueMetrics } from '../queue/queue-metrics';
+import { registerDatabasePoolMetrics } from '../db/pool-metrics';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { loadAdminApiKey, loadOracleKey, type OracleKey } from './oracle-keys';
 import type { ReadinessCheck } from '../http/create-http-server';
@@ -92,12 +94,16 @@ export async function createAppContext(config: Config, options: AppContextOption
     { name: 'database', check: () => databaseIsReachable(database.sql) },
     { name: 'queue', check: () => queues.isReachable() },
   ];
+  const metrics = createMetricsRegistry(options.processName);
+  // Read at each scrape, bounded like the readiness checks.
+  registerQueueMetrics(metrics, queues);
+  registerDatabasePoolMetrics(metrics, database.sql);
   let closing: Promise<void> | undefined;
   return {
     config,
     logger,
     clock: options.clock ?? systemClock,
-    metrics: createMetricsRegistry(options.processName),
+    metrics,
     database,
     queues,
     oracleKey,
