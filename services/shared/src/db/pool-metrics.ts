@@ -9,6 +9,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Sql } from './client';
+import { withTimeout } from '../runtime/with-timeout';
 
 export interface PoolMetricsOptions {
   /** How long the probe may take before it counts as failed (default 2 s, as /ready). */
@@ -29,18 +30,15 @@ export function registerDatabasePoolMetrics(registry: Registry, sql: Sql, option
     collect() {
       lastProbe = (async () => {
         const started = performance.now();
-        let timer: NodeJS.Timeout | undefined;
-        const probe = sql`select 1`.execute();
-        probe.catch(() => {});
         try {
-          await Promise.race([probe, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('probe timed out')), timeoutMs)))]);
+          await withTimeout(sql`select 1`.execute(), timeoutMs, () => {
+            throw new Error('probe timed out');
+          });
           this.set((performance.now() - started) / 1000);
         } catch {
           // Not a number, rather than a time it did not take.
           this.set(Number.NaN);
           failures?.inc();
-        } finally {
-          clearTimeout(timer);
         }
       })();
       return lastProbe;

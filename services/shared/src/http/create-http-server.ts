@@ -16,6 +16,7 @@ import { AppError } from '../errors';
 import { errorHandler, toErrorBody } from './error-handler';
 import { findNonFiniteNumber, findUndecodableQuery, findUnstorableText } from './input-guards';
 import { registerHttpMetrics } from './http-metrics';
+import { withTimeout } from '../runtime/with-timeout';
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -146,13 +147,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       // command queued until Redis returns) is not ready, rather than a probe left hanging.
       const timeoutMs = options.readinessTimeoutMs ?? 2000;
       const bounded = async (r: ReadinessCheck): Promise<boolean> => {
-        let timer: NodeJS.Timeout | undefined;
         try {
-          return await Promise.race([r.check(), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+          return await withTimeout(r.check(), timeoutMs, () => false);
         } catch {
           return false;
-        } finally {
-          clearTimeout(timer);
         }
       };
       const results = await Promise.all(options.readiness.map(async (r) => [r.name, await bounded(r)] as const));

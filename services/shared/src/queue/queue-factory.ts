@@ -10,6 +10,7 @@ import { Value } from 'typebox/value';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { queueRegistry, type PayloadOf, type QueueName } from './registry';
+import { withTimeout } from '../runtime/with-timeout';
 
 export type QueueBackendConfig =
   | { kind: 'redis'; url: string; prefix: string }
@@ -94,19 +95,10 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
   // After addTimeoutMs the add fails as service.unavailable; producers only enqueue work they can
   // derive again from rows (the verifier's claims expire), and should the add still go through once
   // Redis is back, a duplicate job finds its rows done.
-  const bounded = async <T>(pending: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        pending,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new AppError('service.unavailable', `queue backend did not take the job within ${addTimeoutMs} ms`)), addTimeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const bounded = <T>(pending: Promise<T>): Promise<T> =>
+    withTimeout(pending, addTimeoutMs, () => {
+      throw new AppError('service.unavailable', `queue backend did not take the job within ${addTimeoutMs} ms`);
+    });
   const redisIsReady = () => redisConnections.every((c) => c.status === 'ready');
 
   // One connection for producers; BullMQ duplicates it for blocking worker reads.
@@ -197,8 +189,6 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
     async isReachable() {
       // Bounded: a command sent while Redis is down waits in ioredis's offline queue until it comes
       // back (maxRetriesPerRequest: null, as BullMQ requires), so /ready would never answer.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), readyTimeoutMs)));
       const probe = async (): Promise<boolean> => {
         if (backend.kind === 'redis') {
           const c = (sharedRedis ??= redis());
@@ -211,11 +201,9 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
         return true;
       };
       try {
-        return await Promise.race([probe(), timeout]);
+        return await withTimeout(probe(), readyTimeoutMs, () => false);
       } catch {
         return false;
-      } finally {
-        clearTimeout(timer);
       }
     },
     async jobCounts() {
@@ -225,24 +213,15 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
       // gets no numbers rather than one more pending command each time.
       const status = sharedRedis?.status;
       if (status === 'reconnecting' || status === 'close' || status === 'end') throw new AppError('service.unavailable', 'queue backend not connected');
-      let timer: NodeJS.Timeout | undefined;
       const read = Promise.all(
         opened.map(async (q) => {
           const counts = await q.raw.getJobCounts(...JOB_COUNT_STATES);
           return { queue: q.raw.name, counts: Object.fromEntries(JOB_COUNT_STATES.map((state) => [state, counts[state] ?? 0])) as Record<JobCountState, number> };
         }),
       );
-      read.catch(() => {});
-      try {
-        return await Promise.race([
-          read,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new AppError('service.unavailable', `queue backend did not answer within ${readyTimeoutMs} ms`)), readyTimeoutMs);
-          }),
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return withTimeout(read, readyTimeoutMs, () => {
+        throw new AppError('service.unavailable', `queue backend did not answer within ${readyTimeoutMs} ms`);
+      });
     },
     closeWorker,
     async close() {
