@@ -63,6 +63,11 @@ export interface QueueFactoryOptions {
   addTimeoutMs?: number;
 }
 
+/** A Redis connection that is down: a command sent now would wait in ioredis's offline queue until it is back. */
+function isDisconnected(status: string | undefined): boolean {
+  return status === 'reconnecting' || status === 'close' || status === 'end';
+}
+
 /** How often one repeated connection error is logged again while the backend stays down. */
 export const QUEUE_ERROR_LOG_INTERVAL_MS = 60_000;
 
@@ -192,7 +197,7 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
       const probe = async (): Promise<boolean> => {
         if (backend.kind === 'redis') {
           const c = (sharedRedis ??= redis());
-          if (c.status === 'reconnecting' || c.status === 'close' || c.status === 'end') return false;
+          if (isDisconnected(c.status)) return false;
           return (await c.ping()) === 'PONG';
         }
         const q = [...queues.values()][0]?.raw ?? newQueue(queueRegistry.verifyBeacons.name);
@@ -211,8 +216,7 @@ export function createQueueFactory(backend: QueueBackendConfig, options: QueueFa
       if (opened.length === 0) return [];
       // While Redis is down a command would wait in the offline queue until it returns; a scrape
       // gets no numbers rather than one more pending command each time.
-      const status = sharedRedis?.status;
-      if (status === 'reconnecting' || status === 'close' || status === 'end') throw new AppError('service.unavailable', 'queue backend not connected');
+      if (isDisconnected(sharedRedis?.status)) throw new AppError('service.unavailable', 'queue backend not connected');
       const read = Promise.all(
         opened.map(async (q) => {
           const counts = await q.raw.getJobCounts(...JOB_COUNT_STATES);
