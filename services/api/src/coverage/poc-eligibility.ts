@@ -7,15 +7,14 @@
  * problem to their owners, so every view shows null and says why.
  */
 import { Type } from 'typebox';
+import type { HotspotCapability } from '@cov/shared/poc/context';
 
-export type Capability = 'full' | 'data_only';
-
-export function pocEligible(capability: Capability): boolean {
+export function pocEligible(capability: HotspotCapability): boolean {
   return capability === 'full';
 }
 
 /** The transmit scale to show: the density rule's for a full hotspot, none for a data-only one. */
-export function shownTransmitScale(capability: Capability, scale: number): number | null {
+export function shownTransmitScale(capability: HotspotCapability, scale: number): number | null {
   return pocEligible(capability) ? scale : null;
 }
 

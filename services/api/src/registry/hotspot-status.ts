@@ -10,7 +10,8 @@ import { Type, type Static } from 'typebox';
 import type postgres from 'postgres';
 import { HIP104_HEX_DENSITY_PARAMS } from '@cov/shared/rewards/hex-density';
 import type { Snapshot } from '../coverage/coverage-snapshot';
-import { PocEligibleSchema, pocEligible, shownTransmitScale, transmitScaleSchema, type Capability } from '../coverage/poc-eligibility';
+import { PocEligibleSchema, pocEligible, shownTransmitScale, transmitScaleSchema } from '../coverage/poc-eligibility';
+import type { HotspotCapability } from '@cov/shared/poc/context';
 import { asFraudAction, FraudAction } from '../rewards/fraud-action';
 
 export const HotspotStatus = Type.Object({
@@ -83,7 +84,7 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
   if (addresses.length === 0) return out;
   const [capabilities, activities, lifetime, denied, flagged] = await Promise.all([
     // The snapshot holds asserted hotspots only; a data-only hotspot needs no location to be one.
-    sql<{ a: string; c: Capability }[]>`select address as a, capability as c from hotspots where address = any(${addresses})`,
+    sql<{ a: string; c: HotspotCapability }[]>`select address as a, capability as c from hotspots where address = any(${addresses})`,
     lastActivities(sql, addresses),
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
     deniedKeys(sql, addresses),
