@@ -88,7 +88,8 @@ const PHY_PAYLOAD_KEY = quotedKey('phyPayload');
 
 class LoadGenerator {
   private gateways: { eui: string; socket: dgram.Socket }[] = [];
-  private routerPort = 0;
+  /** Whether the gateways' sockets are connected to the router (after the first `target`). */
+  private connected = false;
   private pushAcks = 0;
   /** While the send window is full: resumes sending once this many PUSH_ACKs are in. */
   private ackWaiter: { resumeAt: number; resume: () => void } | undefined;
@@ -106,8 +107,19 @@ class LoadGenerator {
   private httpServer: http.Server | undefined;
   private lnsSocket: dgram.Socket | undefined;
 
+  /**
+   * Connects every gateway's socket to the router, as a Semtech packet forwarder connects its own:
+   * a send then names no address, so Node skips its per-datagram address lookup (a `dns.lookup`
+   * deferred to the next tick even for an IP literal) and the kernel its per-datagram route lookup.
+   */
   async target(c: Extract<LoadCommand, { cmd: 'target' }>): Promise<null> {
-    this.routerPort = c.routerPort;
+    await Promise.all(
+      this.gateways.map(({ socket }) => {
+        if (this.connected) socket.disconnect();
+        return new Promise<void>((r) => socket.connect(c.routerPort, '127.0.0.1', r));
+      }),
+    );
+    this.connected = true;
     return null;
   }
 
@@ -115,6 +127,8 @@ class LoadGenerator {
     for (const eui of c.gatewayEuis) {
       const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: 1 << 20 });
       socket.on('message', this.onPushAck);
+      // A connected socket reports ICMP errors (the router's port closed between runs); a lost datagram is the window's business.
+      socket.on('error', () => {});
       await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
       this.gateways.push({ eui, socket });
     }
@@ -178,15 +192,21 @@ class LoadGenerator {
     this.lastReceiveMs = now;
   };
 
+  /** The baseline's sender: a socket of its own, unconnected as it always was, so the baseline is comparable with earlier runs. */
   async raw(c: Extract<LoadCommand, { cmd: 'raw' }>): Promise<{ sent: number }> {
     const d = pushData(this.gateways[0]!.eui, 1, uplinkBytes(1, 1), 1, -80);
-    const socket = this.gateways[0]!.socket;
+    const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: 1 << 20 });
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
     let sent = 0;
-    while (sent < c.datagrams) {
-      const burst = Math.min(256, c.datagrams - sent);
-      await Promise.all(Array.from({ length: burst }, () => new Promise<void>((r) => socket.send(d, c.port, '127.0.0.1', () => r()))));
-      sent += burst;
-      await new Promise((r) => setImmediate(r));
+    try {
+      while (sent < c.datagrams) {
+        const burst = Math.min(256, c.datagrams - sent);
+        await Promise.all(Array.from({ length: burst }, () => new Promise<void>((r) => socket.send(d, c.port, '127.0.0.1', () => r()))));
+        sent += burst;
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      socket.close();
     }
     return { sent };
   }
@@ -220,6 +240,7 @@ class LoadGenerator {
       }
     }
     const sockets = this.gateways.map((g) => g.socket);
+    const send = (d: number) => sockets[gatewayOf[d]!]!.send(all, offset[d]!, offset[d + 1]! - offset[d]!);
     const cpuAtStart = threadCpuMs();
     const started = performance.now();
     let sentDatagrams = 0;
@@ -235,7 +256,6 @@ class LoadGenerator {
         if (i % 256 === 0) await new Promise((r) => setImmediate(r));
       }
       this.sentAtMs[i] = performance.now();
-      const send = (d: number) => sockets[gatewayOf[d]!]!.send(all, offset[d]!, offset[d + 1]! - offset[d]!, this.routerPort, '127.0.0.1');
       const delayedCopy = c.mode === 'latency' && c.lastCopyDelayMs !== undefined && c.copies > 1 ? (i + 1) * c.copies - 1 : -1;
       for (let d = i * c.copies; d < (i + 1) * c.copies; d++) {
         if (d === delayedCopy) setTimeout(send, c.lastCopyDelayMs, d);
