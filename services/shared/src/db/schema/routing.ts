@@ -382,7 +382,9 @@ export const routeDropsDaily = pgTable(
  * daily stats and deletes it in the same transaction, so every row is expanded exactly once,
  * including rows a crashed router left behind (any router settles them). JSON text, as the router
  * built it: decisions with their bought copies (and their settled `outcomes`, same order), drops
- * counted outside decisions, and copies heard after a purchase.
+ * counted outside decisions, and copies heard after a purchase. Its columns are compressed with lz4
+ * where the server has it (migration 0022_burn_journal_lz4: drizzle cannot declare a column's
+ * compression), since the router writes them on its critical path.
  */
 export const burnJournal = pgTable('burn_journal', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
