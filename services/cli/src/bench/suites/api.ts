@@ -20,6 +20,7 @@ import { applyMigrations } from '@cov/shared/db/migrate';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { BenchResult, BenchSuite } from '../bench-suite';
+import { processCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { freePort, startProcess, stopProcess } from '../server-process';
 
 const DAY = 86_400_000;
@@ -46,10 +47,23 @@ async function withoutBodyDecoding<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function cannon(url: string, requests: { path: string }[] | undefined, headers: Record<string, string>, seconds: number) {
+/**
+ * One autocannon run against the server process `serverPid`. Besides the rates it reads the
+ * server's CPU time (all its threads, from /proc) before and after: CPU per request hardly depends
+ * on what else the machine runs, where requests per second move by tens of percent from run to
+ * run on a shared host, so it is the figure to compare code by.
+ */
+async function cannon(serverPid: number | undefined, url: string, requests: { path: string }[] | undefined, headers: Record<string, string>, seconds: number) {
+  const cpuBeforeMs = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const result = await withoutBodyDecoding(() => autocannon({ url, connections: 16, duration: seconds, headers, ...(requests ? { requests: requests.map((r) => ({ method: 'GET' as const, path: r.path })) } : {}) }));
-  return { rps: result.requests.average, p99: result.latency.p99, maxMs: result.latency.max, non2xx: result.non2xx, bytesPerAnswer: result.requests.total ? result.throughput.total / result.requests.total : 0 };
+  const cpuAfterMs = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  const answered = result.requests.total;
+  const serverCpuUsPerRequest = cpuBeforeMs === undefined || cpuAfterMs === undefined || answered === 0 ? undefined : ((cpuAfterMs - cpuBeforeMs) * 1000) / answered;
+  return { rps: result.requests.average, p99: result.latency.p99, maxMs: result.latency.max, non2xx: result.non2xx, bytesPerAnswer: answered ? result.throughput.total / answered : 0, serverCpuUsPerRequest };
 }
+
+/** `, server 41.5 us CPU per request` (empty where /proc cannot be read). */
+const cpuText = (r: { serverCpuUsPerRequest: number | undefined }) => (r.serverCpuUsPerRequest === undefined ? '' : `, server ${r.serverCpuUsPerRequest.toFixed(1)} us CPU per request`);
 
 export const suite: BenchSuite = {
   name: 'api',
@@ -115,12 +129,12 @@ export const suite: BenchSuite = {
         const range = `min_time=${new Date(nowMs - 30 * DAY).toISOString()}&max_time=${new Date(nowMs).toISOString()}`;
         // Reaches past the last computed epoch, so it is never served from the immutable-answer cache.
         const year = `min_time=${new Date(nowMs - 365 * DAY).toISOString()}&max_time=${new Date(nowMs + DAY).toISOString()}`;
-        const baseline = await cannon(`http://127.0.0.1:${barePort}/bare`, undefined, {}, 5);
-        ctx.log(`bare route: ${Math.round(baseline.rps)} req/s, p99 ${baseline.p99} ms`);
-        const rewards = await cannon(apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards?${range}` })), headers, 10);
-        ctx.log(`rewards: ${Math.round(rewards.rps)} req/s, p99 ${rewards.p99} ms, non-2xx ${rewards.non2xx}`);
-        const yearly = await cannon(apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards?${year}&bucket=week` })), headers, 10);
-        ctx.log(`rewards (year, weekly): ${Math.round(yearly.rps)} req/s, p99 ${yearly.p99} ms, non-2xx ${yearly.non2xx}`);
+        const baseline = await cannon(bare.pid, `http://127.0.0.1:${barePort}/bare`, undefined, {}, 5);
+        ctx.log(`bare route: ${Math.round(baseline.rps)} req/s, p99 ${baseline.p99} ms${cpuText(baseline)}`);
+        const rewards = await cannon(api.pid, apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards?${range}` })), headers, 10);
+        ctx.log(`rewards: ${Math.round(rewards.rps)} req/s, p99 ${rewards.p99} ms, non-2xx ${rewards.non2xx}${cpuText(rewards)}`);
+        const yearly = await cannon(api.pid, apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards?${year}&bucket=week` })), headers, 10);
+        ctx.log(`rewards (year, weekly): ${Math.round(yearly.rps)} req/s, p99 ${yearly.p99} ms, non-2xx ${yearly.non2xx}${cpuText(yearly)}`);
         // Every browser and map client sends Accept-Encoding, so the coverage aim is measured as a
         // browser asks (brotli preferred); the uncompressed figure is measured and reported too.
         const coveragePaths = [{ path: '/v1/coverage/hexes?res=8&bbox=2.0,48.6,2.8,49.15' }, { path: '/v1/coverage/hexes?res=7&bbox=2.0,48.6,2.8,49.15' }];
@@ -129,11 +143,11 @@ export const suite: BenchSuite = {
         const warmStarted = performance.now();
         for (const { path } of coveragePaths) await fetch(`${apiUrl}${path}`, { headers }).then((r) => r.arrayBuffer());
         ctx.log(`coverage snapshot and first answers built in ${Math.round(performance.now() - warmStarted)} ms`);
-        const coverage = await cannon(apiUrl, coveragePaths, { ...headers, 'accept-encoding': 'gzip, br' }, 10);
+        const coverage = await cannon(api.pid, apiUrl, coveragePaths, { ...headers, 'accept-encoding': 'gzip, br' }, 10);
         const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-        ctx.log(`coverage (accept-encoding gzip, br): ${Math.round(coverage.rps)} req/s, p99 ${coverage.p99} ms, max ${coverage.maxMs} ms, ${kb(coverage.bytesPerAnswer)} per answer, non-2xx ${coverage.non2xx}`);
-        const coveragePlain = await cannon(apiUrl, coveragePaths, headers, 10);
-        ctx.log(`coverage (no accept-encoding): ${Math.round(coveragePlain.rps)} req/s, p99 ${coveragePlain.p99} ms, max ${coveragePlain.maxMs} ms, ${kb(coveragePlain.bytesPerAnswer)} per answer, non-2xx ${coveragePlain.non2xx}`);
+        ctx.log(`coverage (accept-encoding gzip, br): ${Math.round(coverage.rps)} req/s, p99 ${coverage.p99} ms, max ${coverage.maxMs} ms, ${kb(coverage.bytesPerAnswer)} per answer, non-2xx ${coverage.non2xx}${cpuText(coverage)}`);
+        const coveragePlain = await cannon(api.pid, apiUrl, coveragePaths, headers, 10);
+        ctx.log(`coverage (no accept-encoding): ${Math.round(coveragePlain.rps)} req/s, p99 ${coveragePlain.p99} ms, max ${coveragePlain.maxMs} ms, ${kb(coveragePlain.bytesPerAnswer)} per answer, non-2xx ${coveragePlain.non2xx}${cpuText(coveragePlain)}`);
         const note = `${hotspots} hotspots x ${EPOCHS} epochs = ${n} reward rows`;
         results.push(
           { name: 'bare Fastify route p99', value: baseline.p99, unit: 'ms' },
@@ -146,6 +160,18 @@ export const suite: BenchSuite = {
           { name: 'coverage hexes (no accept-encoding: uncompressed) throughput', value: coveragePlain.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `${kb(coveragePlain.bytesPerAnswer)} per answer` },
           { name: 'coverage hexes (uncompressed) p99', value: coveragePlain.p99, unit: 'ms', notes: `non-2xx ${coveragePlain.non2xx}` },
         );
+        // Server CPU per request beside the bare route's: the comparison that holds on a busy host.
+        const bareCpuUs = baseline.serverCpuUsPerRequest;
+        const cpuRows: [string, number | undefined][] = [
+          ['rewards (30 computed days by epoch)', rewards.serverCpuUsPerRequest],
+          ['rewards (365 days by week, open range)', yearly.serverCpuUsPerRequest],
+          ['coverage hexes (accept-encoding gzip, br)', coverage.serverCpuUsPerRequest],
+          ['coverage hexes (uncompressed)', coveragePlain.serverCpuUsPerRequest],
+        ];
+        for (const [what, us] of cpuRows) {
+          if (us === undefined || bareCpuUs === undefined) continue;
+          results.push({ name: `${what} server CPU per request`, value: us, unit: 'us', baselineName: 'bare Fastify route server CPU per request', baselineValue: bareCpuUs });
+        }
       } finally {
         await stopProcess(api);
         await stopProcess(bare);
