@@ -12,14 +12,12 @@
  */
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { latLngToCell } from 'h3-js';
-import { loadConfig } from '@cov/shared/config/config';
 import { connectDatabase } from '@cov/shared/db/client';
 import { applyMigrations } from '@cov/shared/db/migrate';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
-import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { BenchResult, BenchSuite } from '../bench-suite';
+import { createBenchDatabase } from '../bench-database';
 import { processCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { freePort, startProcess, stopProcess } from '../server-process';
 
@@ -69,12 +67,9 @@ export const suite: BenchSuite = {
   name: 'api',
   description: 'rewards and coverage endpoints (autocannon) vs a bare Fastify route',
   async run(ctx) {
-    const config = loadConfig();
     const hotspots = Math.max(2000, Math.round(400_000 * ctx.scale));
-    const dbName = `cov_bench_api_${Date.now()}`;
-    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const benchDb = await createBenchDatabase('api');
+    const url = benchDb.url;
     const results: BenchResult[] = [];
     try {
       const setup = connectDatabase(url, { maxConnections: 2 });
@@ -177,8 +172,7 @@ export const suite: BenchSuite = {
         await stopProcess(bare);
       }
     } finally {
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
+      await benchDb.drop();
     }
     return results;
   },

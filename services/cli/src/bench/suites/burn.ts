@@ -14,18 +14,16 @@
  * its own line.
  */
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
-import { loadConfig } from '@cov/shared/config/config';
 import { connectDatabase, type Sql } from '@cov/shared/db/client';
 import { applyMigrations } from '@cov/shared/db/migrate';
 import { processCpuMs } from '@cov/shared/runtime/proc-cpu';
-import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { RouteConfig } from '@cov/shared/routing/routing-config';
 import type { BurnBatch } from '@cov/router/burn-batcher';
 import { PgBurnStore } from '@cov/router/burn-store';
 import type { RouteDecision } from '@cov/router/route-decision';
 import type { UplinkCopy } from '@cov/router/uplink-copy';
 import type { BenchResult, BenchSuite } from '../bench-suite';
+import { createBenchDatabase } from '../bench-database';
 
 const ORG_ID = '00000000-0000-4000-8000-0000000000a1';
 const ROUTE_IDS = ['00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000b2'];
@@ -128,12 +126,9 @@ export const suite: BenchSuite = {
   name: 'burn',
   description: 'PostgreSQL CPU per decision of the burn commit, the journal settle and their vacuum, alone',
   async run(ctx) {
-    const config = loadConfig();
     const decisions = Math.max(20_000, Math.round(300_000 * ctx.scale));
-    const dbName = `cov_bench_burn_${Date.now()}`;
-    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const db = connectDatabase(withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName), { maxConnections: 1 });
+    const benchDb = await createBenchDatabase('burn');
+    const db = connectDatabase(benchDb.url, { maxConnections: 1 });
     try {
       await applyMigrations(db.db);
       for (const t of WRITTEN_TABLES) await db.sql.unsafe(`alter table ${t} set (autovacuum_enabled = off)`);
@@ -161,8 +156,7 @@ export const suite: BenchSuite = {
       return results;
     } finally {
       await db.close();
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
+      await benchDb.drop();
     }
   },
 };

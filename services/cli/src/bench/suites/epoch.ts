@@ -30,11 +30,11 @@ import { heliumAddressUtils } from '@cov/shared/helium/interop';
 import { createLogger } from '@cov/shared/logger';
 import { Registry } from '@cov/shared/metrics';
 import { ed25519PublicKey } from '@cov/shared/rewards/manifest-canonical';
-import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import { computeEpoch } from '@cov/rewarder/compute-epoch';
 import { activateParameterSet } from '@cov/rewarder/parameter-set-activation';
 import { parameterSetFromConfig } from '@cov/rewarder/parameter-set';
 import { rewarderMetrics } from '@cov/rewarder/rewarder-metrics';
+import { createBenchDatabase } from '../bench-database';
 import type { BenchSuite } from '../bench-suite';
 import { mulberry32 as prng } from '@cov/shared/seeded-random';
 
@@ -210,10 +210,8 @@ export const suite: BenchSuite = {
   async run(ctx) {
     const config = loadConfig();
     const n = Math.max(1000, Math.round(400_000 * ctx.scale));
-    const dbName = `cov_bench_epoch_${Date.now()}`;
-    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const benchDb = await createBenchDatabase('epoch');
+    const url = benchDb.url;
     const manifestsDir = mkdtempSync(join(tmpdir(), 'cov-bench-manifests-'));
     try {
       const setup = connectDatabase(url, { maxConnections: 1 });
@@ -253,8 +251,7 @@ export const suite: BenchSuite = {
       ];
     } finally {
       rmSync(manifestsDir, { recursive: true, force: true });
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
+      await benchDb.drop();
     }
   },
 };

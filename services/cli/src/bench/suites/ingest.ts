@@ -11,7 +11,6 @@
 import { createPrivateKey, createPublicKey, sign as nativeSign } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import postgres from 'postgres';
 import { loadConfig } from '@cov/shared/config/config';
 import { connectDatabase } from '@cov/shared/db/client';
 import { applyMigrations } from '@cov/shared/db/migrate';
@@ -19,7 +18,7 @@ import { keypairFromLabel, verify, type Keypair } from '@cov/shared/helium/keys'
 import { encodeWitnessReport, witnessReportSigningBytes, timestampNsFromMs, type WitnessReport } from '@cov/shared/helium/reports';
 import { encodeDelimitedBatch } from '@cov/shared/helium/batch';
 import { processCpuMs } from '@cov/shared/runtime/proc-cpu';
-import { withDatabaseName } from '@cov/shared/testing/test-database-names';
+import { createBenchDatabase } from '../bench-database';
 import type { BenchSuite } from '../bench-suite';
 import { freePort, startProcess, stopProcess } from '../server-process';
 
@@ -86,10 +85,8 @@ export const suite: BenchSuite = {
     const allCores = await rawVerifyRateAllCores(hotspots[0]!, 2);
     ctx.log(`raw verify on ${allCores.threads} threads at once: ${Math.round(allCores.rate)}/s`);
 
-    const dbName = `cov_bench_${Date.now()}`;
-    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const benchDb = await createBenchDatabase('ingest');
+    const url = benchDb.url;
     try {
       const setup = connectDatabase(url, { maxConnections: 2 });
       await applyMigrations(setup.db);
@@ -173,8 +170,7 @@ export const suite: BenchSuite = {
         await stopProcess(server);
       }
     } finally {
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
+      await benchDb.drop();
     }
   },
 };

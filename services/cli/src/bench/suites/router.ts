@@ -20,18 +20,17 @@
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { startNode } from '@cov/app/compose';
 import { loadConfig } from '@cov/shared/config/config';
 import { connectDatabase } from '@cov/shared/db/client';
 import { applyMigrations } from '@cov/shared/db/migrate';
 import { createLogger } from '@cov/shared/logger';
-import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import type { RouterServiceModule } from '@cov/router/service';
 import { measureJsPath } from '@cov/router/testing/js-path-probe';
 import { procStatCpuMs } from '@cov/shared/runtime/proc-cpu';
 import { request, startLoadWorker, type RunResult, type SetupResult } from '@cov/router/testing/load-worker';
 import type { BenchResult, BenchSuite } from '../bench-suite';
+import { createBenchDatabase } from '../bench-database';
 import { cpuSpentMs, postgresCpuMs } from '../postgres-cpu';
 
 const GATEWAYS = 50;
@@ -91,10 +90,9 @@ export const suite: BenchSuite = {
     const latencySeconds = Math.max(3, Math.round(10 * ctx.scale));
     const jsPath = await measureJsPath(Math.max(20_000, Math.round(100_000 * ctx.scale)));
     ctx.log(`JS path without sockets or database: ${jsPath.pathUs.toFixed(1)} us CPU per uplink (JSON.parse of its datagrams: ${jsPath.jsonParseUs.toFixed(1)} us)`);
-    const dbName = `cov_bench_router_${Date.now()}`;
-    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const benchDb = await createBenchDatabase('router');
+    const { name: dbName, admin } = benchDb;
+    const url = benchDb.url;
     const worker = startLoadWorker();
     try {
       const euis = Array.from({ length: GATEWAYS }, (_, i) => `b0000000000000${i.toString(16).padStart(2, '0')}`);
@@ -322,8 +320,7 @@ export const suite: BenchSuite = {
       }
     } finally {
       await worker.terminate();
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
+      await benchDb.drop();
     }
   },
 };

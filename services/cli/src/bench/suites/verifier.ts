@@ -24,11 +24,11 @@ import type { HotspotInfo, WitnessCheckContext } from '@cov/shared/poc/context';
 import { verifyWitness } from '@cov/shared/poc/witness-checks';
 import { linkBudget } from '@cov/shared/poc/witness-link-checks';
 import { getRegionPlan } from '@cov/shared/regions/region-plan';
-import { withDatabaseName } from '@cov/shared/testing/test-database-names';
 import { claimBeacons, readyBeaconIds } from '@cov/verifier/batch-repository';
 import { DenylistCache } from '@cov/verifier/denylist-repository';
 import { verifyBeaconBatch } from '@cov/verifier/verify-beacon-batch';
 import { verifierSettingsFrom } from '@cov/verifier/verifier-settings';
+import { createBenchDatabase } from '../bench-database';
 import type { BenchSuite } from '../bench-suite';
 import { cpuSpentMs, postgresCpuMs } from '../postgres-cpu';
 
@@ -65,7 +65,6 @@ export const suite: BenchSuite = {
   name: 'verifier',
   description: 'witness reports verified per second (batches of 500 beacons, 4 in flight) vs the pure checks alone and a raw SELECT',
   async run(ctx) {
-    const config = loadConfig();
     const random = rng(42);
     const hotspotCount = Math.max(400, Math.round(5000 * ctx.scale));
     const windows = 4;
@@ -161,10 +160,8 @@ export const suite: BenchSuite = {
     const pureRate = checked / ((performance.now() - checkStart) / 1000);
     ctx.log(`pure checks: ${Math.round(pureRate)} witnesses/s (${((validInSample / checked) * 100).toFixed(0)} % valid)`);
 
-    const dbName = `cov_bench_verifier_${Date.now()}`;
-    const admin = postgres(config.TEST_DATABASE_ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const url = withDatabaseName(config.TEST_DATABASE_ADMIN_URL, dbName);
+    const benchDb = await createBenchDatabase('verifier');
+    const url = benchDb.url;
     try {
       const database = connectDatabase(url, { maxConnections: 8 });
       const { sql } = database;
@@ -280,8 +277,7 @@ export const suite: BenchSuite = {
         await database.close();
       }
     } finally {
-      await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
+      await benchDb.drop();
     }
   },
 };
