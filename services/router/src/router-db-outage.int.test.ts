@@ -72,9 +72,11 @@ describe('routing through a database outage (postgres)', () => {
     await hear(1);
     await waitFor(() => delivered().includes(1), 'a packet before the outage');
 
-    // The database goes away: no new connections, and the router's are cut.
+    // The database goes away: no new connections, and the router's are cut. pg_terminate_backend
+    // only signals a backend, and one still starting up may not show the database yet: cut until
+    // none is left, so that no burn can still commit on a backend on its way out.
     await admin.unsafe(`alter database "${dbName}" allow_connections false`);
-    await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName}`;
+    await waitFor(async () => (await admin`select pg_terminate_backend(pid, 5000) from pg_stat_activity where datname = ${dbName}`).length === 0, 'no connection left to the database');
     const failedBefore = await metric('cov_router_dropped_total', 'burn_failed');
     const acksBefore = gateways[0]!.acks('PUSH_ACK');
     await hear(2);
@@ -100,12 +102,18 @@ describe('routing through a database outage (postgres)', () => {
       'a packet forwarded after the outage',
       30_000,
     );
-    await router.drain();
+    // A settle that failed on a connection cut by the outage is retried by the router's next settle
+    // (drain here, its sweep otherwise): wait until the journal is expanded.
+    const { sql } = node.ctx.database;
+    const journalRows = async () => (await sql<{ n: number }[]>`select count(*)::int as n from burn_journal`)[0]!.n;
+    await waitFor(async () => {
+      await router.drain();
+      return (await journalRows()) === 0;
+    }, 'the burn journal expanded');
 
     // The books: every delivered packet paid once (2 copies, 1 DC each) and recorded, nothing else.
     const paid = new Set(delivered());
     expect(paid.size).toBe(delivered().length);
-    const { sql } = node.ctx.database;
     const [balance] = await sql<{ dc: string }[]>`select dc_balance::text as dc from orgs where id = ${org.id}`;
     expect(Number(balance!.dc)).toBe(START_DC - 2 * paid.size);
     const [burned] = await sql<{ dc: string }[]>`select coalesce(-sum(amount_dc), 0)::text as dc from dc_ledger where org_id = ${org.id} and kind = 'burn'`;
@@ -114,8 +122,6 @@ describe('routing through a database outage (postgres)', () => {
     expect(logged.map((r) => [r.f_cnt, r.status, r.copies_bought])).toEqual([...paid].sort((a, b) => a - b).map((f) => [f, 'forwarded', 2]));
     const [copies] = await sql<{ n: number }[]>`select count(*)::int as n from packet_copies where org_id = ${org.id}`;
     expect(copies!.n).toBe(2 * paid.size);
-    const [journal] = await sql<{ n: number }[]>`select count(*)::int as n from burn_journal`;
-    expect(journal!.n).toBe(0);
     expect(paid.has(2) || paid.has(3)).toBe(false);
   });
 });

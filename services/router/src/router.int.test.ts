@@ -56,13 +56,17 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     return m ? Number(m[1]) : 0;
   };
 
-  /** Sends one PHYPayload as heard by the given gateways (RSSI per gateway), in that order. */
+  /**
+   * Sends one PHYPayload as heard by the given gateways (RSSI per gateway), in that order and at
+   * once: every datagram is sent before the router (in this process) reads any, so it takes them
+   * together in arrival order. Copies sent one event-loop turn apart could straddle the purchase
+   * the router makes ROUTER_PURCHASE_LEAD_MS before the close (on a busy machine, or while the
+   * embedded database holds the thread): the late copy is then bought in a later purchase, which
+   * is right, but not the packet these tests describe.
+   */
   async function hear(phy: Uint8Array, rssi: number[], from = gateways): Promise<number> {
     tmst += 10_000_000;
-    for (const [i, gw] of from.entries()) {
-      await gw.push([rxpkOf(phy, { tmst: tmst + i * 7, rssiDbm: rssi[i] ?? -100, snrDb: 5 })]);
-      await new Promise((r) => setTimeout(r, 3));
-    }
+    await Promise.all(from.map((gw, i) => gw.push([rxpkOf(phy, { tmst: tmst + i * 7, rssiDbm: rssi[i] ?? -100, snrDb: 5 })])));
     return tmst;
   }
 
@@ -541,10 +545,22 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const noRouteBefore = await metric('cov_router_dropped_total', 'no_route');
     const strangers = Array.from({ length: 40 }, (_, i) => rxpkOf(uplink('01000000', { nwkSKey: new Uint8Array(16), appSKey: new Uint8Array(16) }, i, Uint8Array.of(i)), { tmst: i, rssiDbm: -70, snrDb: 5 }));
     await gateways[3]!.push(strangers);
-    await waitFor(async () => (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore >= 15, 'throttled uplinks');
-    const throttled = (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore;
-    expect(throttled).toBeLessThanOrEqual(40 - 20); // 25 tokens, less the few copies the hotspot handed in over the last second
-    await waitFor(async () => (await metric('cov_router_dropped_total', 'no_route')) - noRouteBefore === 40 - throttled, 'the rest dropped for no route');
+    // Each uplink is either throttled or let through (and dropped for no route). How many are
+    // throttled depends on time: the bucket holds at most 25 tokens and refills at 25 a second
+    // while the router reads the datagram, so a slow read (a busy machine) throttles fewer than 15
+    // (gateway-ingress.test.ts checks the arithmetic on a fake clock). At most 20: 25 tokens, less
+    // the few copies the hotspot handed in over the last second.
+    const counts = async () => ({
+      throttled: (await metric('cov_router_dropped_total', 'gateway_throttled')) - throttledBefore,
+      noRoute: (await metric('cov_router_dropped_total', 'no_route')) - noRouteBefore,
+    });
+    const { throttled, noRoute } = await waitFor(async () => {
+      const c = await counts();
+      return c.throttled + c.noRoute >= 40 && c;
+    }, 'every uplink of the datagram throttled or routed');
+    expect(throttled + noRoute).toBe(40);
+    expect(throttled).toBeGreaterThan(0);
+    expect(throttled).toBeLessThanOrEqual(40 - 20);
   });
 
   it('drops bad datagrams with a counter and keeps serving', async () => {
