@@ -13,8 +13,8 @@ COPY services/api/package.json services/api/
 COPY services/app/package.json services/app/
 COPY services/cli/package.json services/cli/
 COPY firmware-sim/package.json firmware-sim/
-# npm ci runs it (postinstall): a fix to postgres.js, see its header.
-COPY scripts/patch-postgres-js.mjs scripts/
+# npm ci applies them (postinstall, patch-package): a fix to postgres.js, see README.
+COPY patches/ patches/
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 # DATA_DIR of the containers (docker-compose.yml): the processes run as node and write there (the

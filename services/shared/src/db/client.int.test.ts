@@ -1,7 +1,7 @@
 /**
  * The pool through an outage in which PostgreSQL refuses new connections: a query fails at once
  * rather than waiting for the database to come back, even on a connection whose backend was
- * terminated in the middle of a query (postgres.js 3.4.9 hung there; scripts/patch-postgres-js.mjs).
+ * terminated in the middle of a query (postgres.js 3.4.9 hung there; patches/postgres+3.4.9.patch, README).
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
