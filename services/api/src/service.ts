@@ -6,6 +6,7 @@ import etag from '@fastify/etag';
 import { Counter } from 'prom-client';
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { registerCors } from './http/cors';
+import { registerCompression } from './http/compression';
 import { registerRateLimits } from './http/rate-limits';
 import { isLiveApiKey } from './auth/api-keys';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
@@ -109,6 +110,9 @@ export const createApiService: ServiceFactory = async (ctx) => {
       await app.register(async (scope) => {
         await registerCors(scope, ctx.config.CORS_ORIGINS);
         await scope.register(etag, { weak: true });
+        // After the ETag plugin: its hook hashes the answer before this one compresses it, so a
+        // (weak) ETag names the representation whatever the coding.
+        await registerCompression(scope);
         closeRateLimits = await registerRateLimits(scope, {
           perMinute: ctx.config.RATE_LIMIT_PER_MINUTE,
           adminKeys,
