@@ -6,12 +6,12 @@
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { csvFormatParam, toCsv } from '../http/csv';
+import { precompress, sendPrecompressed, type PrecompressedAnswer } from '../http/precompressed-answers';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
@@ -70,35 +70,28 @@ async function cacheFor(computed: ComputedUntil, reply: FastifyReply, query: Tim
 
 /**
  * Answers over fully computed epochs never change, and owners' apps ask for the same ones again and
- * again (every app open, every dashboard refresh), so they are kept, serialised, with their ETag.
- * Keyed by the whole request URL; bounded in entries, bytes and age (a year of epochs is ~50 kB, so
- * the entry bound alone would let a crawler hold a gigabyte). Ranges that reach into an epoch not
- * yet computed, or are named relative to now, are never cached.
+ * again (every app open, every dashboard refresh), so they are kept as bytes with their gzip and
+ * brotli forms and their ETag (`precompressed-answers.ts`), built once on the thread pool: a repeat
+ * costs no serialising, hashing or compressing. Keyed by the whole request URL; bounded in
+ * entries, bytes and age (a year of epochs is ~50 kB, so the entry bound alone would let a crawler
+ * hold a gigabyte). Ranges that reach into an epoch not yet computed, or are named relative to
+ * now, are never cached.
  */
-export interface CachedAnswer {
-  body: string;
-  contentType: string;
-  etag: string;
-}
 export const IMMUTABLE_ANSWERS_MAX_BYTES = 64 * 1024 * 1024;
+const IMMUTABLE_CACHE_CONTROL = 'public, max-age=86400, immutable';
 export const createImmutableAnswers = () =>
-  new LRUCache<string, CachedAnswer>({
+  new LRUCache<string, PrecompressedAnswer>({
     max: 20_000,
     maxSize: IMMUTABLE_ANSWERS_MAX_BYTES,
-    // UTF-16 length: these answers are ASCII, one byte a character, plus the key and a little overhead.
-    sizeCalculation: (answer, url) => answer.body.length + url.length + 100,
+    sizeCalculation: (answer, url) => answer.identity.length + answer.gzip.length + answer.br.length + url.length + 100,
     ttl: 3_600_000,
   });
 const IMMUTABLE_ANSWERS = createImmutableAnswers();
 
-function sendCached(reply: FastifyReply, cached: CachedAnswer) {
-  return reply.header('cache-control', 'public, max-age=86400, immutable').header('etag', cached.etag).type(cached.contentType).send(cached.body);
-}
-
-function remember(reply: FastifyReply, url: string, body: string, contentType: string) {
-  const cached = { body, contentType, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
-  IMMUTABLE_ANSWERS.set(url, cached);
-  return sendCached(reply, cached);
+async function remember(request: FastifyRequest, reply: FastifyReply, body: string, contentType: string) {
+  const answer = await precompress(Buffer.from(body), contentType);
+  IMMUTABLE_ANSWERS.set(request.url, answer);
+  return sendPrecompressed(request, reply, answer, IMMUTABLE_CACHE_CONTROL);
 }
 
 const totalsOf = (rows: { beacon: bigint; witness: bigint; data: bigint; total: bigint }[]) => {
@@ -131,7 +124,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
       const immutable = await isImmutable(computed, request.query, range);
       const hit = immutable ? IMMUTABLE_ANSWERS.get(request.url) : undefined;
-      if (hit) return sendCached(reply, hit);
+      if (hit) return sendPrecompressed(request, reply, hit, IMMUTABLE_CACHE_CONTROL);
       const [, rows] = await Promise.all([
         requireKnownHotspot(deps.db, request.params.address),
         earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket),
@@ -141,7 +134,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
         request.query.format === 'csv'
           ? [toCsv(['start', 'epochs', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.beacon, d.witness, d.data, d.total])), 'text/csv; charset=utf-8']
           : [JSON.stringify({ bucket: request.query.bucket, data, totals: totalsOf(rows) }), 'application/json; charset=utf-8'];
-      if (immutable) return remember(reply, request.url, body, contentType);
+      if (immutable) return remember(request, reply, body, contentType);
       return reply.header('cache-control', 'public, max-age=60').type(contentType).send(body);
     },
   );

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
@@ -62,6 +64,32 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect(byEpoch.headers.get('cache-control')).toContain('immutable');
     const byWeek = await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&bucket=week`);
     expect(byWeek.body.data).toEqual([expect.objectContaining({ start: '2026-11-16T00:00:00.000Z', epochs: 3, total: (BIG + 408n).toString() })]);
+  });
+
+  it('keeps a final answer with its compressed forms: each coding decodes to the same bytes under the same ETag, and If-None-Match gets a 304', async () => {
+    const path = `/v1/hotspots/${a.address}/rewards?min_time=2026-11-18&max_time=2026-11-22&bucket=day`;
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; encoding: string | undefined; etag: string | undefined; body: Buffer }>((resolve, reject) => {
+        httpRequest(`${node.httpBaseUrl}${path}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], etag: res.headers.etag, body: Buffer.concat(chunks) }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const first = await raw({});
+    const plain = await raw({});
+    const br = await raw({ 'accept-encoding': 'br' });
+    const gzip = await raw({ 'accept-encoding': 'gzip' });
+    expect([first.status, first.encoding, plain.encoding, br.encoding, gzip.encoding]).toEqual([200, undefined, undefined, 'br', 'gzip']);
+    expect(plain.body.equals(first.body)).toBe(true);
+    expect(brotliDecompressSync(br.body).equals(first.body)).toBe(true);
+    expect(gunzipSync(gzip.body).equals(first.body)).toBe(true);
+    expect(JSON.parse(first.body.toString()).totals.total).toBe((BIG + 408n).toString());
+    expect(new Set([first.etag, plain.etag, br.etag, gzip.etag]).size).toBe(1);
+    const revalidated = await raw({ 'accept-encoding': 'br', 'if-none-match': first.etag! });
+    expect([revalidated.status, revalidated.body.length]).toEqual([304, 0]);
   });
 
   it('answers a relative range for the time it is asked at, never from an answer cached at another time', async () => {
