@@ -1,8 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { rawHttpGet } from '@cov/shared/testing/raw-http-get';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 
 const DAY = 86_400_000;
@@ -68,16 +68,10 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
 
   it('keeps a final answer with its compressed forms: each coding decodes to the same bytes under the same ETag, and If-None-Match gets a 304', async () => {
     const path = `/v1/hotspots/${a.address}/rewards?min_time=2026-11-18&max_time=2026-11-22&bucket=day`;
-    const raw = (headers: Record<string, string>) =>
-      new Promise<{ status: number; encoding: string | undefined; etag: string | undefined; body: Buffer }>((resolve, reject) => {
-        httpRequest(`${node.httpBaseUrl}${path}`, { headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], etag: res.headers.etag, body: Buffer.concat(chunks) }));
-        })
-          .on('error', reject)
-          .end();
-      });
+    const raw = async (headers: Record<string, string>) => {
+      const answer = await rawHttpGet(`${node.httpBaseUrl}${path}`, headers);
+      return { ...answer, encoding: answer.headers['content-encoding'], etag: answer.headers.etag as string | undefined };
+    };
     const first = await raw({});
     const plain = await raw({});
     const br = await raw({ 'accept-encoding': 'br' });

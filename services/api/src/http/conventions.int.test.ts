@@ -1,22 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { rawHttpGet } from '@cov/shared/testing/raw-http-get';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
-
-/** A GET through node:http, which (unlike fetch) shows the bytes as sent, not decoded. */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    httpRequest(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 describe.each(['postgres+redis', 'embedded'] as const)('API conventions (%s)', (mode) => {
   let node: TestNode;
@@ -96,26 +82,26 @@ describe.each(['postgres+redis', 'embedded'] as const)('API conventions (%s)', (
     }
     const url = `${node.httpBaseUrl}/v1/owners/${owner.address}/hotspots`;
     const auth = { authorization: `Bearer ${node.adminKey}` };
-    const plain = await rawGet(url, auth);
+    const plain = await rawHttpGet(url, auth);
     expect(plain.status).toBe(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.length).toBeGreaterThan(1024);
 
-    const br = await rawGet(url, { ...auth, 'accept-encoding': 'gzip, deflate, br' });
+    const br = await rawHttpGet(url, { ...auth, 'accept-encoding': 'gzip, deflate, br' });
     expect([br.status, br.headers['content-encoding'], br.headers.vary]).toEqual([200, 'br', 'accept-encoding']);
     expect(br.body.length).toBeLessThan(plain.body.length / 2);
     expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
     expect(br.headers.etag).toBe(plain.headers.etag);
 
-    const gzip = await rawGet(url, { ...auth, 'accept-encoding': 'gzip' });
+    const gzip = await rawHttpGet(url, { ...auth, 'accept-encoding': 'gzip' });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
     // The compressed answer revalidates like the plain one.
-    const revalidated = await rawGet(url, { ...auth, 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
+    const revalidated = await rawHttpGet(url, { ...auth, 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
     expect([revalidated.status, revalidated.body.length]).toEqual([304, 0]);
 
     // Small answers go out as they are.
-    const small = await rawGet(`${node.httpBaseUrl}/v1/hotspots/${hotspot.address}`, { ...auth, 'accept-encoding': 'br' });
+    const small = await rawHttpGet(`${node.httpBaseUrl}/v1/hotspots/${hotspot.address}`, { ...auth, 'accept-encoding': 'br' });
     expect(small.status).toBe(200);
     expect(small.body.length).toBeLessThan(1024);
     expect(small.headers['content-encoding']).toBeUndefined();
