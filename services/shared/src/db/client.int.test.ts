@@ -32,9 +32,11 @@ describe('PostgreSQL client through an outage', () => {
       (e: unknown) => `failed: ${String(e)}`,
     );
     // The one connection is busy with the sleep: refuse new connections and cut it.
+    const deadlineMs = Date.now() + 15_000;
     for (;;) {
       const [active] = await admin<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${testDatabase.name} and query like 'select pg_sleep%'`;
       if (active!.n > 0) break;
+      if (Date.now() > deadlineMs) throw new Error('the sleeping query never showed in pg_stat_activity');
       await new Promise((r) => setTimeout(r, 20));
     }
     await admin.unsafe(`alter database "${testDatabase.name}" allow_connections false`);
