@@ -14,6 +14,14 @@ describe('config', () => {
     expect([...new Set(exampleKeys)].sort()).toEqual([...configKeys].sort());
   });
 
+  it('names every key in the README of a service or firmware-sim that reads it, so no setting is documented only by .env.example', () => {
+    const readmes = ['services/api', 'services/app', 'services/cli', 'services/entropy', 'services/ingest', 'services/rewarder', 'services/router', 'services/shared', 'services/verifier', 'firmware-sim']
+      .map((folder) => readFileSync(new URL(`../../../../${folder}/README.md`, import.meta.url), 'utf8'))
+      .join('\n');
+    const undocumented = configKeys.filter((key) => !new RegExp(`\\b${key}\\b`).test(readmes));
+    expect(undocumented).toEqual([]);
+  });
+
   it('defaults to embedded mode with the documented ports', () => {
     const c = loadConfig({});
     expect(c.mode).toBe('embedded');
