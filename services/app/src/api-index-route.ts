@@ -1,12 +1,29 @@
 /**
  * GET /v1: where to start. The start banner names `<base>/v1` as the API, and someone trying that
- * URL first got a 404 `request.not_found`; it now answers which services this process runs and
- * where the OpenAPI document, its browsable docs and the operational routes are. Paths are
+ * URL first got a 404 `request.not_found`; it now answers which services this process runs, where
+ * the OpenAPI document, its browsable docs and the operational routes are, and (when the process
+ * serves the REST API) each kind of user's first routes, so a hotspot owner, a device maker or an
+ * analyst sees where their part of the API begins without reading the whole document. Paths are
  * relative, so the answer holds behind a proxy that serves the API under another host.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { ServiceName } from '@cov/shared/runtime/service';
+
+const StartingPoint = Type.Object({
+  method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('WebSocket'), Type.Literal('page')]),
+  path: Type.String({ description: 'OpenAPI path template ({address}, {owner}, {orgId} are to be filled in).' }),
+  what: Type.String(),
+});
+
+const StartingPoints = Type.Object(
+  {
+    hotspotOwners: Type.Array(StartingPoint),
+    deviceMakers: Type.Array(StartingPoint, { description: 'Routes under /v1/orgs take the organisation\'s API key (Authorization: Bearer).' }),
+    analysts: Type.Array(StartingPoint),
+  },
+  { description: 'Each kind of user\'s first routes; present when this process serves the REST API.' },
+);
 
 export const ApiIndex = Type.Object(
   {
@@ -16,15 +33,50 @@ export const ApiIndex = Type.Object(
     health: Type.String(),
     ready: Type.String(),
     metrics: Type.String({ description: 'Prometheus metrics.' }),
+    start: Type.Optional(StartingPoints),
   },
 );
 
-export function apiIndex(services: readonly ServiceName[]) {
-  return { services: [...services], docs: '/docs', openapi: '/docs/json', health: '/health', ready: '/ready', metrics: '/metrics' };
+/** The api service's routes each user starts from; every one is in the OpenAPI document (tested). */
+export const STARTING_POINTS: Static<typeof StartingPoints> = {
+  hotspotOwners: [
+    { method: 'GET', path: '/v1/hotspots/{address}', what: 'a hotspot: location, status, last beacon and witness, lifetime rewards' },
+    { method: 'GET', path: '/v1/hotspots/{address}/rewards', what: 'its rewards by epoch, day or week (beacon, witness, data), also as CSV' },
+    { method: 'GET', path: '/v1/hotspots/{address}/pocs', what: 'its beacons and witnesses, valid or not, with the reason' },
+    { method: 'GET', path: '/v1/owners/{owner}/hotspots', what: 'a fleet, with location and status' },
+    { method: 'GET', path: '/v1/owners/{owner}/rewards', what: 'a fleet\'s rewards' },
+  ],
+  deviceMakers: [
+    { method: 'GET', path: '/v1/orgs/{orgId}', what: 'the organisation: data-credit balance, how long it lasts, DevAddr blocks' },
+    { method: 'POST', path: '/v1/orgs/{orgId}/routes', what: 'route DevAddr ranges and EUI pairs to a network server' },
+    { method: 'GET', path: '/v1/orgs/{orgId}/routes/{routeId}/stats', what: 'a route\'s packets, copies, DC and drops by reason' },
+    { method: 'GET', path: '/v1/orgs/{orgId}/devices', what: 'devices as the traffic shows them' },
+    { method: 'WebSocket', path: '/v1/orgs/{orgId}/stream', what: 'the organisation\'s packets, live' },
+  ],
+  analysts: [
+    { method: 'GET', path: '/v1/coverage/hexes', what: 'coverage hexes as GeoJSON (res and bbox, or POST a polygon)' },
+    { method: 'GET', path: '/v1/coverage/point', what: 'coverage at a point' },
+    { method: 'GET', path: '/v1/stats', what: 'the network now' },
+    { method: 'GET', path: '/v1/stats/history', what: 'the network per epoch' },
+    { method: 'WebSocket', path: '/v1/stream', what: 'PoC verdicts, epoch results and router totals, live, filtered by hotspot, owner or hex' },
+    { method: 'page', path: '/map', what: 'the coverage map' },
+  ],
+};
+
+export function apiIndex(services: readonly ServiceName[]): Static<typeof ApiIndex> {
+  return {
+    services: [...services],
+    docs: '/docs',
+    openapi: '/docs/json',
+    health: '/health',
+    ready: '/ready',
+    metrics: '/metrics',
+    ...(services.includes('api') ? { start: STARTING_POINTS } : {}),
+  };
 }
 
 export function registerApiIndexRoute(app: HttpServer, services: readonly ServiceName[]): void {
   const body = apiIndex(services);
   // 400: a query parameter it does not take, as on every API route.
-  app.get('/v1', { schema: { tags: ['meta'], summary: 'Where to start: the services this process runs and where its docs are', response: { 200: ApiIndex, 400: Type.Ref('ErrorResponse') } } }, async () => body);
+  app.get('/v1', { schema: { tags: ['meta'], summary: 'Where to start: the services this process runs, where its docs are and each kind of user\'s first routes', response: { 200: ApiIndex, 400: Type.Ref('ErrorResponse') } } }, async () => body);
 }

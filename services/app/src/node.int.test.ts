@@ -8,6 +8,7 @@ import { serviceNames } from '@cov/shared/runtime/service';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { startNode } from './compose';
+import { STARTING_POINTS } from './api-index-route';
 import { allTestModes, startTestNode } from './testing/test-node';
 
 describe('the embedded default', () => {
@@ -61,9 +62,18 @@ describe.each(allTestModes)('operational endpoints (%s)', (mode) => {
       // The start banner names <base>/v1 as the API: trying it says where to go (it was a 404).
       const index = await fetch(`${node.httpBaseUrl}/v1`);
       expect(index.status).toBe(200);
-      expect(await index.json()).toEqual({ services: node.modules.map((m) => m.name), docs: '/docs', openapi: '/docs/json', health: '/health', ready: '/ready', metrics: '/metrics' });
-      expect((await fetch(`${node.httpBaseUrl}${(await (await fetch(`${node.httpBaseUrl}/v1`)).json()).openapi}`)).status).toBe(200);
+      const indexBody = await index.json();
+      expect(indexBody).toEqual({ services: node.modules.map((m) => m.name), docs: '/docs', openapi: '/docs/json', health: '/health', ready: '/ready', metrics: '/metrics', start: STARTING_POINTS });
+      expect((await fetch(`${node.httpBaseUrl}${indexBody.openapi}`)).status).toBe(200);
       const doc = await (await fetch(`${node.httpBaseUrl}/docs/json`)).json();
+      // Each user's starting points are routes this node serves: in the OpenAPI document with
+      // that method (a WebSocket by its GET upgrade), or a page that answers.
+      const startingPoints = Object.values(indexBody.start as typeof STARTING_POINTS).flat();
+      expect(startingPoints.length).toBeGreaterThan(10);
+      for (const { method, path } of startingPoints) {
+        if (method === 'page') expect((await fetch(`${node.httpBaseUrl}${path}`)).status, path).toBe(200);
+        else expect(Object.keys(doc.paths[path] ?? {}), `${method} ${path}`).toContain(method === 'WebSocket' ? 'get' : method.toLowerCase());
+      }
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/hotspots', '/v1/hotspots/{address}', '/v1/hotspots/{address}/location', '/v1/owners/{owner}/hotspots']));
       expect(doc.components.schemas).toHaveProperty('Hotspot');
