@@ -1,5 +1,5 @@
 // DB functions for organisations: the org row and balance, its API keys, DevAddr blocks and DC ledger.
-import { and, asc, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
 import { dcLedger, devaddrBlocks, orgApiKeys, orgs } from '@cov/shared/db/schema/routing';
 
@@ -40,6 +40,36 @@ export async function revokeOrgApiKey(db: Db, orgId: string, keyId: string, at: 
 
 export async function listDevaddrBlocks(db: Db, orgId: string): Promise<DevaddrBlockRow[]> {
   return db.select().from(devaddrBlocks).where(eq(devaddrBlocks.orgId, orgId)).orderBy(asc(devaddrBlocks.startAddr));
+}
+
+/** Narrows the operator's list of organisations; each when given. */
+export interface OrgListFilter {
+  /** Case-insensitive part of the name. */
+  nameContains?: string | undefined;
+  /** Organisations whose balance is at most this: who is about to stop, or has stopped, being forwarded. */
+  maxBalanceDc?: number | undefined;
+}
+
+/** Organisations by name (unique, so a name is a keyset cursor); pass the last name seen to page on. */
+export async function listOrgs(db: Db, afterName: string | undefined, limit: number, filter: OrgListFilter = {}): Promise<OrgRow[]> {
+  return db
+    .select()
+    .from(orgs)
+    .where(
+      and(
+        afterName === undefined ? undefined : gt(orgs.name, afterName),
+        filter.nameContains === undefined ? undefined : sql`strpos(lower(${orgs.name}), lower(${filter.nameContains})) > 0`,
+        filter.maxBalanceDc === undefined ? undefined : lte(orgs.dcBalance, filter.maxBalanceDc),
+      ),
+    )
+    .orderBy(asc(orgs.name))
+    .limit(limit);
+}
+
+/** The DevAddr blocks of several organisations (a page of them), in address order. */
+export async function listDevaddrBlocksOfOrgs(db: Db, orgIds: readonly string[]): Promise<DevaddrBlockRow[]> {
+  if (orgIds.length === 0) return [];
+  return db.select().from(devaddrBlocks).where(inArray(devaddrBlocks.orgId, [...orgIds])).orderBy(asc(devaddrBlocks.startAddr));
 }
 
 /**

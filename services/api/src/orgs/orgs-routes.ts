@@ -13,7 +13,7 @@ import { orgDcSpending } from './dc-spending';
 import { authorizeOrg } from './org-access';
 import { toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
-import { listDevaddrBlocks, listLedger, listOrgApiKeys } from './orgs-repository';
+import { listDevaddrBlocks, listDevaddrBlocksOfOrgs, listLedger, listOrgApiKeys, listOrgs } from './orgs-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -50,6 +50,41 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       requireAdmin(request, deps.adminKeys);
       const { org, apiKey, block } = await createOrg(deps, request.body);
       return reply.status(201).send({ org: toOrgView(org, [block]), apiKey });
+    },
+  );
+
+  app.get(
+    '/v1/admin/orgs',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: 'List organisations by name, with balance and DevAddr blocks (admin; keyset paginated)',
+        description:
+          'For the operator: every organisation, or those whose name contains `name` (case-insensitive), or those whose balance is at most `max_balance_dc` ' +
+          '(`max_balance_dc=0`: the organisations whose packets are no longer forwarded until a top-up). The next page is asked with `cursor`.',
+        security,
+        querystring: Type.Object({
+          // A name of 100 characters, up to 4 UTF-8 bytes each, in base64url JSON.
+          cursor: Type.Optional(Type.String({ maxLength: 600 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          max_balance_dc: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Org')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      requireAdmin(request, deps.adminKeys);
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { n: string } => typeof (v as { n?: unknown })?.n === 'string');
+      const rows = await listOrgs(deps.db, after?.n, limit + 1, { nameContains: request.query.name, maxBalanceDc: request.query.max_balance_dc });
+      const page = rows.slice(0, limit);
+      const blocks = await listDevaddrBlocksOfOrgs(deps.db, page.map((o) => o.id));
+      const last = page[page.length - 1];
+      return {
+        data: page.map((org) => toOrgView(org, blocks.filter((b) => b.orgId === org.id))),
+        cursor: rows.length > limit && last ? encodeCursor({ n: last.name }) : null,
+      };
     },
   );
 

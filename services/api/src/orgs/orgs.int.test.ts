@@ -515,4 +515,48 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     expect(code(await call('DELETE', `/v1/orgs/${a.id}/api-keys/${bKeys.body.data[0].id}`, undefined, a.key))).toEqual([404, 'orgs.api_key_not_found']);
     expect((await call('GET', `/v1/orgs/${b.id}`, undefined, b.key)).status).toBe(200);
   });
+
+  it('lists organisations for the operator by name in keyset pages, by part of the name or by a balance at most so much', async () => {
+    const more = ['Kappa Trackers', 'lambda farms', 'Éta Labs'];
+    for (const name of more) { const r = await call('POST', '/v1/admin/orgs', { name, devAddrCount: 8 }, node.adminKey); expect(r.status, JSON.stringify(r.body)).toBe(201); }
+    const credited = (await call('POST', '/v1/admin/orgs', { name: 'Zeta Credited', devAddrCount: 8 }, node.adminKey)).body.org;
+    expect((await call('POST', `/v1/admin/orgs/${credited.id}/dc`, { amountDc: 500 }, node.adminKey)).status).toBe(201);
+
+    const names: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: any } = await call('GET', `/v1/admin/orgs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, node.adminKey);
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      names.push(...page.body.data.map((o: { name: string }) => o.name));
+      cursor = page.body.cursor;
+      pages++;
+    } while (cursor && pages < 20);
+    // Every organisation once, in the database's name order (the same order the keyset walks).
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['Acme Sensors', 'Beta Meters', ...more, 'Zeta Credited']));
+    const all = (await call('GET', '/v1/admin/orgs?limit=500', undefined, node.adminKey)).body;
+    expect(all.data.map((o: { name: string }) => o.name)).toEqual(names);
+    expect(all.cursor).toBeNull();
+    // Each with its balance and blocks, as GET /v1/orgs/:orgId shows them (without the spending figures).
+    const one = (await call('GET', `/v1/orgs/${a.id}`, undefined, a.key)).body;
+    const { spending: _spending, ...withoutSpending } = one;
+    expect(all.data.find((o: { id: string }) => o.id === a.id)).toEqual(withoutSpending);
+
+    expect((await call('GET', '/v1/admin/orgs?name=ETA', undefined, node.adminKey)).body.data.map((o: { name: string }) => o.name)).toEqual(
+      names.filter((n) => n.toLowerCase().includes('eta')),
+    );
+    expect((await call('GET', `/v1/admin/orgs?name=${encodeURIComponent('%')}`, undefined, node.adminKey)).body.data).toEqual([]);
+    const broke = (await call('GET', '/v1/admin/orgs?max_balance_dc=0&limit=500', undefined, node.adminKey)).body.data.map((o: { name: string }) => o.name);
+    expect(broke).toEqual(expect.arrayContaining(more));
+    expect(broke).not.toContain('Zeta Credited');
+    expect((await call('GET', '/v1/admin/orgs?max_balance_dc=500&name=zeta', undefined, node.adminKey)).body.data.map((o: { balanceDc: number }) => o.balanceDc)).toEqual([500]);
+
+    // The operator's view only: an org key is not the admin key.
+    expect(code(await call('GET', '/v1/admin/orgs', undefined, a.key))).toEqual([401, 'auth.bad_key']);
+    expect(code(await call('GET', '/v1/admin/orgs'))).toEqual([401, 'auth.missing_key']);
+    expect(code(await call('GET', '/v1/admin/orgs?cursor=bm9wZQ', undefined, node.adminKey))).toEqual([400, 'request.invalid']);
+    expect(code(await call('GET', '/v1/admin/orgs?max_balance_dc=-1', undefined, node.adminKey))).toEqual([400, 'request.invalid']);
+  });
 });
