@@ -1,5 +1,5 @@
 // DB functions for makers and their API keys.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
 import { makerApiKeys, makers } from '@cov/shared/db/schema/makers';
 
@@ -28,4 +28,14 @@ export async function findMakerByKeyHash(db: Db, keyHash: string): Promise<Maker
     .where(and(eq(makerApiKeys.keyHash, keyHash), isNull(makerApiKeys.revokedAt)))
     .limit(1);
   return row;
+}
+
+/** Makers by name (unique, so a name is a keyset cursor); pass the last name seen to page on. */
+export async function listMakers(db: Db, afterName: string | undefined, limit: number): Promise<MakerRow[]> {
+  return db
+    .select()
+    .from(makers)
+    .where(afterName === undefined ? undefined : gt(makers.name, afterName))
+    .orderBy(asc(makers.name))
+    .limit(limit);
 }

@@ -16,7 +16,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, toCsv } from '../http/csv';
 import { assertLocation } from './assert-location';
 import { createMaker, issueMakerApiKey } from './create-maker';
-import { findMakerByKeyHash } from './makers-repository';
+import { findMakerByKeyHash, listMakers } from './makers-repository';
 import { onboardHotspot } from './onboard-hotspot';
 import { transferHotspot } from './transfer-hotspot';
 import { HotspotView, toHotspotView } from './hotspot-view';
@@ -44,6 +44,36 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       requireAdmin(request, deps.adminKeys);
       const { maker, apiKey } = await createMaker(deps, request.body.name);
       return reply.status(201).send({ maker: { id: maker.id, name: maker.name, createdAt: maker.createdAt.toISOString() }, apiKey });
+    },
+  );
+
+  app.get(
+    '/v1/admin/makers',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'List hotspot makers by name (admin; keyset paginated)',
+        description: 'Where the operator finds a maker\'s id again, to issue it another API key. The next page is asked with `cursor`.',
+        security: [{ apiKey: [] }],
+        querystring: Type.Object({
+          // A name of 100 characters, up to 4 UTF-8 bytes each, in base64url JSON.
+          cursor: Type.Optional(Type.String({ maxLength: 600 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Maker), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      requireAdmin(request, deps.adminKeys);
+      const { limit } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { n: string } => typeof (v as { n?: unknown })?.n === 'string');
+      const rows = await listMakers(deps.db, after?.n, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map((m) => ({ id: m.id, name: m.name, createdAt: m.createdAt.toISOString() })),
+        cursor: rows.length > limit && last ? encodeCursor({ n: last.name }) : null,
+      };
     },
   );
 

@@ -47,6 +47,30 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     expect(dup.body.error.code).toBe('makers.already_exists');
   });
 
+  it('lists makers by name for the operator, in keyset pages, so a maker\'s id can be found again to issue it a key', async () => {
+    for (const name of ['Zulu Radios', 'beta gateways']) expect((await call('POST', '/v1/admin/makers', { name }, node.adminKey)).status).toBe(201);
+    const names: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: any } = await call('GET', `/v1/admin/makers?limit=1${cursor ? `&cursor=${cursor}` : ''}`, undefined, node.adminKey);
+      expect(page.status).toBe(200);
+      names.push(...page.body.data.map((m: { name: string }) => m.name));
+      cursor = page.body.cursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['Acme Hotspots', 'Zulu Radios', 'beta gateways']));
+    const all = (await call('GET', '/v1/admin/makers', undefined, node.adminKey)).body;
+    expect(all.data.map((m: { name: string }) => m.name)).toEqual(names);
+    const zulu = all.data.find((m: { name: string }) => m.name === 'Zulu Radios');
+    expect(zulu.createdAt).toBe(new Date(clock.nowMs()).toISOString());
+    // The listed id is the one that takes a new key.
+    expect((await call('POST', `/v1/admin/makers/${zulu.id}/api-keys`, undefined, node.adminKey)).status).toBe(201);
+    expect((await call('GET', '/v1/admin/makers', undefined, makerKey)).body.error.code).toBe('auth.bad_key');
+    expect((await call('GET', '/v1/admin/makers?cursor=e30', undefined, node.adminKey)).body.error.code).toBe('request.invalid');
+  });
+
   it('onboards hotspots with a maker key, once', async () => {
     for (const [i, h] of hotspots.entries()) {
       const res = await call('POST', '/v1/hotspots', { address: h.address, ownerAddress: owner.address, capability: i === 2 ? 'data_only' : 'full' }, makerKey);
