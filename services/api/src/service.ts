@@ -20,6 +20,7 @@ import { registerStreamRoutes } from './stream/stream-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
+import { hotspotNamingTask } from './registry/hotspot-naming-task';
 import { registerRegistryRoutes } from './registry/registry-routes';
 import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
@@ -143,6 +144,12 @@ export const createApiService: ServiceFactory = async (ctx) => {
       });
     },
     describe: (base) => [`coverage map   ${base}/map`, `live feed      ${base.replace('http', 'ws')}/v1/stream`],
-    tasks: [liveEvents.task, balanceAlertTask, ownerAlertTask, { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() }],
+    tasks: [
+      liveEvents.task,
+      balanceAlertTask,
+      ownerAlertTask,
+      hotspotNamingTask(deps.db, ctx.logger),
+      { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() },
+    ],
   };
 };

@@ -40,6 +40,7 @@ export const ApiIndex = Type.Object(
 /** The api service's routes each user starts from; every one is in the OpenAPI document (tested). */
 export const STARTING_POINTS: Static<typeof StartingPoints> = {
   hotspotOwners: [
+    { method: 'GET', path: '/v1/hotspots/name/{name}', what: 'find a hotspot by its three-word name ("feisty-glass-dalmatian")' },
     { method: 'GET', path: '/v1/hotspots/{address}', what: 'a hotspot: location, status, last beacon and witness, lifetime rewards' },
     { method: 'GET', path: '/v1/hotspots/{address}/rewards', what: 'its rewards by epoch, day or week (beacon, witness, data), also as CSV' },
     { method: 'GET', path: '/v1/hotspots/{address}/pocs', what: 'its beacons and witnesses, valid or not, with the reason' },

@@ -22,6 +22,7 @@ import { SCENARIOS } from '@cov/firmware-sim/scenario/scenarios';
 import { buildScenarioWorld } from '@cov/firmware-sim/scenario/scenario-world';
 import type { SimWorld } from '@cov/firmware-sim/world/world';
 import type { Sql } from '@cov/shared/db/client';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 
 const MINUTE = 60_000;
 
@@ -203,7 +204,7 @@ async function topEarners(sql: Sql, world: SimWorld): Promise<string> {
   const labelOf = new Map(world.hotspots.map((h) => [h.address, h.cheat?.kind ?? 'honest']));
   return table(
     ['hotspot', 'label', 'beacon', 'witness', 'data', 'total (base units)'],
-    rows.map((r) => [short(r.a), labelOf.get(r.a) ?? '?', r.beacon, r.witness, r.data, r.total]),
+    rows.map((r) => [`${hotspotName(r.a)} (${short(r.a)})`, labelOf.get(r.a) ?? '?', r.beacon, r.witness, r.data, r.total]),
   );
 }
 
@@ -344,7 +345,7 @@ async function main(argv: string[]): Promise<number> {
       'Look around',
       `  API docs   ${backend.baseUrl}/docs`,
       `  map        ${backend.baseUrl}/map`,
-      `  API        ${backend.baseUrl}/v1   (e.g. ${backend.baseUrl}/v1/hotspots/${world.hotspots[0]!.address})`,
+      `  API        ${backend.baseUrl}/v1   (e.g. ${backend.baseUrl}/v1/hotspots/${world.hotspots[0]!.address}, or by its name: ${backend.baseUrl}/v1/hotspots/name/${hotspotName(world.hotspots[0]!.address)})`,
       `  cheaters planted: ${CHEATER_KINDS.filter((k) => summary.world.cheaters[k] > 0).map((k) => `${k} ${summary.world.cheaters[k]}`).join(', ') || 'none'}`,
       '',
     );

@@ -28,6 +28,7 @@ import type { UplinkCopy } from './uplink-copy';
 import { TestGateway, rxpkOf, waitFor } from './testing/test-gateway';
 import { TestLns } from './testing/test-lns';
 import { onboardTestHotspots } from './testing/onboard-test-hotspots';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 
 const PARIS = { lat: 48.8566, lng: 2.3522 };
 const APP_KEY = Uint8Array.from(Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex'));
@@ -637,6 +638,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const all = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1`, undefined, orgB.key);
     expect(all.status).toBe(200);
     expect(all.body.data.map((h: any) => ({ address: h.address, copies: h.copies, dc: h.dc }))).toEqual(expected);
+    // Each with the name its owner knows it by.
+    for (const h of all.body.data) expect(h.name).toBe(hotspotName(h.address));
     expect(all.body.totals).toEqual({ hotspots: expected.length, copies: expected.reduce((n, e) => n + e.copies, 0), dc: expected.reduce((n, e) => n + e.dc, 0) });
     const first = all.body.data[0];
     expect(first).toMatchObject({ region: 'EU868', h3: expect.stringMatching(/^8c/), status: { online: true, lastPacketAt: expect.any(String) } });
@@ -654,6 +657,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const csv = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1&format=csv`, undefined, orgB.key);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.trim().split('\r\n').slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(expected.map((e) => [e.address, 'EU868', all.body.data.find((h: any) => h.address === e.address).h3, e.copies, e.dc].join(',')));
+    expect(csv.text.trim().split('\r\n').slice(1).map((l) => l.split(',').at(-1))).toEqual(expected.map((e) => hotspotName(e.address)));
     const byRoute = await call('GET', `/v1/orgs/${orgB.id}/hotspots?days=1&route=${routes.b}`, undefined, orgB.key);
     const [routeB] = await sql<{ n: number }[]>`select count(*)::int as n from packet_copies where route_id = ${routes.b!}`;
     expect(byRoute.body.totals.copies).toBe(routeB!.n);

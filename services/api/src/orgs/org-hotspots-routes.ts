@@ -7,6 +7,7 @@
  * hotspot is not shown offline).
  */
 import { Type } from 'typebox';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type postgres from 'postgres';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
@@ -30,6 +31,7 @@ const ErrorRef = Type.Ref('ErrorResponse');
 
 const CarryingHotspot = Type.Object({
   address: Type.String(),
+  name: Type.String({ description: 'Helium\'s three-word name of the hotspot ("feisty-glass-dalmatian").' }),
   region: Type.Union([Type.String(), Type.Null()]),
   h3: Type.Union([Type.String(), Type.Null()], { description: 'Asserted location, H3 res-12 cell; null until asserted.' }),
   copies: Type.Integer({ description: 'Copies of the org’s packets bought from this hotspot over the range.' }),
@@ -90,6 +92,7 @@ export async function registerOrgHotspotsRoutes(app: HttpServer, deps: OrgHotspo
       const statuses = await hotspotStatuses(deps.sql, addresses, await deps.coverage.get(), nowMs, deps.onlineWindowMs);
       const data = page.map((r) => ({
         address: r.address,
+        name: hotspotName(r.address),
         region: places.get(r.address)?.region ?? null,
         h3: places.get(r.address)?.locationCell ?? null,
         copies: r.copies,
@@ -100,8 +103,9 @@ export async function registerOrgHotspotsRoutes(app: HttpServer, deps: OrgHotspo
       const last = page[page.length - 1];
       const next = rows.length > limit && last ? encodeCursor({ c: last.copies, a: last.address }) : null;
       if (format === 'csv') {
-        const header = ['address', 'region', 'h3', 'copies', 'dc', 'last_carried_at', 'online', 'last_packet_at', 'last_beacon_at', 'last_witness_at'];
-        const csvRows = data.map((d) => [d.address, d.region, d.h3, d.copies, d.dc, d.lastCarriedAt, d.status.online, d.status.lastPacketAt, d.status.lastBeaconAt, d.status.lastWitnessAt]);
+        // name last, so the columns an export had before names were added keep their places.
+        const header = ['address', 'region', 'h3', 'copies', 'dc', 'last_carried_at', 'online', 'last_packet_at', 'last_beacon_at', 'last_witness_at', 'name'];
+        const csvRows = data.map((d) => [d.address, d.region, d.h3, d.copies, d.dc, d.lastCarriedAt, d.status.online, d.status.lastPacketAt, d.status.lastBeaconAt, d.status.lastWitnessAt, d.name]);
         if (next) void reply.header('x-next-cursor', next);
         return reply.type('text/csv; charset=utf-8').send(toCsv(header, csvRows));
       }

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { cellToLatLng } from 'h3-js';
 import type { HotspotRow } from '@cov/shared/registry/hotspots-repository';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { HotspotStatus } from './hotspot-status';
 
 export const HotspotLocation = Type.Object({
@@ -19,6 +20,9 @@ export const HotspotLocation = Type.Object({
 export const HotspotView = Type.Object(
   {
     address: Type.String({ description: 'Helium base58check address of the hotspot key.' }),
+    name: Type.String({
+      description: 'Helium\'s three-word name of the address ("feisty-glass-dalmatian"), as owners and explorers know the hotspot. Not unique: look one up with GET /v1/hotspots/name/{name}.',
+    }),
     ownerAddress: Type.String(),
     transferNonce: Type.String({ description: 'Nonce of the last ownership transfer ("0" if never transferred); the next must exceed it.' }),
     makerId: Type.String(),
@@ -50,6 +54,8 @@ export function toHotspotView(row: HotspotRow, status?: HotspotStatus): HotspotV
   }
   return {
     address: row.address,
+    // From the address itself when the row is not named yet (the API names old rows at start).
+    name: row.name ?? hotspotName(row.address),
     ownerAddress: row.ownerAddress,
     transferNonce: row.transferNonce.toString(),
     makerId: row.makerId,

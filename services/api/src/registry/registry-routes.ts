@@ -7,7 +7,8 @@ import type { FastifyReply } from 'fastify';
 import { cellToLatLng } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { findHotspot, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions } from '@cov/shared/registry/hotspots-repository';
+import { findHotspot, findHotspotsByName, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions, searchHotspotsByNamePrefix } from '@cov/shared/registry/hotspots-repository';
+import { parseHotspotName, parseHotspotNamePrefix } from '@cov/shared/registry/hotspot-name';
 import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
 import { requireValidAddress } from '../http/address-params';
@@ -25,6 +26,8 @@ import { hotspotStatuses } from './hotspot-status';
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
 const AddressParam = Type.Object({ address: Type.String({ minLength: 1, maxLength: 128 }) });
+/** Hotspots one name lookup answers at most: names collide rarely (256^3 of them), never by the hundred. */
+const MAX_HOTSPOTS_OF_A_NAME = 100;
 
 export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   const Maker = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
@@ -215,6 +218,59 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
   );
 
   app.get(
+    '/v1/hotspots/name/:name',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: 'The hotspots of one name ("feisty-glass-dalmatian"; spaces or any case do too)',
+        description:
+          `Names are not unique (there are 256^3 of them), so the answer is a list, by address, of at most ${MAX_HOTSPOTS_OF_A_NAME}; usually one or none. ` +
+          'A text that is not three words of the adjective, colour and animal lists names are made of (a typo) is a 400 `request.invalid` saying which word, not an empty list.',
+        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')) }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const name = parseHotspotName(request.params.name);
+      if (!name.ok) throw new AppError('request.invalid', name.message, { field: 'name' });
+      const rows = await findHotspotsByName(deps.db, name.value, MAX_HOTSPOTS_OF_A_NAME);
+      const statuses = await hotspotStatuses(deps.database.sql, rows.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
+      return { data: rows.map((r) => toHotspotView(r, statuses.get(r.address))) };
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/name',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: 'Hotspots whose name starts with `search` ("feisty gl"), by name (keyset paginated)',
+        description: 'Words may be separated by spaces, dashes or underscores; case does not matter; a trailing separator means the word before it is complete.',
+        querystring: Type.Object({
+          search: Type.String({ minLength: 1, maxLength: 100 }),
+          cursor: Type.Optional(Type.String({ maxLength: 512 })),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const prefix = parseHotspotNamePrefix(request.query.search);
+      if (!prefix.ok) throw new AppError('request.invalid', prefix.message, { field: 'search' });
+      const after = decodeCursor(request.query.cursor, (v): v is { n: string; a: string } => typeof (v as { n?: unknown })?.n === 'string' && typeof (v as { a?: unknown })?.a === 'string');
+      const { limit } = request.query;
+      const rows = await searchHotspotsByNamePrefix(deps.db, prefix.value, after && { name: after.n, address: after.a }, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
+      return {
+        data: page.map((r) => toHotspotView(r, statuses.get(r.address))),
+        cursor: rows.length > limit && last?.name ? encodeCursor({ n: last.name, a: last.address }) : null,
+      };
+    },
+  );
+
+  app.get(
     '/v1/hotspots/:address',
     { schema: { tags: ['hotspots'], summary: 'One hotspot', params: AddressParam, response: { 200: Type.Ref('Hotspot'), ...errors(400, 404) } } },
     async (request) => {
@@ -306,7 +362,8 @@ const FLEET_CSV_PAGE = 1000;
 const FLEET_CSV_HEADER = [
   'address', 'capability', 'gateway_eui', 'lat', 'lng', 'cell', 'region', 'gain_dbi_x10', 'elevation_m', 'location_asserted_at', 'onboarded_at',
   'online', 'last_beacon_at', 'last_witness_at', 'last_packet_at', 'interactive', 'transmit_scale', 'poc_eligible', 'lifetime_rewards', 'denylisted_since',
-  'flagged_last_epoch',
+  // Last, so the columns an export had before names were added keep their places.
+  'flagged_last_epoch', 'name',
 ];
 
 /** One CSV row of a hotspot as the fleet list shows it (empty cells where it has no location or activity). */
@@ -316,7 +373,7 @@ export function fleetCsvRow(h: HotspotView): unknown[] {
   return [
     h.address, h.capability, h.gatewayEui, l?.lat, l?.lng, l?.cell, l?.region, l?.gainDbiX10, l?.elevationM, l?.assertedAt, h.onboardedAt,
     s?.online, s?.lastBeaconAt, s?.lastWitnessAt, s?.lastPacketAt, s?.interactive, s?.transmitScale, s?.pocEligible, s?.lifetimeRewards, s?.denylisted?.since,
-    s?.flaggedLastEpoch?.kinds.join(' '),
+    s?.flaggedLastEpoch?.kinds.join(' '), h.name,
   ];
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel, sign, type Keypair } from '@cov/shared/helium/keys';
 import { locationAssertionBytes, type LocationAssertionFields } from '@cov/shared/registry/location-assertion';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -229,11 +230,12 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const [header, ...lines] = (await res.text()).trimEnd().split('\r\n');
     const columns = header!.split(',');
     expect(columns.slice(0, 3)).toEqual(['address', 'capability', 'gateway_eui']);
+    expect(columns.at(-1)).toBe('name');
     // limit does not cut an export: every hotspot, in the list's order.
     const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
     expect(rows.map((r) => r.address)).toEqual(json.map((h) => h.address));
     for (const [i, h] of json.entries()) {
-      expect(rows[i]).toMatchObject({ online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '' });
+      expect(rows[i]).toMatchObject({ name: hotspotName(h.address), online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '' });
     }
     // The data-only hotspot: no transmit scale, not eligible for PoC; the full ones the default.
     const byAddress = new Map(rows.map((r) => [r.address, r]));

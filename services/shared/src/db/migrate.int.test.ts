@@ -12,7 +12,8 @@ import { AppError } from '../errors';
 import { createLogger } from '../logger';
 import { createAppContext } from '../runtime/app-context';
 import { newTestDatabaseName, withDatabaseName } from '../testing/test-database-names';
-import { connectDatabase } from './client';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { connectDatabase, type Sql } from './client';
 import { applyMigrations, migrationsFolder, missingMigrations, shippedMigrations } from './migrate';
 
 describe('schema check at start (server mode)', () => {
@@ -87,26 +88,48 @@ describe('schema check at start (server mode)', () => {
   });
 
   it('migrates a deployment with routes to deleted-route records (0021) leaving every route live', async () => {
-    const shipped = shippedMigrations();
-    const archive = shipped.find((m) => m.tag.endsWith('deleted_routes'))!;
+    const archive = shippedMigrations().find((m) => m.tag.endsWith('deleted_routes'))!;
     expect(archive).toBeDefined();
-    // As the release before it left a database: no record tables, a live route with its ranges and pairs.
-    await database.sql`drop table deleted_route_eui_pairs, deleted_routes`;
-    await database.sql`delete from drizzle.__drizzle_migrations where created_at >= ${archive.when}`;
-    const [org] = await database.sql`insert into orgs (name, net_id, created_at) values ('Before 0021', 'C00053', now()) returning id`;
-    const [route] = await database.sql`insert into routes (org_id, endpoint, max_copies, created_at, updated_at) values (${org!.id}, ${JSON.stringify({ protocol: 'http', url: 'http://lns.example/up' })}::jsonb, 2, now(), now()) returning id`;
-    await database.sql`insert into route_devaddr_ranges (route_id, start_addr, end_addr) values (${route!.id}, 4227943424, 4227943431)`;
-    await database.sql`insert into route_eui_pairs (route_id, join_eui, dev_eui) values (${route!.id}, '70b3d57ed0000001', '0000000000000000')`;
-    await applyMigrations(database.db);
-    expect(await missingMigrations(database.sql)).toEqual([]);
-    const [after] = await database.sql`select
-      (select count(*)::int from routes where id = ${route!.id}) as live,
-      (select count(*)::int from route_devaddr_ranges where route_id = ${route!.id}) as ranges,
-      (select count(*)::int from route_eui_pairs where route_id = ${route!.id}) as pairs,
-      (select count(*)::int from deleted_routes) as deleted`;
-    expect(after).toEqual({ live: 1, ranges: 1, pairs: 1, deleted: 0 });
+    // As the release before it left a database: a database of its own with only the migrations
+    // before 0021 applied (undoing 0021 on this one would leave the later ones applied), and a
+    // live route with its ranges and pairs.
+    const beforeName = newTestDatabaseName();
+    await admin.unsafe(`create database "${beforeName}"`);
+    const before = connectDatabase(withDatabaseName(adminUrl, beforeName), { maxConnections: 1 });
+    try {
+      await applyMigrationsBefore(before.sql, archive.when);
+      expect(await missingMigrations(before.sql)).toEqual(shippedMigrations().filter((m) => m.when >= archive.when).map((m) => m.tag));
+      const [org] = await before.sql`insert into orgs (name, net_id, created_at) values ('Before 0021', 'C00053', now()) returning id`;
+      const [route] = await before.sql`insert into routes (org_id, endpoint, max_copies, created_at, updated_at) values (${org!.id}, ${JSON.stringify({ protocol: 'http', url: 'http://lns.example/up' })}::jsonb, 2, now(), now()) returning id`;
+      await before.sql`insert into route_devaddr_ranges (route_id, start_addr, end_addr) values (${route!.id}, 4227943424, 4227943431)`;
+      await before.sql`insert into route_eui_pairs (route_id, join_eui, dev_eui) values (${route!.id}, '70b3d57ed0000001', '0000000000000000')`;
+      await applyMigrations(before.db);
+      expect(await missingMigrations(before.sql)).toEqual([]);
+      const [after] = await before.sql`select
+        (select count(*)::int from routes where id = ${route!.id}) as live,
+        (select count(*)::int from route_devaddr_ranges where route_id = ${route!.id}) as ranges,
+        (select count(*)::int from route_eui_pairs where route_id = ${route!.id}) as pairs,
+        (select count(*)::int from deleted_routes) as deleted`;
+      expect(after).toEqual({ live: 1, ranges: 1, pairs: 1, deleted: 0 });
+    } finally {
+      await before.close();
+      await admin.unsafe(`drop database if exists "${beforeName}" with (force)`);
+    }
   });
 });
+
+/** Applies the shipped migrations older than `whenMs` as applyMigrations would have: a database of an earlier release. */
+async function applyMigrationsBefore(sql: Sql, whenMs: number): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx.unsafe('create schema if not exists "drizzle"');
+    await tx.unsafe('create table if not exists "drizzle"."__drizzle_migrations" (id serial primary key, hash text not null, created_at bigint)');
+    for (const migration of readMigrationFiles({ migrationsFolder })) {
+      if (migration.folderMillis >= whenMs) break;
+      for (const statement of migration.sql) await tx.unsafe(statement);
+      await tx`insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values (${migration.hash}, ${migration.folderMillis})`;
+    }
+  });
+}
 
 describe('two migrators at once', () => {
   const adminUrl = loadConfig().TEST_DATABASE_ADMIN_URL;

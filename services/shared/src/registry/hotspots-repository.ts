@@ -3,9 +3,10 @@
  * that needs to know a hotspot: the API, ingest (keys), the verifier (locations) and the router
  * (gateway EUIs). Functions take a drizzle handle so they run on the pool or inside a transaction.
  */
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { hotspots, hotspotTransfers, locationAssertions } from '../db/schema/hotspots';
+import { hotspotName } from './hotspot-name';
 
 export type HotspotRow = typeof hotspots.$inferSelect;
 export type NewHotspot = typeof hotspots.$inferInsert;
@@ -31,10 +32,55 @@ export async function findHotspotForUpdate(db: Tx, address: string): Promise<Hot
   return row;
 }
 
-/** Inserts a hotspot; returns false when its address, key or gateway EUI is already taken. */
+/** Inserts a hotspot, named after its address; returns false when its address, key or gateway EUI is already taken. */
 export async function insertHotspot(db: Tx, hotspot: NewHotspot): Promise<boolean> {
-  const inserted = await db.insert(hotspots).values(hotspot).onConflictDoNothing().returning({ address: hotspots.address });
+  const inserted = await db
+    .insert(hotspots)
+    .values({ ...hotspot, name: hotspotName(hotspot.address) })
+    .onConflictDoNothing()
+    .returning({ address: hotspots.address });
   return inserted.length === 1;
+}
+
+/**
+ * Names hotspots that have no name yet (onboarded before names were kept, or written by a path
+ * other than insertHotspot), `batchSize` rows per statement, until none is left or `shouldStop`
+ * says so between statements; returns how many it named. A name follows from the address alone, so running it twice, or on two processes at
+ * once, writes the same values.
+ */
+export async function nameUnnamedHotspots(db: Tx, options: { batchSize?: number; shouldStop?: () => boolean } = {}): Promise<number> {
+  const { batchSize = 1000, shouldStop = () => false } = options;
+  let named = 0;
+  while (!shouldStop()) {
+    const rows = await db.select({ address: hotspots.address }).from(hotspots).where(isNull(hotspots.name)).orderBy(asc(hotspots.address)).limit(batchSize);
+    if (rows.length === 0) return named;
+    const addresses = rows.map((r) => r.address);
+    const names = addresses.map(hotspotName);
+    await db.execute(sql`
+      update hotspots set name = n.name
+      from unnest(${sql.param(addresses)}::text[], ${sql.param(names)}::text[]) as n(address, name)
+      where hotspots.address = n.address and hotspots.name is null`);
+    named += rows.length;
+  }
+  return named;
+}
+
+/** Hotspots of one (canonical) name, by address: names are not unique. */
+export async function findHotspotsByName(db: Tx, name: string, limit: number): Promise<HotspotRow[]> {
+  return db.select().from(hotspots).where(eq(hotspots.name, name)).orderBy(asc(hotspots.address)).limit(limit);
+}
+
+/**
+ * Hotspots whose name starts with `prefix` (canonical: letters and dashes only, so it holds no
+ * LIKE wildcard), by name then address; pass the last (name, address) seen to page on.
+ */
+export async function searchHotspotsByNamePrefix(db: Tx, prefix: string, after: { name: string; address: string } | undefined, limit: number): Promise<HotspotRow[]> {
+  return db
+    .select()
+    .from(hotspots)
+    .where(and(sql`${hotspots.name} like ${`${prefix}%`}`, after === undefined ? undefined : sql`(${hotspots.name}, ${hotspots.address}) > (${after.name}, ${after.address})`))
+    .orderBy(asc(hotspots.name), asc(hotspots.address))
+    .limit(limit);
 }
 
 export interface CurrentLocation {

@@ -17,6 +17,12 @@ export const hotspots = pgTable(
   {
     /** base58check Helium address of the hotspot's ed25519 key. */
     address: text('address').primaryKey(),
+    /**
+     * Helium's three-word name of the address (registry/hotspot-name.ts), kept to look hotspots up
+     * by it. Set when a hotspot is onboarded; rows from before this column, or written by other
+     * paths, are named by the API when it starts (null until then).
+     */
+    name: text('name'),
     /** Helium binary key (type byte + 32 key bytes), as carried in reports. */
     publicKey: bytea('public_key').notNull().unique(),
     ownerAddress: text('owner_address').notNull(),
@@ -40,7 +46,14 @@ export const hotspots = pgTable(
     transferNonce: bigint('transfer_nonce', { mode: 'bigint' }).notNull().default(sql`0`),
     onboardedAt: timestamp('onboarded_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
-  (t) => [index('hotspots_owner_idx').on(t.ownerAddress, t.address), index('hotspots_location_res8_idx').on(t.locationCellRes8)],
+  (t) => [
+    index('hotspots_owner_idx').on(t.ownerAddress, t.address),
+    index('hotspots_location_res8_idx').on(t.locationCellRes8),
+    // text_pattern_ops: a search by the start of a name is a LIKE 'prefix%' range scan whatever the collation.
+    index('hotspots_name_idx').on(t.name.op('text_pattern_ops'), t.address),
+    // The rows still to be named: empty once the API has named them, so it costs nothing to keep.
+    index('hotspots_unnamed_idx').on(t.address).where(sql`${t.name} is null`),
+  ],
 );
 
 export const locationAssertions = pgTable(
