@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { cellToLatLng } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { findHotspot, findHotspotsByName, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions, searchHotspotsByNamePrefix } from '@cov/shared/registry/hotspots-repository';
+import { findHotspot, findHotspotsByName, listHotspots, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions, searchHotspotsByNamePrefix } from '@cov/shared/registry/hotspots-repository';
 import { parseHotspotName, parseHotspotNamePrefix } from '@cov/shared/registry/hotspot-name';
 import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
@@ -214,6 +214,32 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       if (!(await findHotspot(deps.db, request.params.address))) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
       const rows = await listHotspotTransfers(deps.db, request.params.address, request.query.limit);
       return { data: rows.map((r) => ({ nonce: r.nonce.toString(), fromOwner: r.fromOwner, toOwner: r.toOwner, transferredAt: r.transferredAt.toISOString() })) };
+    },
+  );
+
+  app.get(
+    '/v1/hotspots',
+    {
+      schema: {
+        tags: ['hotspots'],
+        summary: 'Every hotspot of the network, in address order (keyset paginated: up to 1,000 per page), optionally of one capability',
+        description: 'What an analyst walks to export the registry. A map area: GET /v1/coverage/hotspots?bbox; one owner\'s fleet: GET /v1/owners/{owner}/hotspots.',
+        querystring: Type.Object({
+          cursor: Type.Optional(Type.String({ maxLength: 512 })),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+          capability: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('data_only')])),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const { limit, capability } = request.query;
+      const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
+      const rows = await listHotspots(deps.db, after?.a, limit + 1, { capability });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
+      return { data: page.map((r) => toHotspotView(r, statuses.get(r.address))), cursor: rows.length > limit && last ? encodeCursor({ a: last.address }) : null };
     },
   );
 

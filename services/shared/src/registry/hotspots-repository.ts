@@ -139,6 +139,16 @@ export async function listHotspotsByOwner(db: Tx, owner: string, afterAddress: s
     .limit(limit);
 }
 
+/** The whole registry in address order (the primary key), optionally of one capability; pass the last address seen to page on. */
+export async function listHotspots(db: Tx, afterAddress: string | undefined, limit: number, filter: { capability?: HotspotRow['capability'] | undefined } = {}): Promise<HotspotRow[]> {
+  return db
+    .select()
+    .from(hotspots)
+    .where(and(afterAddress === undefined ? undefined : gt(hotspots.address, afterAddress), filter.capability === undefined ? undefined : eq(hotspots.capability, filter.capability)))
+    .orderBy(asc(hotspots.address))
+    .limit(limit);
+}
+
 /** Hotspots by Helium binary key, for report intake (one query for a batch of keys). */
 export async function findHotspotsByPublicKeys(db: Tx, keys: Uint8Array[]): Promise<HotspotRow[]> {
   if (keys.length === 0) return [];
