@@ -71,6 +71,7 @@ export const HexFeatureCollection = Type.Object(
 
 const HotspotPoint = Type.Object({
   address: Type.String(),
+  name: Type.String({ description: 'Helium\'s three-word name of the hotspot ("feisty-glass-dalmatian").' }),
   lat: Type.Number({ description: 'Centre of its asserted res-12 cell.' }),
   lng: Type.Number(),
   cell: Type.String(),
@@ -106,6 +107,7 @@ const toFeature = (a: HexAggregate): HexFeature => {
 const byIndex = (a: HexAggregate, b: HexAggregate) => (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0);
 const toPoint = (h: HotspotCoverage) => ({
   address: h.address,
+  name: h.name,
   lat: h.lat,
   lng: h.lng,
   cell: h.cell,

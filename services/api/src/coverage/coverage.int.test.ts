@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, latLngToCell } from 'h3-js';
 import { ManualClock } from '@cov/shared/clock';
@@ -157,6 +158,9 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     const hex = (await get(`/v1/hexes/${cellToParent(cells[3]!, 8)}`)).body;
     expect(hex.hex).toMatchObject({ hotspotCount: 1, interactiveCount: 0, meanTransmitScale: null });
     expect(hex.hotspots).toMatchObject([{ address: dataOnly, transmitScale: null, pocEligible: false }]);
+    // Map points and hex members carry the name the map shows (these rows were written unnamed: from the address).
+    expect(hex.hotspots[0].name).toBe(hotspotName(dataOnly));
+    for (const p of points) expect(p.name).toBe(hotspotName(p.address));
     const status = async (address: string) => (await get(`/v1/hotspots/${address}`)).body.status;
     expect(await status(dataOnly)).toMatchObject({ interactive: false, transmitScale: null, pocEligible: false });
     // A full hotspot that is not interactive keeps the default scale it would be paid at.

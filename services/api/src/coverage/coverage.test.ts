@@ -9,6 +9,7 @@ import { cellGeometry } from './hex-outline';
 
 const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {}): HotspotCoverage => ({
   address: `h${lat}${lng}`,
+  name: `hotspot-at-${lat}`,
   cell: latLngToCell(lat, lng, 12),
   lat,
   lng,

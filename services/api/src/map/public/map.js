@@ -69,7 +69,7 @@
       var h = d.hex;
       var rows = [['hex', h.h3 + ' (res ' + h.res + ')'], ['hotspots', h.hotspotCount], ['interactive', h.interactiveCount], ['mean transmit scale', h.meanTransmitScale === null ? '-' : h.meanTransmitScale],
         ['best witness RSSI', h.bestRssiDbm === null ? '-' : h.bestRssiDbm + ' dBm'], ['median witness RSSI', h.medianRssiDbm === null ? '-' : h.medianRssiDbm + ' dBm'], ['PoCs (60 h)', h.pocCount]];
-      var list = d.hotspots.slice(0, 10).map(function (p) { return '<li>' + escapeText(p.address.slice(0, 12)) + '... ' + scaleText(p) + (p.interactive || !p.pocEligible ? '' : ' (not interactive)') + '</li>'; }).join('');
+      var list = d.hotspots.slice(0, 10).map(function (p) { return '<li>' + escapeText(p.name) + ' (' + escapeText(p.address.slice(0, 8)) + '...) ' + scaleText(p) + (p.interactive || !p.pocEligible ? '' : ' (not interactive)') + '</li>'; }).join('');
       detailsEl.innerHTML = '<h2>Hex details</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1]) + '</td></tr>'; }).join('') + '</table><ul>' + list + '</ul>';
       detailsEl.hidden = false;
     });
@@ -129,7 +129,7 @@
         if (g !== generation || !d.data) return;
         d.data.forEach(function (p) {
           L.circleMarker([p.lat, nearView(p.lng)], { radius: 4, color: p.interactive ? '#0d47a1' : '#616161', weight: 1, fillOpacity: 0.9 })
-            .bindTooltip(p.address.slice(0, 12) + '... ' + scaleText(p)).addTo(pointLayer);
+            .bindTooltip(escapeText(p.name) + ' (' + escapeText(p.address.slice(0, 8)) + '...) ' + scaleText(p)).addTo(pointLayer);
         });
       });
     }
