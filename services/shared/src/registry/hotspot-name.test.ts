@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import animalHash from 'angry-purple-tiger';
 import { keypairFromLabel } from '../helium/keys';
 import { canonicalHotspotName, hotspotName, parseHotspotName, parseHotspotNamePrefix } from './hotspot-name';
 
@@ -7,6 +8,15 @@ describe('hotspot names', () => {
     // Helium's own API named these hotspots so (helium_api_client example, pub.dev).
     expect(hotspotName('11yXFNu9Je9gvVfyuA8jS8z6faNcZW7kPwPApWYThTk416LGmU')).toBe('acidic-red-mouse');
     expect(hotspotName('11cxkqa2PjpJ9YgY9qK3Njn4uSFu6dyK9xV8XE4ahFSqN1YN2db')).toBe('tall-plum-griffin');
+  });
+
+  it('is the name angry-purple-tiger itself gives, for thousands of addresses', () => {
+    for (let i = 0; i < 5000; i++) {
+      const { address } = keypairFromLabel(`name/library/${i}`);
+      expect(hotspotName(address)).toBe(animalHash(address, { style: 'lowercase', separator: '-' }));
+    }
+    // Any text, not only addresses: the digest is of the string's UTF-8 bytes.
+    for (const text of ['', 'x', 'my ugly input string', 'ünïcødé']) expect(hotspotName(text), text).toBe(animalHash(text, { style: 'lowercase', separator: '-' }));
   });
 
   it('is three lower-case words that parse back to themselves', () => {
