@@ -86,12 +86,16 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
       const views = page.map((b) => toBeaconView(b, byBeacon.get(b.beaconId) ?? []));
       if (q.format === 'csv') {
         const rows = views.flatMap((b) =>
-          (b.witnesses.length ? b.witnesses : [null]).map((w) => [b.beaconId, b.receivedAt, b.hotspot, b.valid, b.reason, w?.hotspot, w?.receivedAt, w?.valid, w?.reason, w?.selected, w?.rssiDbm, w?.snrDb, w?.distanceM, w ? w.details : b.details]),
+          (b.witnesses.length ? b.witnesses : [null]).map((w) => [
+            b.beaconId, b.receivedAt, b.hotspot, b.valid, b.reason, w?.hotspot, w?.receivedAt, w?.valid, w?.reason, w?.selected, w?.rssiDbm, w?.snrDb, w?.distanceM, w ? w.details : b.details,
+            b.hotspotName, w?.hotspotName,
+          ]),
         );
         if (cursor) void reply.header('x-next-cursor', cursor);
         return reply
           .type('text/csv; charset=utf-8')
-          .send(toCsv(['beacon_id', 'beacon_received_at', 'beaconer', 'beacon_valid', 'beacon_reason', 'witness', 'witness_received_at', 'witness_valid', 'witness_reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details'], rows));
+          // The names last, so the columns an export had before names were added keep their places.
+          .send(toCsv(['beacon_id', 'beacon_received_at', 'beaconer', 'beacon_valid', 'beacon_reason', 'witness', 'witness_received_at', 'witness_valid', 'witness_reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details', 'beaconer_name', 'witness_name'], rows));
       }
       return { role: q.role, beacons: views, cursor };
     },
@@ -129,8 +133,8 @@ function sendCsvWitnesses(reply: import('fastify').FastifyReply, witnesses: Retu
     .type('text/csv; charset=utf-8')
     .send(
       toCsv(
-        ['witness_id', 'beacon_id', 'beaconer', 'received_at', 'valid', 'reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details'],
-        witnesses.map((w) => [w.witnessId, w.beaconId, w.beaconer, w.receivedAt, w.valid, w.reason, w.selected, w.rssiDbm, w.snrDb, w.distanceM, w.details]),
+        ['witness_id', 'beacon_id', 'beaconer', 'received_at', 'valid', 'reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details', 'beaconer_name'],
+        witnesses.map((w) => [w.witnessId, w.beaconId, w.beaconer, w.receivedAt, w.valid, w.reason, w.selected, w.rssiDbm, w.snrDb, w.distanceM, w.details, w.beaconerName]),
       ),
     );
 }

@@ -1,5 +1,6 @@
 // Public shapes of proof-of-coverage verdicts: every rejection carries its reason and numbers.
 import { Type, type Static } from 'typebox';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { BeaconVerdictRow, LinkSummary, WitnessVerdictRow } from './pocs-repository';
 
 const Details = Type.Record(Type.String(), Type.Unknown(), { description: 'The numbers behind the verdict (distanceM, expectedMaxRssiDbm, observed values, lagMs, ...).' });
@@ -9,7 +10,9 @@ export const PocWitness = Type.Object(
     witnessId: Type.String(),
     beaconId: Type.String(),
     hotspot: Type.String(),
+    hotspotName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
     beaconer: Type.String(),
+    beaconerName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
     receivedAt: Type.String({ format: 'date-time' }),
     valid: Type.Boolean(),
     reason: Type.Union([Type.String(), Type.Null()], {
@@ -30,6 +33,7 @@ export const PocBeacon = Type.Object(
   {
     beaconId: Type.String(),
     hotspot: Type.String(),
+    hotspotName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
     receivedAt: Type.String({ format: 'date-time' }),
     epoch: Type.Integer(),
     valid: Type.Boolean(),
@@ -47,6 +51,7 @@ export const PocBeacon = Type.Object(
 export const LinkView = Type.Object(
   {
     hotspot: Type.String(),
+    hotspotName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
     reports: Type.Integer(),
     valid: Type.Integer(),
     selected: Type.Integer(),
@@ -65,7 +70,9 @@ export const toWitnessView = (w: WitnessVerdictRow): PocWitnessView => ({
   witnessId: w.witnessId,
   beaconId: w.beaconId,
   hotspot: w.hotspotAddress,
+  hotspotName: hotspotName(w.hotspotAddress),
   beaconer: w.beaconerAddress,
+  beaconerName: hotspotName(w.beaconerAddress),
   receivedAt: new Date(w.receivedAtMs).toISOString(),
   valid: w.valid,
   reason: w.reason,
@@ -80,6 +87,7 @@ export const toWitnessView = (w: WitnessVerdictRow): PocWitnessView => ({
 export const toBeaconView = (b: BeaconVerdictRow, witnesses: WitnessVerdictRow[]) => ({
   beaconId: b.beaconId,
   hotspot: b.hotspotAddress,
+  hotspotName: hotspotName(b.hotspotAddress),
   receivedAt: new Date(b.receivedAtMs).toISOString(),
   epoch: b.epoch,
   valid: b.valid,
@@ -94,6 +102,7 @@ export const toBeaconView = (b: BeaconVerdictRow, witnesses: WitnessVerdictRow[]
 
 export const toLinkView = (l: LinkSummary) => ({
   hotspot: l.hotspot,
+  hotspotName: hotspotName(l.hotspot),
   reports: l.reports,
   valid: l.valid,
   selected: l.selected,

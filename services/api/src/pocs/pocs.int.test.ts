@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { beaconVerdicts, witnessVerdicts } from '@cov/shared/db/schema/verdicts';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
@@ -54,6 +55,12 @@ describe.each(['postgres', 'embedded'] as const)('proof-of-coverage reads (%s)',
     expect(latest.witnesses).toHaveLength(2);
     expect(latest.witnesses[1]).toMatchObject({ hotspot: c.address, valid: false, reason: 'bad_rssi', selected: false, rssiDbm: -60, details: { expectedMaxRssiDbm: -110.2 } });
     expect(latest.witnesses[0]).toMatchObject({ hotspot: b.address, valid: true, selected: true, rssiDbm: -102 });
+    // Each hotspot also by the name its owner knows it by.
+    expect(latest.hotspotName).toBe(hotspotName(a.address));
+    expect(latest.witnesses.map((w: { hotspotName: string; beaconerName: string }) => [w.hotspotName, w.beaconerName])).toEqual([
+      [hotspotName(b.address), hotspotName(a.address)],
+      [hotspotName(c.address), hotspotName(a.address)],
+    ]);
   });
 
   it('pages with opaque cursors and bounds by time', async () => {
@@ -75,7 +82,7 @@ describe.each(['postgres', 'embedded'] as const)('proof-of-coverage reads (%s)',
       expect.objectContaining({ hotspot: c.address, reports: 1, valid: 0, selected: 0 }),
     ]);
     const hears = await get(`/v1/hotspots/${b.address}/witnessed`);
-    expect(hears.body.data).toEqual([expect.objectContaining({ hotspot: a.address, reports: 3 })]);
+    expect(hears.body.data).toEqual([expect.objectContaining({ hotspot: a.address, hotspotName: hotspotName(a.address), reports: 3 })]);
   });
 
   it('narrows to valid or invalid verdicts, page by page', async () => {
@@ -98,7 +105,9 @@ describe.each(['postgres', 'embedded'] as const)('proof-of-coverage reads (%s)',
     const lines = csv.text.trim().split('\r\n');
     const witnessCount = json.body.beacons.reduce((n: number, x: { witnesses: unknown[] }) => n + x.witnesses.length, 0);
     expect(lines).toHaveLength(1 + witnessCount);
-    expect(lines[0]).toBe('beacon_id,beacon_received_at,beaconer,beacon_valid,beacon_reason,witness,witness_received_at,witness_valid,witness_reason,selected,rssi_dbm,snr_db,distance_m,details');
+    expect(lines[0]).toBe('beacon_id,beacon_received_at,beaconer,beacon_valid,beacon_reason,witness,witness_received_at,witness_valid,witness_reason,selected,rssi_dbm,snr_db,distance_m,details,beaconer_name,witness_name');
+    const names = json.body.beacons.flatMap((x: { hotspotName: string; witnesses: { hotspotName: string }[] }) => x.witnesses.map((w) => `${x.hotspotName},${w.hotspotName}`));
+    expect(lines.slice(1).map((l) => l.split(',').slice(-2).join(','))).toEqual(names);
     expect(lines.filter((l) => l.includes('bad_rssi'))).toHaveLength(1);
   });
 
