@@ -288,6 +288,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
             nearest: Type.Array(
               Type.Object({
                 address: Type.String(),
+                name: Type.String({ description: 'Helium\'s three-word name of the hotspot.' }),
                 distanceM: Type.Integer(),
                 interactive: Type.Boolean(),
                 estimatedRssiDbm: Type.Number(),

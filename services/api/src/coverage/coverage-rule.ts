@@ -56,7 +56,7 @@ const NEAREST_LISTED = 5;
 export interface PointCoverage {
   covered: boolean;
   bestEstimatedRssiDbm: number | null;
-  nearest: { address: string; distanceM: number; interactive: boolean; estimatedRssiDbm: number; bestObservedRssiDbm: number | null }[];
+  nearest: { address: string; name: string; distanceM: number; interactive: boolean; estimatedRssiDbm: number; bestObservedRssiDbm: number | null }[];
 }
 
 /**
@@ -74,6 +74,6 @@ export function pointCoverage(lat: number, lng: number, hotspots: readonly Hotsp
   const nearest = inReach
     .sort((a, b) => a.d - b.d)
     .slice(0, NEAREST_LISTED)
-    .map(({ h, d, rssi }) => ({ address: h.address, distanceM: Math.round(d), interactive: h.interactive, estimatedRssiDbm: rssi, bestObservedRssiDbm: h.bestRssiDbm }));
+    .map(({ h, d, rssi }) => ({ address: h.address, name: h.name, distanceM: Math.round(d), interactive: h.interactive, estimatedRssiDbm: rssi, bestObservedRssiDbm: h.bestRssiDbm }));
   return { covered: best !== null && best >= COVERAGE_RULE.coveredAtOrAboveDbm, bestEstimatedRssiDbm: best, nearest };
 }

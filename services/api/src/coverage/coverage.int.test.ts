@@ -173,6 +173,7 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     expect(near.body.covered).toBe(true);
     expect(near.body.rule).toContain('-120 dBm');
     expect(near.body.nearest[0].distanceM).toBeLessThan(200);
+    for (const h of near.body.nearest) expect(h.name).toBe(hotspotName(h.address));
     const far = await get('/v1/coverage/point?lat=45.0&lng=5.0');
     expect(far.body).toMatchObject({ covered: false, bestEstimatedRssiDbm: null, nearest: [] });
   });
