@@ -26,13 +26,14 @@ describe('hotspot status changes', () => {
   });
 
   it('tells the changes with the last activity time, null for a hotspot never heard', () => {
-    const notice = hotspotStatusNotice('owner1', [{ address: 'a', online: false, lastSeenMs: Date.UTC(2026, 10, 20) }, { address: 'b', online: false, lastSeenMs: 0 }], Date.UTC(2026, 10, 21));
+    const [a, b] = ['11yXFNu9Je9gvVfyuA8jS8z6faNcZW7kPwPApWYThTk416LGmU', '11cxkqa2PjpJ9YgY9qK3Njn4uSFu6dyK9xV8XE4ahFSqN1YN2db'];
+    const notice = hotspotStatusNotice('owner1', [{ address: a, online: false, lastSeenMs: Date.UTC(2026, 10, 20) }, { address: b, online: false, lastSeenMs: 0 }], Date.UTC(2026, 10, 21));
     expect(notice).toEqual({
       type: 'hotspot_status',
       owner: 'owner1',
       changes: [
-        { hotspot: 'a', online: false, lastSeenAt: '2026-11-20T00:00:00.000Z' },
-        { hotspot: 'b', online: false, lastSeenAt: null },
+        { hotspot: a, name: 'acidic-red-mouse', online: false, lastSeenAt: '2026-11-20T00:00:00.000Z' },
+        { hotspot: b, name: 'tall-plum-griffin', online: false, lastSeenAt: null },
       ],
       at: '2026-11-21T00:00:00.000Z',
     });

@@ -4,6 +4,7 @@
  * subscription is recorded as it is, not told (subscribing is not news); a hotspot whose status
  * differs from the one told is a change, and goes in the owner's next notice.
  */
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 
 export interface HotspotSeen {
   address: string;
@@ -32,7 +33,8 @@ export function statusChanges(seen: readonly HotspotSeen[], told: ReadonlyMap<st
 export interface HotspotStatusNotice {
   type: 'hotspot_status';
   owner: string;
-  changes: { hotspot: string; online: boolean; lastSeenAt: string | null }[];
+  /** Each hotspot also by its three-word name: what the owner reads in a notification. */
+  changes: { hotspot: string; name: string; online: boolean; lastSeenAt: string | null }[];
   at: string;
 }
 
@@ -40,7 +42,7 @@ export function hotspotStatusNotice(owner: string, changes: readonly StatusChang
   return {
     type: 'hotspot_status',
     owner,
-    changes: changes.map((c) => ({ hotspot: c.address, online: c.online, lastSeenAt: c.lastSeenMs > 0 ? new Date(c.lastSeenMs).toISOString() : null })),
+    changes: changes.map((c) => ({ hotspot: c.address, name: hotspotName(c.address), online: c.online, lastSeenAt: c.lastSeenMs > 0 ? new Date(c.lastSeenMs).toISOString() : null })),
     at: new Date(nowMs).toISOString(),
   };
 }

@@ -5,6 +5,7 @@
  * to a small HTTP server in the test. On PostgreSQL and embedded.
  */
 import http from 'node:http';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
@@ -95,7 +96,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     expect(notices[0]!.body).toEqual({
       type: 'hotspot_status',
       owner: owner.address,
-      changes: hotspots.map((h) => ({ hotspot: h, online: false, lastSeenAt: new Date(T0).toISOString() })),
+      changes: hotspots.map((h) => ({ hotspot: h, name: hotspotName(h), online: false, lastSeenAt: new Date(T0).toISOString() })),
       at: new Date(clock.nowMs()).toISOString(),
     });
     await waitFor(async () => (await alerts()).lastSentAt !== null, 'the notice recorded');
@@ -105,7 +106,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     // One carries a packet again: back online, told alone.
     await carried(hotspots[1]!);
     await waitFor(() => notices.length === 2, 'the back-online notice');
-    expect(notices[1]!.body.changes).toEqual([{ hotspot: hotspots[1], online: true, lastSeenAt: new Date(clock.nowMs()).toISOString() }]);
+    expect(notices[1]!.body.changes).toEqual([{ hotspot: hotspots[1], name: hotspotName(hotspots[1]!), online: true, lastSeenAt: new Date(clock.nowMs()).toISOString() }]);
     // Recorded as told once the endpoint took the notice (just after it answered).
     await waitFor(async () => (await alerts()).hotspots.map((h: any) => h.online).join() === 'false,true', 'the status recorded as told');
   });
@@ -121,7 +122,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     const delivered = notices.length;
     await checks();
     expect(notices.length).toBe(delivered);
-    expect(notices[delivered - 1]!.body.changes).toEqual([{ hotspot: hotspots[1], online: false, lastSeenAt: expect.any(String) }]);
+    expect(notices[delivered - 1]!.body.changes).toEqual([{ hotspot: hotspots[1], name: hotspotName(hotspots[1]!), online: false, lastSeenAt: expect.any(String) }]);
   });
 
   it('takes only fresh requests signed by the owner of hotspots, and never the same request twice', async () => {
