@@ -7,12 +7,13 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { LRUCache } from 'lru-cache';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { csvFormatParam, toCsv } from '../http/csv';
 import { precompress, sendPrecompressed, type PrecompressedAnswer } from '../http/precompressed-answers';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { SharedBuilds } from '../http/shared-builds';
 import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
 import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
@@ -87,11 +88,23 @@ export const createImmutableAnswers = () =>
     ttl: 3_600_000,
   });
 const IMMUTABLE_ANSWERS = createImmutableAnswers();
+/**
+ * An answer not kept yet is built once however many requests for it arrive meanwhile (an app's
+ * users opening the same view at once, or a load test's connections starting in step). Without
+ * this, each of them queried and compressed it again: in the API benchmark, 16 connections asking
+ * for the same 200 URLs in step built each answer up to 16 times, and those builds, not the cached
+ * answers, were most of the suite's "cached rewards" CPU.
+ */
+const IMMUTABLE_BUILDS = new SharedBuilds<string, PrecompressedAnswer>();
 
-async function remember(request: FastifyRequest, reply: FastifyReply, body: string, contentType: string) {
-  const answer = await precompress(Buffer.from(body), contentType);
-  IMMUTABLE_ANSWERS.set(request.url, answer);
-  return sendPrecompressed(request, reply, answer, IMMUTABLE_CACHE_CONTROL);
+/** The kept answer for this URL, built (once for concurrent callers) and kept when there is none. */
+function keptAnswer(url: string, build: () => Promise<{ body: string; contentType: string }>): Promise<PrecompressedAnswer> {
+  return IMMUTABLE_BUILDS.run(url, async () => {
+    const { body, contentType } = await build();
+    const answer = await precompress(Buffer.from(body), contentType);
+    IMMUTABLE_ANSWERS.set(url, answer);
+    return answer;
+  });
 }
 
 const totalsOf = (rows: { beacon: bigint; witness: bigint; data: bigint; total: bigint }[]) => {
@@ -125,16 +138,18 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       const immutable = await isImmutable(computed, request.query, range);
       const hit = immutable ? IMMUTABLE_ANSWERS.get(request.url) : undefined;
       if (hit) return sendPrecompressed(request, reply, hit, IMMUTABLE_CACHE_CONTROL);
-      const [, rows] = await Promise.all([
-        requireKnownHotspot(deps.db, request.params.address),
-        earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket),
-      ]);
-      const data = rows.map((r) => ({ start: new Date(r.startMs).toISOString(), epochs: r.epochs, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
-      const [body, contentType] =
-        request.query.format === 'csv'
-          ? [toCsv(['start', 'epochs', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.beacon, d.witness, d.data, d.total])), 'text/csv; charset=utf-8']
-          : [JSON.stringify({ bucket: request.query.bucket, data, totals: totalsOf(rows) }), 'application/json; charset=utf-8'];
-      if (immutable) return remember(request, reply, body, contentType);
+      const build = async () => {
+        const [, rows] = await Promise.all([
+          requireKnownHotspot(deps.db, request.params.address),
+          earningsByBucket(deps.database.sql, request.params.address, range, request.query.bucket as Bucket),
+        ]);
+        const data = rows.map((r) => ({ start: new Date(r.startMs).toISOString(), epochs: r.epochs, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() }));
+        return request.query.format === 'csv'
+          ? { body: toCsv(['start', 'epochs', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.beacon, d.witness, d.data, d.total])), contentType: 'text/csv; charset=utf-8' }
+          : { body: JSON.stringify({ bucket: request.query.bucket, data, totals: totalsOf(rows) }), contentType: 'application/json; charset=utf-8' };
+      };
+      if (immutable) return sendPrecompressed(request, reply, await keptAnswer(request.url, build), IMMUTABLE_CACHE_CONTROL);
+      const { body, contentType } = await build();
       return reply.header('cache-control', 'public, max-age=60').type(contentType).send(body);
     },
   );

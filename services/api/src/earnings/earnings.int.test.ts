@@ -86,6 +86,25 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect([revalidated.status, revalidated.body.length]).toEqual([304, 0]);
   });
 
+  it('answers requests that arrive together for a final range not kept yet alike, each with its own coding, and an unknown hotspot with 404 each', async () => {
+    const path = `/v1/hotspots/${b.address}/rewards?min_time=2026-11-19&max_time=2026-11-22&format=csv`;
+    const codings: Record<string, string>[] = [{}, {}, { 'accept-encoding': 'gzip' }, {}];
+    const answers = await Promise.all(codings.map((headers) => rawHttpGet(`${node.httpBaseUrl}${path}`, headers)));
+    expect(answers.map((r) => [r.status, r.headers['content-encoding'], r.headers['cache-control']])).toEqual([
+      [200, undefined, 'public, max-age=86400, immutable'],
+      [200, undefined, 'public, max-age=86400, immutable'],
+      [200, 'gzip', 'public, max-age=86400, immutable'],
+      [200, undefined, 'public, max-age=86400, immutable'],
+    ]);
+    expect(answers[0]!.body.toString().trim().split('\r\n')).toEqual(['start,epochs,beacon,witness,data,total', '2026-11-19T00:00:00.000Z,1,0,0,0,0', '2026-11-20T00:00:00.000Z,1,5,5,5,15', '2026-11-21T00:00:00.000Z,1,0,0,0,0']);
+    expect(answers.every((r) => r.headers.etag === answers[0]!.headers.etag)).toBe(true);
+    expect(gunzipSync(answers[2]!.body).equals(answers[0]!.body)).toBe(true);
+    const unknown = keypairFromLabel(`earn/${mode}/unknown`).address;
+    const missing = await Promise.all([1, 2, 3].map(() => get(`/v1/hotspots/${unknown}/rewards?min_time=2026-11-19&max_time=2026-11-22`)));
+    expect(missing.map((r) => [r.status, r.body.error.code])).toEqual([[404, 'hotspots.not_found'], [404, 'hotspots.not_found'], [404, 'hotspots.not_found']]);
+    expect(new Set(missing.map((r) => r.body.requestId)).size).toBe(3);
+  });
+
   it('answers a relative range for the time it is asked at, never from an answer cached at another time', async () => {
     // At NOW (Sun 22nd 12:00) "-3 day .. -2 day" holds the epoch of Fri 20th; a day and an hour
     // later, that of Sat 21st. Both epochs are paid, so both answers are final, but the URL is the same.

@@ -29,6 +29,16 @@ describe('time parameters', () => {
     expect(() => parseTimeParam(text, NOW, 'max_time')).toThrow(expect.objectContaining({ code: 'request.invalid', details: { field: 'max_time' } }));
   });
 
+  it('gives an instant asked again, or among many others, the same value, and relative times their own each time', () => {
+    const instants = Array.from({ length: 1500 }, (_, i) => [new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), Date.UTC(2026, 0, 1) + i * 60_000] as const);
+    for (let pass = 0; pass < 2; pass++) for (const [text, ms] of instants) expect(parseTimeParam(text, NOW, 'min_time')).toBe(ms);
+    expect(isAbsoluteTimeParam(instants[0]![0])).toBe(true);
+    const longFraction = `2026-11-01T06:30:00.${'5'.repeat(60)}Z`;
+    expect([parseTimeParam(longFraction, NOW, 'min_time'), parseTimeParam(longFraction, NOW, 'min_time')]).toEqual([Date.UTC(2026, 10, 1, 6, 30, 0, 555), Date.UTC(2026, 10, 1, 6, 30, 0, 555)]);
+    expect([parseTimeParam('-1 day', NOW, 'min_time'), parseTimeParam('-1 day', NOW + DAY, 'min_time'), parseTimeParam('now', NOW + 1, 'max_time')]).toEqual([NOW - DAY, NOW, NOW + 1]);
+    expect(() => parseTimeParam('2026-02-30', NOW, 'max_time')).toThrow(expect.objectContaining({ code: 'request.invalid' }));
+  });
+
   it('tells instants from times relative to now', () => {
     expect(['2026-11-01', '2026-11-01T06:30:00Z', ' 2026-11-01 06:30 ', '2026-11-01T06:30:00 02:00'].map(isAbsoluteTimeParam)).toEqual([true, true, true, true]);
     expect(['now', '-7 day', '5 day', '', undefined].map(isAbsoluteTimeParam)).toEqual([false, false, false, false, false]);

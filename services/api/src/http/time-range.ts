@@ -24,7 +24,7 @@ const ABSOLUTE_FORM = /^\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-
  * answer may be cached as final.
  */
 export function isAbsoluteTimeParam(value: string | undefined): boolean {
-  return value !== undefined && ABSOLUTE_FORM.test(withOffsetSign(value).toLowerCase());
+  return value !== undefined && (instantsMs.has(value) || ABSOLUTE_FORM.test(withOffsetSign(value).toLowerCase()));
 }
 
 /**
@@ -54,21 +54,55 @@ function isRealDate(text: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/**
+ * An ISO 8601 date or date-time to epoch ms, or undefined when the text is not one or names a day
+ * that does not exist. A date or date-time without an offset is UTC, not the server's local time.
+ */
+function parseInstantMs(value: string): number | undefined {
+  const instant = withOffsetSign(value);
+  const text = instant.toLowerCase();
+  if (!ABSOLUTE_FORM.test(text) || !isRealDate(text)) return undefined;
+  const hasOffset = /(z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
+  const ms = Date.parse(hasOffset ? instant.replace(' ', 'T') : `${instant.replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * Instants already parsed, by their text. Parsing one (four regular expressions, a Date for the
+ * day check, Date.parse) took 2-3 us, twice per request, and was most of what a cached answer
+ * (rewards of past epochs) cost beyond the framework; owners' apps ask for the same few ranges
+ * again and again, so a repeat is a map lookup. An instant's value does not depend on now, so a
+ * remembered one is always right. Bounded in entries, and texts longer than any usual ISO form
+ * (fractions of a second may run on) are not kept, so odd queries cannot grow it without limit.
+ */
+const INSTANTS_MEMO_MAX_ENTRIES = 1024;
+const INSTANTS_MEMO_MAX_KEY_CHARS = 40;
+const instantsMs = new Map<string, number>();
+
+/** parseInstantMs, remembered for texts that are instants. */
+function instantMs(value: string): number | undefined {
+  let ms = instantsMs.get(value);
+  if (ms === undefined) {
+    ms = parseInstantMs(value);
+    if (ms !== undefined && value.length <= INSTANTS_MEMO_MAX_KEY_CHARS) {
+      if (instantsMs.size >= INSTANTS_MEMO_MAX_ENTRIES) instantsMs.clear();
+      instantsMs.set(value, ms);
+    }
+  }
+  return ms;
+}
+
 /** One time parameter to epoch ms, relative to `nowMs`; undefined stays undefined. */
 export function parseTimeParam(value: string | undefined, nowMs: number, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const instant = withOffsetSign(value);
-  const text = instant.toLowerCase();
+  const absoluteMs = instantMs(value);
+  if (absoluteMs !== undefined) return absoluteMs;
+  const text = withOffsetSign(value).toLowerCase();
   if (text === 'now') return nowMs;
   const relative = /^([+-]?\d+)\s*(second|minute|hour|day|week)s?$/.exec(text);
   if (relative) {
     const ms = nowMs + Number(relative[1]) * UNIT_MS[relative[2]!]!;
     if (Math.abs(ms) <= MAX_TIME_MS) return ms;
-  } else if (isAbsoluteTimeParam(instant) && isRealDate(text)) {
-    // A date or date-time without an offset is UTC, not the server's local time.
-    const hasOffset = /(z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
-    const ms = Date.parse(hasOffset ? instant.replace(' ', 'T') : `${instant.replace(' ', 'T')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
-    if (Number.isFinite(ms)) return ms;
   }
   throw new AppError('request.invalid', `${field}: expected ISO 8601 (e.g. 2026-11-01T00:00:00Z), a relative time (e.g. -7 day) or now`, { field });
 }

@@ -64,7 +64,9 @@ export function findNonFiniteNumber(value: unknown, path: Path): Path | undefine
  */
 export function findUndecodableQuery(url: string): Path | undefined {
   const start = url.indexOf('?');
-  if (start < 0) return undefined;
+  // Only a percent-escape can fail to decode; most queries hold none, and then are not split at all
+  // (splitting cost about 0.6 us a request, on every route).
+  if (start < 0 || url.indexOf('%', start) < 0) return undefined;
   for (const pair of url.slice(start + 1).split('&')) {
     const eq = pair.indexOf('=');
     const [key, value] = eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
