@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
+import { allPages } from '@cov/app/testing/keyset-pages';
 import { orgApiKeyHash } from '@cov/shared/routing/org-api-keys';
 import { readRoutingConfigVersion } from '@cov/shared/routing/routing-config';
 import { eq } from 'drizzle-orm';
@@ -522,17 +523,7 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     const credited = (await call('POST', '/v1/admin/orgs', { name: 'Zeta Credited', devAddrCount: 8 }, node.adminKey)).body.org;
     expect((await call('POST', `/v1/admin/orgs/${credited.id}/dc`, { amountDc: 500 }, node.adminKey)).status).toBe(201);
 
-    const names: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page: { status: number; body: any } = await call('GET', `/v1/admin/orgs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, node.adminKey);
-      expect(page.status).toBe(200);
-      expect(page.body.data.length).toBeLessThanOrEqual(2);
-      names.push(...page.body.data.map((o: { name: string }) => o.name));
-      cursor = page.body.cursor;
-      pages++;
-    } while (cursor && pages < 20);
+    const names = (await allPages<{ name: string }>((cursor) => call('GET', `/v1/admin/orgs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, node.adminKey))).map((o) => o.name);
     // Every organisation once, in the database's name order (the same order the keyset walks).
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(['Acme Sensors', 'Beta Meters', ...more, 'Zeta Credited']));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
+import { allPages } from '@cov/app/testing/keyset-pages';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { nameUnnamedHotspots } from '@cov/shared/registry/hotspots-repository';
@@ -61,15 +62,9 @@ describe.each(allTestModes)('hotspot names and the registry list (%s)', (mode) =
       const prefix = search.trimStart().toLowerCase().replace(/[\s_-]+/g, '-');
       const expected = all.filter((h) => h.name.startsWith(prefix));
       expect(expected.length, search).toBeGreaterThan(0);
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 20; page++) {
-        const r: { status: number; body: { data: { name: string; address: string }[]; cursor: string | null } } = await call('GET', `/v1/hotspots/name?search=${encodeURIComponent(search)}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
-        expect(r.status, search).toBe(200);
-        seen.push(...names(r));
-        cursor = r.body.cursor;
-        if (!cursor) break;
-      }
+      const seen = (await allPages<{ name: string; address: string }>((cursor) => call('GET', `/v1/hotspots/name?search=${encodeURIComponent(search)}&limit=1${cursor ? `&cursor=${cursor}` : ''}`))).map(
+        (h) => `${h.name} ${h.address}`,
+      );
       const whole = await call('GET', `/v1/hotspots/name?search=${encodeURIComponent(search)}`);
       // Paging covers the whole answer once, in its order; the answer is exactly the hotspots so named.
       expect(seen).toEqual(names(whole));
@@ -90,18 +85,13 @@ describe.each(allTestModes)('hotspot names and the registry list (%s)', (mode) =
     const dataOnly = keypairFromLabel(`names/${mode}/data-only`).address;
     expect((await call('POST', '/v1/hotspots', { address: dataOnly, ownerAddress: owner.address, capability: 'data_only' }, maker.body.apiKey)).status).toBe(201);
     const walk = async (query: string) => {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 50; page++) {
-        const r: { status: number; body: { data: { address: string; name: string; capability: string }[]; cursor: string | null } } = await call('GET', `/v1/hotspots?limit=5${query}${cursor ? `&cursor=${cursor}` : ''}`);
-        expect(r.status).toBe(200);
-        expect(r.body.data.length).toBeLessThanOrEqual(5);
-        for (const h of r.body.data) expect(h.name).toBe(hotspotName(h.address));
-        seen.push(...r.body.data.map((h) => `${h.address} ${h.capability}`));
-        cursor = r.body.cursor;
-        if (!cursor) break;
-      }
-      return seen;
+      const hotspots = await allPages<{ address: string; name: string; capability: string }>(async (cursor) => {
+        const r = await call('GET', `/v1/hotspots?limit=5${query}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(r.body.data?.length ?? 0).toBeLessThanOrEqual(5);
+        return r;
+      });
+      for (const h of hotspots) expect(h.name).toBe(hotspotName(h.address));
+      return hotspots.map((h) => `${h.address} ${h.capability}`);
     };
     // In the database's own order of addresses (its collation's), which the keyset follows.
     const stored = await node.ctx.database.sql<{ address: string; capability: string }[]>`select address, capability::text from hotspots order by address`;

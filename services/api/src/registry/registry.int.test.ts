@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
+import { allPages } from '@cov/app/testing/keyset-pages';
 import { keypairFromLabel, sign, type Keypair } from '@cov/shared/helium/keys';
 import { locationAssertionBytes, type LocationAssertionFields } from '@cov/shared/registry/location-assertion';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
@@ -50,16 +51,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
 
   it('lists makers by name for the operator, in keyset pages, so a maker\'s id can be found again to issue it a key', async () => {
     for (const name of ['Zulu Radios', 'beta gateways']) expect((await call('POST', '/v1/admin/makers', { name }, node.adminKey)).status).toBe(201);
-    const names: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const page: { status: number; body: any } = await call('GET', `/v1/admin/makers?limit=1${cursor ? `&cursor=${cursor}` : ''}`, undefined, node.adminKey);
-      expect(page.status).toBe(200);
-      names.push(...page.body.data.map((m: { name: string }) => m.name));
-      cursor = page.body.cursor;
-      pages++;
-    } while (cursor && pages < 20);
+    const names = (await allPages<{ name: string }>((cursor) => call('GET', `/v1/admin/makers?limit=1${cursor ? `&cursor=${cursor}` : ''}`, undefined, node.adminKey))).map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(['Acme Hotspots', 'Zulu Radios', 'beta gateways']));
     const all = (await call('GET', '/v1/admin/makers', undefined, node.adminKey)).body;
