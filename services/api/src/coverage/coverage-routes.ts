@@ -4,6 +4,7 @@
  * details, and "is this point covered".
  */
 import { Type } from 'typebox';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { booleanPointInPolygon } from '@turf/turf';
 import { cellToLatLng, cellToParent, getResolution } from 'h3-js';
 import type { MultiPolygon, Polygon } from 'geojson';
@@ -105,9 +106,11 @@ const toFeature = (a: HexAggregate): HexFeature => {
  * smaller than in registry order.
  */
 const byIndex = (a: HexAggregate, b: HexAggregate) => (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0);
+// Names are computed when an answer is built (about 1.5 µs each; point answers are kept per
+// snapshot) rather than held by the snapshot for every hotspot of the network.
 const toPoint = (h: HotspotCoverage) => ({
   address: h.address,
-  name: h.name,
+  name: hotspotName(h.address),
   lat: h.lat,
   lng: h.lng,
   cell: h.cell,

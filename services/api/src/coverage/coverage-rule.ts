@@ -6,6 +6,7 @@
  * threshold Helium's coverage mappers used for a usable uplink. The answer states the rule.
  */
 import { logDistancePathLossDb } from '@cov/shared/rf/path-loss';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { HotspotCoverage } from './coverage-snapshot';
 import { pocEligible } from './poc-eligibility';
 
@@ -74,6 +75,6 @@ export function pointCoverage(lat: number, lng: number, hotspots: readonly Hotsp
   const nearest = inReach
     .sort((a, b) => a.d - b.d)
     .slice(0, NEAREST_LISTED)
-    .map(({ h, d, rssi }) => ({ address: h.address, name: h.name, distanceM: Math.round(d), interactive: h.interactive, estimatedRssiDbm: rssi, bestObservedRssiDbm: h.bestRssiDbm }));
+    .map(({ h, d, rssi }) => ({ address: h.address, name: hotspotName(h.address), distanceM: Math.round(d), interactive: h.interactive, estimatedRssiDbm: rssi, bestObservedRssiDbm: h.bestRssiDbm }));
   return { covered: best !== null && best >= COVERAGE_RULE.coveredAtOrAboveDbm, bestEstimatedRssiDbm: best, nearest };
 }

@@ -11,7 +11,6 @@
  * queries a minute, not one per request.
  */
 import { cellToLatLng, cellToParent } from 'h3-js';
-import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import { computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type HexDensityMap } from '@cov/shared/rewards/hex-density';
@@ -20,8 +19,6 @@ import { shownTransmitScale } from './poc-eligibility';
 
 export interface HotspotCoverage {
   address: string;
-  /** Helium's three-word name of the address (registry/hotspot-name.ts). */
-  name: string;
   cell: string;
   lat: number;
   lng: number;
@@ -145,8 +142,8 @@ export class CoverageSnapshots {
     const { sql } = this.database;
     const fromMs = nowMs - INTERACTIVITY_WINDOW_MS;
     const [asserted, interactiveNow, pocs] = await Promise.all([
-      sql<{ address: string; name: string | null; cell: string; capability: 'full' | 'data_only'; gainDbiX10: number | null }[]>`
-        select address, name, location_cell as cell, capability, gain_dbi_x10 as "gainDbiX10" from hotspots where location_cell is not null`,
+      sql<{ address: string; cell: string; capability: 'full' | 'data_only'; gainDbiX10: number | null }[]>`
+        select address, location_cell as cell, capability, gain_dbi_x10 as "gainDbiX10" from hotspots where location_cell is not null`,
       interactiveHotspotsAt(sql, nowMs, INTERACTIVITY_WINDOW_MS, this.epochLengthMs),
       sql<{ address: string; pocs: number; best: number | null; median: number | null }[]>`
         select b.hotspot_address as address, count(distinct b.beacon_id)::int as pocs,
@@ -171,8 +168,6 @@ export class CoverageSnapshots {
       const scaleCell = interactiveCell.get(h.address) ?? h.cell;
       return {
         address: h.address,
-        // The stored name, or (a row the API has not named yet) the same name from the address.
-        name: h.name ?? hotspotName(h.address),
         cell: h.cell,
         lat,
         lng,

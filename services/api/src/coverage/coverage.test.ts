@@ -9,7 +9,6 @@ import { cellGeometry } from './hex-outline';
 
 const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {}): HotspotCoverage => ({
   address: `h${lat}${lng}`,
-  name: `hotspot-at-${lat}`,
   cell: latLngToCell(lat, lng, 12),
   lat,
   lng,
