@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { cellToLatLng } from 'h3-js';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
-import { findHotspot, findHotspotsByName, listHotspots, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions, searchHotspotsByNamePrefix } from '@cov/shared/registry/hotspots-repository';
+import { findHotspot, findHotspotsByName, listHotspots, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions, searchHotspotsByNamePrefix, type HotspotRow } from '@cov/shared/registry/hotspots-repository';
 import { parseHotspotName, parseHotspotNamePrefix } from '@cov/shared/registry/hotspot-name';
 import type { ApiDeps } from '../api-deps';
 import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
@@ -238,8 +238,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       const rows = await listHotspots(deps.db, after?.a, limit + 1, { capability });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
-      return { data: page.map((r) => toHotspotView(r, statuses.get(r.address))), cursor: rows.length > limit && last ? encodeCursor({ a: last.address }) : null };
+      return { data: await viewsWithStatus(deps, page), cursor: rows.length > limit && last ? encodeCursor({ a: last.address }) : null };
     },
   );
 
@@ -260,8 +259,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       const name = parseHotspotName(request.params.name);
       if (!name.ok) throw new AppError('request.invalid', name.message, { field: 'name' });
       const rows = await findHotspotsByName(deps.db, name.value, MAX_HOTSPOTS_OF_A_NAME);
-      const statuses = await hotspotStatuses(deps.database.sql, rows.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
-      return { data: rows.map((r) => toHotspotView(r, statuses.get(r.address))) };
+      return { data: await viewsWithStatus(deps, rows) };
     },
   );
 
@@ -288,9 +286,8 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       const rows = await searchHotspotsByNamePrefix(deps.db, prefix.value, after && { name: after.n, address: after.a }, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
       return {
-        data: page.map((r) => toHotspotView(r, statuses.get(r.address))),
+        data: await viewsWithStatus(deps, page),
         cursor: rows.length > limit && last?.name ? encodeCursor({ n: last.name, a: last.address }) : null,
       };
     },
@@ -303,8 +300,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       requireValidAddress(request.params.address, 'address');
       const row = await findHotspot(deps.db, request.params.address);
       if (!row) throw new AppError('hotspots.not_found', `no hotspot ${request.params.address}`);
-      const statuses = await hotspotStatuses(deps.database.sql, [row.address], await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
-      return toHotspotView(row, statuses.get(row.address));
+      return (await viewsWithStatus(deps, [row]))[0];
     },
   );
 
@@ -373,10 +369,15 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       const rows = await listHotspotsByOwner(deps.db, request.params.owner, after?.a, request.query.limit + 1);
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      const statuses = await hotspotStatuses(deps.database.sql, page.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
-      return { data: page.map((r) => toHotspotView(r, statuses.get(r.address))), cursor: rows.length > request.query.limit && last ? encodeCursor({ a: last.address }) : null };
+      return { data: await viewsWithStatus(deps, page), cursor: rows.length > request.query.limit && last ? encodeCursor({ a: last.address }) : null };
     },
   );
+}
+
+/** Registry rows as hotspot views with their status: one status query per source for all of them. */
+async function viewsWithStatus(deps: ApiDeps, rows: readonly HotspotRow[]): Promise<HotspotView[]> {
+  const statuses = await hotspotStatuses(deps.database.sql, rows.map((r) => r.address), await deps.coverage.get(), deps.clock.nowMs(), deps.onlineWindowMs);
+  return rows.map((r) => toHotspotView(r, statuses.get(r.address)));
 }
 
 // Untyped reply: the route's response schema describes its JSON answer only.
