@@ -1,6 +1,7 @@
 // One epoch paid by the real rewarder, read through every owner-facing view: each must give a
 // hotspot the same amounts, to the base unit, as the signed manifest file.
 import { readFileSync } from 'node:fs';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
@@ -94,6 +95,7 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings agree with the 
       const h = paid.get(r.address);
       expect(r).toEqual({
         address: r.address,
+        name: hotspotName(r.address),
         beacon: h?.beaconAmount ?? '0',
         witness: h?.witnessAmount ?? '0',
         data: h?.dataAmount ?? '0',
@@ -103,7 +105,7 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings agree with the 
     expect(fleet.data.filter((r: any) => r.total !== '0').map((r: any) => r.address).sort()).toEqual([...paid.keys()].sort());
     expect(fleet.totals).toEqual({ beacon: m.totals.beacon, witness: m.totals.witness, data: m.totals.data, total: m.totals.hotspots });
     const csv = (await get(`/v1/owners/${owner}/rewards?${window}&format=csv`)).text.trim().split('\r\n');
-    expect(csv[0]).toBe('address,beacon,witness,data,total');
-    expect(csv.slice(1)).toEqual(fleet.data.map((r: any) => [r.address, r.beacon, r.witness, r.data, r.total].join(',')));
+    expect(csv[0]).toBe('address,beacon,witness,data,total,name');
+    expect(csv.slice(1)).toEqual(fleet.data.map((r: any) => [r.address, r.beacon, r.witness, r.data, r.total, r.name].join(',')));
   });
 });

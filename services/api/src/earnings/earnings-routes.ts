@@ -5,6 +5,7 @@
  * cached long.
  */
 import { Type } from 'typebox';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { LRUCache } from 'lru-cache';
 import type { FastifyReply } from 'fastify';
@@ -248,7 +249,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
         }),
         response: {
           200: Type.Object({
-            data: Type.Array(Type.Object({ address: Type.String(), ...Split })),
+            data: Type.Array(Type.Object({ address: Type.String(), name: Type.String({ description: 'Helium\'s three-word name of the hotspot.' }), ...Split })),
             totals: Type.Object(Split),
             hotspots: Type.Integer({ description: 'How many hotspots the owner has (every page).' }),
             cursor: Type.Union([Type.String(), Type.Null()]),
@@ -265,10 +266,11 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       // the answer, which for the largest fleets would otherwise be megabytes.
       const rows = await fleetEarnings(deps.database.sql, request.params.owner, range);
       await cacheFor(computed, reply, request.query, range);
-      const toView = (r: (typeof rows)[number]) => ({ address: r.address, beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() });
+      const toView = (r: (typeof rows)[number]) => ({ address: r.address, name: hotspotName(r.address), beacon: r.beacon.toString(), witness: r.witness.toString(), data: r.data.toString(), total: r.total.toString() });
       if (request.query.format === 'csv') {
         const all = rows.map(toView);
-        return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total'], all.map((d) => [d.address, d.beacon, d.witness, d.data, d.total])));
+        // name last, so the columns an export had before names were added keep their places.
+        return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total', 'name'], all.map((d) => [d.address, d.beacon, d.witness, d.data, d.total, d.name])));
       }
       const rest = after === undefined ? rows : rows.filter((r) => r.address > after.a);
       const page = rest.slice(0, request.query.limit);
