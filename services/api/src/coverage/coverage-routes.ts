@@ -4,6 +4,7 @@
  * details, and "is this point covered".
  */
 import { Type } from 'typebox';
+import { hotspotsNear } from './hotspots-near';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { booleanPointInPolygon } from '@turf/turf';
 import { cellToLatLng, cellToParent, getResolution } from 'h3-js';
@@ -24,6 +25,9 @@ const ErrorRef = Type.Ref('ErrorResponse');
 const MIN_RES = 4;
 const MAX_RES = 10;
 const MAX_POINTS = 10_000;
+/** A radius search lists at most this many hotspots, within at most this radius (the PoC's 100 km witness limit). */
+const MAX_NEAR_LISTED = 500;
+const MAX_NEAR_RADIUS_M = 100_000;
 /** Hotspots one hex's details list (a res-4 hex in a dense city holds thousands). */
 export const MAX_HEX_HOTSPOTS = 1000;
 const CACHE = 'public, max-age=30';
@@ -248,6 +252,42 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         const inside = snapshot.hotspots.filter((h) => inBbox(h.lat, h.lng, bbox));
         return { data: inside.slice(0, MAX_POINTS).map(toPoint), truncated: inside.length > MAX_POINTS };
       });
+    },
+  );
+
+  app.get(
+    '/v1/coverage/hotspots/near',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Hotspots within radius_m of a point, nearest first, each with its distance (siting a hotspot: who is around)',
+        description: `Every asserted hotspot counts, interactive or not. At most \`limit\` (${MAX_NEAR_LISTED} at most); \`truncated\` says whether more are within the radius.`,
+        querystring: Type.Object({
+          lat: Type.Number(),
+          lng: Type.Number(),
+          radius_m: Type.Integer({ minimum: 1, maximum: MAX_NEAR_RADIUS_M, default: 5_000 }),
+          limit: Type.Integer({ minimum: 1, maximum: MAX_NEAR_LISTED, default: 100 }),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Object({ ...HotspotPoint.properties, distanceM: Type.Integer({ description: 'Great-circle distance from the point to the centre of its asserted res-12 cell.' }) })),
+            truncated: Type.Boolean(),
+            snapshotAt: Type.String({ format: 'date-time' }),
+          }),
+          400: ErrorRef,
+        },
+      },
+    },
+    async (request) => {
+      const { lat, lng, radius_m: radiusM, limit } = request.query;
+      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
+      const snapshot = await snapshots.get();
+      const near = hotspotsNear(lat, lng, radiusM, snapshot.hotspots);
+      return {
+        data: near.slice(0, limit).map((n) => ({ ...toPoint(n.hotspot), distanceM: Math.round(n.distanceM) })),
+        truncated: near.length > limit,
+        snapshotAt: new Date(snapshot.builtAtMs).toISOString(),
+      };
     },
   );
 

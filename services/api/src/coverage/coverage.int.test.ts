@@ -7,6 +7,7 @@ import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { computeHexDensity } from '@cov/shared/rewards/hex-density';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { distanceM } from './coverage-rule';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const EPOCH = Math.floor(NOW / 86_400_000);
@@ -166,6 +167,30 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     // A full hotspot that is not interactive keeps the default scale it would be paid at.
     expect(await status(idleFull)).toMatchObject({ interactive: false, transmitScale: 0.2, pocEligible: true });
     expect((await get('/v1/coverage/hotspots?bbox=179.9,-16.6,-179.8,-16.4')).body.data.find((p: any) => p.address === idleFull)).toMatchObject({ transmitScale: 0.2, pocEligible: true });
+  });
+
+  it('lists the hotspots within a radius of a point, nearest first, with their distance', async () => {
+    const at = { lat: 48.8566, lng: 2.3522 };
+    const expected = cells
+      .map((cell, i) => ({ address: keys[i]!.address, d: distanceM(at.lat, at.lng, ...cellToLatLng(cell)) }))
+      .filter((x) => x.d <= 3_000)
+      .sort((a, b) => a.d - b.d || (a.address < b.address ? -1 : 1));
+    // The two hotspots next door and the lone one 2.6 km north; not the data-only one 3.5 km east, nor Fiji.
+    expect(expected).toHaveLength(3);
+    const near = await get(`/v1/coverage/hotspots/near?lat=${at.lat}&lng=${at.lng}&radius_m=3000`);
+    expect(near.status).toBe(200);
+    expect(near.body.data.map((p: any) => [p.address, p.distanceM])).toEqual(expected.map((x) => [x.address, Math.round(x.d)]));
+    expect(near.body.data[0]).toMatchObject({ name: hotspotName(expected[0]!.address), capability: 'full', interactive: true });
+    expect(near.body.truncated).toBe(false);
+    const wider = await get(`/v1/coverage/hotspots/near?lat=${at.lat}&lng=${at.lng}&radius_m=10000&limit=2`);
+    expect([wider.body.data.length, wider.body.truncated]).toEqual([2, true]);
+    // Across the antimeridian, as the map and point coverage see it.
+    const fiji = await get('/v1/coverage/hotspots/near?lat=-16.5&lng=179.9999&radius_m=15000');
+    expect(fiji.body.data.map((p: any) => p.address).sort()).toEqual([keys[4]!.address, keys[5]!.address].sort());
+    for (const bad of ['lat=91&lng=0', 'lat=0&lng=0&radius_m=0', 'lat=0&lng=0&radius_m=100001', 'lat=0&lng=0&limit=501', 'lng=0']) {
+      const r = await get(`/v1/coverage/hotspots/near?${bad}`);
+      expect([r.status, r.body.error.code], bad).toEqual([400, bad.startsWith('lat=91') ? 'geo.out_of_range' : 'request.invalid']);
+    }
   });
 
   it('answers whether a point is covered, with the rule and nearest hotspots', async () => {

@@ -6,6 +6,7 @@ import { hexDetails, MAX_HEX_HOTSPOTS } from './coverage-routes';
 import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, MAX_RING_VERTICES, parseHex, parsePolygon } from './geo-input';
 import { cellGeometry } from './hex-outline';
+import { hotspotsNear } from './hotspots-near';
 
 const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {}): HotspotCoverage => ({
   address: `h${lat}${lng}`,
@@ -243,5 +244,22 @@ describe('geographic input', () => {
   it('validates H3 indexes', () => {
     expect(parseHex('881fb46625fffff', { minRes: 0, maxRes: 15 })).toEqual({ h3: '881fb46625fffff', res: 8 });
     expect(() => parseHex('zzz', { minRes: 0, maxRes: 15 })).toThrow(expect.objectContaining({ code: 'geo.invalid_h3' }));
+  });
+});
+
+describe('hotspots near a point', () => {
+  it('lists those within the radius, nearest first, ties by address, across the antimeridian', () => {
+    const twinA = { ...hotspot(10, 20), address: 'b-twin' };
+    const twinB = { ...hotspot(10, 20), address: 'a-twin' };
+    const far = hotspot(10.1, 20);
+    const near = hotspot(10.01, 20);
+    const listed = hotspotsNear(10, 20, 5_000, [far, twinA, near, twinB]);
+    expect(listed.map((n) => n.hotspot.address)).toEqual(['a-twin', 'b-twin', near.address]);
+    expect(listed[2]!.distanceM).toBeGreaterThan(1_000);
+    expect(listed[2]!.distanceM).toBeLessThan(1_200);
+    // 11 km away: outside 5 km, inside 12 km.
+    expect(hotspotsNear(10, 20, 12_000, [far]).map((n) => Math.round(n.distanceM / 1000))).toEqual([11]);
+    const east = hotspot(-16.5, -179.99);
+    expect(hotspotsNear(-16.5, 179.99, 5_000, [east]).length).toBe(1);
   });
 });
