@@ -57,6 +57,8 @@ export const STARTING_POINTS: Static<typeof StartingPoints> = {
   analysts: [
     { method: 'GET', path: '/v1/coverage/hexes', what: 'coverage hexes as GeoJSON (res and bbox, or POST a polygon)' },
     { method: 'GET', path: '/v1/coverage/point', what: 'coverage at a point' },
+    { method: 'GET', path: '/v1/coverage/hotspots/near', what: 'the hotspots around a point, nearest first' },
+    { method: 'GET', path: '/v1/hotspots', what: 'the whole registry, in pages' },
     { method: 'GET', path: '/v1/stats', what: 'the network now' },
     { method: 'GET', path: '/v1/stats/history', what: 'the network per epoch' },
     { method: 'WebSocket', path: '/v1/stream', what: 'PoC verdicts, epoch results and router totals, live, filtered by hotspot, owner or hex' },
