@@ -45,8 +45,8 @@ export async function insertHotspot(db: Tx, hotspot: NewHotspot): Promise<boolea
 /**
  * Names hotspots that have no name yet (onboarded before names were kept, or written by a path
  * other than insertHotspot), `batchSize` rows per statement, until none is left or `shouldStop`
- * says so between statements; returns how many it named. A name follows from the address alone, so running it twice, or on two processes at
- * once, writes the same values.
+ * says so between statements; returns how many it named. A name follows from the address alone,
+ * so running it twice, or on two processes at once, writes the same values.
  */
 export async function nameUnnamedHotspots(db: Tx, options: { batchSize?: number; shouldStop?: () => boolean } = {}): Promise<number> {
   const { batchSize = 1000, shouldStop = () => false } = options;
