@@ -6,6 +6,7 @@ import { cellToParent, latLngToCell } from 'h3-js';
 import { ManualClock } from '@cov/shared/clock';
 import { loadConfig } from '@cov/shared/config/config';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -31,8 +32,8 @@ describe('coverage map page in headless Chromium', () => {
     for (let i = 0; i < 24; i++) {
       const k = keypairFromLabel(`map/${i}`);
       const cell = latLngToCell(45.75 + (i % 6) * 0.006, 4.83 + Math.floor(i / 6) * 0.008, 12);
-      await sql`insert into hotspots (address, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
-        values (${k.address}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000007', 'full', ${`BB${String(i).padStart(14, '0')}`}, ${cell}, ${cellToParent(cell, 8)}, 30, 5, 'EU868', now())`;
+      await sql`insert into hotspots (address, name, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, location_asserted_at, onboarded_at)
+        values (${k.address}, ${hotspotName(k.address)}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000007', 'full', ${`BB${String(i).padStart(14, '0')}`}, ${cell}, ${cellToParent(cell, 8)}, 30, 5, 'EU868', now(), now())`;
       if (i % 5 === 4) continue;
       await sql`insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell, witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
         values (${`b${i}`}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', ${cell}, 1, 1, 1, 0, ${NOW})`;
@@ -64,6 +65,34 @@ describe('coverage map page in headless Chromium', () => {
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: `${screenshotDir}map.png` });
     expect(external).toEqual([]);
+  });
+
+  it('finds a hotspot by its name, flies to it and shows it, opens on one named in its address, and says what is wrong with a typo', async () => {
+    const k = keypairFromLabel('map/7');
+    const name = hotspotName(k.address);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${node.httpBaseUrl}/map?lat=20&lng=0&zoom=2`);
+    await page.waitForFunction(() => document.body.hasAttribute('data-hexes'), null, { timeout: 20_000 });
+    // As a person types it: spaces, any case.
+    await page.fill('#find-name', name.replaceAll('-', ' ').toUpperCase());
+    await page.click('#find button');
+    await page.waitForFunction((n) => document.getElementById('find-result')!.textContent === n, name, { timeout: 10_000 });
+    expect(await page.textContent('#details')).toContain(k.address);
+    // Flown to it: zoom 15, where hexes are drawn at res 10.
+    await page.waitForFunction(() => /hexes at res 10/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
+
+    await page.fill('#find-name', 'acidic red mosue');
+    await page.click('#find button');
+    await page.waitForFunction(() => /"mosue" is not one of the animals/.test(document.getElementById('find-result')!.textContent ?? ''), null, { timeout: 10_000 });
+
+    const linked = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    linked.on('pageerror', (e) => errors.push(e.message));
+    await linked.goto(`${node.httpBaseUrl}/map?hotspot=${name}`);
+    await linked.waitForFunction(() => /hexes at res 10/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
+    expect(await linked.textContent('#find-result')).toBe(name);
+    expect(errors).toEqual([]);
   });
 
   it('shows the hexes zoomed out to the whole world, wider than one request may ask for', async () => {

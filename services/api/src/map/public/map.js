@@ -135,6 +135,39 @@
     }
   }
 
+  // Find a hotspot by its three-word name (GET /v1/hotspots/name/:name) and fly to it; ?hotspot=<name>
+  // in the page's address does the same on opening, so a link can point at a hotspot.
+  var findResultEl = document.getElementById('find-result');
+  var findInput = document.getElementById('find-name');
+  function findHotspot(name) {
+    findResultEl.textContent = 'looking for ' + name + '...';
+    return fetch('/v1/hotspots/name/' + encodeURIComponent(name)).then(function (r) { return r.json(); }).then(function (d) {
+      if (d.error) { findResultEl.textContent = d.error.message; return false; }
+      var located = d.data.filter(function (h) { return h.location; });
+      if (d.data.length === 0) { findResultEl.textContent = 'no hotspot is named ' + name; return false; }
+      if (located.length === 0) { findResultEl.textContent = d.data[0].name + ' has not asserted a location yet'; return false; }
+      var h = located[0];
+      var more = d.data.length > 1 ? ' (' + d.data.length + ' hotspots share this name; the first shown)' : '';
+      findResultEl.textContent = h.name + more;
+      showHotspot(h);
+      map.setView([h.location.lat, nearView(h.location.lng)], 15);
+      return true;
+    }).catch(function (e) { findResultEl.textContent = 'could not search: ' + e.message; return false; });
+  }
+
+  function showHotspot(h) {
+    var s = h.status || {};
+    var rows = [['hotspot', h.name], ['address', h.address], ['online', s.online ? 'yes' : 'no'], ['transmit scale', s.pocEligible === false ? 'data-only, no PoC' : s.transmitScale],
+      ['interactive', s.interactive ? 'yes' : 'no'], ['lifetime rewards', s.lifetimeRewards], ['region', h.location.region]];
+    detailsEl.innerHTML = '<h2>Hotspot</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1] === undefined ? '-' : r[1]) + '</td></tr>'; }).join('') + '</table>';
+    detailsEl.hidden = false;
+  }
+
+  document.getElementById('find').addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (findInput.value.trim()) findHotspot(findInput.value.trim());
+  });
+
   metricSelect.addEventListener('change', function () { drawLegend(); hexLayer.setStyle(styleHex); });
   drawLegend();
 
@@ -145,7 +178,10 @@
   }).then(function (extent) {
     map.on('moveend', refresh);
     var params = new URLSearchParams(location.search);
-    if (params.get('lat') && params.get('lng')) map.setView([Number(params.get('lat')), Number(params.get('lng'))], Number(params.get('zoom') || 10));
+    if (params.get('hotspot')) {
+      findInput.value = params.get('hotspot');
+      findHotspot(params.get('hotspot')).then(function (found) { if (!found) refresh(); });
+    } else if (params.get('lat') && params.get('lng')) map.setView([Number(params.get('lat')), Number(params.get('lng'))], Number(params.get('zoom') || 10));
     // An extent across the antimeridian (minLng > maxLng) is fitted running east past 180.
     else if (extent && extent.bbox) map.fitBounds([[extent.bbox[1], extent.bbox[0]], [extent.bbox[3], extent.bbox[2] + (extent.bbox[0] > extent.bbox[2] ? 360 : 0)]], { padding: [20, 20], maxZoom: 12 });
     else refresh();
