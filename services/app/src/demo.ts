@@ -344,7 +344,7 @@ async function main(argv: string[]): Promise<number> {
       '',
       'Look around',
       `  API docs   ${backend.baseUrl}/docs`,
-      `  map        ${backend.baseUrl}/map`,
+      `  map        ${backend.baseUrl}/map   (on one hotspot: ${backend.baseUrl}/map?hotspot=${hotspotName(world.hotspots[0]!.address)})`,
       `  API        ${backend.baseUrl}/v1   (e.g. ${backend.baseUrl}/v1/hotspots/${world.hotspots[0]!.address}, or by its name: ${backend.baseUrl}/v1/hotspots/name/${hotspotName(world.hotspots[0]!.address)})`,
       `  cheaters planted: ${CHEATER_KINDS.filter((k) => summary.world.cheaters[k] > 0).map((k) => `${k} ${summary.world.cheaters[k]}`).join(', ') || 'none'}`,
       '',
