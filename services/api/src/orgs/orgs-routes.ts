@@ -13,7 +13,7 @@ import { orgDcSpending } from './dc-spending';
 import { authorizeOrg } from './org-access';
 import { toApiKeyView, toBlockView, toLedgerView, toOrgView } from './org-views';
 import type { OrgsDeps } from './orgs-deps';
-import { listDevaddrBlocks, listDevaddrBlocksOfOrgs, listLedger, listOrgApiKeys, listOrgs } from './orgs-repository';
+import { listDevaddrBlocks, listDevaddrBlocksOfOrgs, listLedger, listOrgApiKeys, listOrgs, type DevaddrBlockRow } from './orgs-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -79,10 +79,15 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
       const after = decodeCursor(request.query.cursor, (v): v is { n: string } => typeof (v as { n?: unknown })?.n === 'string');
       const rows = await listOrgs(deps.db, after?.n, limit + 1, { nameContains: request.query.name, maxBalanceDc: request.query.max_balance_dc });
       const page = rows.slice(0, limit);
-      const blocks = await listDevaddrBlocksOfOrgs(deps.db, page.map((o) => o.id));
+      const blocksOf = new Map<string, DevaddrBlockRow[]>();
+      for (const b of await listDevaddrBlocksOfOrgs(deps.db, page.map((o) => o.id))) {
+        const list = blocksOf.get(b.orgId);
+        if (list) list.push(b);
+        else blocksOf.set(b.orgId, [b]);
+      }
       const last = page[page.length - 1];
       return {
-        data: page.map((org) => toOrgView(org, blocks.filter((b) => b.orgId === org.id))),
+        data: page.map((org) => toOrgView(org, blocksOf.get(org.id) ?? [])),
         cursor: rows.length > limit && last ? encodeCursor({ n: last.name }) : null,
       };
     },
