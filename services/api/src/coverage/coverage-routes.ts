@@ -4,6 +4,7 @@
  * details, and "is this point covered".
  */
 import { Type } from 'typebox';
+import { HotspotNameField } from '../registry/hotspot-view';
 import { hotspotsNear } from './hotspots-near';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { booleanPointInPolygon } from '@turf/turf';
@@ -11,11 +12,10 @@ import { cellToLatLng, cellToParent, getResolution } from 'h3-js';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { aggregateHexes, type CoverageSnapshots, type HexAggregate, type HotspotCoverage, type Snapshot } from './coverage-snapshot';
 import { COVERAGE_RULE_TEXT, pointCoverage } from './coverage-rule';
-import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, type BBox } from './geo-input';
+import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, parseHex, parsePolygon, polygonAreaM2, polygonBbox, requireLatLng, type BBox } from './geo-input';
 import { cellGeometry } from './hex-outline';
 import { PocEligibleSchema, pocEligible, transmitScaleSchema } from './poc-eligibility';
 import { INTERACTIVITY_WINDOW_MS } from '@cov/shared/coverage/interactive-hotspots';
@@ -76,7 +76,7 @@ export const HexFeatureCollection = Type.Object(
 
 const HotspotPoint = Type.Object({
   address: Type.String(),
-  name: Type.String({ description: 'Helium\'s three-word name of the hotspot ("feisty-glass-dalmatian").' }),
+  name: HotspotNameField(),
   lat: Type.Number({ description: 'Centre of its asserted res-12 cell.' }),
   lng: Type.Number(),
   cell: Type.String(),
@@ -280,7 +280,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
     },
     async (request) => {
       const { lat, lng, radius_m: radiusM, limit } = request.query;
-      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
+      requireLatLng(lat, lng);
       const snapshot = await snapshots.get();
       const near = hotspotsNear(lat, lng, radiusM, snapshot.hotspots);
       return {
@@ -331,7 +331,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
             nearest: Type.Array(
               Type.Object({
                 address: Type.String(),
-                name: Type.String({ description: 'Helium\'s three-word name of the hotspot.' }),
+                name: HotspotNameField(),
                 distanceM: Type.Integer(),
                 interactive: Type.Boolean(),
                 estimatedRssiDbm: Type.Number(),
@@ -345,7 +345,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
     },
     async (request) => {
       const { lat, lng } = request.query;
-      if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
+      requireLatLng(lat, lng);
       const snapshot = await snapshots.get();
       const { covered, bestEstimatedRssiDbm, nearest } = pointCoverage(lat, lng, snapshot.hotspots);
       return { covered, rule: COVERAGE_RULE_TEXT, bestEstimatedRssiDbm, nearest };

@@ -48,6 +48,11 @@ function bboxWidthDeg([minLng, , maxLng]: BBox): number {
   return minLng <= maxLng ? maxLng - minLng : maxLng - minLng + 360;
 }
 
+/** A point's coordinates in range, or geo.out_of_range naming the one that is not. */
+export function requireLatLng(lat: number, lng: number): void {
+  if (lat < -90 || lat > 90 || lng < -180 || lng > 180) throw new AppError('geo.out_of_range', 'lat must be -90..90 and lng -180..180', { field: lat < -90 || lat > 90 ? 'lat' : 'lng' });
+}
+
 export function inBbox(lat: number, lng: number, [minLng, minLat, maxLng, maxLat]: BBox): boolean {
   if (lat < minLat || lat > maxLat) return false;
   return minLng <= maxLng ? lng >= minLng && lng <= maxLng : lng >= minLng || lng <= maxLng;

@@ -5,6 +5,7 @@
  * cached long.
  */
 import { Type } from 'typebox';
+import { HotspotNameField } from '../registry/hotspot-view';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { LRUCache } from 'lru-cache';
@@ -249,7 +250,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
         }),
         response: {
           200: Type.Object({
-            data: Type.Array(Type.Object({ address: Type.String(), name: Type.String({ description: 'Helium\'s three-word name of the hotspot.' }), ...Split })),
+            data: Type.Array(Type.Object({ address: Type.String(), name: HotspotNameField(), ...Split })),
             totals: Type.Object(Split),
             hotspots: Type.Integer({ description: 'How many hotspots the owner has (every page).' }),
             cursor: Type.Union([Type.String(), Type.Null()]),

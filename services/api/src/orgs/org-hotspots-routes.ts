@@ -7,6 +7,7 @@
  * hotspot is not shown offline).
  */
 import { Type } from 'typebox';
+import { HotspotNameField } from '../registry/hotspot-view';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type postgres from 'postgres';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
@@ -31,7 +32,7 @@ const ErrorRef = Type.Ref('ErrorResponse');
 
 const CarryingHotspot = Type.Object({
   address: Type.String(),
-  name: Type.String({ description: 'Helium\'s three-word name of the hotspot ("feisty-glass-dalmatian").' }),
+  name: HotspotNameField(),
   region: Type.Union([Type.String(), Type.Null()]),
   h3: Type.Union([Type.String(), Type.Null()], { description: 'Asserted location, H3 res-12 cell; null until asserted.' }),
   copies: Type.Integer({ description: 'Copies of the org’s packets bought from this hotspot over the range.' }),

@@ -1,5 +1,6 @@
 // Public shapes of proof-of-coverage verdicts: every rejection carries its reason and numbers.
 import { Type, type Static } from 'typebox';
+import { HotspotNameField } from '../registry/hotspot-view';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { BeaconVerdictRow, LinkSummary, WitnessVerdictRow } from './pocs-repository';
 
@@ -10,9 +11,9 @@ export const PocWitness = Type.Object(
     witnessId: Type.String(),
     beaconId: Type.String(),
     hotspot: Type.String(),
-    hotspotName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
+    hotspotName: HotspotNameField(),
     beaconer: Type.String(),
-    beaconerName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
+    beaconerName: HotspotNameField(),
     receivedAt: Type.String({ format: 'date-time' }),
     valid: Type.Boolean(),
     reason: Type.Union([Type.String(), Type.Null()], {
@@ -33,7 +34,7 @@ export const PocBeacon = Type.Object(
   {
     beaconId: Type.String(),
     hotspot: Type.String(),
-    hotspotName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
+    hotspotName: HotspotNameField(),
     receivedAt: Type.String({ format: 'date-time' }),
     epoch: Type.Integer(),
     valid: Type.Boolean(),
@@ -51,7 +52,7 @@ export const PocBeacon = Type.Object(
 export const LinkView = Type.Object(
   {
     hotspot: Type.String(),
-    hotspotName: Type.String({ description: 'Helium\'s three-word name of that hotspot ("feisty-glass-dalmatian").' }),
+    hotspotName: HotspotNameField(),
     reports: Type.Integer(),
     valid: Type.Integer(),
     selected: Type.Integer(),

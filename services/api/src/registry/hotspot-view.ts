@@ -17,6 +17,9 @@ export const HotspotLocation = Type.Object({
   assertedAt: Type.String({ format: 'date-time' }),
 });
 
+/** A hotspot's name as the views that list other hotspots give it beside the address. */
+export const HotspotNameField = () => Type.String({ description: 'Helium\'s three-word name of the hotspot ("feisty-glass-dalmatian"), as owners and explorers know it; not unique.' });
+
 export const HotspotView = Type.Object(
   {
     address: Type.String({ description: 'Helium base58check address of the hotspot key.' }),
