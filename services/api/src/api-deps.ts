@@ -4,6 +4,7 @@ import type { Db } from '@cov/shared/db/client';
 import type { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from './coverage/coverage-snapshot';
+import type { ApiKeyUse } from '@cov/shared/routing/api-key-use';
 import type { AdminKeys } from './auth/admin-keys';
 
 export interface ApiDeps {
@@ -11,6 +12,8 @@ export interface ApiDeps {
   clock: Clock;
   regions: RegionLookup;
   adminKeys: AdminKeys;
+  /** Notes when maker and organisation keys are used (lastUsedAt in their key lists). */
+  keyUse: ApiKeyUse;
   maxSkewMs: number;
   database: Database;
   coverage: CoverageSnapshots;

@@ -39,21 +39,24 @@ import { ParameterSetView, registerParameterSetRoutes } from './rewards/paramete
 import { registerFraudFlagRoutes } from './rewards/fraud-flag-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
 import { AdminKeys } from './auth/admin-keys';
+import { ApiKeyUse } from '@cov/shared/routing/api-key-use';
+import { registerMakerRoutes } from './registry/maker-routes';
 
 export const createApiService: ServiceFactory = async (ctx) => {
   const adminKeys = new AdminKeys(ctx.adminApiKey, ctx.config.ADMIN_API_KEY_PREVIOUS);
   const coverage = new CoverageSnapshots(ctx.database, ctx.clock, ctx.config.EPOCH_LENGTH_MS, ctx.config.COVERAGE_SNAPSHOT_TTL_MS, ctx.config.FRAUD_POLICY);
+  const logger = ctx.logger.child({ service: 'api' });
   const deps: ApiDeps = {
     db: ctx.database.db,
     clock: ctx.clock,
     regions: new RegionLookup(ctx.config.REGION_CACHE_H3_RES),
     adminKeys,
+    keyUse: new ApiKeyUse(ctx.database.db, ctx.clock, logger),
     maxSkewMs: ctx.config.SIGNED_REQUEST_MAX_SKEW_MS,
     database: ctx.database,
     coverage,
     onlineWindowMs: 2 * ctx.config.BEACON_INTERVAL_MS,
   };
-  const logger = ctx.logger.child({ service: 'api' });
   const liveEvents = new LiveEvents(ctx.database, () => ctx.clock.nowMs(), logger);
   let closeRateLimits: (() => void) | undefined;
   const allowPrivateAddresses = ctx.config.ALERT_PRIVATE_ADDRESSES === 'allow';
@@ -121,10 +124,11 @@ export const createApiService: ServiceFactory = async (ctx) => {
           redisPrefix: ctx.config.QUEUE_PREFIX,
           isKnownKey: (keyHash) => isLiveApiKey(ctx.database.sql, keyHash),
         });
+        await registerMakerRoutes(scope, deps);
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
         await registerCoverageRoutes(scope, coverage);
-        const orgsDeps = { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys, netId: ctx.config.NET_ID };
+        const orgsDeps = { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys, keyUse: deps.keyUse, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });
         await registerOrgDeletedRoutesRoutes(scope, orgsDeps);

@@ -2,8 +2,8 @@
  * GET /v1: where to start. The start banner names `<base>/v1` as the API, and someone trying that
  * URL first got a 404 `request.not_found`; it now answers which services this process runs, where
  * the OpenAPI document, its browsable docs and the operational routes are, and (when the process
- * serves the REST API) each kind of user's first routes, so a hotspot owner, a device maker or an
- * analyst sees where their part of the API begins without reading the whole document. Paths are
+ * serves the REST API) each kind of user's first routes, so a hotspot owner, a device maker, an
+ * analyst or a hotspot maker sees where their part of the API begins without reading the whole document. Paths are
  * relative, so the answer holds behind a proxy that serves the API under another host.
  */
 import { Type, type Static } from 'typebox';
@@ -12,7 +12,7 @@ import type { ServiceName } from '@cov/shared/runtime/service';
 
 const StartingPoint = Type.Object({
   method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('WebSocket'), Type.Literal('page')]),
-  path: Type.String({ description: 'OpenAPI path template ({address}, {owner}, {orgId} are to be filled in).' }),
+  path: Type.String({ description: 'OpenAPI path template ({address}, {owner}, {orgId}, {makerId} are to be filled in), with a query parameter where one selects what the user wants.' }),
   what: Type.String(),
 });
 
@@ -21,6 +21,7 @@ const StartingPoints = Type.Object(
     hotspotOwners: Type.Array(StartingPoint),
     deviceMakers: Type.Array(StartingPoint, { description: 'Routes under /v1/orgs take the organisation\'s API key (Authorization: Bearer).' }),
     analysts: Type.Array(StartingPoint),
+    hotspotMakers: Type.Array(StartingPoint, { description: 'Take the maker\'s API key (Authorization: Bearer).' }),
   },
   { description: 'Each kind of user\'s first routes; present when this process serves the REST API.' },
 );
@@ -63,6 +64,12 @@ export const STARTING_POINTS: Static<typeof StartingPoints> = {
     { method: 'GET', path: '/v1/stats/history', what: 'the network per epoch' },
     { method: 'WebSocket', path: '/v1/stream', what: 'PoC verdicts, epoch results and router totals, live, filtered by hotspot, owner or hex' },
     { method: 'page', path: '/map', what: 'the coverage map' },
+  ],
+  hotspotMakers: [
+    { method: 'POST', path: '/v1/hotspots', what: 'onboard a hotspot' },
+    { method: 'GET', path: '/v1/makers/{makerId}', what: 'the maker: hotspots onboarded, live API keys' },
+    { method: 'GET', path: '/v1/makers/{makerId}/api-keys', what: 'its API keys and when each was last used, to rotate one or revoke a leaked one' },
+    { method: 'GET', path: '/v1/hotspots?maker={makerId}', what: 'the hotspots it has onboarded, in pages' },
   ],
 };
 

@@ -352,8 +352,13 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     expect(msg.message.downlinkUrl).toBe(`${node.httpBaseUrl}/v1/router/downlinks`);
     const body = { uplinkId: msg.message.id, payload: down, rx1: { delayMs: 5000 } };
     const before = gateways[1]!.downlinks.length;
-    const sent = await call('POST', '/v1/router/downlinks', body, orgA.key);
+    // A key kept for downlinks alone: the router notes its use, as the API does for the others.
+    const downlinkKey = await call('POST', `/v1/orgs/${orgA.id}/api-keys`, { scope: 'write', name: 'downlinks' }, orgA.key);
+    const lastUsed = async () => (await call('GET', `/v1/orgs/${orgA.id}/api-keys`, undefined, orgA.key)).body.data.find((k: { id: string }) => k.id === downlinkKey.body.key.id).lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+    const sent = await call('POST', '/v1/router/downlinks', body, downlinkKey.body.apiKey);
     expect(sent.status).toBe(202);
+    expect(await lastUsed()).toEqual(expect.any(String));
     expect(sent.body).toMatchObject({ window: 'rx1', hotspot: hotspots[1]!.address, gatewayEui: 'AA555A0000000001', frequencyHz: 868_100_000, dataRate: 'SF7BW125' });
     await waitFor(() => gateways[1]!.downlinks.length > before, 'downlink at gateway 1');
 

@@ -3,6 +3,7 @@
  * endpoints, data-credit burns, downlinks (README.md). Wiring only; the parts live in router.ts
  * and the files it names.
  */
+import { ApiKeyUse } from '@cov/shared/routing/api-key-use';
 import type { ServiceFactory, ServiceModule } from '@cov/shared/runtime/service';
 import { registerDownlinkRoutes } from './downlinks/downlink-routes';
 import { Router, type RouterHandle } from './router';
@@ -19,7 +20,11 @@ export const createRouterService: ServiceFactory = async (ctx) => {
     router,
     tasks: router.tasks(),
     async registerRoutes(app) {
-      await registerDownlinkRoutes(app, { db: ctx.database.db, downlinks: router.downlinks });
+      await registerDownlinkRoutes(app, {
+        db: ctx.database.db,
+        downlinks: router.downlinks,
+        keyUse: new ApiKeyUse(ctx.database.db, ctx.clock, ctx.logger.child({ service: 'router' })),
+      });
       app.addHook('onListen', async () => {
         const address = app.server.address();
         if (address !== null && typeof address === 'object') router.httpListening(address.address, address.port);

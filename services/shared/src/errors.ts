@@ -42,6 +42,7 @@ export const errorCatalog = {
   // registry
   'makers.not_found': 404,
   'makers.already_exists': 409,
+  'makers.api_key_not_found': 404,
   'hotspots.not_found': 404,
   'hotspots.already_onboarded': 409,
   'hotspots.not_owner': 403,

@@ -83,11 +83,6 @@ export interface DcCreditInput {
 }
 
 /**
- * Credits DC once per idempotency key: a retried request (the admin's payment webhook timing out,
- * say) gets the ledger row the first one wrote instead of crediting again, and a key reused for a
- * different credit is refused. Without a key every call credits.
- */
-/**
  * Purchases and top-ups add DC. A correction, for the admin's mistakes (a credit to the wrong org,
  * a doubled payment) or goodwill (DC back for packets an endpoint never got), may be negative but
  * not zero, and must say why: the ledger stays append-only, so a mistake is undone by a second row
@@ -103,6 +98,11 @@ export function checkCredit(input: DcCreditInput): void {
   }
 }
 
+/**
+ * Credits DC once per idempotency key: a retried request (the admin's payment webhook timing out,
+ * say) gets the ledger row the first one wrote instead of crediting again, and a key reused for a
+ * different credit is refused. Without a key every call credits.
+ */
 export async function creditOrg(deps: OrgsDeps, orgId: string, input: DcCreditInput, idempotencyKey?: string): Promise<{ entry: DcLedgerRow; replayed: boolean }> {
   checkCredit(input);
   return deps.db.transaction(async (txn) => {

@@ -54,6 +54,9 @@ export const ApiKeyView = Type.Object(
     scope: Type.Union([Type.Literal('read'), Type.Literal('write')]),
     createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When the key last called the API or sent a downlink, to within 5 minutes; null if never. Whether a key being rotated out is still in use.',
+    }),
   },
   { $id: 'OrgApiKey' },
 );
@@ -256,7 +259,15 @@ export function toOrgView(org: OrgRow, blocks: DevaddrBlockRow[]) {
 }
 
 export function toApiKeyView(k: OrgApiKeyRow) {
-  return { id: k.id, prefix: k.keyPrefix, name: k.name, scope: k.scope, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt ? k.revokedAt.toISOString() : null };
+  return {
+    id: k.id,
+    prefix: k.keyPrefix,
+    name: k.name,
+    scope: k.scope,
+    createdAt: k.createdAt.toISOString(),
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  };
 }
 
 export function toLedgerView(e: DcLedgerRow) {

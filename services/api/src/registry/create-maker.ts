@@ -3,7 +3,7 @@ import { AppError } from '@cov/shared/errors';
 import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
 import { generateApiKey } from '../auth/api-keys';
-import { findMaker, insertMaker, insertMakerApiKey, type MakerRow } from './makers-repository';
+import { insertMaker, insertMakerApiKey, type MakerRow } from './makers-repository';
 
 export async function createMaker(deps: { db: Db; clock: Clock }, name: string): Promise<{ maker: MakerRow; apiKey: string }> {
   const now = new Date(deps.clock.nowMs());
@@ -11,15 +11,7 @@ export async function createMaker(deps: { db: Db; clock: Clock }, name: string):
     const maker = await insertMaker(tx as unknown as Db, name, now);
     if (!maker) throw new AppError('makers.already_exists', `a maker named "${name}" already exists`);
     const { key, hash, prefix } = generateApiKey('mk');
-    await insertMakerApiKey(tx as unknown as Db, maker.id, hash, prefix, now);
+    await insertMakerApiKey(tx as unknown as Db, { makerId: maker.id, keyHash: hash, keyPrefix: prefix, createdAt: now });
     return { maker, apiKey: key };
   });
-}
-
-export async function issueMakerApiKey(deps: { db: Db; clock: Clock }, makerId: string): Promise<{ apiKey: string; prefix: string }> {
-  const maker = await findMaker(deps.db, makerId);
-  if (!maker) throw new AppError('makers.not_found', `no maker ${makerId}`);
-  const { key, hash, prefix } = generateApiKey('mk');
-  await insertMakerApiKey(deps.db, makerId, hash, prefix, new Date(deps.clock.nowMs()));
-  return { apiKey: key, prefix };
 }

@@ -1,5 +1,5 @@
 /**
- * HTTP handlers for the hotspot registry: admin creates makers, makers onboard hotspots, owners
+ * HTTP handlers for the hotspot registry: makers onboard hotspots (makers themselves: maker-routes.ts), owners
  * assert locations and transfer hotspots with signed requests, anyone reads. Handlers only translate HTTP to use cases.
  */
 import { Type } from 'typebox';
@@ -10,14 +10,12 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { findHotspot, findHotspotsByName, listHotspots, listHotspotsByOwner, listHotspotTransfers, listLocationAssertions, searchHotspotsByNamePrefix, type HotspotRow } from '@cov/shared/registry/hotspots-repository';
 import { parseHotspotName, parseHotspotNamePrefix } from '@cov/shared/registry/hotspot-name';
 import type { ApiDeps } from '../api-deps';
-import { hashApiKey, presentedApiKey, requireAdmin } from '../auth/api-keys';
 import { requireValidAddress } from '../http/address-params';
 import { OwnerSignedFields, ownerSignature } from '../http/owner-signed-request';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, toCsv } from '../http/csv';
 import { assertLocation } from './assert-location';
-import { createMaker, issueMakerApiKey } from './create-maker';
-import { findMakerByKeyHash, listMakers } from './makers-repository';
+import { requireMakerKey } from './maker-access';
 import { onboardHotspot } from './onboard-hotspot';
 import { transferHotspot } from './transfer-hotspot';
 import { HotspotView, toHotspotView } from './hotspot-view';
@@ -30,73 +28,6 @@ const AddressParam = Type.Object({ address: Type.String({ minLength: 1, maxLengt
 const MAX_HOTSPOTS_OF_A_NAME = 100;
 
 export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
-  const Maker = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
-
-  app.post(
-    '/v1/admin/makers',
-    {
-      schema: {
-        tags: ['registry'],
-        summary: 'Register a hotspot maker (admin)',
-        security: [{ apiKey: [] }],
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ maker: Maker, apiKey: Type.String({ description: 'Shown once; store it.' }) }), ...errors(400, 401, 409) },
-      },
-    },
-    async (request, reply) => {
-      requireAdmin(request, deps.adminKeys);
-      const { maker, apiKey } = await createMaker(deps, request.body.name);
-      return reply.status(201).send({ maker: { id: maker.id, name: maker.name, createdAt: maker.createdAt.toISOString() }, apiKey });
-    },
-  );
-
-  app.get(
-    '/v1/admin/makers',
-    {
-      schema: {
-        tags: ['registry'],
-        summary: 'List hotspot makers by name (admin; keyset paginated)',
-        description: 'Where the operator finds a maker\'s id again, to issue it another API key. The next page is asked with `cursor`.',
-        security: [{ apiKey: [] }],
-        querystring: Type.Object({
-          // A name of 100 characters, up to 4 UTF-8 bytes each, in base64url JSON.
-          cursor: Type.Optional(Type.String({ maxLength: 600 })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-        }),
-        response: { 200: Type.Object({ data: Type.Array(Maker), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) },
-      },
-    },
-    async (request) => {
-      requireAdmin(request, deps.adminKeys);
-      const { limit } = request.query;
-      const after = decodeCursor(request.query.cursor, (v): v is { n: string } => typeof (v as { n?: unknown })?.n === 'string');
-      const rows = await listMakers(deps.db, after?.n, limit + 1);
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        data: page.map((m) => ({ id: m.id, name: m.name, createdAt: m.createdAt.toISOString() })),
-        cursor: rows.length > limit && last ? encodeCursor({ n: last.name }) : null,
-      };
-    },
-  );
-
-  app.post(
-    '/v1/admin/makers/:makerId/api-keys',
-    {
-      schema: {
-        tags: ['registry'],
-        summary: 'Issue another API key for a maker (admin)',
-        security: [{ apiKey: [] }],
-        params: Type.Object({ makerId: Type.String({ format: 'uuid' }) }),
-        response: { 201: Type.Object({ apiKey: Type.String(), prefix: Type.String() }), ...errors(400, 401, 404) },
-      },
-    },
-    async (request, reply) => {
-      requireAdmin(request, deps.adminKeys);
-      return reply.status(201).send(await issueMakerApiKey(deps, request.params.makerId));
-    },
-  );
-
   app.post(
     '/v1/hotspots',
     {
@@ -117,9 +48,8 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
       },
     },
     async (request, reply) => {
-      const maker = await findMakerByKeyHash(deps.db, hashApiKey(presentedApiKey(request)));
-      if (!maker) throw new AppError('auth.bad_key', 'not a valid maker API key');
-      const row = await onboardHotspot(deps, maker.id, request.body);
+      const maker = await requireMakerKey(request, deps);
+      const row = await onboardHotspot(deps, maker.makerId, request.body);
       return reply.status(201).send(toHotspotView(row));
     },
   );
@@ -222,20 +152,22 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
     {
       schema: {
         tags: ['hotspots'],
-        summary: 'Every hotspot of the network, in address order (keyset paginated: up to 1,000 per page), optionally of one capability',
-        description: 'What an analyst walks to export the registry. A map area: GET /v1/coverage/hotspots?bbox; one owner\'s fleet: GET /v1/owners/{owner}/hotspots.',
+        summary: 'Every hotspot of the network, in address order (keyset paginated: up to 1,000 per page), optionally of one capability or one maker',
+        description:
+          'What an analyst walks to export the registry, and a maker its onboarded hotspots (`maker`: the maker id). A map area: GET /v1/coverage/hotspots?bbox; one owner\'s fleet: GET /v1/owners/{owner}/hotspots.',
         querystring: Type.Object({
           cursor: Type.Optional(Type.String({ maxLength: 512 })),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
           capability: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('data_only')])),
+          maker: Type.Optional(Type.String({ format: 'uuid', description: 'Only the hotspots this maker onboarded (its id, as in the hotspot views\' makerId).' })),
         }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
       },
     },
     async (request) => {
-      const { limit, capability } = request.query;
+      const { limit, capability, maker } = request.query;
       const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
-      const rows = await listHotspots(deps.db, after?.a, limit + 1, { capability });
+      const rows = await listHotspots(deps.db, after?.a, limit + 1, { capability, makerId: maker });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return { data: await viewsWithStatus(deps, page), cursor: rows.length > limit && last ? encodeCursor({ a: last.address }) : null };

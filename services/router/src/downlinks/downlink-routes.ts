@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '@cov/shared/db/client';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
+import type { ApiKeyUse } from '@cov/shared/routing/api-key-use';
 import { findOrgKeyHolder } from '@cov/shared/routing/org-api-keys';
 import { readDownlinkRequest } from './downlink-request';
 import type { DownlinkService } from './downlink-service';
@@ -28,7 +29,7 @@ function presentedKey(request: FastifyRequest): string {
   throw new AppError('auth.missing_key', 'an org API key is required: send Authorization: Bearer <key>');
 }
 
-export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; downlinks: DownlinkService }): Promise<void> {
+export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; downlinks: DownlinkService; keyUse: ApiKeyUse }): Promise<void> {
   app.post(
     '/v1/router/downlinks',
     {
@@ -70,6 +71,7 @@ export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; do
       const holder = await findOrgKeyHolder(deps.db, presentedKey(request));
       if (!holder) throw new AppError('auth.bad_key', 'not a valid org API key');
       if (holder.scope !== 'write') throw new AppError('auth.forbidden', 'this API key is read-only');
+      await deps.keyUse.record('org', holder.keyId);
       const { uplinkId, routeId, ...downlink } = request.body;
       const parsed = readDownlinkRequest(downlink);
       if (!parsed.ok) throw parsed.error;

@@ -140,11 +140,22 @@ export async function listHotspotsByOwner(db: Tx, owner: string, afterAddress: s
 }
 
 /** The whole registry in address order (the primary key), optionally of one capability; pass the last address seen to page on. */
-export async function listHotspots(db: Tx, afterAddress: string | undefined, limit: number, filter: { capability?: HotspotRow['capability'] | undefined } = {}): Promise<HotspotRow[]> {
+export async function listHotspots(
+  db: Tx,
+  afterAddress: string | undefined,
+  limit: number,
+  filter: { capability?: HotspotRow['capability'] | undefined; makerId?: string | undefined } = {},
+): Promise<HotspotRow[]> {
   return db
     .select()
     .from(hotspots)
-    .where(and(afterAddress === undefined ? undefined : gt(hotspots.address, afterAddress), filter.capability === undefined ? undefined : eq(hotspots.capability, filter.capability)))
+    .where(
+      and(
+        afterAddress === undefined ? undefined : gt(hotspots.address, afterAddress),
+        filter.capability === undefined ? undefined : eq(hotspots.capability, filter.capability),
+        filter.makerId === undefined ? undefined : eq(hotspots.makerId, filter.makerId),
+      ),
+    )
     .orderBy(asc(hotspots.address))
     .limit(limit);
 }

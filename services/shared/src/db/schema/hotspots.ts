@@ -48,6 +48,8 @@ export const hotspots = pgTable(
   },
   (t) => [
     index('hotspots_owner_idx').on(t.ownerAddress, t.address),
+    // A maker's hotspots in address order: the registry list filtered by maker, and its counts.
+    index('hotspots_maker_idx').on(t.makerId, t.address),
     index('hotspots_location_res8_idx').on(t.locationCellRes8),
     // text_pattern_ops: a search by the start of a name is a LIKE 'prefix%' range scan whatever the collation.
     index('hotspots_name_idx').on(t.name.op('text_pattern_ops'), t.address),

@@ -19,8 +19,12 @@ export const makerApiKeys = pgTable(
       .references(() => makers.id),
     keyHash: text('key_hash').notNull().unique(),
     keyPrefix: text('key_prefix').notNull(),
+    /** What the maker calls the key ("factory line 2"), to tell its keys apart; '' when not named. */
+    name: text('name').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** When the key was last used, to within auth/api-key-use.ts's resolution; null if never. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('maker_api_keys_maker_idx').on(t.makerId)],
 );

@@ -62,6 +62,8 @@ export const orgApiKeys = pgTable(
     scope: orgApiKeyScope('scope').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** When the key was last used, to within auth/api-key-use.ts's resolution; null if never. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('org_api_keys_org_idx').on(t.orgId)],
 );
