@@ -11,6 +11,7 @@
  * (unless the fraud policy ignores flags) the verifier's fraud analytics written for the epoch.
  */
 import { gzipSync } from 'node:zlib';
+import { rewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import { burnJournalStore, unsettledBurnsBefore } from '@cov/shared/routing/burn-journal';
 import { BurnSettler } from '@cov/shared/routing/burn-settler';
 import { countPendingBeacons, fraudAnalysisPending } from './epoch-inputs-repository';
@@ -139,6 +140,7 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
           unallocated: m.unallocated,
           merkleLeaves: m.lifetime.leaves,
           heliumFiles: assembled.heliumFiles.map((f) => f.name),
+          perHotspot: rewardDistribution(built.paid.map((p) => p.beaconAmount + p.witnessAmount + p.dataAmount)),
         },
         computedAtMs: deps.clock.nowMs(),
       },

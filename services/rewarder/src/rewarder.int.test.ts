@@ -377,6 +377,16 @@ describe('rewarder service (postgres)', () => {
     await until(async () => expect(await paid()).toEqual([FIRST, FIRST + 1, FIRST + 2, EPOCH]));
     expect(node.describe().some((line) => line.includes('manifests in'))).toBe(true);
   });
+
+  it("records, on its own, how older epochs' rewards spread over hotspots", async () => {
+    const sql = node.ctx.database.sql;
+    const spreads = async () => (await sql<{ p: unknown }[]>`select summary->'perHotspot' as p from reward_epochs order by epoch`).map((r) => r.p);
+    const recorded = await spreads();
+    expect(recorded.every((p) => p !== null)).toBe(true);
+    // As an epoch paid by an earlier version left it.
+    await sql`update reward_epochs set summary = summary - 'perHotspot' where epoch = ${EPOCH}`;
+    await vi.waitFor(async () => expect(await spreads()).toEqual(recorded), { timeout: 30_000, interval: 50 });
+  });
 });
 
 describe('rewarder under a parameter set stored before densityCells existed (postgres)', () => {

@@ -5,6 +5,7 @@
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { periodicTask } from '@cov/shared/runtime/task-runner';
 import { runDueEpochs } from './epoch-scheduler';
+import { fillRewardDistributions } from './reward-distribution-backfill';
 import { rewarderDeps } from './rewarder-deps';
 
 export const createRewarderService: ServiceFactory = async (ctx) => {
@@ -17,6 +18,15 @@ export const createRewarderService: ServiceFactory = async (ctx) => {
         ctx.config.REWARDER_POLL_INTERVAL_MS,
         async () => {
           await runDueEpochs(deps);
+        },
+        ctx.logger,
+      ),
+      periodicTask(
+        'rewarder-distributions',
+        ctx.config.REWARDER_POLL_INTERVAL_MS,
+        async () => {
+          // Each call fills a few epochs; go on until none is left, then wait for the next poll.
+          while ((await fillRewardDistributions(deps.sql, ctx.logger)) > 0);
         },
         ctx.logger,
       ),

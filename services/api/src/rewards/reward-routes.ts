@@ -111,7 +111,7 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
       }
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { data: page.map(toHotspotEpochReward), cursor: rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null };
+      return { data: page.map((r) => toHotspotEpochReward(r)), cursor: rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null };
     },
   );
 
@@ -170,7 +170,7 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
       }
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { data: page.map(toHotspotEpochReward), cursor: rows.length > page.length && last ? encodeCursor({ e: last.epoch }) : null };
+      return { data: page.map((r) => toHotspotEpochReward(r, true)), cursor: rows.length > page.length && last ? encodeCursor({ e: last.epoch }) : null };
     },
   );
 }

@@ -1,8 +1,35 @@
 // Public shapes of the rewards API.
 import { Type, type Static } from 'typebox';
+import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import type { HotspotEpochRow, RewardEpochRow } from './rewards-read-repository';
 
 const Amount = (description?: string) => Type.String({ pattern: '^[0-9]+$', description: description ?? 'Token base units.' });
+
+/** How the epoch's rewards spread over the hotspots it paid (shared/rewards/reward-distribution.ts). */
+export const PerHotspotRewards = Type.Union(
+  [
+    Type.Object({
+      hotspots: Type.Integer({ description: 'Hotspots paid something in the epoch (those paid nothing are not counted).' }),
+      mean: Amount('Mean total per paid hotspot (rounded down).'),
+      p10: Amount(),
+      p25: Amount(),
+      median: Amount(),
+      p75: Amount(),
+      p90: Amount(),
+      max: Amount(),
+    }),
+    Type.Null(),
+  ],
+  {
+    description:
+      "Totals (beacon + witness + data) per paid hotspot: mean and nearest-rank quantiles (each an amount some hotspot was paid). null for an epoch paid before these were recorded, until the rewarder has filled them in from the epoch's rows.",
+  },
+);
+
+const STANDING_DESCRIPTION = "Where the hotspot's total falls among the epoch's paid hotspots, by their quantiles (p90, p75, median, p25).";
+const Standing = Type.Union([Type.Literal('top_10_percent'), Type.Literal('top_25_percent'), Type.Literal('top_half'), Type.Literal('bottom_half'), Type.Literal('bottom_25_percent')], {
+  description: STANDING_DESCRIPTION,
+});
 
 export const EpochSummary = Type.Object(
   {
@@ -36,6 +63,7 @@ export const EpochSummary = Type.Object(
       tokensEmittedUsd: Type.String(),
     }),
     inputs: Type.Record(Type.String(), Type.Unknown(), { description: 'Input digest and counts behind the amounts.' }),
+    perHotspot: PerHotspotRewards,
   },
   { $id: 'EpochSummary' },
 );
@@ -55,6 +83,21 @@ export const HotspotEpochReward = Type.Object(
     beaconShares: Type.String({ description: 'Σ hex scale × beacon units (8 decimals).' }),
     witnessShares: Type.String({ description: 'Σ beaconer hex scale × witness units (8 decimals).' }),
     dataDc: Type.String({ description: 'Data credits of the packets carried.' }),
+    standing: Type.Union([Standing, Type.Null()], { description: `${STANDING_DESCRIPTION} null while the epoch's spread is not recorded yet.` }),
+    network: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({
+            hotspots: Type.Integer({ description: 'Hotspots paid something in the epoch.' }),
+            median: Amount('Median total per paid hotspot.'),
+            mean: Amount('Mean total per paid hotspot (rounded down).'),
+            p90: Amount('A total at the edge of the top 10 %.'),
+          }),
+          Type.Null(),
+        ],
+        { description: "What the epoch paid the network's other hotspots, to compare this one with (in a hotspot's own epochs; the epoch summary has the full spread)." },
+      ),
+    ),
   },
   { $id: 'HotspotEpochReward' },
 );
@@ -90,10 +133,14 @@ export function toEpochSummary(row: RewardEpochRow): EpochSummary {
       tokensEmittedUsd: row.emittedUsd,
     },
     inputs: s.inputs,
+    perHotspot: (row.summary as { perHotspot?: RewardDistribution }).perHotspot ?? null,
   };
 }
 
-export function toHotspotEpochReward(row: HotspotEpochRow): HotspotEpochReward {
+/** A paid hotspot's epoch; with `withNetwork`, what the epoch paid the others too (a hotspot's own list). */
+export function toHotspotEpochReward(row: HotspotEpochRow, withNetwork = false): HotspotEpochReward {
+  const total = row.beaconAmount + row.witnessAmount + row.dataAmount;
+  const d = row.perHotspot;
   return {
     address: row.hotspotAddress,
     epoch: row.epoch,
@@ -102,10 +149,12 @@ export function toHotspotEpochReward(row: HotspotEpochRow): HotspotEpochReward {
     beaconAmount: row.beaconAmount.toString(),
     witnessAmount: row.witnessAmount.toString(),
     dataAmount: row.dataAmount.toString(),
-    totalAmount: (row.beaconAmount + row.witnessAmount + row.dataAmount).toString(),
+    totalAmount: total.toString(),
     lifetimeAmount: row.lifetimeAmount.toString(),
     beaconShares: shares(row.beaconSharesE8),
     witnessShares: shares(row.witnessSharesE8),
     dataDc: row.dataDc.toString(),
+    standing: d ? rewardStanding(total, d) : null,
+    ...(withNetwork ? { network: d ? { hotspots: d.hotspots, median: d.median, mean: d.mean, p90: d.p90 } : null } : {}),
   };
 }

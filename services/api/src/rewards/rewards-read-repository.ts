@@ -1,10 +1,16 @@
 // Reads of the rewarder's tables for the rewards API.
-import { and, desc, eq, gt, lt, asc } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, asc, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
+import type { RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import { hotspotEpochRewards, rewardEpochs } from '@cov/shared/db/schema/rewards';
 
 export type RewardEpochRow = Omit<typeof rewardEpochs.$inferSelect, 'documentGz'>;
-export type HotspotEpochRow = typeof hotspotEpochRewards.$inferSelect & { startMs: number; endMs: number };
+export type HotspotEpochRow = typeof hotspotEpochRewards.$inferSelect & {
+  startMs: number;
+  endMs: number;
+  /** How the epoch's rewards spread over its paid hotspots; null until recorded (older epochs). */
+  perHotspot: RewardDistribution | null;
+};
 
 const epochColumns = {
   epoch: rewardEpochs.epoch,
@@ -67,6 +73,7 @@ function selectHotspotEpochRows(db: Db) {
       lifetimeAmount: hotspotEpochRewards.lifetimeAmount,
       startMs: rewardEpochs.startMs,
       endMs: rewardEpochs.endMs,
+      perHotspot: sql<RewardDistribution | null>`${rewardEpochs.summary}->'perHotspot'`,
     })
     .from(hotspotEpochRewards)
     .innerJoin(rewardEpochs, eq(rewardEpochs.epoch, hotspotEpochRewards.epoch));

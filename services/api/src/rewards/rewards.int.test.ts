@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { verifyMerkleProof } from '@cov/shared/rewards/merkle';
+import { allPages } from '@cov/app/testing/keyset-pages';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { runDueEpochs } from '@cov/rewarder/epoch-scheduler';
 import { verifySignedManifest } from '@cov/rewarder/manifest-verification';
 import type { SignedManifest } from '@cov/rewarder/reward-manifest';
 import { rewarderDeps } from '@cov/rewarder/rewarder-deps';
 import { DAY_MS, epochFixture } from '@cov/rewarder/testing/epoch-fixture';
+import { fillRewardDistributions } from '@cov/rewarder/reward-distribution-backfill';
+import { rewardDistribution, rewardStanding } from '@cov/shared/rewards/reward-distribution';
 
 const EPOCH = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
 
@@ -22,6 +25,9 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     const text = await res.text();
     return { status: res.status, text, body: text ? (JSON.parse(text) as any) : undefined };
   };
+
+  /** Every hotspot the epoch paid, walking its pages. */
+  const allEpochHotspots = (epoch: number) => allPages<any>((cursor) => get(`/v1/rewards/epochs/${epoch}/hotspots?limit=100${cursor ? `&cursor=${cursor}` : ''}`));
 
   beforeAll(async () => {
     node = await startTestNode(mode, { services: ['api'], clock });
@@ -83,6 +89,38 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     expect(all.map((r: { address: string }) => r.address)).not.toContain(fx.hotspots.cheat!.address);
     // An onboarded hotspot never paid has an empty history.
     expect((await get(`/v1/hotspots/${fx.hotspots.cheat!.address}/rewards/epochs`)).body).toEqual({ data: [], cursor: null });
+  });
+
+  it("shows how an epoch's rewards spread over its hotspots, and where each hotspot stands", async () => {
+    const all = await allEpochHotspots(EPOCH);
+    const totals = all.map((h: { totalAmount: string }) => BigInt(h.totalAmount));
+    const summary = (await get(`/v1/rewards/epochs/${EPOCH}`)).body;
+    // What the rewarder recorded is the spread of exactly the rows the epoch's hotspot list shows.
+    expect(summary.perHotspot).toEqual(rewardDistribution(totals));
+    expect(summary.perHotspot.hotspots).toBe(summary.hotspotsRewarded);
+    expect(BigInt(summary.perHotspot.max)).toBe(totals.reduce((m: bigint, t: bigint) => (t > m ? t : m), 0n));
+    for (const h of all) expect(h.standing, h.address).toBe(rewardStanding(BigInt(h.totalAmount), summary.perHotspot));
+    // Only a hotspot's own list carries the network figures beside its amounts.
+    expect(all[0]).not.toHaveProperty('network');
+    const [mine] = (await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=1`)).body.data;
+    const { median, mean, p90, hotspots } = summary.perHotspot;
+    expect(mine.network).toEqual({ hotspots, median, mean, p90 });
+    expect(mine.standing).toBe(rewardStanding(BigInt(mine.totalAmount), summary.perHotspot));
+  });
+
+  it('fills in the spread of epochs paid before it was recorded, from their rows, once', async () => {
+    const recorded = (await get(`/v1/rewards/epochs?limit=10`)).body.data.map((e: { epoch: number; perHotspot: unknown }) => [e.epoch, e.perHotspot]);
+    const sql = node.ctx.database.sql;
+    await sql`update reward_epochs set summary = summary - 'perHotspot'`;
+    const older = (await get(`/v1/rewards/epochs/${EPOCH - 1}`)).body;
+    expect(older.perHotspot).toBeNull();
+    const [mine] = (await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=1`)).body.data;
+    expect([mine.standing, mine.network]).toEqual([null, null]);
+
+    expect(await fillRewardDistributions(sql, node.ctx.logger)).toBe(recorded.length);
+    expect(await fillRewardDistributions(sql, node.ctx.logger)).toBe(0);
+    // The same figures the rewarder recorded when it paid each epoch.
+    expect((await get(`/v1/rewards/epochs?limit=10`)).body.data.map((e: { epoch: number; perHotspot: unknown }) => [e.epoch, e.perHotspot])).toEqual(recorded);
   });
 
   it('gives a Merkle proof of a hotspot lifetime amount that verifies against the signed root', async () => {
