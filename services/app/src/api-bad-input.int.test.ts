@@ -62,7 +62,7 @@ function targetsFor(s: Seeded, node: TestNode, label: string): SweepTargets {
   const keyFor = (op: Operation): string | undefined => {
     if (op.spec.security === undefined) return undefined;
     if (op.path.startsWith('/v1/admin/')) return node.adminKey;
-    if (op.path.startsWith('/v1/orgs/') || op.path === '/v1/router/downlinks') return s.orgA.key;
+    if (op.path.startsWith('/v1/orgs/') || op.path.startsWith('/v1/router/')) return s.orgA.key;
     if (op.path === '/v1/hotspots' || op.path.startsWith('/v1/makers/')) return s.maker.key;
     throw new Error(`${op.method} ${op.path} takes a key the sweep does not know`);
   };

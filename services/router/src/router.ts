@@ -14,6 +14,7 @@ import { recordBackoff, recordRecovery } from './route-delivery-repository';
 import { DownlinkScheduler } from './downlinks/downlink-scheduler';
 import { DownlinkService } from './downlinks/downlink-service';
 import { GwmpLnsClient } from './forwarding/gwmp-lns-client';
+import { EndpointTester } from './forwarding/endpoint-test';
 import { HttpForwarder } from './forwarding/http-forwarder';
 import { GatewayDirectory, registryLookup } from './gateway-directory';
 import { GwmpServer } from './gwmp-server';
@@ -59,6 +60,8 @@ const MULTIBUY_WARN_INTERVAL_MS = 10_000;
 export class Router implements RouterHandle {
   readonly metrics: RouterMetrics;
   readonly downlinks: DownlinkService;
+  /** Tests of a route's endpoint on its org's request, with this router's HTTP client. */
+  readonly endpointTests: EndpointTester;
   private readonly routes: RouteConfigCache;
   private readonly negativeCache: NegativeCache;
   private readonly directory: GatewayDirectory;
@@ -170,6 +173,7 @@ export class Router implements RouterHandle {
             },
           })
         : undefined;
+    this.endpointTests = new EndpointTester(this.http, config.ROUTER_WEBHOOK_TIMEOUT_MS, () => clock.nowMs());
     this.downlinks = new DownlinkService(this.scheduler, monotonic, undefined, this.multiBuy ? (packetId) => this.multiBuy!.claimDownlink(packetId) : undefined);
     this.pipeline = new UplinkPipeline({
       clock,

@@ -6,6 +6,7 @@
 import { ApiKeyUse } from '@cov/shared/routing/api-key-use';
 import type { ServiceFactory, ServiceModule } from '@cov/shared/runtime/service';
 import { registerDownlinkRoutes } from './downlinks/downlink-routes';
+import { registerRouteTestRoutes } from './forwarding/route-test-routes';
 import { Router, type RouterHandle } from './router';
 
 /** The router's module, with a handle on the running router (tests find the bound GWMP port here). */
@@ -20,11 +21,9 @@ export const createRouterService: ServiceFactory = async (ctx) => {
     router,
     tasks: router.tasks(),
     async registerRoutes(app) {
-      await registerDownlinkRoutes(app, {
-        db: ctx.database.db,
-        downlinks: router.downlinks,
-        keyUse: new ApiKeyUse(ctx.database.db, ctx.clock, ctx.logger.child({ service: 'router' })),
-      });
+      const keyUse = new ApiKeyUse(ctx.database.db, ctx.clock, ctx.logger.child({ service: 'router' }));
+      await registerDownlinkRoutes(app, { db: ctx.database.db, downlinks: router.downlinks, keyUse });
+      await registerRouteTestRoutes(app, { db: ctx.database.db, tester: router.endpointTests, keyUse });
       app.addHook('onListen', async () => {
         const address = app.server.address();
         if (address !== null && typeof address === 'object') router.httpListening(address.address, address.port);

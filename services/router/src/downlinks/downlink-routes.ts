@@ -6,12 +6,11 @@
  * its own packets.
  */
 import { Type } from 'typebox';
-import type { FastifyRequest } from 'fastify';
 import type { Db } from '@cov/shared/db/client';
 import { AppError } from '@cov/shared/errors';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { ApiKeyUse } from '@cov/shared/routing/api-key-use';
-import { findOrgKeyHolder } from '@cov/shared/routing/org-api-keys';
+import { requireOrgWriteKey } from '../org-write-key';
 import { readDownlinkRequest } from './downlink-request';
 import type { DownlinkService } from './downlink-service';
 
@@ -20,14 +19,6 @@ const Window = Type.Object(
   { delayMs: Type.Optional(Type.Integer()), frequencyHz: Type.Optional(Type.Integer()), dataRate: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
-
-function presentedKey(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header) return header.trim();
-  throw new AppError('auth.missing_key', 'an org API key is required: send Authorization: Bearer <key>');
-}
 
 export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; downlinks: DownlinkService; keyUse: ApiKeyUse }): Promise<void> {
   app.post(
@@ -68,10 +59,7 @@ export async function registerDownlinkRoutes(app: HttpServer, deps: { db: Db; do
       },
     },
     async (request, reply) => {
-      const holder = await findOrgKeyHolder(deps.db, presentedKey(request));
-      if (!holder) throw new AppError('auth.bad_key', 'not a valid org API key');
-      if (holder.scope !== 'write') throw new AppError('auth.forbidden', 'this API key is read-only');
-      await deps.keyUse.record('org', holder.keyId);
+      const holder = await requireOrgWriteKey(request, deps);
       const { uplinkId, routeId, ...downlink } = request.body;
       const parsed = readDownlinkRequest(downlink);
       if (!parsed.ok) throw parsed.error;

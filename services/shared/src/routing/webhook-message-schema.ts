@@ -59,7 +59,17 @@ export const WebhookMessageSchema = Type.Object({
   downlinkUrl: Type.Optional(Type.String({ description: 'Where a later downlink for this packet is posted (the router that forwarded it); absent when it has no known public address.' })),
 });
 
+/** What a route's HTTP endpoint is sent when its org tests the route: no packet, nothing paid. */
+export const RouteTestMessageSchema = Type.Object({
+  id: Type.String({ description: 'The test\'s own id (not a packet\'s).' }),
+  type: Type.Literal('test'),
+  routeId: Type.String({ format: 'uuid' }),
+  sentAt: Type.String({ format: 'date-time' }),
+  note: Type.String(),
+});
+
 export type WebhookCopy = Static<typeof WebhookCopySchema>;
+export type RouteTestMessage = Static<typeof RouteTestMessageSchema>;
 export type WebhookMessage = Static<typeof WebhookMessageSchema>;
 
 /** The OpenAPI 3.1 `webhooks` entry: what a route's HTTP endpoint is sent, and what it may answer. */
@@ -73,6 +83,16 @@ export const routeWebhookDocument = {
       tags: ['device makers'],
       requestBody: { required: true, content: { 'application/json': { schema: WebhookMessageSchema } } },
       responses: { '200': { description: 'Delivered (any 2xx); the body may carry `downlink`.' } },
+    },
+  },
+  'route-test': {
+    post: {
+      summary: 'What a route’s HTTP endpoint receives when its organisation tests the route (`POST /v1/router/route-tests`)',
+      description:
+        'Posted like a packet’s message, with the route’s `authHeader`, but with `type: "test"` and no frame: nothing was heard or paid, so a receiver should answer 2xx and do nothing else. A GWMP route is tested with a PUSH_DATA carrying only a `stat` object (no rxpk), from gateway EUI 0000000000000000, which the LNS acknowledges.',
+      tags: ['device makers'],
+      requestBody: { required: true, content: { 'application/json': { schema: RouteTestMessageSchema } } },
+      responses: { '200': { description: 'Taken (any 2xx).' } },
     },
   },
 };
