@@ -27,7 +27,12 @@ describe('hotspot status changes', () => {
 
   it('tells the changes with the last activity time, null for a hotspot never heard', () => {
     const [a, b] = ['11yXFNu9Je9gvVfyuA8jS8z6faNcZW7kPwPApWYThTk416LGmU', '11cxkqa2PjpJ9YgY9qK3Njn4uSFu6dyK9xV8XE4ahFSqN1YN2db'];
-    const notice = hotspotStatusNotice('owner1', [{ address: a, online: false, lastSeenMs: Date.UTC(2026, 10, 20) }, { address: b, online: false, lastSeenMs: 0 }], Date.UTC(2026, 10, 21));
+    const notice = hotspotStatusNotice(
+      'owner1',
+      [{ address: a, online: false, lastSeenMs: Date.UTC(2026, 10, 20) }, { address: b, online: false, lastSeenMs: 0 }],
+      [{ address: b, failing: true, reason: 'witness_too_close', invalidReports: 4 }],
+      Date.UTC(2026, 10, 21),
+    );
     expect(notice).toEqual({
       type: 'hotspot_status',
       owner: 'owner1',
@@ -35,6 +40,7 @@ describe('hotspot status changes', () => {
         { hotspot: a, name: 'acidic-red-mouse', online: false, lastSeenAt: '2026-11-20T00:00:00.000Z' },
         { hotspot: b, name: 'tall-plum-griffin', online: false, lastSeenAt: null },
       ],
+      pocChanges: [{ hotspot: b, name: 'tall-plum-griffin', failing: true, reason: 'witness_too_close', invalidReports: 4 }],
       at: '2026-11-21T00:00:00.000Z',
     });
   });

@@ -5,6 +5,7 @@
  * differs from the one told is a change, and goes in the owner's next notice.
  */
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
+import type { PocChange } from './poc-health';
 
 export interface HotspotSeen {
   address: string;
@@ -33,16 +34,19 @@ export function statusChanges(seen: readonly HotspotSeen[], told: ReadonlyMap<st
 export interface HotspotStatusNotice {
   type: 'hotspot_status';
   owner: string;
-  /** Each hotspot also by its three-word name: what the owner reads in a notification. */
+  /** Hotspots gone offline or back online; each also by its three-word name: what the owner reads in a notification. */
   changes: { hotspot: string; name: string; online: boolean; lastSeenAt: string | null }[];
+  /** Hotspots whose recent PoC reports are now all rejected (with the main reason), or pass again. */
+  pocChanges: { hotspot: string; name: string; failing: boolean; reason: string | null; invalidReports: number }[];
   at: string;
 }
 
-export function hotspotStatusNotice(owner: string, changes: readonly StatusChange[], nowMs: number): HotspotStatusNotice {
+export function hotspotStatusNotice(owner: string, changes: readonly StatusChange[], pocChanges: readonly PocChange[], nowMs: number): HotspotStatusNotice {
   return {
     type: 'hotspot_status',
     owner,
     changes: changes.map((c) => ({ hotspot: c.address, name: hotspotName(c.address), online: c.online, lastSeenAt: c.lastSeenMs > 0 ? new Date(c.lastSeenMs).toISOString() : null })),
+    pocChanges: pocChanges.map((c) => ({ hotspot: c.address, name: hotspotName(c.address), failing: c.failing, reason: c.reason, invalidReports: c.invalidReports })),
     at: new Date(nowMs).toISOString(),
   };
 }

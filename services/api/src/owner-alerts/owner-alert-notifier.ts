@@ -1,5 +1,6 @@
 /**
- * Tells owners when their hotspots go offline or come back. Each check leases the subscribed
+ * Tells owners when their hotspots go offline or come back, and when one's proof-of-coverage
+ * reports start being all rejected or pass again (poc-health.ts). Each check leases the subscribed
  * owners no other API replica holds, computes their hotspots' status the way hotspot views do
  * (hotspot-status.ts), and posts one notice per owner with every change since the status last
  * told. A failed post records nothing as told, so the next check tells it again.
@@ -10,7 +11,8 @@ import type { Sql } from '@cov/shared/db/client';
 import { postNotice } from '../alerts/notice-delivery';
 import { isOnline, lastActivities, lastSeenMs } from '../registry/hotspot-status';
 import { hotspotStatusNotice, statusChanges, type HotspotSeen } from './hotspot-status-changes';
-import { knownStatusesOf, leaseOwners, ownersHotspots, recordFailed, recordTold } from './owner-alerts-repository';
+import { knownStatusesOf, leaseOwners, ownersHotspots, pocReportCounts, recordFailed, recordTold, type ToldStatus } from './owner-alerts-repository';
+import { pocChange, pocHealth, type PocChange, type PocHealth } from './poc-health';
 
 export interface OwnerAlertNotifierDeps {
   sql: Sql;
@@ -22,6 +24,12 @@ export interface OwnerAlertNotifierDeps {
   /** How long a check holds an owner (longer than a check can take). */
   leaseMs: number;
 }
+
+/**
+ * PoC verdicts are judged over two online windows: four beacon intervals, a day by default, so a
+ * hotspot has beaconed about four times and witnessed whatever it heard.
+ */
+const POC_WINDOW_ONLINE_WINDOWS = 2;
 
 /** Owners a check takes at most (the rest wait for the next), and notices posted at once. */
 export const OWNERS_PER_CHECK = 100;
@@ -36,33 +44,68 @@ export class OwnerAlertNotifier {
     const owners = await leaseOwners(sql, nowMs, this.deps.leaseMs, OWNERS_PER_CHECK);
     if (owners.length === 0) return { sent: 0, failed: 0 };
     const hotspotsBy = await ownersHotspots(sql, owners.map((o) => o.owner));
-    const activities = await lastActivities(sql, [...hotspotsBy.values()].flat());
+    const all = [...hotspotsBy.values()].flat();
+    const activities = await lastActivities(sql, all.map((h) => h.address));
+    const pocCounts = await pocReportCounts(
+      sql,
+      all.filter((h) => h.pocEligible).map((h) => h.address),
+      nowMs - POC_WINDOW_ONLINE_WINDOWS * this.deps.onlineWindowMs,
+    );
     const toldBy = await knownStatusesOf(sql, owners.map((o) => o.owner));
     let sent = 0;
     let failed = 0;
     const tell = async (o: (typeof owners)[number]): Promise<void> => {
-      const seen: HotspotSeen[] = (hotspotsBy.get(o.owner) ?? []).map((address) => {
+      const owned = hotspotsBy.get(o.owner) ?? [];
+      const told = toldBy.get(o.owner) ?? new Map<string, ToldStatus>();
+      const seen: HotspotSeen[] = owned.map(({ address }) => {
         const last = lastSeenMs(activities, address);
         return { address, online: isOnline(last, nowMs, this.deps.onlineWindowMs), lastSeenMs: last };
       });
-      const { changes, firstSeen } = statusChanges(seen, toldBy.get(o.owner) ?? new Map());
-      const asTold = (hs: readonly { address: string; online: boolean }[]) => hs.map((h) => ({ address: h.address, online: h.online, changedAtMs: nowMs }));
-      if (changes.length === 0) {
-        await recordTold(sql, o.owner, asTold(firstSeen), null, nowMs);
+      const { changes } = statusChanges(seen, told);
+      const health = new Map(owned.filter((h) => h.pocEligible).map((h) => [h.address, pocHealth(pocCounts.get(h.address) ?? NO_REPORTS)]));
+      const pocChanges = [...health].map(([address, h]) => pocChange(address, h, told.get(address)?.pocFailing)).filter((c): c is PocChange => c !== undefined);
+      const records = statusRecords(seen, told, health, nowMs);
+      if (changes.length === 0 && pocChanges.length === 0) {
+        await recordTold(sql, o.owner, records.ifTold, null, nowMs);
         return;
       }
-      const error = await postNotice(o.url, o.authHeader, hotspotStatusNotice(o.owner, changes, nowMs), this.deps.timeoutMs, this.deps.allowPrivateAddresses);
+      const notice = hotspotStatusNotice(o.owner, changes, pocChanges, nowMs);
+      const error = await postNotice(o.url, o.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses);
       if (error === undefined) {
         sent++;
-        await recordTold(sql, o.owner, asTold([...firstSeen, ...changes]), clock.nowMs(), nowMs);
+        await recordTold(sql, o.owner, records.ifTold, clock.nowMs(), nowMs);
       } else {
         failed++;
         this.deps.logger.warn({ owner: o.owner, error }, 'hotspot status notice not delivered; told again at the next check');
-        await recordFailed(sql, o.owner, error, asTold(firstSeen), nowMs);
+        await recordFailed(sql, o.owner, error, records.ifNotTold, nowMs);
       }
     };
     // A few posts at once: one slow endpoint must not hold every other owner's notice.
     for (let i = 0; i < owners.length; i += POSTS_AT_ONCE) await Promise.all(owners.slice(i, i + POSTS_AT_ONCE).map(tell));
     return { sent, failed };
   }
+}
+
+const NO_REPORTS = { valid: 0, invalidByReason: new Map<string, number>() };
+
+/**
+ * The statuses to record: `ifTold` when the notice went out (or there was nothing to tell), every
+ * hotspot whose record moves; `ifNotTold` when the post failed, only what was not news (hotspots
+ * seen for the first time, and a first verdict that PoC is fine), so the next check tells the rest
+ * again.
+ */
+function statusRecords(seen: readonly HotspotSeen[], told: ReadonlyMap<string, ToldStatus>, health: ReadonlyMap<string, PocHealth>, nowMs: number): { ifTold: ToldStatus[]; ifNotTold: ToldStatus[] } {
+  const ifTold: ToldStatus[] = [];
+  const ifNotTold: ToldStatus[] = [];
+  for (const h of seen) {
+    const before = told.get(h.address);
+    const poc = health.get(h.address);
+    const pocNow = poc === undefined || poc.state === 'unknown' ? (before?.pocFailing ?? null) : poc.state === 'failing';
+    const onlineMoved = before === undefined || before.online !== h.online;
+    if (onlineMoved || pocNow !== (before?.pocFailing ?? null)) {
+      ifTold.push({ address: h.address, online: h.online, changedAtMs: onlineMoved ? nowMs : before.changedAtMs, pocFailing: pocNow });
+    }
+    if (before === undefined) ifNotTold.push({ address: h.address, online: h.online, changedAtMs: nowMs, pocFailing: pocNow === false ? false : null });
+  }
+  return { ifTold, ifNotTold };
 }

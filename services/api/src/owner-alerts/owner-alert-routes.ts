@@ -25,9 +25,19 @@ const OwnerAlertView = Type.Object({
   lastSentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()], { description: 'What the last failed post got (status_500, timeout, ECONNREFUSED, ...); null after a success.' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  hotspots: Type.Array(Type.Object({ address: Type.String(), online: Type.Boolean(), since: Type.String({ format: 'date-time', description: 'When this status was first seen or told.' }) }), {
-    description: 'The status last told (or first seen) of each hotspot, once the API has checked it.',
-  }),
+  hotspots: Type.Array(
+    Type.Object({
+      address: Type.String(),
+      online: Type.Boolean(),
+      since: Type.String({ format: 'date-time', description: 'When this online status was first seen or told.' }),
+      pocFailing: Type.Union([Type.Boolean(), Type.Null()], {
+        description: 'Every beacon and witness report of the last four beacon intervals rejected (true), some passing (false), as last told or first seen; null until judged (fewer than 3 reports, or a data-only hotspot).',
+      }),
+    }),
+    {
+      description: 'The status last told (or first seen) of each hotspot, once the API has checked it.',
+    },
+  ),
 });
 
 export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlertsDeps): Promise<void> {
@@ -43,7 +53,7 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
       lastSentAt: iso(row.lastSentAtMs),
       lastError: row.lastError,
       updatedAt: new Date(row.updatedAtMs).toISOString(),
-      hotspots: [...told.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, s]) => ({ address, online: s.online, since: new Date(s.changedAtMs).toISOString() })),
+      hotspots: [...told.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, s]) => ({ address, online: s.online, since: new Date(s.changedAtMs).toISOString(), pocFailing: s.pocFailing })),
     };
   }
 
@@ -52,9 +62,9 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
     {
       schema: {
         tags: ['hotspots'],
-        summary: "Be told when the owner's hotspots go offline or come back (signed by the owner)",
+        summary: "Be told when the owner's hotspots go offline or come back, or start having every PoC report rejected (signed by the owner)",
         description:
-          'The owner signs the RFC 8785 canonical JSON of {type:"owner_alerts_set_v1", owner, url, authHeader (or null), nonce, timestampMs} with its ed25519 key; nonce must exceed the last accepted one (of this subscription, kept after an unsubscribe), timestampMs be within the published skew of server time, and the owner must own a hotspot. The API then checks the hotspots every minute by default and posts {type:"hotspot_status", owner, changes:[{hotspot, online, lastSeenAt}], at} to url when some went offline (no beacon, witness or carried packet within two beacon intervals) or came back, with authHeader as its Authorization header. A failed post is retried at the next check.',
+          'The owner signs the RFC 8785 canonical JSON of {type:"owner_alerts_set_v1", owner, url, authHeader (or null), nonce, timestampMs} with its ed25519 key; nonce must exceed the last accepted one (of this subscription, kept after an unsubscribe), timestampMs be within the published skew of server time, and the owner must own a hotspot. The API then checks the hotspots every minute by default and posts {type:"hotspot_status", owner, changes:[{hotspot, name, online, lastSeenAt}], pocChanges:[{hotspot, name, failing, reason, invalidReports}], at} to url when some went offline (no beacon, witness or carried packet within two beacon intervals) or came back, or when a hotspot that takes part in proof-of-coverage has had every beacon and witness report of the last four beacon intervals rejected (at least 3; `reason`: the most frequent rejection, such as witness_too_close for a wrong asserted location) or has one pass again, with authHeader as its Authorization header. A failed post is retried at the next check.',
         params: OwnerParam,
         body: Type.Object(
           { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }), authHeader: Type.Optional(AuthHeaderValue), ...OwnerSignedFields },

@@ -1,12 +1,13 @@
 /**
  * Owners' hotspot status alerts: the subscription (with the nonce that refuses replays, kept after
- * an unsubscribe), the status last told per hotspot, and the checker's lease on an owner (several
- * API replicas: one posts each notice).
+ * an unsubscribe), the status last told per hotspot, the PoC verdicts the check judges hotspots by,
+ * and the checker's lease on an owner (several API replicas: one posts each notice).
  */
 import { eq, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { Db, Sql } from '@cov/shared/db/client';
 import { ownerAlerts } from '@cov/shared/db/schema/owner-alerts';
+import type { PocReportCounts } from './poc-health';
 
 export type OwnerAlertRow = typeof ownerAlerts.$inferSelect;
 
@@ -36,21 +37,31 @@ export async function forgetToldStatuses(sql: postgres.ISql, owner: string): Pro
   await sql`delete from owner_alert_hotspots where owner_address = ${owner}`;
 }
 
-/** The status last told of an owner's hotspots (address -> online, since when). */
-export async function knownStatuses(sql: postgres.ISql, owner: string): Promise<Map<string, { online: boolean; changedAtMs: number }>> {
+/** A hotspot's status as last told (or first seen, when that was not news). */
+export interface ToldStatus {
+  address: string;
+  online: boolean;
+  /** When `online` was first seen or last told. */
+  changedAtMs: number;
+  /** Every recent PoC report rejected (true), some passing (false), or not known (null). */
+  pocFailing: boolean | null;
+}
+
+/** The status last told of an owner's hotspots (address -> status). */
+export async function knownStatuses(sql: postgres.ISql, owner: string): Promise<Map<string, ToldStatus>> {
   return (await knownStatusesOf(sql, [owner])).get(owner) ?? new Map();
 }
 
 /** The same for several owners in one query (owner -> address -> status). */
-export async function knownStatusesOf(sql: postgres.ISql, owners: string[]): Promise<Map<string, Map<string, { online: boolean; changedAtMs: number }>>> {
-  const out = new Map<string, Map<string, { online: boolean; changedAtMs: number }>>();
+export async function knownStatusesOf(sql: postgres.ISql, owners: string[]): Promise<Map<string, Map<string, ToldStatus>>> {
+  const out = new Map<string, Map<string, ToldStatus>>();
   if (owners.length === 0) return out;
-  const rows = await sql<{ o: string; a: string; online: boolean; t: string }[]>`
-    select owner_address as o, hotspot_address as a, online, changed_at_ms::text as t from owner_alert_hotspots where owner_address = any(${owners})`;
+  const rows = await sql<{ o: string; a: string; online: boolean; t: string; p: boolean | null }[]>`
+    select owner_address as o, hotspot_address as a, online, changed_at_ms::text as t, poc_failing as p from owner_alert_hotspots where owner_address = any(${owners})`;
   for (const r of rows) {
     let byAddress = out.get(r.o);
     if (byAddress === undefined) out.set(r.o, (byAddress = new Map()));
-    byAddress.set(r.a, { online: r.online, changedAtMs: Number(r.t) });
+    byAddress.set(r.a, { address: r.a, online: r.online, changedAtMs: Number(r.t), pocFailing: r.p });
   }
   return out;
 }
@@ -77,11 +88,47 @@ export async function leaseOwners(sql: postgres.ISql, nowMs: number, leaseMs: nu
   return rows.map((r) => ({ owner: r.owner_address, url: r.url, authHeader: r.auth_header }));
 }
 
-export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
+export interface OwnedHotspot {
+  address: string;
+  /** Takes part in proof-of-coverage (a data-only hotspot does not). */
+  pocEligible: boolean;
+}
+
+export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Promise<Map<string, OwnedHotspot[]>> {
+  const out = new Map<string, OwnedHotspot[]>();
   if (owners.length === 0) return out;
-  const rows = await sql<{ address: string; owner_address: string }[]>`select address, owner_address from hotspots where owner_address = any(${owners}) order by address`;
-  for (const r of rows) out.set(r.owner_address, [...(out.get(r.owner_address) ?? []), r.address]);
+  const rows = await sql<{ address: string; owner_address: string; capability: string }[]>`
+    select address, owner_address, capability from hotspots where owner_address = any(${owners}) order by address`;
+  for (const r of rows) {
+    let owned = out.get(r.owner_address);
+    if (owned === undefined) out.set(r.owner_address, (owned = []));
+    owned.push({ address: r.address, pocEligible: r.capability === 'full' });
+  }
+  return out;
+}
+
+/** Each hotspot's beacon and witness verdicts since `sinceMs` (server receive time), valid or not by reason; witness reports aged out without a beacon count as rejected. */
+export async function pocReportCounts(sql: postgres.ISql, addresses: string[], sinceMs: number): Promise<Map<string, PocReportCounts>> {
+  const out = new Map<string, { valid: number; invalidByReason: Map<string, number> }>();
+  if (addresses.length === 0) return out;
+  const rows = await sql<{ a: string; valid: boolean; reason: string | null; n: number }[]>`
+    select hotspot_address as a, valid, reason, count(*)::int as n from beacon_verdicts
+      where hotspot_address = any(${addresses}) and received_at_ms >= ${sinceMs} group by 1, 2, 3
+    union all
+    select hotspot_address, valid, reason, count(*)::int from witness_verdicts
+      where hotspot_address = any(${addresses}) and received_at_ms >= ${sinceMs} group by 1, 2, 3
+    union all
+    select hotspot_address, false, reason, count(*)::int from stale_witnesses
+      where hotspot_address = any(${addresses}) and received_at_ms >= ${sinceMs} group by 1, 2, 3`;
+  for (const r of rows) {
+    let c = out.get(r.a);
+    if (c === undefined) out.set(r.a, (c = { valid: 0, invalidByReason: new Map() }));
+    if (r.valid) c.valid += r.n;
+    else {
+      const reason = r.reason ?? 'unknown';
+      c.invalidByReason.set(reason, (c.invalidByReason.get(reason) ?? 0) + r.n);
+    }
+  }
   return out;
 }
 
@@ -91,14 +138,17 @@ export async function ownersHotspots(sql: postgres.ISql, owners: string[]): Prom
  * owner who unsubscribed while this check was posting would otherwise get the statuses back
  * after the unsubscribe forgot them, and a later subscription would start from them.
  */
-export async function recordTold(sql: Sql, owner: string, statuses: { address: string; online: boolean; changedAtMs: number }[], sentAtMs: number | null, checkedAtMs: number): Promise<void> {
+export async function recordTold(sql: Sql, owner: string, statuses: ToldStatus[], sentAtMs: number | null, checkedAtMs: number): Promise<void> {
   await sql.begin(async (tx) => {
     const [subscription] = await tx<{ active: boolean }[]>`select active from owner_alerts where owner_address = ${owner} for update`;
     // All of the owner's statuses in one statement, whatever the size of its fleet (booleans as text: postgres.js sends no boolean arrays).
     if (statuses.length > 0 && subscription?.active) {
-      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms)
-        select a, ${owner}, o::boolean, t from unnest(${statuses.map((x) => x.address)}::text[], ${statuses.map((x) => String(x.online))}::text[], ${statuses.map((x) => x.changedAtMs)}::bigint[]) as u(a, o, t)
-        on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms`;
+      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms, poc_failing)
+        select a, ${owner}, o::boolean, t, nullif(p, '')::boolean
+        from unnest(${statuses.map((x) => x.address)}::text[], ${statuses.map((x) => String(x.online))}::text[], ${statuses.map((x) => x.changedAtMs)}::bigint[],
+          ${statuses.map((x) => (x.pocFailing === null ? '' : String(x.pocFailing)))}::text[]) as u(a, o, t, p)
+        on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms,
+          poc_failing = excluded.poc_failing`;
     }
     // Released: the lease ends at the check, and that time puts the owner at the back of the queue.
     if (sentAtMs !== null) await tx`update owner_alerts set last_sent_at_ms = ${sentAtMs}, last_error = null, lease_until_ms = ${checkedAtMs} where owner_address = ${owner}`;
@@ -107,7 +157,7 @@ export async function recordTold(sql: Sql, owner: string, statuses: { address: s
 }
 
 /** The post failed: no change is recorded as told (the next check tells it again), only hotspots first seen; the lease is released. */
-export async function recordFailed(sql: Sql, owner: string, error: string, firstSeen: { address: string; online: boolean; changedAtMs: number }[], checkedAtMs: number): Promise<void> {
+export async function recordFailed(sql: Sql, owner: string, error: string, firstSeen: ToldStatus[], checkedAtMs: number): Promise<void> {
   await recordTold(sql, owner, firstSeen, null, checkedAtMs);
   await sql`update owner_alerts set last_error = ${error} where owner_address = ${owner}`;
 }

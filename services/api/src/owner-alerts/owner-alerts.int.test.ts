@@ -1,8 +1,8 @@
 /**
  * Owners' hotspot status alerts end to end: an owner subscribes with a signed request, a real
  * node's API checks its hotspots on its own schedule (on a manual clock, so "offline" comes when
- * the test says), and posts one notice per owner with the hotspots that went offline or came back
- * to a small HTTP server in the test. On PostgreSQL and embedded.
+ * the test says), and posts one notice per owner with the hotspots that went offline or came back,
+ * or whose PoC reports are all rejected, to a small HTTP server in the test. On PostgreSQL and embedded.
  */
 import http from 'node:http';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
@@ -97,6 +97,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
       type: 'hotspot_status',
       owner: owner.address,
       changes: hotspots.map((h) => ({ hotspot: h, name: hotspotName(h), online: false, lastSeenAt: new Date(T0).toISOString() })),
+      pocChanges: [],
       at: new Date(clock.nowMs()).toISOString(),
     });
     await waitFor(async () => (await alerts()).lastSentAt !== null, 'the notice recorded');
@@ -125,6 +126,45 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     expect(notices[delivered - 1]!.body.changes).toEqual([{ hotspot: hotspots[1], name: hotspotName(hotspots[1]!), online: false, lastSeenAt: expect.any(String) }]);
   });
 
+  it("tells the owner when every recent PoC report of a hotspot is rejected, with the main reason, and when one passes again", async () => {
+    const [h0] = hotspots;
+    let n = 0;
+    /** A witness verdict of the hotspot, as the verifier writes it (only verdicts count here, not reports). */
+    const witnessed = (valid: boolean, reason: string | null, atMs = clock.nowMs()) =>
+      node.ctx.database.sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10)
+        values (${`beacon-${mode}-${++n}`}, ${`witness-${mode}-${n}`}, ${h0!}, ${hotspots[1]!}, ${atMs}, 0, ${valid}, ${reason}, '{}'::jsonb, false, -900, 50)`;
+    const pocOf = async () => (await alerts()).hotspots.find((h: { address: string }) => h.address === h0).pocFailing;
+    const before = notices.length;
+    expect(await pocOf()).toBeNull();
+    // Two rejections are too few to judge.
+    await witnessed(false, 'witness_too_close');
+    await witnessed(false, 'witness_rssi_too_high');
+    await checks();
+    expect(notices.length).toBe(before);
+    await witnessed(false, 'witness_too_close');
+    await waitFor(() => notices.length === before + 1, 'the PoC notice');
+    expect(notices[before]!.body).toMatchObject({
+      changes: [],
+      pocChanges: [{ hotspot: h0, name: hotspotName(h0!), failing: true, reason: 'witness_too_close', invalidReports: 3 }],
+    });
+    await waitFor(async () => (await pocOf()) === true, 'failing recorded as told');
+    await checks();
+    expect(notices.length).toBe(before + 1);
+
+    // One report passes: told once more.
+    await witnessed(true, null);
+    await waitFor(() => notices.length === before + 2, 'the passing-again notice');
+    expect(notices[before + 1]!.body.pocChanges).toEqual([{ hotspot: h0, name: hotspotName(h0!), failing: false, reason: null, invalidReports: 3 }]);
+    await waitFor(async () => (await pocOf()) === false, 'passing recorded as told');
+
+    // Rejections older than four beacon intervals are forgotten: quiet since, the hotspot is not judged, so nothing is told.
+    clock.advance(2 * ONLINE_WINDOW_MS + 1000);
+    for (let i = 0; i < 3; i++) await witnessed(false, 'witness_too_close', clock.nowMs() - 2 * ONLINE_WINDOW_MS - 500);
+    await checks();
+    expect(notices.length).toBe(before + 2);
+    expect(await pocOf()).toBe(false);
+  });
+
   it('takes only fresh requests signed by the owner of hotspots, and never the same request twice', async () => {
     expect(code(await subscribe({ url: url('/x') }, stranger.secretKey))).toEqual([401, 'auth.bad_signature']);
     expect(code(await subscribe({ url: url('/x'), timestampMs: clock.nowMs() - 600_000 }))).toEqual([400, 'auth.stale_request']);
@@ -146,7 +186,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     const toldCount = async () => (await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from owner_alert_hotspots where owner_address = ${owner.address}`)[0]!.n;
     expect(await toldCount()).toBe(0);
     // A check that leased the owner before the unsubscribe and finishes after it records nothing.
-    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs() }], clock.nowMs(), clock.nowMs());
+    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs(), pocFailing: null }], clock.nowMs(), clock.nowMs());
     expect(await toldCount()).toBe(0);
     expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
     const again = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };

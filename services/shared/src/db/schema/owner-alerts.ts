@@ -32,5 +32,11 @@ export const ownerAlertHotspots = pgTable('owner_alert_hotspots', {
   hotspotAddress: text('hotspot_address').primaryKey(),
   ownerAddress: text('owner_address').notNull(),
   online: boolean('online').notNull(),
+  /** When `online` was first seen or last told. */
   changedAtMs: bigint('changed_at_ms', { mode: 'number' }).notNull(),
+  /**
+   * Proof-of-coverage as last told or first seen: true when every recent report was rejected, false
+   * when some passed; null until known (too few reports yet, or a data-only hotspot).
+   */
+  pocFailing: boolean('poc_failing'),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "owner_alert_hotspots" ADD COLUMN "poc_failing" boolean;
