@@ -51,7 +51,6 @@ export const STARTING_POINTS: Static<typeof StartingPoints> = {
   deviceMakers: [
     { method: 'GET', path: '/v1/orgs/{orgId}', what: 'the organisation: data-credit balance, how long it lasts, DevAddr blocks' },
     { method: 'POST', path: '/v1/orgs/{orgId}/routes', what: 'route DevAddr ranges and EUI pairs to a network server' },
-    { method: 'POST', path: '/v1/router/route-tests', what: 'test a route\'s network server from the router: did it take the test message, and if not why' },
     { method: 'GET', path: '/v1/orgs/{orgId}/routes/{routeId}/stats', what: 'a route\'s packets, copies, DC and drops by reason' },
     { method: 'GET', path: '/v1/orgs/{orgId}/devices', what: 'devices as the traffic shows them' },
     { method: 'WebSocket', path: '/v1/orgs/{orgId}/stream', what: 'the organisation\'s packets, live' },
