@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { FastifyReply } from 'fastify';
 
 /**
  * The `format` query parameter of routes that also answer CSV. The OpenAPI document describes each
@@ -24,4 +25,10 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [header.map(cell).join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n') + '\r\n';
+}
+
+/** A CSV answer; for a page of a paged list, the next page's cursor goes in `x-next-cursor` (none on the last page). */
+export function sendCsv(reply: FastifyReply, csv: string, nextCursor?: string | null): FastifyReply {
+  if (nextCursor) void reply.header('x-next-cursor', nextCursor);
+  return reply.type('text/csv; charset=utf-8').send(csv);
 }

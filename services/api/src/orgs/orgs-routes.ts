@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { requireAdmin } from '../auth/api-keys';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { parseTimeParam, parseTimeRange } from '../http/time-range';
 import { allocateDevaddrBlock, createOrg, creditOrg, issueOrgApiKey, requireOrg, revokeKey } from './create-org';
 import { orgDcSpending } from './dc-spending';
@@ -242,6 +243,7 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
           min_time: Type.Optional(Type.String({ maxLength: 64 })),
           max_time: Type.Optional(Type.String({ maxLength: 64 })),
           kind: Type.Optional(Type.Union([Type.Literal('purchase'), Type.Literal('top_up'), Type.Literal('burn'), Type.Literal('correction')])),
+          format: csvFormatParam('paged', 'the ledger entries of the page (id, created_at, kind, amount_dc, balance_after_dc, copies, memo): an accounting export, page by page'),
         }),
         response: {
           200: Type.Object({ balanceDc: Type.Integer(), data: Type.Array(Type.Ref('DcLedgerEntry')), cursor: Type.Union([Type.String(), Type.Null()]) }),
@@ -249,14 +251,20 @@ export async function registerOrgsRoutes(app: HttpServer, deps: OrgsDeps): Promi
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await authorizeOrg(request, deps, request.params.orgId, 'read');
       const org = await requireOrg(deps.db, request.params.orgId);
       const after = decodeCursor(request.query.cursor, (v): v is { i: number } => Number.isInteger((v as { i?: unknown })?.i));
       const rows = await listLedger(deps.db, org.id, after?.i, request.query.limit + 1, { ...ledgerTimeRange(request.query, deps.clock.nowMs()), kind: request.query.kind });
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { balanceDc: org.dcBalance, data: page.map(toLedgerView), cursor: rows.length > request.query.limit && last ? encodeCursor({ i: last.id }) : null };
+      const cursor = rows.length > request.query.limit && last ? encodeCursor({ i: last.id }) : null;
+      const data = page.map(toLedgerView);
+      if (request.query.format === 'csv') {
+        const csvRows = data.map((e) => [e.id, e.createdAt, e.kind, e.amountDc, e.balanceAfterDc, e.copies, e.memo]);
+        return sendCsv(reply, toCsv(['id', 'created_at', 'kind', 'amount_dc', 'balance_after_dc', 'copies', 'memo'], csvRows), cursor);
+      }
+      return { balanceDc: org.dcBalance, data, cursor };
     },
   );
 }

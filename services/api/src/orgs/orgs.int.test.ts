@@ -115,6 +115,16 @@ describe.each(allTestModes)('device-maker API (%s)', (mode) => {
     const page = await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-10-01&limit=2`, undefined, org.key);
     expect(page.body.data.map((e: { amountDc: number }) => e.amountDc)).toEqual([-5, -20]);
     expect(await amounts(`min_time=2026-10-01&limit=2&cursor=${page.body.cursor}`)).toEqual([50, -10]);
+    // The same pages as CSV, for accounting: the rows the JSON pages carry, the next page's cursor in a header.
+    const csvPage = await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-10-01&limit=2&format=csv`, undefined, org.key);
+    expect(csvPage.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csvPage.headers.get('x-next-cursor')).toBe(page.body.cursor);
+    const csvLines = csvPage.text.trim().split('\r\n');
+    expect(csvLines[0]).toBe('id,created_at,kind,amount_dc,balance_after_dc,copies,memo');
+    expect(csvLines.slice(1)).toEqual(page.body.data.map((e: any) => [e.id, e.createdAt, e.kind, e.amountDc, e.balanceAfterDc, e.copies, e.memo].join(',')));
+    const lastCsv = await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-10-01&limit=2&format=csv&cursor=${page.body.cursor}`, undefined, org.key);
+    expect(lastCsv.headers.get('x-next-cursor')).toBeNull();
+    expect(lastCsv.text.trim().split('\r\n').slice(1).map((l) => Number(l.split(',')[3]))).toEqual([50, -10]);
     expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=2026-11-01&max_time=2026-10-01`, undefined, org.key))).toEqual([400, 'request.invalid']);
     expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=2024-01-01&max_time=2026-10-01`, undefined, org.key))).toEqual([400, 'request.invalid']);
     expect(code(await call('GET', `/v1/orgs/${org.id}/dc?min_time=yesterday`, undefined, org.key))).toEqual([400, 'request.invalid']);

@@ -8,7 +8,7 @@ import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { csvFormatParam, toCsv } from '../http/csv';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { parseTimeRange } from '../http/time-range';
 import { linkSummaries, listBeaconVerdicts, listWitnessVerdicts, witnessVerdictsOfBeacons, type PageAfter } from './pocs-repository';
 import { LinkView, PocBeacon, PocWitness, toBeaconView, toLinkView, toWitnessView } from './poc-views';
@@ -91,11 +91,9 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
             b.hotspotName, w?.hotspotName,
           ]),
         );
-        if (cursor) void reply.header('x-next-cursor', cursor);
-        return reply
-          .type('text/csv; charset=utf-8')
-          // The names last, so the columns an export had before names were added keep their places.
-          .send(toCsv(['beacon_id', 'beacon_received_at', 'beaconer', 'beacon_valid', 'beacon_reason', 'witness', 'witness_received_at', 'witness_valid', 'witness_reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details', 'beaconer_name', 'witness_name'], rows));
+        // The names last, so the columns an export had before names were added keep their places.
+        const header = ['beacon_id', 'beacon_received_at', 'beaconer', 'beacon_valid', 'beacon_reason', 'witness', 'witness_received_at', 'witness_valid', 'witness_reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details', 'beaconer_name', 'witness_name'];
+        return sendCsv(reply, toCsv(header, rows), cursor);
       }
       return { role: q.role, beacons: views, cursor };
     },
@@ -128,13 +126,7 @@ export async function registerPocRoutes(app: HttpServer, deps: ApiDeps): Promise
 export const pocSchemas = [PocWitness, PocBeacon, LinkView];
 
 function sendCsvWitnesses(reply: import('fastify').FastifyReply, witnesses: ReturnType<typeof toWitnessView>[], cursor: string | null) {
-  if (cursor) void reply.header('x-next-cursor', cursor);
-  return reply
-    .type('text/csv; charset=utf-8')
-    .send(
-      toCsv(
-        ['witness_id', 'beacon_id', 'beaconer', 'received_at', 'valid', 'reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details', 'beaconer_name'],
-        witnesses.map((w) => [w.witnessId, w.beaconId, w.beaconer, w.receivedAt, w.valid, w.reason, w.selected, w.rssiDbm, w.snrDb, w.distanceM, w.details, w.beaconerName]),
-      ),
-    );
+  const header = ['witness_id', 'beacon_id', 'beaconer', 'received_at', 'valid', 'reason', 'selected', 'rssi_dbm', 'snr_db', 'distance_m', 'details', 'beaconer_name'];
+  const rows = witnesses.map((w) => [w.witnessId, w.beaconId, w.beaconer, w.receivedAt, w.valid, w.reason, w.selected, w.rssiDbm, w.snrDb, w.distanceM, w.details, w.beaconerName]);
+  return sendCsv(reply, toCsv(header, rows), cursor);
 }

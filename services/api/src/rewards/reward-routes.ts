@@ -10,8 +10,10 @@ import { AppError } from '@cov/shared/errors';
 import type { Db } from '@cov/shared/db/client';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { findHotspot } from '@cov/shared/registry/hotspots-repository';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { LifetimeProofs } from './lifetime-proofs';
 import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
 import { EpochSummary, HotspotEpochReward, toEpochSummary, toHotspotEpochReward } from './reward-views';
@@ -97,13 +99,19 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
     {
       schema: {
         tags: ['rewards'],
-        summary: "An epoch's paid hotspots in address order (keyset paginated)",
+        summary: "An epoch's paid hotspots in address order (keyset paginated; CSV with format=csv)",
         params: Type.Object({ epoch: EpochParam }),
-        querystring: Page(500, 5000),
+        querystring: Type.Object({
+          ...Page(500, 5000).properties,
+          format: csvFormatParam(
+            'paged',
+            'one row per paid hotspot of the page (address, beacon/witness/data/total amounts, lifetime, shares, data credits, standing, name): the epoch\'s rewards for analysis or tax tools, page by page',
+          ),
+        }),
         response: { 200: Type.Object({ data: Type.Array(Type.Ref('HotspotEpochReward')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const after = decodeCursor(request.query.cursor, isAddressCursor);
       const rows = await listEpochHotspots(deps.db, request.params.epoch, after?.a, request.query.limit + 1);
       if (rows.length === 0 && !(await findRewardEpoch(deps.db, request.params.epoch))) {
@@ -111,7 +119,14 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
       }
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { data: page.map((r) => toHotspotEpochReward(r)), cursor: rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null };
+      const data = page.map((r) => toHotspotEpochReward(r));
+      const cursor = rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null;
+      if (request.query.format === 'csv') {
+        const csvRows = data.map((h) => [h.address, h.epoch, h.beaconAmount, h.witnessAmount, h.dataAmount, h.totalAmount, h.lifetimeAmount, h.beaconShares, h.witnessShares, h.dataDc, h.standing, hotspotName(h.address)]);
+        const header = ['address', 'epoch', 'beacon_amount', 'witness_amount', 'data_amount', 'total_amount', 'lifetime_amount', 'beacon_shares', 'witness_shares', 'data_dc', 'standing', 'name'];
+        return sendCsv(reply, toCsv(header, csvRows), cursor);
+      }
+      return { data, cursor };
     },
   );
 

@@ -11,6 +11,7 @@ import { rewarderDeps } from '@cov/rewarder/rewarder-deps';
 import { DAY_MS, epochFixture } from '@cov/rewarder/testing/epoch-fixture';
 import { fillRewardDistributions } from '@cov/rewarder/reward-distribution-backfill';
 import { rewardDistribution, rewardStanding } from '@cov/shared/rewards/reward-distribution';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 
 const EPOCH = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
 
@@ -100,6 +101,17 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     expect(summary.perHotspot.hotspots).toBe(summary.hotspotsRewarded);
     expect(BigInt(summary.perHotspot.max)).toBe(totals.reduce((m: bigint, t: bigint) => (t > m ? t : m), 0n));
     for (const h of all) expect(h.standing, h.address).toBe(rewardStanding(BigInt(h.totalAmount), summary.perHotspot));
+    // The epoch's hotspots as CSV, page by page: the rows the JSON pages carry.
+    const firstPage = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?limit=4`);
+    const csv = await fetch(`${node.httpBaseUrl}/v1/rewards/epochs/${EPOCH}/hotspots?limit=4&format=csv`);
+    expect(csv.headers.get('x-next-cursor')).toBe(firstPage.body.cursor);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('address,epoch,beacon_amount,witness_amount,data_amount,total_amount,lifetime_amount,beacon_shares,witness_shares,data_dc,standing,name');
+    expect(lines.slice(1)).toEqual(
+      firstPage.body.data.map((h: any) =>
+        [h.address, h.epoch, h.beaconAmount, h.witnessAmount, h.dataAmount, h.totalAmount, h.lifetimeAmount, h.beaconShares, h.witnessShares, h.dataDc, h.standing, hotspotName(h.address)].join(','),
+      ),
+    );
     // Only a hotspot's own list carries the network figures beside its amounts.
     expect(all[0]).not.toHaveProperty('network');
     const [mine] = (await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=1`)).body.data;

@@ -9,6 +9,7 @@ import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
 import { epochsStartingIn, isFixedTimeRange, parseTimeRange } from '../http/time-range';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs, type EpochRewardSummary } from './stats-repository';
 
 const DAY_MS = 86_400_000;
@@ -108,6 +109,7 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         querystring: Type.Object({
           min_time: Type.Optional(Type.String({ description: 'ISO 8601 or relative; default max_time - 30 days; up to 366 days; epochs starting in [min_time, max_time), as the earnings views count them' })),
           max_time: Type.Optional(Type.String({ description: 'ISO 8601, relative or now (default)' })),
+          format: csvFormatParam('whole', 'one row per epoch (PoC counts, then the reward figures, empty for an epoch not paid yet)'),
         }),
         response: {
           200: Type.Object({
@@ -141,21 +143,33 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
       // null) and the URL names the range by instants (`max_time=-1 day` names another one tomorrow).
       const final = isFixedTimeRange(request.query) && (toEpoch + 1) * deps.epochLengthMs <= paidUntilMs;
       void reply.header('cache-control', final ? 'public, max-age=86400, immutable' : 'public, max-age=60');
-      return {
-        data: epochs.map((epoch) => {
-          const p = pocBy.get(epoch);
-          return {
-            epoch,
-            start: new Date(epoch * deps.epochLengthMs).toISOString(),
-            beacons: p?.beacons ?? 0,
-            validBeacons: p?.validBeacons ?? 0,
-            witnesses: p?.witnesses ?? 0,
-            validWitnesses: p?.validWitnesses ?? 0,
-            selectedWitnesses: p?.selectedWitnesses ?? 0,
-            rewards: rewardBy.has(epoch) ? withDates(rewardBy.get(epoch)!) : null,
-          };
-        }),
-      };
+      const data = epochs.map((epoch) => {
+        const p = pocBy.get(epoch);
+        return {
+          epoch,
+          start: new Date(epoch * deps.epochLengthMs).toISOString(),
+          beacons: p?.beacons ?? 0,
+          validBeacons: p?.validBeacons ?? 0,
+          witnesses: p?.witnesses ?? 0,
+          validWitnesses: p?.validWitnesses ?? 0,
+          selectedWitnesses: p?.selectedWitnesses ?? 0,
+          rewards: rewardBy.has(epoch) ? withDates(rewardBy.get(epoch)!) : null,
+        };
+      });
+      if (request.query.format === 'csv') return sendCsv(reply, historyCsv(data));
+      return { data };
     },
   );
+}
+
+/** The history as an analyst's spreadsheet takes it: one row per epoch, the reward figures empty until it is paid. */
+function historyCsv(
+  data: { epoch: number; start: string; beacons: number; validBeacons: number; witnesses: number; validWitnesses: number; selectedWitnesses: number; rewards: ReturnType<typeof withDates> | null }[],
+): string {
+  const header = ['epoch', 'start', 'beacons', 'valid_beacons', 'witnesses', 'valid_witnesses', 'selected_witnesses', 'hotspots_rewarded', 'emission', 'beacon_amount', 'witness_amount', 'data_amount', 'dc_burned', 'dc_burned_usd', 'emitted_usd', 'manifest_hash'];
+  const rows = data.map((d) => {
+    const r = d.rewards;
+    return [d.epoch, d.start, d.beacons, d.validBeacons, d.witnesses, d.validWitnesses, d.selectedWitnesses, r?.hotspotsRewarded, r?.emission, r?.beaconAmount, r?.witnessAmount, r?.dataAmount, r?.dcBurned, r?.dcBurnedUsd, r?.emittedUsd, r?.manifestHash];
+  });
+  return toCsv(header, rows);
 }

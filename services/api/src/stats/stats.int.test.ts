@@ -55,6 +55,14 @@ describe.each(['postgres', 'embedded'] as const)('network stats (%s)', (mode) =>
       [EPOCH, 1, 0, 1, 0],
     ]);
     expect((await get('/v1/stats/history?min_time=-2000 day')).body.error.code).toBe('request.invalid');
+    // As CSV: the same rows, reward columns empty while an epoch is not paid.
+    const csv = await fetch(`${node.httpBaseUrl}/v1/stats/history?min_time=-3%20day&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]!.split(',').slice(0, 8)).toEqual(['epoch', 'start', 'beacons', 'valid_beacons', 'witnesses', 'valid_witnesses', 'selected_witnesses', 'hotspots_rewarded']);
+    expect(lines.slice(1).map((l) => l.split(','))).toEqual(
+      all.body.data.map((r: any) => [String(r.epoch), r.start, String(r.beacons), String(r.validBeacons), String(r.witnesses), String(r.validWitnesses), String(r.selectedWitnesses), ...Array(9).fill('')]),
+    );
   });
 
   it('counts the epochs that start in the range, as the earnings views do', async () => {
