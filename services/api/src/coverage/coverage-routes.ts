@@ -46,6 +46,10 @@ const HexProperties = Type.Object({
   bestRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: `Strongest valid witness RSSI of a valid beacon from the hex ${WINDOW_TEXT}.` }),
   medianRssiDbm: Type.Union([Type.Number(), Type.Null()], { description: "Median over the hex's hotspots of the median valid witness RSSI of their valid beacons." }),
   pocCount: Type.Integer({ description: `Valid beacons from the hex ${WINDOW_TEXT}.` }),
+  rewardedCount: Type.Integer({ description: 'Hotspots of the hex paid something in the latest paid epoch (rewardsEpoch).' }),
+  meanRewards: Type.Union([Type.String({ pattern: '^[0-9]+$' }), Type.Null()], {
+    description: "Mean total (beacon + witness + data) the latest paid epoch paid the hex's hotspots, those paid nothing counted as 0; token base units, rounded down. null while no epoch is paid.",
+  }),
 });
 
 /** A hex outline: a Polygon, or a MultiPolygon of its two halves when it lies across the antimeridian (RFC 7946 §3.1.9). */
@@ -70,6 +74,7 @@ export const HexFeatureCollection = Type.Object(
       }),
     ),
     snapshotAt: Type.String({ format: 'date-time' }),
+    rewardsEpoch: Type.Union([Type.Integer(), Type.Null()], { description: 'The latest paid epoch, whose rewards rewardedCount and meanRewards show; null while none is.' }),
   },
   { $id: 'HexFeatureCollection' },
 );
@@ -157,7 +162,20 @@ export function hexDetails(snapshot: Snapshot, h3: string, res: number) {
   const aggregate = res >= MIN_RES && res <= MAX_RES ? snapshot.hexes(res).get(h3) : undefined;
   const [lat, lng] = cellToLatLng(h3);
   // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
-  const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? { h3, res, lat, lng, hotspotCount: 0, interactiveCount: 0, meanTransmitScale: null, bestRssiDbm: null, medianRssiDbm: null, pocCount: 0 };
+  const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? {
+      h3,
+      res,
+      lat,
+      lng,
+      hotspotCount: 0,
+      interactiveCount: 0,
+      meanTransmitScale: null,
+      bestRssiDbm: null,
+      medianRssiDbm: null,
+      pocCount: 0,
+      rewardedCount: 0,
+      meanRewards: snapshot.rewardsEpoch === null ? null : '0',
+    };
   return {
     hex,
     boundary: cellGeometry(h3),
@@ -198,6 +216,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         type: 'FeatureCollection' as const,
         features: [...snapshot.hexes(request.query.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox)).sort(byIndex).map(toFeature),
         snapshotAt: new Date(snapshot.builtAtMs).toISOString(),
+        rewardsEpoch: snapshot.rewardsEpoch,
       }));
     },
   );
@@ -231,6 +250,7 @@ export async function registerCoverageRoutes(app: HttpServer, snapshots: Coverag
         type: 'FeatureCollection' as const,
         features: [...snapshot.hexes(request.body.res).values()].filter((h) => inBbox(h.lat, h.lng, bbox) && booleanPointInPolygon([h.lng, h.lat], polygon)).sort(byIndex).map(toFeature),
         snapshotAt: new Date(snapshot.builtAtMs).toISOString(),
+        rewardsEpoch: snapshot.rewardsEpoch,
       }));
     },
   );

@@ -5,7 +5,8 @@
  * disagree between them.
  *
  * Per hotspot it holds: asserted res-12 cell, capability, whether it is interactive, its transmit
- * scale, valid PoCs and witness RSSI of its beacons over the interactivity window. Per hex (any
+ * scale, valid PoCs and witness RSSI of its beacons over the interactivity window, and what the
+ * latest paid epoch paid it (the old explorer's earnings layer; network-explorer's rewarded count). Per hex (any
  * res 4-10) the aggregates are computed from those on demand and cached until the next snapshot.
  * A snapshot is rebuilt when older than its time-to-live, so heavy map traffic costs a handful of
  * queries a minute, not one per request.
@@ -34,6 +35,8 @@ export interface HotspotCoverage {
   pocCount: number;
   bestRssiDbm: number | null;
   medianRssiDbm: number | null;
+  /** Its total (beacon + witness + data) in the latest paid epoch: 0 when paid nothing; null while no epoch is paid. */
+  latestRewards: bigint | null;
 }
 
 export interface HexAggregate {
@@ -50,10 +53,16 @@ export interface HexAggregate {
   /** Median over the hex's hotspots of the median witness RSSI of their beacons. */
   medianRssiDbm: number | null;
   pocCount: number;
+  /** Hotspots of the hex paid something in the latest paid epoch. */
+  rewardedCount: number;
+  /** Mean latest-epoch total over all the hex's hotspots, paid or not (token base units, rounded down); null while no epoch is paid. */
+  meanRewards: string | null;
 }
 
 export interface Snapshot {
   builtAtMs: number;
+  /** The latest paid epoch, whose rewards the hexes show; null while none is. */
+  rewardsEpoch: number | null;
   hotspots: HotspotCoverage[];
   density: HexDensityMap | undefined;
   /** One hotspot's coverage by address (status reads look up a page of hotspots at a time). */
@@ -83,6 +92,7 @@ export function aggregateHexes(hotspots: readonly HotspotCoverage[], res: number
     const [lat, lng] = cellToLatLng(h3);
     const rssi = members.flatMap((m) => (m.bestRssiDbm === null ? [] : [m.bestRssiDbm]));
     const medians = members.flatMap((m) => (m.medianRssiDbm === null ? [] : [m.medianRssiDbm]));
+    const paid = members.flatMap((m) => (m.latestRewards === null ? [] : [m.latestRewards]));
     out.set(h3, {
       h3,
       res,
@@ -94,6 +104,8 @@ export function aggregateHexes(hotspots: readonly HotspotCoverage[], res: number
       bestRssiDbm: rssi.length ? Math.max(...rssi) : null,
       medianRssiDbm: median(medians),
       pocCount: members.reduce((s, m) => s + m.pocCount, 0),
+      rewardedCount: paid.filter((r) => r > 0n).length,
+      meanRewards: paid.length ? (paid.reduce((s, r) => s + r, 0n) / BigInt(members.length)).toString() : null,
     });
   }
   return out;
@@ -102,6 +114,7 @@ export function aggregateHexes(hotspots: readonly HotspotCoverage[], res: number
 export class CoverageSnapshots {
   private current: Snapshot | undefined;
   private building: Promise<Snapshot> | undefined;
+  private paid: { epoch: number; totals: Map<string, bigint> } | undefined;
 
   constructor(
     private readonly database: Database,
@@ -138,10 +151,25 @@ export class CoverageSnapshots {
     return new Set(rows.map((r) => r.address));
   }
 
+  /**
+   * The latest paid epoch's total per hotspot it paid. Read again only when a newer epoch is paid
+   * (once a day), not with every snapshot: at 400,000 hotspots it is as many rows.
+   */
+  private async latestPaidEpoch(): Promise<{ epoch: number; totals: Map<string, bigint> } | undefined> {
+    const [latest] = await this.database.sql<{ epoch: number | null }[]>`select max(epoch) as epoch from reward_epochs`;
+    const epoch = latest?.epoch ?? null;
+    if (epoch === null) return undefined;
+    if (this.paid?.epoch === epoch) return this.paid;
+    const rows = await this.database.sql<{ address: string; total: string }[]>`
+      select hotspot_address as address, (beacon_amount + witness_amount + data_amount)::text as total from hotspot_epoch_rewards where epoch = ${epoch}`;
+    this.paid = { epoch, totals: new Map(rows.map((r) => [r.address, BigInt(r.total)])) };
+    return this.paid;
+  }
+
   private async build(nowMs: number): Promise<Snapshot> {
     const { sql } = this.database;
     const fromMs = nowMs - INTERACTIVITY_WINDOW_MS;
-    const [asserted, interactiveNow, pocs] = await Promise.all([
+    const [asserted, interactiveNow, pocs, latestPaid] = await Promise.all([
       sql<{ address: string; cell: string; capability: 'full' | 'data_only'; gainDbiX10: number | null }[]>`
         select address, location_cell as cell, capability, gain_dbi_x10 as "gainDbiX10" from hotspots where location_cell is not null`,
       interactiveHotspotsAt(sql, nowMs, INTERACTIVITY_WINDOW_MS, this.epochLengthMs),
@@ -153,6 +181,7 @@ export class CoverageSnapshots {
         left join witness_verdicts w on w.beacon_id = b.beacon_id and w.valid
         where b.valid and b.received_at_ms >= ${fromMs} and b.received_at_ms < ${nowMs}
         group by b.hotspot_address`,
+      this.latestPaidEpoch(),
     ]);
     const excluded = this.fraudPolicy === 'exclude' ? await this.flaggedInLatestAnalysedEpoch() : new Set<string>();
     const interactive = interactiveNow.filter((h) => !excluded.has(h.address));
@@ -178,12 +207,14 @@ export class CoverageSnapshots {
         pocCount: p?.pocs ?? 0,
         bestRssiDbm: p?.best != null ? p.best / 10 : null,
         medianRssiDbm: p?.median != null ? Math.round(Number(p.median)) / 10 : null,
+        latestRewards: latestPaid ? (latestPaid.totals.get(h.address) ?? 0n) : null,
       };
     });
     const byRes = new Map<number, Map<string, HexAggregate>>();
     const byAddress = new Map(hotspots.map((h) => [h.address, h]));
     return {
       builtAtMs: nowMs,
+      rewardsEpoch: latestPaid?.epoch ?? null,
       hotspots,
       density: densityMap,
       hotspot: (address) => byAddress.get(address),

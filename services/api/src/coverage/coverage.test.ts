@@ -20,6 +20,7 @@ const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {})
   pocCount: 1,
   bestRssiDbm: -100,
   medianRssiDbm: -105,
+  latestRewards: null,
   ...extra,
 });
 
@@ -35,6 +36,21 @@ describe('hex aggregation', () => {
     );
     expect(hexes.size).toBe(1);
     expect([...hexes.values()][0]).toMatchObject({ res: 8, hotspotCount: 3, interactiveCount: 2, meanTransmitScale: 0.375, bestRssiDbm: -90, medianRssiDbm: -105, pocCount: 5 });
+  });
+
+  it("counts the hex's hotspots paid in the latest paid epoch and averages what it paid them all, unpaid ones as 0", () => {
+    const [hex] = aggregateHexes(
+      [
+        hotspot(48.8566, 2.3522, { latestRewards: 1_000_000_000_000_000_001n }),
+        hotspot(48.8567, 2.3523, { latestRewards: 2n }),
+        hotspot(48.8568, 2.3524, { latestRewards: 0n }),
+      ],
+      8,
+    ).values();
+    // Exact beyond 2^53, rounded down.
+    expect(hex).toMatchObject({ rewardedCount: 2, meanRewards: '333333333333333334' });
+    // No epoch paid yet: nothing to show, rather than a mean of zeros.
+    expect([...aggregateHexes([hotspot(48.8566, 2.3522)], 8).values()][0]).toMatchObject({ rewardedCount: 0, meanRewards: null });
   });
 });
 
@@ -97,6 +113,7 @@ describe('hex outlines', () => {
 describe('hex details', () => {
   const snapshotOf = (hotspots: HotspotCoverage[]): Snapshot => ({
     builtAtMs: 0,
+    rewardsEpoch: null,
     hotspots,
     density: undefined,
     hotspot: (a) => hotspots.find((h) => h.address === a),

@@ -59,9 +59,14 @@ describe('coverage map page in headless Chromium', () => {
     expect(hexCount).toBeGreaterThan(0);
     await page.selectOption('#metric', 'scale');
     expect(await page.locator('path.hex').count()).toBe(hexCount);
+    // No epoch is paid here: colored by who was paid, every hex says so.
+    await page.selectOption('#metric', 'rewarded');
+    expect(await page.textContent('#legend')).toContain('no epoch paid yet');
+    expect(new Set(await page.locator('path.hex').evaluateAll((paths) => paths.map((p) => p.getAttribute('fill'))))).toEqual(new Set(['#9e9e9e']));
     await page.locator('path.hex').first().dispatchEvent('click');
     await page.waitForSelector('#details:not([hidden])', { timeout: 10_000 });
     expect(await page.textContent('#details')).toContain('interactive');
+    expect(await page.textContent('#details')).toContain('paid in the latest epoch');
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: `${screenshotDir}map.png` });
     expect(external).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { verifyMerkleProof } from '@cov/shared/rewards/merkle';
+import { cellToLatLng, cellToParent } from 'h3-js';
 import { allPages } from '@cov/app/testing/keyset-pages';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { runDueEpochs } from '@cov/rewarder/epoch-scheduler';
@@ -112,6 +113,19 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
         [h.address, h.epoch, h.beaconAmount, h.witnessAmount, h.dataAmount, h.totalAmount, h.lifetimeAmount, h.beaconShares, h.witnessShares, h.dataDc, h.standing, hotspotName(h.address)].join(','),
       ),
     );
+    // The coverage map shows the latest paid epoch's rewards per hex: berlin's hex, with its hotspots.
+    const berlinHex = cellToParent(fx.hotspots.berlin!.cell, 8);
+    const hex = (await get(`/v1/hexes/${berlinHex}`)).body;
+    const paidIn = new Map(all.map((h: { address: string; totalAmount: string }) => [h.address, BigInt(h.totalAmount)]));
+    const members: string[] = hex.hotspots.map((h: { address: string }) => h.address);
+    const memberTotals = members.map((a) => paidIn.get(a) ?? 0n);
+    expect(hex.hex).toMatchObject({
+      rewardedCount: memberTotals.filter((t) => t > 0n).length,
+      meanRewards: (memberTotals.reduce((x, y) => x + y, 0n) / BigInt(members.length)).toString(),
+    });
+    expect(hex.hex.rewardedCount).toBeGreaterThan(0);
+    const [lat, lng] = cellToLatLng(berlinHex);
+    expect((await get(`/v1/coverage/hexes?res=8&bbox=${lng - 0.01},${lat - 0.01},${lng + 0.01},${lat + 0.01}`)).body.rewardsEpoch).toBe(EPOCH);
     // Only a hotspot's own list carries the network figures beside its amounts.
     expect(all[0]).not.toHaveProperty('network');
     const [mine] = (await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=1`)).body.data;

@@ -33,6 +33,12 @@
       var s = p.meanTransmitScale;
       return s >= 0.9 ? '#1a9850' : s >= 0.6 ? '#91cf60' : s >= 0.4 ? '#fee08b' : s >= 0.2 ? '#fc8d59' : '#d73027';
     },
+    // Who the latest paid epoch paid: the share of the hex's hotspots it paid something.
+    rewarded: function (p) {
+      if (p.meanRewards === null || p.hotspotCount === 0) return '#9e9e9e';
+      var share = p.rewardedCount / p.hotspotCount;
+      return share >= 1 ? '#1a9850' : share >= 0.5 ? '#91cf60' : share > 0 ? '#fee08b' : '#d73027';
+    },
     rssi: function (p) {
       if (p.bestRssiDbm === null) return '#9e9e9e';
       var r = p.bestRssiDbm;
@@ -42,6 +48,7 @@
   var legends = {
     coverage: [['#9e9e9e', 'no interactive hotspot'], ['#a5d6a7', '1'], ['#43a047', '2-3'], ['#1b5e20', '4+']],
     scale: [['#1a9850', '>= 0.9'], ['#91cf60', '0.6-0.9'], ['#fee08b', '0.4-0.6'], ['#fc8d59', '0.2-0.4'], ['#d73027', '< 0.2'], ['#9e9e9e', 'none']],
+    rewarded: [['#1a9850', 'all paid'], ['#91cf60', 'half or more'], ['#fee08b', 'some'], ['#d73027', 'none paid'], ['#9e9e9e', 'no epoch paid yet']],
     rssi: [['#08519c', '>= -90 dBm'], ['#3182bd', '-105..-90'], ['#6baed6', '-115..-105'], ['#c6dbef', '< -115'], ['#9e9e9e', 'none']],
   };
 
@@ -68,7 +75,8 @@
     fetch('/v1/hexes/' + h3).then(function (r) { return r.json(); }).then(function (d) {
       var h = d.hex;
       var rows = [['hex', h.h3 + ' (res ' + h.res + ')'], ['hotspots', h.hotspotCount], ['interactive', h.interactiveCount], ['mean transmit scale', h.meanTransmitScale === null ? '-' : h.meanTransmitScale],
-        ['best witness RSSI', h.bestRssiDbm === null ? '-' : h.bestRssiDbm + ' dBm'], ['median witness RSSI', h.medianRssiDbm === null ? '-' : h.medianRssiDbm + ' dBm'], ['PoCs (60 h)', h.pocCount]];
+        ['best witness RSSI', h.bestRssiDbm === null ? '-' : h.bestRssiDbm + ' dBm'], ['median witness RSSI', h.medianRssiDbm === null ? '-' : h.medianRssiDbm + ' dBm'], ['PoCs (60 h)', h.pocCount],
+        ['paid in the latest epoch', h.meanRewards === null ? '-' : h.rewardedCount + ' of ' + h.hotspotCount], ['mean rewards, latest epoch', h.meanRewards === null ? '-' : h.meanRewards + ' (base units)']];
       var list = d.hotspots.slice(0, 10).map(function (p) { return '<li>' + escapeText(p.name) + ' (' + escapeText(p.address.slice(0, 8)) + '...) ' + scaleText(p) + (p.interactive || !p.pocEligible ? '' : ' (not interactive)') + '</li>'; }).join('');
       detailsEl.innerHTML = '<h2>Hex details</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1]) + '</td></tr>'; }).join('') + '</table><ul>' + list + '</ul>';
       detailsEl.hidden = false;
