@@ -28,6 +28,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
   const notices: { authorization: string | undefined; body: HotspotStatusNotice }[] = [];
   let status = 200;
   let nonce = 0;
+  let makerKey = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -64,6 +65,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     node = await startTestNode(mode, { services: ['api'], clock, overrides: { OWNER_ALERT_CHECK_INTERVAL_MS: '50', ALERT_POST_TIMEOUT_MS: '1000', ALERT_PRIVATE_ADDRESSES: 'allow' } });
     const maker = await node.call('POST', '/v1/admin/makers', { name: 'Alert Gateways' }, node.adminKey);
+    makerKey = maker.body.apiKey;
     for (const [i, address] of hotspots.entries()) {
       const added = await node.call('POST', '/v1/hotspots', { address, ownerAddress: owner.address, gatewayEui: `AA555A00000003${i.toString(16).padStart(2, '0')}` }, maker.body.apiKey);
       expect(added.status).toBe(201);
@@ -130,9 +132,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     const [h0] = hotspots;
     let n = 0;
     /** A witness verdict of the hotspot, as the verifier writes it (only verdicts count here, not reports). */
-    const witnessed = (valid: boolean, reason: string | null, atMs = clock.nowMs()) =>
+    const witnessed = (valid: boolean, reason: string | null, atMs = clock.nowMs(), by = h0!) =>
       node.ctx.database.sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10)
-        values (${`beacon-${mode}-${++n}`}, ${`witness-${mode}-${n}`}, ${h0!}, ${hotspots[1]!}, ${atMs}, 0, ${valid}, ${reason}, '{}'::jsonb, false, -900, 50)`;
+        values (${`beacon-${mode}-${++n}`}, ${`witness-${mode}-${n}`}, ${by}, ${hotspots[1]!}, ${atMs}, 0, ${valid}, ${reason}, '{}'::jsonb, false, -900, 50)`;
     const pocOf = async () => (await alerts()).hotspots.find((h: { address: string }) => h.address === h0).pocFailing;
     const before = notices.length;
     expect(await pocOf()).toBeNull();
@@ -163,6 +165,15 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     await checks();
     expect(notices.length).toBe(before + 2);
     expect(await pocOf()).toBe(false);
+
+    // A data-only hotspot takes no part in PoC: its verdicts (had it any) are never judged.
+    const dataOnly = keypairFromLabel(`owner-alerts/${mode}/data-only`).address;
+    expect((await node.call('POST', '/v1/hotspots', { address: dataOnly, ownerAddress: owner.address, capability: 'data_only', gatewayEui: 'AA555A00000003FF' }, makerKey)).status).toBe(201);
+    for (let i = 0; i < 3; i++) await witnessed(false, 'witness_too_close', clock.nowMs(), dataOnly);
+    await waitFor(async () => (await alerts()).hotspots.some((h: { address: string }) => h.address === dataOnly), 'the data-only hotspot first seen');
+    await checks();
+    expect(notices.length).toBe(before + 2);
+    expect((await alerts()).hotspots.find((h: { address: string }) => h.address === dataOnly).pocFailing).toBeNull();
   });
 
   it('takes only fresh requests signed by the owner of hotspots, and never the same request twice', async () => {
