@@ -133,6 +133,10 @@ describe.each(allTestModes)('hotspot makers and their API keys (%s)', (mode) => 
     const theirs = await call('GET', `/v1/hotspots?maker=${other.id}&capability=data_only`);
     expect(theirs.body.data).toEqual([]);
     expect(code(await call('GET', '/v1/hotspots?maker=not-a-uuid'))).toEqual([400, 'request.invalid']);
+    // The operator's list of makers says how many hotspots each onboarded.
+    const listed = (await call('GET', '/v1/admin/makers?limit=500', undefined, node.adminKey)).body.data;
+    expect(listed.find((m: { id: string }) => m.id === maker.id).hotspots).toBe(4);
+    expect(listed.find((m: { id: string }) => m.id === other.id).hotspots).toBe(1);
   });
 
   it("shows when each organisation key was last used", async () => {

@@ -12,7 +12,7 @@ import { createMaker } from './create-maker';
 import { authorizeMaker, type MakerAccessDeps } from './maker-access';
 import { issueMakerApiKey, requireMaker, revokeMakerKey } from './maker-api-keys';
 import { MakerApiKeyView, MakerDetailView, MakerView, toMakerApiKeyView, toMakerView } from './maker-views';
-import { listMakerApiKeys, listMakers, makerHotspotCounts } from './makers-repository';
+import { hotspotCountsOfMakers, listMakerApiKeys, listMakers, makerHotspotCounts } from './makers-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -55,7 +55,13 @@ export async function registerMakerRoutes(app: HttpServer, deps: MakerRoutesDeps
           cursor: Type.Optional(Type.String({ maxLength: 600 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }),
-        response: { 200: Type.Object({ data: Type.Array(MakerView), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) },
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Object({ ...MakerView.properties, hotspots: Type.Integer({ description: 'Hotspots it has onboarded.' }) })),
+            cursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errors(400, 401),
+        },
       },
     },
     async (request) => {
@@ -65,7 +71,8 @@ export async function registerMakerRoutes(app: HttpServer, deps: MakerRoutesDeps
       const rows = await listMakers(deps.db, after?.n, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { data: page.map(toMakerView), cursor: rows.length > limit && last ? encodeCursor({ n: last.name }) : null };
+      const counts = await hotspotCountsOfMakers(deps.db, page.map((m) => m.id));
+      return { data: page.map((m) => ({ ...toMakerView(m), hotspots: counts.get(m.id) ?? 0 })), cursor: rows.length > limit && last ? encodeCursor({ n: last.name }) : null };
     },
   );
 

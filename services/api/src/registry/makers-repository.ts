@@ -1,5 +1,5 @@
 // DB functions for makers and their API keys.
-import { and, asc, count, eq, gt, isNull, max } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, max } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
 import { hotspots } from '@cov/shared/db/schema/hotspots';
 import { makerApiKeys, makers } from '@cov/shared/db/schema/makers';
@@ -30,6 +30,17 @@ export async function revokeMakerApiKey(db: Db, makerId: string, keyId: string, 
     .where(and(eq(makerApiKeys.id, keyId), eq(makerApiKeys.makerId, makerId), isNull(makerApiKeys.revokedAt)))
     .returning({ id: makerApiKeys.id });
   return rows.length === 1;
+}
+
+/** Hotspots onboarded by each of these makers (one grouped query for a page of makers). */
+export async function hotspotCountsOfMakers(db: Db, makerIds: string[]): Promise<Map<string, number>> {
+  if (makerIds.length === 0) return new Map();
+  const rows = await db
+    .select({ makerId: hotspots.makerId, n: count() })
+    .from(hotspots)
+    .where(inArray(hotspots.makerId, makerIds))
+    .groupBy(hotspots.makerId);
+  return new Map(rows.map((r) => [r.makerId, Number(r.n)]));
 }
 
 /** How many hotspots a maker has onboarded, of each capability, and when it last did. */
