@@ -13,6 +13,7 @@ import type { Snapshot } from '../coverage/coverage-snapshot';
 import { PocEligibleSchema, pocEligible, shownTransmitScale, transmitScaleSchema } from '../coverage/poc-eligibility';
 import type { HotspotCapability } from '@cov/shared/poc/context';
 import { asFraudAction, FraudAction } from '../rewards/fraud-action';
+import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 
 export const HotspotStatus = Type.Object({
   transmitScale: transmitScaleSchema('its beacons and witnesses earn with now'),
@@ -32,6 +33,20 @@ export const HotspotStatus = Type.Object({
       Type.Null(),
     ],
     { description: 'On the network denylist: its beacons and witnesses are refused and it carries no packets, so it earns nothing. null when not.' },
+  ),
+  latestEpoch: Type.Union(
+    [
+      Type.Object({
+        epoch: Type.Integer({ description: 'The latest paid epoch.' }),
+        totalAmount: Type.String({ description: 'What it paid this hotspot (beacon + witness + data), token base units; "0" when nothing.' }),
+        standing: Type.Union(
+          [Type.Literal('top_10_percent'), Type.Literal('top_25_percent'), Type.Literal('top_half'), Type.Literal('bottom_half'), Type.Literal('bottom_25_percent'), Type.Null()],
+          { description: "Where that falls among the hotspots the epoch paid (GET /v1/rewards/epochs/{epoch} has the spread); null when it paid this one nothing, or the spread is not recorded yet." },
+        ),
+      }),
+      Type.Null(),
+    ],
+    { description: 'What the latest paid epoch paid it, and how that compares with the others; null while no epoch is paid.' },
   ),
   flaggedLastEpoch: Type.Union(
     [
@@ -82,13 +97,14 @@ export function isOnline(lastSeen: number, nowMs: number, onlineWindowMs: number
 export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
   const out = new Map<string, HotspotStatus>();
   if (addresses.length === 0) return out;
-  const [capabilities, activities, lifetime, denied, flagged] = await Promise.all([
+  const [capabilities, activities, lifetime, denied, flagged, latest] = await Promise.all([
     // The snapshot holds asserted hotspots only; a data-only hotspot needs no location to be one.
     sql<{ a: string; c: HotspotCapability }[]>`select address as a, capability as c from hotspots where address = any(${addresses})`,
     lastActivities(sql, addresses),
     sql<{ a: string; v: string }[]>`select hotspot_address as a, lifetime_amount::text as v from reward_index where hotspot_address = any(${addresses})`,
     deniedKeys(sql, addresses),
     flaggedInLastPaidEpoch(sql, addresses),
+    latestEpochRewards(sql, addresses),
   ]);
   const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
@@ -108,10 +124,37 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
       online: isOnline(lastActivity, nowMs, onlineWindowMs),
       lifetimeRewards: lifetimeBy.get(a) ?? '0',
       denylisted: denied.get(a) ?? null,
+      latestEpoch: latest && latestEpochOf(latest, a),
       flaggedLastEpoch: flagged.get(a) ?? null,
     });
   }
   return out;
+}
+
+interface LatestEpochRewards {
+  epoch: number;
+  spread: RewardDistribution | null;
+  totals: Map<string, bigint>;
+}
+
+/** The latest paid epoch, its spread over the hotspots it paid, and what it paid these: two queries, whatever the page. */
+async function latestEpochRewards(sql: postgres.ISql, addresses: string[]): Promise<LatestEpochRewards | null> {
+  const [latest] = await sql<{ epoch: number; spread: RewardDistribution | null }[]>`
+    select epoch, summary->'perHotspot' as spread from reward_epochs order by epoch desc limit 1`;
+  if (!latest) return null;
+  const rows = await sql<{ a: string; t: string }[]>`
+    select hotspot_address as a, (beacon_amount + witness_amount + data_amount)::text as t
+    from hotspot_epoch_rewards where epoch = ${latest.epoch} and hotspot_address = any(${addresses})`;
+  return { epoch: latest.epoch, spread: latest.spread, totals: new Map(rows.map((r) => [r.a, BigInt(r.t)])) };
+}
+
+function latestEpochOf(latest: LatestEpochRewards, address: string): NonNullable<HotspotStatus['latestEpoch']> {
+  const total = latest.totals.get(address);
+  return {
+    epoch: latest.epoch,
+    totalAmount: (total ?? 0n).toString(),
+    standing: total !== undefined && total > 0n && latest.spread ? rewardStanding(total, latest.spread) : null,
+  };
 }
 
 /**

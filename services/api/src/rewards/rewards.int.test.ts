@@ -129,6 +129,12 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     // Only a hotspot's own list carries the network figures beside its amounts.
     expect(all[0]).not.toHaveProperty('network');
     const [mine] = (await get(`/v1/hotspots/${berlin}/rewards/epochs?limit=1`)).body.data;
+    // The hotspot's own view says the same of the latest paid epoch.
+    expect((await get(`/v1/hotspots/${berlin}`)).body.status.latestEpoch).toEqual({ epoch: EPOCH, totalAmount: mine.totalAmount, standing: mine.standing });
+    // A registered hotspot the epoch paid nothing (the fixture has some: flagged, or only ever invalid).
+    const unpaid = Object.values(fx.hotspots).find((h) => !all.some((p: { address: string }) => p.address === h.address));
+    expect(unpaid).toBeDefined();
+    expect((await get(`/v1/hotspots/${unpaid!.address}`)).body.status.latestEpoch).toEqual({ epoch: EPOCH, totalAmount: '0', standing: null });
     const { median, mean, p90, hotspots } = summary.perHotspot;
     expect(mine.network).toEqual({ hotspots, median, mean, p90 });
     expect(mine.standing).toBe(rewardStanding(BigInt(mine.totalAmount), summary.perHotspot));
