@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import type { GwmpPacket } from '@cov/shared/gwmp/types';
 import { RouteTestMessageSchema } from '@cov/shared/routing/webhook-message-schema';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { TestLns } from './testing/test-lns';
+import { waitFor } from './testing/test-gateway';
 
 /** A GWMP LNS on a UDP port: records what it gets, and acknowledges PUSH_DATA when `acks` is set. */
 async function udpLns(acks: boolean): Promise<{ port: number; got: GwmpPacket[]; close(): void }> {
@@ -29,7 +31,8 @@ async function closedUdpPort(): Promise<number> {
   return s.port;
 }
 
-const TIMEOUT_MS = 400;
+/** The webhook timeout, also how long a test waits for a silent LNS: long enough that no test here races it. */
+const TIMEOUT_MS = 3000;
 
 describe.each(allTestModes)('route tests from the router (%s)', (mode) => {
   let node: TestNode;
@@ -117,20 +120,36 @@ describe.each(allTestModes)('route tests from the router (%s)', (mode) => {
   });
 
   it('runs a few tests of one organisation at a time', async () => {
-    const silent = await udpLns(false);
+    // An endpoint that holds every test until told to answer: four stay in flight, however slow the machine.
+    const held: http.ServerResponse[] = [];
+    const holding = http.createServer((req, res) => {
+      req.resume();
+      held.push(res);
+    });
+    await new Promise<void>((r) => holding.listen(0, '127.0.0.1', r));
     try {
-      const slow = await routeOf({ protocol: 'gwmp', host: '127.0.0.1', port: silent.port });
-      const answers = await Promise.all(Array.from({ length: 6 }, () => test(slow)));
-      const statuses = answers.map((a) => a.status).sort();
-      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
-      expect(answers.filter((a) => a.status === 429).map(code)).toEqual([
+      const slow = await routeOf({ protocol: 'http', url: `http://127.0.0.1:${(holding.address() as AddressInfo).port}/hold` });
+      const answers = Array.from({ length: 6 }, () => test(slow));
+      const turnedAway: unknown[][] = [];
+      for (const a of answers) void a.then((r) => r.status !== 200 && turnedAway.push(code(r)));
+      await waitFor(() => held.length === 4 && turnedAway.length === 2, 'four tests in flight and two turned away');
+      expect(turnedAway).toEqual([
         [429, 'request.rate_limited'],
         [429, 'request.rate_limited'],
       ]);
       // Another organisation is not held up by this one's tests.
       expect((await test(await routeOf({ protocol: 'http', url: lns.url('/other') }, other), other.key)).body.delivered).toBe(true);
+      for (const res of held) res.writeHead(204).end();
+      const done = (await Promise.all(answers)).filter((a) => a.status === 200);
+      expect(done.map((a) => a.body.targets[0].outcome)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+      // Their slots are free again.
+      const again = test(slow);
+      await waitFor(() => held.length === 5, 'a fifth test in flight');
+      held[4]!.writeHead(200).end();
+      expect((await again).body.delivered).toBe(true);
     } finally {
-      silent.close();
+      holding.closeAllConnections();
+      holding.close();
     }
   });
 
