@@ -1,7 +1,8 @@
 /**
  * The device makers' network server as the router reaches it: an HTTP endpoint (the route's
  * webhook URL). Each POST carries one packet (its PHYPayload, base64); the answer carries the
- * downlink the network server wants sent, if any, or nothing (204).
+ * downlink the network server wants sent, if any, or nothing (204). A route test (`type: "test"`)
+ * is answered 204.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export interface LnsServerStats {
   received: number;
+  /** Route tests the router sent (`type: "test"`): answered 204, no packet. */
+  tests: number;
   joinAccepts: number;
   downlinks: number;
   rejected: Record<string, number>;
@@ -26,7 +29,7 @@ export function routerAnswer(answer: NetworkServerAnswer): Record<string, unknow
 
 export class LnsHttpServer {
   handler: LnsHandler | null = null;
-  readonly stats: LnsServerStats = { received: 0, joinAccepts: 0, downlinks: 0, rejected: {} };
+  readonly stats: LnsServerStats = { received: 0, tests: 0, joinAccepts: 0, downlinks: 0, rejected: {} };
   private server: Server | undefined;
 
   constructor(
@@ -63,7 +66,13 @@ export class LnsHttpServer {
     }
     let payload: Uint8Array | null = null;
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { phyPayload?: unknown };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { phyPayload?: unknown; type?: unknown };
+      // A route test from the router carries no packet: take it (2xx) and do nothing else.
+      if (body.type === 'test') {
+        this.stats.tests++;
+        res.writeHead(204).end();
+        return;
+      }
       if (typeof body.phyPayload === 'string') payload = new Uint8Array(Buffer.from(body.phyPayload, 'base64'));
     } catch {
       payload = null;

@@ -2,8 +2,9 @@
  * Device-maker setup through the backend's device-maker API, as a device maker would do it: the
  * network admin creates an organisation with a DevAddr block and credits it data credits; the
  * organisation, with its own key, creates a route to its network server (the simulator's, an HTTP
- * endpoint with a shared secret) covering its block and registers its devices' JoinEUI/DevEUI
- * pairs. When the backend serves no such API, provisioning says so instead of pretending.
+ * endpoint with a shared secret) covering its block, registers its devices' JoinEUI/DevEUI pairs,
+ * and has the router test the route before any device sends. When the backend serves no such API,
+ * provisioning says so instead of pretending.
  *
  * With a state file (device-maker-state.ts) the device makers also remember their organisations
  * across runs, as real ones do: a remembered organisation whose key still works is reused, its
@@ -129,6 +130,9 @@ export class HttpDeviceMaker implements DeviceMakerPort {
         if (outcome === null || outcome.kind === 'gone') outcome = await this.create(call, index, lns.url, pairs);
         if (outcome.kind !== 'ready') return unavailable(outcome.reason);
         state = rememberOrg(state, outcome.org.remembered);
+        const tested = await this.testRoute(call, outcome.org.remembered);
+        if (tested.failed) return unavailable(tested.failed);
+        if (tested.passed) setup.routesTested = (setup.routesTested ?? 0) + 1;
         const start = parseDevAddr(outcome.org.block.start)!;
         const end = parseDevAddr(outcome.org.block.end)!;
         setup.netId = outcome.org.netId.toLowerCase();
@@ -146,6 +150,23 @@ export class HttpDeviceMaker implements DeviceMakerPort {
       // Also after a failure halfway: organisations created so far are remembered, not leaked.
       if (this.statePath !== null && (state !== initial || state.orgs.length > 0)) this.save(this.statePath, state);
     }
+  }
+
+  /**
+   * Has the router test the route, as a maker checks its server before its devices send: passed
+   * when the server took the test; neither passed nor failed when the backend serves no route tests
+   * at this address (its router answers elsewhere); else what went wrong.
+   */
+  private async testRoute(call: Call, org: RememberedOrg): Promise<{ passed: boolean; failed?: string }> {
+    const r = await call('router.test_route', '/v1/router/route-tests', { method: 'POST', apiKey: org.apiKey, body: { routeId: org.routeId } });
+    if (r.status === 404 && r.code === 'request.not_found') {
+      this.note('no route tests at this address (the router serves them on its own); routes not tested');
+      return { passed: false };
+    }
+    if (!r.ok) return { passed: false, failed: failure(`testing the route of ${org.orgId}`, r) };
+    const body = r.body as { delivered: boolean; targets: { target: string; outcome: string }[] };
+    if (body.delivered) return { passed: true };
+    return { passed: false, failed: `the router could not deliver to this run's network server: ${body.targets.map((t) => `${t.target} ${t.outcome}`).join(', ')}` };
   }
 
   private save(path: string, state: DeviceMakerState): void {

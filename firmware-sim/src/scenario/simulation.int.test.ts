@@ -99,6 +99,8 @@ describe('firmware-sim against the embedded backend', () => {
 
   it('sets up the device makers and their devices join through the router', () => {
     expect(summary.setup?.orgs?.ok).toBe(true);
+    // Each organisation had the router test its route against the simulated network server first.
+    expect(summary.setup?.orgs?.routesTested).toBe(2);
     expect(summary.counters['gwmp.pull_ack.received']).toBeGreaterThan(0);
     expect(summary.counters['gwmp.push_ack.received']).toBeGreaterThan(0);
     expect(summary.devices.joinRequests).toBeGreaterThan(0);

@@ -65,6 +65,8 @@ export interface OrgSetup {
   /** DevAddr block per organisation index, inclusive. */
   devAddrBlocks: { start: number; end: number }[];
   orgIds: string[];
+  /** Routes the router tested and found their network server took the test (none when the backend serves no route tests at its address). */
+  routesTested?: number;
 }
 
 export interface DeviceMakerPort {
