@@ -6,6 +6,7 @@
  * second rewarder) finds nothing left: each update only applies to an epoch still without it.
  */
 import type { Logger } from 'pino';
+import { epochTotals } from '@cov/shared/earnings/epoch-totals';
 import { rewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import type { Queryable } from './queryable';
 
@@ -16,9 +17,7 @@ export async function fillRewardDistributions(sql: Queryable, logger: Logger): P
   const epochs = await sql<{ epoch: number }[]>`
     select epoch from reward_epochs where not (summary ? 'perHotspot') order by epoch limit ${EPOCHS_PER_CALL}`;
   for (const { epoch } of epochs) {
-    const rows = await sql<{ total: string }[]>`
-      select (beacon_amount + witness_amount + data_amount)::text as total from hotspot_epoch_rewards where epoch = ${epoch}`;
-    const distribution = rewardDistribution(rows.map((r) => BigInt(r.total)));
+    const distribution = rewardDistribution([...(await epochTotals(sql, epoch)).values()]);
     await sql`
       update reward_epochs set summary = summary || jsonb_build_object('perHotspot', ${JSON.stringify(distribution)}::jsonb)
       where epoch = ${epoch} and not (summary ? 'perHotspot')`;

@@ -16,6 +16,7 @@ import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
 import { computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type HexDensityMap } from '@cov/shared/rewards/hex-density';
 import { INTERACTIVITY_WINDOW_MS, interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
+import { epochTotals, latestPaidEpoch } from '@cov/shared/earnings/epoch-totals';
 import { shownTransmitScale } from './poc-eligibility';
 
 export interface HotspotCoverage {
@@ -156,13 +157,9 @@ export class CoverageSnapshots {
    * (once a day), not with every snapshot: at 400,000 hotspots it is as many rows.
    */
   private async latestPaidEpoch(): Promise<{ epoch: number; totals: Map<string, bigint> } | undefined> {
-    const [latest] = await this.database.sql<{ epoch: number | null }[]>`select max(epoch) as epoch from reward_epochs`;
-    const epoch = latest?.epoch ?? null;
+    const epoch = await latestPaidEpoch(this.database.sql);
     if (epoch === null) return undefined;
-    if (this.paid?.epoch === epoch) return this.paid;
-    const rows = await this.database.sql<{ address: string; total: string }[]>`
-      select hotspot_address as address, (beacon_amount + witness_amount + data_amount)::text as total from hotspot_epoch_rewards where epoch = ${epoch}`;
-    this.paid = { epoch, totals: new Map(rows.map((r) => [r.address, BigInt(r.total)])) };
+    if (this.paid?.epoch !== epoch) this.paid = { epoch, totals: await epochTotals(this.database.sql, epoch) };
     return this.paid;
   }
 

@@ -14,6 +14,7 @@ import { PocEligibleSchema, pocEligible, shownTransmitScale, transmitScaleSchema
 import type { HotspotCapability } from '@cov/shared/poc/context';
 import { asFraudAction, FraudAction } from '../rewards/fraud-action';
 import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
+import { epochTotals } from '@cov/shared/earnings/epoch-totals';
 
 export const HotspotStatus = Type.Object({
   transmitScale: transmitScaleSchema('its beacons and witnesses earn with now'),
@@ -142,10 +143,7 @@ async function latestEpochRewards(sql: postgres.ISql, addresses: string[]): Prom
   const [latest] = await sql<{ epoch: number; spread: RewardDistribution | null }[]>`
     select epoch, summary->'perHotspot' as spread from reward_epochs order by epoch desc limit 1`;
   if (!latest) return null;
-  const rows = await sql<{ a: string; t: string }[]>`
-    select hotspot_address as a, (beacon_amount + witness_amount + data_amount)::text as t
-    from hotspot_epoch_rewards where epoch = ${latest.epoch} and hotspot_address = any(${addresses})`;
-  return { epoch: latest.epoch, spread: latest.spread, totals: new Map(rows.map((r) => [r.a, BigInt(r.t)])) };
+  return { epoch: latest.epoch, spread: latest.spread, totals: await epochTotals(sql, latest.epoch, addresses) };
 }
 
 function latestEpochOf(latest: LatestEpochRewards, address: string): NonNullable<HotspotStatus['latestEpoch']> {
