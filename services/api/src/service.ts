@@ -133,7 +133,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });
         await registerOrgDeletedRoutesRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, { ...orgsDeps, keyCheckIntervalMs: ctx.config.ORG_STREAM_KEY_CHECK_INTERVAL_MS }, liveEvents);
-        await registerBalanceAlertRoutes(scope, { ...orgsDeps, allowPrivateAddresses });
+        await registerBalanceAlertRoutes(scope, { ...orgsDeps, allowPrivateAddresses, alertTimeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS });
         await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs, allowPrivateAddresses });
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });

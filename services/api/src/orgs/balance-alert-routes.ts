@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
-import { requirePublicNoticeUrl } from '../alerts/notice-delivery';
+import { postNotice, requirePublicNoticeUrl } from '../alerts/notice-delivery';
 import { AuthHeaderValue } from '../http/outbound-request';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { deleteBalanceAlert, findBalanceAlert, upsertBalanceAlert, type BalanceAlertRow } from './balance-alerts-repository';
@@ -45,7 +45,9 @@ function toView(row: BalanceAlertRow) {
   };
 }
 
-export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps & { allowPrivateAddresses: boolean }): Promise<void> {
+export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps & { allowPrivateAddresses: boolean; alertTimeoutMs: number }): Promise<void> {
+  /** Organisations with a test notice in flight: one at a time each (a test can take the post timeout). */
+  const testing = new Set<string>();
   app.put(
     '/v1/orgs/:orgId/balance-alert',
     {
@@ -93,6 +95,42 @@ export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps
       const row = await findBalanceAlert(deps.db, request.params.orgId);
       if (!row) throw new AppError('balance_alert.not_set', 'this organisation has no low-balance alert; PUT one');
       return toView(row);
+    },
+  );
+
+  app.post(
+    '/v1/orgs/:orgId/balance-alert/test',
+    {
+      schema: {
+        tags: ['device makers'],
+        summary: "Post a test notice to the low-balance alert's URL, and tell whether it was taken (write scope)",
+        description:
+          'Posted as the real notice is (with authHeader; no redirects; the same address checks), as { type: "test", orgId, orgName, note, at }, so a receiver can check its end before a real dip. The alert itself does not change: not its state, nor lastSentAt or lastError. One test per organisation at a time (429).',
+        security,
+        params: OrgParams,
+        response: {
+          200: Type.Object({
+            delivered: Type.Boolean({ description: 'The URL answered 2xx.' }),
+            outcome: Type.String({ description: '`delivered`, or why not in one word, as lastError tells it: status_500, timeout, ECONNREFUSED, private_address, ...' }),
+          }),
+          ...errors(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    async (request) => {
+      await authorizeOrg(request, deps, request.params.orgId, 'write');
+      const org = await requireOrg(deps.db, request.params.orgId);
+      const row = await findBalanceAlert(deps.db, org.id);
+      if (!row) throw new AppError('balance_alert.not_set', 'this organisation has no low-balance alert; PUT one');
+      if (testing.has(org.id)) throw new AppError('request.rate_limited', 'a test notice of this organisation is already being posted');
+      testing.add(org.id);
+      try {
+        const notice = { type: 'test', orgId: org.id, orgName: org.name, note: 'A test of this low-balance alert: the balance has not changed.', at: new Date(deps.clock.nowMs()).toISOString() };
+        const error = await postNotice(row.url, row.authHeader, notice, deps.alertTimeoutMs, deps.allowPrivateAddresses);
+        return { delivered: error === undefined, outcome: error ?? 'delivered' };
+      } finally {
+        testing.delete(org.id);
+      }
     },
   );
 

@@ -104,6 +104,28 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
     await waitFor(async () => (await alert()).lastError === 'ECONNREFUSED', 'the connection error recorded');
   });
 
+  it("posts a test notice on request and says whether it was taken, leaving the alert as it was", async () => {
+    const test = (key = org.key) => call('POST', `/v1/orgs/${org.id}/balance-alert/test`, undefined, key);
+    await call('PUT', `/v1/orgs/${org.id}/balance-alert`, { thresholdDc: 1, url: url('/test'), authHeader: 'Bearer test-secret' }, org.key);
+    await waitFor(async () => (await alert()).state === 'armed', 'the alert armed, its balance above the threshold');
+    const before = await alert();
+    const r = await test();
+    expect(r.body).toEqual({ delivered: true, outcome: 'delivered' });
+    const got = notices.filter((n) => n.path === '/test');
+    expect(got).toHaveLength(1);
+    expect(got[0]!.authorization).toBe('Bearer test-secret');
+    expect(got[0]!.body).toMatchObject({ type: 'test', orgId: org.id, orgName: 'Alert Org' });
+    status = 503;
+    expect((await test()).body).toEqual({ delivered: false, outcome: 'status_503' });
+    status = 200;
+    // Neither told as a real notice nor recorded as its failure.
+    expect(await alert()).toEqual(before);
+    const readKey = (await call('POST', `/v1/orgs/${org.id}/api-keys`, { scope: 'read' }, org.key)).body.apiKey;
+    expect(code(await test(readKey))).toEqual([403, 'auth.forbidden']);
+    expect(code(await test(other.key))).toEqual([403, 'auth.forbidden']);
+    expect(code(await call('POST', `/v1/orgs/${other.id}/balance-alert/test`, undefined, other.key))).toEqual([404, 'balance_alert.not_set']);
+  });
+
   it('lets only the org itself see and change its alert, and refuses bad settings with stable codes', async () => {
     const put = (body: unknown, key: string, id = org.id) => call('PUT', `/v1/orgs/${id}/balance-alert`, body, key);
     const ro = await call('POST', `/v1/orgs/${org.id}/api-keys`, { scope: 'read' }, org.key);
