@@ -154,7 +154,8 @@ export class CoverageSnapshots {
 
   /**
    * The latest paid epoch's total per hotspot it paid. Read again only when a newer epoch is paid
-   * (once a day), not with every snapshot: at 400,000 hotspots it is as many rows.
+   * (once a day), not with every snapshot (every 30 s by default): at 400,000 paid hotspots it is
+   * as many rows, and kept it is about 50 MB, which the process pays to spare PostgreSQL that read.
    */
   private async latestPaidEpoch(): Promise<{ epoch: number; totals: Map<string, bigint> } | undefined> {
     const epoch = await latestPaidEpoch(this.database.sql);
