@@ -124,6 +124,10 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
       meanRewards: (memberTotals.reduce((x, y) => x + y, 0n) / BigInt(members.length)).toString(),
     });
     expect(hex.hex.rewardedCount).toBeGreaterThan(0);
+    // The next snapshot, of the same epoch, takes the figures over from this one: the same answer.
+    clock.advance(node.config.COVERAGE_SNAPSHOT_TTL_MS + 1000);
+    const rebuilt = (await get(`/v1/hexes/${berlinHex}`)).body;
+    expect(rebuilt.hex).toEqual(hex.hex);
     const [lat, lng] = cellToLatLng(berlinHex);
     expect((await get(`/v1/coverage/hexes?res=8&bbox=${lng - 0.01},${lat - 0.01},${lng + 0.01},${lat + 0.01}`)).body.rewardsEpoch).toBe(EPOCH);
     // Only a hotspot's own list carries the network figures beside its amounts.
