@@ -163,19 +163,19 @@ export function hexDetails(snapshot: Snapshot, h3: string, res: number) {
   const [lat, lng] = cellToLatLng(h3);
   // Resolutions outside the listed range get the same aggregation over the hex's members; an empty hex, zeros.
   const hex: HexAggregate = aggregate ?? aggregateHexes(members, res).get(h3) ?? {
-      h3,
-      res,
-      lat,
-      lng,
-      hotspotCount: 0,
-      interactiveCount: 0,
-      meanTransmitScale: null,
-      bestRssiDbm: null,
-      medianRssiDbm: null,
-      pocCount: 0,
-      rewardedCount: 0,
-      meanRewards: snapshot.rewardsEpoch === null ? null : '0',
-    };
+    h3,
+    res,
+    lat,
+    lng,
+    hotspotCount: 0,
+    interactiveCount: 0,
+    meanTransmitScale: null,
+    bestRssiDbm: null,
+    medianRssiDbm: null,
+    pocCount: 0,
+    rewardedCount: 0,
+    meanRewards: snapshot.rewardsEpoch === null ? null : '0',
+  };
   return {
     hex,
     boundary: cellGeometry(h3),

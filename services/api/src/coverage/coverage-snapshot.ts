@@ -6,8 +6,9 @@
  *
  * Per hotspot it holds: asserted res-12 cell, capability, whether it is interactive, its transmit
  * scale, valid PoCs and witness RSSI of its beacons over the interactivity window, and what the
- * latest paid epoch paid it (the old explorer's earnings layer; network-explorer's rewarded count). Per hex (any
- * res 4-10) the aggregates are computed from those on demand and cached until the next snapshot.
+ * latest paid epoch paid it (the old explorer's earnings layer; network-explorer's rewarded count).
+ * Per hex (any res 4-10) the aggregates are computed from those on demand and cached until the next
+ * snapshot.
  * A snapshot is rebuilt when older than its time-to-live, so heavy map traffic costs a handful of
  * queries a minute, not one per request.
  */

@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache';
 import type { FastifyReply } from 'fastify';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
-import { csvFormatParam, toCsv } from '../http/csv';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { precompress, sendPrecompressed, type PrecompressedAnswer } from '../http/precompressed-answers';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { SharedBuilds } from '../http/shared-builds';
@@ -190,7 +190,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       ]);
       const data = rows.map((r) => ({ start: new Date(r.startMs).toISOString(), packets: r.packets, dc: r.dc }));
       void reply.header('cache-control', 'public, max-age=60');
-      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(['start', 'packets', 'dc'], data.map((d) => [d.start, d.packets, d.dc])));
+      if (request.query.format === 'csv') return sendCsv(reply, toCsv(['start', 'packets', 'dc'], data.map((d) => [d.start, d.packets, d.dc])));
       const totals = rows.reduce((t, r) => ({ packets: t.packets + r.packets, dc: t.dc + r.dc }), { packets: 0, dc: 0 });
       return { bucket: request.query.bucket, data, totals };
     },
@@ -271,7 +271,7 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
       if (request.query.format === 'csv') {
         const all = rows.map(toView);
         // name last, so the columns an export had before names were added keep their places.
-        return reply.type('text/csv; charset=utf-8').send(toCsv(['address', 'beacon', 'witness', 'data', 'total', 'name'], all.map((d) => [d.address, d.beacon, d.witness, d.data, d.total, d.name])));
+        return sendCsv(reply, toCsv(['address', 'beacon', 'witness', 'data', 'total', 'name'], all.map((d) => [d.address, d.beacon, d.witness, d.data, d.total, d.name])));
       }
       const rest = after === undefined ? rows : rows.filter((r) => r.address > after.a);
       const page = rest.slice(0, request.query.limit);

@@ -13,7 +13,7 @@ import type postgres from 'postgres';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { csvFormatParam, toCsv } from '../http/csv';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { HotspotStatus, hotspotStatuses } from '../registry/hotspot-status';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
@@ -108,7 +108,7 @@ export async function registerOrgHotspotsRoutes(app: HttpServer, deps: OrgHotspo
         const header = ['address', 'region', 'h3', 'copies', 'dc', 'last_carried_at', 'online', 'last_packet_at', 'last_beacon_at', 'last_witness_at', 'name'];
         const csvRows = data.map((d) => [d.address, d.region, d.h3, d.copies, d.dc, d.lastCarriedAt, d.status.online, d.status.lastPacketAt, d.status.lastBeaconAt, d.status.lastWitnessAt, d.name]);
         if (next) void reply.header('x-next-cursor', next);
-        return reply.type('text/csv; charset=utf-8').send(toCsv(header, csvRows));
+        return sendCsv(reply, toCsv(header, csvRows));
       }
       return { from: query.fromDay, to: query.toDay, totals, data, cursor: next };
     },

@@ -13,6 +13,7 @@ import type { Snapshot } from '../coverage/coverage-snapshot';
 import { PocEligibleSchema, pocEligible, shownTransmitScale, transmitScaleSchema } from '../coverage/poc-eligibility';
 import type { HotspotCapability } from '@cov/shared/poc/context';
 import { asFraudAction, FraudAction } from '../rewards/fraud-action';
+import { StandingSchema } from '../rewards/reward-views';
 import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import { epochTotals } from '@cov/shared/earnings/epoch-totals';
 
@@ -40,10 +41,9 @@ export const HotspotStatus = Type.Object({
       Type.Object({
         epoch: Type.Integer({ description: 'The latest paid epoch.' }),
         totalAmount: Type.String({ description: 'What it paid this hotspot (beacon + witness + data), token base units; "0" when nothing.' }),
-        standing: Type.Union(
-          [Type.Literal('top_10_percent'), Type.Literal('top_25_percent'), Type.Literal('top_half'), Type.Literal('bottom_half'), Type.Literal('bottom_25_percent'), Type.Null()],
-          { description: "Where that falls among the hotspots the epoch paid (GET /v1/rewards/epochs/{epoch} has the spread); null when it paid this one nothing, or the spread is not recorded yet." },
-        ),
+        standing: Type.Union([StandingSchema, Type.Null()], {
+          description: "Where that falls among the hotspots the epoch paid (GET /v1/rewards/epochs/{epoch} has the spread); null when it paid this one nothing, or the spread is not recorded yet.",
+        }),
       }),
       Type.Null(),
     ],

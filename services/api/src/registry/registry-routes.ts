@@ -13,7 +13,7 @@ import type { ApiDeps } from '../api-deps';
 import { requireValidAddress } from '../http/address-params';
 import { OwnerSignedFields, ownerSignature } from '../http/owner-signed-request';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import { csvFormatParam, toCsv } from '../http/csv';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { assertLocation } from './assert-location';
 import { requireMakerKey } from './maker-access';
 import { onboardHotspot } from './onboard-hotspot';
@@ -295,7 +295,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
     async (request, reply) => {
       requireValidAddress(request.params.owner, 'owner');
       if (request.query.format === 'csv') {
-        return sendCsv(reply, await fleetCsv(deps, request.params.owner));
+        return sendFleetCsv(reply, await fleetCsv(deps, request.params.owner));
       }
       const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
       const rows = await listHotspotsByOwner(deps.db, request.params.owner, after?.a, request.query.limit + 1);
@@ -313,7 +313,8 @@ async function viewsWithStatus(deps: ApiDeps, rows: readonly HotspotRow[]): Prom
 }
 
 // Untyped reply: the route's response schema describes its JSON answer only.
-const sendCsv = (reply: FastifyReply, csv: string) => reply.header('cache-control', 'public, max-age=60').type('text/csv; charset=utf-8').send(csv);
+/** Fleet exports may be a minute old, as the JSON lists' cache headers allow. */
+const sendFleetCsv = (reply: FastifyReply, csv: string) => sendCsv(reply.header('cache-control', 'public, max-age=60'), csv);
 
 /** Pages the fleet export reads the registry in (each page's statuses in one query per source). */
 const FLEET_CSV_PAGE = 1000;

@@ -27,7 +27,8 @@ export const PerHotspotRewards = Type.Union(
 );
 
 const STANDING_DESCRIPTION = "Where the hotspot's total falls among the epoch's paid hotspots, by their quantiles (p90, p75, median, p25).";
-const Standing = Type.Union([Type.Literal('top_10_percent'), Type.Literal('top_25_percent'), Type.Literal('top_half'), Type.Literal('bottom_half'), Type.Literal('bottom_25_percent')], {
+/** shared/rewards/reward-distribution.ts's RewardStanding, as the API documents it. */
+export const StandingSchema = Type.Union([Type.Literal('top_10_percent'), Type.Literal('top_25_percent'), Type.Literal('top_half'), Type.Literal('bottom_half'), Type.Literal('bottom_25_percent')], {
   description: STANDING_DESCRIPTION,
 });
 
@@ -83,7 +84,7 @@ export const HotspotEpochReward = Type.Object(
     beaconShares: Type.String({ description: 'Σ hex scale × beacon units (8 decimals).' }),
     witnessShares: Type.String({ description: 'Σ beaconer hex scale × witness units (8 decimals).' }),
     dataDc: Type.String({ description: 'Data credits of the packets carried.' }),
-    standing: Type.Union([Standing, Type.Null()], { description: `${STANDING_DESCRIPTION} null while the epoch's spread is not recorded yet.` }),
+    standing: Type.Union([StandingSchema, Type.Null()], { description: `${STANDING_DESCRIPTION} null while the epoch's spread is not recorded yet.` }),
     network: Type.Optional(
       Type.Union(
         [
