@@ -28,9 +28,12 @@ const org = (index: number, id = `0000000${index}-0000-4000-8000-000000000000`):
 });
 
 describe('a device-maker state file', () => {
-  it('is read back as it was written, entries in index order', () => {
-    const state = rememberOrg(rememberOrg(emptyDeviceMakerState(), org(1)), org(0));
-    expect(parseDeviceMakerState(JSON.stringify(state))).toEqual({ state: { version: 1, orgs: [org(0), org(1)] }, problem: null });
+  it('is read back as it was written, entries in index order, a webhook secret with its organisation', () => {
+    const signed = { ...org(1), webhookSecret: 'whsec_abc' };
+    const state = rememberOrg(rememberOrg(emptyDeviceMakerState(), signed), org(0));
+    expect(parseDeviceMakerState(JSON.stringify(state))).toEqual({ state: { version: 1, orgs: [org(0), signed] }, problem: null });
+    // A secret that is not text makes the entry malformed.
+    expect(parseDeviceMakerState(JSON.stringify({ version: 1, orgs: [{ ...org(2), webhookSecret: 7 }] })).state.orgs).toEqual([]);
   });
 
   it.each([

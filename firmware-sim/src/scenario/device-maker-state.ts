@@ -20,6 +20,8 @@ export interface RememberedOrg {
   orgId: string;
   apiKey: string;
   routeId: string;
+  /** The organisation's webhook signing secret, shown once when made: kept to check its messages. */
+  webhookSecret?: string;
 }
 
 export interface DeviceMakerState {
@@ -44,7 +46,8 @@ function isRememberedOrg(v: unknown): v is RememberedOrg {
     typeof o.apiKey === 'string' &&
     o.apiKey.length > 0 &&
     typeof o.routeId === 'string' &&
-    UUID.test(o.routeId)
+    UUID.test(o.routeId) &&
+    (o.webhookSecret === undefined || (typeof o.webhookSecret === 'string' && o.webhookSecret.length > 0))
   );
 }
 
@@ -68,7 +71,15 @@ export function parseDeviceMakerState(text: string): { state: DeviceMakerState; 
   let dropped = 0;
   for (const entry of r.orgs) {
     if (!isRememberedOrg(entry) || byIndex.has(entry.index)) dropped++;
-    else byIndex.set(entry.index, { index: entry.index, name: entry.name, orgId: entry.orgId, apiKey: entry.apiKey, routeId: entry.routeId });
+    else
+      byIndex.set(entry.index, {
+        index: entry.index,
+        name: entry.name,
+        orgId: entry.orgId,
+        apiKey: entry.apiKey,
+        routeId: entry.routeId,
+        ...(entry.webhookSecret === undefined ? {} : { webhookSecret: entry.webhookSecret }),
+      });
   }
   const orgs = [...byIndex.values()].sort((a, b) => a.index - b.index);
   return { state: { version: DEVICE_MAKER_STATE_VERSION, orgs }, problem: dropped > 0 ? `${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'} ignored` : null };

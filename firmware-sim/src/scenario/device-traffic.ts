@@ -106,7 +106,7 @@ export class DeviceTraffic {
 
   start(): void {
     for (const agent of this.agents) {
-      const atMs = this.ctx.startMs + agent.rng.int(0, FIRST_JOIN_SPREAD_MS);
+      const atMs = this.ctx.startMs + agent.rng.int(0, this.ctx.settings.firstJoinSpreadMs ?? FIRST_JOIN_SPREAD_MS);
       this.ctx.schedule(atMs, 'device.join', () => this.join(agent, atMs));
     }
   }

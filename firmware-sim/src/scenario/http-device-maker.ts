@@ -104,6 +104,8 @@ export class HttpDeviceMaker implements DeviceMakerPort {
     private readonly statePath: string | null = null,
     /** Notes on the state file and on replaced organisations (never secrets). */
     private readonly note: (message: string) => void = () => {},
+    /** Hands the network server each route's signing secret, so it checks what the router sends. */
+    private readonly trustSignatures: (routeId: string, secret: string) => void = () => {},
   ) {}
 
   async provision(_world: SimWorld, devicesByOrg: SimDevice[][], lns: LnsEndpoint | null, record: (kind: string, body: unknown) => void): Promise<OrgSetup> {
@@ -129,8 +131,13 @@ export class HttpDeviceMaker implements DeviceMakerPort {
         if (outcome?.kind === 'gone') this.note(`organisation ${remembered!.orgId} ("${remembered!.name}") cannot be reused (${outcome.reason}); creating a new one`);
         if (outcome === null || outcome.kind === 'gone') outcome = await this.create(call, index, lns.url, pairs);
         if (outcome.kind !== 'ready') return unavailable(outcome.reason);
-        state = rememberOrg(state, outcome.org.remembered);
-        const tested = await this.testRoute(call, outcome.org.remembered);
+        const signed = await this.signingSecret(call, outcome.org.remembered);
+        state = rememberOrg(state, signed);
+        if (signed.webhookSecret !== undefined) {
+          this.trustSignatures(signed.routeId, signed.webhookSecret);
+          setup.webhooksSigned = (setup.webhooksSigned ?? 0) + 1;
+        }
+        const tested = await this.testRoute(call, signed);
         if (tested.failed) return unavailable(tested.failed);
         if (tested.passed) setup.routesTested = (setup.routesTested ?? 0) + 1;
         const start = parseDevAddr(outcome.org.block.start)!;
@@ -150,6 +157,21 @@ export class HttpDeviceMaker implements DeviceMakerPort {
       // Also after a failure halfway: organisations created so far are remembered, not leaked.
       if (this.statePath !== null && (state !== initial || state.orgs.length > 0)) this.save(this.statePath, state);
     }
+  }
+
+  /**
+   * The organisation signs its webhooks, as a careful maker has it: the remembered secret, or a new
+   * one (shown once, so remembered with the organisation). A backend without signing, or a secret
+   * that cannot be made, leaves the messages unsigned, with a note.
+   */
+  private async signingSecret(call: Call, org: RememberedOrg): Promise<RememberedOrg> {
+    if (org.webhookSecret !== undefined) return org;
+    const r = await call('orgs.webhook_secret', `/v1/orgs/${org.orgId}/webhook-secret`, { method: 'POST', apiKey: org.apiKey });
+    if (!r.ok) {
+      this.note(failure(`making the webhook secret of ${org.orgId}; its messages stay unsigned`, r));
+      return org;
+    }
+    return { ...org, webhookSecret: (r.body as { secret: string }).secret };
   }
 
   /**

@@ -8,7 +8,7 @@
 import dgram from 'node:dgram';
 import { EntropyFeed, HttpIngest, WebSocketIngest, type InitBuilder } from '../hotspot/ingest-clients';
 import type { LnsHandler } from '../lns/device-maker-lns';
-import { LnsHttpServer } from '../lns/lns-http-server';
+import { LnsHttpServer, type LnsServerStats } from '../lns/lns-http-server';
 import type { SimHotspot } from '../world/world';
 import { randomBytes } from 'node:crypto';
 import { callJson } from './call-json';
@@ -73,7 +73,7 @@ export class LiveTarget implements SimTarget {
     this.entropyFeed = new EntropyFeed(options.baseUrl, options.nowMs, options.entropyRefreshMs);
     // A per-run secret the router presents on every webhook call, as a real LNS would require.
     const authHeader = `Bearer lns_${randomBytes(18).toString('base64url')}`;
-    this.lns = new LnsHttpServer(options.lnsHost, authHeader);
+    this.lns = new LnsHttpServer(options.lnsHost, authHeader, options.nowMs);
     this.deviceMaker = new HttpDeviceMaker(
       options.baseUrl,
       options.adminApiKey,
@@ -81,7 +81,13 @@ export class LiveTarget implements SimTarget {
       () => new Date(options.nowMs()).toISOString(),
       options.deviceMakerStatePath ?? null,
       options.note,
+      (routeId, secret) => this.lns.trustSignatures(routeId, secret),
     );
+  }
+
+  /** What the simulated network server was sent: packets, tests, signatures checked, refusals. */
+  get lnsStats(): LnsServerStats {
+    return this.lns.stats;
   }
 
   get description(): string {

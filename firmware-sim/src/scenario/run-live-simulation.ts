@@ -37,6 +37,8 @@ export interface LiveRunInputs {
   entropyValidityMs: number;
   /** Share of confirmed uplinks whose application also asks for a downlink. */
   appDownlinkShare?: number;
+  /** See TrafficSettings.firstJoinSpreadMs. */
+  firstJoinSpreadMs?: number;
   setupConcurrency?: number;
   /**
    * File where the simulated device makers remember their organisations (id, API key, route), so a
@@ -89,6 +91,7 @@ export function runLiveSimulation(inputs: LiveRunInputs): Promise<{ summary: Run
       gwmpKeepaliveMs: gwmpKeepaliveMsAt(speed),
       gwmpStatIntervalMs: gwmpStatIntervalMsAt(speed),
       appDownlinkShare: inputs.appDownlinkShare ?? 0,
+      ...(inputs.firstJoinSpreadMs === undefined ? {} : { firstJoinSpreadMs: inputs.firstJoinSpreadMs }),
     },
   });
 }

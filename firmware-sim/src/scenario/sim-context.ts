@@ -19,6 +19,12 @@ export interface TrafficSettings {
   gwmpStatIntervalMs: number;
   /** Share of uplinks a device maker answers with an application downlink. */
   appDownlinkShare: number;
+  /**
+   * Devices send their first join request at a random time within this span of the start (two
+   * minutes unless set): a fleet powered on over a while, not all at once. The quickstart
+   * shortens it, so a newcomer sees device traffic soon after `npm start`.
+   */
+  firstJoinSpreadMs?: number;
 }
 
 export interface SimContext {

@@ -18,6 +18,8 @@ import { buildWorld, type SimWorld } from '../world/world';
 import { MemoryRecorder } from './recorder';
 import { runLiveSimulation } from './run-live-simulation';
 import type { RunSummary } from './run-summary';
+import type { Simulation } from './simulation';
+import type { LiveTarget } from './live-target';
 
 const T0 = Date.UTC(2026, 10, 3, 8, 0, 0);
 const SPEED = 10;
@@ -27,6 +29,7 @@ describe('firmware-sim against the embedded backend', () => {
   let node: TestNode;
   let world: SimWorld;
   let summary: RunSummary;
+  let simulation: Simulation;
   let recorder: MemoryRecorder;
 
   beforeAll(async () => {
@@ -46,7 +49,7 @@ describe('firmware-sim against the embedded backend', () => {
       confirmedShare: 0.5,
     });
     recorder = new MemoryRecorder();
-    ({ summary } = await runLiveSimulation({
+    ({ summary, simulation } = await runLiveSimulation({
       scenario: 'int-test',
       world,
       backend: { baseUrl: node.httpBaseUrl, adminApiKey: node.adminKey, gwmpHost: '127.0.0.1', gwmpPort: router.router.gwmpPort, clock },
@@ -101,6 +104,11 @@ describe('firmware-sim against the embedded backend', () => {
     expect(summary.setup?.orgs?.ok).toBe(true);
     // Each organisation had the router test its route against the simulated network server first.
     expect(summary.setup?.orgs?.routesTested).toBe(2);
+    // Each signs its webhooks, and its network server checked every signed message: none failed.
+    expect(summary.setup?.orgs?.webhooksSigned).toBe(2);
+    const lns = (simulation.target as LiveTarget).lnsStats;
+    expect(lns.signed).toBeGreaterThanOrEqual(2);
+    expect(lns.rejected.bad_signature).toBeUndefined();
     expect(summary.counters['gwmp.pull_ack.received']).toBeGreaterThan(0);
     expect(summary.counters['gwmp.push_ack.received']).toBeGreaterThan(0);
     expect(summary.devices.joinRequests).toBeGreaterThan(0);

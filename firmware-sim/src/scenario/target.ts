@@ -67,6 +67,8 @@ export interface OrgSetup {
   orgIds: string[];
   /** Routes the router tested and found their network server took the test (none when the backend serves no route tests at its address). */
   routesTested?: number;
+  /** Organisations whose messages are signed, their network server checking each signature. */
+  webhooksSigned?: number;
 }
 
 export interface DeviceMakerPort {

@@ -10,8 +10,12 @@ import { registerCompression } from './http/compression';
 import { registerRateLimits } from './http/rate-limits';
 import { isLiveApiKey } from './auth/api-keys';
 import { pocSchemas, registerPocRoutes } from './pocs/poc-routes';
+import { registerActivityRoutes } from './activity/activity-routes';
+import { activitySchemas } from './activity/activity-views';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
+import { countrySchemas, registerCountryRoutes } from './countries/country-routes';
+import { registerCoverageTileRoutes } from './coverage/coverage-tile-routes';
 import { registerMapRoutes } from './map/map-routes';
 import { registerStatsRoutes } from './stats/stats-routes';
 import { LiveEvents } from './stream/live-events';
@@ -20,7 +24,7 @@ import { registerStreamRoutes } from './stream/stream-routes';
 import { RegionLookup } from '@cov/shared/location-region/region-lookup';
 import type { ApiDeps } from './api-deps';
 import { HotspotView } from './registry/hotspot-view';
-import { hotspotNamingTask } from './registry/hotspot-naming-task';
+import { hotspotCountryTask, hotspotNamingTask } from './registry/registry-backfill-tasks';
 import { registerRegistryRoutes } from './registry/registry-routes';
 import { registerOrgsRoutes } from './orgs/orgs-routes';
 import { registerOrgRouteConfigRoutes } from './orgs/org-route-config-routes';
@@ -29,6 +33,7 @@ import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
 import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
 import { registerOrgDevicesRoutes } from './orgs/org-devices-routes';
 import { registerBalanceAlertRoutes } from './orgs/balance-alert-routes';
+import { registerWebhookSecretRoutes } from './orgs/webhook-secret-routes';
 import { BalanceAlertNotifier } from './orgs/balance-alert-notifier';
 import { periodicTask } from '@cov/shared/runtime/task-runner';
 import { OwnerAlertNotifier } from './owner-alerts/owner-alert-notifier';
@@ -104,7 +109,9 @@ export const createApiService: ServiceFactory = async (ctx) => {
     async registerRoutes(app) {
       app.addSchema(HotspotView);
       for (const schema of pocSchemas) app.addSchema(schema);
+      for (const schema of activitySchemas) app.addSchema(schema);
       app.addSchema(HexFeatureCollection);
+      for (const schema of countrySchemas) app.addSchema(schema);
       for (const schema of orgViewSchemas) app.addSchema(schema);
       for (const schema of rewardSchemas) app.addSchema(schema);
       app.addSchema(ParameterSetView);
@@ -127,13 +134,17 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerMakerRoutes(scope, deps);
         await registerRegistryRoutes(scope, deps);
         await registerPocRoutes(scope, deps);
+        await registerActivityRoutes(scope, { db: deps.db, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerCoverageRoutes(scope, coverage);
+        await registerCountryRoutes(scope, coverage);
+        await registerCoverageTileRoutes(scope, coverage);
         const orgsDeps = { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys, keyUse: deps.keyUse, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });
         await registerOrgDeletedRoutesRoutes(scope, orgsDeps);
         await registerOrgStreamRoutes(scope, { ...orgsDeps, keyCheckIntervalMs: ctx.config.ORG_STREAM_KEY_CHECK_INTERVAL_MS }, liveEvents);
         await registerBalanceAlertRoutes(scope, { ...orgsDeps, allowPrivateAddresses, alertTimeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS });
+        await registerWebhookSecretRoutes(scope, orgsDeps);
         await registerOwnerAlertRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, maxSkewMs: deps.maxSkewMs, allowPrivateAddresses });
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
@@ -153,6 +164,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
       balanceAlertTask,
       ownerAlertTask,
       hotspotNamingTask(deps.db, ctx.logger),
+      hotspotCountryTask(deps.db, deps.regions, ctx.logger),
       { name: 'api-rate-limit-store', start: async () => {}, stop: async () => closeRateLimits?.() },
     ],
   };

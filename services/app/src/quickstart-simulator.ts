@@ -69,6 +69,8 @@ async function retireForgottenRoutes(node: RunningNode, statePath: string, logge
   }
 }
 
+export const QUICKSTART_FIRST_JOIN_SPREAD_MS = 15_000;
+
 export function startQuickstartSimulator(node: RunningNode, config: Config, logger: Logger): QuickstartSimulator {
   const scenario = SCENARIOS[config.SIMULATOR_SCENARIO];
   if (!scenario || scenario.area === null) {
@@ -91,6 +93,9 @@ export function startQuickstartSimulator(node: RunningNode, config: Config, logg
       beaconIntervalMs: config.BEACON_INTERVAL_MS,
       entropyValidityMs: config.ENTROPY_VALIDITY_MS,
       appDownlinkShare: 0.05,
+      // Devices join within 15 s of the start rather than the simulator's two minutes: someone who
+      // just ran `npm start` sees device packets (and a maker's stats) within seconds.
+      firstJoinSpreadMs: QUICKSTART_FIRST_JOIN_SPREAD_MS,
       deviceMakerStatePath: statePath,
       note: (message) => logger.warn(message),
       signal: stopping.signal,

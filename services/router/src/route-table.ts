@@ -14,6 +14,7 @@ import { hexToBytes } from '@cov/shared/lorawan/bytes';
 import { parseDevAddr } from '@cov/shared/lorawan/netid';
 import type { DataFrame } from '@cov/shared/lorawan/types';
 import { WILDCARD_DEV_EUI, type RouteConfig, type RoutingConfig } from '@cov/shared/routing/routing-config';
+import { secretsInForce, type SigningSecrets } from '@cov/shared/routing/webhook-signature';
 import { DevAddrIndex } from './devaddr-index';
 
 export interface RouteMatch {
@@ -74,9 +75,11 @@ export class RouteTable {
   private readonly skfs = new Map<string, Skf[]>();
   private readonly uplinkLookups = new Map<string, UplinkLookup>();
   private readonly joinLookups = new Map<string, readonly RouteMatch[]>();
+  private readonly secretsByOrg = new Map<string, SigningSecrets>();
 
   constructor(config: RoutingConfig) {
     this.version = config.version;
+    for (const s of config.signingSecrets ?? []) this.secretsByOrg.set(s.orgId, s);
     for (const r of config.routes) this.routesById.set(r.id, r);
     this.byDevAddr = new DevAddrIndex(
       config.devAddrRanges.filter((r) => this.routesById.has(r.routeId)).map((r) => ({ start: r.startAddr, end: r.endAddr, value: r.routeId })),
@@ -104,6 +107,11 @@ export class RouteTable {
 
   route(id: string): RouteConfig | undefined {
     return this.routesById.get(id);
+  }
+
+  /** The secrets an org's HTTP messages are signed with now (none: unsigned); the previous one expires by time, without a reload. */
+  signingSecrets(orgId: string, nowMs: number): string[] {
+    return secretsInForce(this.secretsByOrg.get(orgId), nowMs);
   }
 
   /** The matches are shared between calls: read them, do not change them. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGwmpPacket } from '@cov/shared/gwmp/packet';
 import type { GwmpPacket } from '@cov/shared/gwmp/types';
 import { RouteTestMessageSchema } from '@cov/shared/routing/webhook-message-schema';
+import { verifyWebhookSignature } from '@cov/shared/routing/webhook-signature';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
 import { TestLns } from './testing/test-lns';
 import { waitFor } from './testing/test-gateway';
@@ -80,6 +81,26 @@ describe.each(allTestModes)('route tests from the router (%s)', (mode) => {
     expect(got!.message).toMatchObject({ type: 'test', routeId: httpRoute });
     expect((await call('GET', `/v1/orgs/${org.id}`, undefined, org.key)).body.balanceDc).toBe(100);
     expect((await call('GET', `/v1/orgs/${org.id}/routes/${httpRoute}/stats`, undefined, org.key)).body.days).toEqual([]);
+  });
+
+  it('signs the test with the organisation\'s webhook secret once it has one, as its packets are signed', async () => {
+    expect(lns.uplinks.at(-1)!.signature).toBeUndefined();
+    const made = await call('POST', `/v1/orgs/${org.id}/webhook-secret`, undefined, org.key);
+    expect(made.status).toBe(201);
+    const before = lns.uplinks.length;
+    expect((await test(httpRoute)).body.delivered).toBe(true);
+    const got = lns.uplinks[before]!;
+    expect(verifyWebhookSignature(got.signature, got.body, made.body.secret, Date.now())).toBe(true);
+    // Signed over the bytes sent: the same message with one byte changed does not verify.
+    expect(verifyWebhookSignature(got.signature, Buffer.concat([got.body, Buffer.from(' ')]), made.body.secret, Date.now())).toBe(false);
+    // Rotated: for a day both the new secret and the previous one sign.
+    const rotated = await call('POST', `/v1/orgs/${org.id}/webhook-secret`, undefined, org.key);
+    await test(httpRoute);
+    const both = lns.uplinks.at(-1)!;
+    expect([verifyWebhookSignature(both.signature, both.body, rotated.body.secret, Date.now()), verifyWebhookSignature(both.signature, both.body, made.body.secret, Date.now())]).toEqual([true, true]);
+    expect((await call('DELETE', `/v1/orgs/${org.id}/webhook-secret`, undefined, org.key)).status).toBe(204);
+    await test(httpRoute);
+    expect(lns.uplinks.at(-1)!.signature).toBeUndefined();
   });
 
   it("tells why an endpoint did not take it, without touching the route's delivery state", async () => {

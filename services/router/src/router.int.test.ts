@@ -20,6 +20,7 @@ import type { DataMType, SessionKeys } from '@cov/shared/lorawan/types';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { Registry } from 'prom-client';
 import { Value } from 'typebox/value';
+import { verifyWebhookSignature } from '@cov/shared/routing/webhook-signature';
 import { WebhookMessageSchema } from '@cov/shared/routing/webhook-message-schema';
 import { PgBurnStore } from './burn-store';
 import { Router } from './router';
@@ -227,6 +228,20 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     await router.drain();
     expect(lns.on('/b')).toHaveLength(1);
     expect(lns.on('/a').filter((u) => u.message.frame.mtype !== 'JoinRequest' && (u.message.frame as { devAddr: string }).devAddr !== DEV_ADDR)).toHaveLength(0);
+
+    // Once B has a webhook secret, its packets come signed over the bytes the endpoint got.
+    expect(atB.signature).toBeUndefined();
+    const made = await call('POST', `/v1/orgs/${orgB.id}/webhook-secret`, undefined, orgB.key);
+    expect(made.status).toBe(201);
+    await router.reloadRoutes();
+    await hear(uplink('fc014c09', keysB, 8, Uint8Array.of(4, 5, 6)), [-90, -91]);
+    const signed = await waitFor(() => lns.on('/b')[1], 'a signed uplink at LNS B');
+    expect(verifyWebhookSignature(signed.signature, signed.body, made.body.secret, node.ctx.clock.nowMs())).toBe(true);
+    expect(verifyWebhookSignature(signed.signature, signed.body, 'whsec_someone-else', node.ctx.clock.nowMs())).toBe(false);
+    // Org A's packets are not signed with B's secret, nor at all.
+    expect(lns.on('/a').every((u) => u.signature === undefined)).toBe(true);
+    expect((await call('DELETE', `/v1/orgs/${orgB.id}/webhook-secret`, undefined, orgB.key)).status).toBe(204);
+    await router.reloadRoutes();
   });
 
   it('buys a copy heard after the purchase in a later purchase, and sends the packet once with every copy it bought', async () => {
@@ -416,7 +431,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       expect(ack.packet).toMatchObject({ type: 'TX_ACK', token: 0x4242, gatewayEui: gateways[1]!.eui, txpkAck: null });
       await router.drain();
       const stats = await call('GET', `/v1/orgs/${orgB.id}/routes/${routes.b}/stats`, undefined, orgB.key);
-      expect(stats.body.totals).toMatchObject({ packets: 3, copies: 7, dc: 7 });
+      // Every packet of route B so far, the signed one of the DevAddr test included.
+      expect(stats.body.totals).toMatchObject({ packets: 4, copies: 10, dc: 10 });
 
       // An LNS with one gateway bridge per region: these hotspots are in EU868, so their copies go to its port.
       const euSocket = dgram.createSocket('udp4');
@@ -697,6 +713,20 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       cursor = page.body.cursor;
     } while (cursor);
     expect(keys).toEqual([...byKey.keys()]);
+    // The same pages as CSV, for billing: the same rows, the next page's cursor in a header.
+    const csvRows: string[][] = [];
+    let csvCursor: string | null = null;
+    do {
+      const page = await call('GET', `/v1/orgs/${orgA.id}/devices?hours=1&limit=1&format=csv${csvCursor ? `&cursor=${encodeURIComponent(csvCursor)}` : ''}`, undefined, orgA.key);
+      expect(page.headers.get('content-type')).toMatch(/^text\/csv/);
+      const [header, ...lines] = page.text.trimEnd().split('\r\n');
+      expect(header).toBe('kind,dev_addr,dev_eui,join_eui,packets,forwarded,copies_bought,dc,last_seen_at,last_fcnt,last_status');
+      csvRows.push(...lines.map((l) => l.split(',')));
+      csvCursor = page.headers.get('x-next-cursor');
+    } while (csvCursor);
+    expect(csvRows.map(([kind, devAddr, devEui]) => `${kind}:${devAddr || devEui}`)).toEqual([...byKey.keys()]);
+    const uplinkRow = csvRows.find(([kind, devAddr]) => kind === 'uplink' && devAddr === DEV_ADDR)!;
+    expect([uplinkRow[4], uplinkRow[5], uplinkRow[7]]).toEqual([String(uplinks!.packets), String(uplinks!.forwarded), String((byKey.get(`uplink:${DEV_ADDR}`) as { dc: number }).dc)]);
     // Another org's devices are not this org's business.
     const b = await call('GET', `/v1/orgs/${orgB.id}/devices?hours=1`, undefined, orgB.key);
     expect(b.body.data.every((d: any) => d.devAddr === null || !d.devAddr.startsWith('fc014c0') || parseInt(d.devAddr, 16) >= 0xfc014c08)).toBe(true);

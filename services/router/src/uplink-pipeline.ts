@@ -469,7 +469,8 @@ export class UplinkPipeline {
     this.deps.downlinks.remember(context);
     const message = webhookMessage(decision, fullFrame(frame), this.deps.downlinkUrl?.());
     this.observeAddedDelay(heardAt); // the request is about to be written; the endpoint's own time is not the router's
-    const result = await this.deps.http.post(endpoint.url, message, endpoint.authHeader);
+    const nowMs = this.deps.clock.nowMs();
+    const result = await this.deps.http.post(endpoint.url, message, endpoint.authHeader, { secrets: this.deps.routeTable().signingSecrets(decision.route.orgId, nowMs), nowMs });
     if (!result.ok) {
       metrics.forward('http', 'error');
       logger.debug({ route: decision.route.id, error: result.error }, 'device maker endpoint refused an uplink');

@@ -38,6 +38,7 @@ export const errorCatalog = {
   'geo.invalid_h3': 400,
   'geo.bbox_too_large': 400,
   'geo.invalid_polygon': 400,
+  'countries.unknown_code': 404,
   'geo.polygon_too_large': 400,
   // registry
   'makers.not_found': 404,
@@ -74,6 +75,7 @@ export const errorCatalog = {
   'dc.idempotency_key_reused': 422,
   'dc.correction_exceeds_balance': 422,
   'balance_alert.not_set': 404,
+  'webhook_secret.not_set': 404,
   'alerts.private_url': 400,
   // protocol decoding (also used as drop reasons where there is no HTTP answer)
   'lorawan.malformed': 400,

@@ -10,6 +10,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '@cov/shared/errors';
+import { WEBHOOK_SIGNATURE_HEADER, webhookSignature, type Signing } from '@cov/shared/routing/webhook-signature';
 import { requireHttpUrl } from '../http/outbound-request';
 
 /** Addresses notices never go to unless private addresses are allowed (RFC 6890 special-purpose ranges). */
@@ -74,19 +75,30 @@ export function deliveryError(outcome: { status: number } | unknown): string {
 /**
  * POSTs `notice` as JSON; undefined when the endpoint took it (2xx), else why not (`private_address`
  * when the host is, or resolves to, a private address and those are not allowed). Never throws.
- * Redirects are not followed: a notice goes where its subscriber said, nowhere else.
+ * Redirects are not followed: a notice goes where its subscriber said, nowhere else. `signing`: the
+ * subscriber's secrets in force (an organisation's or an owner subscription's), which sign the
+ * exact body sent (routing/webhook-signature.ts).
  */
-export async function postNotice(url: string, authHeader: string | null, notice: unknown, timeoutMs: number, allowPrivate = false): Promise<string | undefined> {
+export async function postNotice(
+  url: string,
+  authHeader: string | null,
+  notice: unknown,
+  timeoutMs: number,
+  allowPrivate = false,
+  signing?: Signing,
+): Promise<string | undefined> {
   try {
     if (!allowPrivate) {
       const literal = literalHost(url);
       const addresses = literal ? [literal] : (await lookup(new URL(url).hostname, { all: true })).map((a) => a.address);
       if (addresses.some(isPrivateAddress)) return 'private_address';
     }
+    const body = JSON.stringify(notice);
+    const signature = signing ? webhookSignature(body, signing.secrets, signing.nowMs) : undefined;
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authHeader ? { authorization: authHeader } : {}) },
-      body: JSON.stringify(notice),
+      headers: { 'content-type': 'application/json', ...(authHeader ? { authorization: authHeader } : {}), ...(signature ? { [WEBHOOK_SIGNATURE_HEADER]: signature } : {}) },
+      body,
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });

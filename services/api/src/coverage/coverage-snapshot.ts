@@ -19,6 +19,7 @@ import { computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type HexDensityMap } from
 import { INTERACTIVITY_WINDOW_MS, interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
 import { epochTotals, latestPaidEpoch } from '@cov/shared/earnings/epoch-totals';
 import { shownTransmitScale } from './poc-eligibility';
+import { aggregateCountries, type CountryAggregate } from '../countries/country-aggregates';
 
 export interface HotspotCoverage {
   address: string;
@@ -26,6 +27,10 @@ export interface HotspotCoverage {
   lat: number;
   lng: number;
   capability: 'full' | 'data_only';
+  /** LoRaWAN regional plan of its location. */
+  region: string;
+  /** ISO 3166-1 alpha-2 code of its country (country-codes.ts); null until the API fills in a row located before countries were kept. */
+  countryCode: string | null;
   /** Asserted antenna gain, dBi (what "is this point covered" estimates with). */
   gainDbi: number;
   interactive: boolean;
@@ -70,6 +75,8 @@ export interface Snapshot {
   /** One hotspot's coverage by address (status reads look up a page of hotspots at a time). */
   hotspot(address: string): HotspotCoverage | undefined;
   hexes(res: number): Map<string, HexAggregate>;
+  /** Per country code, from the same hotspots as the hexes (a hotspot without a country yet is in none). */
+  countries(): Map<string, CountryAggregate>;
 }
 
 const median = (values: number[]): number | null => {
@@ -170,8 +177,9 @@ export class CoverageSnapshots {
     const { sql } = this.database;
     const fromMs = nowMs - INTERACTIVITY_WINDOW_MS;
     const [asserted, interactiveNow, pocs] = await Promise.all([
-      sql<{ address: string; cell: string; capability: 'full' | 'data_only'; gainDbiX10: number | null }[]>`
-        select address, location_cell as cell, capability, gain_dbi_x10 as "gainDbiX10" from hotspots where location_cell is not null`,
+      sql<{ address: string; cell: string; capability: 'full' | 'data_only'; region: string; countryCode: string | null; gainDbiX10: number | null }[]>`
+        select address, location_cell as cell, capability, region, country_code as "countryCode", gain_dbi_x10 as "gainDbiX10"
+        from hotspots where location_cell is not null`,
       interactiveHotspotsAt(sql, nowMs, INTERACTIVITY_WINDOW_MS, this.epochLengthMs),
       sql<{ address: string; pocs: number; best: number | null; median: number | null }[]>`
         select b.hotspot_address as address, count(distinct b.beacon_id)::int as pocs,
@@ -201,6 +209,8 @@ export class CoverageSnapshots {
         lat,
         lng,
         capability: h.capability,
+        region: h.region,
+        countryCode: h.countryCode,
         gainDbi: (h.gainDbiX10 ?? 0) / 10,
         interactive: isInteractive,
         scale: shownTransmitScale(h.capability, densityMap && isInteractive ? densityMap.scaleOf(scaleCell).scale : HIP104_HEX_DENSITY_PARAMS.defaultScaleE4 / 10_000),
@@ -211,6 +221,7 @@ export class CoverageSnapshots {
       };
     });
     const byRes = new Map<number, Map<string, HexAggregate>>();
+    let countries: Map<string, CountryAggregate> | undefined;
     const byAddress = new Map(hotspots.map((h) => [h.address, h]));
     return {
       builtAtMs: nowMs,
@@ -223,6 +234,7 @@ export class CoverageSnapshots {
         if (!m) byRes.set(res, (m = aggregateHexes(hotspots, res)));
         return m;
       },
+      countries: () => (countries ??= aggregateCountries(hotspots)),
     };
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
 import { booleanClockwise } from '@turf/turf';
-import { aggregateHexes, type HotspotCoverage, type Snapshot } from './coverage-snapshot';
+import { aggregateHexes, type HotspotCoverage } from './coverage-snapshot';
+import { snapshotOf } from '../testing/snapshot-of';
 import { hexDetails, MAX_HEX_HOTSPOTS } from './coverage-routes';
 import { COVERAGE_RULE, distanceM, estimatedRssiDbm, mayBeWithin, pointCoverage } from './coverage-rule';
 import { assertHexBudget, bboxAreaM2, inBbox, parseBbox, MAX_RING_VERTICES, parseHex, parsePolygon } from './geo-input';
@@ -14,6 +15,8 @@ const hotspot = (lat: number, lng: number, extra: Partial<HotspotCoverage> = {})
   lat,
   lng,
   capability: 'full',
+  region: 'EU868',
+  countryCode: 'FR',
   gainDbi: 3,
   interactive: true,
   scale: 1,
@@ -111,15 +114,7 @@ describe('hex outlines', () => {
 });
 
 describe('hex details', () => {
-  const snapshotOf = (hotspots: HotspotCoverage[]): Snapshot => ({
-    builtAtMs: 0,
-    rewardsEpoch: null,
-    hotspots,
-    density: undefined,
-    hotspot: (a) => hotspots.find((h) => h.address === a),
-    hexes: (res) => aggregateHexes(hotspots, res),
-  });
-
+  
   it('say when a crowded hex lists only part of its hotspots', () => {
     // A few metres apart, all in one res-5 hex.
     const crowd = Array.from({ length: MAX_HEX_HOTSPOTS + 1 }, (_, i) => hotspot(48.85 + (i % 40) * 0.0002, 2.35 + Math.floor(i / 40) * 0.0002, { address: `h${i}` }));

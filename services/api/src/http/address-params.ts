@@ -2,7 +2,7 @@
 import { AppError } from '@cov/shared/errors';
 import type { Db } from '@cov/shared/db/client';
 import { isValidAddress } from '@cov/shared/helium/keys';
-import { findHotspot } from '@cov/shared/registry/hotspots-repository';
+import { hotspotExists } from '@cov/shared/registry/hotspots-repository';
 
 /** 400 keys.invalid_address unless it is a Helium ed25519 address. */
 export function requireValidAddress(address: string, field = 'address'): void {
@@ -12,5 +12,5 @@ export function requireValidAddress(address: string, field = 'address'): void {
 /** A valid address of an onboarded hotspot, else 400 keys.invalid_address or 404 hotspots.not_found. */
 export async function requireKnownHotspot(db: Db, address: string): Promise<void> {
   requireValidAddress(address);
-  if (!(await findHotspot(db, address))) throw new AppError('hotspots.not_found', `no hotspot ${address}`);
+  if (!(await hotspotExists(db, address))) throw new AppError('hotspots.not_found', `no hotspot ${address}`);
 }

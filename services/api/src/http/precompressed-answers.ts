@@ -113,6 +113,11 @@ export class PrecompressedAnswers {
 
   /** The JSON answer for key, building it with build() only when not kept (once for concurrent callers). */
   json(key: string, build: () => unknown): PrecompressedAnswer | Promise<PrecompressedAnswer> {
+    return this.bytes(key, 'application/json; charset=utf-8', () => Buffer.from(JSON.stringify(build())));
+  }
+
+  /** The same for an answer of any type, built as bytes (vector tiles). */
+  bytes(key: string, contentType: string, build: () => Buffer): PrecompressedAnswer | Promise<PrecompressedAnswer> {
     const kept = this.ready.get(key);
     if (kept) {
       if (++kept.hits === this.options.upgradeAfterHits) this.scheduleUpgrade(key);
@@ -120,9 +125,9 @@ export class PrecompressedAnswers {
     }
     let pending = this.building.get(key);
     if (!pending) {
-      // Serialised synchronously so build() sees the state of the moment it was asked for.
-      const body = Buffer.from(JSON.stringify(build()));
-      pending = precompress(body, 'application/json; charset=utf-8')
+      // Built synchronously so build() sees the state of the moment it was asked for.
+      const body = build();
+      pending = precompress(body, contentType)
         .then((answer) => {
           this.ready.set(key, { answer, hits: 1 });
           return answer;

@@ -12,6 +12,7 @@ import type { Topology } from 'topojson-specification';
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { CoverageSnapshots, HotspotCoverage } from '../coverage/coverage-snapshot';
+import { extentOf } from '../coverage/extent';
 
 const require = createRequire(import.meta.url);
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -67,20 +68,3 @@ export async function registerMapRoutes(app: HttpServer, snapshots: CoverageSnap
 
 // One extent per snapshot (its hotspot list), as working it out sorts every longitude.
 const extents = new WeakMap<readonly HotspotCoverage[], number[]>();
-
-/**
- * The smallest box holding every hotspot. In longitude that leaves out the widest gap between
- * neighbouring hotspots: when that gap is not the one across the antimeridian, the box crosses it.
- */
-export function extentOf(hotspots: readonly { lat: number; lng: number }[]): number[] {
-  const lngs = hotspots.map((h) => h.lng).sort((a, b) => a - b);
-  const n = lngs.length;
-  let gapEnd = 0;
-  let gap = lngs[0]! + 360 - lngs[n - 1]!;
-  for (let i = 1; i < n; i++) {
-    if (lngs[i]! - lngs[i - 1]! > gap) [gap, gapEnd] = [lngs[i]! - lngs[i - 1]!, i];
-  }
-  let [minLat, maxLat] = [90, -90];
-  for (const h of hotspots) [minLat, maxLat] = [Math.min(minLat, h.lat), Math.max(maxLat, h.lat)];
-  return [lngs[gapEnd]!, minLat, lngs[(gapEnd + n - 1) % n]!, maxLat];
-}

@@ -32,8 +32,8 @@ describe('coverage map page in headless Chromium', () => {
     for (let i = 0; i < 24; i++) {
       const k = keypairFromLabel(`map/${i}`);
       const cell = latLngToCell(45.75 + (i % 6) * 0.006, 4.83 + Math.floor(i / 6) * 0.008, 12);
-      await sql`insert into hotspots (address, name, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, location_asserted_at, onboarded_at)
-        values (${k.address}, ${hotspotName(k.address)}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000007', 'full', ${`BB${String(i).padStart(14, '0')}`}, ${cell}, ${cellToParent(cell, 8)}, 30, 5, 'EU868', now(), now())`;
+      await sql`insert into hotspots (address, name, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, country_code, location_asserted_at, onboarded_at)
+        values (${k.address}, ${hotspotName(k.address)}, ${Buffer.from(k.binaryKey)}, ${k.address}, '00000000-0000-0000-0000-000000000007', 'full', ${`BB${String(i).padStart(14, '0')}`}, ${cell}, ${cellToParent(cell, 8)}, 30, 5, 'EU868', 'FR', now(), now())`;
       if (i % 5 === 4) continue;
       await sql`insert into beacon_verdicts (beacon_id, hotspot_address, received_at_ms, epoch, valid, reason, details, location_cell, witness_count, valid_witness_count, selected_witness_count, denylist_version, verified_at_ms)
         values (${`b${i}`}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', ${cell}, 1, 1, 1, 0, ${NOW})`;
@@ -97,6 +97,29 @@ describe('coverage map page in headless Chromium', () => {
     await linked.goto(`${node.httpBaseUrl}/map?hotspot=${name}`);
     await linked.waitForFunction(() => /hexes at res 10/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
     expect(await linked.textContent('#find-result')).toBe(name);
+    expect(errors).toEqual([]);
+  });
+
+  it('lists the countries with hotspots, fits the map to the one chosen and shows its figures, and opens on one named in its address', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${node.httpBaseUrl}/map?lat=20&lng=0&zoom=2`);
+    await page.waitForFunction(() => document.querySelectorAll('#country option').length > 1 && !(document.getElementById('country') as HTMLSelectElement).disabled, null, { timeout: 20_000 });
+    expect(await page.locator('#country option').allTextContents()).toEqual(['choose one of 1', 'France (24)']);
+    await page.selectOption('#country', 'FR');
+    await page.waitForFunction(() => document.body.getAttribute('data-country') === 'FR', null, { timeout: 10_000 });
+    expect(await page.textContent('#details')).toContain('France (FR)');
+    expect(await page.textContent('#details')).toMatch(/hotspots\s*24/);
+    // Fitted to the town's hotspots (about 3 km across): zoomed in past the world view's res-4 hexes.
+    await page.waitForFunction(() => /hexes at res (9|10)/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
+
+    const linked = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    linked.on('pageerror', (e) => errors.push(e.message));
+    await linked.goto(`${node.httpBaseUrl}/map?country=fr`);
+    await linked.waitForFunction(() => document.body.getAttribute('data-country') === 'FR', null, { timeout: 20_000 });
+    expect(await linked.inputValue('#country')).toBe('FR');
+    await linked.waitForFunction(() => /hexes at res (9|10)/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
     expect(errors).toEqual([]);
   });
 

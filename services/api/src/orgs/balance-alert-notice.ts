@@ -1,20 +1,11 @@
 /**
  * The JSON an organisation's endpoint receives when its DC balance falls under its alert threshold.
  */
+import type { DcBalanceLowNotice } from '@cov/shared/alerts/notice-schemas';
 import type { DcSpending } from './dc-spending';
 
-export interface BalanceAlertNotice {
-  type: 'dc_balance_low';
-  orgId: string;
-  orgName: string;
-  balanceDc: number;
-  thresholdDc: number;
-  /** Balance / average daily burn over the last 7 full days (fewer for a younger org); null when nothing was burned. */
-  estimatedDaysLeft: number | null;
-  averageDailyDc: number;
-  /** When the API noticed (UTC). */
-  at: string;
-}
+/** Its schema, published in the OpenAPI document: shared/alerts/notice-schemas.ts. */
+export type BalanceAlertNotice = DcBalanceLowNotice;
 
 export function balanceAlertNotice(alert: { orgId: string; orgName: string; balanceDc: number; thresholdDc: number }, spending: DcSpending, nowMs: number): BalanceAlertNotice {
   return {

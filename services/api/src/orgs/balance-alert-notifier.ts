@@ -2,12 +2,14 @@
  * Posts organisations' low-balance notices. Each check arms again the alerts whose balance
  * recovered (a top-up), then claims the armed ones whose balance is under the threshold and posts
  * one notice each. A post that fails arms the alert again, so the next check retries it; so an
- * endpoint that is down gets one attempt per check, not a storm.
+ * endpoint that is down gets one attempt per check, not a storm. Signed with the org's webhook
+ * secret, when it has one, as its packets are.
  */
 import type { Clock } from '@cov/shared/clock';
 import type { Db } from '@cov/shared/db/client';
 import type { Logger } from '@cov/shared/logger';
 import type postgres from 'postgres';
+import { orgSigningAt } from '@cov/shared/routing/org-signing-secrets';
 import { postNotice } from '../alerts/notice-delivery';
 import { balanceAlertNotice } from './balance-alert-notice';
 import { claimDueAlerts, rearmRecoveredAlerts, recordAlertFailed, recordAlertSent } from './balance-alerts-repository';
@@ -50,6 +52,6 @@ export class BalanceAlertNotifier {
   private async post(alert: Awaited<ReturnType<typeof claimDueAlerts>>[number]): Promise<string | undefined> {
     const nowMs = this.deps.clock.nowMs();
     const notice = balanceAlertNotice(alert, await orgDcSpending(this.deps.db, { id: alert.orgId, createdAtMs: alert.orgCreatedAtMs }, alert.balanceDc, nowMs), nowMs);
-    return postNotice(alert.url, alert.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses);
+    return postNotice(alert.url, alert.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses, await orgSigningAt(this.deps.db, alert.orgId, nowMs));
   }
 }

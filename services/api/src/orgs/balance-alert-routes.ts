@@ -3,8 +3,10 @@
  * GET shows it with what happened to the last notice, DELETE removes it. Reads need a read key of
  * the org, changes a write key. The notices themselves are posted by balance-alert-notifier.ts.
  */
+import type { BalanceAlertTestNotice } from '@cov/shared/alerts/notice-schemas';
 import { Type } from 'typebox';
 import { AppError } from '@cov/shared/errors';
+import { orgSigningAt } from '@cov/shared/routing/org-signing-secrets';
 import { postNotice, requirePublicNoticeUrl } from '../alerts/notice-delivery';
 import { AuthHeaderValue } from '../http/outbound-request';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
@@ -125,8 +127,9 @@ export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps
       if (testing.has(org.id)) throw new AppError('request.rate_limited', 'a test notice of this organisation is already being posted');
       testing.add(org.id);
       try {
-        const notice = { type: 'test', orgId: org.id, orgName: org.name, note: 'A test of this low-balance alert: the balance has not changed.', at: new Date(deps.clock.nowMs()).toISOString() };
-        const error = await postNotice(row.url, row.authHeader, notice, deps.alertTimeoutMs, deps.allowPrivateAddresses);
+        const nowMs = deps.clock.nowMs();
+        const notice: BalanceAlertTestNotice = { type: 'test', orgId: org.id, orgName: org.name, note: 'A test of this low-balance alert: the balance has not changed.', at: new Date(nowMs).toISOString() };
+        const error = await postNotice(row.url, row.authHeader, notice, deps.alertTimeoutMs, deps.allowPrivateAddresses, await orgSigningAt(deps.db, org.id, nowMs));
         return { delivered: error === undefined, outcome: error ?? 'delivered' };
       } finally {
         testing.delete(org.id);

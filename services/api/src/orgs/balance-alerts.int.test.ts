@@ -3,11 +3,14 @@
  * one notice per dip under the threshold to a small HTTP server in the test; a top-up arms the
  * alert again; a failing endpoint is retried at the next check. On PostgreSQL and embedded.
  */
+import { Value } from 'typebox/value';
+import { BalanceAlertTestNoticeSchema, DcBalanceLowNoticeSchema } from '@cov/shared/alerts/notice-schemas';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { waitFor } from '@cov/router/testing/test-gateway';
+import { twoMoreAlertChecks } from '../testing/alert-checks';
 import type { BalanceAlertNotice } from './balance-alert-notice';
 
 describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts (%s)', (mode) => {
@@ -29,15 +32,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
   const code = (r: { status: number; body: any }) => [r.status, r.body?.error?.code];
   const alert = async () => (await call('GET', `/v1/orgs/${org.id}/balance-alert`, undefined, org.key)).body;
   const credit = (amountDc: number) => call('POST', `/v1/admin/orgs/${org.id}/dc`, { amountDc }, node.adminKey);
-  const checksDone = async () => Number(/^cov_api_alert_checks_total\{[^}]*alert="balance"[^}]*\} (\d+)$/m.exec(await (await fetch(`${node.httpBaseUrl}/metrics`)).text())?.[1] ?? 0);
-  /**
-   * Two more checks completed, so at least one ran wholly after the state the test set up (a
-   * fixed sleep could pass with no check at all on a busy machine, proving nothing).
-   */
-  const checks = async () => {
-    const from = await checksDone();
-    await waitFor(async () => (await checksDone()) >= from + 2, 'two more alert checks');
-  };
+  const checks = () => twoMoreAlertChecks(node.httpBaseUrl, 'balance');
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,6 +60,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
     expect(notices[0]).toMatchObject({ path: '/low', authorization: 'Bearer alert-secret' });
     expect(notices[0]!.body).toMatchObject({ type: 'dc_balance_low', orgId: org.id, orgName: 'Alert Org', balanceDc: 50, thresholdDc: 100, estimatedDaysLeft: null, averageDailyDc: 0 });
     expect(Date.parse(notices[0]!.body.at)).not.toBeNaN();
+    // As the OpenAPI document publishes it (webhooks.org-balance-low).
+    expect([...Value.Errors(DcBalanceLowNoticeSchema, notices[0]!.body)]).toEqual([]);
     await waitFor(async () => (await alert()).lastSentAt !== null, 'the notice recorded');
     await checks();
     expect(notices).toHaveLength(1); // still under the threshold: no second notice for the same dip
@@ -115,6 +112,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('low-balance alerts 
     expect(got).toHaveLength(1);
     expect(got[0]!.authorization).toBe('Bearer test-secret');
     expect(got[0]!.body).toMatchObject({ type: 'test', orgId: org.id, orgName: 'Alert Org' });
+    expect([...Value.Errors(BalanceAlertTestNoticeSchema, got[0]!.body)]).toEqual([]);
     status = 503;
     expect((await test()).body).toEqual({ delivered: false, outcome: 'status_503' });
     status = 200;

@@ -9,12 +9,14 @@ import { Type } from 'typebox';
 import type postgres from 'postgres';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { requireOrg } from './create-org';
 import { authorizeOrg } from './org-access';
 import { deviceActivity, deviceKey, orgRouteIdsSince } from './org-devices-repository';
 import type { OrgsDeps } from './orgs-deps';
 
 const ErrorRef = Type.Ref('ErrorResponse');
+const DEVICE_CSV_HEADER = ['kind', 'dev_addr', 'dev_eui', 'join_eui', 'packets', 'forwarded', 'copies_bought', 'dc', 'last_seen_at', 'last_fcnt', 'last_status'];
 const HOUR_MS = 3_600_000;
 
 const DeviceView = Type.Object({
@@ -46,26 +48,29 @@ export async function registerOrgDevicesRoutes(app: HttpServer, deps: OrgsDeps &
           hours: Type.Integer({ minimum: 1, maximum: maxHours, default: Math.min(24, maxHours) }),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           cursor: Type.Optional(Type.String({ maxLength: 400 })),
+          format: csvFormatParam('paged', 'the devices of the page (kind, dev_addr, dev_eui, join_eui, packets, forwarded, copies_bought, dc, last_seen_at, last_fcnt, last_status): what a device maker bills its own customers by, page by page,'),
         }),
         response: { 200: Type.Object({ since: Type.String({ format: 'date-time' }), data: Type.Array(DeviceView), cursor: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorRef, 401: ErrorRef, 403: ErrorRef, 404: ErrorRef },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { orgId } = request.params;
       await authorizeOrg(request, deps, orgId, 'read');
       await requireOrg(deps.db, orgId);
-      const { hours, limit, cursor } = request.query;
+      const { hours, limit, cursor, format } = request.query;
       const sinceMs = deps.clock.nowMs() - hours * HOUR_MS;
       const after = decodeCursor(cursor, (v): v is { t: number; k: string } => Number.isFinite((v as { t?: unknown })?.t) && typeof (v as { k?: unknown })?.k === 'string');
       const routeIds = await orgRouteIdsSince(deps.sql, orgId, new Date(sinceMs).toISOString().slice(0, 10));
       const rows = await deviceActivity(deps.sql, routeIds, sinceMs, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return {
-        since: new Date(sinceMs).toISOString(),
-        data: page.map(({ lastSeenMs, ...d }) => ({ ...d, lastSeenAt: new Date(lastSeenMs).toISOString() })),
-        cursor: rows.length > limit && last ? encodeCursor({ t: last.lastSeenMs, k: deviceKey(last) }) : null,
-      };
+      const data = page.map(({ lastSeenMs, ...d }) => ({ ...d, lastSeenAt: new Date(lastSeenMs).toISOString() }));
+      const next = rows.length > limit && last ? encodeCursor({ t: last.lastSeenMs, k: deviceKey(last) }) : null;
+      if (format === 'csv') {
+        const csvRows = data.map((d) => [d.kind, d.devAddr, d.devEui, d.joinEui, d.packets, d.forwarded, d.copiesBought, d.dc, d.lastSeenAt, d.lastFCnt, d.lastStatus]);
+        return sendCsv(reply, toCsv(DEVICE_CSV_HEADER, csvRows), next);
+      }
+      return { since: new Date(sinceMs).toISOString(), data, cursor: next };
     },
   );
 }

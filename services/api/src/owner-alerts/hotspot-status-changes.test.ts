@@ -48,6 +48,10 @@ describe('hotspot status changes', () => {
   it('signs subscriptions and removals over distinct, canonical bytes', () => {
     const set = new TextDecoder().decode(ownerAlertsSetBytes({ owner: 'o', url: 'https://x.example/h', authHeader: null, nonce: 2, timestampMs: 5 }));
     expect(set).toBe('{"authHeader":null,"nonce":2,"owner":"o","timestampMs":5,"type":"owner_alerts_set_v1","url":"https://x.example/h"}');
+    // The epoch rewards choice is signed when given, in its canonical place; absent, the bytes are as before it existed.
+    const withRewards = new TextDecoder().decode(ownerAlertsSetBytes({ owner: 'o', url: 'https://x.example/h', authHeader: null, epochRewards: true, nonce: 2, timestampMs: 5 }));
+    expect(withRewards).toBe('{"authHeader":null,"epochRewards":true,"nonce":2,"owner":"o","timestampMs":5,"type":"owner_alerts_set_v1","url":"https://x.example/h"}');
+    expect(new TextDecoder().decode(ownerAlertsSetBytes({ owner: 'o', url: 'https://x.example/h', authHeader: null, epochRewards: false, nonce: 2, timestampMs: 5 }))).toContain('"epochRewards":false');
     const remove = new TextDecoder().decode(ownerAlertsRemoveBytes({ owner: 'o', nonce: 2, timestampMs: 5 }));
     expect(remove).toBe('{"nonce":2,"owner":"o","timestampMs":5,"type":"owner_alerts_remove_v1"}');
   });

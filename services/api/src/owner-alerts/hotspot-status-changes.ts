@@ -6,6 +6,7 @@
  */
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { PocChange } from './poc-health';
+import type { HotspotStatusNotice } from '@cov/shared/alerts/notice-schemas';
 
 export interface HotspotSeen {
   address: string;
@@ -31,15 +32,8 @@ export function statusChanges(seen: readonly HotspotSeen[], told: ReadonlyMap<st
   return { changes, firstSeen };
 }
 
-export interface HotspotStatusNotice {
-  type: 'hotspot_status';
-  owner: string;
-  /** Hotspots gone offline or back online; each also by its three-word name: what the owner reads in a notification. */
-  changes: { hotspot: string; name: string; online: boolean; lastSeenAt: string | null }[];
-  /** Hotspots whose recent PoC reports are now all rejected (with the main reason), or pass again. */
-  pocChanges: { hotspot: string; name: string; failing: boolean; reason: string | null; invalidReports: number }[];
-  at: string;
-}
+/** Its schema, published in the OpenAPI document: shared/alerts/notice-schemas.ts. */
+export type { HotspotStatusNotice };
 
 export function hotspotStatusNotice(owner: string, changes: readonly StatusChange[], pocChanges: readonly PocChange[], nowMs: number): HotspotStatusNotice {
   return {

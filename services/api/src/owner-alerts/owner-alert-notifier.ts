@@ -3,7 +3,9 @@
  * reports start being all rejected or pass again (poc-health.ts). Each check leases the subscribed
  * owners no other API replica holds, computes their hotspots' status the way hotspot views do
  * (hotspot-status.ts), and posts one notice per owner with every change since the status last
- * told. A failed post records nothing as told, so the next check tells it again.
+ * told. A failed post records nothing as told, so the next check tells it again. Owners who opted
+ * into epoch rewards also get, once per paid epoch (oldest untold first, one per check), what it
+ * paid each of their hotspots (epoch-rewards-notice.ts).
  */
 import type { Clock } from '@cov/shared/clock';
 import type { Logger } from '@cov/shared/logger';
@@ -11,7 +13,23 @@ import type { Sql } from '@cov/shared/db/client';
 import { postNotice } from '../alerts/notice-delivery';
 import { isOnline, lastActivities, lastSeenMs } from '../registry/hotspot-status';
 import { hotspotStatusNotice, statusChanges, type HotspotSeen } from './hotspot-status-changes';
-import { knownStatusesOf, leaseOwners, ownersHotspots, pocReportCounts, recordFailed, recordTold, type ToldStatus } from './owner-alerts-repository';
+import {
+  epochAmounts,
+  knownStatusesOf,
+  leaseOwners,
+  nextPaidEpoch,
+  ownersHotspots,
+  pocReportCounts,
+  recordFailed,
+  recordRewardsFailed,
+  recordRewardsTold,
+  recordTold,
+  type SubscribedOwner,
+  type ToldStatus,
+} from './owner-alerts-repository';
+import { epochRewardsNotice } from './epoch-rewards-notice';
+import { latestPaidEpoch } from '@cov/shared/earnings/epoch-totals';
+import type { Signing } from '@cov/shared/routing/webhook-signature';
 import { pocChange, pocHealth, type PocChange, type PocHealth } from './poc-health';
 
 export interface OwnerAlertNotifierDeps {
@@ -52,10 +70,18 @@ export class OwnerAlertNotifier {
       nowMs - POC_WINDOW_ONLINE_WINDOWS * this.deps.onlineWindowMs,
     );
     const toldBy = await knownStatusesOf(sql, owners.map((o) => o.owner));
+    // One look for the whole check: an owner is asked about epochs only when one is paid past what it was told.
+    const latestEpoch = owners.some((o) => o.rewardsEpochTold !== undefined) ? await latestPaidEpoch(sql) : null;
     let sent = 0;
     let failed = 0;
     const tell = async (o: (typeof owners)[number]): Promise<void> => {
       const owned = hotspotsBy.get(o.owner) ?? [];
+      // First, while the lease holds (telling the status releases it), so no other replica posts the same epoch.
+      if (o.rewardsEpochTold !== undefined && latestEpoch !== null && (o.rewardsEpochTold === null || o.rewardsEpochTold < latestEpoch)) {
+        const outcome = await this.tellEpochRewards(o, o.rewardsEpochTold, owned.map((h) => h.address));
+        if (outcome === 'sent') sent++;
+        else if (outcome === 'failed') failed++;
+      }
       const told = toldBy.get(o.owner) ?? new Map<string, ToldStatus>();
       const seen: HotspotSeen[] = owned.map(({ address }) => {
         const last = lastSeenMs(activities, address);
@@ -70,7 +96,7 @@ export class OwnerAlertNotifier {
         return;
       }
       const notice = hotspotStatusNotice(o.owner, changes, pocChanges, nowMs);
-      const error = await postNotice(o.url, o.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses);
+      const error = await postNotice(o.url, o.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses, signingOf(o, clock.nowMs()));
       if (error === undefined) {
         sent++;
         await recordTold(sql, o.owner, records.ifTold, clock.nowMs(), nowMs);
@@ -84,7 +110,27 @@ export class OwnerAlertNotifier {
     for (let i = 0; i < owners.length; i += POSTS_AT_ONCE) await Promise.all(owners.slice(i, i + POSTS_AT_ONCE).map(tell));
     return { sent, failed };
   }
+
+  /** Posts the first paid epoch after `toldEpoch`, if there is one, and records it as told once taken. */
+  private async tellEpochRewards(o: SubscribedOwner, toldEpoch: number | null, fleet: string[]): Promise<'sent' | 'failed' | 'nothing'> {
+    const { sql, clock } = this.deps;
+    const { owner, url, authHeader } = o;
+    const epoch = await nextPaidEpoch(sql, toldEpoch);
+    if (!epoch) return 'nothing';
+    const notice = epochRewardsNotice(owner, epoch, fleet, await epochAmounts(sql, epoch.epoch, fleet), clock.nowMs());
+    const error = await postNotice(url, authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses, signingOf(o, clock.nowMs()));
+    if (error !== undefined) {
+      this.deps.logger.warn({ owner, epoch: epoch.epoch, error }, 'epoch rewards notice not delivered; told again at the next check');
+      await recordRewardsFailed(sql, owner, error);
+      return 'failed';
+    }
+    await recordRewardsTold(sql, owner, toldEpoch, epoch.epoch, clock.nowMs());
+    return 'sent';
+  }
 }
+
+/** A subscription's secret signs its notices; one from before notices were signed posts them unsigned. */
+const signingOf = (o: SubscribedOwner, nowMs: number): Signing => ({ secrets: o.signingSecret === null ? [] : [o.signingSecret], nowMs });
 
 const NO_REPORTS = { valid: 0, invalidByReason: new Map<string, number>() };
 

@@ -8,6 +8,7 @@ import type postgres from 'postgres';
 import type { Db, Sql } from '@cov/shared/db/client';
 import { ownerAlerts } from '@cov/shared/db/schema/owner-alerts';
 import type { PocReportCounts } from './poc-health';
+import type { RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 
 export type OwnerAlertRow = typeof ownerAlerts.$inferSelect;
 
@@ -19,16 +20,40 @@ export async function findOwnerAlert(db: Db, owner: string): Promise<OwnerAlertR
 /**
  * Sets (active) or clears (inactive) an owner's subscription if `nonce` beats the stored one, in
  * one statement, so two concurrent requests cannot both pass. Undefined when the nonce is stale.
+ * Epoch rewards start after `latestPaidEpoch` (no backlog), unless they were already on: a
+ * subscription changed (a new URL, say) goes on from the epoch it last told. `newSigningSecret`
+ * becomes the notices' signing secret unless the subscription was active with one already (null
+ * when unsubscribing: the secret is forgotten).
  */
 export async function writeOwnerAlert(
   db: Db,
-  w: { owner: string; active: boolean; url: string; authHeader: string | null; nonce: number; nowMs: number },
+  w: { owner: string; active: boolean; url: string; authHeader: string | null; newSigningSecret: string | null; epochRewards: boolean; latestPaidEpoch: number | null; nonce: number; nowMs: number },
 ): Promise<OwnerAlertRow | undefined> {
-  const values = { ownerAddress: w.owner, active: w.active, url: w.url, authHeader: w.authHeader, nonce: w.nonce, updatedAtMs: w.nowMs, lastError: null };
+  const values = {
+    ownerAddress: w.owner,
+    active: w.active,
+    url: w.url,
+    authHeader: w.authHeader,
+    signingSecret: w.newSigningSecret,
+    epochRewards: w.epochRewards,
+    rewardsEpochTold: w.epochRewards ? w.latestPaidEpoch : null,
+    nonce: w.nonce,
+    updatedAtMs: w.nowMs,
+    lastError: null,
+  };
   const [row] = await db
     .insert(ownerAlerts)
     .values(values)
-    .onConflictDoUpdate({ target: ownerAlerts.ownerAddress, set: values, setWhere: sql`${ownerAlerts.nonce} < excluded.nonce` })
+    .onConflictDoUpdate({
+      target: ownerAlerts.ownerAddress,
+      set: {
+        ...values,
+        rewardsEpochTold: sql`case when ${ownerAlerts.active} and ${ownerAlerts.epochRewards} and excluded.epoch_rewards then ${ownerAlerts.rewardsEpochTold} else excluded.rewards_epoch_told end`,
+        // A subscription changed while active keeps its secret (its receiver has it); a new one gets the new secret.
+        signingSecret: sql`case when ${ownerAlerts.active} and excluded.active and ${ownerAlerts.signingSecret} is not null then ${ownerAlerts.signingSecret} else excluded.signing_secret end`,
+      },
+      setWhere: sql`${ownerAlerts.nonce} < excluded.nonce`,
+    })
     .returning();
   return row;
 }
@@ -70,6 +95,10 @@ export interface SubscribedOwner {
   owner: string;
   url: string;
   authHeader: string | null;
+  /** Opted into epoch rewards notices: the latest epoch told (null: none yet); undefined when not opted in. */
+  rewardsEpochTold: number | null | undefined;
+  /** Signs the notices; null for a subscription from before notices were signed. */
+  signingSecret: string | null;
 }
 
 /**
@@ -79,13 +108,13 @@ export interface SubscribedOwner {
  * so past the first `limit` of them (by address) an owner was never checked at all.
  */
 export async function leaseOwners(sql: postgres.ISql, nowMs: number, leaseMs: number, limit: number): Promise<SubscribedOwner[]> {
-  const rows = await sql<{ owner_address: string; url: string; auth_header: string | null }[]>`
+  const rows = await sql<{ owner_address: string; url: string; auth_header: string | null; signing_secret: string | null; epoch_rewards: boolean; rewards_epoch_told: number | null }[]>`
     update owner_alerts set lease_until_ms = ${nowMs + leaseMs}
     where owner_address in (
       select owner_address from owner_alerts where active and coalesce(lease_until_ms, 0) <= ${nowMs}
       order by coalesce(lease_until_ms, 0), owner_address limit ${limit} for update skip locked)
-    returning owner_address, url, auth_header`;
-  return rows.map((r) => ({ owner: r.owner_address, url: r.url, authHeader: r.auth_header }));
+    returning owner_address, url, auth_header, signing_secret, epoch_rewards, rewards_epoch_told`;
+  return rows.map((r) => ({ owner: r.owner_address, url: r.url, authHeader: r.auth_header, signingSecret: r.signing_secret, rewardsEpochTold: r.epoch_rewards ? r.rewards_epoch_told : undefined }));
 }
 
 export interface OwnedHotspot {
@@ -160,4 +189,49 @@ export async function recordTold(sql: Sql, owner: string, statuses: ToldStatus[]
 export async function recordFailed(sql: Sql, owner: string, error: string, firstSeen: ToldStatus[], checkedAtMs: number): Promise<void> {
   await recordTold(sql, owner, firstSeen, null, checkedAtMs);
   await sql`update owner_alerts set last_error = ${error} where owner_address = ${owner}`;
+}
+
+/** The paid epoch after `afterEpoch` (the first paid one when null), with its spread over the hotspots it paid; undefined when none is paid yet. */
+export async function nextPaidEpoch(sql: postgres.ISql, afterEpoch: number | null): Promise<PaidEpoch | undefined> {
+  const [row] = await sql<{ epoch: number; startMs: string; endMs: string; spread: RewardDistribution | null }[]>`
+    select epoch, start_ms::text as "startMs", end_ms::text as "endMs", summary->'perHotspot' as spread from reward_epochs
+    where epoch > ${afterEpoch ?? -1} order by epoch limit 1`;
+  return row && { epoch: row.epoch, startMs: Number(row.startMs), endMs: Number(row.endMs), spread: row.spread };
+}
+
+export interface PaidEpoch {
+  epoch: number;
+  startMs: number;
+  endMs: number;
+  spread: RewardDistribution | null;
+}
+
+/** What `epoch` paid each of these hotspots, by part (hotspots paid nothing have no entry). */
+export async function epochAmounts(sql: postgres.ISql, epoch: number, addresses: string[]): Promise<Map<string, EpochAmounts>> {
+  if (addresses.length === 0) return new Map();
+  const rows = await sql<{ a: string; beacon: string; witness: string; data: string }[]>`
+    select hotspot_address as a, beacon_amount::text as beacon, witness_amount::text as witness, data_amount::text as data
+    from hotspot_epoch_rewards where epoch = ${epoch} and hotspot_address = any(${addresses})`;
+  return new Map(rows.map((r) => [r.a, { beacon: BigInt(r.beacon), witness: BigInt(r.witness), data: BigInt(r.data) }]));
+}
+
+export interface EpochAmounts {
+  beacon: bigint;
+  witness: bigint;
+  data: bigint;
+}
+
+/**
+ * Records `epoch` as told, if the subscription is still opted in and still at `previous` (an
+ * unsubscribe, or another replica's notice, in between leaves it alone): the next check tells the
+ * epoch after it.
+ */
+export async function recordRewardsTold(sql: postgres.ISql, owner: string, previous: number | null, epoch: number, sentAtMs: number): Promise<void> {
+  await sql`update owner_alerts set rewards_epoch_told = ${epoch}, last_sent_at_ms = ${sentAtMs}, last_error = null
+    where owner_address = ${owner} and active and epoch_rewards and rewards_epoch_told is not distinct from ${previous}`;
+}
+
+/** An epoch rewards notice was not taken: said in the subscription's lastError; the epoch stays untold, so the next check posts it again. */
+export async function recordRewardsFailed(sql: postgres.ISql, owner: string, error: string): Promise<void> {
+  await sql`update owner_alerts set last_error = ${error} where owner_address = ${owner} and active`;
 }

@@ -5,14 +5,18 @@
  * or whose PoC reports are all rejected, to a small HTTP server in the test. On PostgreSQL and embedded.
  */
 import http from 'node:http';
+import { Value } from 'typebox/value';
+import { HotspotStatusNoticeSchema } from '@cov/shared/alerts/notice-schemas';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel, sign } from '@cov/shared/helium/keys';
 import { ownerAlertsRemoveBytes, ownerAlertsSetBytes } from '@cov/shared/registry/owner-alert-request';
+import { verifyWebhookSignature } from '@cov/shared/routing/webhook-signature';
 import { startTestNode, type TestMode, type TestNode } from '@cov/app/testing/test-node';
 import { waitFor } from '@cov/router/testing/test-gateway';
+import { twoMoreAlertChecks } from '../testing/alert-checks';
 import type { HotspotStatusNotice } from './hotspot-status-changes';
 import { recordTold } from './owner-alerts-repository';
 
@@ -25,15 +29,19 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
   const owner = keypairFromLabel(`owner-alerts/${mode}/owner`);
   const stranger = keypairFromLabel(`owner-alerts/${mode}/stranger`);
   const hotspots = [0, 1].map((i) => keypairFromLabel(`owner-alerts/${mode}/hotspot/${i}`).address).sort();
-  const notices: { authorization: string | undefined; body: HotspotStatusNotice }[] = [];
+  const notices: { authorization: string | undefined; signature: string | undefined; raw: Buffer; body: HotspotStatusNotice }[] = [];
   let status = 200;
   let nonce = 0;
+  /** What signs the notices: the first subscription's secret. */
+  let secret = '';
   let makerKey = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      notices.push({ authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as HotspotStatusNotice });
+      const raw = Buffer.concat(chunks);
+      const signature = req.headers['x-cov-signature'];
+      notices.push({ authorization: req.headers.authorization, signature: typeof signature === 'string' ? signature : undefined, raw, body: JSON.parse(raw.toString('utf8')) as HotspotStatusNotice });
       res.writeHead(status).end();
     });
   });
@@ -51,15 +59,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     node.ctx.database.sql`insert into packet_copies (packet_hash, route_id, org_id, hotspot_address, dc, rssi_dbm, snr_db, frequency_hz, data_rate, received_at_ms)
       values (${Buffer.alloc(32, 1)}, '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', ${address}, 1, -70, 5, 868100000, 'SF7BW125', ${clock.nowMs()})`;
   const alerts = async () => (await call('GET', `/v1/owners/${owner.address}/alerts`)).body;
-  const checksDone = async () => Number(/^cov_api_alert_checks_total\{[^}]*alert="hotspot_status"[^}]*\} (\d+)$/m.exec(await (await fetch(`${node.httpBaseUrl}/metrics`)).text())?.[1] ?? 0);
-  /**
-   * Two more checks completed, so at least one ran wholly after the state the test set up (a
-   * fixed sleep could pass with no check at all on a busy machine, proving nothing).
-   */
-  const checks = async () => {
-    const from = await checksDone();
-    await waitFor(async () => (await checksDone()) >= from + 2, 'two more alert checks');
-  };
+  const checks = () => twoMoreAlertChecks(node.httpBaseUrl, 'hotspot_status');
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,7 +82,11 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     expect(code(await call('GET', `/v1/owners/${owner.address}/alerts`))).toEqual([404, 'owner_alerts.not_set']);
     const set = await subscribe({ url: url('/status?token=s3cret'), authHeader: 'Bearer owner-secret' });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ owner: owner.address, urlOrigin: url('').replace(/\/$/, ''), authHeaderSet: true, lastSentAt: null });
+    expect(set.body).toMatchObject({ owner: owner.address, urlOrigin: url('').replace(/\/$/, ''), authHeaderSet: true, lastSentAt: null, signed: true });
+    // The secret that signs the notices is shown in this answer only.
+    secret = set.body.signingSecret as string;
+    expect(secret).toMatch(/^whsec_/);
+    expect(JSON.stringify((await call('GET', `/v1/owners/${owner.address}/alerts`)).body)).not.toContain(secret);
     expect(JSON.stringify(set.body)).not.toMatch(/s3cret|owner-secret/);
 
     // First seen online: recorded, not told (subscribing is not news).
@@ -95,6 +99,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     clock.advance(ONLINE_WINDOW_MS + 1000);
     await waitFor(() => notices.length === 1, 'the offline notice');
     expect(notices[0]!.authorization).toBe('Bearer owner-secret');
+    expect(verifyWebhookSignature(notices[0]!.signature, notices[0]!.raw, secret, clock.nowMs())).toBe(true);
     expect(notices[0]!.body).toEqual({
       type: 'hotspot_status',
       owner: owner.address,
@@ -102,6 +107,8 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
       pocChanges: [],
       at: new Date(clock.nowMs()).toISOString(),
     });
+    // As the OpenAPI document publishes it (webhooks.owner-hotspot-status).
+    expect([...Value.Errors(HotspotStatusNoticeSchema, notices[0]!.body)]).toEqual([]);
     await waitFor(async () => (await alerts()).lastSentAt !== null, 'the notice recorded');
     await checks();
     expect(notices).toHaveLength(1);
@@ -200,6 +207,13 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs(), pocFailing: null }], clock.nowMs(), clock.nowMs());
     expect(await toldCount()).toBe(0);
     expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
+    // A subscription after an unsubscribe gets a new secret; changing an active one keeps it.
+    const renewed = await subscribe({ url: url('/status') });
+    expect(renewed.body.signingSecret).toMatch(/^whsec_/);
+    expect(renewed.body.signingSecret).not.toBe(secret);
+    expect((await subscribe({ url: url('/status-2') })).body).toMatchObject({ signed: true, signingSecret: null });
+    const renewedRemoval = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };
+    expect((await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: renewedRemoval.nonce, timestampMs: renewedRemoval.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(renewedRemoval), owner.secretKey)) })).status).toBe(204);
     const again = { owner: owner.address, nonce: ++nonce, timestampMs: clock.nowMs() };
     expect(code(await call('DELETE', `/v1/owners/${owner.address}/alerts`, { nonce: again.nonce, timestampMs: again.timestampMs, signature: b64(sign(ownerAlertsRemoveBytes(again), owner.secretKey)) }))).toEqual([
       404,

@@ -13,6 +13,8 @@ import { verify } from '@cov/shared/helium/keys';
 import { listHotspotsByOwner } from '@cov/shared/registry/hotspots-repository';
 import { ownerAlertsRemoveBytes, ownerAlertsSetBytes, type OwnerAlertsRemoveFields, type OwnerAlertsSetFields } from '@cov/shared/registry/owner-alert-request';
 import type postgres from 'postgres';
+import { latestPaidEpoch } from '@cov/shared/earnings/epoch-totals';
+import { newWebhookSecret } from '@cov/shared/routing/webhook-signature';
 import { findOwnerAlert, forgetToldStatuses, writeOwnerAlert, type OwnerAlertRow } from './owner-alerts-repository';
 
 export interface OwnerAlertsDeps {
@@ -38,18 +40,41 @@ async function written(deps: OwnerAlertsDeps, owner: string, nonce: number, row:
   throw new AppError('auth.replayed_nonce', `nonce ${nonce} must be greater than the last accepted nonce ${last?.nonce ?? 0}`, { lastNonce: String(last?.nonce ?? 0) });
 }
 
-export async function subscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: OwnerAlertsSetFields, signature: Uint8Array): Promise<OwnerAlertRow> {
+/** The subscription as written, and its signing secret when this request made it (shown once: undefined afterwards). */
+export async function subscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: OwnerAlertsSetFields, signature: Uint8Array): Promise<{ row: OwnerAlertRow; newSigningSecret: string | undefined }> {
   requirePublicNoticeUrl(fields.url, deps.allowPrivateAddresses);
+  const secret = newWebhookSecret();
   await checkSigned(deps, fields.owner, fields.timestampMs, ownerAlertsSetBytes(fields), signature);
-  const row = await writeOwnerAlert(deps.db, { owner: fields.owner, active: true, url: fields.url, authHeader: fields.authHeader, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
-  return written(deps, fields.owner, fields.nonce, row);
+  const row = await writeOwnerAlert(deps.db, {
+    owner: fields.owner,
+    active: true,
+    url: fields.url,
+    authHeader: fields.authHeader,
+    newSigningSecret: secret,
+    epochRewards: fields.epochRewards ?? false,
+    latestPaidEpoch: await latestPaidEpoch(deps.sql),
+    nonce: fields.nonce,
+    nowMs: deps.clock.nowMs(),
+  });
+  const stored = await written(deps, fields.owner, fields.nonce, row);
+  return { row: stored, newSigningSecret: stored.signingSecret === secret ? secret : undefined };
 }
 
 export async function unsubscribeOwnerAlerts(deps: OwnerAlertsDeps, fields: OwnerAlertsRemoveFields, signature: Uint8Array): Promise<void> {
   await checkSigned(deps, fields.owner, fields.timestampMs, ownerAlertsRemoveBytes(fields), signature);
   const current = await findOwnerAlert(deps.db, fields.owner);
   if (!current?.active) throw new AppError('owner_alerts.not_set', `${fields.owner} has no hotspot status alert`);
-  const row = await writeOwnerAlert(deps.db, { owner: fields.owner, active: false, url: current.url, authHeader: null, nonce: fields.nonce, nowMs: deps.clock.nowMs() });
+  const row = await writeOwnerAlert(deps.db, {
+    owner: fields.owner,
+    active: false,
+    url: current.url,
+    authHeader: null,
+    newSigningSecret: null,
+    epochRewards: false,
+    latestPaidEpoch: null,
+    nonce: fields.nonce,
+    nowMs: deps.clock.nowMs(),
+  });
   await written(deps, fields.owner, fields.nonce, row);
   // A later subscription starts from what it first sees, not from what was told before this one ended.
   await forgetToldStatuses(deps.sql, fields.owner);

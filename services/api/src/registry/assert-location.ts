@@ -77,6 +77,7 @@ export async function assertLocation(deps: AssertLocationDeps, input: LocationAs
         gainDbiX10: input.gainDbiX10,
         elevationM: input.elevationM,
         region: region.region,
+        countryCode: region.countryCode,
         assertNonce: BigInt(input.nonce),
         locationAssertedAt: assertedAt,
       },

@@ -6,7 +6,7 @@ import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { nameUnnamedHotspots } from '@cov/shared/registry/hotspots-repository';
 import { createLogger } from '@cov/shared/logger';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
-import { hotspotNamingTask } from './hotspot-naming-task';
+import { hotspotNamingTask } from './registry-backfill-tasks';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
 

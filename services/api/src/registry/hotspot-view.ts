@@ -4,6 +4,7 @@ import { cellToLatLng } from 'h3-js';
 import type { HotspotRow } from '@cov/shared/registry/hotspots-repository';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { HotspotStatus } from './hotspot-status';
+import { CountryRef, countryRef } from '../countries/country-views';
 
 export const HotspotLocation = Type.Object({
   cell: Type.String({ description: 'Asserted location, H3 res-12 cell (hex).' }),
@@ -13,6 +14,9 @@ export const HotspotLocation = Type.Object({
   gainDbiX10: Type.Integer({ description: 'Antenna gain in tenths of dBi.' }),
   elevationM: Type.Integer(),
   region: Type.String({ description: 'LoRaWAN regional plan derived from the location.' }),
+  country: Type.Union([CountryRef, Type.Null()], {
+    description: 'The country the location is in (GET /v1/countries/{code}); null for a few minutes after an upgrade, until the API has filled in locations asserted before countries were kept.',
+  }),
   nonce: Type.String({ description: 'Nonce of the assertion in force.' }),
   assertedAt: Type.String({ format: 'date-time' }),
 });
@@ -51,6 +55,7 @@ export function toHotspotView(row: HotspotRow, status?: HotspotStatus): HotspotV
       gainDbiX10: row.gainDbiX10,
       elevationM: row.elevationM,
       region: row.region,
+      country: row.countryCode === null ? null : countryRef(row.countryCode),
       nonce: row.assertNonce.toString(),
       assertedAt: row.locationAssertedAt.toISOString(),
     };

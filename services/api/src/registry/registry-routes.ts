@@ -20,6 +20,7 @@ import { onboardHotspot } from './onboard-hotspot';
 import { transferHotspot } from './transfer-hotspot';
 import { HotspotView, toHotspotView } from './hotspot-view';
 import { hotspotStatuses } from './hotspot-status';
+import { countryCodeParam, requireCountryCode } from '../countries/country-code-param';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorRef]));
@@ -152,7 +153,7 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
     {
       schema: {
         tags: ['hotspots'],
-        summary: 'Every hotspot of the network, in address order (keyset paginated: up to 1,000 per page), optionally of one capability or one maker',
+        summary: 'Every hotspot of the network, in address order (keyset paginated: up to 1,000 per page), optionally of one capability, one maker or one country',
         description:
           'What an analyst walks to export the registry, and a maker its onboarded hotspots (`maker`: the maker id). A map area: GET /v1/coverage/hotspots?bbox; one owner\'s fleet: GET /v1/owners/{owner}/hotspots.',
         querystring: Type.Object({
@@ -160,14 +161,18 @@ export async function registerRegistryRoutes(app: HttpServer, deps: ApiDeps): Pr
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
           capability: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('data_only')])),
           maker: Type.Optional(Type.String({ format: 'uuid', description: 'Only the hotspots this maker onboarded (its id, as in the hotspot views\' makerId).' })),
+          country: Type.Optional(
+            countryCodeParam('Only the hotspots located in this country (its figures: GET /v1/countries/{code}).'),
+          ),
         }),
-        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
+        response: { 200: Type.Object({ data: Type.Array(Type.Ref('Hotspot')), cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 404) },
       },
     },
     async (request) => {
-      const { limit, capability, maker } = request.query;
+      const { limit, capability, maker, country } = request.query;
       const after = decodeCursor(request.query.cursor, (v): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string');
-      const rows = await listHotspots(deps.db, after?.a, limit + 1, { capability, makerId: maker });
+      const countryCode = country === undefined ? undefined : requireCountryCode(country);
+      const rows = await listHotspots(deps.db, after?.a, limit + 1, { capability, makerId: maker, countryCode });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return { data: await viewsWithStatus(deps, page), cursor: rows.length > limit && last ? encodeCursor({ a: last.address }) : null };
@@ -323,7 +328,7 @@ const FLEET_CSV_HEADER = [
   'address', 'capability', 'gateway_eui', 'lat', 'lng', 'cell', 'region', 'gain_dbi_x10', 'elevation_m', 'location_asserted_at', 'onboarded_at',
   'online', 'last_beacon_at', 'last_witness_at', 'last_packet_at', 'interactive', 'transmit_scale', 'poc_eligible', 'lifetime_rewards', 'denylisted_since',
   // Last, so the columns an export had before names were added keep their places.
-  'flagged_last_epoch', 'name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing',
+  'flagged_last_epoch', 'name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing', 'country',
 ];
 
 /** One CSV row of a hotspot as the fleet list shows it (empty cells where it has no location or activity). */
@@ -333,7 +338,7 @@ export function fleetCsvRow(h: HotspotView): unknown[] {
   return [
     h.address, h.capability, h.gatewayEui, l?.lat, l?.lng, l?.cell, l?.region, l?.gainDbiX10, l?.elevationM, l?.assertedAt, h.onboardedAt,
     s?.online, s?.lastBeaconAt, s?.lastWitnessAt, s?.lastPacketAt, s?.interactive, s?.transmitScale, s?.pocEligible, s?.lifetimeRewards, s?.denylisted?.since,
-    s?.flaggedLastEpoch?.kinds.join(' '), h.name, s?.latestEpoch?.epoch, s?.latestEpoch?.totalAmount, s?.latestEpoch?.standing,
+    s?.flaggedLastEpoch?.kinds.join(' '), h.name, s?.latestEpoch?.epoch, s?.latestEpoch?.totalAmount, s?.latestEpoch?.standing, l?.country?.code,
   ];
 }
 

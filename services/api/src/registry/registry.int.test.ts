@@ -215,7 +215,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   });
 
   it('exports the whole fleet as CSV, one row per hotspot as the fleet list shows it', async () => {
-    const json = (await call('GET', `/v1/owners/${owner.address}/hotspots`)).body.data as { address: string; location: { lat: number } | null; status: { online: boolean; lifetimeRewards: string } }[];
+    const json = (await call('GET', `/v1/owners/${owner.address}/hotspots`)).body.data as { address: string; location: { lat: number; country: { code: string } | null } | null; status: { online: boolean; lifetimeRewards: string } }[];
     const res = await fetch(`${node.httpBaseUrl}/v1/owners/${owner.address}/hotspots?format=csv&limit=1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
@@ -223,13 +223,14 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const columns = header!.split(',');
     expect(columns.slice(0, 3)).toEqual(['address', 'capability', 'gateway_eui']);
     // Columns added later come last, so an older export's columns keep their places.
-    expect(columns.slice(-4)).toEqual(['name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing']);
+    expect(columns.slice(-5)).toEqual(['name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing', 'country']);
     // limit does not cut an export: every hotspot, in the list's order.
     const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
     expect(rows.map((r) => r.address)).toEqual(json.map((h) => h.address));
     for (const [i, h] of json.entries()) {
-      expect(rows[i]).toMatchObject({ name: hotspotName(h.address), online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '' });
+      expect(rows[i]).toMatchObject({ name: hotspotName(h.address), online: String(h.status.online), lifetime_rewards: h.status.lifetimeRewards, lat: h.location ? String(h.location.lat) : '', country: h.location?.country?.code ?? '' });
     }
+    expect(rows.filter((r) => r.country !== '').length).toBeGreaterThan(0);
     // The data-only hotspot: no transmit scale, not eligible for PoC; the full ones the default.
     const byAddress = new Map(rows.map((r) => [r.address, r]));
     expect(byAddress.get(hotspots[2]!.address)).toMatchObject({ capability: 'data_only', transmit_scale: '', poc_eligible: 'false' });

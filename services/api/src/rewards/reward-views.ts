@@ -1,4 +1,5 @@
 // Public shapes of the rewards API.
+import { RewardStandingSchema } from '@cov/shared/alerts/notice-schemas';
 import { Type, type Static } from 'typebox';
 import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import type { HotspotEpochRow, RewardEpochRow } from './rewards-read-repository';
@@ -27,10 +28,8 @@ export const PerHotspotRewards = Type.Union(
 );
 
 const STANDING_DESCRIPTION = "Where the hotspot's total falls among the epoch's paid hotspots, by their quantiles (p90, p75, median, p25).";
-/** shared/rewards/reward-distribution.ts's RewardStanding, as the API documents it. */
-export const StandingSchema = Type.Union([Type.Literal('top_10_percent'), Type.Literal('top_25_percent'), Type.Literal('top_half'), Type.Literal('bottom_half'), Type.Literal('bottom_25_percent')], {
-  description: STANDING_DESCRIPTION,
-});
+/** shared/rewards/reward-distribution.ts's RewardStanding, as the API and the owners' epoch rewards notices document it. */
+export const StandingSchema = RewardStandingSchema;
 
 export const EpochSummary = Type.Object(
   {

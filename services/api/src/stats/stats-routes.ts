@@ -7,12 +7,15 @@ import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
 import type { Clock } from '@cov/shared/clock';
 import type { Database } from '@cov/shared/db/client';
-import type { CoverageSnapshots } from '../coverage/coverage-snapshot';
+import type { CoverageSnapshots, Snapshot } from '../coverage/coverage-snapshot';
+import { UNKNOWN_COUNTRY } from '@cov/shared/location-region/country-codes';
 import { epochsStartingIn, isFixedTimeRange, parseTimeRange } from '../http/time-range';
 import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { dataTransfer, hotspotCounts, invalidReasons, latestRewardEpoch, pocCounts, pocsByEpoch, rewardEpochRows, rewardsPaidUntilMs, type EpochRewardSummary } from './stats-repository';
 
 const DAY_MS = 86_400_000;
+/** Countries with located hotspots; ZZ groups areas without a country code and is not one. */
+const countryCount = (snapshot: Snapshot): number => [...snapshot.countries().keys()].filter((code) => code !== UNKNOWN_COUNTRY).length;
 const ErrorRef = Type.Ref('ErrorResponse');
 const Counts = Type.Record(Type.String(), Type.Integer());
 
@@ -56,7 +59,12 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
             at: Type.String({ format: 'date-time' }),
             hotspots: Type.Object({ total: Type.Integer(), full: Type.Integer(), dataOnly: Type.Integer(), asserted: Type.Integer({ description: 'asserted locations in the registry now' }), interactive: Type.Integer() }),
             coverage: Type.Object(
-              { snapshotAt: Type.String({ format: 'date-time' }), asserted: Type.Integer(), interactive: Type.Integer() },
+              {
+                snapshotAt: Type.String({ format: 'date-time' }),
+                asserted: Type.Integer(),
+                interactive: Type.Integer(),
+                countries: Type.Integer({ description: 'Countries with located hotspots (GET /v1/countries lists them)' }),
+              },
               { description: 'The coverage snapshot hex lists, hex details and the map read (the same snapshotAt): its counts equal the sums of hotspotCount and interactiveCount over its hexes at any resolution' },
             ),
             last24h: Type.Object({
@@ -93,7 +101,7 @@ export async function registerStatsRoutes(app: HttpServer, deps: StatsDeps): Pro
         at: new Date(nowMs).toISOString(),
         hotspots: { total: counts.hotspots, full: counts.full, dataOnly: counts.dataOnly, asserted: counts.asserted, interactive },
         // The registry's asserted count is live; hex lists count the snapshot, up to COVERAGE_SNAPSHOT_TTL_MS older.
-        coverage: { snapshotAt: new Date(snapshot.builtAtMs).toISOString(), asserted: snapshot.hotspots.length, interactive },
+        coverage: { snapshotAt: new Date(snapshot.builtAtMs).toISOString(), asserted: snapshot.hotspots.length, interactive, countries: countryCount(snapshot) },
         last24h: { ...pocs, invalidReasons: reasons, packetCopies: data.copies, dcBurned: data.dcBurned },
         latestRewardEpoch: epoch ? withDates(epoch) : null,
       };

@@ -50,6 +50,12 @@ describe('owner-request', () => {
     expect(verify(ownerAlertsSetBytes({ owner: owner.address, url: 'https://example.com/hook', authHeader: 'Bearer x', nonce: 3, timestampMs: 9 }), sig(withAuth.body), owner.address)).toBe(true);
     const without = (await run(ownerRequest, ['alerts-set', '--key', keyFile, '--url', 'https://example.com/hook', '--nonce', '4', '--timestamp-ms', '9'])).json!;
     expect('authHeader' in without.body).toBe(false);
+    expect('epochRewards' in without.body).toBe(false);
+    const rewards = (await run(ownerRequest, ['alerts-set', '--key', keyFile, '--url', 'https://example.com/hook', '--epoch-rewards', '--nonce', '6', '--timestamp-ms', '9'])).json!;
+    expect(rewards.body).toMatchObject({ epochRewards: true });
+    expect(verify(ownerAlertsSetBytes({ owner: owner.address, url: 'https://example.com/hook', authHeader: null, epochRewards: true, nonce: 6, timestampMs: 9 }), sig(rewards.body), owner.address)).toBe(true);
+    // Signed with the choice: the same request without it is not what was signed.
+    expect(verify(ownerAlertsSetBytes({ owner: owner.address, url: 'https://example.com/hook', authHeader: null, nonce: 6, timestampMs: 9 }), sig(rewards.body), owner.address)).toBe(false);
     expect(verify(ownerAlertsSetBytes({ owner: owner.address, url: 'https://example.com/hook', authHeader: null, nonce: 4, timestampMs: 9 }), sig(without.body), owner.address)).toBe(true);
     const removal = (await run(ownerRequest, ['alerts-remove', '--key', keyFile, '--nonce', '5', '--timestamp-ms', '9'])).json!;
     expect(removal.method).toBe('DELETE');

@@ -5,7 +5,7 @@
  * (exit 0 on 2xx, 1 when refused or unreachable).
  *
  * Kinds: `assert-location` (--hotspot --lat --lng --gain-dbi-x10 --elevation-m), `transfer`
- * (--hotspot --new-owner), `alerts-set` (--url [--auth-header]), `alerts-remove`. `--timestamp-ms`
+ * (--hotspot --new-owner), `alerts-set` (--url [--auth-header] [--epoch-rewards]), `alerts-remove`. `--timestamp-ms`
  * defaults to now; `--nonce` defaults to the timestamp, which beats every earlier nonce a clock
  * gave without looking the last one up (the API only asks for a greater one).
  */
@@ -22,7 +22,7 @@ type Kind = (typeof KINDS)[number];
 const USAGE = `npm run cli -- owner-request <${KINDS.join('|')}> --key <key file> [--nonce N] [--timestamp-ms T] [--send BASE_URL]
     assert-location: --hotspot A --lat D --lng D --gain-dbi-x10 N --elevation-m N
     transfer:        --hotspot A --new-owner A
-    alerts-set:      --url U [--auth-header H]
+    alerts-set:      --url U [--auth-header H] [--epoch-rewards]
     alerts-remove:   (nothing more)`;
 
 export interface OwnerRequest {
@@ -62,7 +62,8 @@ export function buildOwnerRequest(kind: Kind, v: Values, key: Keypair, nowMs: nu
       return { method: 'POST', path: `/v1/hotspots/${encodeURIComponent(hotspot)}/transfer`, body: { ...body, signature: signed(hotspotTransferBytes(fields), key) } };
     }
     case 'alerts-set': {
-      const fields = { owner, url: requiredOption(v.url, 'url'), authHeader: v['auth-header'] ?? null, nonce, timestampMs };
+      // --epoch-rewards opts in; without it the field is neither signed nor sent (the bytes of before it existed).
+      const fields = { owner, url: requiredOption(v.url, 'url'), authHeader: v['auth-header'] ?? null, ...(v['epoch-rewards'] ? { epochRewards: true } : {}), nonce, timestampMs };
       const { owner: _o, authHeader, ...rest } = fields;
       // The API takes no authHeader for none; null is what was signed then.
       const body = { ...rest, ...(authHeader === null ? {} : { authHeader }), signature: signed(ownerAlertsSetBytes(fields), key) };
@@ -114,6 +115,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     'new-owner': { type: 'string' },
     url: { type: 'string' },
     'auth-header': { type: 'string' },
+    'epoch-rewards': { type: 'boolean' },
   } as const;
   const { values, positionals } = parseOptions(argv, options, true);
   const [kind, ...extra] = positionals;
@@ -123,7 +125,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`${key.message}\n`);
     return 2;
   }
-  const request = buildOwnerRequest(kind as Kind, values, key.keypair, Date.now());
+  const request = buildOwnerRequest(kind as Kind, { ...values, 'epoch-rewards': values['epoch-rewards'] ? 'true' : undefined }, key.keypair, Date.now());
   if (values.send === undefined) {
     io.stdout(`${JSON.stringify(request, null, 2)}\n`);
     return 0;

@@ -13,6 +13,7 @@
  */
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
+import { secretsInForce, type SigningSecrets } from '@cov/shared/routing/webhook-signature';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { encodeGwmpPacket, parseGwmpPacket } from '@cov/shared/gwmp/packet';
@@ -66,10 +67,12 @@ export class EndpointTester {
     private readonly nowMs: () => number,
   ) {}
 
-  async test(routeId: string, endpoint: RouteEndpoint): Promise<EndpointTestResult> {
+  /** `signing`: the org's secrets, which sign an HTTP test as they sign its packets. */
+  async test(routeId: string, endpoint: RouteEndpoint, signing?: SigningSecrets): Promise<EndpointTestResult> {
+    const signingSecrets = secretsInForce(signing, this.nowMs());
     const targets =
       endpoint.protocol === 'http'
-        ? [await this.timed(urlForDisplay(endpoint.url), () => this.testHttp(routeId, endpoint))]
+        ? [await this.timed(urlForDisplay(endpoint.url), () => this.testHttp(routeId, endpoint, signingSecrets))]
         : await Promise.all(
             [...new Set([endpoint.port, ...Object.values(endpoint.regionPorts ?? {})])]
               .filter((port): port is number => port !== undefined)
@@ -84,9 +87,10 @@ export class EndpointTester {
     return { target, ...result, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   }
 
-  private async testHttp(routeId: string, endpoint: Extract<RouteEndpoint, { protocol: 'http' }>): Promise<Omit<TargetTestResult, 'target' | 'latencyMs'>> {
-    const message: RouteTestMessage = { id: `test-${randomBytes(8).toString('hex')}`, type: 'test', routeId, sentAt: new Date(this.nowMs()).toISOString(), note: TEST_NOTE };
-    const r = await this.http.post(endpoint.url, message, endpoint.authHeader);
+  private async testHttp(routeId: string, endpoint: Extract<RouteEndpoint, { protocol: 'http' }>, signingSecrets: readonly string[]): Promise<Omit<TargetTestResult, 'target' | 'latencyMs'>> {
+    const nowMs = this.nowMs();
+    const message: RouteTestMessage = { id: `test-${randomBytes(8).toString('hex')}`, type: 'test', routeId, sentAt: new Date(nowMs).toISOString(), note: TEST_NOTE };
+    const r = await this.http.post(endpoint.url, message, endpoint.authHeader, { secrets: signingSecrets, nowMs });
     return r.ok ? { delivered: true, outcome: 'delivered', status: r.status } : { delivered: false, outcome: r.error, status: r.status ?? null };
   }
 

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { WEBHOOK_SIGNATURE_HEADER, webhookSignature, type Signing } from '@cov/shared/routing/webhook-signature';
 
 export type HttpForwardResult = { ok: true; status: number; body: unknown } | { ok: false; error: string; status?: number };
 
@@ -21,7 +22,11 @@ export class HttpForwarder {
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSocketsPerEndpoint });
   }
 
-  post(url: string, message: unknown, authHeader?: string): Promise<HttpForwardResult> {
+  /**
+   * `signing`: the org's secrets in force and the time to sign at (routing/webhook-signature.ts);
+   * the signature covers the exact bytes sent.
+   */
+  post(url: string, message: unknown, authHeader?: string, signing?: Signing): Promise<HttpForwardResult> {
     let target: URL;
     try {
       target = new URL(url);
@@ -29,6 +34,7 @@ export class HttpForwarder {
       return Promise.resolve({ ok: false, error: 'bad_url' });
     }
     const body = Buffer.from(JSON.stringify(message));
+    const signature = signing ? webhookSignature(body, signing.secrets, signing.nowMs) : undefined;
     const isHttps = target.protocol === 'https:';
     return new Promise((resolve) => {
       let settled = false;
@@ -55,6 +61,7 @@ export class HttpForwarder {
             'content-length': body.length,
             'user-agent': this.options.userAgent ?? 'coverage-router',
             ...(authHeader ? { authorization: authHeader } : {}),
+            ...(signature ? { [WEBHOOK_SIGNATURE_HEADER]: signature } : {}),
           },
           timeout: this.options.timeoutMs,
         },

@@ -6,6 +6,7 @@
  * server, not for monitoring it (the route's `delivery` and stats do that).
  */
 import { Type } from 'typebox';
+import { orgSigningSecrets } from '@cov/shared/routing/org-signing-secrets';
 import { and, eq } from 'drizzle-orm';
 import { deletedRoutes, routes, type RouteEndpoint } from '@cov/shared/db/schema/routing';
 import { AppError } from '@cov/shared/errors';
@@ -80,7 +81,8 @@ export async function registerRouteTestRoutes(app: HttpServer, deps: { db: Db; t
       if (running >= MAX_TESTS_IN_FLIGHT_PER_ORG) throw new AppError('request.rate_limited', `at most ${MAX_TESTS_IN_FLIGHT_PER_ORG} route tests of one organisation at a time`);
       inFlight.set(holder.orgId, running + 1);
       try {
-        const result = await deps.tester.test(routeId, endpoint);
+        // Read now, not from the route table: a secret made a moment ago signs the test already.
+        const result = await deps.tester.test(routeId, endpoint, await orgSigningSecrets(deps.db, holder.orgId));
         return { routeId, protocol: endpoint.protocol, ...result };
       } finally {
         const left = (inFlight.get(holder.orgId) ?? 1) - 1;

@@ -10,6 +10,10 @@ import type { WebhookMessage } from '../forwarding/webhook-message';
 export interface ReceivedUplink {
   path: string;
   authorization: string | undefined;
+  /** The x-cov-signature header, when the org signs its webhooks. */
+  signature: string | undefined;
+  /** The body as sent: what the signature covers. */
+  body: Buffer;
   message: WebhookMessage;
   atMs: number;
 }
@@ -25,7 +29,16 @@ export class TestLns {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const received: ReceivedUplink = { path: req.url ?? '', authorization: req.headers.authorization, message: JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebhookMessage, atMs: performance.now() };
+        const raw = Buffer.concat(chunks);
+        const signature = req.headers['x-cov-signature'];
+        const received: ReceivedUplink = {
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          signature: typeof signature === 'string' ? signature : undefined,
+          body: raw,
+          message: JSON.parse(raw.toString('utf8')) as WebhookMessage,
+          atMs: performance.now(),
+        };
         this.uplinks.push(received);
         const { status, body } = this.answer(received);
         res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });

@@ -124,8 +124,22 @@ export function binaryKeyFromAddress(address: string): Result<Uint8Array> {
   return checked.ok ? ok(binaryKey) : checked;
 }
 
+/**
+ * Addresses found valid, remembered: every hotspot and owner route checks its address, and the
+ * check decompresses a curve point (about 0.2 ms, most of a cached read's CPU). Validity is a fact
+ * of the text alone, so a remembered answer never goes stale; only valid ones are kept, so made-up
+ * addresses cannot crowd out real ones.
+ */
+const VALID_ADDRESSES_KEPT = 50_000;
+const validAddresses = new Set<string>();
+
 export function isValidAddress(address: string): boolean {
-  return binaryKeyFromAddress(address).ok;
+  if (validAddresses.has(address)) return true;
+  if (!binaryKeyFromAddress(address).ok) return false;
+  // Bounded by forgetting everything at once: cheaper than ordering, and refilled by the next reads.
+  if (validAddresses.size >= VALID_ADDRESSES_KEPT) validAddresses.clear();
+  validAddresses.add(address);
+  return true;
 }
 
 /** ed25519 signature (64 bytes) over `message`. */

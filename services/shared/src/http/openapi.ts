@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { errorCatalog } from '../errors';
+import { noticeWebhookDocument } from '../alerts/notice-schemas';
 import { routeWebhookDocument } from '../routing/webhook-message-schema';
 import type { HttpServer } from './create-http-server';
 
@@ -33,9 +34,9 @@ export async function registerOpenApi(app: HttpServer): Promise<void> {
           'Times are UTC; `min_time`/`max_time` take ISO 8601 or relative forms (`-7 day`, `now`). Token amounts are decimal strings of base units (they exceed 2^53).\n\n' +
           errorCodeTable(),
       },
-      // What device makers' endpoints are sent (OpenAPI 3.1 webhooks). A TypeBox schema is JSON
-      // Schema, which openapi-types does not know its classes as.
-      webhooks: routeWebhookDocument as unknown as Record<string, never>,
+      // What device makers' endpoints and alert subscribers are sent (OpenAPI 3.1 webhooks). A
+      // TypeBox schema is JSON Schema, which openapi-types does not know its classes as.
+      webhooks: { ...routeWebhookDocument, ...noticeWebhookDocument } as unknown as Record<string, never>,
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'Maker, organisation or admin API key.' },

@@ -12,6 +12,7 @@ import { booleanPointInPolygon, bbox as turfBbox, pointToPolygonDistance } from 
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import type { Topology } from 'topojson-specification';
+import { countryCodeOf } from './country-codes';
 import { regionForCountry } from './country-regions';
 import type { RegionId } from '../regions/types';
 
@@ -71,7 +72,10 @@ export function countryAt(lat: number, lng: number): CountryHit | undefined {
 
 export interface RegionAnswer {
   region: RegionId;
+  /** The outline's name, as the dataset spells it. */
   country: string;
+  /** ISO 3166-1 alpha-2 (XK for Kosovo, ZZ for an outline without a code): see country-codes.ts. */
+  countryCode: string;
 }
 
 export class RegionLookup {
@@ -94,6 +98,6 @@ export class RegionLookup {
 
   private exact(lat: number, lng: number): RegionAnswer | undefined {
     const hit = countryAt(lat, lng);
-    return hit ? { region: regionForCountry(hit.isoNumeric), country: hit.name } : undefined;
+    return hit ? { region: regionForCountry(hit.isoNumeric), country: hit.name, countryCode: countryCodeOf(hit.isoNumeric, hit.name) } : undefined;
   }
 }

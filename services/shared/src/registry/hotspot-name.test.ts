@@ -10,7 +10,8 @@ describe('hotspot names', () => {
     expect(hotspotName('11cxkqa2PjpJ9YgY9qK3Njn4uSFu6dyK9xV8XE4ahFSqN1YN2db')).toBe('tall-plum-griffin');
   });
 
-  it('is the name angry-purple-tiger itself gives, for thousands of addresses', () => {
+  // Key generation dominates: about 1 s alone, several when both cores are busy with other suites.
+  it('is the name angry-purple-tiger itself gives, for thousands of addresses', { timeout: 30_000 }, () => {
     for (let i = 0; i < 5000; i++) {
       const { address } = keypairFromLabel(`name/library/${i}`);
       expect(hotspotName(address)).toBe(animalHash(address, { style: 'lowercase', separator: '-' }));

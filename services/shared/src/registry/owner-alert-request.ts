@@ -14,6 +14,11 @@ export interface OwnerAlertsSetFields {
   url: string;
   /** Sent as the Authorization header of each notice; null for none. */
   authHeader: string | null;
+  /**
+   * Also be told what each paid epoch paid the owner's hotspots. Signed only when given, so a
+   * request from before the field existed keeps its bytes (and its signature).
+   */
+  epochRewards?: boolean | undefined;
   nonce: number;
   timestampMs: number;
 }
@@ -31,7 +36,15 @@ function bytesOf(value: Record<string, unknown>): Uint8Array {
 }
 
 export function ownerAlertsSetBytes(f: OwnerAlertsSetFields): Uint8Array {
-  return bytesOf({ type: OWNER_ALERTS_SET_TYPE, owner: f.owner, url: f.url, authHeader: f.authHeader, nonce: f.nonce, timestampMs: f.timestampMs });
+  return bytesOf({
+    type: OWNER_ALERTS_SET_TYPE,
+    owner: f.owner,
+    url: f.url,
+    authHeader: f.authHeader,
+    ...(f.epochRewards === undefined ? {} : { epochRewards: f.epochRewards }),
+    nonce: f.nonce,
+    timestampMs: f.timestampMs,
+  });
 }
 
 export function ownerAlertsRemoveBytes(f: OwnerAlertsRemoveFields): Uint8Array {

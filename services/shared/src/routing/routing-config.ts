@@ -1,12 +1,13 @@
 /**
  * The routing configuration as the router holds it in memory: every route with its endpoint,
- * DevAddr ranges, JoinEUI/DevEUI pairs and session-key filters. The API changes it; the router
+ * DevAddr ranges, JoinEUI/DevEUI pairs and session-key filters, and the orgs' webhook signing secrets. The API changes it; the router
  * reloads it whole when the version row moves (every change bumps it in the same transaction), so
  * a router never sees half of a change and never polls more than one tiny row.
  */
-import { sql } from 'drizzle-orm';
+import { isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { routeDevaddrRanges, routeEuiPairs, routes, routeSkfs, routingConfigVersion, type RouteEndpoint } from '../db/schema/routing';
+import { orgs, routeDevaddrRanges, routeEuiPairs, routes, routeSkfs, routingConfigVersion, type RouteEndpoint } from '../db/schema/routing';
+import type { SigningSecrets } from './webhook-signature';
 
 export type { RouteEndpoint };
 
@@ -42,12 +43,19 @@ export interface SkfConfig {
   maxCopies: number;
 }
 
+/** An org's webhook signing secrets (webhook-signature.ts), for the messages its HTTP endpoints are posted. */
+export interface OrgSigningSecrets extends SigningSecrets {
+  orgId: string;
+}
+
 export interface RoutingConfig {
   version: number;
   routes: RouteConfig[];
   devAddrRanges: DevAddrRangeConfig[];
   euiPairs: EuiPairConfig[];
   skfs: SkfConfig[];
+  /** Orgs that sign their messages; absent or empty: none does. */
+  signingSecrets?: OrgSigningSecrets[];
 }
 
 export const WILDCARD_DEV_EUI = '0000000000000000';
@@ -59,7 +67,7 @@ export async function readRoutingConfigVersion(db: Tx): Promise<number> {
   return row?.version ?? 0;
 }
 
-/** Call inside every transaction that changes routes, ranges, pairs or filters. */
+/** Call inside every transaction that changes routes, ranges, pairs, filters or an org's signing secret. */
 export async function bumpRoutingConfigVersion(db: Tx): Promise<void> {
   await db
     .insert(routingConfigVersion)
@@ -78,7 +86,12 @@ export async function loadRoutingConfig(db: Db): Promise<RoutingConfig> {
       const devAddrRanges = await tx.select().from(routeDevaddrRanges);
       const euiPairs = await tx.select().from(routeEuiPairs);
       const skfs = await tx.select().from(routeSkfs);
-      return { version, routes: routeRows, devAddrRanges, euiPairs, skfs };
+      const signed = await tx
+        .select({ orgId: orgs.id, current: orgs.webhookSecret, previous: orgs.webhookSecretPrevious, previousUntilMs: orgs.webhookSecretPreviousUntilMs })
+        .from(orgs)
+        .where(isNotNull(orgs.webhookSecret));
+      const signingSecrets = signed.map((o) => ({ ...o, current: o.current! }));
+      return { version, routes: routeRows, devAddrRanges, euiPairs, skfs, signingSecrets };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

@@ -78,7 +78,7 @@ export const routeWebhookDocument = {
     post: {
       summary: 'What a route’s HTTP endpoint receives: one message per packet (uplink or join request)',
       description:
-        'Posted to the route’s `endpoint.url`, with its `authHeader` as the Authorization header when set. Any 2xx answer counts as delivered; other statuses, timeouts and connection errors count as `endpoint_error` (the packet was paid), and several in a row back the route off for a while (`endpoint_backoff`). ' +
+        'Posted to the route’s `endpoint.url`, with its `authHeader` as the Authorization header when set, and, once the organisation has a webhook secret (`POST /v1/orgs/{orgId}/webhook-secret`), an `x-cov-signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>` header over the exact body. Any 2xx answer counts as delivered; other statuses, timeouts and connection errors count as `endpoint_error` (the packet was paid), and several in a row back the route off for a while (`endpoint_backoff`). ' +
         'The answer may carry a downlink for the packet: `{ "downlink": { "payload": "<base64 PHYPayload>", "rx1"?, "rx2"?, "powerDbm"? } }`, as `POST /v1/router/downlinks` takes it.',
       tags: ['device makers'],
       requestBody: { required: true, content: { 'application/json': { schema: WebhookMessageSchema } } },
@@ -89,7 +89,7 @@ export const routeWebhookDocument = {
     post: {
       summary: 'What a route’s HTTP endpoint receives when its organisation tests the route (`POST /v1/router/route-tests`)',
       description:
-        'Posted like a packet’s message, with the route’s `authHeader`, but with `type: "test"` and no frame: nothing was heard or paid, so a receiver should answer 2xx and do nothing else. A GWMP route is tested with a PUSH_DATA carrying only a `stat` object (no rxpk), from gateway EUI 0000000000000000, which the LNS acknowledges.',
+        'Posted like a packet’s message, with the route’s `authHeader` and the organisation’s signature, but with `type: "test"` and no frame: nothing was heard or paid, so a receiver should answer 2xx and do nothing else. A GWMP route is tested with a PUSH_DATA carrying only a `stat` object (no rxpk), from gateway EUI 0000000000000000, which the LNS acknowledges.',
       tags: ['device makers'],
       requestBody: { required: true, content: { 'application/json': { schema: RouteTestMessageSchema } } },
       responses: { '200': { description: 'Taken (any 2xx).' } },

@@ -171,6 +171,34 @@
     detailsEl.hidden = false;
   }
 
+  // Countries with hotspots, most first (GET /v1/countries): choosing one fits the map to its
+  // hotspots and shows its figures; ?country=<code> in the page's address does the same on opening.
+  var countrySelect = document.getElementById('country');
+  var countries = {};
+  function fitBox(bbox) {
+    // A box across the antimeridian (west > east) is fitted running east past 180.
+    map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2] + (bbox[0] > bbox[2] ? 360 : 0)]], { padding: [20, 20], maxZoom: 12 });
+  }
+  function showCountry(code) {
+    var c = countries[code];
+    if (!c) return false;
+    var rows = [['country', c.name + ' (' + c.code + ')'], ['hotspots', c.hotspotCount], ['interactive', c.interactiveCount], ['data-only', c.dataOnlyCount], ['res-8 hexes', c.hexCount],
+      ['mean transmit scale', c.meanTransmitScale === null ? '-' : c.meanTransmitScale], ['paid in the latest epoch', c.totalRewards === null ? 'no epoch paid yet' : c.rewardedCount + ' hotspots'],
+      ['region', c.regions.join(', ')]];
+    detailsEl.innerHTML = '<h2>Country</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1]) + '</td></tr>'; }).join('') + '</table>';
+    detailsEl.hidden = false;
+    document.body.setAttribute('data-country', code);
+    fitBox(c.bbox);
+    return true;
+  }
+  var countriesLoaded = fetch('/v1/countries').then(function (r) { return r.json(); }).then(function (d) {
+    countrySelect.innerHTML = '<option value="">' + (d.data.length ? 'choose one of ' + d.data.length : 'none has hotspots yet') + '</option>' + d.data.map(function (c) {
+      countries[c.code] = c;
+      return '<option value="' + escapeText(c.code) + '">' + escapeText(c.name) + ' (' + c.hotspotCount + ')</option>';
+    }).join('');
+  }).catch(function () { countrySelect.innerHTML = '<option value="">could not load countries</option>'; });
+  countrySelect.addEventListener('change', function () { if (countrySelect.value) showCountry(countrySelect.value); });
+
   document.getElementById('find').addEventListener('submit', function (e) {
     e.preventDefault();
     if (findInput.value.trim()) findHotspot(findInput.value.trim());
@@ -185,13 +213,21 @@
     return fetch('/v1/coverage/extent').then(function (r) { return r.json(); });
   }).then(function (extent) {
     map.on('moveend', refresh);
+    // Only now: a country chosen before the map follows its moves would be fitted, never drawn,
+    // and then left for the view the page opens on.
+    countrySelect.disabled = false;
     var params = new URLSearchParams(location.search);
     if (params.get('hotspot')) {
       findInput.value = params.get('hotspot');
       findHotspot(params.get('hotspot')).then(function (found) { if (!found) refresh(); });
+    } else if (params.get('country')) {
+      var code = params.get('country').toUpperCase();
+      countriesLoaded.then(function () {
+        if (showCountry(code)) countrySelect.value = code;
+        else refresh();
+      });
     } else if (params.get('lat') && params.get('lng')) map.setView([Number(params.get('lat')), Number(params.get('lng'))], Number(params.get('zoom') || 10));
-    // An extent across the antimeridian (minLng > maxLng) is fitted running east past 180.
-    else if (extent && extent.bbox) map.fitBounds([[extent.bbox[1], extent.bbox[0]], [extent.bbox[3], extent.bbox[2] + (extent.bbox[0] > extent.bbox[2] ? 360 : 0)]], { padding: [20, 20], maxZoom: 12 });
+    else if (extent && extent.bbox) fitBox(extent.bbox);
     else refresh();
   });
 })();

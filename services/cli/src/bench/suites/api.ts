@@ -1,5 +1,6 @@
 /**
- * API read performance: the owners' rewards endpoint and the analysts' coverage endpoint, measured
+ * API read performance: the owners' rewards and activity endpoints and the analysts' coverage hexes,
+ * vector tiles and countries, measured
  * with autocannon against a database holding a year of epochs of reward rows, beside a bare
  * Fastify route measured in the same run. Aims: rewards p99 < 20 ms; throughput >= 0.3 x bare.
  * Coverage is asked with `accept-encoding: gzip, br`, as browsers and map clients ask, and once
@@ -90,8 +91,9 @@ export const suite: BenchSuite = {
         const c = cells.slice(i, i + 10_000);
         // Named as onboarding names them, so the API under test has no naming to do in the background.
         const n = a.map(hotspotName);
-        await sql`insert into hotspots (address, name, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, onboarded_at)
-          select a, n, decode(md5(a), 'hex'), 'bench-owner', '00000000-0000-0000-0000-0000000000be', 'full', upper(substr(md5(a || 'eui'), 1, 16)), c, c, 30, 10, 'EU868', now()
+        // With their country, as an assertion sets it, so the API has no countries to fill in either.
+        await sql`insert into hotspots (address, name, public_key, owner_address, maker_id, capability, gateway_eui, location_cell, location_cell_res8, gain_dbi_x10, elevation_m, region, country_code, onboarded_at)
+          select a, n, decode(md5(a), 'hex'), 'bench-owner', '00000000-0000-0000-0000-0000000000be', 'full', upper(substr(md5(a || 'eui'), 1, 16)), c, c, 30, 10, 'EU868', 'FR', now()
           from unnest(${a}::text[], ${c}::text[], ${n}::text[]) as t(a, c, n)`;
       }
       const [set] = await sql<{ id: number }[]>`insert into reward_parameter_sets (effective_from_epoch, params, params_hash, created_at_ms) values (0, '{}', 'bench', 0) returning id`;
@@ -146,6 +148,26 @@ export const suite: BenchSuite = {
         ctx.log(`coverage (accept-encoding gzip, br): ${Math.round(coverage.rps)} req/s, p99 ${coverage.p99} ms, max ${coverage.maxMs} ms, ${kb(coverage.bytesPerAnswer)} per answer, non-2xx ${coverage.non2xx}${cpuText(coverage)}`);
         const coveragePlain = await cannon(api.pid, apiUrl, coveragePaths, headers, 10);
         ctx.log(`coverage (no accept-encoding): ${Math.round(coveragePlain.rps)} req/s, p99 ${coveragePlain.p99} ms, max ${coveragePlain.maxMs} ms, ${kb(coveragePlain.bytesPerAnswer)} per answer, non-2xx ${coveragePlain.non2xx}${cpuText(coveragePlain)}`);
+        // Vector tiles over the same metro area: zoom 10 (res-8 hexes) and 12 (res-9 hexes and
+        // points), as a map client asks for them. Each tile's first request builds it; that is
+        // timed apart, then the run measures tiles kept per snapshot.
+        const tilePaths: { path: string }[] = [];
+        const tileX = (lng: number, z: number) => Math.floor(((lng + 180) / 360) * 2 ** z);
+        const tileY = (lat: number, z: number) => Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
+        for (const z of [10, 12]) {
+          for (let x = tileX(2.0, z); x <= tileX(2.8, z); x++) for (let y = tileY(49.15, z); y <= tileY(48.6, z); y++) tilePaths.push({ path: `/v1/coverage/tiles/${z}/${x}/${y}.mvt` });
+        }
+        const tilesStarted = performance.now();
+        for (const { path } of tilePaths) await fetch(`${apiUrl}${path}`, { headers }).then((r) => r.arrayBuffer());
+        const tileBuildMs = (performance.now() - tilesStarted) / tilePaths.length;
+        ctx.log(`${tilePaths.length} vector tiles built in ${Math.round(performance.now() - tilesStarted)} ms (${tileBuildMs.toFixed(1)} ms each, request included)`);
+        const tiles = await cannon(api.pid, apiUrl, tilePaths, { ...headers, 'accept-encoding': 'gzip, br' }, 10);
+        ctx.log(`vector tiles (accept-encoding gzip, br): ${Math.round(tiles.rps)} req/s, p99 ${tiles.p99} ms, ${kb(tiles.bytesPerAnswer)} per answer, non-2xx ${tiles.non2xx}${cpuText(tiles)}`);
+        const countries = await cannon(api.pid, apiUrl, [{ path: '/v1/countries' }], { ...headers, 'accept-encoding': 'gzip, br' }, 5);
+        ctx.log(`countries: ${Math.round(countries.rps)} req/s, p99 ${countries.p99} ms, non-2xx ${countries.non2xx}${cpuText(countries)}`);
+        // A hotspot's activity over 30 days: seven indexed reads per request (here its 30 paid epochs and no PoC).
+        const activity = await cannon(api.pid, apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/activity?min_time=-30%20day` })), headers, 10);
+        ctx.log(`activity: ${Math.round(activity.rps)} req/s, p99 ${activity.p99} ms, non-2xx ${activity.non2xx}${cpuText(activity)}`);
         const note = `${hotspots} hotspots x ${EPOCHS} epochs = ${n} reward rows`;
         results.push(
           { name: 'bare Fastify route p99', value: baseline.p99, unit: 'ms' },
@@ -157,6 +179,12 @@ export const suite: BenchSuite = {
           { name: 'coverage hexes (accept-encoding gzip, br) p99', value: coverage.p99, unit: 'ms', notes: `non-2xx ${coverage.non2xx}` },
           { name: 'coverage hexes (no accept-encoding: uncompressed) throughput', value: coveragePlain.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `${kb(coveragePlain.bytesPerAnswer)} per answer` },
           { name: 'coverage hexes (uncompressed) p99', value: coveragePlain.p99, unit: 'ms', notes: `non-2xx ${coveragePlain.non2xx}` },
+          { name: 'vector tiles (zoom 10 and 12, metro area, gzip, br) throughput', value: tiles.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `${tilePaths.length} tiles, ${kb(tiles.bytesPerAnswer)} per answer` },
+          { name: 'vector tiles p99', value: tiles.p99, unit: 'ms', notes: `non-2xx ${tiles.non2xx}` },
+          { name: 'vector tile first build (request included)', value: tileBuildMs, unit: 'ms' },
+          { name: 'countries throughput', value: countries.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `non-2xx ${countries.non2xx}` },
+          { name: 'activity (30 days) throughput', value: activity.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `non-2xx ${activity.non2xx}` },
+          { name: 'activity (30 days) p99', value: activity.p99, unit: 'ms' },
         );
         // Server CPU per request beside the bare route's: the comparison that holds on a busy host.
         const bareCpuUs = baseline.serverCpuUsPerRequest;
@@ -165,6 +193,9 @@ export const suite: BenchSuite = {
           ['rewards (365 days by week, open range)', yearly.serverCpuUsPerRequest],
           ['coverage hexes (accept-encoding gzip, br)', coverage.serverCpuUsPerRequest],
           ['coverage hexes (uncompressed)', coveragePlain.serverCpuUsPerRequest],
+          ['vector tiles (gzip, br)', tiles.serverCpuUsPerRequest],
+          ['countries', countries.serverCpuUsPerRequest],
+          ['activity (30 days)', activity.serverCpuUsPerRequest],
         ];
         for (const [what, us] of cpuRows) {
           if (us === undefined || bareCpuUs === undefined) continue;

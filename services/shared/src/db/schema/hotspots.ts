@@ -39,6 +39,11 @@ export const hotspots = pgTable(
     gainDbiX10: smallint('gain_dbi_x10'),
     elevationM: integer('elevation_m'),
     region: text('region'),
+    /**
+     * ISO 3166-1 alpha-2 code of the country the asserted location is in (XK, ZZ: country-codes.ts);
+     * null until asserted, and for rows located before countries were kept until the API fills them in.
+     */
+    countryCode: text('country_code'),
     /** Nonce of the last accepted location assertion; each new one must be greater. */
     assertNonce: bigint('assert_nonce', { mode: 'bigint' }).notNull().default(sql`0`),
     locationAssertedAt: timestamp('location_asserted_at', { withTimezone: true, mode: 'date' }),
@@ -51,6 +56,10 @@ export const hotspots = pgTable(
     // A maker's hotspots in address order: the registry list filtered by maker, and its counts.
     index('hotspots_maker_idx').on(t.makerId, t.address),
     index('hotspots_location_res8_idx').on(t.locationCellRes8),
+    // One country's hotspots in address order: the registry list filtered by country.
+    index('hotspots_country_idx').on(t.countryCode, t.address),
+    // The located rows still without a country: empty once the API has filled them in.
+    index('hotspots_uncountried_idx').on(t.address).where(sql`${t.countryCode} is null and ${t.locationCell} is not null`),
     // text_pattern_ops: a search by the start of a name is a LIKE 'prefix%' range scan whatever the collation.
     index('hotspots_name_idx').on(t.name.op('text_pattern_ops'), t.address),
     // The rows still to be named: empty once the API has named them, so it costs nothing to keep.
@@ -91,5 +100,9 @@ export const hotspotTransfers = pgTable(
     signature: bytea('signature').notNull(),
     transferredAt: timestamp('transferred_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
-  (t) => [uniqueIndex('hotspot_transfers_pk').on(t.hotspotAddress, t.nonce)],
+  (t) => [
+    uniqueIndex('hotspot_transfers_pk').on(t.hotspotAddress, t.nonce),
+    // A hotspot's transfers in a time range (its activity feed), as location_assertions_time_idx.
+    index('hotspot_transfers_time_idx').on(t.hotspotAddress, t.transferredAt),
+  ],
 );

@@ -2,7 +2,7 @@
  * Hotspot owners' status alerts: an owner subscribes a URL (with a request signed by the owner's
  * key) and is told when one of its hotspots goes offline or comes back.
  */
-import { bigint, boolean, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
 
 export const ownerAlerts = pgTable('owner_alerts', {
   ownerAddress: text('owner_address').primaryKey(),
@@ -14,6 +14,19 @@ export const ownerAlerts = pgTable('owner_alerts', {
   /** Nonce of the last accepted signed change; each new one must be greater (replays are refused). */
   nonce: bigint('nonce', { mode: 'number' }).notNull(),
   updatedAtMs: bigint('updated_at_ms', { mode: 'number' }).notNull(),
+  /** Also post what each paid epoch paid the owner's hotspots (opted into when subscribing). */
+  /**
+   * Signs every notice posted to `url` (routing/webhook-signature.ts), made when the subscription
+   * starts and shown once, in that answer; forgotten when the owner unsubscribes. Null for a
+   * subscription from before notices were signed, until it is set again.
+   */
+  signingSecret: text('signing_secret'),
+  epochRewards: boolean('epoch_rewards').notNull().default(false),
+  /**
+   * The latest epoch whose rewards were told (or that was already paid when the owner opted in: no
+   * backlog is sent); null when none was paid then. Epochs after it are told one per check, oldest first.
+   */
+  rewardsEpochTold: integer('rewards_epoch_told'),
   /**
    * A checker holds the owner until then (several API replicas: one posts each notice); once
    * released, when its last check ended, so checks take owners round-robin.

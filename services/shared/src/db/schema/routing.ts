@@ -21,6 +21,15 @@ export const orgs = pgTable('orgs', {
   /** Current balance; always equals the sum of the org's ledger rows (both change in one transaction). */
   dcBalance: bigint('dc_balance', { mode: 'number' }).notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /**
+   * Signs what the org's endpoints are posted (routing/webhook-signature.ts); null: unsigned. Kept
+   * as it is, as authHeader values are: signing needs the secret itself.
+   */
+  webhookSecret: text('webhook_secret'),
+  webhookSecretCreatedAtMs: bigint('webhook_secret_created_at_ms', { mode: 'number' }),
+  /** The secret before the last rotation, which still signs until `webhookSecretPreviousUntilMs`. */
+  webhookSecretPrevious: text('webhook_secret_previous'),
+  webhookSecretPreviousUntilMs: bigint('webhook_secret_previous_until_ms', { mode: 'number' }),
 });
 
 /**

@@ -123,5 +123,10 @@ export const fraudFlags = pgTable(
     score: real('score').notNull(),
     evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [primaryKey({ name: 'fraud_flags_pk', columns: [t.epoch, t.hotspotAddress, t.kind] })],
+  (t) => [
+    primaryKey({ name: 'fraud_flags_pk', columns: [t.epoch, t.hotspotAddress, t.kind] }),
+    // One hotspot's flags over a range of epochs (its flags and activity feed): the primary key
+    // leads with the epoch, so without this a read walked every hotspot's flags in the range.
+    index('fraud_flags_hotspot_idx').on(t.hotspotAddress, t.epoch),
+  ],
 );

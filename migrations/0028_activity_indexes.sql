@@ -1,0 +1,2 @@
+CREATE INDEX "hotspot_transfers_time_idx" ON "hotspot_transfers" USING btree ("hotspot_address","transferred_at");--> statement-breakpoint
+CREATE INDEX "fraud_flags_hotspot_idx" ON "fraud_flags" USING btree ("hotspot_address","epoch");

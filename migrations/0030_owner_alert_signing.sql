@@ -1,0 +1,1 @@
+ALTER TABLE "owner_alerts" ADD COLUMN "signing_secret" text;
