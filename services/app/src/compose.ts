@@ -40,6 +40,8 @@ export interface RunningNode {
   httpBaseUrl: string;
   describe(): string[];
   stop(): Promise<void>;
+  /** The task a stop in progress is waiting for, if any (for a shutdown that does not end). */
+  stoppingTask(): string | undefined;
 }
 
 export interface StartNodeOptions {
@@ -101,6 +103,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
         `queues         ${config.REDIS_URL ? 'BullMQ on Redis' : 'BullMQ on PostgreSQL'}`,
       ],
       stop: () => runner.stop(),
+      stoppingTask: () => runner.stoppingTask,
     };
   } catch (e) {
     await runner.stop();

@@ -11,9 +11,22 @@ import { join } from 'node:path';
 import type { Clock } from '@cov/shared/clock';
 import { loadConfig, type Config } from '@cov/shared/config/config';
 import { createLogger } from '@cov/shared/logger';
+import { withTimeout } from '@cov/shared/runtime/with-timeout';
 import { serviceNames, type ServiceName } from '@cov/shared/runtime/service';
 import { createTestDatabase, type TestDatabase } from '@cov/shared/testing/test-database';
 import { startNode, type RunningNode } from '../compose';
+
+/**
+ * Longest a test node may take to stop, below vitest's hook timeout: a stop that hangs then fails
+ * the teardown naming the task it waits for, instead of as a bare hook timeout.
+ */
+const STOP_DEADLINE_MS = 90_000;
+
+function stopWithin(node: RunningNode, deadlineMs: number): Promise<void> {
+  return withTimeout(node.stop(), deadlineMs, () => {
+    throw new Error(`the test node did not stop within ${deadlineMs} ms; still stopping: ${node.stoppingTask() ?? '(no task)'}`);
+  });
+}
 
 export type TestMode = 'postgres+redis' | 'postgres' | 'embedded';
 export const allTestModes: TestMode[] = ['postgres+redis', 'postgres', 'embedded'];
@@ -97,7 +110,7 @@ export async function startTestNode(mode: TestMode, options: TestNodeOptions = {
       return { status: res.status, headers: res.headers, text, body: res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : undefined };
     },
     async destroy() {
-      await node.stop();
+      await stopWithin(node, STOP_DEADLINE_MS);
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

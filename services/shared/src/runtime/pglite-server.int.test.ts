@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
-import { leavesUnnamedStatementPending } from './pglite-server';
+import { endsWithSync, leavesUnnamedStatementPending } from './pglite-server';
+import { withTimeout } from './with-timeout';
 
 describe('embedded PostgreSQL server under concurrent clients', () => {
   let server: EmbeddedPostgres;
@@ -45,6 +46,29 @@ describe('embedded PostgreSQL server under concurrent clients', () => {
     }
   });
 
+  it("does not let one client's failed describe swallow other clients' queries", async () => {
+    // A query that fails at Parse in a describe-only round trip (ending in Flush, not Sync) leaves
+    // the one backend session skipping messages until a Sync; the client sends that Sync only once
+    // the error reaches it. Another client's query run in between was skipped whole: it got a bare
+    // ReadyForQuery and never settled (a table renamed away by a test hung a node's shutdown).
+    const failing = postgres(server.url, { max: 2, prepare: false, onnotice: () => {} });
+    const others = postgres(server.url, { max: 8, prepare: false, onnotice: () => {} });
+    try {
+      const jobs: Promise<unknown>[] = [];
+      for (let i = 0; i < 20; i++) {
+        jobs.push(expect(failing`select * from no_such_table where id = ${i}::int`).rejects.toThrow('does not exist'));
+        for (let j = 0; j < 4; j++) jobs.push(others`select ${i}::int + ${j}::int as x`.then(([r]) => void expect(r!.x).toBe(i + j)));
+      }
+      const settled = await withTimeout(Promise.all(jobs).then(() => 'settled'), 20_000, () => 'some queries never settled');
+      expect(settled).toBe('settled');
+      // The failing client's connections are still usable.
+      expect(await failing`select ${7}::int as x`).toEqual([{ x: 7 }]);
+    } finally {
+      await failing.end({ timeout: 1 });
+      await others.end({ timeout: 1 });
+    }
+  });
+
   it('rolls back the transaction of a client that disconnects in the middle of it', async () => {
     const a = new pg.Client({ connectionString: server.url });
     a.on('error', () => {}); // the abrupt end below is the point of the test
@@ -60,7 +84,7 @@ describe('embedded PostgreSQL server under concurrent clients', () => {
   });
 });
 
-describe('leavesUnnamedStatementPending', () => {
+describe('protocol units', () => {
   const msg = (type: string, body: number[]) => {
     const b = Buffer.alloc(5 + body.length);
     b.write(type, 0);
@@ -76,5 +100,12 @@ describe('leavesUnnamedStatementPending', () => {
     expect(leavesUnnamedStatementPending(Buffer.concat([parseUnnamed, msg('D', [0x53, 0]), sync]))).toBe(true);
     expect(leavesUnnamedStatementPending(Buffer.concat([parseUnnamed, execute, sync]))).toBe(false);
     expect(leavesUnnamedStatementPending(Buffer.concat([parseNamed, sync]))).toBe(false);
+  });
+  it('tells a unit that ends the exchange (Sync, Query) from one that leaves it open (Flush)', () => {
+    const parseUnnamed = msg('P', [0, 0x73, 0, 0, 0]);
+    const describe = msg('D', [0x53, 0]);
+    expect(endsWithSync(Buffer.concat([parseUnnamed, describe, msg('S', [])]))).toBe(true);
+    expect(endsWithSync(msg('Q', [0x73, 0]))).toBe(true);
+    expect(endsWithSync(Buffer.concat([parseUnnamed, describe, msg('H', [])]))).toBe(false);
   });
 });

@@ -13,7 +13,9 @@
  * as postgres.js describe a statement in one round trip and bind it in the next; another client's
  * query in between would replace it). If a client disconnects mid-transaction the transaction is
  * rolled back; a client that leaves an unnamed statement unexecuted is released after
- * STICKY_TIMEOUT_MS.
+ * STICKY_TIMEOUT_MS. A unit that fails before its Sync (a describe round trip ending in Flush) is
+ * followed by a Sync of the server's own, so the session's skip-until-Sync does not eat the next
+ * client's unit.
  *
  * Not supported (not used by this product): COPY FROM STDIN, cancel requests, SSL.
  */
@@ -40,6 +42,17 @@ export function leavesUnnamedStatementPending(unit: Uint8Array): boolean {
     i += length;
   }
   return pending;
+}
+
+/** A Sync message: ends an extended-protocol exchange, and the skipping that follows an error in one. */
+const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
+
+/** True when the unit's last message is a Sync or a simple Query: the session takes the next client's messages as they come. */
+export function endsWithSync(unit: Uint8Array): boolean {
+  const b = Buffer.from(unit.buffer, unit.byteOffset, unit.byteLength);
+  let last = '';
+  for (let i = 0; i + 5 <= b.length; i += 1 + b.readInt32BE(i + 1)) last = String.fromCharCode(b[i]!);
+  return last === 'S' || last === 'Q';
 }
 
 /** True when a response stream carries an ErrorResponse ('E' message). */
@@ -221,7 +234,21 @@ export class PgliteServer {
         client.socket.destroy();
       }
       this.owner = client;
-      this.sticky = leavesUnnamedStatementPending(unit.bytes) && !hasError(answer) ? { client, untilMs: Date.now() + STICKY_TIMEOUT_MS } : undefined;
+      const failed = hasError(answer);
+      // An error before the unit's Sync leaves the session skipping every message until a Sync. The
+      // client sends its own once the error reaches it, but another client's unit run in between
+      // would be skipped whole (answered by a bare ReadyForQuery, so it never settles). The server
+      // syncs at once instead and drops the answer; the client's Sync then just gets its own.
+      if (failed && !endsWithSync(unit.bytes)) await this.resync();
+      this.sticky = leavesUnnamedStatementPending(unit.bytes) && !failed ? { client, untilMs: Date.now() + STICKY_TIMEOUT_MS } : undefined;
+    }
+  }
+
+  private async resync(): Promise<void> {
+    try {
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC, { onRawData: () => {} }));
+    } catch {
+      // Nothing to answer: the next unit runs on whatever state the session is in, as before.
     }
   }
 

@@ -32,6 +32,24 @@ describe('TaskRunner', () => {
     await expect(runner.start()).rejects.toThrow('broken cannot start');
     expect(log).toEqual(['start db', 'stop db']);
   });
+
+  it('names the task a stop is waiting for, and warns when it is slow to stop', async () => {
+    const lines: { task?: string; msg?: string; level?: number }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    let release!: () => void;
+    const stuck: Task = { name: 'stuck', start: async () => {}, stop: () => new Promise<void>((r) => (release = r)) };
+    const runner = new TaskRunner(logger, 20).add(recorder([], 'db')).add(stuck);
+    await runner.start();
+    expect(runner.stoppingTask).toBeUndefined();
+    const stopping = runner.stop();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(runner.stoppingTask).toBe('stuck');
+    expect(lines).toEqual([expect.objectContaining({ task: 'stuck', msg: 'task is slow to stop; still waiting for it', level: 40 })]);
+    release();
+    await stopping;
+    expect(runner.stoppingTask).toBeUndefined();
+    expect(lines).toHaveLength(1);
+  });
 });
 
 describe('periodicTask', () => {

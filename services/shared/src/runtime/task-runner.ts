@@ -13,12 +13,27 @@ export interface Task {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a task may take to stop before the runner says which one it is waiting for. A stop that
+ * hangs otherwise shows only as a process (or a test's teardown) that never ends.
+ */
+export const SLOW_STOP_WARN_MS = 10_000;
+
 export class TaskRunner {
   private readonly tasks: Task[] = [];
   private started: Task[] = [];
   private stopping: Promise<void> | undefined;
+  private current: string | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly slowStopWarnMs = SLOW_STOP_WARN_MS,
+  ) {}
+
+  /** The task whose stop is running now, if any: what a shutdown that does not end waits for. */
+  get stoppingTask(): string | undefined {
+    return this.current;
+  }
 
   add(task: Task): this {
     this.tasks.push(task);
@@ -43,13 +58,19 @@ export class TaskRunner {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       for (const task of [...this.started].reverse()) {
+        this.current = task.name;
+        const slow = setTimeout(() => this.logger.warn({ task: task.name, waitedMs: this.slowStopWarnMs }, 'task is slow to stop; still waiting for it'), this.slowStopWarnMs);
+        slow.unref();
         try {
           await task.stop();
           this.logger.debug({ task: task.name }, 'task stopped');
         } catch (e) {
           this.logger.error({ task: task.name, err: e }, 'task failed to stop cleanly');
+        } finally {
+          clearTimeout(slow);
         }
       }
+      this.current = undefined;
       this.started = [];
     })();
     return this.stopping;
