@@ -20,17 +20,25 @@ export interface EarningsRow {
   total: bigint;
 }
 
+/** The start of an epoch's bucket, from its start `e.start_ms`: UTC days, ISO weeks from Monday. */
+function bucketStart(sql: postgres.ISql, bucket: Bucket) {
+  return bucket === 'epoch'
+    ? sql`e.start_ms`
+    : bucket === 'day'
+      ? sql`(floor(e.start_ms / 86400000) * 86400000)::bigint`
+      : // ISO weeks start on Monday; 1970-01-01 was a Thursday, hence the 3-day shift.
+        sql`(floor((e.start_ms + 3 * 86400000) / 604800000) * 604800000 - 3 * 86400000)::bigint`;
+}
+
+const toEarningsRow = (r: { start: string; epochs: number; beacon: string; witness: string; data: string }): EarningsRow => {
+  const [beacon, witness, data] = [BigInt(r.beacon), BigInt(r.witness), BigInt(r.data)];
+  return { startMs: Number(r.start), epochs: r.epochs, beacon, witness, data, total: beacon + witness + data };
+};
+
 /** Earnings of one hotspot per bucket over the computed epochs that start in the range. */
 export async function earningsByBucket(sql: postgres.ISql, hotspot: string, range: TimeRange, bucket: Bucket): Promise<EarningsRow[]> {
-  const key =
-    bucket === 'epoch'
-      ? sql`e.start_ms`
-      : bucket === 'day'
-        ? sql`(floor(e.start_ms / 86400000) * 86400000)::bigint`
-        : // ISO weeks start on Monday; 1970-01-01 was a Thursday, hence the 3-day shift.
-          sql`(floor((e.start_ms + 3 * 86400000) / 604800000) * 604800000 - 3 * 86400000)::bigint`;
   const rows = await sql<{ start: string; epochs: number; beacon: string; witness: string; data: string }[]>`
-    select ${key}::text as start, count(*)::int as epochs,
+    select ${bucketStart(sql, bucket)}::text as start, count(*)::int as epochs,
            coalesce(sum(r.beacon_amount), 0)::text as beacon, coalesce(sum(r.witness_amount), 0)::text as witness, coalesce(sum(r.data_amount), 0)::text as data
     from reward_epochs e
     left join hotspot_epoch_rewards r on r.epoch = e.epoch and r.hotspot_address = ${hotspot}
@@ -38,10 +46,43 @@ export async function earningsByBucket(sql: postgres.ISql, hotspot: string, rang
       -- An epoch that ended before the hotspot was onboarded is not one it earned nothing in.
       and (r.hotspot_address is not null or e.end_ms > (select extract(epoch from h.onboarded_at) * 1000 from hotspots h where h.address = ${hotspot}))
     group by 1 order by 1`;
-  return rows.map((r) => {
-    const [beacon, witness, data] = [BigInt(r.beacon), BigInt(r.witness), BigInt(r.data)];
-    return { startMs: Number(r.start), epochs: r.epochs, beacon, witness, data, total: beacon + witness + data };
-  });
+  return rows.map(toEarningsRow);
+}
+
+/** How many hotspots the owner has now. */
+export async function fleetSize(sql: postgres.ISql, owner: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from hotspots where owner_address = ${owner}`;
+  return row?.n ?? 0;
+}
+
+export interface FleetEarningsRow extends EarningsRow {
+  /** Hotspots of the fleet paid more than zero in the bucket's epochs. */
+  hotspotsPaid: number;
+}
+
+/**
+ * Earnings of an owner's fleet (the hotspots it owns now, as the fleet list has them) per bucket
+ * over the computed epochs that start in the range. An epoch counts once some hotspot of the
+ * fleet was onboarded before it ended, with zero when the fleet earned nothing in it.
+ */
+export async function fleetEarningsByBucket(sql: postgres.ISql, owner: string, range: TimeRange, bucket: Bucket): Promise<FleetEarningsRow[]> {
+  const rows = await sql<{ start: string; epochs: number; hotspotsPaid: number; beacon: string; witness: string; data: string }[]>`
+    with fleet as (select address, extract(epoch from onboarded_at) * 1000 as onboarded_ms from hotspots where owner_address = ${owner}),
+    epochs as (
+      select epoch, start_ms, end_ms from reward_epochs
+      where start_ms >= ${range.minMs} and start_ms < ${range.maxMs} and end_ms > (select min(onboarded_ms) from fleet)
+    ),
+    paid as (
+      select r.epoch, r.hotspot_address, r.beacon_amount, r.witness_amount, r.data_amount
+      from hotspot_epoch_rewards r join fleet f on f.address = r.hotspot_address
+      where r.epoch in (select epoch from epochs)
+    )
+    select ${bucketStart(sql, bucket)}::text as start, count(distinct e.epoch)::int as epochs,
+           count(distinct p.hotspot_address) filter (where p.beacon_amount + p.witness_amount + p.data_amount > 0)::int as "hotspotsPaid",
+           coalesce(sum(p.beacon_amount), 0)::text as beacon, coalesce(sum(p.witness_amount), 0)::text as witness, coalesce(sum(p.data_amount), 0)::text as data
+    from epochs e left join paid p on p.epoch = e.epoch
+    group by 1 order by 1`;
+  return rows.map((r) => ({ ...toEarningsRow(r), hotspotsPaid: r.hotspotsPaid }));
 }
 
 export interface FleetRow {

@@ -1,6 +1,7 @@
 /**
  * Owners' earnings: per hotspot by epoch, day or week (beacon / witness / data split), summary
- * statistics, and a whole fleet (paged, with fleet totals on every page). CSV (`?format=csv`) carries exactly the JSON rows, so
+ * statistics, a whole fleet (paged, with fleet totals on every page) and the fleet by epoch, day
+ * or week. CSV (`?format=csv`) carries exactly the JSON rows, so
  * its column sums equal the JSON totals to the last base unit. Past ranges never change and are
  * cached long.
  */
@@ -18,7 +19,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { SharedBuilds } from '../http/shared-builds';
 import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
-import { earningsByBucket, fleetEarnings, type Bucket } from './earnings-repository';
+import { earningsByBucket, fleetEarnings, fleetEarningsByBucket, fleetSize, type Bucket } from './earnings-repository';
 import { summarise } from './earnings-stats';
 
 const DAY_MS = 86_400_000;
@@ -282,6 +283,55 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
         hotspots: rows.length,
         cursor: rest.length > page.length && last ? encodeCursor({ a: last.address }) : null,
       };
+    },
+  );
+
+  app.get(
+    '/v1/owners/:owner/rewards/history',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "An owner's whole fleet's rewards per epoch, day or week, with the beacon / witness / data split",
+        description:
+          'The fleet is the hotspots the owner has now, as in `/v1/owners/{owner}/rewards`: a hotspot transferred in brings its history with it. ' +
+          'Per bucket: the paid epochs in it, how many hotspots of the fleet they paid more than zero (`hotspotsPaid`), and the amounts. ' +
+          'An epoch counts once some hotspot of the fleet was onboarded before it ended, with zero when the fleet earned nothing in it. ' +
+          'The sum of the fleet\'s hotspots\' own `/rewards` over the same range and bucket. An owner without hotspots has no rows.',
+        params: Type.Object({ owner: Type.String({ maxLength: 128 }) }),
+        querystring: Type.Object({ ...TimeQuery, bucket: BucketParam, format: FormatParam }),
+        response: {
+          200: Type.Object({
+            bucket: Type.String(),
+            hotspots: Type.Integer({ description: 'How many hotspots the owner has now.' }),
+            data: Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), epochs: Type.Integer(), hotspotsPaid: Type.Integer(), ...Split })),
+            totals: Type.Object(Split),
+          }),
+          400: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireValidAddress(request.params.owner, 'owner');
+      const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
+      const [hotspots, rows] = await Promise.all([
+        fleetSize(deps.database.sql, request.params.owner),
+        fleetEarningsByBucket(deps.database.sql, request.params.owner, range, request.query.bucket as Bucket),
+      ]);
+      // Never final: a transfer or an onboarding changes which hotspots the fleet's past holds.
+      void reply.header('cache-control', 'public, max-age=60');
+      const data = rows.map((r) => ({
+        start: new Date(r.startMs).toISOString(),
+        epochs: r.epochs,
+        hotspotsPaid: r.hotspotsPaid,
+        beacon: r.beacon.toString(),
+        witness: r.witness.toString(),
+        data: r.data.toString(),
+        total: r.total.toString(),
+      }));
+      if (request.query.format === 'csv') {
+        return sendCsv(reply, toCsv(['start', 'epochs', 'hotspots_paid', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.hotspotsPaid, d.beacon, d.witness, d.data, d.total])));
+      }
+      return { bucket: request.query.bucket, hotspots, data, totals: totalsOf(rows) };
     },
   );
 }

@@ -165,6 +165,48 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect(hotspotTotal).toBe(BIG + 408n);
   });
 
+  it("gives a fleet's rewards over time: the sum of its hotspots' own series, with how many each bucket paid, as JSON or CSV", async () => {
+    const range = 'min_time=2026-11-19&max_time=2026-11-22';
+    const byEpoch = await get(`/v1/owners/${owner.address}/rewards/history?${range}`);
+    expect(byEpoch.status).toBe(200);
+    expect(byEpoch.headers.get('cache-control')).toBe('public, max-age=60');
+    expect([byEpoch.body.bucket, byEpoch.body.hotspots]).toEqual(['epoch', 2]);
+    expect(byEpoch.body.data.map((r: any) => [r.start.slice(0, 10), r.epochs, r.hotspotsPaid, r.beacon, r.witness, r.data, r.total])).toEqual([
+      ['2026-11-19', 1, 1, '100', '300', '7', '407'],
+      ['2026-11-20', 1, 1, '5', '5', '5', '15'],
+      ['2026-11-21', 1, 1, BIG.toString(), '1', '0', (BIG + 1n).toString()],
+    ]);
+    // Each bucket is the sum of the fleet's hotspots' own series; the totals those of the fleet list.
+    for (const bucket of ['epoch', 'day', 'week']) {
+      const fleet = await get(`/v1/owners/${owner.address}/rewards/history?${range}&bucket=${bucket}`);
+      const perHotspot = await Promise.all([a, b].map(async (h) => (await get(`/v1/hotspots/${h.address}/rewards?${range}&bucket=${bucket}`)).body.data as any[]));
+      const summed = new Map<string, bigint>();
+      for (const series of perHotspot) for (const r of series) summed.set(r.start, (summed.get(r.start) ?? 0n) + BigInt(r.total));
+      expect(fleet.body.data.map((r: any) => [r.start, r.total])).toEqual([...summed].map(([start, total]) => [start, total.toString()]));
+      expect(fleet.body.totals).toEqual((await get(`/v1/owners/${owner.address}/rewards?${range}`)).body.totals);
+    }
+    const byWeek = await get(`/v1/owners/${owner.address}/rewards/history?${range}&bucket=week`);
+    expect(byWeek.body.data).toEqual([expect.objectContaining({ start: '2026-11-16T00:00:00.000Z', epochs: 3, hotspotsPaid: 2, total: (BIG + 423n).toString() })]);
+    // A fleet's first epochs are those after its first hotspot was onboarded; a paid-nothing epoch is a zero row.
+    const lateOwner = keypairFromLabel(`earn/${mode}/late-owner`).address;
+    const late = await get(`/v1/owners/${lateOwner}/rewards/history?${range}`);
+    expect(late.body.data.map((r: any) => [r.start.slice(0, 10), r.hotspotsPaid, r.total])).toEqual([
+      ['2026-11-20', 0, '0'],
+      ['2026-11-21', 1, '100'],
+    ]);
+    const csv = await get(`/v1/owners/${owner.address}/rewards/history?${range}&format=csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.text.trim().split('\r\n')).toEqual([
+      'start,epochs,hotspots_paid,beacon,witness,data,total',
+      '2026-11-19T00:00:00.000Z,1,1,100,300,7,407',
+      '2026-11-20T00:00:00.000Z,1,1,5,5,5,15',
+      `2026-11-21T00:00:00.000Z,1,1,${BIG},1,0,${BIG + 1n}`,
+    ]);
+    // An owner with no hotspots has no rows, not an error: it may simply have none yet.
+    const none = await get(`/v1/owners/${keypairFromLabel(`earn/${mode}/nobody`).address}/rewards/history`);
+    expect([none.status, none.body.hotspots, none.body.data, none.body.totals.total]).toEqual([200, 0, [], '0']);
+  });
+
   it('shows the device traffic a hotspot carried per hour, day or week, as JSON or CSV', async () => {
     const { sql } = node.ctx.database;
     const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour, 30);
@@ -217,5 +259,8 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect((await get(`/v1/hotspots/${a.address}/rewards?min_time=2026-02-30&max_time=2026-03-05`)).body.error).toMatchObject({ code: 'request.invalid', details: { field: 'min_time' } });
     expect((await get(`/v1/hotspots/${keypairFromLabel('x').address}/rewards`)).body.error.code).toBe('hotspots.not_found');
     expect((await get('/v1/owners/zzz/rewards')).body.error.code).toBe('keys.invalid_address');
+    expect((await get('/v1/owners/zzz/rewards/history')).body.error.code).toBe('keys.invalid_address');
+    expect((await get(`/v1/owners/${owner.address}/rewards/history?bucket=month`)).body.error.code).toBe('request.invalid');
+    expect((await get(`/v1/owners/${owner.address}/rewards/history?max_time=%2B999999999999 day`)).body.error).toMatchObject({ code: 'request.invalid', details: { field: 'max_time' } });
   });
 });
