@@ -15,7 +15,7 @@ import { requireKnownHotspot, requireValidAddress } from '../http/address-params
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { LifetimeProofs } from './lifetime-proofs';
-import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
+import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listEpochHotspotsByTotal, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
 import { EpochSummary, HotspotEpochReward, toEpochSummary, toHotspotEpochReward } from './reward-views';
 
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -27,6 +27,13 @@ const Page = (limitDefault: number, limitMax: number) =>
 
 const isEpochCursor = (v: unknown): v is { e: number } => Number.isSafeInteger((v as { e?: unknown })?.e);
 const isAddressCursor = (v: unknown): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string';
+const totalPosition = (c: { t: string; a: string } | undefined) => (c === undefined ? undefined : { totalAmount: BigInt(c.t), address: c.a });
+const INT8_MAX = 9_223_372_036_854_775_807n;
+/** A leaderboard position: the last row's total (a decimal string within the column's bigint) and address. */
+const isTotalCursor = (v: unknown): v is { t: string; a: string } => {
+  const t = (v as { t?: unknown })?.t;
+  return isAddressCursor(v) && typeof t === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(t) && BigInt(t) <= INT8_MAX;
+};
 
 const ProofResponse = Type.Object({
   epoch: Type.Integer(),
@@ -99,10 +106,14 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
     {
       schema: {
         tags: ['rewards'],
-        summary: "An epoch's paid hotspots in address order (keyset paginated; CSV with format=csv)",
+        summary: "An epoch's paid hotspots in address order, or best paid first (keyset paginated; CSV with format=csv)",
+        description:
+          '`order=total` walks the epoch\'s leaderboard: best paid first (beacon + witness + data), ties by address. A cursor belongs to the order it was given in: ' +
+          'following it under the other order is a 400 `request.invalid`.',
         params: Type.Object({ epoch: EpochParam }),
         querystring: Type.Object({
           ...Page(500, 5000).properties,
+          order: Type.Union([Type.Literal('address'), Type.Literal('total')], { default: 'address', description: 'address (default) or total: best paid first' }),
           format: csvFormatParam(
             'paged',
             'one row per paid hotspot of the page (address, beacon/witness/data/total amounts, lifetime, shares, data credits, standing, name): the epoch\'s rewards for analysis or tax tools, page by page',
@@ -112,15 +123,20 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
       },
     },
     async (request, reply) => {
-      const after = decodeCursor(request.query.cursor, isAddressCursor);
-      const rows = await listEpochHotspots(deps.db, request.params.epoch, after?.a, request.query.limit + 1);
+      const byTotal = request.query.order === 'total';
+      const rows = byTotal
+        ? await listEpochHotspotsByTotal(deps.db, request.params.epoch, totalPosition(decodeCursor(request.query.cursor, isTotalCursor)), request.query.limit + 1)
+        : await listEpochHotspots(deps.db, request.params.epoch, decodeCursor(request.query.cursor, isAddressCursor)?.a, request.query.limit + 1);
       if (rows.length === 0 && !(await findRewardEpoch(deps.db, request.params.epoch))) {
         throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} has no published manifest`);
       }
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
       const data = page.map((r) => toHotspotEpochReward(r));
-      const cursor = rows.length > page.length && last ? encodeCursor({ a: last.hotspotAddress }) : null;
+      const cursor =
+        rows.length > page.length && last
+          ? encodeCursor(byTotal ? { t: last.totalAmount.toString(), a: last.hotspotAddress } : { a: last.hotspotAddress })
+          : null;
       if (request.query.format === 'csv') {
         const csvRows = data.map((h) => [h.address, h.epoch, h.beaconAmount, h.witnessAmount, h.dataAmount, h.totalAmount, h.lifetimeAmount, h.beaconShares, h.witnessShares, h.dataDc, h.standing, hotspotName(h.address)]);
         const header = ['address', 'epoch', 'beacon_amount', 'witness_amount', 'data_amount', 'total_amount', 'lifetime_amount', 'beacon_shares', 'witness_shares', 'data_dc', 'standing', 'name'];

@@ -1,5 +1,5 @@
 // Reads of the rewarder's tables for the rewards API.
-import { and, desc, eq, gt, lt, asc, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, lte, asc, or, sql } from 'drizzle-orm';
 import type { Db } from '@cov/shared/db/client';
 import type { RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import { hotspotEpochRewards, rewardEpochs } from '@cov/shared/db/schema/rewards';
@@ -67,6 +67,7 @@ function selectHotspotEpochRows(db: Db) {
       beaconAmount: hotspotEpochRewards.beaconAmount,
       witnessAmount: hotspotEpochRewards.witnessAmount,
       dataAmount: hotspotEpochRewards.dataAmount,
+      totalAmount: hotspotEpochRewards.totalAmount,
       beaconSharesE8: hotspotEpochRewards.beaconSharesE8,
       witnessSharesE8: hotspotEpochRewards.witnessSharesE8,
       dataDc: hotspotEpochRewards.dataDc,
@@ -101,4 +102,29 @@ export async function listEpochHotspots(db: Db, epoch: number, afterAddress: str
     )
     .orderBy(asc(hotspotEpochRewards.hotspotAddress))
     .limit(limit);
+}
+
+/**
+ * One epoch's paid hotspots best paid first, ties by address, after `after` (the last row of the
+ * previous page) when given: the epoch's leaderboard, walked through its (epoch, total desc,
+ * address) index without a sort, however deep the page.
+ */
+export function epochLeaderboardQuery(db: Db, epoch: number, after: { totalAmount: bigint; address: string } | undefined, limit: number) {
+  return selectHotspotEpochRows(db)
+    .where(
+      after === undefined
+        ? eq(hotspotEpochRewards.epoch, epoch)
+        : and(
+            eq(hotspotEpochRewards.epoch, epoch),
+            // The first bound lets the index seek to the position; the second drops the tied rows already shown.
+            lte(hotspotEpochRewards.totalAmount, after.totalAmount),
+            or(lt(hotspotEpochRewards.totalAmount, after.totalAmount), gt(hotspotEpochRewards.hotspotAddress, after.address)),
+          ),
+    )
+    .orderBy(desc(hotspotEpochRewards.totalAmount), asc(hotspotEpochRewards.hotspotAddress))
+    .limit(limit);
+}
+
+export async function listEpochHotspotsByTotal(db: Db, epoch: number, after: { totalAmount: bigint; address: string } | undefined, limit: number): Promise<HotspotEpochRow[]> {
+  return epochLeaderboardQuery(db, epoch, after, limit);
 }

@@ -13,6 +13,7 @@ import { DAY_MS, epochFixture } from '@cov/rewarder/testing/epoch-fixture';
 import { fillRewardDistributions } from '@cov/rewarder/reward-distribution-backfill';
 import { rewardDistribution, rewardStanding } from '@cov/shared/rewards/reward-distribution';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
+import { epochLeaderboardQuery } from './rewards-read-repository';
 
 const EPOCH = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
 
@@ -142,6 +143,71 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     const { median, mean, p90, hotspots } = summary.perHotspot;
     expect(mine.network).toEqual({ hotspots, median, mean, p90 });
     expect(mine.standing).toBe(rewardStanding(BigInt(mine.totalAmount), summary.perHotspot));
+  });
+
+  it("walks an epoch's leaderboard, best paid first with ties by address, in pages that neither skip nor repeat", async () => {
+    const all = await allEpochHotspots(EPOCH);
+    const expected = [...all].sort((x: any, y: any) => {
+      const [tx, ty] = [BigInt(x.totalAmount), BigInt(y.totalAmount)];
+      return tx !== ty ? (tx > ty ? -1 : 1) : x.address < y.address ? -1 : 1;
+    });
+    for (const limit of [1, 3, 100]) {
+      const board = await allPages<any>((cursor) => get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=total&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(board.map((h: any) => h.address)).toEqual(expected.map((h: any) => h.address));
+    }
+    // Same rows as the address order, each as that order shows it.
+    const first = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=total&limit=2`);
+    expect(first.body.data).toEqual(expected.slice(0, 2));
+    const csv = await fetch(`${node.httpBaseUrl}/v1/rewards/epochs/${EPOCH}/hotspots?order=total&limit=2&format=csv`);
+    expect(csv.headers.get('x-next-cursor')).toBe(first.body.cursor);
+    expect((await csv.text()).trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(expected.slice(0, 2).map((h: any) => h.address));
+    // A cursor belongs to its order.
+    const byAddress = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?limit=2`);
+    expect((await get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=total&cursor=${byAddress.body.cursor}`)).body.error.code).toBe('request.invalid');
+    const forged = (t: unknown) => Buffer.from(JSON.stringify({ t, a: expected[0].address })).toString('base64url');
+    for (const t of ['-1', '1e3', '99999999999999999999', 5, '007']) {
+      expect((await get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=total&cursor=${forged(t)}`)).body.error.code, String(t)).toBe('request.invalid');
+    }
+    expect((await get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=amount`)).body.error.code).toBe('request.invalid');
+    // Ties (the fixture's epoch has none): an epoch made for this, removed after.
+    const { sql } = node.ctx.database;
+    const tied = EPOCH - 40;
+    const addresses = ['1a', '1b', '1c', '1d', '1e'].map((x) => keypairFromLabel(`rewards-api/${mode}/tie-${x}`).address);
+    const splits: [bigint, bigint, bigint][] = [[5n, 0n, 0n], [10n, 0n, 0n], [0n, 10n, 0n], [3n, 3n, 4n], [20n, 0n, 0n]];
+    try {
+      // A copy of the fixture's epoch row under another number.
+      await sql`insert into reward_epochs select (jsonb_populate_record(null::reward_epochs,
+        to_jsonb(e) || jsonb_build_object('epoch', ${tied}::int, 'start_ms', ${tied * DAY_MS}::bigint, 'end_ms', ${(tied + 1) * DAY_MS}::bigint))).*
+        from reward_epochs e where epoch = ${EPOCH}`;
+      for (const [i, [beacon, witness, data]] of splits.entries()) {
+        await sql`insert into hotspot_epoch_rewards (hotspot_address, epoch, beacon_amount, witness_amount, data_amount, beacon_shares_e8, witness_shares_e8, data_dc, lifetime_amount)
+          values (${addresses[i]!}, ${tied}, ${beacon.toString()}, ${witness.toString()}, ${data.toString()}, 0, 0, 0, 0)`;
+      }
+      const tiedTen = addresses.slice(1, 4).sort();
+      for (const limit of [1, 2, 5]) {
+        const board = await allPages<any>((cursor) => get(`/v1/rewards/epochs/${tied}/hotspots?order=total&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+        expect(board.map((h: any) => [h.address, h.totalAmount])).toEqual([[addresses[4], '20'], ...tiedTen.map((a) => [a, '10']), [addresses[0], '5']]);
+      }
+    } finally {
+      await sql`delete from hotspot_epoch_rewards where epoch = ${tied}`;
+      await sql`delete from reward_epochs where epoch = ${tied}`;
+    }
+  });
+
+  it.runIf(mode === 'postgres')('walks the leaderboard through its index, in order, without sorting the epoch', async () => {
+    const { db, sql } = node.ctx.database;
+    for (const after of [undefined, { totalAmount: 1000n, address: berlin }]) {
+      const query = epochLeaderboardQuery(db, EPOCH, after, 101).toSQL();
+      // The fixture's epoch is tiny, so scanning and sorting it would be cheapest; with both priced
+      // out, a Sort left in the plan means the index cannot give the order (as with NULLS LAST).
+      const plan = await sql.begin(async (tx) => {
+        await tx`set local enable_seqscan = off`;
+        await tx`set local enable_sort = off`;
+        const [row] = await tx.unsafe(`explain (format json) ${query.sql}`, query.params as never[]);
+        return JSON.stringify(row);
+      });
+      expect([after === undefined, plan.includes('"Index Name":"hotspot_epoch_rewards_epoch_total_idx"'), plan.includes('"Node Type":"Sort"')]).toEqual([after === undefined, true, false]);
+    }
   });
 
   it('fills in the spread of epochs paid before it was recorded, from their rows, once', async () => {

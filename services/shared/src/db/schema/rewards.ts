@@ -6,6 +6,7 @@
  */
 import { bigint, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
 import { bytea } from '../columns';
+import { sql } from 'drizzle-orm';
 
 /**
  * Protocol parameters (emission, pool split, HIP-15/HIP-17 constants, check thresholds, epoch
@@ -79,10 +80,17 @@ export const hotspotEpochRewards = pgTable(
     dataDc: bigint('data_dc', { mode: 'bigint' }).notNull(),
     /** Cumulative lifetime amount after this epoch. */
     lifetimeAmount: bigint('lifetime_amount', { mode: 'bigint' }).notNull(),
+    /** beacon + witness + data, kept by the database so an epoch's hotspots can be walked best paid first. */
+    totalAmount: bigint('total_amount', { mode: 'bigint' })
+      .generatedAlwaysAs(sql`beacon_amount + witness_amount + data_amount`)
+      .notNull(),
   },
   (t) => [
     primaryKey({ name: 'hotspot_epoch_rewards_pk', columns: [t.hotspotAddress, t.epoch] }),
     index('hotspot_epoch_rewards_epoch_idx').on(t.epoch, t.hotspotAddress),
+    // The epoch's leaderboard: best paid first, ties by address (keyset pages over it). NULLS FIRST is
+    // PostgreSQL's own default for DESC, so `order by total_amount desc` walks it (NULLS LAST would not).
+    index('hotspot_epoch_rewards_epoch_total_idx').on(t.epoch, t.totalAmount.desc().nullsFirst(), t.hotspotAddress),
   ],
 );
 

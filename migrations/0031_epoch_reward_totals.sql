@@ -1,0 +1,2 @@
+ALTER TABLE "hotspot_epoch_rewards" ADD COLUMN "total_amount" bigint GENERATED ALWAYS AS (beacon_amount + witness_amount + data_amount) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "hotspot_epoch_rewards_epoch_total_idx" ON "hotspot_epoch_rewards" USING btree ("epoch","total_amount" DESC NULLS FIRST,"hotspot_address");
