@@ -3,7 +3,8 @@
  * outlines name countries, not cities): GET /v1/countries lists every country with located
  * hotspots, ordered by a figure, and GET /v1/countries/:code one country. Both are read from the
  * coverage snapshot, so a country's figures equal the sums over its hexes; a country's hotspots are
- * listed by GET /v1/hotspots?country=.
+ * listed by GET /v1/hotspots?country=, and what they earned over time by
+ * GET /v1/countries/:code/rewards/history (earnings-routes.ts, with an owner's fleet history).
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';

@@ -49,36 +49,46 @@ export async function earningsByBucket(sql: postgres.ISql, hotspot: string, rang
   return rows.map(toEarningsRow);
 }
 
-/** How many hotspots the owner has now. */
-export async function fleetSize(sql: postgres.ISql, owner: string): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from hotspots where owner_address = ${owner}`;
+/**
+ * A set of hotspots whose earnings are summed: an owner's fleet, or a country's located hotspots,
+ * as they are now (a hotspot transferred or moved brings its history with it).
+ */
+export type HotspotGroup = { owner: string } | { country: string };
+
+function groupCondition(sql: postgres.ISql, group: HotspotGroup) {
+  return 'owner' in group ? sql`owner_address = ${group.owner}` : sql`country_code = ${group.country}`;
+}
+
+/** How many hotspots the group has now. */
+export async function groupSize(sql: postgres.ISql, group: HotspotGroup): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from hotspots where ${groupCondition(sql, group)}`;
   return row?.n ?? 0;
 }
 
-export interface FleetEarningsRow extends EarningsRow {
-  /** Hotspots of the fleet paid more than zero in the bucket's epochs. */
+export interface GroupEarningsRow extends EarningsRow {
+  /** Hotspots of the group paid more than zero in the bucket's epochs. */
   hotspotsPaid: number;
 }
 
 /**
- * Earnings of an owner's fleet (the hotspots it owns now, as the fleet list has them) per bucket
- * over the computed epochs that start in the range. An epoch counts once some hotspot of the
- * fleet was onboarded before it ended, with zero when the fleet earned nothing in it.
+ * Earnings of a group of hotspots per bucket over the computed epochs that start in the range: the
+ * sum of its hotspots' own series. An epoch counts once some hotspot of the group was onboarded
+ * before it ended, with zero when the group earned nothing in it.
  */
-export async function fleetEarningsByBucket(sql: postgres.ISql, owner: string, range: TimeRange, bucket: Bucket): Promise<FleetEarningsRow[]> {
+export async function groupEarningsByBucket(sql: postgres.ISql, group: HotspotGroup, range: TimeRange, bucket: Bucket): Promise<GroupEarningsRow[]> {
   const rows = await sql<{ start: string; epochs: number; hotspotsPaid: number; beacon: string; witness: string; data: string }[]>`
-    with fleet as (select address, extract(epoch from onboarded_at) * 1000 as onboarded_ms from hotspots where owner_address = ${owner}),
+    with members as (select address, extract(epoch from onboarded_at) * 1000 as onboarded_ms from hotspots where ${groupCondition(sql, group)}),
     epochs as (
       select epoch, start_ms, end_ms from reward_epochs
-      where start_ms >= ${range.minMs} and start_ms < ${range.maxMs} and end_ms > (select min(onboarded_ms) from fleet)
+      where start_ms >= ${range.minMs} and start_ms < ${range.maxMs} and end_ms > (select min(onboarded_ms) from members)
     ),
     paid as (
-      select r.epoch, r.hotspot_address, r.beacon_amount, r.witness_amount, r.data_amount
-      from hotspot_epoch_rewards r join fleet f on f.address = r.hotspot_address
+      select r.epoch, r.hotspot_address, r.beacon_amount, r.witness_amount, r.data_amount, r.total_amount
+      from hotspot_epoch_rewards r join members m on m.address = r.hotspot_address
       where r.epoch in (select epoch from epochs)
     )
     select ${bucketStart(sql, bucket)}::text as start, count(distinct e.epoch)::int as epochs,
-           count(distinct p.hotspot_address) filter (where p.beacon_amount + p.witness_amount + p.data_amount > 0)::int as "hotspotsPaid",
+           count(distinct p.hotspot_address) filter (where p.total_amount > 0)::int as "hotspotsPaid",
            coalesce(sum(p.beacon_amount), 0)::text as beacon, coalesce(sum(p.witness_amount), 0)::text as witness, coalesce(sum(p.data_amount), 0)::text as data
     from epochs e left join paid p on p.epoch = e.epoch
     group by 1 order by 1`;

@@ -1,7 +1,7 @@
 /**
  * Owners' earnings: per hotspot by epoch, day or week (beacon / witness / data split), summary
- * statistics, a whole fleet (paged, with fleet totals on every page) and the fleet by epoch, day
- * or week. CSV (`?format=csv`) carries exactly the JSON rows, so
+ * statistics, a whole fleet (paged, with fleet totals on every page), and the fleet's or a
+ * country's hotspots together by epoch, day or week. CSV (`?format=csv`) carries exactly the JSON rows, so
  * its column sums equal the JSON totals to the last base unit. Past ranges never change and are
  * cached long.
  */
@@ -19,7 +19,8 @@ import { decodeCursor, encodeCursor } from '../http/cursor';
 import { SharedBuilds } from '../http/shared-builds';
 import { isFixedTimeRange, parseTimeRange, type TimeRange } from '../http/time-range';
 import { dataTransferByBucket, type DataBucket } from './data-transfer-repository';
-import { earningsByBucket, fleetEarnings, fleetEarningsByBucket, fleetSize, type Bucket } from './earnings-repository';
+import { earningsByBucket, fleetEarnings, groupEarningsByBucket, groupSize, type Bucket, type HotspotGroup } from './earnings-repository';
+import { countryCodeParam, requireCountryCode } from '../countries/country-code-param';
 import { summarise } from './earnings-stats';
 
 const DAY_MS = 86_400_000;
@@ -286,6 +287,37 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
     },
   );
 
+  /** A group's series: the same answer, CSV and caching for a fleet and a country. */
+  const groupHistory = async (reply: FastifyReply, group: HotspotGroup, query: TimeParams & { bucket: string; format?: string }) => {
+    const range = parseTimeRange(query, deps.clock.nowMs(), LIMITS);
+    const [hotspots, rows] = await Promise.all([groupSize(deps.database.sql, group), groupEarningsByBucket(deps.database.sql, group, range, query.bucket as Bucket)]);
+    // Never final: a transfer, a move or an onboarding changes which hotspots the group's past holds.
+    void reply.header('cache-control', 'public, max-age=60');
+    const data = rows.map((r) => ({
+      start: new Date(r.startMs).toISOString(),
+      epochs: r.epochs,
+      hotspotsPaid: r.hotspotsPaid,
+      beacon: r.beacon.toString(),
+      witness: r.witness.toString(),
+      data: r.data.toString(),
+      total: r.total.toString(),
+    }));
+    if (query.format === 'csv') {
+      return sendCsv(reply, toCsv(['start', 'epochs', 'hotspots_paid', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.hotspotsPaid, d.beacon, d.witness, d.data, d.total])));
+    }
+    return { bucket: query.bucket, hotspots, data, totals: totalsOf(rows) };
+  };
+  const groupHistoryAnswer = (hotspotsDescription: string) =>
+    Type.Object({
+      bucket: Type.String(),
+      hotspots: Type.Integer({ description: hotspotsDescription }),
+      data: Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), epochs: Type.Integer(), hotspotsPaid: Type.Integer(), ...Split })),
+      totals: Type.Object(Split),
+    });
+  const groupHistoryRule =
+    'Per bucket: the paid epochs in it, how many of the hotspots they paid more than zero (`hotspotsPaid`), and the amounts: the sum of those hotspots\' own `/rewards` over the same range and bucket. ' +
+    'An epoch counts once one of the hotspots was onboarded before it ended, with zero when they earned nothing in it. Never cached as final: the set of hotspots changes.';
+
   app.get(
     '/v1/owners/:owner/rewards/history',
     {
@@ -294,44 +326,34 @@ export async function registerEarningsRoutes(app: HttpServer, deps: ApiDeps): Pr
         summary: "An owner's whole fleet's rewards per epoch, day or week, with the beacon / witness / data split",
         description:
           'The fleet is the hotspots the owner has now, as in `/v1/owners/{owner}/rewards`: a hotspot transferred in brings its history with it. ' +
-          'Per bucket: the paid epochs in it, how many hotspots of the fleet they paid more than zero (`hotspotsPaid`), and the amounts. ' +
-          'An epoch counts once some hotspot of the fleet was onboarded before it ended, with zero when the fleet earned nothing in it. ' +
-          'The sum of the fleet\'s hotspots\' own `/rewards` over the same range and bucket. An owner without hotspots has no rows.',
+          groupHistoryRule +
+          ' An owner without hotspots has no rows.',
         params: Type.Object({ owner: Type.String({ maxLength: 128 }) }),
         querystring: Type.Object({ ...TimeQuery, bucket: BucketParam, format: FormatParam }),
-        response: {
-          200: Type.Object({
-            bucket: Type.String(),
-            hotspots: Type.Integer({ description: 'How many hotspots the owner has now.' }),
-            data: Type.Array(Type.Object({ start: Type.String({ format: 'date-time' }), epochs: Type.Integer(), hotspotsPaid: Type.Integer(), ...Split })),
-            totals: Type.Object(Split),
-          }),
-          400: ErrorRef,
-        },
+        response: { 200: groupHistoryAnswer('How many hotspots the owner has now.'), 400: ErrorRef },
       },
     },
     async (request, reply) => {
       requireValidAddress(request.params.owner, 'owner');
-      const range = parseTimeRange(request.query, deps.clock.nowMs(), LIMITS);
-      const [hotspots, rows] = await Promise.all([
-        fleetSize(deps.database.sql, request.params.owner),
-        fleetEarningsByBucket(deps.database.sql, request.params.owner, range, request.query.bucket as Bucket),
-      ]);
-      // Never final: a transfer or an onboarding changes which hotspots the fleet's past holds.
-      void reply.header('cache-control', 'public, max-age=60');
-      const data = rows.map((r) => ({
-        start: new Date(r.startMs).toISOString(),
-        epochs: r.epochs,
-        hotspotsPaid: r.hotspotsPaid,
-        beacon: r.beacon.toString(),
-        witness: r.witness.toString(),
-        data: r.data.toString(),
-        total: r.total.toString(),
-      }));
-      if (request.query.format === 'csv') {
-        return sendCsv(reply, toCsv(['start', 'epochs', 'hotspots_paid', 'beacon', 'witness', 'data', 'total'], data.map((d) => [d.start, d.epochs, d.hotspotsPaid, d.beacon, d.witness, d.data, d.total])));
-      }
-      return { bucket: request.query.bucket, hotspots, data, totals: totalsOf(rows) };
+      return groupHistory(reply, { owner: request.params.owner }, request.query);
     },
+  );
+
+  app.get(
+    '/v1/countries/:code/rewards/history',
+    {
+      schema: {
+        tags: ['rewards', 'coverage'],
+        summary: "What a country's hotspots earned per epoch, day or week, with the beacon / witness / data split",
+        description:
+          "The country's hotspots are those located in it now (as `GET /v1/hotspots?country=` lists them): a hotspot that moved in brings its history with it. " +
+          groupHistoryRule +
+          ' A country without hotspots has no rows.',
+        params: Type.Object({ code: countryCodeParam('The country:') }),
+        querystring: Type.Object({ ...TimeQuery, bucket: BucketParam, format: FormatParam }),
+        response: { 200: groupHistoryAnswer('How many hotspots are located in the country now.'), 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => groupHistory(reply, { country: requireCountryCode(request.params.code) }, request.query),
   );
 }

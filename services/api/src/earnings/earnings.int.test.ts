@@ -207,6 +207,38 @@ describe.each(['postgres', 'embedded'] as const)('owner earnings (%s)', (mode) =
     expect([none.status, none.body.hotspots, none.body.data, none.body.totals.total]).toEqual([200, 0, [], '0']);
   });
 
+  it("gives what a country's hotspots earned over time, those located in it now", async () => {
+    const { sql } = node.ctx.database;
+    const range = 'min_time=2026-11-19&max_time=2026-11-22';
+    await sql`update hotspots set country_code = 'DE' where address in (${a.address}, ${late.address})`;
+    await sql`update hotspots set country_code = 'FR' where address = ${b.address}`;
+    try {
+      const de = await get(`/v1/countries/de/rewards/history?${range}`);
+      expect([de.status, de.body.bucket, de.body.hotspots]).toEqual([200, 'epoch', 2]);
+      expect(de.body.data.map((r: any) => [r.start.slice(0, 10), r.hotspotsPaid, r.total])).toEqual([
+        ['2026-11-19', 1, '407'],
+        ['2026-11-20', 0, '0'],
+        ['2026-11-21', 2, (BIG + 101n).toString()],
+      ]);
+      const fr = await get(`/v1/countries/FR/rewards/history?${range}&bucket=week`);
+      expect(fr.body.data).toEqual([expect.objectContaining({ start: '2026-11-16T00:00:00.000Z', epochs: 3, hotspotsPaid: 1, total: '15' })]);
+      const csv = await get(`/v1/countries/FR/rewards/history?${range}&format=csv`);
+      expect(csv.text.trim().split('\r\n')).toEqual([
+        'start,epochs,hotspots_paid,beacon,witness,data,total',
+        '2026-11-19T00:00:00.000Z,1,0,0,0,0,0',
+        '2026-11-20T00:00:00.000Z,1,1,5,5,5,15',
+        '2026-11-21T00:00:00.000Z,1,0,0,0,0,0',
+      ]);
+      const none = await get('/v1/countries/JP/rewards/history');
+      expect([none.status, none.body.hotspots, none.body.data]).toEqual([200, 0, []]);
+      expect((await get('/v1/countries/QQ/rewards/history')).body.error.code).toBe('countries.unknown_code');
+      expect((await get('/v1/countries/D1/rewards/history')).body.error.code).toBe('request.invalid');
+      expect((await get('/v1/countries/DE/rewards/history?bucket=month')).body.error.code).toBe('request.invalid');
+    } finally {
+      await sql`update hotspots set country_code = null where address in (${a.address}, ${b.address}, ${late.address})`;
+    }
+  });
+
   it('shows the device traffic a hotspot carried per hour, day or week, as JSON or CSV', async () => {
     const { sql } = node.ctx.database;
     const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour, 30);

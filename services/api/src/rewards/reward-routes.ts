@@ -15,7 +15,7 @@ import { requireKnownHotspot, requireValidAddress } from '../http/address-params
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import { LifetimeProofs } from './lifetime-proofs';
-import { findEpochDocumentGz, findRewardEpoch, listEpochHotspots, listEpochHotspotsByTotal, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
+import { findEpochDocumentGz, findRewardEpoch, epochLeaderboardQuery, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
 import { EpochSummary, HotspotEpochReward, toEpochSummary, toHotspotEpochReward } from './reward-views';
 
 const ErrorRef = Type.Ref('ErrorResponse');
@@ -27,6 +27,8 @@ const Page = (limitDefault: number, limitMax: number) =>
 
 const isEpochCursor = (v: unknown): v is { e: number } => Number.isSafeInteger((v as { e?: unknown })?.e);
 const isAddressCursor = (v: unknown): v is { a: string } => typeof (v as { a?: unknown })?.a === 'string';
+/** An address-order position; a leaderboard cursor (it has a total) is refused rather than read as one. */
+const isAddressOrderCursor = (v: unknown): v is { a: string } => isAddressCursor(v) && !('t' in (v as object));
 const totalPosition = (c: { t: string; a: string } | undefined) => (c === undefined ? undefined : { totalAmount: BigInt(c.t), address: c.a });
 const INT8_MAX = 9_223_372_036_854_775_807n;
 /** A leaderboard position: the last row's total (a decimal string within the column's bigint) and address. */
@@ -125,8 +127,8 @@ export async function registerRewardRoutes(app: HttpServer, deps: { db: Db }): P
     async (request, reply) => {
       const byTotal = request.query.order === 'total';
       const rows = byTotal
-        ? await listEpochHotspotsByTotal(deps.db, request.params.epoch, totalPosition(decodeCursor(request.query.cursor, isTotalCursor)), request.query.limit + 1)
-        : await listEpochHotspots(deps.db, request.params.epoch, decodeCursor(request.query.cursor, isAddressCursor)?.a, request.query.limit + 1);
+        ? await epochLeaderboardQuery(deps.db, request.params.epoch, totalPosition(decodeCursor(request.query.cursor, isTotalCursor)), request.query.limit + 1)
+        : await listEpochHotspots(deps.db, request.params.epoch, decodeCursor(request.query.cursor, isAddressOrderCursor)?.a, request.query.limit + 1);
       if (rows.length === 0 && !(await findRewardEpoch(deps.db, request.params.epoch))) {
         throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} has no published manifest`);
       }

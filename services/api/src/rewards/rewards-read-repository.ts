@@ -124,7 +124,3 @@ export function epochLeaderboardQuery(db: Db, epoch: number, after: { totalAmoun
     .orderBy(desc(hotspotEpochRewards.totalAmount), asc(hotspotEpochRewards.hotspotAddress))
     .limit(limit);
 }
-
-export async function listEpochHotspotsByTotal(db: Db, epoch: number, after: { totalAmount: bigint; address: string } | undefined, limit: number): Promise<HotspotEpochRow[]> {
-  return epochLeaderboardQuery(db, epoch, after, limit);
-}

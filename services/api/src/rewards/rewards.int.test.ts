@@ -164,6 +164,7 @@ describe.each(allTestModes)('rewards API (%s)', (mode) => {
     // A cursor belongs to its order.
     const byAddress = await get(`/v1/rewards/epochs/${EPOCH}/hotspots?limit=2`);
     expect((await get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=total&cursor=${byAddress.body.cursor}`)).body.error.code).toBe('request.invalid');
+    expect((await get(`/v1/rewards/epochs/${EPOCH}/hotspots?cursor=${first.body.cursor}`)).body.error.code).toBe('request.invalid');
     const forged = (t: unknown) => Buffer.from(JSON.stringify({ t, a: expected[0].address })).toString('base64url');
     for (const t of ['-1', '1e3', '99999999999999999999', 5, '007']) {
       expect((await get(`/v1/rewards/epochs/${EPOCH}/hotspots?order=total&cursor=${forged(t)}`)).body.error.code, String(t)).toBe('request.invalid');
