@@ -14,6 +14,7 @@ import { registerActivityRoutes } from './activity/activity-routes';
 import { activitySchemas } from './activity/activity-views';
 import { CoverageSnapshots } from './coverage/coverage-snapshot';
 import { HexFeatureCollection, registerCoverageRoutes } from './coverage/coverage-routes';
+import { registerSitingRoutes } from './coverage/siting-routes';
 import { countrySchemas, registerCountryRoutes } from './countries/country-routes';
 import { registerCoverageTileRoutes } from './coverage/coverage-tile-routes';
 import { registerMapRoutes } from './map/map-routes';
@@ -138,6 +139,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerCoverageRoutes(scope, coverage);
         await registerCountryRoutes(scope, coverage);
         await registerCoverageTileRoutes(scope, coverage);
+        await registerSitingRoutes(scope, { coverage, regions: deps.regions });
         const orgsDeps = { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys, keyUse: deps.keyUse, netId: ctx.config.NET_ID };
         await registerOrgsRoutes(scope, orgsDeps);
         await registerOrgRouteConfigRoutes(scope, { ...orgsDeps, dedupWindowMs: ctx.config.ROUTER_DEDUP_WINDOW_MS });

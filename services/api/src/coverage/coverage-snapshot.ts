@@ -20,6 +20,7 @@ import { INTERACTIVITY_WINDOW_MS, interactiveHotspotsAt } from '@cov/shared/cove
 import { epochTotals, latestPaidEpoch } from '@cov/shared/earnings/epoch-totals';
 import { shownTransmitScale } from './poc-eligibility';
 import { aggregateCountries, type CountryAggregate } from '../countries/country-aggregates';
+import type { DensityInput } from './siting-estimate';
 
 export interface HotspotCoverage {
   address: string;
@@ -72,6 +73,8 @@ export interface Snapshot {
   rewardsEpoch: number | null;
   hotspots: HotspotCoverage[];
   density: HexDensityMap | undefined;
+  /** What `density` was computed from: each interactive hotspot counted, with the cell counted (siting estimates recount a neighbourhood of them). */
+  densityInputs: readonly DensityInput[];
   /** One hotspot's coverage by address (status reads look up a page of hotspots at a time). */
   hotspot(address: string): HotspotCoverage | undefined;
   hexes(res: number): Map<string, HexAggregate>;
@@ -228,6 +231,7 @@ export class CoverageSnapshots {
       rewardsEpoch: paid.epoch,
       hotspots,
       density: densityMap,
+      densityInputs: interactive.map((h) => ({ address: h.address, cell: h.cell })),
       hotspot: (address) => byAddress.get(address),
       hexes(res: number) {
         let m = byRes.get(res);

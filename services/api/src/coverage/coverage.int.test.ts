@@ -203,6 +203,40 @@ describe.each(['postgres', 'embedded'] as const)('coverage (%s)', (mode) => {
     expect(far.body).toMatchObject({ covered: false, bestEstimatedRssiDbm: null, nearest: [] });
   });
 
+  it('estimates what a hotspot placed at a point would get and whose scale it would lower, as the whole density computation would', async () => {
+    const interactiveCells = cells.filter((_, i) => SITES[i]!.interactive);
+    const scaleWith = (extra: string) => {
+      const d = computeHexDensity([...interactiveCells, extra]);
+      if (!d.ok) throw d.error;
+      return d.value;
+    };
+    // A third hotspot in the two Paris hotspots' res-10 cell: all three share it.
+    const crowded = await get(`/v1/coverage/siting?lat=${SITES[0]!.lat}&lng=${SITES[0]!.lng}`);
+    expect(crowded.status).toBe(200);
+    const newCell = latLngToCell(SITES[0]!.lat, SITES[0]!.lng, 12);
+    expect(crowded.body.location).toEqual({ lat: SITES[0]!.lat, lng: SITES[0]!.lng, cell: newCell, hex: cellToParent(newCell, 8), region: 'EU868', country: { code: 'FR', name: 'France' } });
+    expect(crowded.body.transmitScale).toBe(scaleWith(newCell).scaleOf(newCell).scale);
+    expect(crowded.body.transmitScale).toBe(0.3333);
+    expect(crowded.body.density.find((l: any) => l.res === 10)).toMatchObject({ hotspots: 3, allowed: 1 });
+    expect(crowded.body.changedCount).toBe(2);
+    expect(crowded.body.changed.map((c: any) => [c.address, c.name, c.hex, c.transmitScale, c.transmitScaleAfter]).sort()).toEqual(
+      [0, 1].map((i) => [keys[i]!.address, hotspotName(keys[i]!.address), cellToParent(cells[i]!, 8), 0.5, 0.3333]).sort(),
+    );
+    // Beside the lone hotspot: the two would split its res-10 cell.
+    const beside = await get(`/v1/coverage/siting?lat=${SITES[2]!.lat + 0.00003}&lng=${SITES[2]!.lng}`);
+    expect([beside.body.transmitScale, beside.body.changed.map((c: any) => [c.address, c.transmitScale, c.transmitScaleAfter])]).toEqual([0.5, [[keys[2]!.address, 1, 0.5]]]);
+    // Countryside: the full scale, nobody changed; the data-only and never-witnessed hotspots never count.
+    const alone = await get('/v1/coverage/siting?lat=47.5&lng=3.5');
+    expect([alone.body.transmitScale, alone.body.changedCount, alone.body.changed]).toEqual([1, 0, []]);
+    const nextToDataOnly = await get(`/v1/coverage/siting?lat=${SITES[3]!.lat}&lng=${SITES[3]!.lng}`);
+    expect(nextToDataOnly.body.changedCount).toBe(0);
+    // Where no hotspot could be asserted, and what is not a point.
+    expect((await get('/v1/coverage/siting?lat=45&lng=-30')).body.error.code).toBe('geo.no_region');
+    expect((await get('/v1/coverage/siting?lat=45&lng=-30')).status).toBe(422);
+    expect((await get('/v1/coverage/siting?lat=91&lng=0')).body.error.code).toBe('geo.out_of_range');
+    expect((await get('/v1/coverage/siting?lat=48.8')).status).toBe(400);
+  });
+
   it('takes a bbox across the antimeridian, cuts hexes lying across it in two, and covers points on either side', async () => {
     const fiji = await get('/v1/coverage/hexes?res=8&bbox=179.9,-16.6,-179.8,-16.4');
     expect(fiji.status).toBe(200);

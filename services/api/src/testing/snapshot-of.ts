@@ -7,6 +7,7 @@ export const snapshotOf = (hotspots: HotspotCoverage[]): Snapshot => ({
   rewardsEpoch: null,
   hotspots,
   density: undefined,
+  densityInputs: [],
   hotspot: (a) => hotspots.find((h) => h.address === a),
   hexes: (res) => aggregateHexes(hotspots, res),
   countries: () => aggregateCountries(hotspots),
