@@ -3,18 +3,10 @@
  * candidate cell once it is interactive, the counts and limits behind it, and the interactive
  * hotspots whose scale it would lower (or raise): what someone siting a hotspot weighs.
  *
- * The scale of a cell depends only on nearby counts: its ancestors' counts and, at each resolution,
- * the occupancy of the ancestor's ring of neighbours, whose counts in turn depend on their own
- * children's neighbours, a little further out at each finer level: everything lies within one ring
- * of res-4 cells around the cell's res-4 ancestor plus less than one res-4 cell of spill. A new
- * hotspot changes the figures of cells within that reach of its own, so the hotspots it can change
- * lie within AFFECTED_RINGS res-4 rings, and their own figures within NEIGHBOURHOOD_RINGS. Counting
- * the interactive hotspots of that neighbourhood gives exactly the scales the whole network's
- * computation gives, for the candidate and for every hotspot it can change (siting-estimate.test
- * checks this against the whole computation). One estimate computes the density of that
- * neighbourhood, not of the 400,000 hotspots.
+ * The snapshot's density map answers it (HexDensityMap.withHotspotAt): only the cells the new count
+ * reaches are recounted, so an estimate costs the size of the change, not a recount of the network
+ * or of a neighbourhood (which took 158 ms in a metro area of 25,000 hotspots; BENCHMARKS.md).
  */
-import { cellToParent, gridDisk } from 'h3-js';
 import { computeHexDensity, HIP104_HEX_DENSITY_PARAMS, type DensityLevel, type HexDensityMap, type HexScale } from '@cov/shared/rewards/hex-density';
 
 /** An interactive hotspot as the density map counts it. */
@@ -23,28 +15,21 @@ export interface DensityInput {
   cell: string;
 }
 
-/** Res-4 rings around the candidate's res-4 cell holding every hotspot whose scale it can change (one ring plus spill, rounded up). */
-export const AFFECTED_RINGS = 2;
-/** Res-4 rings whose hotspots are counted: what those hotspots' own figures reach (AFFECTED_RINGS plus one ring plus spill, rounded up). */
-export const NEIGHBOURHOOD_RINGS = 4;
-const NEIGHBOURHOOD_RES = 4;
-
-/** The density inputs by res-4 ancestor, built once per snapshot. */
-export class DensityNeighbourhoods {
+/** The density inputs by cell (co-located hotspots share one), built once per snapshot: the map names changed cells, the answer names hotspots. */
+export class DensityInputsByCell {
   private readonly byCell = new Map<string, DensityInput[]>();
 
+  /** `inputs` with their cells as h3-js and the database write them (lower case), as the density map names changed cells. */
   constructor(inputs: readonly DensityInput[]) {
     for (const input of inputs) {
-      const key = cellToParent(input.cell, NEIGHBOURHOOD_RES);
-      const list = this.byCell.get(key);
+      const list = this.byCell.get(input.cell);
       if (list) list.push(input);
-      else this.byCell.set(key, [input]);
+      else this.byCell.set(input.cell, [input]);
     }
   }
 
-  /** The inputs whose res-4 ancestor is within `rings` of `cell`'s. */
-  around(cell: string, rings: number): DensityInput[] {
-    return gridDisk(cellToParent(cell, NEIGHBOURHOOD_RES), rings).flatMap((c) => this.byCell.get(c) ?? []);
+  at(cell: string): readonly DensityInput[] {
+    return this.byCell.get(cell) ?? [];
   }
 }
 
@@ -62,28 +47,21 @@ export interface SitingEstimate {
   levels: DensityLevel[];
   /** Interactive hotspots whose scale the new one would change, the largest drop first, then by address. */
   changes: ScaleChange[];
-  /** Interactive hotspots the estimate counted (the candidate's neighbourhood). */
-  counted: number;
 }
 
 /**
  * The estimate for a hotspot at `cell` (res 12, as locations are asserted), against the current
- * density map (`current`, over the same inputs `neighbourhoods` was built from; undefined when no
- * hotspot is interactive).
+ * density map (undefined when no hotspot is interactive) and its inputs by cell.
  */
-export function estimateSiting(neighbourhoods: DensityNeighbourhoods, current: HexDensityMap | undefined, cell: string): SitingEstimate {
-  const local = neighbourhoods.around(cell, NEIGHBOURHOOD_RINGS);
-  const computed = computeHexDensity([...local.map((i) => i.cell), cell], HIP104_HEX_DENSITY_PARAMS);
-  // The inputs come from asserted cells the snapshot already computed with, and `cell` from h3-js.
-  if (!computed.ok) throw computed.error;
-  const withNew = computed.value;
-  const changes: ScaleChange[] = [];
-  // Further out the neighbourhood is cut short of what a hotspot's own figures reach: scales there are not exact, and cannot change.
-  for (const input of neighbourhoods.around(cell, AFFECTED_RINGS)) {
-    const scaleBefore = current?.scaleOf(input.cell) ?? withNew.scaleOf(input.cell);
-    const scaleAfter = withNew.scaleOf(input.cell);
-    if (scaleAfter.scaleE4 !== scaleBefore.scaleE4) changes.push({ address: input.address, cell: input.cell, scaleBefore, scaleAfter });
+export function estimateSiting(current: HexDensityMap | undefined, inputs: DensityInputsByCell, cell: string): SitingEstimate {
+  if (!current) {
+    // Nobody is counted yet: the new hotspot is alone.
+    const alone = computeHexDensity([cell], HIP104_HEX_DENSITY_PARAMS);
+    if (!alone.ok) throw alone.error;
+    return { scale: alone.value.scaleOf(cell), levels: alone.value.explain(cell) ?? [], changes: [] };
   }
+  const change = current.withHotspotAt(cell);
+  const changes = change.changed.flatMap((c) => inputs.at(c.cell).map((i) => ({ address: i.address, cell: i.cell, scaleBefore: c.before, scaleAfter: c.after })));
   changes.sort((a, b) => b.scaleBefore.scaleE4 - b.scaleAfter.scaleE4 - (a.scaleBefore.scaleE4 - a.scaleAfter.scaleE4) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return { scale: withNew.scaleOf(cell), levels: withNew.explain(cell) ?? [], changes, counted: local.length };
+  return { scale: change.scale, levels: change.levels, changes };
 }

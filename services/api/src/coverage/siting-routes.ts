@@ -13,7 +13,7 @@ import { HotspotNameField } from '../registry/hotspot-view';
 import { CountryRef, countryRef } from '../countries/country-views';
 import type { CoverageSnapshots, Snapshot } from './coverage-snapshot';
 import { requireLatLng } from './geo-input';
-import { DensityNeighbourhoods, estimateSiting } from './siting-estimate';
+import { DensityInputsByCell, estimateSiting } from './siting-estimate';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 /** Changed neighbours listed (the largest drops); `changedCount` says how many there are. */
@@ -57,8 +57,8 @@ const SitingAnswer = Type.Object({
   ),
 });
 
-/** Each snapshot's neighbourhood index, built on the first estimate against it. */
-const neighbourhoodsOf = new WeakMap<Snapshot, DensityNeighbourhoods>();
+/** Each snapshot's inputs by cell, built on the first estimate against it. */
+const inputsOf = new WeakMap<Snapshot, DensityInputsByCell>();
 
 export async function registerSitingRoutes(app: HttpServer, deps: { coverage: CoverageSnapshots; regions: RegionLookup }): Promise<void> {
   app.get(
@@ -68,8 +68,8 @@ export async function registerSitingRoutes(app: HttpServer, deps: { coverage: Co
         tags: ['coverage'],
         summary: 'Before placing a hotspot: the transmit scale it would get here, why, and whose scale it would lower',
         description:
-          'The HIP-17 density rule the rewarder pays with, over the interactive hotspots of the coverage snapshot plus one at this point, counted in the neighbourhood the answer depends on ' +
-          '(exactly what the whole network would give). A point no hotspot could be asserted at (no LoRaWAN region: at sea, or outside the known countries) is a 422 `geo.no_region`, as the assertion would be.',
+          'The HIP-17 density rule the rewarder pays with, over the interactive hotspots of the coverage snapshot plus one at this point (exactly what recomputing the whole network would give). ' +
+          'A point no hotspot could be asserted at (no LoRaWAN region: at sea, or outside the known countries) is a 422 `geo.no_region`, as the assertion would be.',
         querystring: Type.Object({ lat: Type.Number(), lng: Type.Number() }),
         response: { 200: SitingAnswer, 400: ErrorRef, 422: ErrorRef },
       },
@@ -81,9 +81,9 @@ export async function registerSitingRoutes(app: HttpServer, deps: { coverage: Co
       if (!region) throw new AppError('geo.no_region', `no LoRaWAN region at ${lat},${lng} (not on land in a known country): no hotspot could be asserted here`);
       const cell = latLngToCell(lat, lng, ASSERTED_RES);
       const snapshot = await deps.coverage.get();
-      let neighbourhoods = neighbourhoodsOf.get(snapshot);
-      if (!neighbourhoods) neighbourhoodsOf.set(snapshot, (neighbourhoods = new DensityNeighbourhoods(snapshot.densityInputs)));
-      const estimate = estimateSiting(neighbourhoods, snapshot.density, cell);
+      let inputs = inputsOf.get(snapshot);
+      if (!inputs) inputsOf.set(snapshot, (inputs = new DensityInputsByCell(snapshot.densityInputs)));
+      const estimate = estimateSiting(snapshot.density, inputs, cell);
       void reply.header('cache-control', 'public, max-age=30');
       return {
         snapshotAt: new Date(snapshot.builtAtMs).toISOString(),

@@ -123,6 +123,33 @@ describe('coverage map page in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('with the siting box ticked, tells what a hotspot placed where one clicks would get and whose scale it would lower', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${node.httpBaseUrl}/map?lat=45.765&lng=4.842&zoom=14`);
+    await page.waitForFunction(() => Number(document.body.getAttribute('data-hexes') ?? 0) > 0, null, { timeout: 20_000 });
+    await page.check('#siting');
+    // In the middle of the town, on a hex: the siting answer, not the hex's details.
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => document.body.hasAttribute('data-siting'), null, { timeout: 10_000 });
+    const [lat, lng] = (await page.getAttribute('body', 'data-site'))!.split(',');
+    const api = await node.call('GET', `/v1/coverage/siting?lat=${lat}&lng=${lng}`);
+    expect(await page.getAttribute('body', 'data-siting')).toBe(String(api.body.transmitScale));
+    const details = await page.textContent('#details');
+    expect(details).toContain('A hotspot here');
+    expect(details).toContain(`would get transmit scale${api.body.transmitScale} once interactive`);
+    expect(details).toMatch(new RegExp(`hotspots whose scale it would change\\s*${api.body.changedCount}`));
+    for (const c of api.body.changed.slice(0, 10)) expect(details).toContain(`${c.name}: ${c.transmitScale} → ${c.transmitScaleAfter}`);
+    expect(api.body.changedCount).toBeGreaterThan(0);
+    // Unticked, a click on a hex shows the hex again.
+    await page.uncheck('#siting');
+    await page.locator('path.hex').first().dispatchEvent('click');
+    await page.waitForFunction(() => /Hex details/.test(document.getElementById('details')!.textContent ?? ''), null, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+
   it('shows the hexes zoomed out to the whole world, wider than one request may ask for', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cellToChildren, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../seeded-random';
 import { clipLimit, computeHexDensity, HIP104_HEX_DENSITY_PARAMS, SCALE_DECIMALS, type HexDensityMap, type HexDensityParams } from './hex-density';
 
 interface DensityVectors {
@@ -271,5 +272,68 @@ describe('computeHexDensity against a literal reference implementation', () => {
     for (const c of cells.slice(0, 500)) {
       for (const level of map.explain(c)!) expect(level.cell).toBe(cellToParent(c, level.res));
     }
+  });
+});
+
+describe('withHotspotAt: one more hotspot without recomputing the map', () => {
+  // A city dense enough that every resolution clips, down to res 4 (500 hotspots a cell), in a
+  // region of sparser towns, and co-located hotspots; candidates near the crowd and far from it.
+  const random = mulberry32(17);
+  const near = (lat: number, lng: number, radiusKm: number): string => {
+    const r = radiusKm * Math.sqrt(random());
+    const a = 2 * Math.PI * random();
+    return latLngToCell(lat + (r / 111) * Math.sin(a), lng + (r / (111 * Math.cos((lat * Math.PI) / 180))) * Math.cos(a), 12);
+  };
+  const cells: string[] = [];
+  for (const [count, radiusKm] of [[900, 3], [700, 20], [600, 80], [300, 250]] as const) for (let i = 0; i < count; i++) cells.push(near(52.52, 13.4, radiusKm));
+  for (let i = 0; i < 5; i++) cells.push(cells[0]!);
+  const current = mapOf(cells);
+
+  it('gives the new scale, its counts and every changed scale that computeHexDensity over the inputs plus the new cell gives', () => {
+    const candidates = [cells[0]!, cells[1000]!, cellToChildren(cellToParent(cells[5]!, 11), 12)[3]!, latLngToCell(-33.9, 151.2, 12)];
+    for (const radiusKm of [2, 15, 60, 150, 300, 450]) for (let i = 0; i < 6; i++) candidates.push(near(52.52, 13.4, radiusKm));
+    let changed = 0;
+    let clippedFar = 0;
+    for (const cell of candidates) {
+      const change = current.withHotspotAt(cell);
+      const whole = mapOf([...cells, cell]);
+      expect([cell, change.scale]).toEqual([cell, whole.scaleOf(cell)]);
+      expect([cell, change.levels]).toEqual([cell, whole.explain(cell)]);
+      const expected = [...new Set(cells)].filter((c) => whole.scaleOf(c).scaleE4 !== current.scaleOf(c).scaleE4).map((c) => [c, current.scaleOf(c).scaleE4, whole.scaleOf(c).scaleE4]);
+      expect([cell, change.changed.map((c) => [c.cell, c.before.scaleE4, c.after.scaleE4]).sort()]).toEqual([cell, expected.sort()]);
+      changed += change.changed.length;
+      if (change.levels.some((l) => l.res <= 5 && l.clipped < l.unclipped)) clippedFar++;
+    }
+    // Not vacuous: candidates moved others' scales, and some sat under res-4/5 clipping.
+    expect(changed).toBeGreaterThan(100);
+    expect(clippedFar).toBeGreaterThan(3);
+  });
+
+  it("crosses a target: a cell filling up raises a neighbour's limit, so the neighbour's hotspots gain, as the whole computation says", () => {
+    // Res 7 (target 5, N 4, max 10): a centre with 7 occupied res-8 children, three neighbours at
+    // their target and three one short. The centre's disk holds 4 occupied cells, so its limit is 5
+    // and its hotspots are scaled 5/7; a fifth hotspot in a short neighbour makes 5 occupied, the
+    // limit 10, and the centre's hotspots whole.
+    const centre = cellToParent(BASE12, 7);
+    const ring = gridDisk(centre, 1).filter((c) => c !== centre);
+    const hotspotsIn = (cell: string, n: number) => cellToChildren(cell, 8).slice(0, n).map((r8) => cellToChildren(r8, 12)[0]!);
+    const crowd = [...hotspotsIn(centre, 7), ...ring.slice(0, 3).flatMap((c) => hotspotsIn(c, 5)), ...ring.slice(3).flatMap((c) => hotspotsIn(c, 4))];
+    const map = mapOf(crowd);
+    for (const short of ring.slice(3)) {
+      const extra = cellToChildren(cellToChildren(short, 8)[4]!, 12)[0]!;
+      const change = map.withHotspotAt(extra);
+      const whole = mapOf([...crowd, extra]);
+      expect(change.scale).toEqual(whole.scaleOf(extra));
+      expect(change.changed.map((x) => [x.cell, x.before.scaleE4, x.after.scaleE4]).sort()).toEqual(
+        [...new Set(crowd)].filter((x) => whole.scaleOf(x).scaleE4 !== map.scaleOf(x).scaleE4).map((x) => [x, map.scaleOf(x).scaleE4, whole.scaleOf(x).scaleE4]).sort(),
+      );
+      // The centre's hotspots, outside the cell that filled up, are among those that gained.
+      expect(change.changed.filter((x) => cellToParent(x.cell, 7) === centre && x.after.scaleE4 > x.before.scaleE4)).toHaveLength(7);
+    }
+  });
+
+  it('refuses a cell coarser than the count resolution, or no cell', () => {
+    expect(() => current.withHotspotAt(cellToParent(BASE12, 9))).toThrow('res >= 11');
+    expect(() => current.withHotspotAt('zz')).toThrow('not a valid H3 cell');
   });
 });

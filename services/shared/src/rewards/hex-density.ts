@@ -82,6 +82,22 @@ export interface HexDensityMap {
   scaleInCountCell(cell: string): HexScale | undefined;
   /** The clipped/unclipped counts behind a cell's scale, from the count resolution upwards; undefined if not in the map. */
   explain(cell: string): DensityLevel[] | undefined;
+  /**
+   * What one more counted hotspot at `cell` (a valid H3 cell at res >= countResolution) would make
+   * of the map, without recomputing it: that hotspot's scale and counts, and every input cell whose
+   * scale would change. Only the cells the new count reaches are recounted (its ancestors, and at
+   * each resolution the neighbours whose limit its crossing a target moves), so it costs the size
+   * of the change, not of the map; the result is what computeHexDensity over the inputs plus `cell`
+   * gives (hex-density.test checks it does).
+   */
+  withHotspotAt(cell: string): DensityChange;
+}
+
+export interface DensityChange {
+  scale: HexScale;
+  levels: DensityLevel[];
+  /** Input cells (as given to computeHexDensity, normalised) whose scale would change, with it before and after. */
+  changed: { cell: string; before: HexScale; after: HexScale }[];
 }
 
 export function hexScaleFromE4(scaleE4: number): HexScale {
@@ -313,6 +329,103 @@ export function computeHexDensity(
   for (const [cell, id] of countIdOf) scales.set(cell, scaleOfId[id]!);
 
   const defaultScale = hexScaleFromE4(params.defaultScaleE4);
+  let cellsOfCountId: string[][] | undefined;
+  let childIds: number[][][] | undefined;
+  const withHotspotAt = (raw: string): DensityChange => {
+    const cell = normalizeCell(raw);
+    if (cell.length !== 15 || !isValidCell(cell) || getResolution(cell) < countRes) throw invalidCell(raw, 0, `not a valid H3 cell at res >= ${countRes}`);
+    // New figures of the cells the extra hotspot reaches, per level by key; every other cell keeps its own.
+    const overlay: Map<number, { unclipped: number; clipped: number }>[] = levels.map(() => new Map());
+    const old = (depth: number, key: number) => {
+      const level = levels[depth]!;
+      const id = level.idOf.get(key);
+      return id === undefined ? { unclipped: 0, clipped: 0 } : { unclipped: level.unclipped[id]!, clipped: level.clipped[id]! };
+    };
+    const now = (depth: number, key: number) => overlay[depth]!.get(key) ?? old(depth, key);
+    const countKey = countKeyOf(cell, countRes);
+    const counted = now(0, countKey);
+    overlay[0]!.set(countKey, { unclipped: counted.unclipped + 1, clipped: counted.clipped + 1 });
+    let moved = [countKey]; // cells whose clipped count changed: their parents' unclipped follow
+    for (let depth = 1; depth < levels.length; depth++) {
+      const res = levels[depth]!.res;
+      const config = params.clipping[res]!;
+      const unclipped = new Map<number, number>();
+      for (const key of moved) {
+        const parent = parentKey(key, res);
+        const delta = now(depth - 1, key).clipped - old(depth - 1, key).clipped;
+        unclipped.set(parent, (unclipped.get(parent) ?? now(depth, parent).unclipped) + delta);
+      }
+      // A cell crossing its target changes the occupancy, so the limit, of every cell in its disk.
+      const recount = new Set(unclipped.keys());
+      for (const [key, n] of unclipped) {
+        if (n >= config.target !== old(depth, key).unclipped >= config.target) for (const c of gridDisk(cellOf(key), 1)) recount.add(keyOf(c));
+      }
+      const newUnclipped = (key: number) => unclipped.get(key) ?? now(depth, key).unclipped;
+      moved = [];
+      for (const key of recount) {
+        const n = newUnclipped(key);
+        let clipped = Math.min(n, config.max);
+        if (n > config.target && config.max !== config.target) {
+          let occupied = 0;
+          for (const c of gridDisk(cellOf(key), 1)) if (newUnclipped(keyOf(c)) >= config.target) occupied++;
+          clipped = Math.min(n, clipLimit(config, occupied));
+        }
+        const before = old(depth, key);
+        if (n !== before.unclipped || clipped !== before.clipped) overlay[depth]!.set(key, { unclipped: n, clipped });
+        if (clipped !== before.clipped) moved.push(key);
+      }
+    }
+    // A count cell's scale: the product of clipped/unclipped up its chain, with the new figures.
+    const scaleOfCountKey = (key: number): HexScale => {
+      let product: Ratio = UNIT;
+      for (let depth = 0; depth < levels.length; depth++) {
+        const k = depth === 0 ? key : parentKey(key, levels[depth]!.res);
+        const { unclipped, clipped } = now(depth, k);
+        if (clipped !== unclipped) {
+          const g = gcdNumber(clipped, unclipped);
+          product = mulRatio({ num: clipped / g, den: unclipped / g }, product);
+        }
+      }
+      return hexScaleFromE4(roundE4HalfEven(product));
+    };
+    // Every existing count cell under a cell whose ratio changed may change scale.
+    cellsOfCountId ??= (() => {
+      const out: string[][] = base.keys.map(() => []);
+      for (const [c, id] of countIdOf) out[id]!.push(c);
+      return out;
+    })();
+    childIds ??= levels.map((level, depth) => {
+      const out: number[][] = level.keys.map(() => []);
+      if (depth > 0) levels[depth - 1]!.parentId.forEach((parent, child) => out[parent]!.push(child));
+      return out;
+    });
+    const reached = new Set<number>();
+    const under = (depth: number, id: number) => {
+      if (depth === 0) reached.add(id);
+      else for (const child of childIds![depth]![id]!) under(depth - 1, child);
+    };
+    overlay.forEach((changes, depth) => {
+      for (const [key, figures] of changes) {
+        const id = levels[depth]!.idOf.get(key);
+        const before = old(depth, key);
+        if (id !== undefined && figures.clipped * before.unclipped !== before.clipped * figures.unclipped) under(depth, id);
+      }
+    });
+    // The extra hotspot's own count cell changes nobody's ratio there (the count level is never clipped), but its co-located hotspots share its chain.
+    const ownId = base.idOf.get(countKey);
+    if (ownId !== undefined) reached.add(ownId);
+    const changed: DensityChange['changed'] = [];
+    for (const id of reached) {
+      const before = scaleOfId[id]!;
+      const after = scaleOfCountKey(base.keys[id]!);
+      if (after.scaleE4 !== before.scaleE4) for (const c of cellsOfCountId[id]!) changed.push({ cell: c, before, after });
+    }
+    const levelsOf: DensityLevel[] = levels.map((level, depth) => {
+      const key = depth === 0 ? countKey : parentKey(countKey, level.res);
+      return { res: level.res, cell: cellOf(key), ...now(depth, key) };
+    });
+    return { scale: scaleOfCountKey(countKey), levels: levelsOf, changed };
+  };
   return ok({
     params,
     scales,
@@ -335,5 +448,6 @@ export function computeHexDensity(
       }
       return out;
     },
+    withHotspotAt,
   });
 }

@@ -63,13 +63,20 @@
   }
 
   function bindHex(feature, layer) {
-    layer.on('click', function () { showHex(feature.id); });
+    // With the siting box ticked the map's own click handler answers (the click reaches it too).
+    layer.on('click', function () { if (!sitingBox.checked) showHex(feature.id); });
   }
 
   // Data-only hotspots have no transmit scale (transmitScale null): they take no part in PoC.
   function scaleText(p) { return p.pocEligible ? 'scale ' + p.transmitScale : 'data-only, no PoC'; }
 
   function escapeText(t) { return String(t).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); }
+
+  /** Shows a titled table of [label, value] rows (values escaped, '-' when undefined) in the side panel, then `after` (HTML). */
+  function showDetails(title, rows, after) {
+    detailsEl.innerHTML = '<h2>' + title + '</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1] === undefined ? '-' : r[1]) + '</td></tr>'; }).join('') + '</table>' + (after || '');
+    detailsEl.hidden = false;
+  }
 
   function showHex(h3) {
     fetch('/v1/hexes/' + h3).then(function (r) { return r.json(); }).then(function (d) {
@@ -78,8 +85,7 @@
         ['best witness RSSI', h.bestRssiDbm === null ? '-' : h.bestRssiDbm + ' dBm'], ['median witness RSSI', h.medianRssiDbm === null ? '-' : h.medianRssiDbm + ' dBm'], ['PoCs (60 h)', h.pocCount],
         ['paid in the latest epoch', h.meanRewards === null ? '-' : h.rewardedCount + ' of ' + h.hotspotCount], ['mean rewards, latest epoch', h.meanRewards === null ? '-' : h.meanRewards + ' (base units)']];
       var list = d.hotspots.slice(0, 10).map(function (p) { return '<li>' + escapeText(p.name) + ' (' + escapeText(p.address.slice(0, 8)) + '...) ' + scaleText(p) + (p.interactive || !p.pocEligible ? '' : ' (not interactive)') + '</li>'; }).join('');
-      detailsEl.innerHTML = '<h2>Hex details</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1]) + '</td></tr>'; }).join('') + '</table><ul>' + list + '</ul>';
-      detailsEl.hidden = false;
+      showDetails('Hex details', rows, '<ul>' + list + '</ul>');
     });
   }
 
@@ -167,8 +173,7 @@
     var s = h.status || {};
     var rows = [['hotspot', h.name], ['address', h.address], ['online', s.online ? 'yes' : 'no'], ['transmit scale', s.pocEligible === false ? 'data-only, no PoC' : s.transmitScale],
       ['interactive', s.interactive ? 'yes' : 'no'], ['lifetime rewards', s.lifetimeRewards], ['region', h.location.region]];
-    detailsEl.innerHTML = '<h2>Hotspot</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1] === undefined ? '-' : r[1]) + '</td></tr>'; }).join('') + '</table>';
-    detailsEl.hidden = false;
+    showDetails('Hotspot', rows);
   }
 
   // Countries with hotspots, most first (GET /v1/countries): choosing one fits the map to its
@@ -185,8 +190,7 @@
     var rows = [['country', c.name + ' (' + c.code + ')'], ['hotspots', c.hotspotCount], ['interactive', c.interactiveCount], ['data-only', c.dataOnlyCount], ['res-8 hexes', c.hexCount],
       ['mean transmit scale', c.meanTransmitScale === null ? '-' : c.meanTransmitScale], ['paid in the latest epoch', c.totalRewards === null ? 'no epoch paid yet' : c.rewardedCount + ' hotspots'],
       ['region', c.regions.join(', ')]];
-    detailsEl.innerHTML = '<h2>Country</h2><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + escapeText(r[1]) + '</td></tr>'; }).join('') + '</table>';
-    detailsEl.hidden = false;
+    showDetails('Country', rows);
     document.body.setAttribute('data-country', code);
     fitBox(c.bbox);
     return true;
@@ -198,6 +202,29 @@
     }).join('');
   }).catch(function () { countrySelect.innerHTML = '<option value="">could not load countries</option>'; });
   countrySelect.addEventListener('change', function () { if (countrySelect.value) showCountry(countrySelect.value); });
+
+  // Siting: with the box ticked, a click anywhere asks what a hotspot placed there would get
+  // (GET /v1/coverage/siting) and whose transmit scale it would lower, instead of showing the hex.
+  var sitingBox = document.getElementById('siting');
+  var siteLayer = L.layerGroup().addTo(map);
+  function showSiting(lat, lng) {
+    var wrapped = wrapLng(lng);
+    siteLayer.clearLayers();
+    L.circleMarker([lat, lng], { radius: 7, color: '#6a1b9a', weight: 2, fillOpacity: 0.3 }).addTo(siteLayer);
+    detailsEl.innerHTML = '<h2>A hotspot here</h2><p>estimating...</p>';
+    detailsEl.hidden = false;
+    document.body.setAttribute('data-site', lat.toFixed(6) + ',' + wrapped.toFixed(6));
+    return getJson('/v1/coverage/siting?lat=' + lat.toFixed(6) + '&lng=' + wrapped.toFixed(6)).then(function (d) {
+      if (d.error) { detailsEl.innerHTML = '<h2>A hotspot here</h2><p>' + escapeText(d.error.message) + '</p>'; return; }
+      var rows = [['would get transmit scale', d.transmitScale + ' once interactive (0.2 until then)'], ['region', d.location.region], ['country', d.location.country.name],
+        ['res-8 hex', d.location.hex], ['hotspots whose scale it would change', d.changedCount]];
+      var list = d.changed.slice(0, 10).map(function (c) { return '<li>' + escapeText(c.name) + ': ' + c.transmitScale + ' &rarr; ' + c.transmitScaleAfter + '</li>'; }).join('');
+      showDetails('A hotspot here', rows, '<ul>' + list + '</ul>');
+      document.body.setAttribute('data-siting', String(d.transmitScale));
+    }).catch(function (e) { detailsEl.innerHTML = '<h2>A hotspot here</h2><p>could not estimate: ' + escapeText(e.message) + '</p>'; });
+  }
+  map.on('click', function (e) { if (sitingBox.checked) showSiting(e.latlng.lat, e.latlng.lng); });
+  sitingBox.addEventListener('change', function () { if (!sitingBox.checked) siteLayer.clearLayers(); });
 
   document.getElementById('find').addEventListener('submit', function (e) {
     e.preventDefault();
