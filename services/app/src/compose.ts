@@ -50,6 +50,8 @@ export interface StartNodeOptions {
   clock?: Clock;
   logger?: Logger;
   inMemory?: boolean;
+  /** With inMemory: a data directory to start the embedded database from (AppContextOptions). */
+  embeddedTemplate?: Blob;
 }
 
 export async function startNode(config: Config, options: StartNodeOptions): Promise<RunningNode> {
@@ -58,6 +60,7 @@ export async function startNode(config: Config, options: StartNodeOptions): Prom
     clock: options.clock,
     logger: options.logger,
     inMemory: options.inMemory,
+    embeddedTemplate: options.embeddedTemplate,
   });
   const runner = new TaskRunner(ctx.logger);
   try {

@@ -5,7 +5,8 @@
  * - 'postgres': PostgreSQL for data and for BullMQ;
  * - 'embedded': in-memory PGlite, exactly the `npm start` path minus the data folder.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@cov/shared/clock';
@@ -94,6 +95,8 @@ export async function startTestNode(mode: TestMode, options: TestNodeOptions = {
     services: options.services ?? serviceNames,
     clock: options.clock,
     inMemory: mode === 'embedded',
+    // Started from the migrated data directory global-setup dumped: no initdb, no migration to replay.
+    embeddedTemplate: mode === 'embedded' ? new Blob([readFileSync(inject('embeddedTemplatePath'))]) : undefined,
     logger: createLogger(config, `test-${mode}`),
   });
   return {

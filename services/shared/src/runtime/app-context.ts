@@ -41,6 +41,12 @@ export interface AppContextOptions {
   logger?: Logger;
   /** Embedded mode only: keep the database in memory instead of DATA_DIR (tests). */
   inMemory?: boolean;
+  /**
+   * With inMemory: the data directory to start from (EmbeddedPostgres.dumpDataDir). Tests pass one
+   * already migrated, so each test node skips initdb and the migrations; migrations still run (a
+   * no-op when the template is current).
+   */
+  embeddedTemplate?: Blob;
 }
 
 /**
@@ -74,6 +80,7 @@ export async function createAppContext(config: Config, options: AppContextOption
   if (config.mode === 'embedded') {
     embedded = await startEmbeddedPostgres({
       dataDir: options.inMemory ? undefined : join(config.DATA_DIR, 'pglite'),
+      loadDataDir: options.inMemory ? options.embeddedTemplate : undefined,
       port: config.EMBEDDED_DB_PORT,
       maxConnections: config.EMBEDDED_DB_MAX_CONNECTIONS,
     });
