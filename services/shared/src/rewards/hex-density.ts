@@ -329,103 +329,7 @@ export function computeHexDensity(
   for (const [cell, id] of countIdOf) scales.set(cell, scaleOfId[id]!);
 
   const defaultScale = hexScaleFromE4(params.defaultScaleE4);
-  let cellsOfCountId: string[][] | undefined;
-  let childIds: number[][][] | undefined;
-  const withHotspotAt = (raw: string): DensityChange => {
-    const cell = normalizeCell(raw);
-    if (cell.length !== 15 || !isValidCell(cell) || getResolution(cell) < countRes) throw invalidCell(raw, 0, `not a valid H3 cell at res >= ${countRes}`);
-    // New figures of the cells the extra hotspot reaches, per level by key; every other cell keeps its own.
-    const overlay: Map<number, { unclipped: number; clipped: number }>[] = levels.map(() => new Map());
-    const old = (depth: number, key: number) => {
-      const level = levels[depth]!;
-      const id = level.idOf.get(key);
-      return id === undefined ? { unclipped: 0, clipped: 0 } : { unclipped: level.unclipped[id]!, clipped: level.clipped[id]! };
-    };
-    const now = (depth: number, key: number) => overlay[depth]!.get(key) ?? old(depth, key);
-    const countKey = countKeyOf(cell, countRes);
-    const counted = now(0, countKey);
-    overlay[0]!.set(countKey, { unclipped: counted.unclipped + 1, clipped: counted.clipped + 1 });
-    let moved = [countKey]; // cells whose clipped count changed: their parents' unclipped follow
-    for (let depth = 1; depth < levels.length; depth++) {
-      const res = levels[depth]!.res;
-      const config = params.clipping[res]!;
-      const unclipped = new Map<number, number>();
-      for (const key of moved) {
-        const parent = parentKey(key, res);
-        const delta = now(depth - 1, key).clipped - old(depth - 1, key).clipped;
-        unclipped.set(parent, (unclipped.get(parent) ?? now(depth, parent).unclipped) + delta);
-      }
-      // A cell crossing its target changes the occupancy, so the limit, of every cell in its disk.
-      const recount = new Set(unclipped.keys());
-      for (const [key, n] of unclipped) {
-        if (n >= config.target !== old(depth, key).unclipped >= config.target) for (const c of gridDisk(cellOf(key), 1)) recount.add(keyOf(c));
-      }
-      const newUnclipped = (key: number) => unclipped.get(key) ?? now(depth, key).unclipped;
-      moved = [];
-      for (const key of recount) {
-        const n = newUnclipped(key);
-        let clipped = Math.min(n, config.max);
-        if (n > config.target && config.max !== config.target) {
-          let occupied = 0;
-          for (const c of gridDisk(cellOf(key), 1)) if (newUnclipped(keyOf(c)) >= config.target) occupied++;
-          clipped = Math.min(n, clipLimit(config, occupied));
-        }
-        const before = old(depth, key);
-        if (n !== before.unclipped || clipped !== before.clipped) overlay[depth]!.set(key, { unclipped: n, clipped });
-        if (clipped !== before.clipped) moved.push(key);
-      }
-    }
-    // A count cell's scale: the product of clipped/unclipped up its chain, with the new figures.
-    const scaleOfCountKey = (key: number): HexScale => {
-      let product: Ratio = UNIT;
-      for (let depth = 0; depth < levels.length; depth++) {
-        const k = depth === 0 ? key : parentKey(key, levels[depth]!.res);
-        const { unclipped, clipped } = now(depth, k);
-        if (clipped !== unclipped) {
-          const g = gcdNumber(clipped, unclipped);
-          product = mulRatio({ num: clipped / g, den: unclipped / g }, product);
-        }
-      }
-      return hexScaleFromE4(roundE4HalfEven(product));
-    };
-    // Every existing count cell under a cell whose ratio changed may change scale.
-    cellsOfCountId ??= (() => {
-      const out: string[][] = base.keys.map(() => []);
-      for (const [c, id] of countIdOf) out[id]!.push(c);
-      return out;
-    })();
-    childIds ??= levels.map((level, depth) => {
-      const out: number[][] = level.keys.map(() => []);
-      if (depth > 0) levels[depth - 1]!.parentId.forEach((parent, child) => out[parent]!.push(child));
-      return out;
-    });
-    const reached = new Set<number>();
-    const under = (depth: number, id: number) => {
-      if (depth === 0) reached.add(id);
-      else for (const child of childIds![depth]![id]!) under(depth - 1, child);
-    };
-    overlay.forEach((changes, depth) => {
-      for (const [key, figures] of changes) {
-        const id = levels[depth]!.idOf.get(key);
-        const before = old(depth, key);
-        if (id !== undefined && figures.clipped * before.unclipped !== before.clipped * figures.unclipped) under(depth, id);
-      }
-    });
-    // The extra hotspot's own count cell changes nobody's ratio there (the count level is never clipped), but its co-located hotspots share its chain.
-    const ownId = base.idOf.get(countKey);
-    if (ownId !== undefined) reached.add(ownId);
-    const changed: DensityChange['changed'] = [];
-    for (const id of reached) {
-      const before = scaleOfId[id]!;
-      const after = scaleOfCountKey(base.keys[id]!);
-      if (after.scaleE4 !== before.scaleE4) for (const c of cellsOfCountId[id]!) changed.push({ cell: c, before, after });
-    }
-    const levelsOf: DensityLevel[] = levels.map((level, depth) => {
-      const key = depth === 0 ? countKey : parentKey(countKey, level.res);
-      return { res: level.res, cell: cellOf(key), ...now(depth, key) };
-    });
-    return { scale: scaleOfCountKey(countKey), levels: levelsOf, changed };
-  };
+  const state: DensityState = { params, levels, countIdOf, scaleOfId };
   return ok({
     params,
     scales,
@@ -448,6 +352,138 @@ export function computeHexDensity(
       }
       return out;
     },
-    withHotspotAt,
+    withHotspotAt: (cell) => withHotspotAt(state, cell),
   });
+}
+
+/** What a built map keeps for withHotspotAt, and the indexes its first call builds. */
+interface DensityState {
+  params: HexDensityParams;
+  levels: Level[];
+  countIdOf: Map<string, number>;
+  scaleOfId: HexScale[];
+  /** Input cells of each count cell. */
+  cellsOfCountId?: string[][];
+  /** Per level, each cell's children's ids in the level below. */
+  childIds?: number[][][];
+}
+
+interface Figures {
+  unclipped: number;
+  clipped: number;
+}
+
+/** New figures of the cells an extra hotspot reaches, per level by key; every other cell keeps its own. */
+type Overlay = Map<number, Figures>[];
+
+function figuresOf(state: DensityState, overlay: Overlay | undefined, depth: number, key: number): Figures {
+  const changed = overlay?.[depth]!.get(key);
+  if (changed) return changed;
+  const level = state.levels[depth]!;
+  const id = level.idOf.get(key);
+  return id === undefined ? { unclipped: 0, clipped: 0 } : { unclipped: level.unclipped[id]!, clipped: level.clipped[id]! };
+}
+
+/**
+ * Recounts what one more hotspot in the count cell `countKey` changes, level by level: its
+ * parent's unclipped count follows each changed clipped count below, and a cell crossing its
+ * target changes the occupancy, so the limit, of every cell in its disk.
+ */
+function recountWithHotspot(state: DensityState, countKey: number): Overlay {
+  const { levels, params } = state;
+  const overlay: Overlay = levels.map(() => new Map());
+  const counted = figuresOf(state, overlay, 0, countKey);
+  overlay[0]!.set(countKey, { unclipped: counted.unclipped + 1, clipped: counted.clipped + 1 });
+  let moved = [countKey]; // cells whose clipped count changed
+  for (let depth = 1; depth < levels.length; depth++) {
+    const res = levels[depth]!.res;
+    const config = params.clipping[res]!;
+    const unclipped = new Map<number, number>();
+    for (const key of moved) {
+      const parent = parentKey(key, res);
+      const delta = figuresOf(state, overlay, depth - 1, key).clipped - figuresOf(state, undefined, depth - 1, key).clipped;
+      unclipped.set(parent, (unclipped.get(parent) ?? figuresOf(state, overlay, depth, parent).unclipped) + delta);
+    }
+    const recount = new Set(unclipped.keys());
+    for (const [key, n] of unclipped) {
+      if (n >= config.target !== figuresOf(state, undefined, depth, key).unclipped >= config.target) for (const c of gridDisk(cellOf(key), 1)) recount.add(keyOf(c));
+    }
+    const unclippedNow = (key: number) => unclipped.get(key) ?? figuresOf(state, overlay, depth, key).unclipped;
+    moved = [];
+    for (const key of recount) {
+      const n = unclippedNow(key);
+      // As computeHexDensity clips: the disk is only looked at when the limit can bind.
+      let clipped = Math.min(n, config.max);
+      if (n > config.target && config.max !== config.target) {
+        let occupied = 0;
+        for (const c of gridDisk(cellOf(key), 1)) if (unclippedNow(keyOf(c)) >= config.target) occupied++;
+        clipped = Math.min(n, clipLimit(config, occupied));
+      }
+      const before = figuresOf(state, undefined, depth, key);
+      if (n !== before.unclipped || clipped !== before.clipped) overlay[depth]!.set(key, { unclipped: n, clipped });
+      if (clipped !== before.clipped) moved.push(key);
+    }
+  }
+  return overlay;
+}
+
+/** A count cell's scale: the product of clipped/unclipped up its chain, with the overlay's figures. */
+function scaleWith(state: DensityState, overlay: Overlay, countKey: number): HexScale {
+  let product: Ratio = UNIT;
+  state.levels.forEach((level, depth) => {
+    const { unclipped, clipped } = figuresOf(state, overlay, depth, depth === 0 ? countKey : parentKey(countKey, level.res));
+    if (clipped !== unclipped) {
+      const g = gcdNumber(clipped, unclipped);
+      product = mulRatio({ num: clipped / g, den: unclipped / g }, product);
+    }
+  });
+  return hexScaleFromE4(roundE4HalfEven(product));
+}
+
+/** The existing count cells under a cell whose clipped/unclipped ratio the overlay changes: the only ones whose scale can change. */
+function countIdsUnderChanges(state: DensityState, overlay: Overlay): Set<number> {
+  const { levels } = state;
+  state.childIds ??= levels.map((level, depth) => {
+    const out: number[][] = level.keys.map(() => []);
+    if (depth > 0) levels[depth - 1]!.parentId.forEach((parent, child) => out[parent]!.push(child));
+    return out;
+  });
+  const childIds = state.childIds;
+  const reached = new Set<number>();
+  const under = (depth: number, id: number): void => {
+    if (depth === 0) reached.add(id);
+    else for (const child of childIds[depth]![id]!) under(depth - 1, child);
+  };
+  overlay.forEach((changes, depth) => {
+    for (const [key, now] of changes) {
+      const id = levels[depth]!.idOf.get(key);
+      const before = figuresOf(state, undefined, depth, key);
+      if (id !== undefined && now.clipped * before.unclipped !== before.clipped * now.unclipped) under(depth, id);
+    }
+  });
+  return reached;
+}
+
+function withHotspotAt(state: DensityState, raw: string): DensityChange {
+  const countRes = state.params.countResolution;
+  const cell = normalizeCell(raw);
+  if (cell.length !== 15 || !isValidCell(cell) || getResolution(cell) < countRes) throw invalidCell(raw, 0, `not a valid H3 cell at res >= ${countRes}`);
+  const countKey = countKeyOf(cell, countRes);
+  const overlay = recountWithHotspot(state, countKey);
+  state.cellsOfCountId ??= (() => {
+    const out: string[][] = state.levels[0]!.keys.map(() => []);
+    for (const [c, id] of state.countIdOf) out[id]!.push(c);
+    return out;
+  })();
+  const changed: DensityChange['changed'] = [];
+  for (const id of countIdsUnderChanges(state, overlay)) {
+    const before = state.scaleOfId[id]!;
+    const after = scaleWith(state, overlay, state.levels[0]!.keys[id]!);
+    if (after.scaleE4 !== before.scaleE4) for (const c of state.cellsOfCountId[id]!) changed.push({ cell: c, before, after });
+  }
+  const levels: DensityLevel[] = state.levels.map((level, depth) => {
+    const key = depth === 0 ? countKey : parentKey(countKey, level.res);
+    return { res: level.res, cell: cellOf(key), ...figuresOf(state, overlay, depth, key) };
+  });
+  return { scale: scaleWith(state, overlay, countKey), levels, changed };
 }
