@@ -41,6 +41,7 @@ import { OwnerAlertNotifier } from './owner-alerts/owner-alert-notifier';
 import { registerOwnerAlertRoutes } from './owner-alerts/owner-alert-routes';
 import { viewSchemas as orgViewSchemas } from './orgs/org-views';
 import { registerRewardRoutes, rewardSchemas } from './rewards/reward-routes';
+import { registerProvisionalRewardRoutes } from './rewards/provisional-reward-routes';
 import { ParameterSetView, registerParameterSetRoutes } from './rewards/parameter-set-routes';
 import { registerFraudFlagRoutes } from './rewards/fraud-flag-routes';
 import { DenylistEntryView, registerDenylistRoutes } from './denylist/denylist-routes';
@@ -151,6 +152,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
         await registerOrgDevicesRoutes(scope, { ...orgsDeps, sql: deps.database.sql, packetLogRetentionMs: ctx.config.ROUTER_PACKET_LOG_RETENTION_MS });
         await registerOrgHotspotsRoutes(scope, { ...orgsDeps, sql: deps.database.sql, coverage: deps.coverage, onlineWindowMs: deps.onlineWindowMs });
         await registerRewardRoutes(scope, { db: deps.db });
+        await registerProvisionalRewardRoutes(scope, deps);
         await registerParameterSetRoutes(scope, { sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerFraudFlagRoutes(scope, { db: deps.db, sql: deps.database.sql, clock: deps.clock, epochLengthMs: ctx.config.EPOCH_LENGTH_MS });
         await registerDenylistRoutes(scope, { db: deps.db, clock: deps.clock, adminKeys: deps.adminKeys });

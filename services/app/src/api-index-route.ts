@@ -44,6 +44,7 @@ export const STARTING_POINTS: Static<typeof StartingPoints> = {
     { method: 'GET', path: '/v1/hotspots/name/{name}', what: 'find a hotspot by its three-word name ("feisty-glass-dalmatian")' },
     { method: 'GET', path: '/v1/hotspots/{address}', what: 'a hotspot: location, status, last beacon and witness, lifetime rewards' },
     { method: 'GET', path: '/v1/hotspots/{address}/rewards', what: 'its rewards by epoch, day or week (beacon, witness, data), also as CSV' },
+    { method: 'GET', path: '/v1/hotspots/{address}/rewards/pending', what: 'what it has earned so far today, before the epoch is paid' },
     { method: 'GET', path: '/v1/hotspots/{address}/pocs', what: 'its beacons and witnesses, valid or not, with the reason' },
     { method: 'GET', path: '/v1/hotspots/{address}/activity', what: 'everything that happened to it, newest first: onboarding, locations, transfers, PoC, flags, payments' },
     { method: 'GET', path: '/v1/owners/{owner}/hotspots', what: 'a fleet, with location and status' },

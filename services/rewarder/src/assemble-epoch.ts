@@ -1,22 +1,13 @@
 /**
- * Computes one epoch's manifest from the database, without writing anything: reads the inputs
- * (interactive hotspots, PoC shares aggregated in SQL, data credits, fraud flags), builds the
- * density map, splits the emission, and builds, signs and serialises the manifest. Both the
+ * Computes one epoch's manifest from the database, without writing anything: the amounts
+ * (epoch-amounts.ts), then the input digest, and the manifest built, signed and serialised. Both the
  * rewarder (inside its paying transaction) and `verify-manifest --recompute` run exactly this.
  */
-import { computeHexDensity } from '@cov/shared/rewards/hex-density';
-import { computeEpochRewards } from '@cov/shared/rewards/pools';
-import { pocRewardUnits } from '@cov/shared/rewards/reward-units';
-import { dataTransferDc } from './data-transfer-input';
-import { interactiveHotspotsAt } from '@cov/shared/coverage/interactive-hotspots';
-import { densityCells, scaleTable } from './density-cells';
-import { fraudFlagsOf, maxSelectedWitnesses, pocShares, rewardedBeaconCells, type UnitsRow } from './epoch-inputs-repository';
+import { epochAmounts } from './epoch-amounts';
 import type { EpochWindow } from './epoch-window';
-import { applyFraudPolicy } from './fraud-policy';
 import { heliumExportFiles, type ExportFile } from './helium-export';
-import { mergeInputRows } from './hotspot-input-row';
 import { inputDigest } from './input-digest';
-import { densityCellsOf, emissionOf, tokenPriceOf } from './parameter-set';
+import { emissionOf } from './parameter-set';
 import type { Queryable } from './queryable';
 import { buildRewardManifest, manifestFileName, signManifest, type BuiltManifest, type SignedManifest } from './reward-manifest';
 import type { StoredParameterSet } from './rewards-repository';
@@ -48,32 +39,14 @@ export async function assembleEpoch(
     rssMb[phase] = Math.round(process.memoryUsage.rss() / 1_048_576);
     mark = now;
   };
-  const density = values.rewards.hexDensity;
-
-  const flags = await fraudFlagsOf(sql, window.epoch);
-  const excluded = values.fraudPolicy === 'exclude' ? flags : new Map<string, string[]>();
-  // Excluded hotspots do not count as interactive: they would otherwise dilute honest neighbours.
-  const interactive = (await interactiveHotspotsAt(sql, window.endMs, values.interactivityWindowMs, args.epochLengthMs)).filter((h) => !excluded.has(h.address));
-  const rule = densityCellsOf(values);
-  const beaconCells = rule === 'latest-beacon' ? [] : await rewardedBeaconCells(sql, window.epoch);
-  lap('interactiveSeconds');
-  const counted = densityCells(interactive, beaconCells, rule, density.countResolution);
-  const map = computeHexDensity(counted.counted, density);
-  if (!map.ok) throw map.error; // cannot happen: cells were validated above
-  const scales = scaleTable(map.value, beaconCells, rule);
-  lap('densitySeconds');
-
-  const units: UnitsRow[] = [];
-  const maxW = await maxSelectedWitnesses(sql, window.epoch);
-  for (let w = 1; w <= maxW; w++) units.push({ witnesses: w, ...pocRewardUnits(w, values.rewards.rewardUnits) });
-
-  const poc = await pocShares(sql, window.epoch, scales, units, density.defaultScaleE4);
-  lap('pocSharesSeconds');
-  const data = await dataTransferDc(sql, window);
-  const rows = mergeInputRows(poc.rows, data);
-  const policy = applyFraudPolicy(rows, flags, values.fraudPolicy, density.defaultScaleE4);
-
-  lap('dataTransferSeconds');
+  const { interactive, counted, rule, poc, data, rows, policy, rewards } = await epochAmounts(sql, {
+    window,
+    inputsUntilMs: window.endMs,
+    epochLengthMs: args.epochLengthMs,
+    parameterSet,
+    emission: emissionOf(values),
+    lap,
+  });
   const digest = inputDigest({
     epoch: window.epoch,
     startMs: window.startMs,
@@ -83,12 +56,6 @@ export async function assembleEpoch(
     proofCells: counted.proofCells,
     rows,
     flags: policy.actions,
-  });
-  const rewards = computeEpochRewards({
-    emission: emissionOf(values),
-    tokenPrice: tokenPriceOf(values),
-    params: values.rewards.pools,
-    hotspots: policy.rows.map((r) => ({ address: r.address, beaconShares: r.beaconSharesE8, witnessShares: r.witnessSharesE8, dataDc: r.dataDc })),
   });
   const built = buildRewardManifest({
     window,

@@ -18,6 +18,7 @@ import { countPendingBeacons, fraudAnalysisPending } from './epoch-inputs-reposi
 import { epochWindow } from './epoch-window';
 import { assembleEpoch } from './assemble-epoch';
 import { writeFilesAtomically } from './manifest-files';
+import { deleteProvisionalEpochsThrough } from './provisional-rewards-repository';
 import type { RewarderDeps } from './rewarder-deps';
 import {
   findRewardEpoch,
@@ -103,6 +104,8 @@ export async function computeEpoch(deps: RewarderDeps, epoch: number, hooks: Com
         lifetimeAmount: p.lifetimeAmount,
       })),
     );
+    // From the commit on, owners read the paid amounts instead of the provisional ones.
+    await deleteProvisionalEpochsThrough(tx, epoch);
     await hooks.afterHotspotRows?.();
     timings.hotspotRowsSeconds = (performance.now() - mark) / 1000;
     mark = performance.now();

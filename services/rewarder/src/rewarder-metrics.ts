@@ -9,6 +9,8 @@ export interface RewarderMetrics {
   waitingEpoch: Gauge<string>;
   pendingBeacons: Gauge<string>;
   nextEpochDueSeconds: Gauge<string>;
+  provisionalSeconds: Histogram<string>;
+  provisionalAsOfSeconds: Gauge<string>;
 }
 
 const byRegistry = new WeakMap<Registry, RewarderMetrics>();
@@ -35,6 +37,17 @@ export function rewarderMetrics(registry: Registry): RewarderMetrics {
     nextEpochDueSeconds: new Gauge({
       name: 'cov_rewarder_next_epoch_due_timestamp_seconds',
       help: 'When the next unpaid epoch becomes due (its end plus EPOCH_SETTLE_DELAY_MS), Unix seconds; updated every tick. time() minus it is how late that epoch is: alert when it exceeds an hour or so.',
+      registers,
+    }),
+    provisionalSeconds: new Histogram({
+      name: 'cov_rewarder_provisional_seconds',
+      help: 'Time to recompute the provisional rewards of one epoch not paid yet.',
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300],
+      registers,
+    }),
+    provisionalAsOfSeconds: new Gauge({
+      name: 'cov_rewarder_provisional_as_of_timestamp_seconds',
+      help: 'Inputs recorded up to this instant (Unix seconds) are in the latest provisional rewards; time() minus it is how stale owners\' "earned so far" is.',
       registers,
     }),
     waitingEpoch: new Gauge({ name: 'cov_rewarder_waiting_epoch', help: 'Due epoch waiting for complete inputs (-1 when none).', registers }),

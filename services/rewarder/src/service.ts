@@ -5,6 +5,7 @@
 import type { ServiceFactory } from '@cov/shared/runtime/service';
 import { periodicTask } from '@cov/shared/runtime/task-runner';
 import { runDueEpochs } from './epoch-scheduler';
+import { refreshProvisionalRewards } from './provisional-rewards';
 import { fillRewardDistributions } from './reward-distribution-backfill';
 import { rewarderDeps } from './rewarder-deps';
 
@@ -30,6 +31,19 @@ export const createRewarderService: ServiceFactory = async (ctx) => {
         },
         ctx.logger,
       ),
+      ...(ctx.config.PROVISIONAL_REWARDS_INTERVAL_MS > 0
+        ? [
+            periodicTask(
+              'rewarder-provisional',
+              ctx.config.PROVISIONAL_REWARDS_INTERVAL_MS,
+              async () => {
+                const outcomes = await refreshProvisionalRewards(deps);
+                ctx.logger.debug({ outcomes }, 'provisional rewards refreshed');
+              },
+              ctx.logger,
+            ),
+          ]
+        : []),
     ],
     describe: () => [`rewarder       epochs of ${deps.epochLengthMs} ms, manifests in ${deps.manifestsDir}`],
   };

@@ -55,7 +55,8 @@ export async function earningsByBucket(sql: postgres.ISql, hotspot: string, rang
  */
 export type HotspotGroup = { owner: string } | { country: string };
 
-function groupCondition(sql: postgres.ISql, group: HotspotGroup) {
+/** The SQL condition on `hotspots` rows that selects the group's members now. */
+export function groupCondition(sql: postgres.ISql, group: HotspotGroup) {
   return 'owner' in group ? sql`owner_address = ${group.owner}` : sql`country_code = ${group.country}`;
 }
 

@@ -103,6 +103,7 @@ export const ConfigSchema = Type.Object(
     }),
     MANIFESTS_DIR: Str('', 'Folder manifests are published to. Empty: DATA_DIR/manifests.'),
     REWARDER_POLL_INTERVAL_MS: Int(60_000, 'How often the rewarder looks for an epoch that is due and whose inputs are complete.', 100),
+    PROVISIONAL_REWARDS_INTERVAL_MS: Int(900_000, 'How often the rewarder recomputes what the epochs not paid yet would pay each hotspot so far (owners\' "earned today"). 0: never.', 0),
     REWARD_TOKEN_PRICE_USD: Type.String({
       default: '3',
       pattern: '^[0-9]+(\\.[0-9]+)?$',

@@ -31,6 +31,8 @@ import { createLogger } from '@cov/shared/logger';
 import { Registry } from '@cov/shared/metrics';
 import { ed25519PublicKey } from '@cov/shared/rewards/manifest-canonical';
 import { computeEpoch } from '@cov/rewarder/compute-epoch';
+import { refreshProvisionalRewards, type ProvisionalOutcome } from '@cov/rewarder/provisional-rewards';
+import type { RewarderDeps } from '@cov/rewarder/rewarder-deps';
 import { activateParameterSet } from '@cov/rewarder/parameter-set-activation';
 import { parameterSetFromConfig } from '@cov/rewarder/parameter-set';
 import { rewarderMetrics } from '@cov/rewarder/rewarder-metrics';
@@ -140,7 +142,7 @@ export async function generate(sql: postgres.Sql, n: number, log: (t: string) =>
   return seconds;
 }
 
-function runWorker(mode: 'compute' | 'copy', url: string, manifestsDir: string): Promise<WorkerResult> {
+function runWorker(mode: 'compute' | 'copy' | 'provisional', url: string, manifestsDir: string): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [WORKER_FLAG, mode, url, manifestsDir], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: WorkerResult | undefined;
@@ -148,6 +150,21 @@ function runWorker(mode: 'compute' | 'copy', url: string, manifestsDir: string):
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`epoch bench worker (${mode}) exited with ${code}`))));
   });
+}
+
+function rewarderBenchDeps(sql: postgres.Sql, nowMs: number, manifestsDir: string): RewarderDeps {
+  const secretKey = createHash('sha256').update('bench/epoch/oracle').digest();
+  return {
+    sql,
+    clock: new ManualClock(nowMs),
+    logger: createLogger({ LOG_LEVEL: 'warn' }),
+    oracleKey: { secretKey, publicKey: ed25519PublicKey(secretKey) },
+    metrics: rewarderMetrics(new Registry()),
+    epochLengthMs: DAY_MS,
+    settleDelayMs: 0,
+    manifestsDir,
+    configuredParameters: parameterSetFromConfig(loadConfig({})),
+  };
 }
 
 /** Child process: one measurement, reported over IPC with this process's peak RSS. */
@@ -167,23 +184,15 @@ async function worker(mode: string, url: string, manifestsDir: string): Promise<
       await client.end();
     }
     detail = { bytes };
+  } else if (mode === 'provisional') {
+    const database = connectDatabase(url, { maxConnections: 2 });
+    // An hour before the epoch ends: the epoch in progress and the one before it are open.
+    const outcomes = await refreshProvisionalRewards(rewarderBenchDeps(database.sql, (EPOCH + 1) * DAY_MS - 3_600_000, manifestsDir));
+    detail = { outcomes };
+    await database.close();
   } else {
     const database = connectDatabase(url, { maxConnections: 2 });
-    const secretKey = createHash('sha256').update('bench/epoch/oracle').digest();
-    const outcome = await computeEpoch(
-      {
-        sql: database.sql,
-        clock: new ManualClock((EPOCH + 1) * DAY_MS + 3_600_000),
-        logger: createLogger({ LOG_LEVEL: 'warn' }),
-        oracleKey: { secretKey, publicKey: ed25519PublicKey(secretKey) },
-        metrics: rewarderMetrics(new Registry()),
-        epochLengthMs: DAY_MS,
-        settleDelayMs: 0,
-        manifestsDir,
-        configuredParameters: parameterSetFromConfig(loadConfig({})),
-      },
-      EPOCH,
-    );
+    const outcome = await computeEpoch(rewarderBenchDeps(database.sql, (EPOCH + 1) * DAY_MS + 3_600_000, manifestsDir), EPOCH);
     if (outcome.status !== 'computed') throw new Error(`epoch not computed: ${JSON.stringify(outcome)}`);
     const round = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/Seconds$/, ''), Math.round(v * 10) / 10]));
     detail = { hotspots: outcome.hotspots, seconds: round(outcome.timings), rssMbAfter: round(outcome.rssMb), manifestBytes: statSync(join(manifestsDir, outcome.fileName)).size };
@@ -224,6 +233,10 @@ export const suite: BenchSuite = {
       ctx.log('baseline: raw COPY of the epoch verdict rows...');
       const baseline = await runWorker('copy', url, manifestsDir);
       ctx.log(`baseline: ${baseline.seconds.toFixed(1)} s, ${((baseline.detail.bytes as number) / 1e6).toFixed(0)} MB, peak RSS ${baseline.maxRssMb} MB`);
+      ctx.log('provisional rewards of the two open epochs (an hour before the epoch ends)...');
+      const provisional = await runWorker('provisional', url, manifestsDir);
+      const runs = (provisional.detail.outcomes as ProvisionalOutcome[]).flatMap((o) => (o.status === 'computed' ? [o] : []));
+      ctx.log(`provisional: ${provisional.seconds.toFixed(1)} s, peak RSS ${provisional.maxRssMb} MB, ${JSON.stringify(runs)}`);
       ctx.log('computing the epoch...');
       const compute = await runWorker('compute', url, manifestsDir);
       ctx.log(`epoch: ${compute.seconds.toFixed(1)} s, peak RSS ${compute.maxRssMb} MB, ${JSON.stringify(compute.detail)}`);
@@ -238,6 +251,14 @@ export const suite: BenchSuite = {
           baselineValue: baseline.seconds,
           aim: '< 300 s',
           notes: `seconds per phase ${JSON.stringify(compute.detail.seconds)}; ${compute.detail.hotspots} hotspots paid; manifest ${compute.detail.manifestBytes} bytes; generation (s) ${JSON.stringify(generation)}`,
+        },
+        {
+          name: `provisional rewards, one open epoch recomputed (${size})`,
+          value: runs.find((r) => r.epoch === EPOCH)?.seconds ?? NaN,
+          unit: 's',
+          baselineName: 'raw COPY TO STDOUT of the same epoch verdict rows',
+          baselineValue: baseline.seconds,
+          notes: `every PROVISIONAL_REWARDS_INTERVAL_MS, for the epoch in progress and the one before it while unpaid; per epoch ${JSON.stringify(runs.map((r) => ({ epoch: r.epoch, seconds: Math.round(r.seconds * 10) / 10, hotspots: r.hotspots })))}; peak RSS ${provisional.maxRssMb} MB`,
         },
         {
           name: 'epoch computation peak RSS',

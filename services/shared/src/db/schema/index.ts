@@ -7,3 +7,4 @@ export * from './verdicts';
 export * from './routing';
 export * from './rewards';
 export * from './owner-alerts';
+export * from './provisional-rewards';

@@ -1,0 +1,186 @@
+/**
+ * Provisional rewards: what the epochs not paid yet would pay so far, network-wide, per hotspot,
+ * per owner's fleet and per country, from the rows the rewarder recomputes every
+ * PROVISIONAL_REWARDS_INTERVAL_MS. Owners read it as "earned today so far"; none of it is final
+ * until the epoch is paid (then `/rewards/epochs` has the signed amounts and these rows are gone).
+ */
+import { Type } from 'typebox';
+import type { HttpServer } from '@cov/shared/http/create-http-server';
+import type { ApiDeps } from '../api-deps';
+import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
+import { countryCodeParam, requireCountryCode } from '../countries/country-code-param';
+import { groupSize, type HotspotGroup } from '../earnings/earnings-repository';
+import { groupProvisional, hotspotProvisional, openProvisionalEpochs, type ProvisionalAmountsRow, type ProvisionalEpochRow } from './provisional-rewards-read-repository';
+
+const ErrorRef = Type.Ref('ErrorResponse');
+const Amount = (description?: string) => Type.String({ pattern: '^[0-9]+$', description: description ?? 'Token base units.' });
+const PROVISIONAL_RULE =
+  'The rewarder computes each epoch not paid yet (the current one, and the previous one until it is paid) exactly as it will pay it, from the inputs recorded up to `asOf`, splitting the part of the emission for the elapsed share of the epoch. ' +
+  'Not final: beacons verified later, fraud flags written after the epoch and the hotspots interactive at its end can still change the amounts. Once paid, an epoch leaves this list for `/rewards/epochs`.';
+
+const EpochWindowFields = {
+  epoch: Type.Integer(),
+  start: Type.String({ format: 'date-time' }),
+  end: Type.String({ format: 'date-time', description: 'Exclusive.' }),
+  asOf: Type.String({ format: 'date-time', description: 'Inputs recorded before this instant are counted.' }),
+  status: Type.Union([Type.Literal('in_progress'), Type.Literal('awaiting_payment')], {
+    description: 'in_progress: the epoch has not ended at asOf; awaiting_payment: it has, and the rewarder pays it once its inputs are complete.',
+  }),
+  elapsedShare: Type.Number({ minimum: 0, maximum: 1, description: "The share of the epoch before asOf, and so of the epoch's emission split so far." }),
+};
+const Split = {
+  beaconAmount: Amount(),
+  witnessAmount: Amount(),
+  dataAmount: Amount(),
+  totalAmount: Amount(),
+  dataDc: Type.String({ pattern: '^[0-9]+$', description: 'Data credits of the packets carried so far.' }),
+};
+
+const ProvisionalEpoch = Type.Object({
+  ...EpochWindowFields,
+  computedAt: Type.String({ format: 'date-time' }),
+  parameterSetId: Type.Integer(),
+  emission: Amount("The epoch's emission times elapsedShare."),
+  hotspotsRewarded: Type.Integer({ description: 'Hotspots with a total above zero so far.' }),
+  totals: Type.Object({ beacon: Amount(), witness: Amount(), data: Amount(), total: Amount() }),
+  dataDc: Type.String({ pattern: '^[0-9]+$' }),
+  inputs: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Counts so far (hotspotsWithInputs, interactiveHotspots, rewardedBeacons, rewardedWitnesses, flaggedHotspots) and what is not final: unverifiedBeacons, fraudAnalysed.',
+  }),
+});
+const HotspotProvisional = Type.Object({
+  ...EpochWindowFields,
+  ...Split,
+  beacons: Type.Integer({ description: 'Its rewarded beacons counted so far.' }),
+  witnesses: Type.Integer({ description: 'Its valid, selected witnesses counted so far.' }),
+});
+const GroupProvisional = Type.Object({
+  ...EpochWindowFields,
+  ...Split,
+  hotspotsEarning: Type.Integer({ description: 'Hotspots of the group with a total above zero so far.' }),
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function windowOf(e: ProvisionalEpochRow) {
+  return {
+    epoch: e.epoch,
+    start: iso(e.startMs),
+    end: iso(e.endMs),
+    asOf: iso(e.asOfMs),
+    status: e.asOfMs >= e.endMs ? ('awaiting_payment' as const) : ('in_progress' as const),
+    elapsedShare: Math.min(1, Math.max(0, (e.asOfMs - e.startMs) / (e.endMs - e.startMs))),
+  };
+}
+
+function splitOf(row: ProvisionalAmountsRow | undefined) {
+  return {
+    beaconAmount: row?.beacon ?? '0',
+    witnessAmount: row?.witness ?? '0',
+    dataAmount: row?.data ?? '0',
+    totalAmount: row?.total ?? '0',
+    dataDc: row?.dataDc ?? '0',
+  };
+}
+
+export async function registerProvisionalRewardRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
+  const sql = deps.database.sql;
+
+  app.get(
+    '/v1/rewards/pending',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: 'The epochs not paid yet: what they would pay so far, network-wide (newest first)',
+        description: `${PROVISIONAL_RULE} Empty until the rewarder's first run (it runs at start, then every PROVISIONAL_REWARDS_INTERVAL_MS).`,
+        response: { 200: Type.Object({ data: Type.Array(ProvisionalEpoch) }), 400: ErrorRef },
+      },
+    },
+    async () => {
+      const epochs = await openProvisionalEpochs(sql);
+      return {
+        data: epochs.map((e) => {
+          const total = BigInt(e.beacon) + BigInt(e.witness) + BigInt(e.data);
+          return {
+            ...windowOf(e),
+            computedAt: iso(e.computedAtMs),
+            parameterSetId: e.parameterSetId,
+            emission: e.emission,
+            hotspotsRewarded: e.hotspotsRewarded,
+            totals: { beacon: e.beacon, witness: e.witness, data: e.data, total: total.toString() },
+            dataDc: e.dataDc,
+            inputs: e.summary,
+          };
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/hotspots/:address/rewards/pending',
+    {
+      schema: {
+        tags: ['hotspots', 'rewards'],
+        summary: "What a hotspot has earned so far in the epochs not paid yet (today's earnings), newest first",
+        description: `${PROVISIONAL_RULE} One row per open epoch, zero where the hotspot has no rewarded input in it yet.`,
+        params: Type.Object({ address: Type.String({ minLength: 1, maxLength: 128 }) }),
+        response: { 200: Type.Object({ data: Type.Array(HotspotProvisional) }), 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request) => {
+      await requireKnownHotspot(deps.db, request.params.address);
+      const [epochs, rows] = await Promise.all([openProvisionalEpochs(sql), hotspotProvisional(sql, request.params.address)]);
+      const byEpoch = new Map(rows.map((r) => [r.epoch, r]));
+      return {
+        data: epochs.map((e) => {
+          const row = byEpoch.get(e.epoch);
+          return { ...windowOf(e), ...splitOf(row), beacons: row?.beacons ?? 0, witnesses: row?.witnesses ?? 0 };
+        }),
+      };
+    },
+  );
+
+  const groupAnswer = async (group: HotspotGroup) => {
+    const [epochs, rows, hotspots] = await Promise.all([openProvisionalEpochs(sql), groupProvisional(sql, group), groupSize(sql, group)]);
+    const byEpoch = new Map(rows.map((r) => [r.epoch, r]));
+    return {
+      hotspots,
+      data: epochs.map((e) => {
+        const row = byEpoch.get(e.epoch);
+        return { ...windowOf(e), ...splitOf(row), hotspotsEarning: row?.hotspotsEarning ?? 0 };
+      }),
+    };
+  };
+  const GroupAnswer = (hotspotsDescription: string) => Type.Object({ hotspots: Type.Integer({ description: hotspotsDescription }), data: Type.Array(GroupProvisional) });
+
+  app.get(
+    '/v1/owners/:owner/rewards/pending',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "What an owner's fleet has earned so far in the epochs not paid yet, newest first",
+        description: `${PROVISIONAL_RULE} The fleet is the hotspots the owner has now.`,
+        params: Type.Object({ owner: Type.String({ maxLength: 128 }) }),
+        response: { 200: GroupAnswer('How many hotspots the owner has now.'), 400: ErrorRef },
+      },
+    },
+    async (request) => {
+      requireValidAddress(request.params.owner, 'owner');
+      return groupAnswer({ owner: request.params.owner });
+    },
+  );
+
+  app.get(
+    '/v1/countries/:code/rewards/pending',
+    {
+      schema: {
+        tags: ['rewards', 'coverage'],
+        summary: "What a country's hotspots have earned so far in the epochs not paid yet, newest first",
+        description: `${PROVISIONAL_RULE} The country's hotspots are those located in it now.`,
+        params: Type.Object({ code: countryCodeParam('The country:') }),
+        response: { 200: GroupAnswer('How many hotspots are located in the country now.'), 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request) => groupAnswer({ country: requireCountryCode(request.params.code) }),
+  );
+}
