@@ -100,6 +100,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     clock: ctx.clock,
     logger,
     onlineWindowMs: deps.onlineWindowMs,
+    coverage: deps.coverage,
     timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS,
     allowPrivateAddresses,
     // Longer than a check can take (its owners' posts, a few at once, each at most ALERT_POST_TIMEOUT_MS), so two replicas never tell an owner twice.

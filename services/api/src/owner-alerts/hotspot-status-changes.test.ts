@@ -31,6 +31,7 @@ describe('hotspot status changes', () => {
       'owner1',
       [{ address: a, online: false, lastSeenMs: Date.UTC(2026, 10, 20) }, { address: b, online: false, lastSeenMs: 0 }],
       [{ address: b, failing: true, reason: 'witness_too_close', invalidReports: 4 }],
+      [{ address: a, fromScaleE4: 10_000, toScaleE4: 3333 }],
       Date.UTC(2026, 10, 21),
     );
     expect(notice).toEqual({
@@ -41,6 +42,7 @@ describe('hotspot status changes', () => {
         { hotspot: b, name: 'tall-plum-griffin', online: false, lastSeenAt: null },
       ],
       pocChanges: [{ hotspot: b, name: 'tall-plum-griffin', failing: true, reason: 'witness_too_close', invalidReports: 4 }],
+      scaleChanges: [{ hotspot: a, name: 'acidic-red-mouse', fromScale: 1, toScale: 0.3333 }],
       at: '2026-11-21T00:00:00.000Z',
     });
   });

@@ -6,6 +6,7 @@
  */
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import type { PocChange } from './poc-health';
+import type { ScaleChange } from './scale-change';
 import type { HotspotStatusNotice } from '@cov/shared/alerts/notice-schemas';
 
 export interface HotspotSeen {
@@ -35,12 +36,13 @@ export function statusChanges(seen: readonly HotspotSeen[], told: ReadonlyMap<st
 /** Its schema, published in the OpenAPI document: shared/alerts/notice-schemas.ts. */
 export type { HotspotStatusNotice };
 
-export function hotspotStatusNotice(owner: string, changes: readonly StatusChange[], pocChanges: readonly PocChange[], nowMs: number): HotspotStatusNotice {
+export function hotspotStatusNotice(owner: string, changes: readonly StatusChange[], pocChanges: readonly PocChange[], scaleChanges: readonly ScaleChange[], nowMs: number): HotspotStatusNotice {
   return {
     type: 'hotspot_status',
     owner,
     changes: changes.map((c) => ({ hotspot: c.address, name: hotspotName(c.address), online: c.online, lastSeenAt: c.lastSeenMs > 0 ? new Date(c.lastSeenMs).toISOString() : null })),
     pocChanges: pocChanges.map((c) => ({ hotspot: c.address, name: hotspotName(c.address), failing: c.failing, reason: c.reason, invalidReports: c.invalidReports })),
+    scaleChanges: scaleChanges.map((c) => ({ hotspot: c.address, name: hotspotName(c.address), fromScale: c.fromScaleE4 / 10_000, toScale: c.toScaleE4 / 10_000 })),
     at: new Date(nowMs).toISOString(),
   };
 }

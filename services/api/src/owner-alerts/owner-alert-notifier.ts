@@ -1,6 +1,7 @@
 /**
- * Tells owners when their hotspots go offline or come back, and when one's proof-of-coverage
- * reports start being all rejected or pass again (poc-health.ts). Each check leases the subscribed
+ * Tells owners when their hotspots go offline or come back, when one's proof-of-coverage
+ * reports start being all rejected or pass again (poc-health.ts), and when an interactive one's
+ * transmit scale moves (scale-change.ts). Each check leases the subscribed
  * owners no other API replica holds, computes their hotspots' status the way hotspot views do
  * (hotspot-status.ts), and posts one notice per owner with every change since the status last
  * told. A failed post records nothing as told, so the next check tells it again. Owners who opted
@@ -31,12 +32,16 @@ import { epochRewardsNotice } from './epoch-rewards-notice';
 import { latestPaidEpoch } from '@cov/shared/earnings/epoch-totals';
 import type { Signing } from '@cov/shared/routing/webhook-signature';
 import { pocChange, pocHealth, type PocChange, type PocHealth } from './poc-health';
+import { scaleChange, scaleE4, scaleToRecord, type ScaleChange } from './scale-change';
+import type { Snapshot } from '../coverage/coverage-snapshot';
 
 export interface OwnerAlertNotifierDeps {
   sql: Sql;
   clock: Clock;
   logger: Logger;
   onlineWindowMs: number;
+  /** The coverage snapshot hotspot views read their transmit scale from. */
+  coverage: { get(): Promise<Snapshot> };
   timeoutMs: number;
   allowPrivateAddresses: boolean;
   /** How long a check holds an owner (longer than a check can take). */
@@ -70,6 +75,12 @@ export class OwnerAlertNotifier {
       nowMs - POC_WINDOW_ONLINE_WINDOWS * this.deps.onlineWindowMs,
     );
     const toldBy = await knownStatusesOf(sql, owners.map((o) => o.owner));
+    const snapshot = await this.deps.coverage.get();
+    /** The scale × 10^4 of an interactive hotspot; undefined for one that is not (its scale means nothing). */
+    const scaleNow = (address: string): number | undefined => {
+      const c = snapshot.hotspot(address);
+      return c?.interactive && c.scale !== null ? scaleE4(c.scale) : undefined;
+    };
     // One look for the whole check: an owner is asked about epochs only when one is paid past what it was told.
     const latestEpoch = owners.some((o) => o.rewardsEpochTold !== undefined) ? await latestPaidEpoch(sql) : null;
     let sent = 0;
@@ -90,12 +101,14 @@ export class OwnerAlertNotifier {
       const { changes } = statusChanges(seen, told);
       const health = new Map(owned.filter((h) => h.pocEligible).map((h) => [h.address, pocHealth(pocCounts.get(h.address) ?? NO_REPORTS)]));
       const pocChanges = [...health].map(([address, h]) => pocChange(address, h, told.get(address)?.pocFailing)).filter((c): c is PocChange => c !== undefined);
-      const records = statusRecords(seen, told, health, nowMs);
-      if (changes.length === 0 && pocChanges.length === 0) {
+      const scales = new Map(owned.filter((h) => h.pocEligible).map((h) => [h.address, scaleNow(h.address)]));
+      const scaleChanges = [...scales].map(([address, now]) => scaleChange(address, now, told.get(address)?.scaleE4)).filter((c): c is ScaleChange => c !== undefined);
+      const records = statusRecords(seen, told, health, scales, nowMs);
+      if (changes.length === 0 && pocChanges.length === 0 && scaleChanges.length === 0) {
         await recordTold(sql, o.owner, records.ifTold, null, nowMs);
         return;
       }
-      const notice = hotspotStatusNotice(o.owner, changes, pocChanges, nowMs);
+      const notice = hotspotStatusNotice(o.owner, changes, pocChanges, scaleChanges, nowMs);
       const error = await postNotice(o.url, o.authHeader, notice, this.deps.timeoutMs, this.deps.allowPrivateAddresses, signingOf(o, clock.nowMs()));
       if (error === undefined) {
         sent++;
@@ -140,18 +153,26 @@ const NO_REPORTS = { valid: 0, invalidByReason: new Map<string, number>() };
  * seen for the first time, and a first verdict that PoC is fine), so the next check tells the rest
  * again.
  */
-function statusRecords(seen: readonly HotspotSeen[], told: ReadonlyMap<string, ToldStatus>, health: ReadonlyMap<string, PocHealth>, nowMs: number): { ifTold: ToldStatus[]; ifNotTold: ToldStatus[] } {
+function statusRecords(
+  seen: readonly HotspotSeen[],
+  told: ReadonlyMap<string, ToldStatus>,
+  health: ReadonlyMap<string, PocHealth>,
+  scales: ReadonlyMap<string, number | undefined>,
+  nowMs: number,
+): { ifTold: ToldStatus[]; ifNotTold: ToldStatus[] } {
   const ifTold: ToldStatus[] = [];
   const ifNotTold: ToldStatus[] = [];
   for (const h of seen) {
     const before = told.get(h.address);
     const poc = health.get(h.address);
     const pocNow = poc === undefined || poc.state === 'unknown' ? (before?.pocFailing ?? null) : poc.state === 'failing';
+    const scaleNow = scaleToRecord(scales.get(h.address), before?.scaleE4);
     const onlineMoved = before === undefined || before.online !== h.online;
-    if (onlineMoved || pocNow !== (before?.pocFailing ?? null)) {
-      ifTold.push({ address: h.address, online: h.online, changedAtMs: onlineMoved ? nowMs : before.changedAtMs, pocFailing: pocNow });
+    if (onlineMoved || pocNow !== (before?.pocFailing ?? null) || scaleNow !== (before?.scaleE4 ?? null)) {
+      ifTold.push({ address: h.address, online: h.online, changedAtMs: onlineMoved ? nowMs : before.changedAtMs, pocFailing: pocNow, scaleE4: scaleNow });
     }
-    if (before === undefined) ifNotTold.push({ address: h.address, online: h.online, changedAtMs: nowMs, pocFailing: pocNow === false ? false : null });
+    // A scale first seen is not news either.
+    if (before === undefined) ifNotTold.push({ address: h.address, online: h.online, changedAtMs: nowMs, pocFailing: pocNow === false ? false : null, scaleE4: scaleNow });
   }
   return { ifTold, ifNotTold };
 }

@@ -39,6 +39,9 @@ const OwnerAlertView = Type.Object({
       pocFailing: Type.Union([Type.Boolean(), Type.Null()], {
         description: 'Every beacon and witness report of the last four beacon intervals rejected (true), some passing (false), as last told or first seen; null until judged (fewer than 3 reports, or a data-only hotspot).',
       }),
+      transmitScale: Type.Union([Type.Number(), Type.Null()], {
+        description: 'Its transmit scale as last told or first seen while interactive (a notice tells when it moves from it); null until it was seen interactive.',
+      }),
     }),
     {
       description: 'The status last told (or first seen) of each hotspot, once the API has checked it.',
@@ -62,7 +65,13 @@ export async function registerOwnerAlertRoutes(app: HttpServer, deps: OwnerAlert
       signed: row.signingSecret !== null,
       epochRewards: row.epochRewards,
       rewardsEpochTold: row.epochRewards ? row.rewardsEpochTold : null,
-      hotspots: [...told.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, s]) => ({ address, online: s.online, since: new Date(s.changedAtMs).toISOString(), pocFailing: s.pocFailing })),
+      hotspots: [...told.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([address, s]) => ({
+        address,
+        online: s.online,
+        since: new Date(s.changedAtMs).toISOString(),
+        pocFailing: s.pocFailing,
+        transmitScale: s.scaleE4 === null ? null : s.scaleE4 / 10_000,
+      })),
     };
   }
 

@@ -70,6 +70,8 @@ export interface ToldStatus {
   changedAtMs: number;
   /** Every recent PoC report rejected (true), some passing (false), or not known (null). */
   pocFailing: boolean | null;
+  /** Transmit scale × 10^4 last told or first seen while interactive; null until then. */
+  scaleE4: number | null;
 }
 
 /** The status last told of an owner's hotspots (address -> status). */
@@ -81,12 +83,13 @@ export async function knownStatuses(sql: postgres.ISql, owner: string): Promise<
 export async function knownStatusesOf(sql: postgres.ISql, owners: string[]): Promise<Map<string, Map<string, ToldStatus>>> {
   const out = new Map<string, Map<string, ToldStatus>>();
   if (owners.length === 0) return out;
-  const rows = await sql<{ o: string; a: string; online: boolean; t: string; p: boolean | null }[]>`
-    select owner_address as o, hotspot_address as a, online, changed_at_ms::text as t, poc_failing as p from owner_alert_hotspots where owner_address = any(${owners})`;
+  const rows = await sql<{ o: string; a: string; online: boolean; t: string; p: boolean | null; s: number | null }[]>`
+    select owner_address as o, hotspot_address as a, online, changed_at_ms::text as t, poc_failing as p, scale_e4 as s
+    from owner_alert_hotspots where owner_address = any(${owners})`;
   for (const r of rows) {
     let byAddress = out.get(r.o);
     if (byAddress === undefined) out.set(r.o, (byAddress = new Map()));
-    byAddress.set(r.a, { address: r.a, online: r.online, changedAtMs: Number(r.t), pocFailing: r.p });
+    byAddress.set(r.a, { address: r.a, online: r.online, changedAtMs: Number(r.t), pocFailing: r.p, scaleE4: r.s });
   }
   return out;
 }
@@ -172,12 +175,12 @@ export async function recordTold(sql: Sql, owner: string, statuses: ToldStatus[]
     const [subscription] = await tx<{ active: boolean }[]>`select active from owner_alerts where owner_address = ${owner} for update`;
     // All of the owner's statuses in one statement, whatever the size of its fleet (booleans as text: postgres.js sends no boolean arrays).
     if (statuses.length > 0 && subscription?.active) {
-      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms, poc_failing)
-        select a, ${owner}, o::boolean, t, nullif(p, '')::boolean
+      await tx`insert into owner_alert_hotspots (hotspot_address, owner_address, online, changed_at_ms, poc_failing, scale_e4)
+        select a, ${owner}, o::boolean, t, nullif(p, '')::boolean, nullif(s, -1)
         from unnest(${statuses.map((x) => x.address)}::text[], ${statuses.map((x) => String(x.online))}::text[], ${statuses.map((x) => x.changedAtMs)}::bigint[],
-          ${statuses.map((x) => (x.pocFailing === null ? '' : String(x.pocFailing)))}::text[]) as u(a, o, t, p)
+          ${statuses.map((x) => (x.pocFailing === null ? '' : String(x.pocFailing)))}::text[], ${statuses.map((x) => x.scaleE4 ?? -1)}::int[]) as u(a, o, t, p, s)
         on conflict (hotspot_address) do update set owner_address = excluded.owner_address, online = excluded.online, changed_at_ms = excluded.changed_at_ms,
-          poc_failing = excluded.poc_failing`;
+          poc_failing = excluded.poc_failing, scale_e4 = excluded.scale_e4`;
     }
     // Released: the lease ends at the check, and that time puts the owner at the back of the queue.
     if (sentAtMs !== null) await tx`update owner_alerts set last_sent_at_ms = ${sentAtMs}, last_error = null, lease_until_ms = ${checkedAtMs} where owner_address = ${owner}`;

@@ -105,6 +105,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
       owner: owner.address,
       changes: hotspots.map((h) => ({ hotspot: h, name: hotspotName(h), online: false, lastSeenAt: new Date(T0).toISOString() })),
       pocChanges: [],
+      scaleChanges: [],
       at: new Date(clock.nowMs()).toISOString(),
     });
     // As the OpenAPI document publishes it (webhooks.owner-hotspot-status).
@@ -204,7 +205,7 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('hotspot status aler
     const toldCount = async () => (await node.ctx.database.sql<{ n: number }[]>`select count(*)::int as n from owner_alert_hotspots where owner_address = ${owner.address}`)[0]!.n;
     expect(await toldCount()).toBe(0);
     // A check that leased the owner before the unsubscribe and finishes after it records nothing.
-    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs(), pocFailing: null }], clock.nowMs(), clock.nowMs());
+    await recordTold(node.ctx.database.sql, owner.address, [{ address: hotspots[0]!, online: true, changedAtMs: clock.nowMs(), pocFailing: null, scaleE4: null }], clock.nowMs(), clock.nowMs());
     expect(await toldCount()).toBe(0);
     expect(code(await subscribe({ url: url('/status'), nonce: removal.nonce }))).toEqual([409, 'auth.replayed_nonce']);
     // A subscription after an unsubscribe gets a new secret; changing an active one keeps it.

@@ -23,8 +23,8 @@ describe('notice schemas', () => {
     expect([...Value.Errors(EpochRewardsNoticeSchema, { ...rewards, hotspots: [{ ...rewards.hotspots[0], standing: 'middling' }] })].length).toBeGreaterThan(0);
     const { network: _n, ...withoutNetwork } = rewards;
     expect(Value.Check(EpochRewardsNoticeSchema, withoutNetwork)).toBe(false);
-    expect(Value.Check(HotspotStatusNoticeSchema, { type: 'hotspot_status', owner: 'o', changes: [], pocChanges: [], at: '2026-11-22T01:00:00.000Z' })).toBe(true);
-    expect(Value.Check(HotspotStatusNoticeSchema, { type: 'epoch_rewards', owner: 'o', changes: [], pocChanges: [], at: '2026-11-22T01:00:00.000Z' })).toBe(false);
+    expect(Value.Check(HotspotStatusNoticeSchema, { type: 'hotspot_status', owner: 'o', changes: [], pocChanges: [], scaleChanges: [], at: '2026-11-22T01:00:00.000Z' })).toBe(true);
+    expect(Value.Check(HotspotStatusNoticeSchema, { type: 'epoch_rewards', owner: 'o', changes: [], pocChanges: [], scaleChanges: [], at: '2026-11-22T01:00:00.000Z' })).toBe(false);
   });
 
   it('are published as webhooks, one per notice', () => {

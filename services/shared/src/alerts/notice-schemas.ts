@@ -53,6 +53,18 @@ export const HotspotStatusNoticeSchema = Type.Object({
       invalidReports: Type.Integer(),
     }),
   ),
+  scaleChanges: Type.Array(
+    Type.Object({
+      hotspot: Type.String(),
+      name: HotspotName,
+      fromScale: Type.Number({ description: 'Its transmit scale as last told (or first seen) while interactive, 4 decimals.' }),
+      toScale: Type.Number({ description: 'Its transmit scale now: every beacon and witness reward it earns is multiplied by it.' }),
+    }),
+    {
+      description:
+        'Interactive hotspots whose HIP-17 transmit scale moved: a hotspot asserted or back online nearby lowers it, one going quiet raises it. Where it comes from: GET /v1/hexes/{h3} of its cell, or /v1/coverage/siting at its location.',
+    },
+  ),
   at: At,
 });
 export type HotspotStatusNotice = Static<typeof HotspotStatusNoticeSchema>;
@@ -110,7 +122,7 @@ export const noticeWebhookDocument = {
   'org-balance-alert-test': noticeWebhook('A test of the low-balance alert (POST /v1/orgs/{orgId}/balance-alert/test)', 'Nothing changed: a receiver should answer 2xx and do nothing else. Signed as the real notice is.', BalanceAlertTestNoticeSchema),
   'owner-hotspot-status': noticeWebhook(
     "An owner's hotspot status notice (PUT /v1/owners/{owner}/alerts)",
-    'Hotspots gone offline or back, and hotspots whose proof-of-coverage reports are all rejected or pass again, since the last notice.',
+    'Hotspots gone offline or back, hotspots whose proof-of-coverage reports are all rejected or pass again, and interactive hotspots whose transmit scale changed, since the last notice.',
     HotspotStatusNoticeSchema,
   ),
   'owner-epoch-rewards': noticeWebhook(

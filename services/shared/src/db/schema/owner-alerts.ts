@@ -1,6 +1,7 @@
 /**
  * Hotspot owners' status alerts: an owner subscribes a URL (with a request signed by the owner's
- * key) and is told when one of its hotspots goes offline or comes back.
+ * key) and is told when one of its hotspots goes offline or comes back, when its proof-of-coverage
+ * fails or passes again, and when its transmit scale changes.
  */
 import { bigint, boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
 
@@ -52,4 +53,9 @@ export const ownerAlertHotspots = pgTable('owner_alert_hotspots', {
    * when some passed; null until known (too few reports yet, or a data-only hotspot).
    */
   pocFailing: boolean('poc_failing'),
+  /**
+   * Transmit scale (HIP-17) × 10^4 as last told or first seen while the hotspot was interactive;
+   * null until it was. A notice tells when the scale of an interactive hotspot moves from it.
+   */
+  scaleE4: integer('scale_e4'),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "owner_alert_hotspots" ADD COLUMN "scale_e4" integer;
