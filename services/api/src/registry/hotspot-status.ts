@@ -2,7 +2,8 @@
  * What an owner wants to see next to a hotspot's registry data: its current transmit scale (none
  * for a data-only hotspot, which takes no part in proof-of-coverage) and whether it is interactive (from the coverage snapshot, so it agrees with the map), when it last
  * beaconed, witnessed and carried a packet, whether it is online, its lifetime rewards, whether
- * the denylist denies it and whether fraud analytics flagged it in the latest paid epoch. Built
+ * the denylist denies it, what it has earned so far in the epoch not paid yet, and whether fraud
+ * analytics flagged it in the latest paid epoch. Built
  * for a whole page of hotspots with one query per source, so a fleet listing costs the same few
  * queries whether it has one hotspot or five hundred.
  */
@@ -48,6 +49,17 @@ export const HotspotStatus = Type.Object({
       Type.Null(),
     ],
     { description: 'What the latest paid epoch paid it, and how that compares with the others; null while no epoch is paid.' },
+  ),
+  earningSoFar: Type.Union(
+    [
+      Type.Object({
+        epoch: Type.Integer({ description: 'The latest epoch not paid yet (usually the one in progress).' }),
+        asOf: Type.String({ format: 'date-time', description: 'Inputs recorded before this instant are counted.' }),
+        totalAmount: Type.String({ description: 'What it has earned in that epoch so far (beacon + witness + data), token base units; "0" when nothing. Not final: /v1/hotspots/{address}/rewards/pending has the split and what can still change.' }),
+      }),
+      Type.Null(),
+    ],
+    { description: "Today's earnings so far, from the rewarder's provisional rewards (recomputed every PROVISIONAL_REWARDS_INTERVAL_MS); null before its first run." },
   ),
   flaggedLastEpoch: Type.Union(
     [
@@ -98,7 +110,7 @@ export function isOnline(lastSeen: number, nowMs: number, onlineWindowMs: number
 export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], snapshot: Snapshot, nowMs: number, onlineWindowMs: number): Promise<Map<string, HotspotStatus>> {
   const out = new Map<string, HotspotStatus>();
   if (addresses.length === 0) return out;
-  const [capabilities, activities, lifetime, denied, flagged, latest] = await Promise.all([
+  const [capabilities, activities, lifetime, denied, flagged, latest, soFar] = await Promise.all([
     // The snapshot holds asserted hotspots only; a data-only hotspot needs no location to be one.
     sql<{ a: string; c: HotspotCapability }[]>`select address as a, capability as c from hotspots where address = any(${addresses})`,
     lastActivities(sql, addresses),
@@ -106,6 +118,7 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
     deniedKeys(sql, addresses),
     flaggedInLastPaidEpoch(sql, addresses),
     latestEpochRewards(sql, addresses),
+    earningSoFar(sql, addresses),
   ]);
   const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
@@ -126,6 +139,7 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
       lifetimeRewards: lifetimeBy.get(a) ?? '0',
       denylisted: denied.get(a) ?? null,
       latestEpoch: latest && latestEpochOf(latest, a),
+      earningSoFar: soFar && { epoch: soFar.epoch, asOf: new Date(soFar.asOfMs).toISOString(), totalAmount: soFar.totals.get(a) ?? '0' },
       flaggedLastEpoch: flagged.get(a) ?? null,
     });
   }
@@ -144,6 +158,22 @@ async function latestEpochRewards(sql: postgres.ISql, addresses: string[]): Prom
     select epoch, summary->'perHotspot' as spread from reward_epochs order by epoch desc limit 1`;
   if (!latest) return null;
   return { epoch: latest.epoch, spread: latest.spread, totals: await epochTotals(sql, latest.epoch, addresses) };
+}
+
+/**
+ * The latest open epoch's provisional run (rewarder/provisional-rewards.ts) and these hotspots'
+ * totals in it: two queries, whatever the page. A run of an epoch paid since is never read.
+ */
+async function earningSoFar(sql: postgres.ISql, addresses: string[]): Promise<{ epoch: number; asOfMs: number; totals: Map<string, string> } | null> {
+  const [run] = await sql<{ epoch: number; asOfMs: string }[]>`
+    select epoch, as_of_ms::text as "asOfMs" from provisional_reward_epochs
+    where epoch > coalesce((select max(epoch) from reward_epochs), -1)
+    order by epoch desc limit 1`;
+  if (!run) return null;
+  const rows = await sql<{ a: string; t: string }[]>`
+    select hotspot_address as a, total_amount::text as t from provisional_hotspot_rewards
+    where epoch = ${run.epoch} and hotspot_address = any(${addresses})`;
+  return { epoch: run.epoch, asOfMs: Number(run.asOfMs), totals: new Map(rows.map((r) => [r.a, r.t])) };
 }
 
 function latestEpochOf(latest: LatestEpochRewards, address: string): NonNullable<HotspotStatus['latestEpoch']> {

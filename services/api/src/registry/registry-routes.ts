@@ -328,7 +328,7 @@ const FLEET_CSV_HEADER = [
   'address', 'capability', 'gateway_eui', 'lat', 'lng', 'cell', 'region', 'gain_dbi_x10', 'elevation_m', 'location_asserted_at', 'onboarded_at',
   'online', 'last_beacon_at', 'last_witness_at', 'last_packet_at', 'interactive', 'transmit_scale', 'poc_eligible', 'lifetime_rewards', 'denylisted_since',
   // Last, so the columns an export had before names were added keep their places.
-  'flagged_last_epoch', 'name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing', 'country',
+  'flagged_last_epoch', 'name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing', 'country', 'earning_epoch', 'earning_so_far', 'earning_as_of',
 ];
 
 /** One CSV row of a hotspot as the fleet list shows it (empty cells where it has no location or activity). */
@@ -339,6 +339,7 @@ export function fleetCsvRow(h: HotspotView): unknown[] {
     h.address, h.capability, h.gatewayEui, l?.lat, l?.lng, l?.cell, l?.region, l?.gainDbiX10, l?.elevationM, l?.assertedAt, h.onboardedAt,
     s?.online, s?.lastBeaconAt, s?.lastWitnessAt, s?.lastPacketAt, s?.interactive, s?.transmitScale, s?.pocEligible, s?.lifetimeRewards, s?.denylisted?.since,
     s?.flaggedLastEpoch?.kinds.join(' '), h.name, s?.latestEpoch?.epoch, s?.latestEpoch?.totalAmount, s?.latestEpoch?.standing, l?.country?.code,
+    s?.earningSoFar?.epoch, s?.earningSoFar?.totalAmount, s?.earningSoFar?.asOf,
   ];
 }
 

@@ -171,7 +171,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
   it('shows each hotspot status: scale, interactivity, last activity, online and lifetime rewards', async () => {
     const h = hotspots[1]!.address;
     let res = await call('GET', `/v1/hotspots/${h}`);
-    expect(res.body.status).toEqual({ transmitScale: 0.2, pocEligible: true, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null, latestEpoch: null, flaggedLastEpoch: null });
+    expect(res.body.status).toEqual({ transmitScale: 0.2, pocEligible: true, interactive: false, lastBeaconAt: null, lastWitnessAt: null, lastPacketAt: null, online: false, lifetimeRewards: '0', denylisted: null, latestEpoch: null, earningSoFar: null, flaggedLastEpoch: null });
     // A data-only hotspot (no location asserted yet) takes no part in PoC: no transmit scale applies to it.
     const dataOnly = (await call('GET', `/v1/hotspots/${hotspots[2]!.address}`)).body;
     expect([dataOnly.capability, dataOnly.status.transmitScale, dataOnly.status.pocEligible]).toEqual(['data_only', null, false]);
@@ -223,7 +223,7 @@ describe.each(allTestModes)('hotspot registry (%s)', (mode) => {
     const columns = header!.split(',');
     expect(columns.slice(0, 3)).toEqual(['address', 'capability', 'gateway_eui']);
     // Columns added later come last, so an older export's columns keep their places.
-    expect(columns.slice(-5)).toEqual(['name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing', 'country']);
+    expect(columns.slice(-8)).toEqual(['name', 'latest_epoch', 'latest_epoch_total', 'latest_epoch_standing', 'country', 'earning_epoch', 'earning_so_far', 'earning_as_of']);
     // limit does not cut an export: every hotspot, in the list's order.
     const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
     expect(rows.map((r) => r.address)).toEqual(json.map((h) => h.address));

@@ -57,6 +57,7 @@ describe.each(allTestModes)('provisional rewards (%s)', (mode) => {
 
   it('answers with no open epoch before the rewarder has run', async () => {
     expect((await get('/v1/rewards/pending')).body).toEqual({ data: [] });
+    expect((await get(`/v1/hotspots/${berlin}`)).body.status.earningSoFar).toBeNull();
     expect((await get(`/v1/hotspots/${berlin}/rewards/pending`)).body).toEqual({ data: [] });
     expect((await get(`/v1/owners/${owner}/rewards/pending`)).body).toEqual({ hotspots: Object.keys(fx.hotspots).length, data: [] });
   });
@@ -114,6 +115,15 @@ describe.each(allTestModes)('provisional rewards (%s)', (mode) => {
       },
     ]);
     expect(BigInt(mine.total)).toBeGreaterThan(0n);
+    // The hotspot view shows the total beside the latest paid epoch, and so does the fleet export.
+    expect((await get(`/v1/hotspots/${berlin}`)).body.status.earningSoFar).toEqual({ epoch: EPOCH, asOf: e.asOf, totalAmount: mine.total });
+    const csv = (await fetch(`${node.httpBaseUrl}/v1/owners/${owner}/hotspots?format=csv`).then((r) => r.text())).trimEnd().split('\r\n');
+    const columns = csv[0]!.split(',');
+    const rowsByAddress = new Map(csv.slice(1).map((line) => {
+      const cells = Object.fromEntries(line.split(',').map((v, i) => [columns[i], v]));
+      return [cells.address, cells];
+    }));
+    expect(rowsByAddress.get(berlin)).toMatchObject({ earning_epoch: String(EPOCH), earning_so_far: mine.total, earning_as_of: e.asOf });
 
     // Every fixture hotspot has the same owner: the fleet is the network.
     const fleet = (await get(`/v1/owners/${owner}/rewards/pending`)).body;
@@ -171,6 +181,7 @@ describe.each(allTestModes)('provisional rewards (%s)', (mode) => {
     expect(await epochsStored()).toEqual([EPOCH + 1]);
     expect((await get('/v1/rewards/pending')).body.data.map((e: any) => e.epoch)).toEqual([EPOCH + 1]);
     expect((await get(`/v1/hotspots/${berlin}/rewards/pending`)).body.data.map((e: any) => e.epoch)).toEqual([EPOCH + 1]);
+    expect((await get(`/v1/hotspots/${berlin}`)).body.status.earningSoFar.epoch).toBe(EPOCH + 1);
   });
 
   it("never serves a run of an epoch paid since, and the next run removes it", async () => {
