@@ -8,6 +8,8 @@ import { loadConfig } from '@cov/shared/config/config';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
 import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { refreshProvisionalRewards } from '@cov/rewarder/provisional-rewards';
+import { rewarderDeps } from '@cov/rewarder/rewarder-deps';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 
@@ -40,6 +42,8 @@ describe('coverage map page in headless Chromium', () => {
       await sql`insert into witness_verdicts (beacon_id, witness_id, hotspot_address, beaconer_address, received_at_ms, epoch, valid, reason, details, selected, signal_dbm_x10, snr_db_x10, distance_m, location_cell)
         values (${`b${i}`}, ${`w${i}`}, ${k.address}, ${k.address}, ${NOW - 3_600_000}, ${EPOCH}, true, null, '{}', true, ${-850 - i * 15}, 50, 1000, null)`;
     }
+    // The rewarder's provisional run of the epoch in progress: a found hotspot shows what it has earned so far.
+    expect((await refreshProvisionalRewards(rewarderDeps(node.ctx))).map((o) => o.status)).toContain('computed');
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -85,6 +89,9 @@ describe('coverage map page in headless Chromium', () => {
     await page.click('#find button');
     await page.waitForFunction((n) => document.getElementById('find-result')!.textContent === n, name, { timeout: 10_000 });
     expect(await page.textContent('#details')).toContain(k.address);
+    const soFar = (await node.call('GET', `/v1/hotspots/${k.address}`)).body.status.earningSoFar;
+    expect(BigInt(soFar.totalAmount)).toBeGreaterThan(0n);
+    expect(await page.textContent('#details')).toContain(`earned so far in epoch ${EPOCH}${soFar.totalAmount}`);
     // Flown to it: zoom 15, where hexes are drawn at res 10.
     await page.waitForFunction(() => /hexes at res 10/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 20_000 });
 

@@ -172,7 +172,10 @@
   function showHotspot(h) {
     var s = h.status || {};
     var rows = [['hotspot', h.name], ['address', h.address], ['online', s.online ? 'yes' : 'no'], ['transmit scale', s.pocEligible === false ? 'data-only, no PoC' : s.transmitScale],
-      ['interactive', s.interactive ? 'yes' : 'no'], ['lifetime rewards', s.lifetimeRewards], ['region', h.location.region]];
+      ['interactive', s.interactive ? 'yes' : 'no'], ['lifetime rewards', s.lifetimeRewards],
+      // The epoch not paid yet, as the rewarder's last provisional run has it (not final).
+      s.earningSoFar ? ['earned so far in epoch ' + s.earningSoFar.epoch, s.earningSoFar.totalAmount] : ['earned so far', 'not computed yet'],
+      ['region', h.location.region]];
     showDetails('Hotspot', rows);
   }
 
