@@ -10,6 +10,8 @@ export interface ProvisionalEpochRow {
   endMs: number;
   asOfMs: number;
   parameterSetId: number;
+  /** Hotspots with a total above zero. */
+  hotspotsRewarded: number;
   emission: bigint;
   beaconAmount: bigint;
   witnessAmount: bigint;
@@ -39,7 +41,7 @@ export async function replaceProvisionalEpoch(sql: Queryable, epoch: Provisional
     insert into provisional_reward_epochs
       (epoch, start_ms, end_ms, as_of_ms, parameter_set_id, emission, hotspots, beacon_amount, witness_amount, data_amount, data_dc, summary, computed_at_ms)
     values (${epoch.epoch}, ${epoch.startMs}, ${epoch.endMs}, ${epoch.asOfMs}, ${epoch.parameterSetId}, ${epoch.emission.toString()}::int8,
-      ${hotspots.length}, ${epoch.beaconAmount.toString()}::int8, ${epoch.witnessAmount.toString()}::int8, ${epoch.dataAmount.toString()}::int8,
+      ${epoch.hotspotsRewarded}, ${epoch.beaconAmount.toString()}::int8, ${epoch.witnessAmount.toString()}::int8, ${epoch.dataAmount.toString()}::int8,
       ${epoch.dataDc.toString()}::int8, ${JSON.stringify(epoch.summary)}::jsonb, ${epoch.computedAtMs})`;
   for (let i = 0; i < hotspots.length; i += CHUNK) {
     const part = hotspots.slice(i, i + CHUNK);

@@ -96,6 +96,7 @@ async function computeProvisional(deps: RewarderDeps, epoch: number, nowMs: numb
         endMs: window.endMs,
         asOfMs,
         parameterSetId: parameterSet.id,
+        hotspotsRewarded: paid.size,
         emission,
         beaconAmount: sum((h) => h.beaconAmount),
         witnessAmount: sum((h) => h.witnessAmount),

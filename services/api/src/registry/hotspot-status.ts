@@ -17,6 +17,7 @@ import { asFraudAction, FraudAction } from '../rewards/fraud-action';
 import { StandingSchema } from '../rewards/reward-views';
 import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import { epochTotals } from '@cov/shared/earnings/epoch-totals';
+import { openProvisionalEpochs, provisionalTotals } from '../rewards/provisional-rewards-read-repository';
 
 export const HotspotStatus = Type.Object({
   transmitScale: transmitScaleSchema('its beacons and witnesses earn with now'),
@@ -160,20 +161,11 @@ async function latestEpochRewards(sql: postgres.ISql, addresses: string[]): Prom
   return { epoch: latest.epoch, spread: latest.spread, totals: await epochTotals(sql, latest.epoch, addresses) };
 }
 
-/**
- * The latest open epoch's provisional run (rewarder/provisional-rewards.ts) and these hotspots'
- * totals in it: two queries, whatever the page. A run of an epoch paid since is never read.
- */
+/** The latest open epoch's provisional run (rewarder/provisional-rewards.ts) and these hotspots' totals in it: two queries, whatever the page. */
 async function earningSoFar(sql: postgres.ISql, addresses: string[]): Promise<{ epoch: number; asOfMs: number; totals: Map<string, string> } | null> {
-  const [run] = await sql<{ epoch: number; asOfMs: string }[]>`
-    select epoch, as_of_ms::text as "asOfMs" from provisional_reward_epochs
-    where epoch > coalesce((select max(epoch) from reward_epochs), -1)
-    order by epoch desc limit 1`;
-  if (!run) return null;
-  const rows = await sql<{ a: string; t: string }[]>`
-    select hotspot_address as a, total_amount::text as t from provisional_hotspot_rewards
-    where epoch = ${run.epoch} and hotspot_address = any(${addresses})`;
-  return { epoch: run.epoch, asOfMs: Number(run.asOfMs), totals: new Map(rows.map((r) => [r.a, r.t])) };
+  const [latest] = await openProvisionalEpochs(sql);
+  if (!latest) return null;
+  return { epoch: latest.epoch, asOfMs: latest.asOfMs, totals: await provisionalTotals(sql, latest.epoch, addresses) };
 }
 
 function latestEpochOf(latest: LatestEpochRewards, address: string): NonNullable<HotspotStatus['latestEpoch']> {

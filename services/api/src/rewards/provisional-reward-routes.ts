@@ -10,10 +10,10 @@ import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { countryCodeParam, requireCountryCode } from '../countries/country-code-param';
 import { groupSize, type HotspotGroup } from '../earnings/earnings-repository';
+import { Amount } from './reward-views';
 import { groupProvisional, hotspotProvisional, openProvisionalEpochs, type ProvisionalAmountsRow, type ProvisionalEpochRow } from './provisional-rewards-read-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
-const Amount = (description?: string) => Type.String({ pattern: '^[0-9]+$', description: description ?? 'Token base units.' });
 const PROVISIONAL_RULE =
   'The rewarder computes each epoch not paid yet (the current one, and the previous one until it is paid) exactly as it will pay it, from the inputs recorded up to `asOf`, splitting the part of the emission for the elapsed share of the epoch. ' +
   'Not final: beacons verified later, fraud flags written after the epoch and the hotspots interactive at its end can still change the amounts. Once paid, an epoch leaves this list for `/rewards/epochs`.';

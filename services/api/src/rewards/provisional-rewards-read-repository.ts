@@ -39,7 +39,7 @@ export async function openProvisionalEpochs(sql: postgres.ISql): Promise<Provisi
   const rows = await sql<(Omit<ProvisionalEpochRow, 'startMs' | 'endMs' | 'asOfMs' | 'computedAtMs'> & { startMs: string; endMs: string; asOfMs: string; computedAtMs: string })[]>`
     select p.epoch, p.start_ms::text as "startMs", p.end_ms::text as "endMs", p.as_of_ms::text as "asOfMs",
            p.computed_at_ms::text as "computedAtMs", p.parameter_set_id as "parameterSetId", p.emission::text,
-           (select count(*)::int from provisional_hotspot_rewards h where h.epoch = p.epoch and h.total_amount > 0) as "hotspotsRewarded",
+           p.hotspots as "hotspotsRewarded",
            p.beacon_amount::text as beacon, p.witness_amount::text as witness, p.data_amount::text as data,
            p.data_dc::text as "dataDc", p.summary
     from provisional_reward_epochs p
@@ -60,6 +60,14 @@ export async function hotspotProvisional(sql: postgres.ISql, address: string): P
            h.total_amount::text as total, h.data_dc::text as "dataDc", h.beacons, h.witnesses
     from provisional_hotspot_rewards h join provisional_reward_epochs p on p.epoch = h.epoch
     where h.hotspot_address = ${address} and ${OPEN(sql)}`;
+}
+
+/** These hotspots' totals in one epoch's run (address -> total; absent: no input yet). */
+export async function provisionalTotals(sql: postgres.ISql, epoch: number, addresses: string[]): Promise<Map<string, string>> {
+  const rows = await sql<{ a: string; t: string }[]>`
+    select hotspot_address as a, total_amount::text as t from provisional_hotspot_rewards
+    where epoch = ${epoch} and hotspot_address = any(${addresses})`;
+  return new Map(rows.map((r) => [r.a, r.t]));
 }
 
 export interface GroupProvisionalRow extends ProvisionalAmountsRow {

@@ -189,7 +189,7 @@ describe.each(allTestModes)('provisional rewards (%s)', (mode) => {
     await node.ctx.database.sql.begin(async (tx) =>
       replaceProvisionalEpoch(
         tx,
-        { epoch: EPOCH, startMs: EPOCH * DAY_MS, endMs: (EPOCH + 1) * DAY_MS, asOfMs: (EPOCH + 1) * DAY_MS, parameterSetId: 1, emission, beaconAmount: 5n, witnessAmount: 0n, dataAmount: 0n, dataDc: 0n, summary: {}, computedAtMs: clock.nowMs() },
+        { epoch: EPOCH, startMs: EPOCH * DAY_MS, endMs: (EPOCH + 1) * DAY_MS, asOfMs: (EPOCH + 1) * DAY_MS, parameterSetId: 1, hotspotsRewarded: 1, emission, beaconAmount: 5n, witnessAmount: 0n, dataAmount: 0n, dataDc: 0n, summary: {}, computedAtMs: clock.nowMs() },
         [{ address: berlin, beaconAmount: 5n, witnessAmount: 0n, dataAmount: 0n, beacons: 1, witnesses: 0, dataDc: 0n }],
       ),
     );

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import type { HotspotEpochRow, RewardEpochRow } from './rewards-read-repository';
 
-const Amount = (description?: string) => Type.String({ pattern: '^[0-9]+$', description: description ?? 'Token base units.' });
+export const Amount = (description?: string) => Type.String({ pattern: '^[0-9]+$', description: description ?? 'Token base units.' });
 
 /** How the epoch's rewards spread over the hotspots it paid (shared/rewards/reward-distribution.ts). */
 export const PerHotspotRewards = Type.Union(

@@ -21,6 +21,7 @@ export const provisionalRewardEpochs = pgTable('provisional_reward_epochs', {
     .references(() => rewardParameterSets.id),
   /** The epoch's emission times the share of it elapsed at as_of_ms (what is split so far). */
   emission: bigint('emission', { mode: 'bigint' }).notNull(),
+  /** Hotspots with a total above zero so far (the run's hotspot rows also hold those with inputs and nothing paid). */
   hotspots: integer('hotspots').notNull(),
   beaconAmount: bigint('beacon_amount', { mode: 'bigint' }).notNull(),
   witnessAmount: bigint('witness_amount', { mode: 'bigint' }).notNull(),
