@@ -32,6 +32,7 @@ import { request, startLoadWorker, type RunResult, type SetupResult } from '@cov
 import type { BenchResult, BenchSuite } from '../bench-suite';
 import { createBenchDatabase } from '../bench-database';
 import { cpuSpentMs, postgresCpuMs } from '../postgres-cpu';
+import { quiescePostgres } from '../postgres-quiesce';
 
 const GATEWAYS = 50;
 const COPIES = 2;
@@ -121,6 +122,7 @@ export const suite: BenchSuite = {
       ctx.log(`raw UDP receive: ${Math.round(rawRate)} datagrams/s`);
 
       const { node, router } = await startBenchRouter(url);
+      const quiesceDb = connectDatabase(url, { maxConnections: 1 });
       try {
         await request(worker, { cmd: 'target', routerPort: router.gwmpPort });
         let fCnt = 0;
@@ -181,6 +183,7 @@ export const suite: BenchSuite = {
         ctx.log(`HTTP forwarding: ${httpRun.received}/${httpRun.sent} uplinks, ${Math.round(httpRate)}/s`);
         await router.drain();
 
+        const quiesce = () => quiescePostgres(quiesceDb.sql, admin, dbName);
         /** Router main-thread and PostgreSQL CPU per uplink since `since`, once the journal is settled. */
         const cpuMark = async () => ({ router: mainThreadCpuMs() ?? NaN, pg: await postgresCpuMs(admin, dbName) });
         const cpuSince = async (since: Awaited<ReturnType<typeof cpuMark>>, uplinks: number) => {
@@ -189,6 +192,10 @@ export const suite: BenchSuite = {
           return { routerUs: ((now.router - since.router) * 1000) / uplinks, pgUs: (cpuSpentMs(since.pg, now.pg) * 1000) / uplinks };
         };
         const steadyRate = 2000;
+        // The throughput runs' dead journal rows and new log rows are vacuumed now, not by
+        // autovacuum in the middle of the latency runs (which would measure that cleanup).
+        const quiet = await quiesce();
+        ctx.log(`before the latency runs: vacuum ${Math.round(quiet.vacuumMs)} ms, waited ${Math.round(quiet.waitedMs)} ms for autovacuum`);
         const flushesBefore = await burnFlushes();
         const delaysBefore = await addedDelays();
         const latCpu = await cpuMark();
@@ -316,6 +323,7 @@ export const suite: BenchSuite = {
         ];
         return results;
       } finally {
+        await quiesceDb.close();
         await node.stop();
       }
     } finally {
