@@ -34,6 +34,8 @@ import { registerOrgStreamRoutes } from './orgs/org-stream-routes';
 import { registerOrgHotspotsRoutes } from './orgs/org-hotspots-routes';
 import { registerOrgDevicesRoutes } from './orgs/org-devices-routes';
 import { registerBalanceAlertRoutes } from './orgs/balance-alert-routes';
+import { RouteEndpointNotifier } from './orgs/route-endpoint-notifier';
+import type { AlertKind } from './testing/alert-checks';
 import { registerWebhookSecretRoutes } from './orgs/webhook-secret-routes';
 import { BalanceAlertNotifier } from './orgs/balance-alert-notifier';
 import { periodicTask } from '@cov/shared/runtime/task-runner';
@@ -81,7 +83,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     registers: [ctx.metrics],
   });
   /** A notifier's checks on a timer, counting them and what each posted. */
-  const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, alert: 'balance' | 'hotspot_status') =>
+  const noticeTask = (name: string, intervalMs: number, notifier: { check(): Promise<{ sent: number; failed: number }> }, alert: AlertKind) =>
     periodicTask(
       name,
       intervalMs,
@@ -95,6 +97,8 @@ export const createApiService: ServiceFactory = async (ctx) => {
       logger,
     );
   const balanceAlertTask = noticeTask('api-balance-alerts', ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS, balanceAlerts, 'balance');
+  const endpointAlerts = new RouteEndpointNotifier({ db: deps.db, sql: ctx.database.sql, clock: ctx.clock, logger, timeoutMs: ctx.config.ALERT_POST_TIMEOUT_MS, allowPrivateAddresses });
+  const endpointAlertTask = noticeTask('api-endpoint-alerts', ctx.config.BALANCE_ALERT_CHECK_INTERVAL_MS, endpointAlerts, 'route_endpoint');
   const ownerAlerts = new OwnerAlertNotifier({
     sql: ctx.database.sql,
     clock: ctx.clock,
@@ -167,6 +171,7 @@ export const createApiService: ServiceFactory = async (ctx) => {
     tasks: [
       liveEvents.task,
       balanceAlertTask,
+      endpointAlertTask,
       ownerAlertTask,
       hotspotNamingTask(deps.db, ctx.logger),
       hotspotCountryTask(deps.db, deps.regions, ctx.logger),

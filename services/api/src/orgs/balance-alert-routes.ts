@@ -1,5 +1,6 @@
 /**
- * An organisation's low-balance alert: PUT sets it (threshold and the URL the notice is posted to),
+ * An organisation's low-balance alert: PUT sets it (threshold and the URL the notice is posted to,
+ * and whether route endpoint outages are told there too: route-endpoint-notifier.ts),
  * GET shows it with what happened to the last notice, DELETE removes it. Reads need a read key of
  * the org, changes a write key. The notices themselves are posted by balance-alert-notifier.ts.
  */
@@ -25,6 +26,7 @@ const BalanceAlertView = Type.Object({
   thresholdDc: Type.Integer(),
   url: Type.String(),
   authHeaderSet: Type.Boolean({ description: 'An Authorization header is sent with the notice (its value is never shown).' }),
+  endpointAlerts: Type.Boolean({ description: "Also told when a route's endpoint is backed off (its packets not bought meanwhile) and when it takes packets again (route_endpoint_down / route_endpoint_recovered notices)." }),
   state: Type.Union([Type.Literal('armed'), Type.Literal('notified')], {
     description: 'armed: a notice goes out when the balance falls under the threshold; notified: one went out (or is being retried) for the current dip, and the alert arms again once a top-up brings the balance back to the threshold.',
   }),
@@ -39,6 +41,7 @@ function toView(row: BalanceAlertRow) {
     thresholdDc: row.thresholdDc,
     url: row.url,
     authHeaderSet: row.authHeader !== null,
+    endpointAlerts: row.endpointAlerts,
     state: row.armed ? ('armed' as const) : ('notified' as const),
     lastSentAt: iso(row.lastSentAtMs),
     lastAttemptAt: iso(row.lastAttemptAtMs),
@@ -65,6 +68,11 @@ export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps
             thresholdDc: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
             url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
             authHeader: Type.Optional(AuthHeaderValue),
+            endpointAlerts: Type.Boolean({
+              default: false,
+              description:
+                "Also post a route_endpoint_down notice to url when the router backs one of the org's route endpoints off after failed deliveries (the route's packets are not bought while it is), and a route_endpoint_recovered notice when it takes a packet again (webhook org-route-endpoint in the OpenAPI document).",
+            }),
           },
           { additionalProperties: false },
         ),
@@ -74,9 +82,9 @@ export async function registerBalanceAlertRoutes(app: HttpServer, deps: OrgsDeps
     async (request) => {
       await authorizeOrg(request, deps, request.params.orgId, 'write');
       await requireOrg(deps.db, request.params.orgId);
-      const { thresholdDc, url, authHeader } = request.body;
+      const { thresholdDc, url, authHeader, endpointAlerts } = request.body;
       requirePublicNoticeUrl(url, deps.allowPrivateAddresses);
-      return toView(await upsertBalanceAlert(deps.db, { orgId: request.params.orgId, thresholdDc, url, authHeader: authHeader ?? null, nowMs: deps.clock.nowMs() }));
+      return toView(await upsertBalanceAlert(deps.db, { orgId: request.params.orgId, thresholdDc, url, authHeader: authHeader ?? null, endpointAlerts, nowMs: deps.clock.nowMs() }));
     },
   );
 

@@ -10,9 +10,9 @@ import { orgBalanceAlerts } from '@cov/shared/db/schema/routing';
 
 export type BalanceAlertRow = typeof orgBalanceAlerts.$inferSelect;
 
-export async function upsertBalanceAlert(db: Db, alert: { orgId: string; thresholdDc: number; url: string; authHeader: string | null; nowMs: number }): Promise<BalanceAlertRow> {
+export async function upsertBalanceAlert(db: Db, alert: { orgId: string; thresholdDc: number; url: string; authHeader: string | null; endpointAlerts: boolean; nowMs: number }): Promise<BalanceAlertRow> {
   // A new setting is armed: a balance already under the new threshold gets a notice at the next check.
-  const values = { orgId: alert.orgId, thresholdDc: alert.thresholdDc, url: alert.url, authHeader: alert.authHeader, armed: true, lastError: null, updatedAtMs: alert.nowMs };
+  const values = { orgId: alert.orgId, thresholdDc: alert.thresholdDc, url: alert.url, authHeader: alert.authHeader, endpointAlerts: alert.endpointAlerts, armed: true, lastError: null, updatedAtMs: alert.nowMs };
   const [row] = await db
     .insert(orgBalanceAlerts)
     .values(values)

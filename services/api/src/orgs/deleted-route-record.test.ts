@@ -35,7 +35,7 @@ describe('the record a deleted route leaves', () => {
       { routeId: 'other', startAddr: 0, endAddr: 7 },
       { routeId: 'r1', startAddr: 8, endAddr: 15 },
     ];
-    const delivery = { routeId: 'r1', lastError: 'status_503', lastErrorAtMs: 1500, backoffs: 2, backoffUntilMs: 1600, recoveredAtMs: null };
+    const delivery = { routeId: 'r1', lastError: 'status_503', lastErrorAtMs: 1500, backoffs: 2, backoffUntilMs: 1600, recoveredAtMs: null, downToldAtMs: 1550, recoveredToldAtMs: null };
     const record = deletedRouteRecord({ route, ranges, euiPairCount: 3, skfCount: 1, delivery, deletedAt: new Date(3000), deletedByKeyId: 'k1' });
     expect(record).toEqual({
       id: 'r1',

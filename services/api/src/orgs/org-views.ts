@@ -274,7 +274,7 @@ export function toLedgerView(e: DcLedgerRow) {
   return { id: e.id, kind: e.kind, amountDc: e.amountDc, balanceAfterDc: e.balanceAfterDc, copies: e.copies, memo: e.memo, createdAt: new Date(e.createdAtMs).toISOString() };
 }
 
-function toDeliveryView(d: Omit<RouteDeliveryRow, 'routeId'> | undefined, nowMs: number) {
+function toDeliveryView(d: Pick<RouteDeliveryRow, 'lastError' | 'lastErrorAtMs' | 'backoffs' | 'backoffUntilMs' | 'recoveredAtMs'> | undefined, nowMs: number) {
   if (d === undefined) return null;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {

@@ -5,7 +5,7 @@
  */
 import { waitFor } from '@cov/router/testing/test-gateway';
 
-export type AlertKind = 'balance' | 'hotspot_status';
+export type AlertKind = 'balance' | 'hotspot_status' | 'route_endpoint';
 
 export async function alertChecksDone(httpBaseUrl: string, alert: AlertKind): Promise<number> {
   const metrics = await (await fetch(`${httpBaseUrl}/metrics`)).text();

@@ -28,6 +28,6 @@ describe('notice schemas', () => {
   });
 
   it('are published as webhooks, one per notice', () => {
-    expect(Object.keys(noticeWebhookDocument).sort()).toEqual(['org-balance-alert-test', 'org-balance-low', 'owner-epoch-rewards', 'owner-hotspot-status']);
+    expect(Object.keys(noticeWebhookDocument).sort()).toEqual(['org-balance-alert-test', 'org-balance-low', 'org-route-endpoint', 'owner-epoch-rewards', 'owner-hotspot-status']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The notices the API posts to subscribers' URLs, as schemas: device makers' low-balance alerts
- * (and their tests), owners' hotspot status notices and epoch rewards notices. The builders' types
+ * (and their tests) and route endpoint alerts, owners' hotspot status notices and epoch rewards notices. The builders' types
  * are derived from these, the integration tests check every posted notice against them, and the
  * OpenAPI document publishes them under `webhooks`, beside what routes' endpoints are sent, so a
  * receiver can generate its types from the same source.
@@ -31,6 +31,31 @@ export const BalanceAlertTestNoticeSchema = Type.Object({
   at: At,
 });
 export type BalanceAlertTestNotice = Static<typeof BalanceAlertTestNoticeSchema>;
+
+export const RouteEndpointNoticeSchema = Type.Object({
+  type: Type.Union([Type.Literal('route_endpoint_down'), Type.Literal('route_endpoint_recovered')], {
+    description:
+      "route_endpoint_down: the route's endpoint failed deliveries in a row and the router backed it off: while backed off, the route's packets are not bought (endpoint_backoff in its stats); route_endpoint_recovered: it took a packet again, after an outage told as down.",
+  }),
+  orgId: Type.String({ format: 'uuid' }),
+  orgName: Type.String(),
+  routeId: Type.String({ format: 'uuid' }),
+  routeName: Type.Union([Type.String(), Type.Null()]),
+  endpoint: Type.Union(
+    [
+      Type.Object({ protocol: Type.Literal('http'), url: Type.String({ description: 'Without user info or query string.' }), hasAuthHeader: Type.Boolean() }),
+      Type.Object({ protocol: Type.Literal('gwmp'), host: Type.String(), port: Type.Integer(), regionPorts: Type.Optional(Type.Record(Type.String(), Type.Integer())) }),
+    ],
+    { description: 'The endpoint, without credentials.' },
+  ),
+  lastError: Type.String({ description: 'What the last failed delivery got: status_503, timeout, ECONNREFUSED, ...' }),
+  lastErrorAt: Type.String({ format: 'date-time' }),
+  backoffs: Type.Integer({ description: 'Back-offs in this outage so far (each longer, up to ROUTER_ENDPOINT_BACKOFF_MAX_MS).' }),
+  backoffUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'End of the current back-off; null once recovered.' }),
+  recoveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When it took a packet again; null while down.' }),
+  at: At,
+});
+export type RouteEndpointNotice = Static<typeof RouteEndpointNoticeSchema>;
 
 export const HotspotStatusNoticeSchema = Type.Object({
   type: Type.Literal('hotspot_status'),
@@ -118,6 +143,11 @@ export const noticeWebhookDocument = {
     "An organisation's low-balance alert (PUT /v1/orgs/{orgId}/balance-alert)",
     'Once when the DC balance falls under the threshold; armed again by a top-up back to it.',
     DcBalanceLowNoticeSchema,
+  ),
+  'org-route-endpoint': noticeWebhook(
+    "A route's endpoint backed off or recovered (PUT /v1/orgs/{orgId}/balance-alert with endpointAlerts: true)",
+    "Once when an outage of a route's endpoint backs it off (the route's packets are not bought meanwhile), and once when it takes a packet again; to the low-balance alert's URL.",
+    RouteEndpointNoticeSchema,
   ),
   'org-balance-alert-test': noticeWebhook('A test of the low-balance alert (POST /v1/orgs/{orgId}/balance-alert/test)', 'Nothing changed: a receiver should answer 2xx and do nothing else. Signed as the real notice is.', BalanceAlertTestNoticeSchema),
   'owner-hotspot-status': noticeWebhook(

@@ -47,6 +47,8 @@ export const orgBalanceAlerts = pgTable('org_balance_alerts', {
   authHeader: text('auth_header'),
   /** True until a notice went out for the current dip below the threshold. */
   armed: boolean('armed').notNull().default(true),
+  /** Also post a notice to `url` when a route's endpoint is backed off (packets not bought) and when it takes packets again. */
+  endpointAlerts: boolean('endpoint_alerts').notNull().default(false),
   lastSentAtMs: bigint('last_sent_at_ms', { mode: 'number' }),
   lastAttemptAtMs: bigint('last_attempt_at_ms', { mode: 'number' }),
   /** What the last failed post got (`status_500`, `timeout`, `ECONNREFUSED`, ...); null after a success. */
@@ -371,6 +373,10 @@ export const routeDelivery = pgTable('route_delivery', {
   backoffUntilMs: bigint('backoff_until_ms', { mode: 'number' }),
   /** When the endpoint last took a packet again after a back-off. */
   recoveredAtMs: bigint('recovered_at_ms', { mode: 'number' }),
+  /** When the org was last told of an outage (its endpoint alert); an outage after `recoveredAtMs` not told yet is due. */
+  downToldAtMs: bigint('down_told_at_ms', { mode: 'number' }),
+  /** The `recoveredAtMs` last told as a recovery (only outages told as down are told as recovered). */
+  recoveredToldAtMs: bigint('recovered_told_at_ms', { mode: 'number' }),
 });
 
 /** Per route, UTC day and reason: packets (or copies, for copy-level reasons) not forwarded. */
