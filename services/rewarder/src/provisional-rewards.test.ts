@@ -5,17 +5,18 @@ import { openEpochs, provisionalEmission } from './provisional-rewards';
 const DAY_MS = 86_400_000;
 
 describe('openEpochs', () => {
-  it('is the current epoch and the one before it, leaving out paid ones', () => {
+  it('is the current epoch and the one before it, from the next one to pay on', () => {
     const now = 100 * DAY_MS + 5;
-    expect(openEpochs(now, DAY_MS, undefined)).toEqual([99, 100]);
     expect(openEpochs(now, DAY_MS, 98)).toEqual([99, 100]);
-    expect(openEpochs(now, DAY_MS, 99)).toEqual([100]);
-    // A paid epoch at or after the current one (a clock set back): nothing is open.
-    expect(openEpochs(now, DAY_MS, 100)).toEqual([]);
+    expect(openEpochs(now, DAY_MS, 99)).toEqual([99, 100]);
+    expect(openEpochs(now, DAY_MS, 100)).toEqual([100]);
+    // The next to pay after the current one (a clock set back): nothing is open.
+    expect(openEpochs(now, DAY_MS, 101)).toEqual([]);
   });
 
-  it('has no epoch before the first', () => {
-    expect(openEpochs(5, DAY_MS, undefined)).toEqual([0]);
+  it('is only the current epoch before any input (the one before would never be paid), and none before the first', () => {
+    expect(openEpochs(100 * DAY_MS + 5, DAY_MS, undefined)).toEqual([100]);
+    expect(openEpochs(5, DAY_MS, 0)).toEqual([0]);
   });
 });
 

@@ -18,7 +18,8 @@ import { emissionOf } from './parameter-set';
 import { activateParameterSet } from './parameter-set-activation';
 import { deleteProvisionalEpochsExcept, replaceProvisionalEpoch, type ProvisionalHotspotRow } from './provisional-rewards-repository';
 import type { RewarderDeps } from './rewarder-deps';
-import { findRewardEpoch, latestComputedEpoch, parameterSetForEpoch } from './rewards-repository';
+import { nextEpochToCompute } from './epoch-scheduler';
+import { findRewardEpoch, parameterSetForEpoch } from './rewards-repository';
 
 // pg advisory lock key ("rwd-prov"): one process recomputes at a time; another skips its turn.
 const PROVISIONAL_LOCK = '8248171388875206518';
@@ -27,10 +28,15 @@ export type ProvisionalOutcome =
   | { epoch: number; status: 'computed'; asOfMs: number; hotspots: number; seconds: number }
   | { epoch: number; status: 'skipped'; reason: 'paid' | 'no_parameter_set' | 'locked' };
 
-/** The epochs worth a provisional run at `nowMs`: the current one and the one before, unless paid. */
-export function openEpochs(nowMs: number, epochLengthMs: number, latestPaid: number | undefined): number[] {
+/**
+ * The epochs worth a provisional run at `nowMs`: the current one and the one before it, from the
+ * next one the rewarder will pay on (`nextToPay`: after the latest paid, or the epoch of the first
+ * input ever; undefined before any input, when only the current one is). An epoch before the
+ * first input is never paid, so it is not shown as awaiting payment.
+ */
+export function openEpochs(nowMs: number, epochLengthMs: number, nextToPay: number | undefined): number[] {
   const current = epochOf(nowMs, epochLengthMs);
-  return [current - 1, current].filter((e) => e >= 0 && (latestPaid === undefined || e > latestPaid));
+  return [current - 1, current].filter((e) => e >= 0 && e >= (nextToPay ?? current));
 }
 
 /** The share of the epoch's emission for its elapsed part, [start, asOf), rounded down. */
@@ -44,7 +50,7 @@ export async function refreshProvisionalRewards(deps: RewarderDeps): Promise<Pro
   const nowMs = deps.clock.nowMs();
   // The set in force for the current epoch, as the epochs tick would make it (serialised with it).
   await activateParameterSet(deps.sql, deps.configuredParameters, nowMs);
-  const epochs = openEpochs(nowMs, deps.epochLengthMs, await latestComputedEpoch(deps.sql));
+  const epochs = openEpochs(nowMs, deps.epochLengthMs, await nextEpochToCompute(deps));
   const outcomes: ProvisionalOutcome[] = [];
   for (const epoch of epochs) {
     const outcome = await computeProvisional(deps, epoch, nowMs);
