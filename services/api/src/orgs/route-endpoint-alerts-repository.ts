@@ -65,41 +65,43 @@ const toDue = (kind: DueEndpointNotice['kind']) => (r: Row): DueEndpointNotice =
 
 /** Marks and returns the outages and recoveries due: this caller posts them. */
 export async function claimDueEndpointNotices(sql: postgres.ISql, nowMs: number): Promise<DueEndpointNotice[]> {
-  const down = await sql<Row[]>`
-    update route_delivery d set down_told_at_ms = ${nowMs}
-    from (
-      select d.route_id, d.down_told_at_ms as told_before, r.name as route_name, r.endpoint, o.id as org_id, o.name as org_name, a.url, a.auth_header
-      from route_delivery d
-      join routes r on r.id = d.route_id
-      join orgs o on o.id = r.org_id
-      join org_balance_alerts a on a.org_id = o.id and a.endpoint_alerts
-      where d.backoff_until_ms is not null and (d.down_told_at_ms is null or d.down_told_at_ms < coalesce(d.recovered_at_ms, 0))
-      for update of d skip locked
-    ) c
-    where d.route_id = c.route_id
-    returning c.org_id, c.org_name, d.route_id, c.route_name, c.endpoint, d.last_error, d.last_error_at_ms::text, d.backoffs,
-      d.backoff_until_ms::text, d.recovered_at_ms::text, c.url, c.auth_header, c.told_before::text`;
-  const recovered = await sql<Row[]>`
-    update route_delivery d set recovered_told_at_ms = d.recovered_at_ms
-    from (
-      select d.route_id, d.recovered_told_at_ms as told_before, r.name as route_name, r.endpoint, o.id as org_id, o.name as org_name, a.url, a.auth_header
-      from route_delivery d
-      join routes r on r.id = d.route_id
-      join orgs o on o.id = r.org_id
-      join org_balance_alerts a on a.org_id = o.id and a.endpoint_alerts
-      where d.backoff_until_ms is null and d.recovered_at_ms is not null
-        and d.down_told_at_ms is not null and d.down_told_at_ms < d.recovered_at_ms
-        and (d.recovered_told_at_ms is null or d.recovered_told_at_ms < d.down_told_at_ms)
-      for update of d skip locked
-    ) c
-    where d.route_id = c.route_id
-    returning c.org_id, c.org_name, d.route_id, c.route_name, c.endpoint, d.last_error, d.last_error_at_ms::text, d.backoffs,
-      d.backoff_until_ms::text, d.recovered_at_ms::text, c.url, c.auth_header, c.told_before::text`;
+  const down = await claim(
+    sql,
+    'down_told_at_ms',
+    sql`${nowMs}::bigint`,
+    sql`d.backoff_until_ms is not null and (d.down_told_at_ms is null or d.down_told_at_ms < coalesce(d.recovered_at_ms, 0))`,
+  );
+  const recovered = await claim(
+    sql,
+    'recovered_told_at_ms',
+    sql`d.recovered_at_ms`,
+    sql`d.backoff_until_ms is null and d.recovered_at_ms is not null
+      and d.down_told_at_ms is not null and d.down_told_at_ms < d.recovered_at_ms
+      and (d.recovered_told_at_ms is null or d.recovered_told_at_ms < d.down_told_at_ms)`,
+  );
   return [...down.map(toDue('down')), ...recovered.map(toDue('recovered'))];
+}
+
+/** Sets `mark` to `value` on the rows of orgs with endpoint alerts that meet `due`, returning each with the mark it had. */
+function claim(sql: postgres.ISql, mark: 'down_told_at_ms' | 'recovered_told_at_ms', value: postgres.PendingQuery<postgres.Row[]>, due: postgres.PendingQuery<postgres.Row[]>) {
+  return sql<Row[]>`
+    update route_delivery d set ${sql(mark)} = ${value}
+    from (
+      select d.route_id, d.${sql(mark)} as told_before, r.name as route_name, r.endpoint, o.id as org_id, o.name as org_name, a.url, a.auth_header
+      from route_delivery d
+      join routes r on r.id = d.route_id
+      join orgs o on o.id = r.org_id
+      join org_balance_alerts a on a.org_id = o.id and a.endpoint_alerts
+      where ${due}
+      for update of d skip locked
+    ) c
+    where d.route_id = c.route_id
+    returning c.org_id, c.org_name, d.route_id, c.route_name, c.endpoint, d.last_error, d.last_error_at_ms::text, d.backoffs,
+      d.backoff_until_ms::text, d.recovered_at_ms::text, c.url, c.auth_header, c.told_before::text`;
 }
 
 /** The post failed: the mark goes back to what it was, so the next check tells it again. */
 export async function unclaimEndpointNotice(sql: postgres.ISql, notice: DueEndpointNotice): Promise<void> {
-  if (notice.kind === 'down') await sql`update route_delivery set down_told_at_ms = ${notice.toldBeforeMs} where route_id = ${notice.routeId}`;
-  else await sql`update route_delivery set recovered_told_at_ms = ${notice.toldBeforeMs} where route_id = ${notice.routeId}`;
+  const mark = notice.kind === 'down' ? 'down_told_at_ms' : 'recovered_told_at_ms';
+  await sql`update route_delivery set ${sql(mark)} = ${notice.toldBeforeMs} where route_id = ${notice.routeId}`;
 }

@@ -6,27 +6,17 @@
  * `endpointAlerts`), signed with the org's webhook secret as its packets are; a failed post is
  * retried at the next check.
  */
-import type { Clock } from '@cov/shared/clock';
-import type { Db } from '@cov/shared/db/client';
-import type { Logger } from '@cov/shared/logger';
 import type postgres from 'postgres';
 import { orgSigningAt } from '@cov/shared/routing/org-signing-secrets';
 import { postNotice } from '../alerts/notice-delivery';
+import type { BalanceAlertNotifierDeps } from './balance-alert-notifier';
 import { recordAlertSent } from './balance-alerts-repository';
 import { claimDueEndpointNotices, unclaimEndpointNotice } from './route-endpoint-alerts-repository';
 import { routeEndpointNotice } from './route-endpoint-notice';
 
-export interface RouteEndpointNotifierDeps {
-  db: Db;
-  sql: postgres.ISql;
-  clock: Clock;
-  logger: Logger;
-  timeoutMs: number;
-  allowPrivateAddresses: boolean;
-}
-
 export class RouteEndpointNotifier {
-  constructor(private readonly deps: RouteEndpointNotifierDeps) {}
+  // The low-balance notifier's: the same subscription, URL and post rules.
+  constructor(private readonly deps: BalanceAlertNotifierDeps) {}
 
   async check(): Promise<{ sent: number; failed: number }> {
     const { sql, clock } = this.deps;
