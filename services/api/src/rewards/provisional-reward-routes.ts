@@ -6,12 +6,17 @@
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@cov/shared/http/create-http-server';
+import { AppError } from '@cov/shared/errors';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { isTotalCursor } from './leaderboard-cursor';
+import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
 import type { ApiDeps } from '../api-deps';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { countryCodeParam, requireCountryCode } from '../countries/country-code-param';
 import { groupSize, type HotspotGroup } from '../earnings/earnings-repository';
 import { Amount } from './reward-views';
-import { groupProvisional, hotspotProvisional, openProvisionalEpochs, type ProvisionalAmountsRow, type ProvisionalEpochRow } from './provisional-rewards-read-repository';
+import { groupProvisional, hotspotProvisional, openProvisionalEpochs, provisionalLeaderboard, type ProvisionalAmountsRow, type ProvisionalEpochRow } from './provisional-rewards-read-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const PROVISIONAL_RULE =
@@ -53,6 +58,13 @@ const HotspotProvisional = Type.Object({
   ...Split,
   beacons: Type.Integer({ description: 'Its rewarded beacons counted so far.' }),
   witnesses: Type.Integer({ description: 'Its valid, selected witnesses counted so far.' }),
+});
+const LeaderboardRow = Type.Object({
+  address: Type.String(),
+  name: Type.String({ description: 'Helium\'s three-word name of the hotspot.' }),
+  ...Split,
+  beacons: Type.Integer(),
+  witnesses: Type.Integer(),
 });
 const GroupProvisional = Type.Object({
   ...EpochWindowFields,
@@ -137,6 +149,40 @@ export async function registerProvisionalRewardRoutes(app: HttpServer, deps: Api
           return { ...windowOf(e), ...splitOf(row), beacons: row?.beacons ?? 0, witnesses: row?.witnesses ?? 0 };
         }),
       };
+    },
+  );
+
+  app.get(
+    '/v1/rewards/pending/:epoch/hotspots',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: "An open epoch's hotspots, best earning so far first: today's leaderboard (keyset paginated; CSV with format=csv)",
+        description: `${PROVISIONAL_RULE} Every hotspot with an input in the epoch so far (those earning nothing last, by address). 404 rewards.epoch_not_found for an epoch that is not open: a paid one is at /v1/rewards/epochs/{epoch}/hotspots?order=total.`,
+        params: Type.Object({ epoch: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }) }),
+        querystring: Type.Object({
+          cursor: Type.Optional(Type.String({ maxLength: 512 })),
+          limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
+          format: csvFormatParam('paged', 'one row per hotspot of the page (address, name, beacon/witness/data/total so far, beacons, witnesses, data credits)'),
+        }),
+        response: { 200: Type.Object({ asOf: Type.String({ format: 'date-time' }), data: Type.Array(LeaderboardRow), cursor: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const run = (await openProvisionalEpochs(sql)).find((e) => e.epoch === request.params.epoch);
+      if (!run) throw new AppError('rewards.epoch_not_found', `epoch ${request.params.epoch} is not open (not computed yet, or paid): open epochs are at /v1/rewards/pending`);
+      const after = decodeCursor(request.query.cursor, isTotalCursor);
+      const rows = await provisionalLeaderboard(sql, run.epoch, after && { total: BigInt(after.t), address: after.a }, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      const last = page.at(-1);
+      const cursor = rows.length > page.length && last ? encodeCursor({ t: last.total, a: last.address }) : null;
+      const data = page.map((r) => ({ address: r.address, name: hotspotName(r.address), ...splitOf(r), beacons: r.beacons, witnesses: r.witnesses }));
+      if (request.query.format === 'csv') {
+        const header = ['address', 'name', 'epoch', 'beacon_amount', 'witness_amount', 'data_amount', 'total_amount', 'beacons', 'witnesses', 'data_dc', 'as_of'];
+        const asOf = new Date(run.asOfMs).toISOString();
+        return sendCsv(reply, toCsv(header, data.map((h) => [h.address, h.name, run.epoch, h.beaconAmount, h.witnessAmount, h.dataAmount, h.totalAmount, h.beacons, h.witnesses, h.dataDc, asOf])), cursor);
+      }
+      return { asOf: new Date(run.asOfMs).toISOString(), data, cursor };
     },
   );
 

@@ -86,3 +86,23 @@ export async function groupProvisional(sql: postgres.ISql, group: HotspotGroup):
     where ${OPEN(sql)}
     group by h.epoch`;
 }
+
+export interface ProvisionalLeaderboardRow extends HotspotProvisionalRow {
+  address: string;
+}
+
+/**
+ * One open epoch's hotspots, best earning so far first (ties by address), after `after` (the last
+ * row of the previous page): keyset pages walking the (epoch, total desc, address) index.
+ */
+export function provisionalLeaderboard(sql: postgres.ISql, epoch: number, after: { total: bigint; address: string } | undefined, limit: number): postgres.PendingQuery<ProvisionalLeaderboardRow[]> {
+  // The first bound lets the index seek to the position; the second drops the tied rows already shown.
+  const position = after === undefined ? sql`` : sql`and h.total_amount <= ${after.total.toString()}::int8 and (h.total_amount < ${after.total.toString()}::int8 or h.hotspot_address > ${after.address})`;
+  return sql<ProvisionalLeaderboardRow[]>`
+    select h.hotspot_address as address, h.epoch, h.beacon_amount::text as beacon, h.witness_amount::text as witness, h.data_amount::text as data,
+           h.total_amount::text as total, h.data_dc::text as "dataDc", h.beacons, h.witnesses
+    from provisional_hotspot_rewards h
+    where h.epoch = ${epoch} ${position}
+    order by h.total_amount desc, h.hotspot_address
+    limit ${limit}`;
+}

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '@cov/shared/clock';
 import { keypairFromLabel } from '@cov/shared/helium/keys';
+import { allPages } from '@cov/app/testing/keyset-pages';
 import { allTestModes, startTestNode, type TestNode } from '@cov/app/testing/test-node';
+import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { runDueEpochs } from '@cov/rewarder/epoch-scheduler';
 import { epochWindow } from '@cov/rewarder/epoch-window';
 import { provisionalEmission, refreshProvisionalRewards } from '@cov/rewarder/provisional-rewards';
 import { replaceProvisionalEpoch } from '@cov/rewarder/provisional-rewards-repository';
 import { rewarderDeps, type RewarderDeps } from '@cov/rewarder/rewarder-deps';
 import { DAY_MS, epochFixture } from '@cov/rewarder/testing/epoch-fixture';
+import { provisionalLeaderboard } from './provisional-rewards-read-repository';
 
 const EPOCH = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
 const HOUR_MS = 3_600_000;
@@ -157,6 +160,45 @@ describe.each(allTestModes)('provisional rewards (%s)', (mode) => {
     expect(await rows(EPOCH)).toEqual(before);
   });
 
+  it("walks an open epoch's hotspots best earning first, in pages of any size, and as CSV", async () => {
+    const stored = await rows(EPOCH);
+    const expected = [...stored].sort((a, b) => (BigInt(b.total) > BigInt(a.total) ? 1 : BigInt(b.total) < BigInt(a.total) ? -1 : a.address < b.address ? -1 : 1));
+    // The flagged hotspot is listed too, with nothing earned, last.
+    expect(expected.at(-1)).toMatchObject({ address: fx.hotspots[fx.flagged[0]!]!.address, total: '0' });
+    for (const limit of [1, 3, 100]) {
+      const walked = await allPages<any>((cursor) => get(`/v1/rewards/pending/${EPOCH}/hotspots?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(walked.map((h) => [h.address, h.totalAmount, h.beacons, h.witnesses, h.dataDc]), `limit ${limit}`).toEqual(expected.map((r) => [r.address, r.total, r.beacons, r.witnesses, r.dc]));
+    }
+    const first = (await get(`/v1/rewards/pending/${EPOCH}/hotspots?limit=2`)).body;
+    expect(first.asOf).toBe(new Date(clock.nowMs()).toISOString());
+    expect(first.data[0]).toMatchObject({ name: hotspotName(expected[0]!.address), beaconAmount: expected[0]!.beacon, witnessAmount: expected[0]!.witness, dataAmount: expected[0]!.data });
+    const csv = await fetch(`${node.httpBaseUrl}/v1/rewards/pending/${EPOCH}/hotspots?limit=2&format=csv`);
+    expect(csv.headers.get('x-next-cursor')).toBe(first.cursor);
+    const [header, ...lines] = (await csv.text()).trimEnd().split('\r\n');
+    expect(header).toBe('address,name,epoch,beacon_amount,witness_amount,data_amount,total_amount,beacons,witnesses,data_dc,as_of');
+    expect(lines.map((l) => l.split(',')[0])).toEqual(expected.slice(0, 2).map((r) => r.address));
+    // A paid epoch is not open; a cursor of another order or a forged total is refused.
+    expect(await get(`/v1/rewards/pending/${EPOCH - 1}/hotspots`)).toMatchObject({ status: 404, body: { error: { code: 'rewards.epoch_not_found' } } });
+    const addressCursor = Buffer.from(JSON.stringify({ a: berlin })).toString('base64url');
+    expect((await get(`/v1/rewards/pending/${EPOCH}/hotspots?cursor=${addressCursor}`)).status).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ t: '99999999999999999999', a: berlin })).toString('base64url');
+    expect((await get(`/v1/rewards/pending/${EPOCH}/hotspots?cursor=${forged}`)).status).toBe(400);
+  });
+
+  it.runIf(mode === 'postgres')("walks the open epoch's leaderboard through its index, without sorting the epoch", async () => {
+    for (const after of [undefined, { total: 1000n, address: berlin }]) {
+      // The fixture is tiny, so scanning and sorting would be cheapest; with both priced out, a Sort
+      // left in the plan means the index cannot give the order.
+      const plan = await node.ctx.database.sql.begin(async (tx) => {
+        await tx`set local enable_seqscan = off`;
+        await tx`set local enable_sort = off`;
+        const [row] = await tx`explain (format json) ${provisionalLeaderboard(tx, EPOCH, after, 101)}`;
+        return JSON.stringify(row);
+      });
+      expect([plan.includes('"Index Name":"provisional_hotspot_rewards_epoch_total_idx"'), plan.includes('"Node Type":"Sort"')]).toEqual([true, false]);
+    }
+  });
+
   it('pays an ended epoch exactly its provisional amounts, and its rows leave in the paying transaction', async () => {
     clock.set((EPOCH + 1) * DAY_MS + 10 * 60_000); // ended, within the settle delay
     const outcomes = await refreshProvisionalRewards(deps);
@@ -182,6 +224,7 @@ describe.each(allTestModes)('provisional rewards (%s)', (mode) => {
     expect((await get('/v1/rewards/pending')).body.data.map((e: any) => e.epoch)).toEqual([EPOCH + 1]);
     expect((await get(`/v1/hotspots/${berlin}/rewards/pending`)).body.data.map((e: any) => e.epoch)).toEqual([EPOCH + 1]);
     expect((await get(`/v1/hotspots/${berlin}`)).body.status.earningSoFar.epoch).toBe(EPOCH + 1);
+    expect((await get(`/v1/rewards/pending/${EPOCH}/hotspots`)).status).toBe(404);
   });
 
   it("never serves a run of an epoch paid since, and the next run removes it", async () => {

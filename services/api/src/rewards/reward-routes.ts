@@ -14,6 +14,7 @@ import { hotspotName } from '@cov/shared/registry/hotspot-name';
 import { requireKnownHotspot, requireValidAddress } from '../http/address-params';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { csvFormatParam, sendCsv, toCsv } from '../http/csv';
+import { isTotalCursor } from './leaderboard-cursor';
 import { LifetimeProofs } from './lifetime-proofs';
 import { findEpochDocumentGz, findRewardEpoch, epochLeaderboardQuery, listEpochHotspots, listHotspotEpochRewards, listRewardEpochs } from './rewards-read-repository';
 import { EpochSummary, HotspotEpochReward, toEpochSummary, toHotspotEpochReward } from './reward-views';
@@ -30,12 +31,6 @@ const isAddressCursor = (v: unknown): v is { a: string } => typeof (v as { a?: u
 /** An address-order position; a leaderboard cursor (it has a total) is refused rather than read as one. */
 const isAddressOrderCursor = (v: unknown): v is { a: string } => isAddressCursor(v) && !('t' in (v as object));
 const totalPosition = (c: { t: string; a: string } | undefined) => (c === undefined ? undefined : { totalAmount: BigInt(c.t), address: c.a });
-const INT8_MAX = 9_223_372_036_854_775_807n;
-/** A leaderboard position: the last row's total (a decimal string within the column's bigint) and address. */
-const isTotalCursor = (v: unknown): v is { t: string; a: string } => {
-  const t = (v as { t?: unknown })?.t;
-  return isAddressCursor(v) && typeof t === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(t) && BigInt(t) <= INT8_MAX;
-};
 
 const ProofResponse = Type.Object({
   epoch: Type.Integer(),

@@ -54,5 +54,8 @@ export const provisionalHotspotRewards = pgTable(
     primaryKey({ name: 'provisional_hotspot_rewards_pk', columns: [t.epoch, t.hotspotAddress] }),
     // A hotspot's (and, through the registry, a fleet's) provisional rows across the open epochs.
     index('provisional_hotspot_rewards_address_idx').on(t.hotspotAddress),
+    // Today's leaderboard: best earning first, ties by address, keyset pages walking the index
+    // (NULLS FIRST is PostgreSQL's default for DESC, so `order by total_amount desc` uses it).
+    index('provisional_hotspot_rewards_epoch_total_idx').on(t.epoch, t.totalAmount.desc().nullsFirst(), t.hotspotAddress),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "provisional_hotspot_rewards_epoch_total_idx" ON "provisional_hotspot_rewards" USING btree ("epoch","total_amount" DESC NULLS FIRST,"hotspot_address");
