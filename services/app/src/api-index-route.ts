@@ -65,6 +65,7 @@ export const STARTING_POINTS: Static<typeof StartingPoints> = {
     { method: 'GET', path: '/v1/countries', what: 'countries ranked by hotspots, interactive hotspots or rewards, also as CSV' },
     { method: 'GET', path: '/v1/stats', what: 'the network now' },
     { method: 'GET', path: '/v1/stats/history', what: 'the network per epoch' },
+    { method: 'GET', path: '/v1/rewards/pending', what: 'what the epoch not paid yet would pay so far; its hotspots best earning first at /v1/rewards/pending/{epoch}/hotspots' },
     { method: 'WebSocket', path: '/v1/stream', what: 'PoC verdicts, epoch results and router totals, live, filtered by hotspot, owner or hex' },
     { method: 'GET', path: '/v1/coverage/tiles.json', what: 'the same coverage as vector tiles for map clients (TileJSON)' },
     { method: 'page', path: '/map', what: 'the coverage map' },
