@@ -132,12 +132,14 @@ describe.each(['postgres', 'embedded'] as const)('countries (%s)', (mode) => {
     expect((await call('GET', '/v1/hotspots?country=FRA')).status).toBe(400);
   });
 
-  it('puts the country last in the fleet CSV', async () => {
+  it('puts the country after the columns the fleet CSV had before it, and before those added since', async () => {
     const csv = (await call('GET', `/v1/owners/${owner.address}/hotspots?format=csv`)).text as string;
     const [header, ...rows] = csv.trim().split('\r\n');
-    expect(header!.split(',').at(-1)).toBe('country');
+    const columns = header!.split(',');
+    const at = columns.indexOf('country');
+    expect(columns.slice(at - 1)).toEqual(['latest_epoch_standing', 'country', 'earning_epoch', 'earning_so_far', 'earning_as_of']);
     const berlin = rows.find((r) => r.startsWith(hotspots.berlin.address))!;
-    expect(berlin.split(',').at(-1)).toBe('DE');
+    expect(berlin.split(',')[at]).toBe('DE');
   });
 
   it('moves a hotspot to the country of its new location', async () => {
