@@ -17,7 +17,7 @@ import { asFraudAction, FraudAction } from '../rewards/fraud-action';
 import { StandingSchema } from '../rewards/reward-views';
 import { rewardStanding, type RewardDistribution } from '@cov/shared/rewards/reward-distribution';
 import { epochTotals } from '@cov/shared/earnings/epoch-totals';
-import { openProvisionalEpochs, provisionalTotals } from '../rewards/provisional-rewards-read-repository';
+import { latestProvisionalTotals } from '../rewards/provisional-rewards-read-repository';
 
 export const HotspotStatus = Type.Object({
   transmitScale: transmitScaleSchema('its beacons and witnesses earn with now'),
@@ -119,7 +119,8 @@ export async function hotspotStatuses(sql: postgres.ISql, addresses: string[], s
     deniedKeys(sql, addresses),
     flaggedInLastPaidEpoch(sql, addresses),
     latestEpochRewards(sql, addresses),
-    earningSoFar(sql, addresses),
+    // The latest open epoch's provisional run (rewarder/provisional-rewards.ts) and the page's totals in it.
+    latestProvisionalTotals(sql, addresses),
   ]);
   const { beacons, witnesses, packets } = activities;
   const lifetimeBy = new Map(lifetime.map((r) => [r.a, r.v]));
@@ -159,13 +160,6 @@ async function latestEpochRewards(sql: postgres.ISql, addresses: string[]): Prom
     select epoch, summary->'perHotspot' as spread from reward_epochs order by epoch desc limit 1`;
   if (!latest) return null;
   return { epoch: latest.epoch, spread: latest.spread, totals: await epochTotals(sql, latest.epoch, addresses) };
-}
-
-/** The latest open epoch's provisional run (rewarder/provisional-rewards.ts) and these hotspots' totals in it: two queries, whatever the page. */
-async function earningSoFar(sql: postgres.ISql, addresses: string[]): Promise<{ epoch: number; asOfMs: number; totals: Map<string, string> } | null> {
-  const [latest] = await openProvisionalEpochs(sql);
-  if (!latest) return null;
-  return { epoch: latest.epoch, asOfMs: latest.asOfMs, totals: await provisionalTotals(sql, latest.epoch, addresses) };
 }
 
 function latestEpochOf(latest: LatestEpochRewards, address: string): NonNullable<HotspotStatus['latestEpoch']> {

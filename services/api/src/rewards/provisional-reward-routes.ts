@@ -16,7 +16,7 @@ import { requireKnownHotspot, requireValidAddress } from '../http/address-params
 import { countryCodeParam, requireCountryCode } from '../countries/country-code-param';
 import { groupSize, type HotspotGroup } from '../earnings/earnings-repository';
 import { Amount } from './reward-views';
-import { groupProvisional, hotspotProvisional, openProvisionalEpochs, provisionalLeaderboard, type ProvisionalAmountsRow, type ProvisionalEpochRow } from './provisional-rewards-read-repository';
+import { groupProvisional, hotspotProvisional, openProvisionalEpochs, provisionalLeaderboard, type ProvisionalAmountsRow, type ProvisionalWindow } from './provisional-rewards-read-repository';
 
 const ErrorRef = Type.Ref('ErrorResponse');
 const PROVISIONAL_RULE =
@@ -74,7 +74,7 @@ const GroupProvisional = Type.Object({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function windowOf(e: ProvisionalEpochRow) {
+function windowOf(e: ProvisionalWindow) {
   return {
     epoch: e.epoch,
     start: iso(e.startMs),
@@ -85,7 +85,7 @@ function windowOf(e: ProvisionalEpochRow) {
   };
 }
 
-function splitOf(row: ProvisionalAmountsRow | undefined) {
+function splitOf(row: ProvisionalAmountsRow | null | undefined) {
   return {
     beaconAmount: row?.beacon ?? '0',
     witnessAmount: row?.witness ?? '0',
@@ -140,15 +140,12 @@ export async function registerProvisionalRewardRoutes(app: HttpServer, deps: Api
       },
     },
     async (request) => {
-      await requireKnownHotspot(deps.db, request.params.address);
-      const [epochs, rows] = await Promise.all([openProvisionalEpochs(sql), hotspotProvisional(sql, request.params.address)]);
-      const byEpoch = new Map(rows.map((r) => [r.epoch, r]));
-      return {
-        data: epochs.map((e) => {
-          const row = byEpoch.get(e.epoch);
-          return { ...windowOf(e), ...splitOf(row), beacons: row?.beacons ?? 0, witnesses: row?.witnesses ?? 0 };
-        }),
-      };
+      const { address } = request.params;
+      requireValidAddress(address);
+      const rows = await hotspotProvisional(sql, address);
+      // Most hotspots have a row: the registry is read only to tell an unknown hotspot from one without input yet.
+      if (rows.every((r) => r.amounts === null)) await requireKnownHotspot(deps.db, address);
+      return { data: rows.map(({ window, amounts }) => ({ ...windowOf(window), ...splitOf(amounts), beacons: amounts?.beacons ?? 0, witnesses: amounts?.witnesses ?? 0 })) };
     },
   );
 
@@ -187,15 +184,8 @@ export async function registerProvisionalRewardRoutes(app: HttpServer, deps: Api
   );
 
   const groupAnswer = async (group: HotspotGroup) => {
-    const [epochs, rows, hotspots] = await Promise.all([openProvisionalEpochs(sql), groupProvisional(sql, group), groupSize(sql, group)]);
-    const byEpoch = new Map(rows.map((r) => [r.epoch, r]));
-    return {
-      hotspots,
-      data: epochs.map((e) => {
-        const row = byEpoch.get(e.epoch);
-        return { ...windowOf(e), ...splitOf(row), hotspotsEarning: row?.hotspotsEarning ?? 0 };
-      }),
-    };
+    const [rows, hotspots] = await Promise.all([groupProvisional(sql, group), groupSize(sql, group)]);
+    return { hotspots, data: rows.map(({ window, amounts }) => ({ ...windowOf(window), ...splitOf(amounts), hotspotsEarning: amounts.hotspotsEarning })) };
   };
   const GroupAnswer = (hotspotsDescription: string) => Type.Object({ hotspots: Type.Integer({ description: hotspotsDescription }), data: Type.Array(GroupProvisional) });
 

@@ -53,38 +53,73 @@ export interface HotspotProvisionalRow extends ProvisionalAmountsRow {
   witnesses: number;
 }
 
-/** One hotspot's amounts in each open epoch's run (none where it has no inputs yet). */
-export async function hotspotProvisional(sql: postgres.ISql, address: string): Promise<HotspotProvisionalRow[]> {
-  return sql<HotspotProvisionalRow[]>`
-    select h.epoch, h.beacon_amount::text as beacon, h.witness_amount::text as witness, h.data_amount::text as data,
-           h.total_amount::text as total, h.data_dc::text as "dataDc", h.beacons, h.witnesses
-    from provisional_hotspot_rewards h join provisional_reward_epochs p on p.epoch = h.epoch
-    where h.hotspot_address = ${address} and ${OPEN(sql)}`;
+/** An open epoch's run as the per-hotspot and per-group answers show it. */
+export interface ProvisionalWindow {
+  epoch: number;
+  startMs: number;
+  endMs: number;
+  asOfMs: number;
 }
 
-/** These hotspots' totals in one epoch's run (address -> total; absent: no input yet). */
-export async function provisionalTotals(sql: postgres.ISql, epoch: number, addresses: string[]): Promise<Map<string, string>> {
-  const rows = await sql<{ a: string; t: string }[]>`
-    select hotspot_address as a, total_amount::text as t from provisional_hotspot_rewards
-    where epoch = ${epoch} and hotspot_address = any(${addresses})`;
-  return new Map(rows.map((r) => [r.a, r.t]));
+type WindowColumns = { startMs: string; endMs: string; asOfMs: string };
+const windowOf = (r: { epoch: number } & WindowColumns): ProvisionalWindow => ({ epoch: r.epoch, startMs: Number(r.startMs), endMs: Number(r.endMs), asOfMs: Number(r.asOfMs) });
+
+/**
+ * Each open epoch's run, newest first, with one hotspot's amounts in it (null where it has no
+ * input yet): one query, the epochs and the hotspot's rows through their primary keys.
+ */
+export async function hotspotProvisional(sql: postgres.ISql, address: string): Promise<{ window: ProvisionalWindow; amounts: HotspotProvisionalRow | null }[]> {
+  const rows = await sql<(Omit<HotspotProvisionalRow, 'beacon'> & WindowColumns & { beacon: string | null })[]>`
+    select p.epoch, p.start_ms::text as "startMs", p.end_ms::text as "endMs", p.as_of_ms::text as "asOfMs",
+           h.beacon_amount::text as beacon, h.witness_amount::text as witness, h.data_amount::text as data,
+           h.total_amount::text as total, h.data_dc::text as "dataDc", h.beacons, h.witnesses
+    from provisional_reward_epochs p
+    left join provisional_hotspot_rewards h on h.epoch = p.epoch and h.hotspot_address = ${address}
+    where ${OPEN(sql)}
+    order by p.epoch desc`;
+  return rows.map((r) => ({
+    window: windowOf(r),
+    amounts: r.beacon === null ? null : { epoch: r.epoch, beacon: r.beacon, witness: r.witness, data: r.data, total: r.total, dataDc: r.dataDc, beacons: r.beacons, witnesses: r.witnesses },
+  }));
+}
+
+/**
+ * The latest open epoch's run and these hotspots' totals in it (address -> total; absent: no input
+ * yet), in one query; null when no epoch is open.
+ */
+export async function latestProvisionalTotals(sql: postgres.ISql, addresses: string[]): Promise<{ epoch: number; asOfMs: number; totals: Map<string, string> } | null> {
+  const rows = await sql<{ epoch: number; asOfMs: string; a: string | null; t: string | null }[]>`
+    with latest as (
+      select p.epoch, p.as_of_ms from provisional_reward_epochs p where ${OPEN(sql)} order by p.epoch desc limit 1)
+    select l.epoch, l.as_of_ms::text as "asOfMs", h.hotspot_address as a, h.total_amount::text as t
+    from latest l left join provisional_hotspot_rewards h on h.epoch = l.epoch and h.hotspot_address = any(${addresses})`;
+  const [first] = rows;
+  if (!first) return null;
+  return { epoch: first.epoch, asOfMs: Number(first.asOfMs), totals: new Map(rows.flatMap((r) => (r.a === null || r.t === null ? [] : [[r.a, r.t] as const]))) };
 }
 
 export interface GroupProvisionalRow extends ProvisionalAmountsRow {
   hotspotsEarning: number;
 }
 
-/** A group's (an owner's fleet, a country's hotspots) sums in each open epoch's run. */
-export async function groupProvisional(sql: postgres.ISql, group: HotspotGroup): Promise<GroupProvisionalRow[]> {
-  return sql<GroupProvisionalRow[]>`
-    select h.epoch, count(*) filter (where h.total_amount > 0)::int as "hotspotsEarning",
-           sum(h.beacon_amount)::text as beacon, sum(h.witness_amount)::text as witness, sum(h.data_amount)::text as data,
-           sum(h.total_amount)::text as total, sum(h.data_dc)::text as "dataDc"
-    from provisional_hotspot_rewards h
-    join provisional_reward_epochs p on p.epoch = h.epoch
-    join hotspots m on m.address = h.hotspot_address and ${groupCondition(sql, group)}
+/** Each open epoch's run, newest first, with a group's (an owner's fleet, a country's hotspots) sums in it, in one query. */
+export async function groupProvisional(sql: postgres.ISql, group: HotspotGroup): Promise<{ window: ProvisionalWindow; amounts: GroupProvisionalRow }[]> {
+  const rows = await sql<(GroupProvisionalRow & WindowColumns)[]>`
+    select p.epoch, p.start_ms::text as "startMs", p.end_ms::text as "endMs", p.as_of_ms::text as "asOfMs",
+           coalesce(g."hotspotsEarning", 0) as "hotspotsEarning", coalesce(g.beacon, '0') as beacon, coalesce(g.witness, '0') as witness,
+           coalesce(g.data, '0') as data, coalesce(g.total, '0') as total, coalesce(g."dataDc", '0') as "dataDc"
+    from provisional_reward_epochs p
+    left join lateral (
+      select count(*) filter (where h.total_amount > 0)::int as "hotspotsEarning",
+             sum(h.beacon_amount)::text as beacon, sum(h.witness_amount)::text as witness, sum(h.data_amount)::text as data,
+             sum(h.total_amount)::text as total, sum(h.data_dc)::text as "dataDc"
+      from provisional_hotspot_rewards h
+      join hotspots m on m.address = h.hotspot_address and ${groupCondition(sql, group)}
+      where h.epoch = p.epoch
+    ) g on true
     where ${OPEN(sql)}
-    group by h.epoch`;
+    order by p.epoch desc`;
+  return rows.map((r) => ({ window: windowOf(r), amounts: { epoch: r.epoch, hotspotsEarning: r.hotspotsEarning, beacon: r.beacon, witness: r.witness, data: r.data, total: r.total, dataDc: r.dataDc } }));
 }
 
 export interface ProvisionalLeaderboardRow extends HotspotProvisionalRow {

@@ -67,7 +67,7 @@ const cpuText = (r: { serverCpuUsPerRequest: number | undefined }) => (r.serverC
 
 export const suite: BenchSuite = {
   name: 'api',
-  description: 'rewards and coverage endpoints (autocannon) vs a bare Fastify route',
+  description: 'rewards, coverage, activity, pending rewards and hotspot view endpoints (autocannon) vs a bare Fastify route',
   async run(ctx) {
     const hotspots = Math.max(2000, Math.round(400_000 * ctx.scale));
     const benchDb = await createBenchDatabase('api');
@@ -104,6 +104,12 @@ export const suite: BenchSuite = {
       await sql`insert into hotspot_epoch_rewards (hotspot_address, epoch, beacon_amount, witness_amount, data_amount, beacon_shares_e8, witness_shares_e8, data_dc, lifetime_amount)
         select h.address, e, 1000 + (e % 97), 3000 + (e % 89), e % 7, 0, 0, 0, 0
         from hotspots h cross join generate_series(${firstEpoch}::int, ${firstEpoch + EPOCHS - 1}::int) e`;
+      // The epoch after them in progress, as the rewarder's provisional run leaves it: every hotspot has a row.
+      const open = firstEpoch + EPOCHS;
+      await sql`insert into provisional_reward_epochs (epoch, start_ms, end_ms, as_of_ms, parameter_set_id, emission, hotspots, beacon_amount, witness_amount, data_amount, data_dc, summary, computed_at_ms)
+        values (${open}, ${open * DAY}, ${(open + 1) * DAY}, ${open * DAY + DAY / 2}, ${set!.id}, 500000, ${hotspots}, 0, 0, 0, 0, '{}', 0)`;
+      await sql`insert into provisional_hotspot_rewards (epoch, hotspot_address, beacon_amount, witness_amount, data_amount, beacons, witnesses, data_dc)
+        select ${open}, address, 500, 1500, 3, 2, 10, 5 from hotspots`;
       await sql`analyze`;
       const [counted] = await sql<{ n: number }[]>`select count(*)::int as n from hotspot_epoch_rewards`;
       const n = counted?.n ?? 0;
@@ -168,6 +174,12 @@ export const suite: BenchSuite = {
         // A hotspot's activity over 30 days: seven indexed reads per request (here its 30 paid epochs and no PoC).
         const activity = await cannon(api.pid, apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/activity?min_time=-30%20day` })), headers, 10);
         ctx.log(`activity: ${Math.round(activity.rps)} req/s, p99 ${activity.p99} ms, non-2xx ${activity.non2xx}${cpuText(activity)}`);
+        // Today's earnings so far: the open epoch's run and the hotspot's row in it (two indexed reads).
+        const pending = await cannon(api.pid, apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}/rewards/pending` })), headers, 10);
+        ctx.log(`rewards pending: ${Math.round(pending.rps)} req/s, p99 ${pending.p99} ms, non-2xx ${pending.non2xx}${cpuText(pending)}`);
+        // The hotspot view: registry row and status (activity, lifetime, latest epoch, earning so far, flags, denylist, coverage snapshot).
+        const view = await cannon(api.pid, apiUrl, sample.map((k) => ({ path: `/v1/hotspots/${k.address}` })), headers, 10);
+        ctx.log(`hotspot view: ${Math.round(view.rps)} req/s, p99 ${view.p99} ms, non-2xx ${view.non2xx}${cpuText(view)}`);
         const note = `${hotspots} hotspots x ${EPOCHS} epochs = ${n} reward rows`;
         results.push(
           { name: 'bare Fastify route p99', value: baseline.p99, unit: 'ms' },
@@ -185,6 +197,10 @@ export const suite: BenchSuite = {
           { name: 'countries throughput', value: countries.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `non-2xx ${countries.non2xx}` },
           { name: 'activity (30 days) throughput', value: activity.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `non-2xx ${activity.non2xx}` },
           { name: 'activity (30 days) p99', value: activity.p99, unit: 'ms' },
+          { name: 'rewards pending (the open epoch so far) throughput', value: pending.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `non-2xx ${pending.non2xx}` },
+          { name: 'rewards pending p99', value: pending.p99, unit: 'ms' },
+          { name: 'hotspot view (status with earning so far) throughput', value: view.rps, unit: 'req/s', baselineName: 'bare Fastify route', baselineValue: baseline.rps, notes: `non-2xx ${view.non2xx}` },
+          { name: 'hotspot view p99', value: view.p99, unit: 'ms' },
         );
         // Server CPU per request beside the bare route's: the comparison that holds on a busy host.
         const bareCpuUs = baseline.serverCpuUsPerRequest;
@@ -196,6 +212,8 @@ export const suite: BenchSuite = {
           ['vector tiles (gzip, br)', tiles.serverCpuUsPerRequest],
           ['countries', countries.serverCpuUsPerRequest],
           ['activity (30 days)', activity.serverCpuUsPerRequest],
+          ['rewards pending', pending.serverCpuUsPerRequest],
+          ['hotspot view', view.serverCpuUsPerRequest],
         ];
         for (const [what, us] of cpuRows) {
           if (us === undefined || bareCpuUs === undefined) continue;
