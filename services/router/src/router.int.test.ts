@@ -97,6 +97,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
         ROUTER_ENDPOINT_FAILURES_BEFORE_BACKOFF: '2',
         ROUTER_ENDPOINT_BACKOFF_MS: '600',
         ROUTER_ENDPOINT_BACKOFF_MAX_MS: '1200',
+        // The API tells org A of its endpoint's outage (route endpoint alerts) to the test LNS.
+        BALANCE_ALERT_CHECK_INTERVAL_MS: '50',
+        ALERT_PRIVATE_ADDRESSES: 'allow',
       },
     });
     router = (node.modules.find((m) => m.name === 'router') as RouterServiceModule).router;
@@ -494,12 +497,16 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       await waitFor(() => uplinks().length === seen + 1, `uplink ${fCnt} at the endpoint`);
       await router.drain();
     };
+    // Org A asks to be told of its endpoints' outages, at another URL of its own.
+    const alert = await call('PUT', `/v1/orgs/${orgA.id}/balance-alert`, { thresholdDc: 1, url: lns.url('/alerts'), endpointAlerts: true }, orgA.key);
+    expect(alert.body).toMatchObject({ endpointAlerts: true });
+    const endpointNotices = () => lns.on('/alerts').map((u) => u.message as unknown as { type: string; routeId: string; backoffs: number; lastError: string; recoveredAt: string | null });
     // A delivery that succeeds ends whatever failures came before (the previous test left one).
     lns.answer = () => ({ status: 200 });
     await delivered(13);
     const errorsBefore = await metric('cov_router_dropped_total', 'endpoint_error');
     // Two failed deliveries in a row (both paid: the endpoint had its chance).
-    lns.answer = () => ({ status: 500 });
+    lns.answer = (u) => ({ status: u.path === '/alerts' ? 200 : 500 });
     await delivered(14);
     await delivered(15);
     await waitFor(async () => (await metric('cov_router_dropped_total', 'endpoint_error')) === errorsBefore + 2, 'two endpoint errors');
@@ -516,6 +523,9 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
     const during = await waitFor(async () => (await routeView()).body.delivery ?? undefined, 'the route delivery record');
     expect(during).toMatchObject({ backingOff: true, backoffs: 1, lastError: 'status_500', recoveredAt: null });
     expect(Date.parse(during.backoffUntil)).toBeGreaterThan(Date.parse(during.lastErrorAt));
+    // The org is told, once, at its alert URL.
+    await waitFor(() => endpointNotices().some((n) => n.type === 'route_endpoint_down'), 'the route_endpoint_down notice');
+    expect(endpointNotices().filter((n) => n.type === 'route_endpoint_down')).toEqual([expect.objectContaining({ routeId: routes.a, backoffs: 1, lastError: 'status_500', recoveredAt: null })]);
     // The endpoint is back; once the back-off is over the route's packets are bought and delivered again.
     lns.answer = () => ({ status: 200 });
     await new Promise((r) => setTimeout(r, 650));
@@ -526,6 +536,12 @@ describe.each(['postgres+redis', 'embedded'] as TestMode[])('packet routing end 
       return d?.recoveredAt ? d : undefined;
     }, 'the recovery on the route');
     expect(after).toMatchObject({ backingOff: false, backoffUntil: null, lastError: 'status_500' });
+    await waitFor(() => endpointNotices().some((n) => n.type === 'route_endpoint_recovered'), 'the route_endpoint_recovered notice');
+    expect(endpointNotices().map((n) => [n.type, n.routeId, n.recoveredAt])).toEqual([
+      ['route_endpoint_down', routes.a, null],
+      ['route_endpoint_recovered', routes.a, after.recoveredAt],
+    ]);
+    expect((await call('DELETE', `/v1/orgs/${orgA.id}/balance-alert`, undefined, orgA.key)).status).toBe(204);
     expect(await balance()).toBe(paidBefore - 2);
     const packets = await call('GET', `/v1/orgs/${orgA.id}/routes/${routes.a}/packets?limit=5`, undefined, orgA.key);
     expect(packets.body.data.map((p: { status: string; fCnt: number | null; dc: number }) => [p.status, p.fCnt, p.dc])).toEqual([
