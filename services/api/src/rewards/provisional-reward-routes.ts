@@ -176,10 +176,10 @@ export async function registerProvisionalRewardRoutes(app: HttpServer, deps: Api
       const data = page.map((r) => ({ address: r.address, name: hotspotName(r.address), ...splitOf(r), beacons: r.beacons, witnesses: r.witnesses }));
       if (request.query.format === 'csv') {
         const header = ['address', 'name', 'epoch', 'beacon_amount', 'witness_amount', 'data_amount', 'total_amount', 'beacons', 'witnesses', 'data_dc', 'as_of'];
-        const asOf = new Date(run.asOfMs).toISOString();
+        const asOf = iso(run.asOfMs);
         return sendCsv(reply, toCsv(header, data.map((h) => [h.address, h.name, run.epoch, h.beaconAmount, h.witnessAmount, h.dataAmount, h.totalAmount, h.beacons, h.witnesses, h.dataDc, asOf])), cursor);
       }
-      return { asOf: new Date(run.asOfMs).toISOString(), data, cursor };
+      return { asOf: iso(run.asOfMs), data, cursor };
     },
   );
 
