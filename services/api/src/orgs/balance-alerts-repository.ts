@@ -75,3 +75,8 @@ export async function recordAlertSent(sql: postgres.ISql, orgId: string, nowMs: 
 export async function recordAlertFailed(sql: postgres.ISql, orgId: string, error: string): Promise<void> {
   await sql`update org_balance_alerts set armed = true, last_error = ${error} where org_id = ${orgId}`;
 }
+
+/** A post to the alert's URL failed: recorded as its last error, nothing else changes (route endpoint notices). */
+export async function recordAlertError(sql: postgres.ISql, orgId: string, error: string): Promise<void> {
+  await sql`update org_balance_alerts set last_error = ${error} where org_id = ${orgId}`;
+}

@@ -6,11 +6,10 @@
  * `endpointAlerts`), signed with the org's webhook secret as its packets are; a failed post is
  * retried at the next check.
  */
-import type postgres from 'postgres';
 import { orgSigningAt } from '@cov/shared/routing/org-signing-secrets';
 import { postNotice } from '../alerts/notice-delivery';
 import type { BalanceAlertNotifierDeps } from './balance-alert-notifier';
-import { recordAlertSent } from './balance-alerts-repository';
+import { recordAlertError, recordAlertSent } from './balance-alerts-repository';
 import { claimDueEndpointNotices, unclaimEndpointNotice } from './route-endpoint-alerts-repository';
 import { routeEndpointNotice } from './route-endpoint-notice';
 
@@ -35,14 +34,10 @@ export class RouteEndpointNotifier {
         failed++;
         this.deps.logger.warn({ org: notice.orgId, route: notice.routeId, kind: notice.kind, error }, 'route endpoint notice not delivered; retried at the next check');
         await unclaimEndpointNotice(sql, notice);
-        await recordEndpointFailed(sql, notice.orgId, error);
+        // Unlike a low-balance notice's failure, this one does not arm the low-balance alert again.
+        await recordAlertError(sql, notice.orgId, error);
       }
     }
     return { sent, failed };
   }
-}
-
-/** Unlike a low-balance notice's failure, this one does not arm the low-balance alert again. */
-async function recordEndpointFailed(sql: postgres.ISql, orgId: string, error: string): Promise<void> {
-  await sql`update org_balance_alerts set last_error = ${error} where org_id = ${orgId}`;
 }
